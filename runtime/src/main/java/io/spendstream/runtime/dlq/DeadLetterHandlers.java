@@ -1,0 +1,55 @@
+package io.spendstream.runtime.dlq;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+
+import io.spendstream.avro.DeadLetter;
+import io.spendstream.avro.FailurePhase;
+import io.spendstream.schemas.Topic;
+import io.spendstream.schemas.SpendstreamTopics;
+import io.spendstream.schemas.TopicNames;
+import io.spendstream.schemas.registry.SchemaRegistryClients;
+
+/**
+ * What the three Kafka Streams exception handlers share: turning a failure into a dead-letter record that Kafka
+ * Streams itself produces (KIP-1034), inside the task's transaction under exactly-once, so a dead letter is written
+ * if and only if the input offset is committed.
+ */
+final class DeadLetterHandlers {
+
+    /** Config key carrying the app's stage name (ingest, enrich, ...) into the handlers. */
+    static final String STAGE = io.spendstream.runtime.StreamsProperties.STAGE;
+
+    private String applicationId;
+    private String stage;
+    private Topic<byte[], DeadLetter> dlq;
+
+    void configure(Map<String, ?> configs) {
+        applicationId = String.valueOf(configs.get(StreamsConfig.APPLICATION_ID_CONFIG));
+        Object configuredStage = configs.get(STAGE);
+        stage = configuredStage == null ? applicationId : configuredStage.toString();
+        dlq = new SpendstreamTopics(TopicNames.from(configs), SchemaRegistryClients.fromConfig(configs)).dlq;
+    }
+
+    List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, FailurePhase phase, String reason,
+            Exception error, byte[] rawKey, byte[] rawValue) {
+        DeadLetters.Source source = new DeadLetters.Source(context.topic(), context.partition(), context.offset(),
+                context.timestamp(), context.headers());
+        DeadLetter letter = DeadLetters.build(applicationId, stage, phase, context.processorNodeId(), reason,
+                describe(error), error, source, rawKey, rawValue);
+        return List.of(dlq.serialize(rawKey, letter));
+    }
+
+    private static String describe(Exception error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = error.getMessage();
+        return root == error ? message : message + " (caused by " + root + ")";
+    }
+}

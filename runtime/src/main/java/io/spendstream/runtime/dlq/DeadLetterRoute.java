@@ -1,0 +1,48 @@
+package io.spendstream.runtime.dlq;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+
+import io.spendstream.avro.DeadLetter;
+import io.spendstream.runtime.metrics.PipelineMetrics;
+import io.spendstream.schemas.SpendstreamTopics;
+
+/**
+ * The one way a topology validates raw input: parse with a {@link RecordParser}, send rejects to {@code spend.dlq}
+ * (key = raw key as received), continue with the good values. Every processor gets a name derived from
+ * {@code name}, so the topology stays stable across releases.
+ */
+public final class DeadLetterRoute {
+
+    private DeadLetterRoute() {
+    }
+
+    public static <K, V> KStream<K, V> parse(KStream<K, byte[]> raw, String name, String stage,
+            RecordParser<K, V> parser, SpendstreamTopics topics, PipelineMetrics metrics) {
+        KStream<K, Validated<V>> validated = raw.processValues(
+                () -> new ValidatingProcessor<>(stage, name, parser, metrics), Named.as(name));
+        validated.filter((k, v) -> !v.isOk(), Named.as(name + "-rejected"))
+                .map((k, v) -> org.apache.kafka.streams.KeyValue.pair(rawKeyOf(v.deadLetter()), v.deadLetter()),
+                        Named.as(name + "-to-dead-letter"))
+                .to(topics.dlq.name(), topics.dlq.produced(name + "-dlq-sink"));
+        return validated.filter((k, v) -> v.isOk(), Named.as(name + "-accepted"))
+                .mapValues(Validated::value, Named.as(name + "-unwrap"));
+    }
+
+    private static byte[] rawKeyOf(DeadLetter deadLetter) {
+        if (deadLetter.getRawKey() == null) {
+            return null;
+        }
+        java.nio.ByteBuffer buffer = deadLetter.getRawKey().duplicate();
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
+
+    /** UTF-8 bytes of a text key, for topologies whose keys are strings. */
+    public static byte[] keyBytes(String key) {
+        return key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,93 @@
+package io.spendstream.schemas;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+import io.spendstream.avro.Alert;
+import io.spendstream.avro.Allocation;
+import io.spendstream.avro.Anomaly;
+import io.spendstream.avro.ApmRecord;
+import io.spendstream.avro.AttributedCost;
+import io.spendstream.avro.BurnRate;
+import io.spendstream.avro.CostRecord;
+import io.spendstream.avro.DeadLetter;
+import io.spendstream.avro.UnitCost;
+import io.spendstream.schemas.registry.SchemaRegistryClient;
+import io.spendstream.schemas.serde.ConfluentAvroSerde;
+
+/**
+ * Every topic of the pipeline with its serdes: raw inputs are JSON read as bytes (so a bad record can be dead-lettered
+ * with its exact bytes), everything Spendstream writes is Confluent-framed Avro with Avro string keys.
+ * The DLQ key is the raw key as received.
+ */
+public final class SpendstreamTopics {
+
+    public final Topic<byte[], byte[]> usageRaw;
+    public final Topic<byte[], byte[]> apmRaw;
+    public final Topic<String, byte[]> tags;
+    public final Topic<String, byte[]> budgets;
+    public final Topic<String, byte[]> fxRates;
+    public final Topic<String, byte[]> prices;
+    public final Topic<String, byte[]> silences;
+    public final Topic<String, CostRecord> cost;
+    public final Topic<String, ApmRecord> apm;
+    public final Topic<String, AttributedCost> costAttributed;
+    public final Topic<String, UnitCost> unitCost;
+    public final Topic<String, Allocation> allocation;
+    public final Topic<String, BurnRate> burnRate;
+    public final Topic<String, Anomaly> anomalies;
+    public final Topic<String, Alert> alerts;
+    public final Topic<byte[], DeadLetter> dlq;
+
+    private final SchemaRegistryClient registry;
+
+    public SpendstreamTopics(TopicNames names, SchemaRegistryClient registry) {
+        this.registry = registry;
+        Serde<byte[]> bytes = Serdes.ByteArray();
+        Serde<String> text = Serdes.String();
+        usageRaw = new Topic<>(names.name("usage-raw"), bytes, bytes, false);
+        apmRaw = new Topic<>(names.name("apm-raw"), bytes, bytes, false);
+        tags = new Topic<>(names.name("tags"), text, bytes, true);
+        budgets = new Topic<>(names.name("budgets"), text, bytes, true);
+        fxRates = new Topic<>(names.name("fx-rates"), text, bytes, true);
+        prices = new Topic<>(names.name("prices"), text, bytes, true);
+        silences = new Topic<>(names.name("silences"), text, bytes, true);
+        cost = avro(names.name("cost"), CostRecord.class);
+        apm = avro(names.name("apm"), ApmRecord.class);
+        costAttributed = avro(names.name("cost-attributed"), AttributedCost.class);
+        unitCost = avro(names.name("unit-cost"), UnitCost.class);
+        allocation = avro(names.name("allocation"), Allocation.class);
+        burnRate = avro(names.name("burn-rate"), BurnRate.class);
+        anomalies = avro(names.name("anomalies"), Anomaly.class);
+        alerts = avro(names.name("alerts"), Alert.class);
+        dlq = new Topic<>(names.name("dlq"), bytes,
+                ConfluentAvroSerde.forRecord(DeadLetter.class, registry, false), false);
+    }
+
+    private <V extends org.apache.avro.specific.SpecificRecord> Topic<String, V> avro(String name, Class<V> type) {
+        return new Topic<>(name, ConfluentAvroSerde.forString(registry, true),
+                ConfluentAvroSerde.forRecord(type, registry, false), false);
+    }
+
+    /** The registry the Avro serdes use (also for serdes of state stores and repartition topics). */
+    public SchemaRegistryClient registry() {
+        return registry;
+    }
+
+    /** Avro serde for a record type that is not a topic's value, e.g. a state store's value. */
+    public <V extends org.apache.avro.specific.SpecificRecord> Serde<V> avroSerde(Class<V> type) {
+        return ConfluentAvroSerde.forRecord(type, registry, false);
+    }
+
+    public List<Topic<?, ?>> all() {
+        return List.of(usageRaw, apmRaw, tags, budgets, fxRates, prices, silences, cost, apm, costAttributed,
+                unitCost, allocation, burnRate, anomalies, alerts, dlq);
+    }
+
+    public Optional<Topic<?, ?>> byName(String name) {
+        return all().stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+}

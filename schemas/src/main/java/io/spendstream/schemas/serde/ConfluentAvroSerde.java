@@ -1,0 +1,128 @@
+package io.spendstream.schemas.serde;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+import io.spendstream.schemas.registry.SchemaRegistryClient;
+
+/**
+ * Avro in the Confluent wire format, with schemas registered under {@code <topic>-key} / {@code <topic>-value}
+ * (Confluent's TopicNameStrategy), so Confluent's own deserializers, Karapace or Redpanda clients read what it writes.
+ *
+ * <p>Reads resolve the writer's schema (fetched by id, cached) against this serde's reader schema, so consumers keep
+ * working while producers move to a newer compatible schema. Null is a tombstone both ways.
+ *
+ * @param <T> a generated specific record, or {@link String} for keys
+ */
+public final class ConfluentAvroSerde<T> implements Serde<T> {
+
+    private final Schema readerSchema;
+    private final SchemaRegistryClient registry;
+    private final boolean isKey;
+    private final GenericData model;
+    private final Map<String, Integer> registeredIds = new ConcurrentHashMap<>();
+    private final Map<Integer, DatumReader<Object>> readersByWriterId = new ConcurrentHashMap<>();
+    private final DatumWriter<Object> writer;
+
+    private ConfluentAvroSerde(Schema readerSchema, GenericData model, SchemaRegistryClient registry, boolean isKey) {
+        this.readerSchema = readerSchema;
+        this.model = model;
+        this.registry = registry;
+        this.isKey = isKey;
+        this.writer = model instanceof SpecificData specific
+                ? new SpecificDatumWriter<>(readerSchema, specific)
+                : new GenericDatumWriter<>(readerSchema, model);
+    }
+
+    /** Serde for a generated record class (values, or record keys). */
+    public static <T extends SpecificRecord> ConfluentAvroSerde<T> forRecord(
+            Class<T> type, SchemaRegistryClient registry, boolean isKey) {
+        SpecificData model = SpecificData.getForClass(type);
+        return new ConfluentAvroSerde<>(model.getSchema(type), model, registry, isKey);
+    }
+
+    /** Serde for Avro {@code "string"} keys, as Confluent's KafkaAvroSerializer writes a Java String. */
+    public static ConfluentAvroSerde<String> forString(SchemaRegistryClient registry, boolean isKey) {
+        return new ConfluentAvroSerde<>(Schema.create(Schema.Type.STRING), GenericData.get(), registry, isKey);
+    }
+
+    public Schema schema() {
+        return readerSchema;
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return this::serialize;
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return this::deserialize;
+    }
+
+    private String subject(String topic) {
+        return topic + (isKey ? "-key" : "-value");
+    }
+
+    byte[] serialize(String topic, T data) {
+        if (data == null) {
+            return null;
+        }
+        int id = registeredIds.computeIfAbsent(subject(topic), s -> registry.register(s, readerSchema));
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            writer.write(data, encoder);
+            encoder.flush();
+            byte[] payload = out.toByteArray();
+            return ConfluentWireFormat.header(id, payload.length).put(payload).array();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("Cannot write " + readerSchema.getFullName() + " to '" + topic + "': "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    T deserialize(String topic, byte[] framed) {
+        if (framed == null) {
+            return null;
+        }
+        int writerId = ConfluentWireFormat.schemaId(framed, topic);
+        DatumReader<Object> reader = readersByWriterId.computeIfAbsent(writerId, this::readerFor);
+        try {
+            Object value = reader.read(null, DecoderFactory.get().binaryDecoder(
+                    framed, ConfluentWireFormat.HEADER_SIZE, framed.length - ConfluentWireFormat.HEADER_SIZE, null));
+            return (T) (value instanceof CharSequence text ? text.toString() : value);
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("Cannot read " + readerSchema.getFullName() + " (writer schema id "
+                    + writerId + ") from '" + topic + "': " + e.getMessage(), e);
+        }
+    }
+
+    private DatumReader<Object> readerFor(int writerId) {
+        Schema writerSchema = registry.getById(writerId);
+        return model instanceof SpecificData specific
+                ? new SpecificDatumReader<>(writerSchema, readerSchema, specific)
+                : new GenericDatumReader<>(writerSchema, readerSchema, model);
+    }
+}
