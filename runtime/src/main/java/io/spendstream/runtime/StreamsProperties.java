@@ -13,6 +13,7 @@ import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.runtime.dlq.DeadLetterDeserializationHandler;
 import io.spendstream.runtime.dlq.DeadLetterProcessingHandler;
 import io.spendstream.runtime.dlq.DeadLetterProductionHandler;
+import io.spendstream.runtime.metrics.PipelineMetrics;
 
 /**
  * The Kafka Streams properties of one app, built the same way for production and for topology tests.
@@ -27,6 +28,11 @@ public final class StreamsProperties {
     public static final String PROCESSING_GUARANTEE = "spendstream.processing.guarantee";
     public static final String STATE_DIR = "spendstream.state.dir";
     public static final String STAGE = "spendstream.stage";
+    /**
+     * Carries the app's {@link PipelineMetrics} (an object, not a string) to the dead-letter handlers, which Kafka
+     * Streams instantiates itself, so that their dead letters are counted like in-topology rejects.
+     */
+    public static final String PIPELINE_METRICS = "spendstream.pipeline.metrics";
 
     private static final Set<String> OWNED = Set.of(
             StreamsConfig.APPLICATION_ID_CONFIG,
@@ -42,6 +48,13 @@ public final class StreamsProperties {
 
     public static String applicationId(StreamsApp app, SpendstreamConfig config) {
         return config.get(APPLICATION_ID_PREFIX, "spendstream-") + app.name();
+    }
+
+    /** Like {@link #build(StreamsApp, SpendstreamConfig)}, with the handlers counting dead letters in {@code metrics}. */
+    public static Properties build(StreamsApp app, SpendstreamConfig config, PipelineMetrics metrics) {
+        Properties props = build(app, config);
+        props.put(PIPELINE_METRICS, metrics);
+        return props;
     }
 
     public static Properties build(StreamsApp app, SpendstreamConfig config) {

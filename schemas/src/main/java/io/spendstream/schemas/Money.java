@@ -6,8 +6,9 @@ import java.math.RoundingMode;
 /**
  * Money on the wire: every amount Spendstream writes is an Avro {@code decimal(38, 12)}.
  *
- * <p>Avro's decimal conversion refuses a {@link BigDecimal} whose scale differs from the schema's, so every amount
- * passes through {@link #of(BigDecimal)} before it is put in a record. Twelve decimal places keep per-request prices
+ * <p>Avro's decimal conversion refuses a {@link BigDecimal} with more decimal places than the schema's scale (and
+ * widens one with fewer), so every amount passes through {@link #of(BigDecimal)} before it is put in a record: one
+ * scale everywhere, and equal amounts compare equal with {@code equals}. Twelve decimal places keep per-request prices
  * such as 0.0000004 USD exact; the only rounding Spendstream does is here (half-even) and in divisions, which say so.
  */
 public final class Money {

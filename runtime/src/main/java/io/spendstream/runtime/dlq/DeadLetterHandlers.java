@@ -9,6 +9,7 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
 
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.FailurePhase;
+import io.spendstream.runtime.metrics.PipelineMetrics;
 import io.spendstream.schemas.Topic;
 import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.schemas.TopicNames;
@@ -27,12 +28,16 @@ final class DeadLetterHandlers {
     private String applicationId;
     private String stage;
     private Topic<byte[], DeadLetter> dlq;
+    private PipelineMetrics metrics;
 
     void configure(Map<String, ?> configs) {
         applicationId = String.valueOf(configs.get(StreamsConfig.APPLICATION_ID_CONFIG));
         Object configuredStage = configs.get(STAGE);
         stage = configuredStage == null ? applicationId : configuredStage.toString();
         dlq = new SpendstreamTopics(TopicNames.from(configs), SchemaRegistryClients.fromConfig(configs)).dlq;
+        // Absent when the properties were built without metrics: dead letters are then only visible on the topic.
+        metrics = configs.get(io.spendstream.runtime.StreamsProperties.PIPELINE_METRICS) instanceof PipelineMetrics m
+                ? m : null;
     }
 
     List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, FailurePhase phase, String reason,
@@ -41,6 +46,9 @@ final class DeadLetterHandlers {
                 context.timestamp(), context.headers());
         DeadLetter letter = DeadLetters.build(applicationId, stage, phase, context.processorNodeId(), reason,
                 describe(error), error, source, rawKey, rawValue);
+        if (metrics != null) {
+            metrics.deadLettered(stage, reason);
+        }
         return List.of(dlq.serialize(rawKey, letter));
     }
 

@@ -63,8 +63,9 @@ public final class TopologyFixture implements AutoCloseable {
         SpendstreamConfig config = new SpendstreamConfig(settings);
         topics = new SpendstreamTopics(TopicNames.from(config.asMap()), SchemaRegistryClients.fromConfig(config.asMap()));
         StreamsBuilder builder = new StreamsBuilder();
-        app.buildTopology(builder, new AppContext(topics, config, new PipelineMetrics(meters)));
-        Properties props = StreamsProperties.build(app, config);
+        PipelineMetrics metrics = new PipelineMetrics(meters);
+        app.buildTopology(builder, new AppContext(topics, config, metrics));
+        Properties props = StreamsProperties.build(app, config, metrics);
         topology = builder.build(props);
         driver = new TopologyTestDriver(topology, props, START);
     }

@@ -13,7 +13,9 @@ import org.apache.avro.Schema;
  *
  * <p>Used for {@code mock://scope} URLs (tests, {@code TopologyTestDriver}): all clients naming the same scope share one
  * registry, so a serializer and a deserializer configured separately agree on ids, as against a real registry.
- * Identity of a schema is its canonical form, so formatting and doc changes do not create new ids.
+ * Identity of a schema is its full JSON form as Avro prints it ({@code Schema.toString()}): whitespace changes share
+ * an id, doc changes do not. (Avro's Parsing Canonical Form would drop logical types, merging a decimal with plain
+ * bytes, so it is not used.)
  */
 public final class InMemorySchemaRegistry implements SchemaRegistryClient {
 

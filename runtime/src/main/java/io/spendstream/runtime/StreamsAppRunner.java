@@ -1,0 +1,143 @@
+package io.spendstream.runtime;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.spendstream.runtime.config.SpendstreamConfig;
+import io.spendstream.runtime.metrics.ClientMeters;
+import io.spendstream.runtime.metrics.MetricsServer;
+import io.spendstream.runtime.metrics.PipelineMetrics;
+import io.spendstream.runtime.topics.TopicCreator;
+import io.spendstream.schemas.SpendstreamTopics;
+import io.spendstream.schemas.TopicNames;
+import io.spendstream.schemas.registry.SchemaRegistryClients;
+
+/**
+ * Runs one {@link StreamsApp} in production: topics and serdes from the configuration, the app's topology,
+ * {@link StreamsProperties}, missing topics created ({@link TopicCreator}), a Prometheus registry with pipeline,
+ * Kafka Streams and JVM meters, the {@code /metrics}, {@code /health} and {@code /ready} endpoint, and a graceful
+ * stop. Reads and writes whatever topics the app's topology does; keeps no state of its own.
+ */
+public final class StreamsAppRunner {
+
+    /** How long a graceful stop may take: fits inside Kubernetes' default 30 s termination grace period. */
+    public static final String SHUTDOWN_TIMEOUT = "spendstream.shutdown.timeout";
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsAppRunner.class);
+    private static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private StreamsAppRunner() {
+    }
+
+    /**
+     * Starts the app and returns once its client is starting (not yet necessarily RUNNING: see
+     * {@link RunningApp#awaitReady}). The caller closes the result.
+     *
+     * @throws IllegalArgumentException for invalid configuration, IllegalStateException when topics cannot be
+     *         created, UncheckedIOException when the metrics port is taken
+     */
+    public static RunningApp start(StreamsApp app, SpendstreamConfig config) {
+        String applicationId = StreamsProperties.applicationId(app, config);
+        SpendstreamTopics topics = new SpendstreamTopics(TopicNames.from(config.asMap()),
+                SchemaRegistryClients.fromConfig(config.asMap()));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // Several apps may share a JVM (the local all-in-one runner) or a dashboard: tag every meter with its app.
+        registry.config().commonTags("application", applicationId);
+        PipelineMetrics metrics = new PipelineMetrics(registry);
+
+        StreamsBuilder builder = new StreamsBuilder();
+        app.buildTopology(builder, new AppContext(topics, config, metrics));
+        Properties props = StreamsProperties.build(app, config, metrics);
+        Topology topology = builder.build(props);
+
+        ensureTopics(applicationId, props, topics, config);
+
+        KafkaStreams streams = new KafkaStreams(topology, props);
+        ClientMeters clientMeters = ClientMeters.bind(streams, registry);
+        RunningApp running = new RunningApp(applicationId, streams, topics, registry, clientMeters,
+                config.getDuration(SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT));
+        try {
+            running.start(MetricsServer.start(config, registry, running.health()));
+        } catch (RuntimeException e) {
+            running.close();
+            throw e;
+        }
+        LOG.info("Started {}: application.id={}, bootstrap.servers={}, metrics={}", app.name(), applicationId,
+                config.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "?"), running.metricsUrl());
+        return running;
+    }
+
+    /**
+     * Starts the app and blocks until the process is asked to stop (SIGTERM, SIGINT: a shutdown hook closes the app
+     * gracefully) or the app stops by itself after a fatal error.
+     *
+     * @throws IllegalStateException when the app stopped after a fatal error (the cause), so that {@code main} can
+     *         exit non-zero and let the orchestrator restart it
+     */
+    public static void runUntilShutdown(StreamsApp app, SpendstreamConfig config) {
+        RunningApp running = start(app, config);
+        Thread hook = new Thread(running::close, "spendstream-shutdown-" + app.name());
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            running.awaitTermination();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down: the hook is closing the app; close() below waits for it.
+        }
+        running.close();
+        running.fatalError().ifPresent(error -> {
+            throw new IllegalStateException(running.applicationId() + " stopped after a fatal error: " + error,
+                    error);
+        });
+    }
+
+    private static void ensureTopics(String applicationId, Properties props, SpendstreamTopics topics,
+            SpendstreamConfig config) {
+        if (!config.getBoolean(TopicCreator.CREATE, true)) {
+            return;
+        }
+        Admin admin = Admin.create(adminConfig(applicationId, props));
+        try {
+            TopicCreator.ensureTopics(admin, topics, config);
+        } finally {
+            // Bounded: after a timed-out request the default close would wait for it indefinitely.
+            admin.close(ADMIN_CLOSE_TIMEOUT);
+        }
+    }
+
+    /** The admin subset of the app's settings (connection and security keys, {@code admin.*} overrides). */
+    static Map<String, Object> adminConfig(String applicationId, Properties props) {
+        Map<String, Object> admin = new HashMap<>();
+        props.forEach((key, value) -> {
+            if (AdminClientConfig.configNames().contains(key.toString())) {
+                admin.put(key.toString(), value);
+            }
+        });
+        props.forEach((key, value) -> {
+            if (key.toString().startsWith(StreamsConfig.ADMIN_CLIENT_PREFIX)) {
+                admin.put(key.toString().substring(StreamsConfig.ADMIN_CLIENT_PREFIX.length()), value);
+            }
+        });
+        admin.put(CommonClientConfigs.CLIENT_ID_CONFIG, applicationId + "-topic-creator");
+        return admin;
+    }
+}

@@ -1,0 +1,86 @@
+package io.spendstream.runtime.metrics;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * Health and readiness of one Kafka Streams client, as the {@code /health} and {@code /ready} endpoints report them.
+ *
+ * <ul>
+ * <li>Live (healthy) unless the client has failed or stopped: {@code ERROR}, {@code PENDING_ERROR} or
+ * {@code NOT_RUNNING}. {@code CREATED}, {@code REBALANCING} and {@code PENDING_SHUTDOWN} are healthy: restarting
+ * a client that is starting, rebalancing or shutting down gracefully only makes things worse.</li>
+ * <li>Ready only when {@code RUNNING}: a rebalancing client processes nothing.</li>
+ * </ul>
+ * The fatal error that stopped the client, if any, is kept so the health body can say why.
+ */
+public final class StreamsHealth {
+
+    private final String applicationId;
+    private final Supplier<KafkaStreams.State> state;
+    private final AtomicReference<Throwable> fatalError = new AtomicReference<>();
+
+    public StreamsHealth(String applicationId, Supplier<KafkaStreams.State> state) {
+        this.applicationId = Objects.requireNonNull(applicationId);
+        this.state = Objects.requireNonNull(state);
+    }
+
+    public static StreamsHealth of(String applicationId, KafkaStreams streams) {
+        return new StreamsHealth(applicationId, streams::state);
+    }
+
+    public String applicationId() {
+        return applicationId;
+    }
+
+    public KafkaStreams.State state() {
+        return state.get();
+    }
+
+    public boolean isLive() {
+        return isLive(state());
+    }
+
+    public boolean isReady() {
+        return isReady(state());
+    }
+
+    static boolean isLive(KafkaStreams.State state) {
+        return switch (state) {
+            case ERROR, PENDING_ERROR, NOT_RUNNING -> false;
+            default -> true;
+        };
+    }
+
+    static boolean isReady(KafkaStreams.State state) {
+        return state == KafkaStreams.State.RUNNING;
+    }
+
+    /** Called by the uncaught-exception handler with the error that stops the client. */
+    public void recordFatalError(Throwable error) {
+        fatalError.compareAndSet(null, error);
+    }
+
+    public Optional<Throwable> fatalError() {
+        return Optional.ofNullable(fatalError.get());
+    }
+
+    /** The JSON body of both endpoints: {@code {"status":"UP","ready":true,"state":"RUNNING",...}}. */
+    public Map<String, Object> report() {
+        KafkaStreams.State current = state();
+        Map<String, Object> body = new LinkedHashMap<>();
+        // One snapshot of the state, so status, ready and state never contradict each other.
+        body.put("status", isLive(current) ? "UP" : "DOWN");
+        body.put("ready", isReady(current));
+        body.put("state", current.name());
+        body.put("applicationId", applicationId);
+        fatalError().ifPresent(e -> body.put("error", e.getClass().getName() + ": " + e.getMessage()));
+        return body;
+    }
+}
