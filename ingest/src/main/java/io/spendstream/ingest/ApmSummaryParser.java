@@ -1,0 +1,134 @@
+package io.spendstream.ingest;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.spendstream.avro.ApmRecord;
+import io.spendstream.runtime.dlq.RecordParser;
+import io.spendstream.runtime.dlq.RejectedRecordException;
+
+/**
+ * Parses one APM interval summary from {@code spend.apm.raw} into the {@link ApmRecord} written to {@code spend.apm}:
+ * <pre>
+ * {"service":"checkout","operation":"POST /pay","windowStart":"2026-11-23T10:00:00Z","windowEnd":"2026-11-23T10:00:10Z",
+ *  "requests":1200,"errors":3,"latencyMs":{"p50":41.0,"p95":120.0,"p99":310.0},
+ *  "conversions":37,"revenue":"1843.20","currency":"USD"}
+ * </pre>
+ * Required: {@code service}, {@code windowStart}, {@code windowEnd} (end after start, {@link EventTimeRules}),
+ * {@code requests}. {@code errors} defaults to 0 and may not exceed requests. {@code conversions} becomes
+ * {@code conversionCount}. {@code revenue} is money (exact, at most {@link JsonDecimals#MAX_AMOUNT}) and needs a
+ * {@code currency} equal to the reporting currency until FX conversion lands; without revenue, currency is ignored.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class ApmSummaryParser implements RecordParser<byte[], ApmRecord> {
+
+    private final String reportingCurrency;
+
+    public ApmSummaryParser(String reportingCurrency) {
+        this.reportingCurrency = reportingCurrency;
+    }
+
+    @Override
+    public ApmRecord parse(byte[] key, byte[] value, long timestamp) {
+        return parse(value, timestamp);
+    }
+
+    public ApmRecord parse(byte[] value, long recordTimestamp) {
+        ObjectNode json = JsonObjects.parse(value);
+
+        String service = required(json, "service");
+        Instant windowStart = FocusTimestamps.parse("windowStart", required(json, "windowStart"));
+        Instant windowEnd = FocusTimestamps.parse("windowEnd", required(json, "windowEnd"));
+        EventTimeRules.checkRange("windowStart", windowStart, "windowEnd", windowEnd, recordTimestamp);
+
+        Long requests = JsonDecimals.count(json.get("requests"), "requests");
+        if (requests == null) {
+            throw missing("requests");
+        }
+        Long reportedErrors = JsonDecimals.count(json.get("errors"), "errors");
+        long errors = reportedErrors == null ? 0L : reportedErrors;
+        if (errors > requests) {
+            throw new RejectedRecordException(IngestReasons.ERRORS_EXCEED_REQUESTS,
+                    "errors " + errors + " exceeds requests " + requests);
+        }
+        Long conversions = JsonDecimals.count(json.get("conversions"), "conversions");
+
+        ApmRecord.Builder record = ApmRecord.newBuilder()
+                .setService(service)
+                .setOperation(JsonText.scalar(json.get("operation"), "operation"))
+                .setWindowStart(windowStart)
+                .setWindowEnd(windowEnd)
+                .setRequests(requests)
+                .setErrors(errors)
+                .setConversionCount(conversions);
+        setLatency(json.get("latencyMs"), record);
+        setRevenue(json, record);
+        return record.build();
+    }
+
+    private void setRevenue(ObjectNode json, ApmRecord.Builder record) {
+        BigDecimal revenue = JsonDecimals.amount(json.get("revenue"), "revenue");
+        if (revenue == null) {
+            return;
+        }
+        String currency = JsonText.scalar(json.get("currency"), "currency");
+        if (currency == null) {
+            throw new RejectedRecordException(IngestReasons.MISSING_FIELD,
+                    "currency is missing while revenue " + revenue.toPlainString() + " is present");
+        }
+        currency = currency.toUpperCase(Locale.ROOT);
+        if (!currency.equals(reportingCurrency)) {
+            throw new RejectedRecordException(IngestReasons.UNKNOWN_CURRENCY, "currency " + JsonText.quote(currency)
+                    + " has no known rate to the reporting currency " + reportingCurrency);
+        }
+        record.setRevenue(revenue).setCurrency(currency);
+    }
+
+    private static void setLatency(JsonNode latency, ApmRecord.Builder record) {
+        if (JsonText.isAbsent(latency)) {
+            return;
+        }
+        if (!latency.isObject()) {
+            throw new RejectedRecordException(IngestReasons.INVALID_FIELD,
+                    "latencyMs: expected an object like {\"p50\":41.0}, got " + JsonText.quote(latency.toString()));
+        }
+        record.setLatencyP50Ms(millis(latency.get("p50"), "latencyMs.p50"))
+                .setLatencyP95Ms(millis(latency.get("p95"), "latencyMs.p95"))
+                .setLatencyP99Ms(millis(latency.get("p99"), "latencyMs.p99"));
+    }
+
+    /** Latency is a measurement, not money: a double is fine once the value is known to be finite and sane. */
+    private static Double millis(JsonNode node, String field) {
+        BigDecimal value = JsonDecimals.read(node, field);
+        if (value == null) {
+            return null;
+        }
+        if (value.signum() < 0) {
+            throw new RejectedRecordException(IngestReasons.NEGATIVE_LATENCY,
+                    field + ": " + value.toPlainString() + " ms is negative");
+        }
+        double millis = value.doubleValue();
+        if (Double.isInfinite(millis)) {
+            throw new RejectedRecordException(IngestReasons.INVALID_NUMBER,
+                    field + ": " + value + " ms is beyond any measurable latency");
+        }
+        return millis;
+    }
+
+    private static String required(ObjectNode json, String field) {
+        String text = JsonText.scalar(json.get(field), field);
+        if (text == null) {
+            throw missing(field);
+        }
+        return text;
+    }
+
+    private static RejectedRecordException missing(String field) {
+        return new RejectedRecordException(IngestReasons.MISSING_FIELD, field + " is missing (absent, null or empty)");
+    }
+}

@@ -1,0 +1,115 @@
+package io.spendstream.ingest;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.spendstream.runtime.dlq.RejectedRecordException;
+
+/**
+ * Column access to one FOCUS row (a JSON object keyed by FOCUS column names), with FOCUS's null conventions
+ * ({@link JsonText#isAbsent}). Column names match exactly first, then ignoring case, because hand-made exports
+ * misspell case ({@code SkuPriceid} in a FOCUS 1.2 specification example) and FOCUS names never differ by case alone.
+ */
+public final class FocusRow {
+
+    /** Custom columns start with this prefix (FOCUS: "x_"); they are carried through as text. */
+    public static final String EXTENSION_PREFIX = "x_";
+
+    private final ObjectNode json;
+    private final Map<String, JsonNode> byLowerCaseName = new HashMap<>();
+
+    public FocusRow(ObjectNode json) {
+        this.json = json;
+        json.properties().forEach(e -> byLowerCaseName.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
+    }
+
+    /** The column's JSON value, or null when the column is absent by FOCUS conventions. */
+    public JsonNode value(String column) {
+        JsonNode node = json.get(column);
+        if (node == null) {
+            node = byLowerCaseName.get(column.toLowerCase(Locale.ROOT));
+        }
+        return JsonText.isAbsent(node) ? null : node;
+    }
+
+    public String text(String column) {
+        return JsonText.scalar(value(column), column);
+    }
+
+    public String requiredText(String column) {
+        String text = text(column);
+        if (text == null) {
+            throw new RejectedRecordException(IngestReasons.MISSING_FIELD, column + " is missing (absent, null or empty)");
+        }
+        return text;
+    }
+
+    public Instant requiredTimestamp(String column) {
+        return FocusTimestamps.parse(column, requiredText(column));
+    }
+
+    public BigDecimal amount(String column) {
+        return JsonDecimals.amount(value(column), column);
+    }
+
+    public BigDecimal quantity(String column) {
+        return JsonDecimals.quantity(value(column), column);
+    }
+
+    /**
+     * The {@code Tags} column as a map, given as a JSON object or as a string holding one. Values are stringified:
+     * text as is, numbers exactly, booleans as {@code true}/{@code false}, objects and arrays as JSON, and null
+     * (a key-only tag) as the empty string.
+     */
+    public SortedMap<String, String> tags() {
+        JsonNode node = value("Tags");
+        if (node == null) {
+            return Collections.emptySortedMap();
+        }
+        ObjectNode object;
+        if (node.isObject()) {
+            object = (ObjectNode) node;
+        } else if (node.isTextual()) {
+            object = JsonObjects.parseEmbedded(node.textValue(), "Tags");
+        } else {
+            throw new RejectedRecordException(IngestReasons.INVALID_FIELD,
+                    "Tags: expected a JSON object, got " + JsonText.quote(node.toString()));
+        }
+        SortedMap<String, String> tags = new TreeMap<>();
+        object.properties().forEach(e -> tags.put(e.getKey(), tagValue(e.getValue())));
+        return tags;
+    }
+
+    /** Every non-null {@code x_} column, as text (numbers exactly, objects as JSON). */
+    public SortedMap<String, String> extensions() {
+        SortedMap<String, String> extensions = new TreeMap<>();
+        json.properties().forEach(e -> {
+            if (e.getKey().regionMatches(true, 0, EXTENSION_PREFIX, 0, EXTENSION_PREFIX.length())) {
+                String text = JsonText.any(e.getValue());
+                if (text != null) {
+                    extensions.put(e.getKey(), text);
+                }
+            }
+        });
+        return extensions;
+    }
+
+    private static String tagValue(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return "";
+        }
+        if (value.isTextual()) {
+            return value.textValue();
+        }
+        return JsonText.any(value);
+    }
+}

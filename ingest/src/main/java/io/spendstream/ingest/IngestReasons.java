@@ -1,0 +1,55 @@
+package io.spendstream.ingest;
+
+import java.util.List;
+
+/**
+ * The reason codes ingest writes into {@code DeadLetter.reason} on {@code spend.dlq}. They are a contract: dashboards,
+ * alerts on {@code spendstream.records.dead.lettered{reason=...}} and replay tools select on them, so a code is never
+ * renamed, only added. Each rejected record also carries a message naming the field and the bad value.
+ */
+public final class IngestReasons {
+
+    /** Not parseable as JSON (also: empty value, duplicate keys, trailing garbage, invalid UTF-8). */
+    public static final String INVALID_JSON = "invalid-json";
+    /** Valid JSON, but not an object (array, string, number...). */
+    public static final String NOT_AN_OBJECT = "not-an-object";
+    /** The value is larger than {@link JsonObjects#MAX_RECORD_BYTES}. */
+    public static final String RECORD_TOO_LARGE = "record-too-large";
+    /** A field Spendstream needs is absent, null, empty or the text {@code NULL}. */
+    public static final String MISSING_FIELD = "missing-field";
+    /** A FOCUS row with neither EffectiveCost nor BilledCost (metered pricing is not supported yet). */
+    public static final String MISSING_COST = "missing-cost";
+    /** A field has the wrong JSON shape, e.g. an object where text is expected, or Tags that are not an object. */
+    public static final String INVALID_FIELD = "invalid-field";
+    /** A decimal field holds text (or a JSON value) that is not a decimal number, or one with an absurd exponent. */
+    public static final String INVALID_DECIMAL = "invalid-decimal";
+    /** NaN or Infinity (as JSON literal or text), or a fraction / out-of-range value where a count is expected. */
+    public static final String INVALID_NUMBER = "invalid-number";
+    /** A timestamp in none of the accepted forms (see {@link FocusTimestamps}), or an impossible date. */
+    public static final String INVALID_TIMESTAMP = "invalid-timestamp";
+    /** A time range whose end is not after its start (FOCUS charge period, APM window). */
+    public static final String INVALID_PERIOD = "invalid-period";
+    /** A timestamp outside the sane range of {@link EventTimeRules}. */
+    public static final String TIMESTAMP_OUT_OF_RANGE = "timestamp-out-of-range";
+    /** A money amount whose magnitude exceeds {@link JsonDecimals#MAX_AMOUNT}. */
+    public static final String ABSURD_AMOUNT = "absurd-amount";
+    /** A negative PricingQuantity/ConsumedQuantity on a row that is not a refund or correction. */
+    public static final String NEGATIVE_QUANTITY = "negative-quantity";
+    /** A currency other than the reporting currency: no FX rate is known for it (FX conversion comes later). */
+    public static final String UNKNOWN_CURRENCY = "unknown-currency";
+    /** An APM count (requests, errors, conversions) below zero. */
+    public static final String NEGATIVE_COUNT = "negative-count";
+    /** An APM summary with more errors than requests. */
+    public static final String ERRORS_EXCEED_REQUESTS = "errors-exceed-requests";
+    /** An APM latency percentile below zero. */
+    public static final String NEGATIVE_LATENCY = "negative-latency";
+
+    /** Every code above, for documentation and tests. */
+    public static final List<String> ALL = List.of(INVALID_JSON, NOT_AN_OBJECT, RECORD_TOO_LARGE, MISSING_FIELD,
+            MISSING_COST, INVALID_FIELD, INVALID_DECIMAL, INVALID_NUMBER, INVALID_TIMESTAMP, INVALID_PERIOD,
+            TIMESTAMP_OUT_OF_RANGE, ABSURD_AMOUNT, NEGATIVE_QUANTITY, UNKNOWN_CURRENCY, NEGATIVE_COUNT,
+            ERRORS_EXCEED_REQUESTS, NEGATIVE_LATENCY);
+
+    private IngestReasons() {
+    }
+}

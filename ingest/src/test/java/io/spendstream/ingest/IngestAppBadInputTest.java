@@ -1,0 +1,139 @@
+package io.spendstream.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.apache.kafka.streams.TestInputTopic;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.spendstream.avro.CostRecord;
+import io.spendstream.avro.DeadLetter;
+import io.spendstream.avro.FailurePhase;
+import io.spendstream.runtime.testing.TopologyFixture;
+
+/** A corpus of malformed FOCUS rows: each lands on spend.dlq with its reason and exact bytes; good rows flow on. */
+class IngestAppBadInputTest {
+
+    private record Bad(String reason, String mentions, byte[] value) {
+    }
+
+    private static Bad bad(String reason, String mentions, Consumer<ObjectNode> change) {
+        ObjectNode row = TestRows.focus();
+        change.accept(row);
+        return new Bad(reason, mentions, TestRows.bytes(row));
+    }
+
+    private static Bad bad(String reason, String mentions, String raw) {
+        return new Bad(reason, mentions, TestRows.utf8(raw));
+    }
+
+    private static List<Bad> corpus() {
+        String valid = new String(TestRows.bytes(TestRows.focus()), java.nio.charset.StandardCharsets.UTF_8);
+        return List.of(
+                bad(IngestReasons.INVALID_JSON, "Not valid JSON", valid.substring(0, valid.length() / 2)),
+                bad(IngestReasons.INVALID_JSON, "Duplicate field 'EffectiveCost'",
+                        "{\"EffectiveCost\":\"1\",\"EffectiveCost\":\"1000\"}"),
+                bad(IngestReasons.INVALID_JSON, "Not valid JSON", valid + " trailing"),
+                bad(IngestReasons.INVALID_JSON, "empty", ""),
+                bad(IngestReasons.NOT_AN_OBJECT, "array", "[" + valid + "]"),
+                bad(IngestReasons.RECORD_TOO_LARGE, "limit is 1048576",
+                        r -> r.put("x_Padding", "p".repeat(JsonObjects.MAX_RECORD_BYTES))),
+                bad(IngestReasons.MISSING_FIELD, "ChargePeriodStart", r -> r.remove("ChargePeriodStart")),
+                bad(IngestReasons.MISSING_FIELD, "BillingCurrency", r -> r.put("BillingCurrency", "NULL")),
+                bad(IngestReasons.MISSING_COST, "EffectiveCost", r -> {
+                    r.putNull("EffectiveCost");
+                    r.put("BilledCost", "");
+                }),
+                bad(IngestReasons.INVALID_DECIMAL, "EffectiveCost: '12,50'", r -> r.put("EffectiveCost", "12,50")),
+                bad(IngestReasons.INVALID_DECIMAL, "BilledCost", r -> r.put("BilledCost", true)),
+                bad(IngestReasons.INVALID_NUMBER, "EffectiveCost: 'NaN'", r -> r.put("EffectiveCost", "NaN")),
+                bad(IngestReasons.INVALID_NUMBER, "EffectiveCost: -Infinity is not a finite number", valid.replace("\"EffectiveCost\":\"0.00000080000\"",
+                        "\"EffectiveCost\":-Infinity")),
+                bad(IngestReasons.INVALID_TIMESTAMP, "ChargePeriodStart: '2026-02-30 10:00:00'",
+                        r -> r.put("ChargePeriodStart", "2026-02-30 10:00:00")),
+                bad(IngestReasons.INVALID_TIMESTAMP, "ChargePeriodEnd: 'tomorrow'", r -> r.put("ChargePeriodEnd", "tomorrow")),
+                bad(IngestReasons.INVALID_PERIOD, "ChargePeriodEnd", r -> r.put("ChargePeriodEnd", "2026-11-23 08:00:00")),
+                bad(IngestReasons.INVALID_PERIOD, "is not after", r -> r.put("ChargePeriodEnd", "2026-11-23T09:00:00Z")),
+                bad(IngestReasons.TIMESTAMP_OUT_OF_RANGE, "ChargePeriodStart 1999-12-31T23:00:00Z",
+                        r -> r.put("ChargePeriodStart", "1999-12-31 23:00:00")),
+                bad(IngestReasons.TIMESTAMP_OUT_OF_RANGE, "ChargePeriodStart 2026-11-23T12:00:00Z is more than 60 minutes",
+                        r -> {
+                            r.put("ChargePeriodStart", "2026-11-23T12:00:00Z");
+                            r.put("ChargePeriodEnd", "2026-11-23T13:00:00Z");
+                        }),
+                bad(IngestReasons.TIMESTAMP_OUT_OF_RANGE, "ChargePeriodEnd 9999-12-31",
+                        r -> r.put("ChargePeriodEnd", "9999-12-31T00:00:00Z")),
+                bad(IngestReasons.ABSURD_AMOUNT, "EffectiveCost: '1000000000000.01'",
+                        r -> r.put("EffectiveCost", new java.math.BigDecimal("1000000000000.01"))),
+                bad(IngestReasons.ABSURD_AMOUNT, "ListCost", r -> r.put("ListCost", "-5E+20")),
+                bad(IngestReasons.NEGATIVE_QUANTITY, "PricingQuantity '-2'", r -> r.put("PricingQuantity", "-2")),
+                bad(IngestReasons.UNKNOWN_CURRENCY, "BillingCurrency 'EUR'", r -> r.put("BillingCurrency", "eur")),
+                bad(IngestReasons.INVALID_FIELD, "Tags: 'application=checkout'", r -> r.put("Tags", "application=checkout")),
+                bad(IngestReasons.INVALID_FIELD, "ServiceName", r -> r.putObject("ServiceName").put("name", "SQS")),
+                bad(IngestReasons.INVALID_DECIMAL, "outside any plausible range",
+                        r -> r.put("PricingQuantity", "1e999999999")));
+    }
+
+    @Test
+    void shouldDeadLetterEveryMalformedRowWithItsReasonAndRawBytesWhileGoodRowsFlow() {
+        List<Bad> corpus = corpus();
+        try (TopologyFixture fixture = TopologyFixture.of(new IngestApp())) {
+            TestInputTopic<byte[], byte[]> in = fixture.input(fixture.topics().usageRaw);
+            List<String> goodIds = new ArrayList<>();
+            int n = 0;
+            for (Bad bad : corpus) {
+                ObjectNode good = TestRows.focus();
+                good.put("x_LineItemId", "good-" + n++);
+                goodIds.add("good-" + (n - 1));
+                in.pipeInput(TestRows.utf8("k" + n), TestRows.bytes(good));
+                in.pipeInput(TestRows.utf8("k" + n), bad.value());
+            }
+
+            List<CostRecord> cost = fixture.output(fixture.topics().cost).readValuesToList();
+            List<DeadLetter> dead = fixture.output(fixture.topics().dlq).readValuesToList();
+
+            assertThat(cost).extracting(CostRecord::getChargeId).containsExactlyElementsOf(goodIds);
+            assertThat(dead).hasSize(corpus.size());
+            Map<String, Integer> expectedPerReason = new LinkedHashMap<>();
+            for (int i = 0; i < corpus.size(); i++) {
+                Bad expected = corpus.get(i);
+                DeadLetter actual = dead.get(i);
+                assertThat(actual.getReason()).as("reason of corpus entry %d (%s)", i, expected.mentions())
+                        .isEqualTo(expected.reason());
+                assertThat(actual.getMessage()).as("message of corpus entry %d", i).contains(expected.mentions());
+                assertThat(IngestAppFocusFilesTest.bytes(actual)).isEqualTo(expected.value());
+                assertThat(actual.getPhase()).isEqualTo(FailurePhase.VALIDATION);
+                assertThat(actual.getStage()).isEqualTo("ingest");
+                assertThat(actual.getSourceTopic()).isEqualTo(fixture.topics().usageRaw.name());
+                assertThat(actual.getSourceOffset()).isEqualTo(2L * i + 1);
+                assertThat(actual.getRawKey()).isNotNull();
+                expectedPerReason.merge(expected.reason(), 1, Integer::sum);
+            }
+            expectedPerReason.forEach((reason, count) -> assertThat(
+                    fixture.count("spendstream.records.dead.lettered", "stage", "ingest", "reason", reason))
+                    .as("dead-lettered{reason=%s}", reason).isEqualTo(count.doubleValue()));
+            assertThat(fixture.count("spendstream.records.in", "stage", "ingest")).isEqualTo(2.0 * corpus.size());
+            assertThat(fixture.count("spendstream.records.out", "stage", "ingest", "topic",
+                    fixture.topics().cost.name())).isEqualTo(corpus.size());
+            assertThat(fixture.driver().metrics().entrySet().stream()
+                    .filter(e -> e.getKey().name().equals("dropped-records-total"))
+                    .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum())
+                    .as("records Kafka Streams dropped").isZero();
+        }
+    }
+
+    @Test
+    void shouldCoverEveryFocusReasonCodeInTheCorpus() {
+        List<String> apmOnly = List.of(IngestReasons.NEGATIVE_COUNT, IngestReasons.ERRORS_EXCEED_REQUESTS,
+                IngestReasons.NEGATIVE_LATENCY);
+        assertThat(corpus().stream().map(Bad::reason).distinct())
+                .containsExactlyInAnyOrderElementsOf(IngestReasons.ALL.stream().filter(r -> !apmOnly.contains(r)).toList());
+    }
+}

@@ -1,0 +1,38 @@
+package io.spendstream.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.spendstream.runtime.testing.TopologyFixture;
+
+class IngestAppTest {
+
+    @Test
+    void shouldNameItselfAndItsMetricsPort() {
+        IngestApp app = new IngestApp();
+        assertThat(app.name()).isEqualTo("ingest");
+        assertThat(app.defaults()).containsExactlyEntriesOf(Map.of("spendstream.metrics.port", "9401"));
+    }
+
+    @Test
+    void shouldNameEveryProcessorSoTheTopologyStaysStableAcrossReleases() {
+        try (TopologyFixture fixture = TopologyFixture.of(new IngestApp())) {
+            String description = fixture.topology().describe().toString();
+            assertThat(description).doesNotContain("KSTREAM-").doesNotContain("KTABLE-")
+                    .contains(IngestApp.USAGE_PARSE, IngestApp.COST_KEY, IngestApp.COST_SINK,
+                            IngestApp.APM_PARSE, IngestApp.APM_KEY, IngestApp.APM_SINK);
+            assertThat(fixture.topology().describe().globalStores()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldRefuseAReportingCurrencyThatIsNotAnIsoCode() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> TopologyFixture.of(new IngestApp(), Map.of(IngestSettings.REPORTING_CURRENCY, "dollars")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("spendstream.reporting.currency=DOLLARS");
+    }
+}
