@@ -1,0 +1,45 @@
+package io.spendstream.enrich;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.spendstream.runtime.config.SpendstreamConfig;
+
+class EnrichSettingsTest {
+
+    @Test
+    void shouldDefaultToThirtyDaysOfTagHistoryAndNoJoinDelay() {
+        EnrichSettings settings = EnrichSettings.from(new SpendstreamConfig(Map.of()));
+
+        assertThat(settings.tagsHistory()).isEqualTo(Duration.ofDays(30));
+        assertThat(settings.joinGrace()).isZero();
+    }
+
+    @Test
+    void shouldReadConfiguredDurations() {
+        EnrichSettings settings = EnrichSettings.from(new SpendstreamConfig(Map.of(
+                EnrichSettings.TAGS_HISTORY, "90d", EnrichSettings.JOIN_GRACE, "PT30S")));
+
+        assertThat(settings.tagsHistory()).isEqualTo(Duration.ofDays(90));
+        assertThat(settings.joinGrace()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void shouldRefuseHistoryThatKeepsNothing() {
+        assertThatThrownBy(() -> EnrichSettings.from(new SpendstreamConfig(Map.of(EnrichSettings.TAGS_HISTORY, "0s"))))
+                .hasMessageContaining(EnrichSettings.TAGS_HISTORY);
+    }
+
+    @Test
+    void shouldDeclareNameAndMetricsPortOfEnrichApp() {
+        EnrichApp app = new EnrichApp();
+
+        assertThat(app.name()).isEqualTo("enrich");
+        assertThat(app.defaults()).containsEntry("spendstream.metrics.port", "9402");
+    }
+}
