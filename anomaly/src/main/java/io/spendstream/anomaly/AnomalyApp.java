@@ -1,0 +1,79 @@
+package io.spendstream.anomaly;
+
+import java.util.Map;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.state.Stores;
+
+import io.spendstream.anomaly.detector.CostDetector;
+import io.spendstream.anomaly.detector.CostSpikeLifecycle;
+import io.spendstream.anomaly.state.DetectorStateSerde;
+import io.spendstream.avro.UnitCost;
+import io.spendstream.runtime.AppContext;
+import io.spendstream.runtime.StreamsApp;
+import io.spendstream.runtime.metrics.PipelineMetrics;
+import io.spendstream.schemas.SpendstreamTopics;
+
+/**
+ * The anomaly stream app: detects cost spikes per service and tells on-call.
+ *
+ * <p>Reads {@code spend.unit-cost} (key service; every update of a window, the last one final). Keeps one detector
+ * state per service (baseline, current window, open anomaly) in the RocksDB store {@value #STORE}, changelogged so
+ * it survives restarts and moves with its task. Writes every lifecycle event (OPEN, UPDATE, RESOLVED) to
+ * {@code spend.anomalies} and FIRING/RESOLVED alerts to {@code spend.alerts}, both keyed by dedup key
+ * {@code cost-spike:service:<service>}. Registers the gauge {@code spendstream.anomalies.open} and counts ignored
+ * late updates in {@code spendstream.anomaly.late.updates}. Settings: {@link AnomalySettings}.
+ */
+public final class AnomalyApp implements StreamsApp {
+
+    public static final String NAME = "anomaly";
+    public static final String STORE = "anomaly-detector-state";
+
+    static final String SOURCE = "anomaly-unit-cost-source";
+    static final String DETECTOR = "anomaly-cost-spike-detector";
+    static final String ANOMALY_EVENTS = "anomaly-events";
+    static final String ANOMALIES_OUT = "anomaly-anomalies-out";
+    static final String ANOMALIES_SINK = "anomaly-anomalies-sink";
+    static final String ALERT_WORTHY = "anomaly-alert-worthy";
+    static final String ALERTS = "anomaly-alerts";
+    static final String ALERTS_OUT = "anomaly-alerts-out";
+    static final String ALERTS_SINK = "anomaly-alerts-sink";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Map<String, String> defaults() {
+        return Map.of("spendstream.metrics.port", "9404");
+    }
+
+    @Override
+    public void buildTopology(StreamsBuilder builder, AppContext context) {
+        SpendstreamTopics topics = context.topics();
+        PipelineMetrics metrics = context.metrics();
+        AnomalySettings settings = AnomalySettings.from(context.config());
+        CostSpikeLifecycle lifecycle = new CostSpikeLifecycle(new CostDetector(settings.detector()),
+                settings.lifecycle());
+        OpenAnomalies openAnomalies = new OpenAnomalies(metrics);
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
+                new DetectorStateSerde()));
+
+        KStream<String, UnitCost> unitCost = builder.stream(topics.unitCost.name(), topics.unitCost.consumed(SOURCE));
+        KStream<String, Emission> emissions = unitCost.process(
+                () -> new CostSpikeProcessor(lifecycle, metrics, openAnomalies), Named.as(DETECTOR), STORE);
+
+        emissions.mapValues(Emission::anomaly, Named.as(ANOMALY_EVENTS))
+                .peek((key, anomaly) -> metrics.recordOut(NAME, topics.anomalies.name()), Named.as(ANOMALIES_OUT))
+                .to(topics.anomalies.name(), topics.anomalies.produced(ANOMALIES_SINK));
+        emissions.filter((key, emission) -> emission.hasAlert(), Named.as(ALERT_WORTHY))
+                .mapValues(Emission::alert, Named.as(ALERTS))
+                .peek((key, alert) -> metrics.recordOut(NAME, topics.alerts.name()), Named.as(ALERTS_OUT))
+                .to(topics.alerts.name(), topics.alerts.produced(ALERTS_SINK));
+    }
+}

@@ -1,0 +1,72 @@
+package io.spendstream.anomaly;
+
+import java.math.BigDecimal;
+
+import io.spendstream.anomaly.detector.DetectorSettings;
+import io.spendstream.anomaly.detector.LifecycleSettings;
+import io.spendstream.runtime.config.SpendstreamConfig;
+
+/**
+ * The anomaly app's {@code spendstream.anomaly.*} settings, read once from the app's configuration into the
+ * detector's and the lifecycle's settings. Defaults are those of {@link DetectorSettings#defaults()} and
+ * {@link LifecycleSettings#defaults()}; the javadoc there says why.
+ */
+public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifecycle) {
+
+    public static final String PREFIX = "spendstream.anomaly.";
+    /** Score at or above which an update opens an anomaly (and a window is learned only clipped). */
+    public static final String THRESHOLD = PREFIX + "threshold";
+    /** Score below which a finished window counts towards resolving (hysteresis). */
+    public static final String RESOLVE_THRESHOLD = PREFIX + "resolve-threshold";
+    public static final String RESOLVE_AFTER_WINDOWS = PREFIX + "resolve-after-windows";
+    /** Excess cost per hour (reporting currency) from which an anomaly pages rather than tickets. */
+    public static final String PAGE_PER_HOUR = PREFIX + "page-per-hour";
+    public static final String MIN_EXCESS_PER_HOUR = PREFIX + "min-excess-per-hour";
+    public static final String WARMUP_WINDOWS = PREFIX + "warmup-windows";
+    public static final String ALPHA = PREFIX + "alpha";
+    public static final String RELATIVE_FLOOR = PREFIX + "relative-floor";
+    public static final String ABSOLUTE_FLOOR = PREFIX + "absolute-floor";
+    public static final String SCORE_SCALE = PREFIX + "score-scale";
+    public static final String CLIP_SIGMAS = PREFIX + "clip-sigmas";
+    public static final String MAX_GAP_WINDOWS = PREFIX + "max-gap-windows";
+    public static final String PARTIAL_MIN_FRACTION = PREFIX + "partial-min-fraction";
+
+    public static AnomalySettings defaults() {
+        return new AnomalySettings(DetectorSettings.defaults(), LifecycleSettings.defaults());
+    }
+
+    public static AnomalySettings from(SpendstreamConfig config) {
+        DetectorSettings d = DetectorSettings.defaults();
+        LifecycleSettings l = LifecycleSettings.defaults();
+        DetectorSettings detector = new DetectorSettings(
+                config.getDouble(ALPHA, d.alpha()),
+                config.getInt(WARMUP_WINDOWS, d.warmupWindows()),
+                config.getDouble(RELATIVE_FLOOR, d.relativeFloor()),
+                config.getDouble(ABSOLUTE_FLOOR, d.absoluteFloor()),
+                config.getDouble(SCORE_SCALE, d.scoreScale()),
+                config.getDouble(THRESHOLD, d.anomalousScore()),
+                config.getDouble(CLIP_SIGMAS, d.clipSigmas()),
+                config.getInt(MAX_GAP_WINDOWS, d.maxGapWindows()));
+        LifecycleSettings lifecycle = new LifecycleSettings(
+                config.getDouble(RESOLVE_THRESHOLD, l.resolveScore()),
+                config.getInt(RESOLVE_AFTER_WINDOWS, l.resolveAfterWindows()),
+                decimal(config, PAGE_PER_HOUR, l.pagePerHour()),
+                decimal(config, MIN_EXCESS_PER_HOUR, l.minExcessPerHour()),
+                config.getDouble(PARTIAL_MIN_FRACTION, l.partialMinFraction()));
+        if (lifecycle.resolveScore() >= detector.anomalousScore()) {
+            throw new IllegalArgumentException(RESOLVE_THRESHOLD + " (" + lifecycle.resolveScore()
+                    + ") must be below " + THRESHOLD + " (" + detector.anomalousScore() + ")");
+        }
+        return new AnomalySettings(detector, lifecycle);
+    }
+
+    private static BigDecimal decimal(SpendstreamConfig config, String key, BigDecimal defaultValue) {
+        return config.find(key).map(v -> {
+            try {
+                return new BigDecimal(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Setting " + key + "=" + v + " is not a decimal amount", e);
+            }
+        }).orElse(defaultValue);
+    }
+}

@@ -1,0 +1,96 @@
+package io.spendstream.anomaly;
+
+import java.util.List;
+
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import io.spendstream.anomaly.detector.CostSpikeLifecycle;
+import io.spendstream.anomaly.detector.DetectorState;
+import io.spendstream.anomaly.detector.Transition;
+import io.spendstream.anomaly.detector.WindowUpdate;
+import io.spendstream.avro.Anomaly;
+import io.spendstream.avro.UnitCost;
+import io.spendstream.runtime.metrics.PipelineMetrics;
+
+/**
+ * Runs {@link CostSpikeLifecycle} for every {@code spend.unit-cost} update, one {@link DetectorState} per service in
+ * the store {@link AnomalyApp#STORE}, and forwards each lifecycle event (keyed by its dedup key, at the input
+ * record's timestamp) with the alert it raises or clears. Keeps the open-anomalies gauge of its task.
+ */
+final class CostSpikeProcessor implements Processor<String, UnitCost, String, Emission> {
+
+    static final String LATE_UPDATES = "spendstream.anomaly.late.updates";
+
+    private final CostSpikeLifecycle lifecycle;
+    private final PipelineMetrics metrics;
+    private final OpenAnomalies openAnomalies;
+    private ProcessorContext<String, Emission> context;
+    private KeyValueStore<String, DetectorState> store;
+    private int open;
+
+    CostSpikeProcessor(CostSpikeLifecycle lifecycle, PipelineMetrics metrics, OpenAnomalies openAnomalies) {
+        this.lifecycle = lifecycle;
+        this.metrics = metrics;
+        this.openAnomalies = openAnomalies;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Emission> context) {
+        this.context = context;
+        this.store = context.getStateStore(AnomalyApp.STORE);
+        // Called after the store is restored: count what is open so the gauge survives restarts and rebalances.
+        try (KeyValueIterator<String, DetectorState> all = store.all()) {
+            while (all.hasNext()) {
+                if (all.next().value.isOpen()) {
+                    open++;
+                }
+            }
+        }
+        openAnomalies.set(context.taskId(), open);
+    }
+
+    @Override
+    public void process(Record<String, UnitCost> record) {
+        metrics.recordIn(AnomalyApp.NAME);
+        UnitCost cost = record.value();
+        if (cost == null) {
+            return;
+        }
+        String service = cost.getService() != null ? cost.getService() : record.key();
+        WindowUpdate update = new WindowUpdate(service, cost.getWindowStart().toEpochMilli(),
+                cost.getWindowEnd().toEpochMilli(), cost.getCost(), cost.getCurrency(), record.timestamp());
+        DetectorState state = store.get(service);
+        if (state == null) {
+            state = DetectorState.empty();
+        }
+        if (lifecycle.isLate(state, update)) {
+            // The window was already learned as final; a correction this late cannot be un-learned.
+            metrics.counter(LATE_UPDATES, "stage", AnomalyApp.NAME).increment();
+            return;
+        }
+        boolean wasOpen = state.isOpen();
+        List<Transition> transitions = lifecycle.onUpdate(state, update);
+        store.put(service, state);
+        for (Transition transition : transitions) {
+            Anomaly anomaly = AnomalyRecords.anomaly(transition);
+            Emission emission = new Emission(anomaly,
+                    AnomalyRecords.alert(anomaly, transition.escalated()).orElse(null));
+            context.forward(record.withKey(anomaly.getDedupKey()).withValue(emission));
+        }
+        if (wasOpen != state.isOpen()) {
+            open += state.isOpen() ? 1 : -1;
+            openAnomalies.set(context.taskId(), open);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (context != null) {
+            openAnomalies.remove(context.taskId());
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.spendstream.anomaly.detector;
+
+import java.math.BigDecimal;
+
+import io.spendstream.avro.Severity;
+
+/**
+ * The open anomaly of one series: what it is called, since when, how bad it got and how many quiet windows it has
+ * seen since it was last active. Mutable; {@link CostSpikeLifecycle} changes it.
+ */
+public final class Incident {
+
+    private final String anomalyId;
+    private final long startedAt;
+    private Severity severity;
+    private BigDecimal peakObserved;
+    private BigDecimal excessCost;
+    private int quietWindows;
+    private long lastActiveWindowEnd;
+
+    public Incident(String anomalyId, long startedAt, Severity severity, BigDecimal peakObserved,
+            BigDecimal excessCost, int quietWindows, long lastActiveWindowEnd) {
+        this.anomalyId = anomalyId;
+        this.startedAt = startedAt;
+        this.severity = severity;
+        this.peakObserved = peakObserved;
+        this.excessCost = excessCost;
+        this.quietWindows = quietWindows;
+        this.lastActiveWindowEnd = lastActiveWindowEnd;
+    }
+
+    public String anomalyId() {
+        return anomalyId;
+    }
+
+    public long startedAt() {
+        return startedAt;
+    }
+
+    /** The highest severity reached: an incident never de-escalates. */
+    public Severity severity() {
+        return severity;
+    }
+
+    public BigDecimal peakObserved() {
+        return peakObserved;
+    }
+
+    /** Sum of observed - expected over the incident's finished active windows. */
+    public BigDecimal excessCost() {
+        return excessCost;
+    }
+
+    public int quietWindows() {
+        return quietWindows;
+    }
+
+    /** End of the last window that was not quiet: when the excess spend stopped. */
+    public long lastActiveWindowEnd() {
+        return lastActiveWindowEnd;
+    }
+
+    void escalateTo(Severity newSeverity) {
+        severity = newSeverity;
+    }
+
+    void active(BigDecimal observed, BigDecimal excess, long windowEnd) {
+        peakObserved = peakObserved.max(observed);
+        excessCost = excessCost.add(excess);
+        quietWindows = 0;
+        lastActiveWindowEnd = windowEnd;
+    }
+
+    void quiet() {
+        quietWindows++;
+    }
+}

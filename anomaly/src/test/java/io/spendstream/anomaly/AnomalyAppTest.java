@@ -1,0 +1,231 @@
+package io.spendstream.anomaly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+
+import io.spendstream.anomaly.detector.DetectorState;
+import io.spendstream.avro.Alert;
+import io.spendstream.avro.AlertStatus;
+import io.spendstream.avro.Anomaly;
+import io.spendstream.avro.AnomalyState;
+import io.spendstream.avro.AnomalyType;
+import io.spendstream.avro.Severity;
+import io.spendstream.runtime.testing.TopologyFixture;
+
+class AnomalyAppTest {
+
+    private static final Instant T0 = TopologyFixture.START;
+    private static final String DEDUP_KEY = "cost-spike:service:checkout";
+
+    @Test
+    void shouldRaiseNothingOnSteadyNoisyCostsForHours() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+            UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 4);
+            Random random = new Random(20261123);
+
+            for (int m = 0; m < 6 * 60; m++) {
+                feed.window("checkout", minute(m), UnitCostFeed.noisy(random, 1.00, 0.05));
+                feed.window("search", minute(m), UnitCostFeed.noisy(random, 3.00, 0.05));
+            }
+
+            assertThat(fixture.output(fixture.topics().anomalies).readValuesToList()).isEmpty();
+            assertThat(fixture.output(fixture.topics().alerts).readValuesToList()).isEmpty();
+            assertThat(openGauge(fixture)).isZero();
+            assertThat(fixture.count("spendstream.records.in", "stage", "anomaly")).isEqualTo(6 * 60 * 4 * 2);
+        }
+    }
+
+    @Test
+    void shouldOpenOneAnomalyWithinAMinuteOfATenfoldSpikeUpdateItAndResolveWhenItStops() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+            UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 6);
+            Random random = new Random(5);
+            List<KeyValue<String, Anomaly>> anomalies = new ArrayList<>();
+            var anomalyTopic = fixture.output(fixture.topics().anomalies);
+            var alertTopic = fixture.output(fixture.topics().alerts);
+
+            for (int m = 0; m < 60; m++) {
+                feed.window("checkout", minute(m), UnitCostFeed.noisy(random, 1.00, 0.05));
+                feed.window("search", minute(m), UnitCostFeed.noisy(random, 3.00, 0.05));
+            }
+            assertThat(anomalyTopic.isEmpty()).isTrue();
+            for (int m = 60; m < 70; m++) {
+                feed.window("checkout", minute(m), UnitCostFeed.noisy(random, 10.00, 0.05));
+                feed.window("search", minute(m), UnitCostFeed.noisy(random, 3.00, 0.05));
+            }
+            double openWhileSpiking = openGauge(fixture);
+            for (int m = 70; m < 80; m++) {
+                feed.window("checkout", minute(m), UnitCostFeed.noisy(random, 1.00, 0.05));
+                feed.window("search", minute(m), UnitCostFeed.noisy(random, 3.00, 0.05));
+            }
+            anomalies.addAll(anomalyTopic.readKeyValuesToList());
+            List<Alert> alerts = alertTopic.readValuesToList();
+
+            assertThat(anomalies).extracting(kv -> kv.key).containsOnly(DEDUP_KEY);
+            List<Anomaly> events = anomalies.stream().map(kv -> kv.value).toList();
+            assertThat(events).filteredOn(a -> a.getState() == AnomalyState.OPEN).hasSize(1);
+            assertThat(events.get(0).getState()).isEqualTo(AnomalyState.OPEN);
+            assertThat(events.get(events.size() - 1).getState()).isEqualTo(AnomalyState.RESOLVED);
+            assertThat(events.subList(1, events.size() - 1)).extracting(Anomaly::getState)
+                    .containsOnly(AnomalyState.UPDATE).hasSizeGreaterThanOrEqualTo(10);
+            assertThat(events).extracting(Anomaly::getAnomalyId).containsOnly(DEDUP_KEY + ":" + minute(60).toEpochMilli());
+
+            Anomaly open = events.get(0);
+            assertThat(open.getObservedAt()).isBefore(minute(60).plusSeconds(60));
+            assertThat(open.getStartedAt()).isEqualTo(minute(60));
+            assertThat(open.getType()).isEqualTo(AnomalyType.COST_SPIKE);
+            assertThat(open.getScopeType()).isEqualTo("service");
+            assertThat(open.getScope()).isEqualTo("checkout");
+            assertThat(open.getSeverity()).isEqualTo(Severity.PAGE);
+            assertThat(open.getScore()).isGreaterThan(0.99);
+            assertThat(open.getTopContributors()).singleElement().satisfies(c -> {
+                assertThat(c.getKind()).isEqualTo("service");
+                assertThat(c.getName()).isEqualTo("checkout");
+                assertThat(c.getShare()).isEqualTo(1.0);
+                assertThat(c.getExcess()).isEqualByComparingTo(c.getObserved().subtract(c.getExpected()));
+            });
+            assertThat(open.getSummary()).startsWith("checkout cost ~").contains(" USD/min vs 1.")
+                    .contains("USD/h excess since 11:00Z");
+
+            Anomaly lastUpdate = events.get(events.size() - 2);
+            assertThat(lastUpdate.getPeakObserved()).isGreaterThan(new BigDecimal("9"));
+            Anomaly resolved = events.get(events.size() - 1);
+            assertThat(resolved.getEndedAt()).isEqualTo(minute(70));
+            // Ten minutes at ~9 USD a minute above a ~1 USD baseline.
+            assertThat(resolved.getExcessCost()).isBetween(new BigDecimal("80"), new BigDecimal("100"));
+            assertThat(resolved.getSummary()).contains("spike 11:00Z-11:10Z cost");
+
+            assertThat(alerts).extracting(Alert::getStatus).containsExactly(AlertStatus.FIRING, AlertStatus.RESOLVED);
+            Alert firing = alerts.get(0);
+            assertThat(firing.getDedupKey()).isEqualTo(DEDUP_KEY);
+            assertThat(firing.getSeverity()).isEqualTo(Severity.PAGE);
+            assertThat(firing.getLabels()).containsExactlyInAnyOrderEntriesOf(
+                    Map.of("severity", "page", "service", "checkout", "type", "cost_spike"));
+            assertThat(firing.getStartsAt()).isEqualTo(minute(60));
+            assertThat(firing.getEndsAt()).isNull();
+            assertThat(firing.getAnomalyIds()).containsExactly(open.getAnomalyId());
+            assertThat(alerts.get(1).getEndsAt()).isEqualTo(minute(70));
+
+            assertThat(openWhileSpiking).isEqualTo(1.0);
+            assertThat(openGauge(fixture)).isZero();
+        }
+    }
+
+    @Test
+    void shouldRaiseNothingDuringWarmUp() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+            UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 6);
+
+            for (int m = 0; m < 5; m++) {
+                feed.window("checkout", minute(m), new BigDecimal("1.00"));
+            }
+            for (int m = 5; m < 9; m++) {
+                feed.window("checkout", minute(m), new BigDecimal("10.00"));
+            }
+
+            assertThat(fixture.output(fixture.topics().anomalies).readValuesToList()).isEmpty();
+            assertThat(fixture.output(fixture.topics().alerts).readValuesToList()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldCarryOnAcrossAGapAndStillCatchTheNextSpike() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+            UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 3);
+            Random random = new Random(11);
+
+            for (int m = 0; m < 30; m++) {
+                feed.window("checkout", minute(m), UnitCostFeed.noisy(random, 1.00, 0.05));
+            }
+            // 20 minutes with no cost at all, then back to normal for an hour.
+            for (int m = 50; m < 110; m++) {
+                feed.window("checkout", minute(m), UnitCostFeed.noisy(random, 1.00, 0.05));
+            }
+            var anomalyTopic = fixture.output(fixture.topics().anomalies);
+            List<Anomaly> afterGap = anomalyTopic.readValuesToList();
+            feed.window("checkout", minute(110), new BigDecimal("10.00"));
+
+            KeyValueStore<String, DetectorState> store = fixture.driver().getKeyValueStore(AnomalyApp.STORE);
+            // 30 windows, 20 empty ones, 60 more; the newest is still open.
+            assertThat(store.get("checkout").baseline().learnedWindows()).isEqualTo(110);
+            assertThat(anomalyTopic.readValuesToList()).extracting(Anomaly::getState)
+                    .containsExactly(AnomalyState.OPEN);
+            // Cost coming back after an outage is a return to normal, not a spike worth a page.
+            assertThat(afterGap).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldIgnoreAndCountLateUpdatesOfAnOlderWindow() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+            UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 2);
+            for (int m = 0; m < 30; m++) {
+                feed.window("checkout", minute(m), new BigDecimal("1.00"));
+            }
+
+            feed.update("checkout", minute(12), new BigDecimal("50.00"), minute(12).plusSeconds(59));
+
+            assertThat(fixture.output(fixture.topics().anomalies).readValuesToList()).isEmpty();
+            assertThat(fixture.count(CostSpikeProcessor.LATE_UPDATES)).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void shouldContinueAnOpenAnomalyFromRestoredState() {
+        List<KeyValue<String, DetectorState>> saved = new ArrayList<>();
+        String anomalyId;
+        try (TopologyFixture before = TopologyFixture.of(new AnomalyApp())) {
+            UnitCostFeed feed = new UnitCostFeed(before.input(before.topics().unitCost), 6);
+            for (int m = 0; m < 30; m++) {
+                feed.window("checkout", minute(m), new BigDecimal("1.00"));
+            }
+            feed.window("checkout", minute(30), new BigDecimal("10.00"));
+            anomalyId = before.output(before.topics().anomalies).readValuesToList().get(0).getAnomalyId();
+            KeyValueStore<String, DetectorState> store = before.driver().getKeyValueStore(AnomalyApp.STORE);
+            try (KeyValueIterator<String, DetectorState> all = store.all()) {
+                all.forEachRemaining(saved::add);
+            }
+        }
+
+        try (TopologyFixture after = TopologyFixture.of(new AnomalyApp())) {
+            // What a restart restores from the store's changelog, written through the store's own serde.
+            KeyValueStore<String, DetectorState> store = after.driver().getKeyValueStore(AnomalyApp.STORE);
+            saved.forEach(kv -> store.put(kv.key, kv.value));
+            UnitCostFeed feed = new UnitCostFeed(after.input(after.topics().unitCost), 6);
+            feed.window("checkout", minute(31), new BigDecimal("10.00"));
+            for (int m = 32; m < 36; m++) {
+                feed.window("checkout", minute(m), new BigDecimal("1.00"));
+            }
+
+            List<Anomaly> events = after.output(after.topics().anomalies).readValuesToList();
+            assertThat(events).extracting(Anomaly::getState).containsExactly(AnomalyState.UPDATE,
+                    AnomalyState.UPDATE, AnomalyState.UPDATE, AnomalyState.RESOLVED);
+            assertThat(events).extracting(Anomaly::getAnomalyId).containsOnly(anomalyId);
+            // Two windows at 10 over a baseline of 1 (which the clipped incident windows nudged up a little).
+            assertThat(events.get(3).getExcessCost()).isBetween(new BigDecimal("17.9"), new BigDecimal("18.0"));
+            assertThat(after.output(after.topics().alerts).readValuesToList()).extracting(Alert::getStatus)
+                    .containsExactly(AlertStatus.RESOLVED);
+        }
+    }
+
+    private static Instant minute(int m) {
+        return T0.plus(Duration.ofMinutes(m));
+    }
+
+    private static double openGauge(TopologyFixture fixture) {
+        return fixture.meters().get(OpenAnomalies.GAUGE).gauge().value();
+    }
+
+}
