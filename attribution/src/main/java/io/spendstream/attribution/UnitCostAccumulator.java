@@ -1,0 +1,59 @@
+package io.spendstream.attribution;
+
+import java.math.BigDecimal;
+
+import io.spendstream.attribution.avro.UnitCostTally;
+import io.spendstream.avro.ApmRecord;
+import io.spendstream.schemas.Money;
+
+/**
+ * The arithmetic of a window's running totals ({@link UnitCostTally}): the tally of one cost part or one APM summary,
+ * and the sum of two tallies. Money adds exactly at {@link Money#SCALE}; latency is a request-weighted mean, so the
+ * tally keeps the weighted sum and the weight rather than a mean that could not be combined.
+ */
+public final class UnitCostAccumulator {
+
+    private UnitCostAccumulator() {
+    }
+
+    /** The tally of an empty window. */
+    public static UnitCostTally empty() {
+        return UnitCostTally.newBuilder().setCost(Money.ZERO).setRevenue(Money.ZERO).build();
+    }
+
+    /** One cost row's share of one window. */
+    public static UnitCostTally ofCost(BigDecimal amount) {
+        return UnitCostTally.newBuilder().setCost(Money.of(amount)).setRevenue(Money.ZERO).setCostRecords(1).build();
+    }
+
+    /** One APM interval summary; a p95 without requests carries no weight. */
+    public static UnitCostTally ofApm(ApmRecord apm) {
+        Double p95 = apm.getLatencyP95Ms();
+        boolean weighted = p95 != null && !p95.isNaN() && apm.getRequests() > 0;
+        return UnitCostTally.newBuilder()
+                .setCost(Money.ZERO)
+                .setRequests(apm.getRequests())
+                .setErrors(apm.getErrors())
+                .setLatencyP95WeightedSum(weighted ? p95 * apm.getRequests() : 0.0)
+                .setLatencyP95Weight(weighted ? apm.getRequests() : 0)
+                .setConversionCount(apm.getConversionCount() == null ? 0 : apm.getConversionCount())
+                .setRevenue(apm.getRevenue() == null ? Money.ZERO : Money.of(apm.getRevenue()))
+                .setApmRecords(1)
+                .build();
+    }
+
+    /** {@code a + b}, as a new tally. */
+    public static UnitCostTally add(UnitCostTally a, UnitCostTally b) {
+        return UnitCostTally.newBuilder()
+                .setCost(Money.add(a.getCost(), b.getCost()))
+                .setRequests(a.getRequests() + b.getRequests())
+                .setErrors(a.getErrors() + b.getErrors())
+                .setLatencyP95WeightedSum(a.getLatencyP95WeightedSum() + b.getLatencyP95WeightedSum())
+                .setLatencyP95Weight(a.getLatencyP95Weight() + b.getLatencyP95Weight())
+                .setConversionCount(a.getConversionCount() + b.getConversionCount())
+                .setRevenue(Money.add(a.getRevenue(), b.getRevenue()))
+                .setCostRecords(a.getCostRecords() + b.getCostRecords())
+                .setApmRecords(a.getApmRecords() + b.getApmRecords())
+                .build();
+    }
+}

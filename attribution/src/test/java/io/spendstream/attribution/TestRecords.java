@@ -1,0 +1,50 @@
+package io.spendstream.attribution;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.spendstream.avro.ApmRecord;
+import io.spendstream.avro.Attribution;
+import io.spendstream.avro.AttributedCost;
+import io.spendstream.avro.CostRecord;
+import io.spendstream.schemas.Money;
+
+/** Input records as enrich and ingest write them, with only what a test cares about spelled out. */
+final class TestRecords {
+
+    private static final AtomicLong CHARGE_IDS = new AtomicLong();
+
+    private TestRecords() {
+    }
+
+    static AttributedCost cost(String service, String amount, Instant start, Duration period) {
+        BigDecimal effective = Money.of(amount);
+        CostRecord cost = CostRecord.newBuilder()
+                .setChargeId("charge-" + CHARGE_IDS.incrementAndGet())
+                .setChargePeriodStart(start)
+                .setChargePeriodEnd(start.plus(period))
+                .setEffectiveCost(effective)
+                .setCurrency("USD")
+                .setOriginalEffectiveCost(effective)
+                .setOriginalCurrency("USD")
+                .build();
+        Attribution attribution = Attribution.newBuilder()
+                .setService(service)
+                .setAllocated(true)
+                .setSource("tag-table")
+                .build();
+        return AttributedCost.newBuilder().setCost(cost).setAttribution(attribution).build();
+    }
+
+    static ApmRecord apm(String service, Instant start, long requests, long errors) {
+        return ApmRecord.newBuilder()
+                .setService(service)
+                .setWindowStart(start)
+                .setWindowEnd(start.plusSeconds(10))
+                .setRequests(requests)
+                .setErrors(errors)
+                .build();
+    }
+}
