@@ -12,9 +12,11 @@ import io.spendstream.runtime.config.SpendstreamConfig;
  * <tr><th>key</th><th>default</th><th>meaning</th></tr>
  * <tr><td>{@code spendstream.attribution.window}</td><td>{@code 1m}</td>
  *     <td>size of the tumbling unit-cost windows (aligned to the epoch)</td></tr>
- * <tr><td>{@code spendstream.attribution.grace}</td><td>{@code 10m}</td>
+ * <tr><td>{@code spendstream.attribution.grace}</td><td>{@code 2d}</td>
  *     <td>how long after a window ends (in event time) records for it are still included; later ones go to
- *     {@code spend.dlq} with reason {@code late}</td></tr>
+ *     {@code spend.dlq} with reason {@code late}. Two days because billing exports lag up to a day and because a
+ *     pipeline catching up a backlog sees event-time skew of its whole backlog between upstream partitions;
+ *     with emit-on-update, a long grace costs store space, not latency</td></tr>
  * <tr><td>{@code spendstream.attribution.max-spread}</td><td>{@code 1d}</td>
  *     <td>longest charge period that is spread over the windows it covers; a longer row (monthly fee, purchase) is
  *     booked whole in the window of its ChargePeriodStart. Also bounds how far ahead of stream time a row can
@@ -31,7 +33,7 @@ public record AttributionSettings(Duration window, Duration grace, Duration maxS
     public static final String CURRENCY = "spendstream.reporting.currency";
 
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
-    public static final Duration DEFAULT_GRACE = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_GRACE = Duration.ofDays(2);
     public static final Duration DEFAULT_MAX_SPREAD = Duration.ofDays(1);
     public static final String DEFAULT_CURRENCY = "USD";
 

@@ -39,7 +39,8 @@ class AttributionAppTest {
 
     @BeforeEach
     void start() {
-        fixture = TopologyFixture.of(new AttributionApp());
+        // A short grace keeps the lateness tests readable; the default (2d) is checked in AttributionSettingsTest.
+        fixture = TopologyFixture.of(new AttributionApp(), Map.of(AttributionSettings.GRACE, "10m"));
         costs = fixture.input(fixture.topics().costAttributed);
         apm = fixture.input(fixture.topics().apm);
         unitCost = fixture.output(fixture.topics().unitCost);

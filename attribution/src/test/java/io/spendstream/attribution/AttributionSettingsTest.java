@@ -16,7 +16,7 @@ class AttributionSettingsTest {
     void shouldDefaultToOneMinuteWindowsTenMinutesGraceOneDaySpreadAndUsd() {
         AttributionSettings settings = AttributionSettings.from(new SpendstreamConfig(Map.of()));
 
-        assertThat(settings).isEqualTo(new AttributionSettings(Duration.ofMinutes(1), Duration.ofMinutes(10),
+        assertThat(settings).isEqualTo(new AttributionSettings(Duration.ofMinutes(1), Duration.ofDays(2),
                 Duration.ofDays(1), "USD"));
         assertThat(UnitCostTopology.storeName(settings)).isEqualTo("unit-cost-1m");
     }

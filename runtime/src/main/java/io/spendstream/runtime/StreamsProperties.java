@@ -81,6 +81,8 @@ public final class StreamsProperties {
                 DeadLetterProcessingHandler.class.getName());
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DeadLetterProductionHandler.class.getName());
+        // Global tables (reference data) dead-letter a failing record like every other processor does.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG,
                 config.get(STATE_DIR, Path.of(System.getProperty("user.home"), ".spendstream", "state").toString()));
         // Read only committed input: upstream Spendstream apps write transactionally.
