@@ -1,0 +1,171 @@
+package io.spendstream.deploy.demo;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.spendstream.schemas.SpendstreamTopics;
+
+/**
+ * A small but realistic estate, as JSON the way collectors write it: six services of four teams on fifteen
+ * resources, metered usage rows (FOCUS) and APM summaries every five seconds with a few percent of noise, and one
+ * injected incident: the {@code recommendations} GPU pool scales out and costs ten times its usual rate.
+ *
+ * <p>Pure: the records for an interval depend only on the interval's start and the seed, so tests replay exactly
+ * what {@code spendstream up} shows.
+ */
+public final class DemoScenario {
+
+    public static final Duration INTERVAL = Duration.ofSeconds(5);
+    public static final String INCIDENT_SERVICE = "recommendations";
+    public static final int INCIDENT_FACTOR = 10;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A resource and what it costs per interval in steady state. */
+    record Resource(String id, String service, String team, String product, String providerService, String sku,
+            BigDecimal costPerInterval, boolean tagged) {
+    }
+
+    /** A service's steady traffic per interval. */
+    record Traffic(String service, long requests, double errorRate, double p95Ms, BigDecimal revenuePerRequest) {
+    }
+
+    private static final List<Resource> RESOURCES = List.of(
+            resource("i-0checkout01", "checkout", "payments", "store", "Amazon Elastic Compute Cloud", "m6i.xlarge", "0.0160"),
+            resource("i-0checkout02", "checkout", "payments", "store", "Amazon Elastic Compute Cloud", "m6i.xlarge", "0.0160"),
+            resource("db-checkout", "checkout", "payments", "store", "Amazon Relational Database Service", "db.r6g.large", "0.0300"),
+            resource("i-0search01", "search", "discovery", "store", "Amazon Elastic Compute Cloud", "c6i.2xlarge", "0.0280"),
+            resource("i-0search02", "search", "discovery", "store", "Amazon Elastic Compute Cloud", "c6i.2xlarge", "0.0280"),
+            resource("es-search", "search", "discovery", "store", "Amazon OpenSearch Service", "r6g.large.search", "0.0240"),
+            resource("i-0catalog01", "catalog", "discovery", "store", "Amazon Elastic Compute Cloud", "m6i.large", "0.0080"),
+            resource("s3-catalog-images", "catalog", "discovery", "store", "Amazon Simple Storage Service", "TimedStorage-ByteHrs", "0.0040"),
+            resource("gpu-recs-pool", INCIDENT_SERVICE, "ml-platform", "personalisation", "Amazon Elastic Compute Cloud", "g5.xlarge", "0.0700"),
+            resource("i-0recs-api01", INCIDENT_SERVICE, "ml-platform", "personalisation", "Amazon Elastic Compute Cloud", "m6i.large", "0.0080"),
+            resource("i-0payments01", "payments-api", "payments", "store", "Amazon Elastic Compute Cloud", "m6i.xlarge", "0.0160"),
+            resource("sqs-payments", "payments-api", "payments", "store", "Amazon Simple Queue Service", "Requests-Tier1", "0.0020"),
+            resource("i-0auth01", "auth", "identity", "platform", "Amazon Elastic Compute Cloud", "t3.large", "0.0012"),
+            resource("nat-gw-shared", "platform-network", "platform", "platform", "Amazon Virtual Private Cloud", "NatGateway-Hours", "0.0060"),
+            // Nobody tagged this one: its spend shows up as unallocated.
+            new Resource("i-0forgotten", null, null, null, "Amazon Elastic Compute Cloud", "m5.large", new BigDecimal("0.0096"), false));
+
+    private static final List<Traffic> TRAFFIC = List.of(
+            new Traffic("checkout", 600, 0.004, 120.0, new BigDecimal("0.25")),
+            new Traffic("search", 3000, 0.001, 80.0, null),
+            new Traffic("catalog", 1500, 0.002, 45.0, null),
+            new Traffic(INCIDENT_SERVICE, 900, 0.003, 60.0, null),
+            new Traffic("payments-api", 400, 0.002, 150.0, null),
+            new Traffic("auth", 2000, 0.0005, 20.0, null));
+
+    private final long seed;
+
+    public DemoScenario(long seed) {
+        this.seed = seed;
+    }
+
+    private static Resource resource(String id, String service, String team, String product, String providerService,
+            String sku, String costPerInterval) {
+        return new Resource(id, service, team, product, providerService, sku, new BigDecimal(costPerInterval), true);
+    }
+
+    /** Tag metadata for every tagged resource, keyed by ResourceId, valid from {@code validFrom}. */
+    public List<ProducerRecord<String, String>> tags(SpendstreamTopics topics, Instant validFrom) {
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        for (Resource r : RESOURCES) {
+            if (!r.tagged()) {
+                continue;
+            }
+            ObjectNode tag = JSON.createObjectNode()
+                    .put("service", r.service()).put("team", r.team()).put("product", r.product())
+                    .put("environment", "prod").put("costCenter", "CC-" + Math.abs(r.team().hashCode() % 90 + 10))
+                    .put("validFrom", validFrom.toString());
+            records.add(new ProducerRecord<>(topics.tags.name(), r.id(), tag.toString()));
+        }
+        return records;
+    }
+
+    /**
+     * The usage rows and APM summaries of the interval starting at {@code start}; with {@code incident} the GPU pool
+     * of {@value #INCIDENT_SERVICE} costs {@value #INCIDENT_FACTOR} times its usual rate.
+     */
+    public List<ProducerRecord<String, String>> interval(SpendstreamTopics topics, Instant start, boolean incident) {
+        Random random = new Random(seed ^ start.toEpochMilli());
+        Instant end = start.plus(INTERVAL);
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        for (Resource r : RESOURCES) {
+            BigDecimal cost = r.costPerInterval().multiply(noise(random));
+            if (incident && r.id().equals("gpu-recs-pool")) {
+                cost = cost.multiply(BigDecimal.valueOf(INCIDENT_FACTOR));
+            }
+            records.add(new ProducerRecord<>(topics.usageRaw.name(), r.id(), usageRow(r, start, end, cost).toString()));
+        }
+        for (Traffic t : TRAFFIC) {
+            records.add(new ProducerRecord<>(topics.apmRaw.name(), t.service(),
+                    apmSummary(t, start, end, random).toString()));
+        }
+        return records;
+    }
+
+    /** A multiplier in [0.95, 1.05) with four decimals: noise that stays exact in decimal arithmetic. */
+    private static BigDecimal noise(Random random) {
+        return BigDecimal.valueOf(9500 + random.nextInt(1000), 4);
+    }
+
+    private static ObjectNode usageRow(Resource r, Instant start, Instant end, BigDecimal cost) {
+        BigDecimal rounded = cost.setScale(10, RoundingMode.HALF_EVEN);
+        ObjectNode row = JSON.createObjectNode()
+                .put("BilledCost", rounded.toPlainString())
+                .put("EffectiveCost", rounded.toPlainString())
+                .put("ListCost", rounded.toPlainString())
+                .put("BillingCurrency", "USD")
+                .put("BillingAccountId", "123456789012")
+                .put("SubAccountId", "210987654321")
+                .put("ChargePeriodStart", start.toString())
+                .put("ChargePeriodEnd", end.toString())
+                .put("ChargeCategory", "Usage")
+                .put("ChargeFrequency", "Usage-Based")
+                .put("ProviderName", "AWS")
+                .put("ServiceName", r.providerService())
+                .put("ServiceCategory", "Compute")
+                .put("ResourceId", r.id())
+                .put("ResourceName", r.id())
+                .put("SkuId", r.sku())
+                .put("RegionId", "us-east-1")
+                .put("PricingQuantity", "5")
+                .put("PricingUnit", "Seconds")
+                .put("x_LineItemId", "demo-" + r.id() + "-" + start.toEpochMilli());
+        ObjectNode focusTags = row.putObject("Tags");
+        focusTags.put("environment", "prod");
+        return row;
+    }
+
+    private static ObjectNode apmSummary(Traffic t, Instant start, Instant end, Random random) {
+        long requests = Math.round(t.requests() * noise(random).doubleValue());
+        long errors = Math.round(requests * t.errorRate() * (0.5 + random.nextDouble()));
+        double p95 = Math.round(t.p95Ms() * noise(random).doubleValue() * 10) / 10.0;
+        ObjectNode apm = JSON.createObjectNode()
+                .put("service", t.service())
+                .put("operation", "all")
+                .put("windowStart", start.toString())
+                .put("windowEnd", end.toString())
+                .put("requests", requests)
+                .put("errors", errors);
+        apm.putObject("latencyMs").put("p50", Math.round(p95 * 4) / 10.0).put("p95", p95).put("p99", p95 * 2);
+        if (t.revenuePerRequest() != null) {
+            long conversions = requests / 20;
+            apm.put("conversions", conversions);
+            apm.put("revenue", t.revenuePerRequest().multiply(BigDecimal.valueOf(requests)).toPlainString());
+            apm.put("currency", "USD");
+        }
+        return apm;
+    }
+}

@@ -1,0 +1,110 @@
+package io.spendstream.deploy.demo;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.spendstream.schemas.SpendstreamTopics;
+
+/**
+ * Plays {@link DemoScenario} into the raw topics: first an hour of history (so the detectors have a baseline
+ * the moment the demo starts), then one interval every five seconds in real time, each sent when its interval has
+ * ended, as a collector would. The incident starts {@code incidentDelay} after the live traffic and lasts
+ * {@code incidentLength}, so on-call sees it open and then resolve.
+ */
+public final class DemoTraffic implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoTraffic.class);
+
+    /** When to inject the incident, relative to the start of live traffic. */
+    public record Plan(Duration history, Duration incidentDelay, Duration incidentLength) {
+
+        public static Plan standard() {
+            return new Plan(Duration.ofMinutes(60), Duration.ofSeconds(15), Duration.ofMinutes(3));
+        }
+    }
+
+    private final KafkaProducer<String, String> producer;
+    private final SpendstreamTopics topics;
+    private final DemoScenario scenario;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "spendstream-demo-traffic");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public DemoTraffic(String bootstrapServers, SpendstreamTopics topics, DemoScenario scenario, Clock clock) {
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+        this.topics = topics;
+        this.scenario = scenario;
+        this.clock = clock;
+    }
+
+    /** Sends the history and schedules live traffic; returns at once. */
+    public void start(Plan plan) {
+        Instant now = clock.instant();
+        Instant liveFrom = align(now);
+        Instant historyFrom = liveFrom.minus(plan.history());
+        send(scenario.tags(topics, historyFrom.minus(Duration.ofDays(1))));
+        // One record nobody can parse, so spend.dlq shows what a bad record looks like.
+        producer.send(new ProducerRecord<>(topics.usageRaw.name(), "demo-bad-row", "{\"EffectiveCost\": \"12,50\""));
+        int intervals = 0;
+        for (Instant t = historyFrom; t.isBefore(liveFrom); t = t.plus(DemoScenario.INTERVAL)) {
+            send(scenario.interval(topics, t, false));
+            intervals++;
+        }
+        producer.flush();
+        LOG.info("Demo: sent {} of history ({} intervals); live traffic every {}s, incident on {} in {}s",
+                plan.history(), intervals, DemoScenario.INTERVAL.toSeconds(), DemoScenario.INCIDENT_SERVICE,
+                plan.incidentDelay().toSeconds());
+        Instant incidentStart = liveFrom.plus(plan.incidentDelay());
+        Instant incidentEnd = incidentStart.plus(plan.incidentLength());
+        long firstDelay = Duration.between(now, liveFrom.plus(DemoScenario.INTERVAL)).toMillis();
+        scheduler.scheduleAtFixedRate(() -> sendLiveInterval(incidentStart, incidentEnd), Math.max(0, firstDelay),
+                DemoScenario.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void sendLiveInterval(Instant incidentStart, Instant incidentEnd) {
+        try {
+            Instant intervalStart = align(clock.instant()).minus(DemoScenario.INTERVAL);
+            Instant intervalEnd = intervalStart.plus(DemoScenario.INTERVAL);
+            boolean incident = intervalEnd.isAfter(incidentStart) && intervalStart.isBefore(incidentEnd);
+            send(scenario.interval(topics, intervalStart, incident));
+            producer.flush();
+        } catch (RuntimeException e) {
+            // A failed send must not cancel the schedule: log it and try the next interval.
+            LOG.warn("Demo traffic: sending an interval failed: {}", e.toString());
+        }
+    }
+
+    private void send(List<ProducerRecord<String, String>> records) {
+        records.forEach(producer::send);
+    }
+
+    private static Instant align(Instant t) {
+        long step = DemoScenario.INTERVAL.toMillis();
+        return Instant.ofEpochMilli(t.toEpochMilli() / step * step);
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        producer.close(Duration.ofSeconds(5));
+    }
+}
