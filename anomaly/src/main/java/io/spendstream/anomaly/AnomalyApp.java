@@ -20,12 +20,13 @@ import io.spendstream.schemas.SpendstreamTopics;
 /**
  * The anomaly stream app: detects cost spikes per service and tells on-call.
  *
- * <p>Reads {@code spend.unit-cost} (key service; every update of a window, the last one final). Keeps one detector
- * state per service (baseline, current window, open anomaly) in the RocksDB store {@value #STORE}, changelogged so
- * it survives restarts and moves with its task. Writes every lifecycle event (OPEN, UPDATE, RESOLVED) to
- * {@code spend.anomalies} and FIRING/RESOLVED alerts to {@code spend.alerts}, both keyed by dedup key
- * {@code cost-spike:service:<service>}. Registers the gauge {@code spendstream.anomalies.open} and counts ignored
- * late updates in {@code spendstream.anomaly.late.updates}. Settings: {@link AnomalySettings}.
+ * <p>Reads {@code spend.unit-cost} (key service; every update of a window, the last one final, in any order across
+ * windows). Keeps one detector state per service (baseline, the recent windows not learned yet, open anomaly) in
+ * the RocksDB store {@value #STORE}, changelogged so it survives restarts and moves with its task. Writes every
+ * lifecycle event (OPEN, UPDATE, RESOLVED) to {@code spend.anomalies} and FIRING/RESOLVED alerts to
+ * {@code spend.alerts}, both keyed by dedup key {@code cost-spike:service:<service>}. Registers the gauge
+ * {@code spendstream.anomalies.open} and counts ignored late updates (of windows that settled already) in
+ * {@code spendstream.anomaly.late.updates}. Settings: {@link AnomalySettings}.
  */
 public final class AnomalyApp implements StreamsApp {
 

@@ -14,7 +14,7 @@ import io.spendstream.runtime.config.SpendstreamConfig;
 public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifecycle) {
 
     public static final String PREFIX = "spendstream.anomaly.";
-    /** Score at or above which an update opens an anomaly (and a window is learned only clipped). */
+    /** Score at or above which an update opens an anomaly. */
     public static final String THRESHOLD = PREFIX + "threshold";
     /** Score below which a finished window counts towards resolving (hysteresis). */
     public static final String RESOLVE_THRESHOLD = PREFIX + "resolve-threshold";
@@ -28,8 +28,13 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
     public static final String ABSOLUTE_FLOOR = PREFIX + "absolute-floor";
     public static final String SCORE_SCALE = PREFIX + "score-scale";
     public static final String CLIP_SIGMAS = PREFIX + "clip-sigmas";
-    public static final String MAX_GAP_WINDOWS = PREFIX + "max-gap-windows";
     public static final String PARTIAL_MIN_FRACTION = PREFIX + "partial-min-fraction";
+    /**
+     * How far behind the newest window of a service a window must be before it is learned (10m, 30s, PT10M...):
+     * the event-time skew between upstream partitions while a backlog is caught up, see
+     * {@link LifecycleSettings#settle}.
+     */
+    public static final String SETTLE = PREFIX + "settle";
 
     public static AnomalySettings defaults() {
         return new AnomalySettings(DetectorSettings.defaults(), LifecycleSettings.defaults());
@@ -45,14 +50,14 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
                 config.getDouble(ABSOLUTE_FLOOR, d.absoluteFloor()),
                 config.getDouble(SCORE_SCALE, d.scoreScale()),
                 config.getDouble(THRESHOLD, d.anomalousScore()),
-                config.getDouble(CLIP_SIGMAS, d.clipSigmas()),
-                config.getInt(MAX_GAP_WINDOWS, d.maxGapWindows()));
+                config.getDouble(CLIP_SIGMAS, d.clipSigmas()));
         LifecycleSettings lifecycle = new LifecycleSettings(
                 config.getDouble(RESOLVE_THRESHOLD, l.resolveScore()),
                 config.getInt(RESOLVE_AFTER_WINDOWS, l.resolveAfterWindows()),
                 decimal(config, PAGE_PER_HOUR, l.pagePerHour()),
                 decimal(config, MIN_EXCESS_PER_HOUR, l.minExcessPerHour()),
-                config.getDouble(PARTIAL_MIN_FRACTION, l.partialMinFraction()));
+                config.getDouble(PARTIAL_MIN_FRACTION, l.partialMinFraction()),
+                config.getDuration(SETTLE, l.settle()));
         if (lifecycle.resolveScore() >= detector.anomalousScore()) {
             throw new IllegalArgumentException(RESOLVE_THRESHOLD + " (" + lifecycle.resolveScore()
                     + ") must be below " + THRESHOLD + " (" + detector.anomalousScore() + ")");

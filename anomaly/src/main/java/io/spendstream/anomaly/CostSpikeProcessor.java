@@ -68,7 +68,7 @@ final class CostSpikeProcessor implements Processor<String, UnitCost, String, Em
             state = DetectorState.empty();
         }
         if (lifecycle.isLate(state, update)) {
-            // The window was already learned as final; a correction this late cannot be un-learned.
+            // The window settled already (learned, or skipped as having no data): it cannot be un-learned.
             metrics.counter(LATE_UPDATES, "stage", AnomalyApp.NAME).increment();
             return;
         }

@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 import org.apache.kafka.streams.TestInputTopic;
@@ -13,7 +15,8 @@ import io.spendstream.schemas.Money;
 
 /**
  * Pipes {@code spend.unit-cost} the way attribution emits it: several updates per 1-minute window with the cost so
- * far, evenly spaced in event time, the last one carrying the window's final cost.
+ * far, evenly spaced in event time, the last one carrying the window's final cost. {@link #updatesOf} builds them
+ * without piping, for tests that deliver them out of order.
  */
 final class UnitCostFeed {
 
@@ -27,13 +30,32 @@ final class UnitCostFeed {
         this.updatesPerWindow = updatesPerWindow;
     }
 
-    /** All updates of one window. */
+    /** One update of one window: the cost so far at an event time. */
+    record Update(String service, Instant windowStart, BigDecimal costSoFar, Instant timestamp) {
+
+        long eventTime() {
+            return timestamp.toEpochMilli();
+        }
+    }
+
+    /** All updates of one window, in order. */
     void window(String service, Instant start, BigDecimal finalCost) {
+        updatesOf(service, start, finalCost).forEach(this::pipe);
+    }
+
+    List<Update> updatesOf(String service, Instant start, BigDecimal finalCost) {
+        List<Update> updates = new ArrayList<>(updatesPerWindow);
         for (int k = 1; k <= updatesPerWindow; k++) {
             BigDecimal soFar = finalCost.multiply(BigDecimal.valueOf(k))
                     .divide(BigDecimal.valueOf(updatesPerWindow), Money.SCALE, RoundingMode.HALF_EVEN);
-            update(service, start, soFar, start.plus(WINDOW.multipliedBy(k - 1).dividedBy(updatesPerWindow)));
+            updates.add(new Update(service, start, soFar,
+                    start.plus(WINDOW.multipliedBy(k - 1).dividedBy(updatesPerWindow))));
         }
+        return updates;
+    }
+
+    void pipe(Update update) {
+        update(update.service(), update.windowStart(), update.costSoFar(), update.timestamp());
     }
 
     void update(String service, Instant windowStart, BigDecimal costSoFar, Instant timestamp) {

@@ -2,7 +2,7 @@ package io.spendstream.anomaly.detector;
 
 /**
  * What {@link CostDetector} has learned about one series: the EWMA level (expected cost of a window), the EWMA of
- * the absolute deviation from it (robust scale), and how many finished windows it has learned. Mutable; only
+ * the absolute deviation from it (robust scale), and how many settled windows it has learned. Mutable; only
  * {@link CostDetector#learn} changes it.
  */
 public final class Baseline {

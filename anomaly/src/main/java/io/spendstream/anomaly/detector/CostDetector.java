@@ -18,9 +18,11 @@ import java.util.OptionalDouble;
  *   <li><b>Score</b>: {@code z = (x - level) / scale}; {@code score = 1 - exp(-max(z, 0) / k)}. Only rises count
  *       (this is a cost-spike detector); score 0.99 is z = 4.6 k, 0.9 is z = 2.3 k, 0.999 is z = 6.9 k.</li>
  *   <li><b>Warm-up</b>: no score until {@code warmupWindows} windows were learned.</li>
- *   <li><b>Robustness</b>: a window the caller marks anomalous is learned as at most
- *       {@code level + clipSigmas * scale}, so an incident moves the baseline only slowly (a lasting level shift is
- *       still adopted, after some tens of windows, because each clipped window also widens the scale).</li>
+ *   <li><b>Robustness</b>: once warm, every window is learned clipped to {@code level +/- clipSigmas * scale}
+ *       (Huber-style, both ways): an incident learned high, or a window learned low because part of its data had not
+ *       arrived yet, moves the level by at most {@code alpha * clipSigmas} sigma. A lasting level shift is still
+ *       adopted, after some tens of windows, because each clipped window also widens the scale. Warm-up windows are
+ *       learned raw: there is no scale worth clipping to yet.</li>
  * </ul>
  */
 public final class CostDetector {
@@ -76,13 +78,14 @@ public final class CostDetector {
     }
 
     /**
-     * Learns one finished window. {@code anomalous} windows are clipped to {@code level + clipSigmas * scale} first
-     * so that an incident does not become the new normal within a few windows.
+     * Learns one settled window, clipped to {@code level +/- clipSigmas * scale} once the baseline is warm so that
+     * a single window, too high or too low, cannot drag the baseline far.
      */
-    public void learn(Baseline baseline, double value, boolean anomalous) {
+    public void learn(Baseline baseline, double value) {
         double x = value;
-        if (anomalous && baseline.learnedWindows() > 0) {
-            x = Math.min(x, baseline.level() + settings.clipSigmas() * scale(baseline));
+        if (isWarm(baseline)) {
+            double reach = settings.clipSigmas() * scale(baseline);
+            x = Math.max(baseline.level() - reach, Math.min(x, baseline.level() + reach));
         }
         long n = baseline.learnedWindows() + 1;
         if (n == 1) {
@@ -100,12 +103,12 @@ public final class CostDetector {
     }
 
     /**
-     * Scores one finished window and learns it (clipped when it scored anomalous): the whole detector for a series
-     * of final values, as the NAB benchmark feeds it. Empty during warm-up.
+     * Scores one final window and learns it: the whole detector for a series of final values in order, as the NAB
+     * benchmark feeds it. Empty during warm-up.
      */
     public OptionalDouble observe(Baseline baseline, double value) {
         OptionalDouble score = score(baseline, value);
-        learn(baseline, value, score.isPresent() && isAnomalous(score.getAsDouble()));
+        learn(baseline, value);
         return score;
     }
 }

@@ -13,21 +13,33 @@ import io.spendstream.schemas.Money;
 /**
  * Turns the updates of one series' windows into cost-spike anomaly lifecycle events, with {@link CostDetector}
  * doing the math. Plain Java, no Kafka: the stream app calls {@link #onUpdate} once per {@code spend.unit-cost}
- * record with the series' {@link DetectorState}.
+ * record with the series' {@link DetectorState}. Updates may come in any order: the windows of one service are
+ * interleaved with minutes of skew while upstream partitions catch up a backlog.
  *
  * <ul>
- *   <li><b>Learning</b> only from finished windows: an update for a newer window makes the previous window's latest
- *       cost final; it is scored, drives UPDATE/RESOLVED, and is learned. Windows with no update in between are
- *       zero-cost windows (cost is a rate: no cost line means nothing was spent) and are learned as such.</li>
- *   <li><b>Opening</b> on every update, partial ones included: a partial cost can only be below the final one, so
- *       a partial window that scores anomalous is anomalous; this is what opens an anomaly seconds into a spike
- *       instead of after its window closes. It also needs at least {@code minExcessPerHour} of (projected) excess.</li>
+ *   <li><b>Pending windows</b>: the latest cost of each recent window (by update event time) is kept until the
+ *       window <em>settles</em>: it starts more than {@link LifecycleSettings#settle} before the newest window seen.
+ *       Settled windows are learned in window-start order, clipped both ways; updates of a settled window are late
+ *       ({@link #isLate}) and ignored. At most {@link LifecycleSettings#pendingCap} windows are kept: beyond that
+ *       the oldest is learned early.</li>
+ *   <li><b>Gaps are not zero</b>: a window with no update at all when it settles is skipped, not learned as zero.
+ *       Billing and metering data are often delayed or sparse, so a missing window is far more often "not arrived
+ *       yet" than "nothing spent"; and since only spikes page, a service that stops spending needs no baseline
+ *       update.</li>
+ *   <li><b>Opening</b> on every update of a window that has not settled, partial ones and older windows included:
+ *       a partial cost can only be below the final one, so a partial window that scores anomalous is anomalous;
+ *       this is what opens an anomaly seconds into a spike instead of after its window closes. It also needs at
+ *       least {@code minExcessPerHour} of (projected) excess. Updates of windows up to the one that resolved the
+ *       last anomaly do not open a new one: that stretch was judged already.</li>
+ *   <li><b>Finished windows</b> drive UPDATE and RESOLVED: a window is finished when a newer window has been seen
+ *       (not when it settles, so a resolve is not held back by the settle horizon). Each window is counted once,
+ *       with the cost it has then; windows that showed up after a newer one are counted when the series next
+ *       moves on. While an anomaly is open a quiet window older than its start is not counted: that is normal
+ *       spend from before the spike that arrived late, not a sign the spike is over.</li>
  *   <li><b>UPDATE</b> each time a window finishes while open, with the incident's excess so far; the severity
  *       escalates (never drops) when a finished window's excess per hour reaches {@code pagePerHour}.</li>
  *   <li><b>RESOLVED</b> after {@code resolveAfterWindows} consecutive finished windows score below
  *       {@code resolveScore} (hysteresis); it ends at the end of the last active window.</li>
- *   <li><b>Late updates</b> (a window older than the current one) are ignored: that window was already learned as
- *       final; {@link #isLate} lets the caller count them.</li>
  * </ul>
  * The excess of a partial window is {@code observed - expected} (an under-estimate) in {@code excessCost}; its
  * excess per hour, which sets the severity at OPEN, is projected from the elapsed part of the window.
@@ -50,6 +62,10 @@ public final class CostSpikeLifecycle {
         return detector;
     }
 
+    public LifecycleSettings settings() {
+        return settings;
+    }
+
     public static String dedupKey(String scope) {
         return DEDUP_PREFIX + scope;
     }
@@ -58,9 +74,9 @@ public final class CostSpikeLifecycle {
         return dedupKey(scope) + ":" + startedAt;
     }
 
-    /** True when the update is for a window older than the current one (it is then ignored). */
+    /** True when the update's window has settled already (learned or skipped): the update is then ignored. */
     public boolean isLate(DetectorState state, WindowUpdate update) {
-        return state.current() != null && update.windowStart() < state.current().windowStart();
+        return state.pending().isSettled(update.windowStart());
     }
 
     /** Applies one update to the series' state; returns the lifecycle events it causes, in order. */
@@ -69,73 +85,82 @@ public final class CostSpikeLifecycle {
             return List.of();
         }
         List<Transition> events = new ArrayList<>();
-        CurrentWindow previous = state.current();
-        if (previous != null && update.windowStart() > previous.windowStart()) {
-            finish(state, previous, update.scope(), events);
-            learnGap(state, previous, update, events);
+        String scope = update.scope();
+        PendingWindows pending = state.pending();
+        PendingWindow newest = pending.newest();
+        PendingWindow known = pending.get(update.windowStart());
+        PendingWindow window = known == null ? PendingWindow.of(update) : known.merge(update);
+        pending.put(window);
+        if (newest != null && window.windowStart() > newest.windowStart()) {
+            // The series moved on: every older window is finished for the lifecycle, and the settle horizon moves.
+            for (PendingWindow finished : pending.unfinishedBefore(window.windowStart())) {
+                pending.put(finished.asFinished());
+                finish(state, finished, scope, events);
+            }
+            for (PendingWindow settled : pending.settleBefore(window.windowStart() - settings.settle().toMillis())) {
+                detector.learn(state.baseline(), settled.cost().doubleValue());
+            }
         }
-        CurrentWindow current = new CurrentWindow(update.windowStart(), update.windowEnd(), Money.of(update.cost()),
-                update.currency(), update.timestamp());
-        state.current(current);
-        if (!state.isOpen()) {
-            maybeOpen(state, current, update.scope(), events);
+        if (!state.isOpen() && window.windowStart() >= state.resolvedBefore()) {
+            maybeOpen(state, window, scope, events);
+        }
+        int cap = settings.pendingCap(window.sizeMillis());
+        while (pending.size() > cap) {
+            // Only overlapping or odd-sized windows get here: the state must stay small, and the clipped learning
+            // keeps a window learned before it was complete from doing harm.
+            PendingWindow oldest = pending.settleOldest();
+            if (!oldest.finished() && oldest.windowStart() < pending.newest().windowStart()) {
+                finish(state, oldest, scope, events);
+            }
+            detector.learn(state.baseline(), oldest.cost().doubleValue());
         }
         return events;
     }
 
-    private void learnGap(DetectorState state, CurrentWindow previous, WindowUpdate update, List<Transition> events) {
-        long size = previous.sizeMillis();
-        long empty = Math.max(0, (update.windowStart() - previous.windowEnd()) / size);
-        long learned = Math.min(empty, detector.settings().maxGapWindows());
-        for (long i = 0; i < learned; i++) {
-            long start = previous.windowEnd() + i * size;
-            finish(state, new CurrentWindow(start, start + size, Money.ZERO, previous.currency(), start + size),
-                    update.scope(), events);
-        }
-    }
-
-    /** A window is final: score it against the baseline it was scored with while open, then learn it. */
-    private void finish(DetectorState state, CurrentWindow window, String scope, List<Transition> events) {
-        Baseline baseline = state.baseline();
-        double value = window.cost().doubleValue();
-        OptionalDouble scored = detector.score(baseline, value);
-        boolean anomalous = scored.isPresent() && detector.isAnomalous(scored.getAsDouble());
+    /**
+     * A window is finished while an anomaly is open: it either keeps the incident active or counts towards
+     * resolving it. Scored against the current baseline, with the cost the window has now.
+     */
+    private void finish(DetectorState state, PendingWindow window, String scope, List<Transition> events) {
         Incident incident = state.incident();
-        if (incident != null) {
-            double score = scored.orElse(0.0);
-            boolean quiet = score < settings.resolveScore();
-            // An incident's windows are learned clipped even when they score just below the open threshold.
-            anomalous |= !quiet;
-            BigDecimal expected = money(detector.expected(baseline));
-            BigDecimal excess = Money.of(window.cost().subtract(expected));
-            BigDecimal excessPerHour = perHour(excess.max(Money.ZERO), window.sizeMillis());
-            if (quiet) {
-                incident.quiet();
-            } else {
-                incident.active(window.cost(), excess, window.windowEnd());
-            }
-            if (quiet && incident.quietWindows() >= settings.resolveAfterWindows()) {
-                state.incident(null);
-                events.add(new Transition(AnomalyState.RESOLVED, scope, incident.anomalyId(), incident.startedAt(),
-                        window.windowEnd(), incident.lastActiveWindowEnd(), window.windowStart(), window.sizeMillis(),
-                        false, window.currency(), window.cost(), window.cost(), expected, incident.peakObserved(),
-                        incident.excessCost(), excessPerHour, score, incident.severity(), false));
-            } else {
-                Severity severity = severityFor(excessPerHour);
-                boolean escalated = louder(severity, incident.severity());
-                if (escalated) {
-                    incident.escalateTo(severity);
-                }
-                events.add(new Transition(AnomalyState.UPDATE, scope, incident.anomalyId(), incident.startedAt(),
-                        window.windowEnd(), null, window.windowStart(), window.sizeMillis(), false, window.currency(),
-                        window.cost(), window.cost(), expected, incident.peakObserved(), incident.excessCost(),
-                        excessPerHour, score, incident.severity(), escalated));
-            }
+        if (incident == null) {
+            return;
         }
-        detector.learn(baseline, value, anomalous);
+        Baseline baseline = state.baseline();
+        double score = detector.score(baseline, window.cost().doubleValue()).orElse(0.0);
+        boolean quiet = score < settings.resolveScore();
+        if (quiet && window.windowStart() < incident.startedAt()) {
+            // Normal spend from before the spike, counted only now because it arrived late.
+            return;
+        }
+        BigDecimal expected = money(detector.expected(baseline));
+        BigDecimal excess = Money.of(window.cost().subtract(expected));
+        BigDecimal excessPerHour = perHour(excess.max(Money.ZERO), window.sizeMillis());
+        if (quiet) {
+            incident.quiet();
+        } else {
+            incident.active(window.cost(), excess, window.windowEnd());
+        }
+        if (quiet && incident.quietWindows() >= settings.resolveAfterWindows()) {
+            state.resolve(window.windowEnd());
+            events.add(new Transition(AnomalyState.RESOLVED, scope, incident.anomalyId(), incident.startedAt(),
+                    window.windowEnd(), incident.lastActiveWindowEnd(), window.windowStart(), window.sizeMillis(),
+                    false, window.currency(), window.cost(), window.cost(), expected, incident.peakObserved(),
+                    incident.excessCost(), excessPerHour, score, incident.severity(), false));
+        } else {
+            Severity severity = severityFor(excessPerHour);
+            boolean escalated = louder(severity, incident.severity());
+            if (escalated) {
+                incident.escalateTo(severity);
+            }
+            events.add(new Transition(AnomalyState.UPDATE, scope, incident.anomalyId(), incident.startedAt(),
+                    window.windowEnd(), null, window.windowStart(), window.sizeMillis(), false, window.currency(),
+                    window.cost(), window.cost(), expected, incident.peakObserved(), incident.excessCost(),
+                    excessPerHour, score, incident.severity(), escalated));
+        }
     }
 
-    private void maybeOpen(DetectorState state, CurrentWindow window, String scope, List<Transition> events) {
+    private void maybeOpen(DetectorState state, PendingWindow window, String scope, List<Transition> events) {
         Baseline baseline = state.baseline();
         OptionalDouble scored = detector.score(baseline, window.cost().doubleValue());
         if (scored.isEmpty() || !detector.isAnomalous(scored.getAsDouble())) {

@@ -6,19 +6,18 @@ package io.spendstream.anomaly.detector;
  *
  * @param alpha          EWMA weight of a new window for level and deviation; 0.05 is an effective memory of about
  *                       {@code 2/alpha - 1 = 39} windows (40 minutes of 1-minute windows)
- * @param warmupWindows  finished windows learned before the detector scores anything
+ * @param warmupWindows  settled windows learned before the detector scores anything
  * @param relativeFloor  the scale is at least this fraction of the level, so a perfectly flat series does not turn
  *                       a 1% wobble into a huge z
  * @param absoluteFloor  plus this amount (currency units per window), so a zero level still has a scale
  * @param scoreScale     {@code k} in {@code score = 1 - exp(-max(z,0)/k)}
- * @param anomalousScore score at or above which a window is anomalous: it opens an anomaly and is learned only
- *                       clipped
- * @param clipSigmas     an anomalous window is learned as at most {@code level + clipSigmas * scale}
- * @param maxGapWindows  at most this many empty (zero-cost) windows are learned for one gap; beyond that the
- *                       baseline has decayed to zero anyway and the loop would only cost time
+ * @param anomalousScore score at or above which an update is anomalous (it opens an anomaly)
+ * @param clipSigmas     once warm, a window is learned clipped to {@code level +/- clipSigmas * scale} (Huber-style),
+ *                       so neither an incident nor a window learned before all its data arrived moves the baseline
+ *                       by more than {@code alpha * clipSigmas} sigma
  */
 public record DetectorSettings(double alpha, int warmupWindows, double relativeFloor, double absoluteFloor,
-        double scoreScale, double anomalousScore, double clipSigmas, int maxGapWindows) {
+        double scoreScale, double anomalousScore, double clipSigmas) {
 
     public DetectorSettings {
         require(alpha > 0 && alpha <= 1, "alpha must be in (0, 1]");
@@ -27,7 +26,6 @@ public record DetectorSettings(double alpha, int warmupWindows, double relativeF
         require(scoreScale > 0, "score scale must be positive");
         require(anomalousScore > 0 && anomalousScore < 1, "anomalous score must be in (0, 1)");
         require(clipSigmas > 0, "clip sigmas must be positive");
-        require(maxGapWindows >= 0, "max gap windows must not be negative");
     }
 
     /**
@@ -37,7 +35,7 @@ public record DetectorSettings(double alpha, int warmupWindows, double relativeF
      * With the 5% relative floor a window must be at least 30% above its baseline to be anomalous.
      */
     public static DetectorSettings defaults() {
-        return new DetectorSettings(0.05, 10, 0.05, 1e-6, 1.0, 0.9975, 3.0, 1440);
+        return new DetectorSettings(0.05, 10, 0.05, 1e-6, 1.0, 0.9975, 3.0);
     }
 
     private static void require(boolean condition, String message) {

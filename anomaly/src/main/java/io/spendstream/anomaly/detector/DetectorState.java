@@ -2,32 +2,42 @@ package io.spendstream.anomaly.detector;
 
 /**
  * Everything the cost-spike detection keeps for one series (one service): the learned {@link Baseline}, the
- * current window with its latest partial cost, and the open {@link Incident}. This is the value of the anomaly app's
- * state store; it is mutable and changed only by {@link CostSpikeLifecycle}.
+ * {@link PendingWindows} not learned yet with their latest costs, the open {@link Incident}, and where the last
+ * incident resolved. This is the value of the anomaly app's state store; it is mutable and changed only by
+ * {@link CostSpikeLifecycle}.
  */
 public final class DetectorState {
 
-    private final Baseline baseline;
-    private CurrentWindow current;
-    private Incident incident;
+    /** {@link #resolvedBefore()} when no incident has resolved yet. */
+    public static final long NEVER_RESOLVED = Long.MIN_VALUE;
 
-    public DetectorState(Baseline baseline, CurrentWindow current, Incident incident) {
+    private final Baseline baseline;
+    private final PendingWindows pending;
+    private Incident incident;
+    private long resolvedBefore;
+
+    public DetectorState(Baseline baseline, PendingWindows pending, Incident incident, long resolvedBefore) {
         this.baseline = baseline;
-        this.current = current;
+        this.pending = pending;
         this.incident = incident;
+        this.resolvedBefore = resolvedBefore;
     }
 
     public static DetectorState empty() {
-        return new DetectorState(Baseline.empty(), null, null);
+        return new DetectorState(Baseline.empty(), PendingWindows.empty(), null, NEVER_RESOLVED);
     }
 
     public Baseline baseline() {
         return baseline;
     }
 
+    public PendingWindows pending() {
+        return pending;
+    }
+
     /** The newest window seen, or null before the first update. */
-    public CurrentWindow current() {
-        return current;
+    public PendingWindow newest() {
+        return pending.newest();
     }
 
     /** The open anomaly, or null. */
@@ -39,11 +49,20 @@ public final class DetectorState {
         return incident != null;
     }
 
-    void current(CurrentWindow window) {
-        current = window;
+    /**
+     * End of the window that resolved the last incident ({@link #NEVER_RESOLVED} if none did): a straggling update
+     * of an older window belongs to a stretch that incident already covered, so it does not open a new one.
+     */
+    public long resolvedBefore() {
+        return resolvedBefore;
     }
 
     void incident(Incident open) {
         incident = open;
+    }
+
+    void resolve(long resolvingWindowEnd) {
+        incident = null;
+        resolvedBefore = Math.max(resolvedBefore, resolvingWindowEnd);
     }
 }

@@ -46,7 +46,7 @@ public final class Incident {
         return peakObserved;
     }
 
-    /** Sum of observed - expected over the incident's finished active windows. */
+    /** Sum of observed - expected over the incident's finished active windows (as they were when counted). */
     public BigDecimal excessCost() {
         return excessCost;
     }
@@ -68,7 +68,8 @@ public final class Incident {
         peakObserved = peakObserved.max(observed);
         excessCost = excessCost.add(excess);
         quietWindows = 0;
-        lastActiveWindowEnd = windowEnd;
+        // Windows may be counted out of order: the spend stopped at the end of the latest active one.
+        lastActiveWindowEnd = Math.max(lastActiveWindowEnd, windowEnd);
     }
 
     void quiet() {

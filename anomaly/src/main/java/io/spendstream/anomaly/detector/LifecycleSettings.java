@@ -1,9 +1,10 @@
 package io.spendstream.anomaly.detector;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 
 /**
- * When an anomaly opens, how loud it is and when it resolves.
+ * When an anomaly opens, how loud it is, when it resolves, and when a window is final enough to learn.
  *
  * @param resolveScore        a finished window scoring below this is quiet (hysteresis: below the open threshold)
  * @param resolveAfterWindows consecutive quiet finished windows that resolve an anomaly
@@ -13,9 +14,21 @@ import java.math.BigDecimal;
  * @param partialMinFraction  a partial window's cost is projected to a full window by the elapsed fraction of the
  *                            window, taken as at least this much (the update's event time may be the start of the
  *                            period it covers, so a small elapsed time would over-project)
+ * @param settle              a window is learned only once it starts more than this before the newest window seen
+ *                            for its series. Updates of one service do not arrive in event-time order: upstream
+ *                            re-keys across partitions, and while a backlog is caught up one partition runs minutes
+ *                            ahead of another, so window 19:27 can show up before 19:20 is complete. Learning a
+ *                            window only after the series moved this far past it makes the baseline learn complete
+ *                            windows, in window order, as long as the skew stays below it.
  */
 public record LifecycleSettings(double resolveScore, int resolveAfterWindows, BigDecimal pagePerHour,
-        BigDecimal minExcessPerHour, double partialMinFraction) {
+        BigDecimal minExcessPerHour, double partialMinFraction, Duration settle) {
+
+    /**
+     * Pending windows kept beyond those the settle horizon spans, for windows that straggle in; past the cap the
+     * oldest is learned early (clipped learning keeps a partial one from doing harm) so the state stays small.
+     */
+    static final int PENDING_SLACK = 5;
 
     public LifecycleSettings {
         if (resolveScore <= 0 || resolveScore >= 1) {
@@ -30,10 +43,28 @@ public record LifecycleSettings(double resolveScore, int resolveAfterWindows, Bi
         if (partialMinFraction <= 0 || partialMinFraction > 1) {
             throw new IllegalArgumentException("partial min fraction must be in (0, 1]");
         }
+        if (settle == null || settle.isNegative()) {
+            throw new IllegalArgumentException("settle must not be negative");
+        }
     }
 
-    /** Resolve below score 0.9 (z = 2.3) for 2 windows; page from 100/h; ignore less than 1/h; project from >= 1/4. */
+    /**
+     * Resolve below score 0.9 (z = 2.3) for 2 windows; page from 100/h; ignore less than 1/h; project from >= 1/4;
+     * settle after 10 minutes, for the minutes of skew between upstream partitions while a backlog is caught up (a
+     * window straggling in later than that is learned as it stands, clipped, and its later updates count as late).
+     */
     public static LifecycleSettings defaults() {
-        return new LifecycleSettings(0.9, 2, new BigDecimal("100"), BigDecimal.ONE, 0.25);
+        return new LifecycleSettings(0.9, 2, new BigDecimal("100"), BigDecimal.ONE, 0.25, Duration.ofMinutes(10));
+    }
+
+    /** The same settings with another settle horizon. */
+    public LifecycleSettings withSettle(Duration newSettle) {
+        return new LifecycleSettings(resolveScore, resolveAfterWindows, pagePerHour, minExcessPerHour,
+                partialMinFraction, newSettle);
+    }
+
+    /** Most pending windows of one series: the windows the settle horizon spans plus {@link #PENDING_SLACK}. */
+    public int pendingCap(long windowMillis) {
+        return (int) Math.min(Integer.MAX_VALUE - PENDING_SLACK, settle.toMillis() / windowMillis) + PENDING_SLACK;
     }
 }

@@ -3,7 +3,10 @@ package io.spendstream.anomaly.state;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
@@ -16,13 +19,14 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
-import io.spendstream.anomaly.avro.CurrentWindowRecord;
 import io.spendstream.anomaly.avro.DetectorStateRecord;
 import io.spendstream.anomaly.avro.IncidentRecord;
+import io.spendstream.anomaly.avro.PendingWindowRecord;
 import io.spendstream.anomaly.detector.Baseline;
-import io.spendstream.anomaly.detector.CurrentWindow;
 import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.Incident;
+import io.spendstream.anomaly.detector.PendingWindow;
+import io.spendstream.anomaly.detector.PendingWindows;
 import io.spendstream.avro.Severity;
 import io.spendstream.schemas.Money;
 
@@ -32,18 +36,20 @@ import io.spendstream.schemas.Money;
  *
  * <p>Not the Confluent wire format on purpose: the store must restore on any instance without a schema registry
  * round trip, and its bytes never leave the app. The leading byte names the writer schema; a later schema version
- * bumps it and keeps a reader for the older byte, so a restart after an upgrade restores the old state.
+ * bumps it and keeps a reader for the older byte, so a restart after an upgrade restores the old state. Format 1
+ * (one current window, learned as soon as a newer one arrived) is read by {@link DetectorStateV1}.
  */
 public final class DetectorStateSerde implements Serde<DetectorState> {
 
-    /** Writer schema version of the bytes: 1 = the current {@code DetectorStateRecord}. */
-    static final byte FORMAT_V1 = 1;
+    /** Writer schema version of the bytes: 2 = the current {@code DetectorStateRecord} (pending windows). */
+    static final byte FORMAT_V2 = 2;
 
     // One store serde serves every stream thread; Avro's datum readers and writers are not documented thread-safe.
     private final ThreadLocal<SpecificDatumWriter<DetectorStateRecord>> writer =
             ThreadLocal.withInitial(() -> new SpecificDatumWriter<>(DetectorStateRecord.class));
     private final ThreadLocal<SpecificDatumReader<DetectorStateRecord>> reader =
             ThreadLocal.withInitial(() -> new SpecificDatumReader<>(DetectorStateRecord.class));
+    private final DetectorStateV1 formatV1 = new DetectorStateV1();
 
     @Override
     public Serializer<DetectorState> serializer() {
@@ -56,8 +62,8 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
     }
 
     public byte[] write(DetectorState state) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        out.write(FORMAT_V1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        out.write(FORMAT_V2);
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         try {
             writer.get().write(toRecord(state), encoder);
@@ -69,12 +75,16 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
     }
 
     public DetectorState read(byte[] bytes) {
-        if (bytes.length == 0 || bytes[0] != FORMAT_V1) {
+        if (bytes.length == 0 || (bytes[0] != FORMAT_V2 && bytes[0] != DetectorStateV1.FORMAT)) {
             throw new SerializationException("Unknown detector state format "
-                    + (bytes.length == 0 ? "(empty)" : Byte.toString(bytes[0])) + "; expected " + FORMAT_V1);
+                    + (bytes.length == 0 ? "(empty)" : Byte.toString(bytes[0])) + "; expected "
+                    + DetectorStateV1.FORMAT + " or " + FORMAT_V2);
         }
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null);
         try {
+            if (bytes[0] == DetectorStateV1.FORMAT) {
+                return formatV1.read(decoder);
+            }
             return fromRecord(reader.get().read(null, decoder));
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Corrupt detector state: " + e.getMessage(), e);
@@ -83,19 +93,28 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
 
     private static DetectorStateRecord toRecord(DetectorState state) {
         Baseline baseline = state.baseline();
-        CurrentWindow current = state.current();
+        PendingWindows pending = state.pending();
         Incident incident = state.incident();
+        List<PendingWindowRecord> windows = new ArrayList<>(pending.size());
+        for (PendingWindow w : pending.windows()) {
+            windows.add(PendingWindowRecord.newBuilder()
+                    .setWindowStart(Instant.ofEpochMilli(w.windowStart()))
+                    .setWindowEnd(Instant.ofEpochMilli(w.windowEnd()))
+                    .setCost(Money.of(w.cost()))
+                    .setCurrency(w.currency())
+                    .setLastTimestamp(Instant.ofEpochMilli(w.lastTimestamp()))
+                    .setFinished(w.finished())
+                    .build());
+        }
         return DetectorStateRecord.newBuilder()
                 .setLevel(baseline.level())
                 .setMeanAbsDeviation(baseline.meanAbsDeviation())
                 .setLearnedWindows(baseline.learnedWindows())
-                .setCurrent(current == null ? null : CurrentWindowRecord.newBuilder()
-                        .setWindowStart(Instant.ofEpochMilli(current.windowStart()))
-                        .setWindowEnd(Instant.ofEpochMilli(current.windowEnd()))
-                        .setCost(Money.of(current.cost()))
-                        .setCurrency(current.currency())
-                        .setLastTimestamp(Instant.ofEpochMilli(current.lastTimestamp()))
-                        .build())
+                .setPending(windows)
+                .setSettledBefore(pending.settledBefore() == PendingWindows.NOTHING_SETTLED ? null
+                        : Instant.ofEpochMilli(pending.settledBefore()))
+                .setResolvedBefore(state.resolvedBefore() == DetectorState.NEVER_RESOLVED ? null
+                        : Instant.ofEpochMilli(state.resolvedBefore()))
                 .setIncident(incident == null ? null : IncidentRecord.newBuilder()
                         .setAnomalyId(incident.anomalyId())
                         .setStartedAt(Instant.ofEpochMilli(incident.startedAt()))
@@ -110,13 +129,23 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
 
     private static DetectorState fromRecord(DetectorStateRecord record) {
         Baseline baseline = Baseline.of(record.getLevel(), record.getMeanAbsDeviation(), record.getLearnedWindows());
-        CurrentWindowRecord c = record.getCurrent();
-        CurrentWindow current = c == null ? null : new CurrentWindow(c.getWindowStart().toEpochMilli(),
-                c.getWindowEnd().toEpochMilli(), c.getCost(), c.getCurrency(), c.getLastTimestamp().toEpochMilli());
+        List<PendingWindow> windows = new ArrayList<>(record.getPending().size());
+        for (PendingWindowRecord w : record.getPending()) {
+            windows.add(new PendingWindow(w.getWindowStart().toEpochMilli(), w.getWindowEnd().toEpochMilli(),
+                    w.getCost(), w.getCurrency(), w.getLastTimestamp().toEpochMilli(), w.getFinished()));
+        }
+        PendingWindows pending = PendingWindows.of(windows, record.getSettledBefore() == null
+                ? PendingWindows.NOTHING_SETTLED : record.getSettledBefore().toEpochMilli());
         IncidentRecord i = record.getIncident();
-        Incident incident = i == null ? null : new Incident(i.getAnomalyId(), i.getStartedAt().toEpochMilli(),
-                Severity.valueOf(i.getSeverity()), i.getPeakObserved(), i.getExcessCost(), i.getQuietWindows(),
-                i.getLastActiveWindowEnd().toEpochMilli());
-        return new DetectorState(baseline, current, incident);
+        Incident incident = i == null ? null : incident(i.getAnomalyId(), i.getStartedAt(), i.getSeverity(),
+                i.getPeakObserved(), i.getExcessCost(), i.getQuietWindows(), i.getLastActiveWindowEnd());
+        return new DetectorState(baseline, pending, incident, record.getResolvedBefore() == null
+                ? DetectorState.NEVER_RESOLVED : record.getResolvedBefore().toEpochMilli());
+    }
+
+    static Incident incident(String anomalyId, Instant startedAt, String severity, BigDecimal peakObserved,
+            BigDecimal excessCost, int quietWindows, Instant lastActiveWindowEnd) {
+        return new Incident(anomalyId, startedAt.toEpochMilli(), Severity.valueOf(severity), peakObserved, excessCost,
+                quietWindows, lastActiveWindowEnd.toEpochMilli());
     }
 }

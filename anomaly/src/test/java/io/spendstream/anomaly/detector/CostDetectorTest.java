@@ -20,7 +20,7 @@ class CostDetectorTest {
         }
         assertThat(detector.score(baseline, 100.0)).isEmpty();
 
-        detector.learn(baseline, 1.0, false);
+        detector.learn(baseline, 1.0);
 
         assertThat(detector.score(baseline, 100.0)).isPresent();
     }
@@ -30,7 +30,7 @@ class CostDetectorTest {
         Baseline baseline = Baseline.empty();
         double[] values = {2.0, 4.0, 6.0, 8.0};
         for (double v : values) {
-            detector.learn(baseline, v, false);
+            detector.learn(baseline, v);
         }
 
         assertThat(baseline.level()).isCloseTo(5.0, within(1e-12));
@@ -66,7 +66,7 @@ class CostDetectorTest {
         double levelSum = 0;
         int measured = 0;
         for (int i = 0; i < 20_000; i++) {
-            detector.learn(baseline, 100.0 + 10.0 * random.nextGaussian(), false);
+            detector.learn(baseline, 100.0 + 10.0 * random.nextGaussian());
             if (i >= 1_000) {
                 scaleSum += detector.scale(baseline);
                 levelSum += baseline.level();
@@ -105,16 +105,43 @@ class CostDetectorTest {
     }
 
     @Test
-    void shouldLearnAnAnomalousWindowOnlyClipped() {
-        Baseline clipped = learned(30, 1.0);
-        Baseline raw = learned(30, 1.0);
-        double ceiling = clipped.level() + 3.0 * detector.scale(clipped);
+    void shouldClipLearningBothWaysOnceWarm() {
+        Baseline high = learned(30, 1.0);
+        Baseline low = learned(30, 1.0);
+        double reach = 3.0 * detector.scale(high);
 
-        detector.learn(clipped, 10.0, true);
-        detector.learn(raw, 10.0, false);
+        // An incident learned high, and a window learned before most of its data arrived.
+        detector.learn(high, 10.0);
+        detector.learn(low, 0.1);
 
-        assertThat(clipped.level()).isCloseTo(1.0 + 0.05 * (ceiling - 1.0), within(1e-12));
-        assertThat(raw.level()).isCloseTo(1.0 + 0.05 * 9.0, within(1e-12));
+        assertThat(high.level()).isCloseTo(1.0 + 0.05 * reach, within(1e-12));
+        assertThat(low.level()).isCloseTo(1.0 - 0.05 * reach, within(1e-12));
+        assertThat(high.meanAbsDeviation()).isCloseTo(0.05 * reach, within(1e-12));
+        assertThat(low.meanAbsDeviation()).isCloseTo(0.05 * reach, within(1e-12));
+    }
+
+    @Test
+    void shouldLearnWarmUpWindowsUnclipped() {
+        Baseline baseline = learned(3, 1.0);
+
+        detector.learn(baseline, 5.0);
+
+        // No scale worth clipping to yet: a plain running mean.
+        assertThat(baseline.level()).isCloseTo(2.0, within(1e-12));
+    }
+
+    @Test
+    void shouldMoveTheBaselineLittleWhenSomeWindowsAreLearnedPartiallyFilled() {
+        Random random = new Random(3);
+        Baseline baseline = learned(30, 1.0);
+        for (int i = 0; i < 200; i++) {
+            // One window in ten learned with only a third of its cost in.
+            double cost = 1.0 + 0.05 * random.nextGaussian();
+            detector.learn(baseline, i % 10 == 0 ? cost / 3 : cost);
+        }
+
+        // Unclipped, the level would sit near 1 - 0.1 * 2/3 = 0.933.
+        assertThat(baseline.level()).isBetween(0.95, 1.0);
     }
 
     @Test
@@ -145,7 +172,7 @@ class CostDetectorTest {
     private Baseline learned(int windows, double value) {
         Baseline baseline = Baseline.empty();
         for (int i = 0; i < windows; i++) {
-            detector.learn(baseline, value, false);
+            detector.learn(baseline, value);
         }
         return baseline;
     }

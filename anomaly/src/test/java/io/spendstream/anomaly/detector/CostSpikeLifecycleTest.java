@@ -1,12 +1,15 @@
 package io.spendstream.anomaly.detector;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
@@ -118,40 +121,48 @@ class CostSpikeLifecycleTest {
 
     @Test
     void shouldRaiseNothingDuringWarmUp() {
-        steady(0, 5, "1.00");
+        steady(0, 15, "1.00");
 
         List<Transition> events = new ArrayList<>();
-        for (int m = 5; m < 9; m++) {
+        for (int m = 15; m < 19; m++) {
             events.addAll(window(m, "50.00", 6));
         }
 
         assertThat(events).isEmpty();
+        // Windows settle 10 minutes behind the newest (18): 0..7 are learned, fewer than the 10 of the warm-up.
         assertThat(state.baseline().learnedWindows()).isEqualTo(8);
+        assertThat(state.baseline().level()).isEqualTo(1.0);
     }
 
     @Test
-    void shouldLearnAGapAsZeroCostWindows() {
+    void shouldSkipAGapInsteadOfLearningItAsZeroCostWindows() {
         steady(0, 30, "1.00");
 
-        List<Transition> events = window(40, "1.00", 1);
+        // No data for 30..39: more often not arrived yet than nothing spent, so it teaches the baseline nothing.
+        steady(40, 52, "1.00");
 
-        assertThat(events).isEmpty();
-        // Windows 0..29 final, then 30..39 empty.
-        assertThat(state.baseline().learnedWindows()).isEqualTo(40);
-        assertThat(state.baseline().level()).isCloseTo(Math.pow(0.95, 10), org.assertj.core.api.Assertions.within(1e-9));
+        // Settled: 0..29 and 40 (more than 10 minutes behind the newest, 51); 30..39 skipped.
+        assertThat(state.baseline().learnedWindows()).isEqualTo(31);
+        assertThat(state.baseline().level()).isEqualTo(1.0);
+        assertThat(state.pending().settledBefore()).isEqualTo(T0 + 41 * MINUTE);
     }
 
     @Test
-    void shouldResolveAnOpenAnomalyWhenTheServiceWentSilent() {
+    void shouldResolveAnAnomalyOnlyWhenQuietWindowsFollowASilence() {
         steady(0, 30, "1.00");
         window(30, "10.00", 6);
 
-        List<Transition> events = window(45, "1.00", 1);
+        // The silence 31..44 is no evidence either way: the incident stays open until quiet windows are seen.
+        List<Transition> afterSilence = window(45, "1.00", 1);
+        List<Transition> firstQuiet = window(46, "1.00", 1);
+        List<Transition> secondQuiet = window(47, "1.00", 1);
 
-        assertThat(events).extracting(Transition::state).containsExactly(AnomalyState.UPDATE, AnomalyState.UPDATE,
-                AnomalyState.RESOLVED);
-        assertThat(events.get(2).endedAt()).isEqualTo(T0 + 31 * MINUTE);
-        assertThat(events.get(2).observed()).isEqualByComparingTo("0");
+        assertThat(afterSilence).extracting(Transition::state, Transition::windowStart)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(AnomalyState.UPDATE, T0 + 30 * MINUTE));
+        assertThat(firstQuiet).extracting(Transition::state).containsExactly(AnomalyState.UPDATE);
+        assertThat(secondQuiet).extracting(Transition::state).containsExactly(AnomalyState.RESOLVED);
+        assertThat(secondQuiet.get(0).endedAt()).isEqualTo(T0 + 31 * MINUTE);
+        assertThat(secondQuiet.get(0).excessCost()).isEqualByComparingTo("9.00");
     }
 
     @Test
@@ -164,7 +175,7 @@ class CostSpikeLifecycleTest {
         assertThat(lifecycle.isLate(state, late)).isTrue();
         assertThat(lifecycle.onUpdate(state, late)).isEmpty();
         assertThat(state.baseline().learnedWindows()).isEqualTo(learned);
-        assertThat(state.current().windowStart()).isEqualTo(T0 + 29 * MINUTE);
+        assertThat(state.newest().windowStart()).isEqualTo(T0 + 29 * MINUTE);
     }
 
     @Test
@@ -196,6 +207,197 @@ class CostSpikeLifecycleTest {
         assertThat(state.incident().severity()).isEqualTo(Severity.PAGE);
     }
 
+    @Test
+    void shouldLearnTheSameBaselineFromAShuffledSeriesAsFromTheSeriesInOrder() {
+        Random random = new Random(31);
+        List<WindowUpdate> inOrder = new ArrayList<>();
+        for (int m = 0; m < 120; m++) {
+            if (m >= 50 && m < 57) {
+                continue; // a gap too: skipped the same way in both orders
+            }
+            inOrder.addAll(updates("checkout", m, 1.0 + 0.05 * random.nextGaussian(), 4));
+        }
+        List<WindowUpdate> shuffled = SkewedDelivery.shuffle(inOrder, WindowUpdate::timestamp, 8 * MINUTE, random);
+        DetectorState ordered = DetectorState.empty();
+        DetectorState skewed = DetectorState.empty();
+
+        inOrder.forEach(u -> assertThat(lifecycle.onUpdate(ordered, u)).isEmpty());
+        shuffled.forEach(u -> assertThat(lifecycle.onUpdate(skewed, u)).isEmpty());
+
+        assertThat(SkewedDelivery.maxSkew(shuffled, WindowUpdate::timestamp)).isGreaterThan(6 * MINUTE);
+        assertThat(skewed.baseline().learnedWindows()).isEqualTo(ordered.baseline().learnedWindows())
+                .isEqualTo(109 - 7);
+        assertThat(skewed.baseline().level()).isCloseTo(ordered.baseline().level(), within(1e-12));
+        assertThat(skewed.baseline().meanAbsDeviation())
+                .isCloseTo(ordered.baseline().meanAbsDeviation(), within(1e-12));
+        assertThat(skewed.pending().windows()).extracting(PendingWindow::windowStart, PendingWindow::cost)
+                .containsExactlyElementsOf(ordered.pending().windows().stream()
+                        .map(w -> org.assertj.core.groups.Tuple.tuple(w.windowStart(), w.cost())).toList());
+    }
+
+    @Test
+    void shouldNotMistakeWindowsArrivingAheadOfABacklogForAGap() {
+        steady(0, 60, "1.35");
+        // Catching up a backlog: window 99 shows up while 60..98 are still on their way, then those arrive.
+        List<WindowUpdate> ahead = updates("checkout", 99, 1.35, 3);
+        List<Transition> events = new ArrayList<>(lifecycle.onUpdate(state, ahead.get(0)));
+        long lateBefore = state.pending().settledBefore();
+        int late = 0;
+        for (int m = 60; m < 99; m++) {
+            for (WindowUpdate u : updates("checkout", m, 1.35, 3)) {
+                late += lifecycle.isLate(state, u) ? 1 : 0;
+                events.addAll(lifecycle.onUpdate(state, u));
+            }
+        }
+        events.addAll(lifecycle.onUpdate(state, ahead.get(1)));
+        events.addAll(lifecycle.onUpdate(state, ahead.get(2)));
+        for (int m = 100; m < 130; m++) {
+            events.addAll(window(m, "1.35", 3));
+        }
+
+        // The jump is not 39 zero-cost windows: the baseline keeps expecting 1.35 and nothing opens.
+        assertThat(events).isEmpty();
+        assertThat(state.baseline().level()).isCloseTo(1.35, within(1e-9));
+        // Windows more than the settle horizon behind the newest could not wait: counted late, learned never.
+        assertThat(lateBefore).isEqualTo(T0 + 89 * MINUTE);
+        assertThat(late).isEqualTo((89 - 60) * 3);
+    }
+
+    @Test
+    void shouldRaiseNothingWhenABacklogDeliversTheFirstUpdatesOfManyWindowsAheadOfTheRest() {
+        steady(0, 60, "1.35");
+        // Catching up: the first third of each of windows 60..98 arrives, the other two thirds 39 minutes later.
+        List<Transition> events = new ArrayList<>();
+        for (int m = 60; m < 99; m++) {
+            events.addAll(lifecycle.onUpdate(state, updates("checkout", m, 1.35, 3).get(0)));
+        }
+        for (int m = 60; m < 99; m++) {
+            updates("checkout", m, 1.35, 3).subList(1, 3).forEach(u -> events.addAll(lifecycle.onUpdate(state, u)));
+        }
+        for (int m = 99; m < 200; m++) {
+            events.addAll(window(m, "1.35", 3));
+        }
+
+        // Windows 60..88 settled a third full. Clipped, each pulled the level down by a fraction of a sigma and
+        // widened the scale, so the complete windows that followed never looked like a spike.
+        assertThat(events).isEmpty();
+        assertThat(state.baseline().level()).isCloseTo(1.35, within(0.02));
+    }
+
+    @Test
+    void shouldKeepTheLatestCostOfAWindowWhoseUpdatesArriveOutOfOrder() {
+        update(0, "0.90", 59_000);
+        update(0, "0.30", 10_000);
+        update(0, "0.60", 30_000);
+
+        assertThat(state.newest().cost()).isEqualByComparingTo("0.90");
+        assertThat(state.newest().lastTimestamp()).isEqualTo(T0 + 59_000);
+    }
+
+    @Test
+    void shouldScoreAnUpdateOfAnOlderWindowAndOpenOnIt() {
+        steady(0, 30, "1.00");
+        update(31, "0.50", 30_000);
+
+        List<Transition> events = update(30, "8.00", 40_000);
+
+        assertThat(events).extracting(Transition::state, Transition::startedAt)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(AnomalyState.OPEN, T0 + 30 * MINUTE));
+    }
+
+    @Test
+    void shouldCountAFinishedWindowOnlyOnce() {
+        steady(0, 30, "1.00");
+        update(30, "5.00", 30_000);
+
+        List<Transition> finished = update(31, "1.00", 10_000);
+        List<Transition> laterUpdateOfIt = update(30, "10.00", 59_000);
+        List<Transition> next = update(32, "1.00", 10_000);
+
+        assertThat(finished).extracting(Transition::state, Transition::windowStart)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(AnomalyState.UPDATE, T0 + 30 * MINUTE));
+        assertThat(laterUpdateOfIt).isEmpty();
+        // Only window 31 finishes now; it is the first quiet one.
+        assertThat(next).extracting(Transition::state, Transition::windowStart)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(AnomalyState.UPDATE, T0 + 31 * MINUTE));
+        assertThat(state.incident().quietWindows()).isEqualTo(1);
+        // The later update still counts where it matters: the window is learned with its latest cost.
+        assertThat(state.pending().windows()).filteredOn(w -> w.windowStart() == T0 + 30 * MINUTE)
+                .singleElement().satisfies(w -> assertThat(w.cost()).isEqualByComparingTo("10.00"));
+    }
+
+    @Test
+    void shouldNotResolveOnNormalWindowsFromBeforeTheSpikeThatArriveLate() {
+        steady(0, 28, "1.00");
+        window(30, "10.00", 3);
+        window(31, "10.00", 3);
+
+        // Windows 28 and 29 were delayed upstream: normal spend from before the spike.
+        List<Transition> late = new ArrayList<>();
+        late.addAll(window(28, "1.00", 3));
+        late.addAll(window(29, "1.00", 3));
+        List<Transition> next = window(32, "10.00", 3);
+
+        assertThat(late).isEmpty();
+        assertThat(next).extracting(Transition::state, Transition::windowStart)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(AnomalyState.UPDATE, T0 + 31 * MINUTE));
+        assertThat(state.isOpen()).isTrue();
+        assertThat(state.incident().quietWindows()).isZero();
+    }
+
+    @Test
+    void shouldNotReopenOnStragglingUpdatesOfWindowsTheResolvedIncidentCovered() {
+        steady(0, 30, "1.00");
+        List<Transition> events = new ArrayList<>();
+        events.addAll(update(30, "10.00", 10_000));
+        events.addAll(update(31, "10.00", 10_000));
+        events.addAll(update(32, "1.00", 10_000));
+        events.addAll(update(33, "1.00", 10_000));
+        events.addAll(update(34, "1.00", 10_000));
+
+        List<Transition> stragglers = new ArrayList<>(update(31, "60.00", 59_000));
+        stragglers.addAll(update(33, "20.00", 59_000));
+        List<Transition> newSpike = update(35, "20.00", 10_000);
+
+        assertThat(events).extracting(Transition::state).containsExactly(AnomalyState.OPEN, AnomalyState.UPDATE,
+                AnomalyState.UPDATE, AnomalyState.UPDATE, AnomalyState.RESOLVED);
+        assertThat(state.resolvedBefore()).isEqualTo(T0 + 34 * MINUTE);
+        assertThat(stragglers).isEmpty();
+        assertThat(newSpike).extracting(Transition::state, Transition::startedAt)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(AnomalyState.OPEN, T0 + 35 * MINUTE));
+    }
+
+    @Test
+    void shouldLearnWithoutDelayWhenTheSettleHorizonIsZero() {
+        CostSpikeLifecycle immediate = new CostSpikeLifecycle(new CostDetector(DetectorSettings.defaults()),
+                LifecycleSettings.defaults().withSettle(Duration.ZERO));
+        DetectorState series = DetectorState.empty();
+        for (int m = 0; m < 12; m++) {
+            updates("checkout", m, 1.0, 2).forEach(u -> immediate.onUpdate(series, u));
+        }
+
+        assertThat(series.baseline().learnedWindows()).isEqualTo(11);
+        assertThat(series.pending().windows()).hasSize(1);
+    }
+
+    @Test
+    void shouldKeepThePendingWindowsBoundedAndLearnTheOldestWhenFull() {
+        // Overlapping 1-minute windows every 10 s (a misconfigured upstream) fill the settle horizon six times over.
+        long step = 10_000;
+        for (int i = 0; i < 200; i++) {
+            long start = T0 + i * step;
+            lifecycle.onUpdate(state, new WindowUpdate("checkout", start, start + MINUTE, Money.of("1.00"), "USD",
+                    start + 30_000));
+
+            assertThat(state.pending().size()).isLessThanOrEqualTo(lifecycle.settings().pendingCap(MINUTE));
+        }
+
+        assertThat(lifecycle.settings().pendingCap(MINUTE)).isEqualTo(15);
+        assertThat(state.baseline().learnedWindows()).isEqualTo(200 - 15);
+        assertThat(state.pending().settledBefore()).isGreaterThan(T0 + 184 * step)
+                .isLessThanOrEqualTo(T0 + 185 * step);
+    }
+
     private void steady(int fromMinute, int toMinute, String cost) {
         for (int m = fromMinute; m < toMinute; m++) {
             assertThat(window(m, cost, 3)).isEmpty();
@@ -212,6 +414,20 @@ class CostSpikeLifecycleTest {
             events.addAll(update(minute, soFar.toPlainString(), (k - 1) * MINUTE / updates));
         }
         return events;
+    }
+
+    /** The updates of one window, cumulative cost, evenly spaced, the last one final, for any series. */
+    private static List<WindowUpdate> updates(String scope, int minute, double finalCost, int updates) {
+        long start = T0 + minute * MINUTE;
+        BigDecimal total = BigDecimal.valueOf(finalCost).setScale(2, RoundingMode.HALF_EVEN);
+        List<WindowUpdate> list = new ArrayList<>();
+        for (int k = 1; k <= updates; k++) {
+            BigDecimal soFar = total.multiply(BigDecimal.valueOf(k)).divide(BigDecimal.valueOf(updates), 12,
+                    RoundingMode.HALF_EVEN);
+            list.add(new WindowUpdate(scope, start, start + MINUTE, Money.of(soFar), "USD",
+                    start + (k - 1) * MINUTE / updates));
+        }
+        return list;
     }
 
     private List<Transition> update(int minute, String cost, long offsetMillis) {

@@ -1,0 +1,40 @@
+package io.spendstream.anomaly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.spendstream.anomaly.detector.LifecycleSettings;
+import io.spendstream.runtime.config.SpendstreamConfig;
+
+class AnomalySettingsTest {
+
+    @Test
+    void shouldSettleWindowsTenMinutesBehindTheNewestByDefault() {
+        AnomalySettings settings = AnomalySettings.from(new SpendstreamConfig(Map.of()));
+
+        assertThat(settings.lifecycle().settle()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(settings.lifecycle().pendingCap(Duration.ofMinutes(1).toMillis())).isEqualTo(15);
+        assertThat(settings.detector().clipSigmas()).isEqualTo(3.0);
+    }
+
+    @Test
+    void shouldReadTheSettleHorizonInEitherDurationForm() {
+        AnomalySettings shortForm = AnomalySettings.from(new SpendstreamConfig(Map.of(AnomalySettings.SETTLE, "90s")));
+        AnomalySettings isoForm = AnomalySettings.from(new SpendstreamConfig(Map.of(AnomalySettings.SETTLE, "PT0S")));
+
+        assertThat(shortForm.lifecycle().settle()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(shortForm.lifecycle().pendingCap(Duration.ofMinutes(1).toMillis())).isEqualTo(6);
+        assertThat(isoForm.lifecycle().settle()).isZero();
+    }
+
+    @Test
+    void shouldRefuseANegativeSettleHorizon() {
+        assertThatThrownBy(() -> LifecycleSettings.defaults().withSettle(Duration.ofMinutes(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("settle must not be negative");
+    }
+}
