@@ -23,6 +23,9 @@ import io.spendstream.runtime.metrics.PipelineMetrics;
  */
 final class CostSpikeProcessor implements Processor<String, UnitCost, String, Emission> {
 
+    /** Updates skipped because their window had no cost line yet (APM only). */
+    static final String NO_COST_UPDATES = "spendstream.anomaly.no.cost.updates";
+
     static final String LATE_UPDATES = "spendstream.anomaly.late.updates";
 
     private final CostSpikeLifecycle lifecycle;
@@ -58,6 +61,13 @@ final class CostSpikeProcessor implements Processor<String, UnitCost, String, Em
         metrics.recordIn(AnomalyApp.NAME);
         UnitCost cost = record.value();
         if (cost == null) {
+            return;
+        }
+        if (cost.getCostRecords() == 0) {
+            // A window that so far has only APM data says nothing about cost: the cost lines for it come through
+            // enrich and may arrive minutes after the APM summaries (much more while catching up a backlog).
+            // Taking it as a zero-cost window would teach the baseline that the service costs nothing.
+            metrics.counter(NO_COST_UPDATES, "stage", AnomalyApp.NAME).increment();
             return;
         }
         String service = cost.getService() != null ? cost.getService() : record.key();

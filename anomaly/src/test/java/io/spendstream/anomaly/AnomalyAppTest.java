@@ -129,6 +129,33 @@ class AnomalyAppTest {
     }
 
     @Test
+    void shouldIgnoreWindowsThatHaveOnlyApmDataSoFar() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+            var input = fixture.input(fixture.topics().unitCost);
+            UnitCostFeed feed = new UnitCostFeed(input, 4);
+            Random random = new Random(11);
+            // While catching up, APM summaries (one hop) reach attribution long before the cost lines (three hops):
+            // an hour of APM-only windows (cost 0, no cost line) first, then the costs of the same hour.
+            for (int m = 0; m < 60; m++) {
+                input.pipeInput("checkout", apmOnly("checkout", minute(m)), minute(m));
+            }
+            for (int m = 0; m < 60; m++) {
+                feed.window("checkout", minute(m), UnitCostFeed.noisy(random, 1.00, 0.05));
+            }
+
+            assertThat(fixture.output(fixture.topics().anomalies).readValuesToList()).isEmpty();
+            assertThat(fixture.count("spendstream.anomaly.no.cost.updates")).isEqualTo(60);
+            assertThat(fixture.count("spendstream.anomaly.late.updates")).isZero();
+        }
+    }
+
+    private static io.spendstream.avro.UnitCost apmOnly(String service, Instant windowStart) {
+        io.spendstream.avro.UnitCost update = UnitCostFeed.unitCost(service, windowStart, BigDecimal.ZERO);
+        update.setCostRecords(0);
+        return update;
+    }
+
+    @Test
     void shouldRaiseNothingDuringWarmUp() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 6);

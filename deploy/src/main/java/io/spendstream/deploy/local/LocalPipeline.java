@@ -72,6 +72,11 @@ public final class LocalPipeline implements AutoCloseable {
     private static SpendstreamConfig config(StreamsApp app, Settings settings, EmbeddedKafkaBroker broker,
             LocalSchemaRegistry registry) {
         Map<String, String> local = new HashMap<>();
+        // One partition per topic on the single local broker: every stage then reads its inputs in event-time
+        // order (Kafka Streams merges a task's partitions by timestamp), so a backlog such as the demo's hour of
+        // history is processed in order. With several partitions, catching up a backlog interleaves partitions
+        // that progress at different event-time speeds (see docs/operations.md, "Catching up a backlog").
+        local.put("spendstream.topics.partitions", "1");
         local.put("bootstrap.servers", broker.bootstrapServers());
         local.put("schema.registry.url", registry.url());
         local.put("spendstream.state.dir", settings.dataDir().resolve("state").toString());

@@ -170,6 +170,38 @@ class PipelineIntegrationTest {
         assertThat(AvroBytes.of(letter.getRawValue())).isEqualTo(garbage);
     }
 
+    @Test
+    void shouldBeReadableByConfluentsOwnPythonClientThroughTheRegistry() throws Exception {
+        Path script = Path.of("scripts", "confluent-decode.py").toAbsolutePath();
+        boolean clientInstalled = new ProcessBuilder("/usr/bin/python3", "-c", "import confluent_kafka.avro")
+                .redirectErrorStream(true).start().waitFor() == 0;
+        // CI installs Debian's python3-confluent-kafka (.ci/run) and must run this check; elsewhere it needs it too.
+        org.junit.jupiter.api.Assumptions.assumeTrue(clientInstalled || System.getenv("CI") != null,
+                "Debian's python3-confluent-kafka is not installed: apt-get install -y python3-confluent-kafka "
+                        + "python3-avro");
+        assertThat(clientInstalled).as("python3-confluent-kafka must be installed in CI").isTrue();
+
+        Instant window = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers()),
+                new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topics.tags.name(), "i-0python",
+                    "{\"service\":\"python-check\",\"team\":\"interop\"}"));
+            producer.flush();
+            producer.send(new ProducerRecord<>(topics.usageRaw.name(), null, "{\"EffectiveCost\":\"0.125\","
+                    + "\"BillingCurrency\":\"USD\",\"ChargePeriodStart\":\"" + window + "\","
+                    + "\"ChargePeriodEnd\":\"" + window.plusSeconds(60) + "\",\"ResourceId\":\"i-0python\"}"));
+            producer.flush();
+        }
+        Process python = new ProcessBuilder("/usr/bin/python3", script.toString(), topics.unitCost.name(),
+                "--bootstrap-servers", pipeline.bootstrapServers(), "--schema-registry-url", pipeline.registryUrl(),
+                "--max", "1000", "--timeout", "20").redirectErrorStream(true).start();
+        String output = new String(python.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(python.waitFor()).as(output).isZero();
+        assertThat(output).contains("key='python-check'").contains("'service': 'python-check'")
+                .contains("'cost': Decimal('0.125000000000')");
+    }
+
     private void assertMetricsServed(RunningApp ingest) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://localhost:" + ingest.metricsPort() + "/metrics")).build(),
