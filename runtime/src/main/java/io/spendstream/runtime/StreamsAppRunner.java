@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.runtime.metrics.ClientMeters;
 import io.spendstream.runtime.metrics.MetricsServer;
+import io.spendstream.runtime.metrics.StateStoreTagFilter;
 import io.spendstream.runtime.metrics.PipelineMetrics;
 import io.spendstream.runtime.topics.TopicCreator;
 import io.spendstream.schemas.SpendstreamTopics;
@@ -57,12 +59,13 @@ public final class StreamsAppRunner {
                 SchemaRegistryClients.fromConfig(config.asMap()));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // Several apps may share a JVM (the local all-in-one runner) or a dashboard: tag every meter with its app.
-        registry.config().commonTags("application", applicationId);
+        registry.config().commonTags("application", applicationId).meterFilter(new StateStoreTagFilter());
         PipelineMetrics metrics = new PipelineMetrics(registry);
 
-        StreamsBuilder builder = new StreamsBuilder();
-        app.buildTopology(builder, new AppContext(topics, config, metrics));
         Properties props = StreamsProperties.build(app, config, metrics);
+        // The builder gets the app's own config: a bare StreamsBuilder() builds with defaults (and says so in a WARN).
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
+        app.buildTopology(builder, new AppContext(topics, config, metrics));
         Topology topology = builder.build(props);
 
         ensureTopics(applicationId, props, topics, config);

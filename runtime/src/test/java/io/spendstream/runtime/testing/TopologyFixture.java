@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
@@ -62,10 +63,10 @@ public final class TopologyFixture implements AutoCloseable {
         settings.putAll(overrides);
         SpendstreamConfig config = new SpendstreamConfig(settings);
         topics = new SpendstreamTopics(TopicNames.from(config.asMap()), SchemaRegistryClients.fromConfig(config.asMap()));
-        StreamsBuilder builder = new StreamsBuilder();
         PipelineMetrics metrics = new PipelineMetrics(meters);
-        app.buildTopology(builder, new AppContext(topics, config, metrics));
         Properties props = StreamsProperties.build(app, config, metrics);
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
+        app.buildTopology(builder, new AppContext(topics, config, metrics));
         topology = builder.build(props);
         driver = new TopologyTestDriver(topology, props, START);
     }
