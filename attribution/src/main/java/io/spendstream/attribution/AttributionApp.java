@@ -8,12 +8,18 @@ import io.spendstream.runtime.AppContext;
 import io.spendstream.runtime.StreamsApp;
 
 /**
- * The attribution stream app: what each service's traffic costs, per window, as the data arrives.
- *
- * <p>Reads {@code spend.cost.attributed} and {@code spend.apm}; writes {@code spend.unit-cost} (key = service) and
- * late records to {@code spend.dlq}. Keeps the window store {@code unit-cost-<window>} and the store
- * {@value ContributionProcessor#STREAM_TIME_STORE} (see {@link UnitCostTopology}). Settings:
- * {@link AttributionSettings}.
+ * The attribution stream app: what each service's traffic costs, per window, and how fast each budget burns, as the
+ * data arrives. One app with separate topologies sharing one reading of its inputs ({@link AttributionInputs}:
+ * {@code spend.cost.attributed} and {@code spend.apm}, late and keyless records to {@code spend.dlq}, store
+ * {@value LatenessGate#STREAM_TIME_STORE}):
+ * <ul>
+ * <li>{@link UnitCostTopology}: to {@code spend.unit-cost} (key = service); store {@code unit-cost-<window>};</li>
+ * <li>{@link BurnRateTopology}: cost rows + {@code spend.budgets} to {@code spend.burn-rate}
+ *     (key = budget scope), bad budgets to {@code spend.dlq}; stores {@code attribution-burn-rate-*};</li>
+ * <li>{@link AllocationTopology}: cost rows to {@code spend.allocation} (key = team) per hour and per day; stores
+ *     {@code allocation-1h}, {@code allocation-1d}.</li>
+ * </ul>
+ * Settings: {@link AttributionSettings}, {@link BurnRateSettings}.
  */
 public final class AttributionApp implements StreamsApp {
 
@@ -32,6 +38,10 @@ public final class AttributionApp implements StreamsApp {
 
     @Override
     public void buildTopology(StreamsBuilder builder, AppContext context) {
-        UnitCostTopology.build(builder, context, AttributionSettings.from(context.config()));
+        AttributionSettings settings = AttributionSettings.from(context.config());
+        AttributionInputs inputs = AttributionInputs.build(builder, context, settings);
+        UnitCostTopology.build(inputs.arrivals(), context, settings);
+        BurnRateTopology.build(builder, inputs.costs(), context, BurnRateSettings.from(context.config(), settings));
+        AllocationTopology.build(inputs.costs(), context, settings);
     }
 }

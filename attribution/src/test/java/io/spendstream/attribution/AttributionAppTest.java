@@ -284,7 +284,11 @@ class AttributionAppTest {
     @Test
     void shouldNameEveryStateStoreAndInternalTopic() {
         String description = fixture.topology().describe().toString();
-        assertThat(description).contains("unit-cost-1m", ContributionProcessor.STREAM_TIME_STORE)
+        assertThat(description).contains("unit-cost-1m", LatenessGate.STREAM_TIME_STORE,
+                        BurnRateProcessor.BUDGETS_STORE, BurnRateProcessor.SCOPES_STORE,
+                        BurnRateProcessor.STREAM_TIME_STORE, ScopeSpend.BUCKETS_STORE, ScopeSpend.DAYS_STORE,
+                        "burn-rate-by-scope-repartition", "allocation-by-team-repartition", "allocation-1h",
+                        "allocation-1d")
                 .doesNotContain("KSTREAM-", "KTABLE-");
     }
 

@@ -38,6 +38,24 @@ final class TestRecords {
         return AttributedCost.newBuilder().setCost(cost).setAttribution(attribution).build();
     }
 
+    /** A cost row of {@code service} owned by {@code team} and {@code product} (either may be null). */
+    static AttributedCost cost(String service, String team, String product, String amount, Instant start,
+            Duration period) {
+        AttributedCost cost = cost(service, amount, start, period);
+        cost.getAttribution().setTeam(team);
+        cost.getAttribution().setProduct(product);
+        return cost;
+    }
+
+    /** A cost row no owner could be found for. */
+    static AttributedCost unallocated(String reason, String amount, Instant start, Duration period) {
+        AttributedCost cost = cost(null, amount, start, period);
+        cost.getAttribution().setAllocated(false);
+        cost.getAttribution().setUnallocatedReason(reason);
+        cost.getAttribution().setSource("none");
+        return cost;
+    }
+
     static ApmRecord apm(String service, Instant start, long requests, long errors) {
         return ApmRecord.newBuilder()
                 .setService(service)

@@ -1,0 +1,77 @@
+package io.spendstream.attribution;
+
+import java.nio.ByteBuffer;
+
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+
+import io.spendstream.avro.AttributedCost;
+import io.spendstream.runtime.AppContext;
+import io.spendstream.runtime.dlq.Validated;
+import io.spendstream.schemas.SpendstreamTopics;
+
+/**
+ * The app's inputs, read once and shared by its topologies (a topic can have only one source node): reads
+ * {@code spend.cost.attributed} and {@code spend.apm} (both key = service), drops tombstones (neither topic is
+ * compacted, a tombstone carries no cost or traffic), merges them and lets {@link LatenessGate} decide once which
+ * records are on time (store {@value LatenessGate#STREAM_TIME_STORE}); late and keyless ones go to {@code spend.dlq}.
+ *
+ * @param arrivals on-time cost rows and APM summaries, for unit cost
+ * @param costs    on-time cost rows, for burn rate and showback
+ */
+public record AttributionInputs(KStream<String, Arrival> arrivals, KStream<String, AttributedCost> costs) {
+
+    static final String COST_SOURCE = "attribution-cost-source";
+    static final String APM_SOURCE = "attribution-apm-source";
+    static final String DROP_COST_TOMBSTONES = "attribution-drop-cost-tombstones";
+    static final String DROP_APM_TOMBSTONES = "attribution-drop-apm-tombstones";
+    static final String COST_ARRIVAL = "attribution-cost-arrival";
+    static final String APM_ARRIVAL = "attribution-apm-arrival";
+    static final String MERGE = "attribution-merge-arrivals";
+    static final String GATE = "attribution-lateness-gate";
+    static final String LATE = "attribution-late";
+    static final String LATE_TO_DEAD_LETTER = "attribution-late-to-dead-letter";
+    static final String DLQ_SINK = "attribution-dlq-sink";
+    static final String ON_TIME = "attribution-on-time";
+    static final String UNWRAP = "attribution-unwrap";
+    static final String ON_TIME_COSTS = "attribution-on-time-costs";
+    static final String COST_VALUES = "attribution-cost-values";
+
+    public static AttributionInputs build(StreamsBuilder builder, AppContext context, AttributionSettings settings) {
+        SpendstreamTopics topics = context.topics();
+        KStream<String, Arrival> costs = builder
+                .stream(topics.costAttributed.name(), topics.costAttributed.consumed(COST_SOURCE))
+                .filter((service, cost) -> cost != null, Named.as(DROP_COST_TOMBSTONES))
+                .<Arrival>mapValues(Arrival.Cost::new, Named.as(COST_ARRIVAL));
+        KStream<String, Arrival> apm = builder
+                .stream(topics.apm.name(), topics.apm.consumed(APM_SOURCE))
+                .filter((service, summary) -> summary != null, Named.as(DROP_APM_TOMBSTONES))
+                .<Arrival>mapValues(Arrival.Apm::new, Named.as(APM_ARRIVAL));
+
+        KStream<String, Validated<Arrival>> gated = costs.merge(apm, Named.as(MERGE))
+                .processValues(LatenessGate.supplier(AttributionApp.NAME, GATE, settings.grid(), topics,
+                        context.metrics()), Named.as(GATE));
+        gated.filter((service, a) -> !a.isOk(), Named.as(LATE))
+                .map((service, a) -> KeyValue.pair(bytes(a.deadLetter().getRawKey()), a.deadLetter()),
+                        Named.as(LATE_TO_DEAD_LETTER))
+                .to(topics.dlq.name(), topics.dlq.produced(DLQ_SINK));
+        KStream<String, Arrival> onTime = gated.filter((service, a) -> a.isOk(), Named.as(ON_TIME))
+                .mapValues(Validated::value, Named.as(UNWRAP));
+        KStream<String, AttributedCost> onTimeCosts = onTime
+                .filter((service, a) -> a instanceof Arrival.Cost, Named.as(ON_TIME_COSTS))
+                .mapValues(a -> ((Arrival.Cost) a).value(), Named.as(COST_VALUES));
+        return new AttributionInputs(onTime, onTimeCosts);
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        if (buffer == null) {
+            return null;
+        }
+        ByteBuffer copy = buffer.duplicate();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,177 @@
+package io.spendstream.attribution;
+
+import java.math.BigDecimal;
+import java.util.Set;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+import io.spendstream.attribution.avro.BurnInput;
+import io.spendstream.attribution.avro.ScopeBurnState;
+import io.spendstream.avro.Budget;
+import io.spendstream.avro.BurnRate;
+import io.spendstream.schemas.SpendstreamTopics;
+
+/**
+ * The burn rate of every budget scope of one partition of {@code attribution-burn-rate-by-scope} (key = scope).
+ *
+ * <p>A cost input is spread over one-minute buckets by {@link ChargePeriodSpreader} (the same exact split as for
+ * unit cost; rows longer than max-spread are booked whole at their start) and booked in {@link ScopeSpend}; the
+ * scope's trailing sums ({@link TrailingSums}) are moved to the minute of stream time first. Stream time is the
+ * largest ChargePeriodStart this task has seen (store {@value #STREAM_TIME_STORE}); every scope is evaluated at the
+ * minute of stream time, so a late row counts in the buckets and days it belongs to, and in the trailing sums if its
+ * minute is still inside a window. Budgets are kept in {@value #BUDGETS_STORE}, scope states in
+ * {@value #SCOPES_STORE}. Spend is tracked for every scope, with or without a budget, so a budget set later starts
+ * with the scope's history.
+ *
+ * <p>Emits a {@link BurnRate} for a scope that has a budget: when its budget is set or changed, when a new
+ * {@code alertAt} stage is crossed, and otherwise at most once per {@code emit-interval} of stream time (the latest
+ * state then waits for the scope's next row). A deleted budget emits a tombstone for the scope. A budget that
+ * arrives before this task has seen any cost is stored and first emitted with the first cost.
+ */
+public final class BurnRateProcessor implements Processor<String, BurnInput, String, BurnRate> {
+
+    public static final String BUDGETS_STORE = "attribution-burn-rate-budgets";
+    public static final String SCOPES_STORE = "attribution-burn-rate-scopes";
+    public static final String STREAM_TIME_STORE = "attribution-burn-rate-stream-time";
+
+    private static final String STREAM_TIME_KEY = "stream-time";
+    private static final long BUCKET_MS = BurnRateSettings.BUCKET.toMillis();
+
+    private final BurnRateSettings settings;
+    private final ChargePeriodSpreader spreader;
+    private ProcessorContext<String, BurnRate> context;
+    private KeyValueStore<String, Budget> budgets;
+    private KeyValueStore<String, ScopeBurnState> scopes;
+    private KeyValueStore<String, Long> streamTimeStore;
+    private ScopeSpend spend;
+    private TrailingSums sums;
+    private long streamTime;
+
+    BurnRateProcessor(BurnRateSettings settings) {
+        this.settings = settings;
+        this.spreader = new ChargePeriodSpreader(new WindowGrid(BurnRateSettings.BUCKET, java.time.Duration.ZERO),
+                settings.maxSpread());
+    }
+
+    /** Supplier that also declares (and so creates and connects) the processor's five stores. */
+    public static ProcessorSupplier<String, BurnInput, String, BurnRate> supplier(BurnRateSettings settings,
+            SpendstreamTopics topics) {
+        Serde<BigDecimal> money = MoneySerde.serde();
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, BurnInput, String, BurnRate> get() {
+                return new BurnRateProcessor(settings);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                // Cached: a burst of rows for one scope rewrites the same buckets, days and state many times per
+                // commit; the changelogs only need the values at commit.
+                return Set.of(
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUDGETS_STORE), Serdes.String(),
+                                topics.avroSerde(Budget.class)).withCachingEnabled(),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCOPES_STORE), Serdes.String(),
+                                topics.avroSerde(ScopeBurnState.class)).withCachingEnabled(),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STREAM_TIME_STORE),
+                                Serdes.String(), Serdes.Long()).withCachingEnabled(),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ScopeSpend.DAYS_STORE),
+                                Serdes.String(), money).withCachingEnabled(),
+                        Stores.windowStoreBuilder(Stores.persistentWindowStore(ScopeSpend.BUCKETS_STORE,
+                                settings.bucketRetention(), BurnRateSettings.BUCKET, false), Serdes.String(), money)
+                                .withCachingEnabled());
+            }
+        };
+    }
+
+    @Override
+    public void init(ProcessorContext<String, BurnRate> context) {
+        this.context = context;
+        this.budgets = context.getStateStore(BUDGETS_STORE);
+        this.scopes = context.getStateStore(SCOPES_STORE);
+        this.streamTimeStore = context.getStateStore(STREAM_TIME_STORE);
+        this.spend = new ScopeSpend(context.getStateStore(ScopeSpend.BUCKETS_STORE),
+                context.getStateStore(ScopeSpend.DAYS_STORE));
+        this.sums = new TrailingSums(spend);
+        Long stored = streamTimeStore.get(STREAM_TIME_KEY);
+        this.streamTime = stored == null ? Long.MIN_VALUE : stored;
+    }
+
+    @Override
+    public void process(Record<String, BurnInput> record) {
+        String scope = record.key();
+        BurnInput input = record.value();
+        switch (input.getKind()) {
+            case COST -> book(record, scope, input);
+            case BUDGET -> {
+                budgets.put(scope, Budget.newBuilder().setAmount(input.getAmount()).setCurrency(input.getCurrency())
+                        .setPeriod(input.getPeriod()).setAlertAt(input.getAlertAt()).build());
+                if (streamTime != Long.MIN_VALUE) {
+                    emit(record, scope, storedState(scope), true);
+                }
+            }
+            case BUDGET_DELETED -> {
+                budgets.delete(scope);
+                context.forward(record.withValue((BurnRate) null));
+            }
+        }
+    }
+
+    private void book(Record<String, BurnInput> record, String scope, BurnInput cost) {
+        long start = cost.getStart().toEpochMilli();
+        if (start > streamTime) {
+            streamTime = start;
+            streamTimeStore.put(STREAM_TIME_KEY, start);
+        }
+        ScopeBurnState state = storedState(scope);
+        // Buckets older than the longest window change no sum; the day totals still count them.
+        long oldestUseful = cursor() - BurnRateSettings.longestWindow().toMillis();
+        for (ChargePeriodSpreader.Part part : spreader.spread(cost.getAmount(), cost.getStart(), cost.getEnd())) {
+            spend.addToDay(scope, part.windowStartMs(), part.amount());
+            if (part.windowStartMs() > oldestUseful) {
+                spend.addToBucket(scope, part.windowStartMs(), part.amount());
+                sums.addPart(state, part.windowStartMs(), part.amount());
+            }
+        }
+        emit(record, scope, state, false);
+    }
+
+    /** Start of the minute of stream time: where every scope is evaluated. */
+    private long cursor() {
+        return streamTime - Math.floorMod(streamTime, BUCKET_MS);
+    }
+
+    /**
+     * The scope's state as stored. Its cursor may lag stream time: the sums are only moved forward when a BurnRate
+     * is about to be computed (a scope without a budget never needs them), which {@link TrailingSums} allows.
+     */
+    private ScopeBurnState storedState(String scope) {
+        ScopeBurnState state = scopes.get(scope);
+        return state != null ? state : sums.start(scope, cursor());
+    }
+
+    private void emit(Record<String, BurnInput> record, String scope, ScopeBurnState state, boolean force) {
+        Budget budget = budgets.get(scope);
+        if (budget != null) {
+            BigDecimal consumed = BurnRateRecords.consumed(scope, budget, cursor(), spend);
+            int stages = BurnRateRecords.stagesCrossed(budget, consumed).size();
+            boolean due = state.getLastEmittedAt() == Long.MIN_VALUE
+                    || streamTime - state.getLastEmittedAt() >= settings.emitInterval().toMillis();
+            if (force || due || stages != state.getLastStagesCrossed()) {
+                sums.advance(scope, state, cursor());
+                state.setLastEmittedAt(streamTime);
+                state.setLastStagesCrossed(stages);
+                context.forward(new Record<>(scope, BurnRateRecords.evaluate(scope, budget, state, consumed),
+                        streamTime));
+            }
+        }
+        scopes.put(scope, state);
+    }
+}
