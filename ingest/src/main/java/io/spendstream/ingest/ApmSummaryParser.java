@@ -21,7 +21,8 @@ import io.spendstream.runtime.dlq.RejectedRecordException;
  * Required: {@code service}, {@code windowStart}, {@code windowEnd} (end after start, {@link EventTimeRules}),
  * {@code requests}. {@code errors} defaults to 0 and may not exceed requests. {@code conversions} becomes
  * {@code conversionCount}. {@code revenue} is money (exact, at most {@link JsonDecimals#MAX_AMOUNT}) and needs a
- * {@code currency} equal to the reporting currency until FX conversion lands; without revenue, currency is ignored.
+ * {@code currency} equal to the reporting currency (revenue is not converted with {@code spend.fx-rates}); without
+ * revenue, currency is ignored.
  *
  * <p>Stateless and thread-safe.
  */
@@ -39,8 +40,11 @@ public final class ApmSummaryParser implements RecordParser<byte[], ApmRecord> {
     }
 
     public ApmRecord parse(byte[] value, long recordTimestamp) {
-        ObjectNode json = JsonObjects.parse(value);
+        return parse(JsonObjects.parse(value), recordTimestamp);
+    }
 
+    /** Parses a summary already read as JSON (by {@link ApmInputParser}, which tells summaries from OTLP traces). */
+    ApmRecord parse(ObjectNode json, long recordTimestamp) {
         String service = required(json, "service");
         Instant windowStart = FocusTimestamps.parse("windowStart", required(json, "windowStart"));
         Instant windowEnd = FocusTimestamps.parse("windowEnd", required(json, "windowEnd"));

@@ -7,18 +7,29 @@ import java.util.Locale;
 import io.spendstream.avro.CostRecord;
 import io.spendstream.runtime.dlq.RecordParser;
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.schemas.Money;
 
 /**
- * Parses one FOCUS row (1.0 to 1.2 column names, a JSON object from {@code spend.usage.raw}) into the
- * {@link CostRecord} written to {@code spend.cost}, or rejects it with a reason from {@link IngestReasons}.
+ * Parses one FOCUS row (1.0 to 1.2 column names, a JSON object from {@code spend.usage.raw}) into a
+ * {@link CostRecord} in the row's own currency, or rejects it with a reason from {@link IngestReasons}. Pricing,
+ * currency conversion and restatements need reference data and state, and happen later in the topology
+ * ({@link ChargeValuer}, {@link RestatementProcessor}).
  *
  * <p>What Spendstream requires of a row: {@code ChargePeriodStart} and {@code ChargePeriodEnd} (forms of
- * {@link FocusTimestamps}, rules of {@link EventTimeRules}), {@code BillingCurrency} equal to the reporting currency
- * (until FX conversion lands), and a cost: {@code EffectiveCost}, or {@code BilledCost} when EffectiveCost is absent.
+ * {@link FocusTimestamps}, rules of {@link EventTimeRules}) and either
+ * <ul>
+ *   <li>a <b>billed</b> row: a cost ({@code EffectiveCost}, or {@code BilledCost} when EffectiveCost is absent) and
+ *       {@code BillingCurrency}. The record's {@code currency} and {@code originalCurrency} are the BillingCurrency
+ *       (upper case) and its amounts are the row's, at the wire scale; or</li>
+ *   <li>a <b>metered</b> row: no EffectiveCost and no BilledCost, but {@code SkuPriceId} and
+ *       {@code PricingQuantity}. It comes back <em>unpriced</em>: {@code costSource} {@value #COST_SOURCE_METERED},
+ *       amounts zero and currencies empty. {@link ChargeValuer} prices it from {@code spend.prices} or rejects it
+ *       ({@code unknown-price}); an unpriced record is never written to a topic.</li>
+ * </ul>
  * Everything else is optional and carried when present. A negative {@code PricingQuantity}/{@code ConsumedQuantity}
  * is accepted only on a refund or correction, i.e. when the cost is not positive or {@code ChargeClass} is
- * {@code Correction} (the FOCUS 1.0 sample's Microsoft rows reverse usage this way); a negative quantity with a
- * positive cost is {@code negative-quantity}.
+ * {@code Correction} (the FOCUS 1.0 sample's Microsoft rows reverse usage this way; a metered row has no cost yet,
+ * so only a correction may be negative); otherwise it is {@code negative-quantity}.
  *
  * <p>Stateless and thread-safe; the same instance may serve the topology and a command-line loader.
  */
@@ -27,10 +38,26 @@ public final class FocusRowParser implements RecordParser<byte[], CostRecord> {
     /** {@link CostRecord#getCostSource()} of rows whose cost comes from their own cost columns. */
     public static final String COST_SOURCE_BILLING = "billing";
 
-    private final String reportingCurrency;
+    /** {@link CostRecord#getCostSource()} of metered rows, priced from {@code spend.prices}. */
+    public static final String COST_SOURCE_METERED = "metered";
 
+    public FocusRowParser() {
+    }
+
+    /**
+     * Kept for callers written when the parser checked the currency itself; the currency is now checked against
+     * {@code spend.fx-rates} in the topology, so {@code reportingCurrency} is not used.
+     *
+     * @deprecated use {@link #FocusRowParser()}
+     */
+    @Deprecated(forRemoval = true)
     public FocusRowParser(String reportingCurrency) {
-        this.reportingCurrency = reportingCurrency;
+        this();
+    }
+
+    /** True for a record of a metered row that still has to be priced ({@link ChargeValuer}). */
+    public static boolean isUnpriced(CostRecord record) {
+        return COST_SOURCE_METERED.equals(record.getCostSource()) && record.getOriginalCurrency().isEmpty();
     }
 
     @Override
@@ -46,37 +73,36 @@ public final class FocusRowParser implements RecordParser<byte[], CostRecord> {
         Instant end = row.requiredTimestamp("ChargePeriodEnd");
         EventTimeRules.checkRange("ChargePeriodStart", start, "ChargePeriodEnd", end, recordTimestamp);
 
-        String currency = row.requiredText("BillingCurrency").toUpperCase(Locale.ROOT);
-        if (!currency.equals(reportingCurrency)) {
-            throw new RejectedRecordException(IngestReasons.UNKNOWN_CURRENCY, "BillingCurrency "
-                    + JsonText.quote(currency) + " has no known rate to the reporting currency " + reportingCurrency);
-        }
-
         BigDecimal effectiveCost = row.amount("EffectiveCost");
         BigDecimal billedCost = row.amount("BilledCost");
         BigDecimal listCost = row.amount("ListCost");
         BigDecimal cost = effectiveCost != null ? effectiveCost : billedCost;
-        if (cost == null) {
-            throw new RejectedRecordException(IngestReasons.MISSING_COST,
-                    "Neither EffectiveCost nor BilledCost is present; pricing metered rows is not supported yet");
+        BigDecimal pricingQuantity = row.quantity("PricingQuantity");
+        BigDecimal consumedQuantity = row.quantity("ConsumedQuantity");
+
+        CostRecord.Builder record = CostRecord.newBuilder();
+        if (cost != null) {
+            String currency = row.requiredText("BillingCurrency").toUpperCase(Locale.ROOT);
+            checkQuantitySign(row, "PricingQuantity", pricingQuantity, cost);
+            checkQuantitySign(row, "ConsumedQuantity", consumedQuantity, cost);
+            record.setEffectiveCost(cost).setBilledCost(billedCost).setListCost(listCost)
+                    .setCurrency(currency).setOriginalEffectiveCost(cost).setOriginalCurrency(currency)
+                    .setCostSource(COST_SOURCE_BILLING);
+        } else if (row.text("SkuPriceId") != null && pricingQuantity != null) {
+            checkMeteredQuantitySign(row, "PricingQuantity", pricingQuantity);
+            checkMeteredQuantitySign(row, "ConsumedQuantity", consumedQuantity);
+            record.setEffectiveCost(Money.ZERO).setCurrency("").setOriginalEffectiveCost(Money.ZERO)
+                    .setOriginalCurrency("").setCostSource(COST_SOURCE_METERED);
+        } else {
+            throw new RejectedRecordException(IngestReasons.MISSING_COST, "Neither EffectiveCost nor BilledCost is"
+                    + " present, and the row is not metered usage (SkuPriceId and PricingQuantity)");
         }
 
-        BigDecimal pricingQuantity = row.quantity("PricingQuantity");
-        checkQuantitySign(row, "PricingQuantity", pricingQuantity, cost);
-        checkQuantitySign(row, "ConsumedQuantity", row.quantity("ConsumedQuantity"), cost);
-
-        return CostRecord.newBuilder()
+        return record
                 .setChargeId(ChargeIdentity.of(row, start, end))
                 .setRevision(1)
                 .setChargePeriodStart(start)
                 .setChargePeriodEnd(end)
-                .setEffectiveCost(cost)
-                .setBilledCost(billedCost)
-                .setListCost(listCost)
-                .setCurrency(reportingCurrency)
-                .setOriginalEffectiveCost(cost)
-                .setOriginalCurrency(currency)
-                .setCostSource(COST_SOURCE_BILLING)
                 .setChargeCategory(row.text("ChargeCategory"))
                 .setProviderName(row.text("ProviderName"))
                 .setServiceName(row.text("ServiceName"))
@@ -92,6 +118,14 @@ public final class FocusRowParser implements RecordParser<byte[], CostRecord> {
                 .setTags(row.tags())
                 .setExtensions(row.extensions())
                 .build();
+    }
+
+    private static void checkMeteredQuantitySign(FocusRow row, String column, BigDecimal quantity) {
+        if (quantity != null && quantity.signum() < 0 && !"Correction".equalsIgnoreCase(row.text("ChargeClass"))) {
+            throw new RejectedRecordException(IngestReasons.NEGATIVE_QUANTITY, column + " "
+                    + JsonText.quote(row.text(column)) + " is negative on metered usage; only corrections"
+                    + " (ChargeClass Correction) may have negative quantities");
+        }
     }
 
     private static void checkQuantitySign(FocusRow row, String column, BigDecimal quantity, BigDecimal cost) {

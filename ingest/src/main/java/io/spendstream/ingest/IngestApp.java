@@ -1,24 +1,41 @@
 package io.spendstream.ingest;
 
+import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 import io.spendstream.avro.ApmRecord;
 import io.spendstream.avro.CostRecord;
+import io.spendstream.ingest.avro.ChargeState;
 import io.spendstream.runtime.AppContext;
 import io.spendstream.runtime.StreamsApp;
 import io.spendstream.runtime.dlq.DeadLetterRoute;
+import io.spendstream.runtime.dlq.Validated;
 import io.spendstream.schemas.SpendstreamTopics;
+import io.spendstream.schemas.Topic;
 
 /**
- * The ingest stream app: validates and normalises raw JSON input. Reads {@code spend.usage.raw} (FOCUS rows, parsed
- * by {@link FocusRowParser}) and writes {@code spend.cost} keyed by {@link ChargeIdentity} with the record timestamp
- * set to ChargePeriodStart; reads {@code spend.apm.raw} (APM interval summaries, {@link ApmSummaryParser}) and writes
- * {@code spend.apm} keyed by service with the timestamp set to windowStart. Rejected records go to {@code spend.dlq}
- * with a reason from {@link IngestReasons} and their exact bytes. Stateless: no stores.
+ * The ingest stream app: validates and normalises raw JSON input.
+ * <ul>
+ *   <li>{@code spend.usage.raw} (FOCUS rows): parsed ({@link FocusRowParser}), priced and converted to the
+ *       reporting currency ({@link ChargeValuation} over the global tables of {@code spend.prices} and
+ *       {@code spend.fx-rates}, stores {@value #PRICES_STORE} and {@value #FX_RATES_STORE}), re-partitioned by
+ *       {@link ChargeIdentity} (repartition topic {@value #IDENTITY_REPARTITION}), matched against earlier versions
+ *       ({@link RestatementProcessor}, RocksDB store {@value #IDENTITY_STORE}) and written to {@code spend.cost} keyed
+ *       by charge identity, with the record timestamp set to ChargePeriodStart;</li>
+ *   <li>{@code spend.apm.raw} (APM interval summaries or OTLP JSON traces, {@link ApmInputParser}): written to
+ *       {@code spend.apm} keyed by service with the timestamp set to windowStart.</li>
+ * </ul>
+ * Rejected records go to {@code spend.dlq} with a reason from {@link IngestReasons} and their exact bytes.
  */
 public final class IngestApp implements StreamsApp {
 
@@ -26,12 +43,26 @@ public final class IngestApp implements StreamsApp {
 
     static final String USAGE_SOURCE = "usage-raw-source";
     static final String USAGE_PARSE = "parse-focus-row";
+    static final String VALUE_CHARGE = "value-charge";
+    static final String KEY_BY_IDENTITY = "key-by-charge-identity";
+    static final String IDENTITY_REPARTITION = "charge-identity";
+    static final String RESTATE = "restate-charge";
     static final String COST_KEY = "cost-by-charge-id";
     static final String COST_SINK = "cost-sink";
+    static final String PRICES_SOURCE = "prices-source";
+    static final String FX_RATES_SOURCE = "fx-rates-source";
     static final String APM_SOURCE = "apm-raw-source";
     static final String APM_PARSE = "parse-apm-summary";
+    static final String APM_FLATTEN = "apm-records";
     static final String APM_KEY = "apm-by-service";
     static final String APM_SINK = "apm-sink";
+
+    /** Global store of {@code spend.prices} (SkuPriceId to the entry's JSON bytes). */
+    public static final String PRICES_STORE = "prices";
+    /** Global store of {@code spend.fx-rates} (currency code to the entry's JSON bytes). */
+    public static final String FX_RATES_STORE = "fx-rates";
+    /** RocksDB store of the last version of each charge, by charge identity ({@link ChargeState}). */
+    public static final String IDENTITY_STORE = "charge-identity";
 
     @Override
     public String name() {
@@ -46,27 +77,60 @@ public final class IngestApp implements StreamsApp {
     @Override
     public void buildTopology(StreamsBuilder builder, AppContext context) {
         IngestSettings settings = IngestSettings.from(context.config());
-        buildUsage(builder, context, new FocusRowParser(settings.reportingCurrency()));
-        buildApm(builder, context, new ApmSummaryParser(settings.reportingCurrency()));
+        buildReferenceTables(builder, context.topics());
+        buildUsage(builder, context, settings);
+        buildApm(builder, context, new ApmInputParser(settings.reportingCurrency()));
     }
 
-    private static void buildUsage(StreamsBuilder builder, AppContext context, FocusRowParser parser) {
+    /** Reference data every task needs whole, whatever the charge's partition: global tables of the raw JSON. */
+    private static void buildReferenceTables(StreamsBuilder builder, SpendstreamTopics topics) {
+        globalTable(builder, topics.prices, PRICES_SOURCE, PRICES_STORE);
+        globalTable(builder, topics.fxRates, FX_RATES_SOURCE, FX_RATES_STORE);
+    }
+
+    private static void globalTable(StreamsBuilder builder, Topic<String, byte[]> topic, String source, String store) {
+        builder.globalTable(topic.name(), topic.consumed(source),
+                Materialized.<String, byte[], KeyValueStore<Bytes, byte[]>>as(store)
+                        .withKeySerde(topic.keySerde()).withValueSerde(topic.valueSerde()));
+    }
+
+    private static void buildUsage(StreamsBuilder builder, AppContext context, IngestSettings settings) {
         SpendstreamTopics topics = context.topics();
-        KStream<byte[], CostRecord> rows = DeadLetterRoute.parse(
+        FocusRowParser parser = new FocusRowParser();
+        ChargeValuer valuer = new ChargeValuer(settings.reportingCurrency(), topics.prices.name(),
+                topics.fxRates.name());
+
+        KStream<byte[], ParsedRow> rows = DeadLetterRoute.parse(
                 builder.stream(topics.usageRaw.name(), topics.usageRaw.consumed(USAGE_SOURCE)),
-                USAGE_PARSE, NAME, parser, topics, context.metrics());
-        rows.process(() -> new EventTimeKeyer<byte[], CostRecord>(CostRecord::getChargeId,
+                USAGE_PARSE, NAME, (key, value, timestamp) -> new ParsedRow(parser.parse(value, timestamp), value),
+                topics, context.metrics());
+        KStream<byte[], Validated<ValuedCharge>> valued = rows.processValues(
+                () -> new ChargeValuation(valuer, context.metrics(), NAME, VALUE_CHARGE), Named.as(VALUE_CHARGE));
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDENTITY_STORE),
+                Serdes.String(), topics.avroSerde(ChargeState.class)));
+        DeadLetterRoute.split(valued, VALUE_CHARGE, topics)
+                .selectKey((key, charge) -> charge.cost().getChargeId(), Named.as(KEY_BY_IDENTITY))
+                // The same charge may arrive on any raw partition (rows are keyed by whatever the producer chose):
+                // bring all its versions to one task before comparing them.
+                .repartition(Repartitioned.<String, ValuedCharge>as(IDENTITY_REPARTITION)
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(new ValuedChargeSerde(topics.avroSerde(CostRecord.class))))
+                .process(() -> new RestatementProcessor(settings.identityRetention(), context.metrics()),
+                        Named.as(RESTATE), IDENTITY_STORE)
+                .process(() -> new EventTimeKeyer<String, CostRecord>(CostRecord::getChargeId,
                         CostRecord::getChargePeriodStart, context.metrics(), NAME, topics.cost.name()),
                         Named.as(COST_KEY))
                 .to(topics.cost.name(), topics.cost.produced(COST_SINK));
     }
 
-    private static void buildApm(StreamsBuilder builder, AppContext context, ApmSummaryParser parser) {
+    private static void buildApm(StreamsBuilder builder, AppContext context, ApmInputParser parser) {
         SpendstreamTopics topics = context.topics();
-        KStream<byte[], ApmRecord> summaries = DeadLetterRoute.parse(
+        KStream<byte[], List<ApmRecord>> parsed = DeadLetterRoute.parse(
                 builder.stream(topics.apmRaw.name(), topics.apmRaw.consumed(APM_SOURCE)),
                 APM_PARSE, NAME, parser, topics, context.metrics());
-        summaries.process(() -> new EventTimeKeyer<byte[], ApmRecord>(ApmRecord::getService,
+        parsed.flatMapValues(records -> records, Named.as(APM_FLATTEN))
+                .process(() -> new EventTimeKeyer<byte[], ApmRecord>(ApmRecord::getService,
                         ApmRecord::getWindowStart, context.metrics(), NAME, topics.apm.name()),
                         Named.as(APM_KEY))
                 .to(topics.apm.name(), topics.apm.produced(APM_SINK));

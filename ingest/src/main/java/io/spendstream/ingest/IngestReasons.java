@@ -17,7 +17,7 @@ public final class IngestReasons {
     public static final String RECORD_TOO_LARGE = "record-too-large";
     /** A field Spendstream needs is absent, null, empty or the text {@code NULL}. */
     public static final String MISSING_FIELD = "missing-field";
-    /** A FOCUS row with neither EffectiveCost nor BilledCost (metered pricing is not supported yet). */
+    /** A FOCUS row with neither EffectiveCost nor BilledCost, and not a metered row (SkuPriceId + PricingQuantity). */
     public static final String MISSING_COST = "missing-cost";
     /** A field has the wrong JSON shape, e.g. an object where text is expected, or Tags that are not an object. */
     public static final String INVALID_FIELD = "invalid-field";
@@ -35,7 +35,7 @@ public final class IngestReasons {
     public static final String ABSURD_AMOUNT = "absurd-amount";
     /** A negative PricingQuantity/ConsumedQuantity on a row that is not a refund or correction. */
     public static final String NEGATIVE_QUANTITY = "negative-quantity";
-    /** A currency other than the reporting currency: no FX rate is known for it (FX conversion comes later). */
+    /** A currency other than the reporting currency with no rate on {@code spend.fx-rates} (also: APM revenue). */
     public static final String UNKNOWN_CURRENCY = "unknown-currency";
     /** An APM count (requests, errors, conversions) below zero. */
     public static final String NEGATIVE_COUNT = "negative-count";
@@ -44,11 +44,21 @@ public final class IngestReasons {
     /** An APM latency percentile below zero. */
     public static final String NEGATIVE_LATENCY = "negative-latency";
 
+    /** A metered row whose SkuPriceId has no price on {@code spend.prices}: never priced at zero. */
+    public static final String UNKNOWN_PRICE = "unknown-price";
+    /** A metered row whose price entry on {@code spend.prices} is malformed (bad JSON, no unitPrice, no currency...). */
+    public static final String INVALID_PRICE = "invalid-price";
+    /** A row whose currency's entry on {@code spend.fx-rates} is malformed (bad JSON, rate missing or not positive). */
+    public static final String INVALID_FX_RATE = "invalid-fx-rate";
+    /** A metered row whose PricingUnit differs from the pricingUnit of its price: the price would be wrong. */
+    public static final String PRICING_UNIT_MISMATCH = "pricing-unit-mismatch";
+
     /** Every code above, for documentation and tests. */
     public static final List<String> ALL = List.of(INVALID_JSON, NOT_AN_OBJECT, RECORD_TOO_LARGE, MISSING_FIELD,
             MISSING_COST, INVALID_FIELD, INVALID_DECIMAL, INVALID_NUMBER, INVALID_TIMESTAMP, INVALID_PERIOD,
             TIMESTAMP_OUT_OF_RANGE, ABSURD_AMOUNT, NEGATIVE_QUANTITY, UNKNOWN_CURRENCY, NEGATIVE_COUNT,
-            ERRORS_EXCEED_REQUESTS, NEGATIVE_LATENCY);
+            ERRORS_EXCEED_REQUESTS, NEGATIVE_LATENCY, UNKNOWN_PRICE, INVALID_PRICE, INVALID_FX_RATE,
+            PRICING_UNIT_MISMATCH);
 
     private IngestReasons() {
     }

@@ -1,5 +1,6 @@
 package io.spendstream.ingest;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -11,15 +12,20 @@ import io.spendstream.runtime.config.SpendstreamConfig;
  * <table>
  * <caption>Keys</caption>
  * <tr><th>key</th><th>default</th><th>meaning</th></tr>
- * <tr><td>{@code spendstream.reporting.currency}</td><td>{@code USD}</td><td>the currency of every amount written;
- *     until FX conversion lands, rows and APM revenue in any other currency are dead-lettered as
- *     {@code unknown-currency}</td></tr>
+ * <tr><td>{@code spendstream.reporting.currency}</td><td>{@code USD}</td><td>the currency of every amount written to
+ *     {@code spend.cost}; rows in another currency are converted with {@code spend.fx-rates}</td></tr>
+ * <tr><td>{@code spendstream.ingest.identity.retention}</td><td>{@code 45d}</td><td>how long a charge identity is
+ *     remembered after its row was last seen (Kafka timestamp of the raw row, i.e. stream time): a re-send or
+ *     restatement within it is recognised, one after it counts again. 45 days covers a billing month plus the
+ *     providers' usual correction period.</td></tr>
  * </table>
  */
-public record IngestSettings(String reportingCurrency) {
+public record IngestSettings(String reportingCurrency, Duration identityRetention) {
 
     public static final String REPORTING_CURRENCY = "spendstream.reporting.currency";
     public static final String DEFAULT_REPORTING_CURRENCY = "USD";
+    public static final String IDENTITY_RETENTION = "spendstream.ingest.identity.retention";
+    public static final Duration DEFAULT_IDENTITY_RETENTION = Duration.ofDays(45);
 
     private static final Pattern ISO_4217 = Pattern.compile("[A-Z]{3}");
 
@@ -28,10 +34,14 @@ public record IngestSettings(String reportingCurrency) {
             throw new IllegalArgumentException("Setting " + REPORTING_CURRENCY + "=" + reportingCurrency
                     + " is not an ISO 4217 currency code such as USD");
         }
+        if (identityRetention == null || identityRetention.compareTo(Duration.ofHours(1)) < 0) {
+            throw new IllegalArgumentException("Setting " + IDENTITY_RETENTION + "=" + identityRetention
+                    + " must be at least 1h: restatements arrive hours to weeks after the first version");
+        }
     }
 
     public static IngestSettings from(SpendstreamConfig config) {
         return new IngestSettings(config.get(REPORTING_CURRENCY, DEFAULT_REPORTING_CURRENCY).trim()
-                .toUpperCase(Locale.ROOT));
+                .toUpperCase(Locale.ROOT), config.getDuration(IDENTITY_RETENTION, DEFAULT_IDENTITY_RETENTION));
     }
 }

@@ -14,7 +14,7 @@ import io.spendstream.runtime.testing.TopologyFixture;
 
 class ChargeIdentityTest {
 
-    private final FocusRowParser parser = new FocusRowParser("USD");
+    private final FocusRowParser parser = new FocusRowParser();
 
     private String idOf(ObjectNode row) {
         return parser.parse(TestRows.bytes(row), TopologyFixture.START.toEpochMilli()).getChargeId();

@@ -19,7 +19,7 @@ class FocusRowParserTest {
 
     private static final long PRODUCED = TopologyFixture.START.toEpochMilli();
 
-    private final FocusRowParser parser = new FocusRowParser("USD");
+    private final FocusRowParser parser = new FocusRowParser();
 
     private CostRecord parse(ObjectNode row) {
         return parser.parse(TestRows.bytes(row), PRODUCED);
@@ -169,17 +169,34 @@ class FocusRowParserTest {
     }
 
     @Test
-    void shouldAcceptOnlyTheConfiguredReportingCurrency() {
-        FocusRowParser euro = new FocusRowParser("EUR");
+    void shouldKeepTheRowsOwnCurrencyForTheTopologyToConvert() {
         ObjectNode row = TestRows.focus();
         row.put("BillingCurrency", "eur");
-        CostRecord record = euro.parse(TestRows.bytes(row), PRODUCED);
+        CostRecord record = parse(row);
         assertThat(record.getCurrency()).isEqualTo("EUR");
         assertThat(record.getOriginalCurrency()).isEqualTo("EUR");
-        assertThatThrownBy(() -> euro.parse(TestRows.bytes(TestRows.focus()), PRODUCED))
-                .isInstanceOfSatisfying(RejectedRecordException.class,
-                        e -> assertThat(e.reason()).isEqualTo(IngestReasons.UNKNOWN_CURRENCY))
-                .hasMessageContaining("'USD'").hasMessageContaining("EUR");
+        assertThat(record.getEffectiveCost()).isEqualTo(record.getOriginalEffectiveCost())
+                .isEqualTo(Money.of("0.00000080000"));
+        assertThat(record.getCostSource()).isEqualTo(FocusRowParser.COST_SOURCE_BILLING);
+        assertThat(FocusRowParser.isUnpriced(record)).isFalse();
+    }
+
+    @Test
+    void shouldReturnAMeteredRowWithoutCostColumnsUnpriced() {
+        ObjectNode row = TestRows.focus();
+        row.remove(java.util.List.of("EffectiveCost", "BilledCost", "ListCost", "BillingCurrency"));
+        CostRecord record = parse(row);
+        assertThat(FocusRowParser.isUnpriced(record)).isTrue();
+        assertThat(record.getCostSource()).isEqualTo(FocusRowParser.COST_SOURCE_METERED);
+        assertThat(record.getPricingQuantity()).isEqualTo(Money.of("2"));
+        assertThat(record.getSkuPriceId()).isEqualTo("G95FST5FTYV3JSRX.JRTCKXETXF.VXGXCWQKTY");
+
+        row.put("PricingQuantity", "-2");
+        assertThat(rejectionReason(row)).as("negative metered usage").isEqualTo(IngestReasons.NEGATIVE_QUANTITY);
+        row.put("ChargeClass", "Correction");
+        assertThat(rejectionReason(row)).as("a metered correction").isEqualTo("accepted");
+        row.remove("SkuPriceId");
+        assertThat(rejectionReason(row)).as("no cost and no price id").isEqualTo(IngestReasons.MISSING_COST);
     }
 
     @Test

@@ -50,6 +50,7 @@ class IngestAppBadInputTest {
                 bad(IngestReasons.MISSING_COST, "EffectiveCost", r -> {
                     r.putNull("EffectiveCost");
                     r.put("BilledCost", "");
+                    r.remove("SkuPriceId");
                 }),
                 bad(IngestReasons.INVALID_DECIMAL, "EffectiveCost: '12,50'", r -> r.put("EffectiveCost", "12,50")),
                 bad(IngestReasons.INVALID_DECIMAL, "BilledCost", r -> r.put("BilledCost", true)),
@@ -78,13 +79,57 @@ class IngestAppBadInputTest {
                 bad(IngestReasons.INVALID_FIELD, "Tags: 'application=checkout'", r -> r.put("Tags", "application=checkout")),
                 bad(IngestReasons.INVALID_FIELD, "ServiceName", r -> r.putObject("ServiceName").put("name", "SQS")),
                 bad(IngestReasons.INVALID_DECIMAL, "outside any plausible range",
-                        r -> r.put("PricingQuantity", "1e999999999")));
+                        r -> r.put("PricingQuantity", "1e999999999")),
+                bad(IngestReasons.UNKNOWN_PRICE, "SkuPriceId 'SKU-NOBODY-KNOWS' has no price", metered("SKU-NOBODY-KNOWS")),
+                bad(IngestReasons.INVALID_PRICE, "spend.prices entry 'SKU-BAD-JSON' is not usable (invalid-json)",
+                        metered("SKU-BAD-JSON")),
+                bad(IngestReasons.INVALID_PRICE, "unitPrice -0.1 is negative", metered("SKU-NEGATIVE")),
+                bad(IngestReasons.INVALID_PRICE, "currency is missing", metered("SKU-NO-CURRENCY")),
+                bad(IngestReasons.PRICING_UNIT_MISMATCH, "PricingUnit 'Requests' differs from the pricingUnit 'GB-Hours'",
+                        metered("SKU-GB-HOURS")),
+                bad(IngestReasons.UNKNOWN_CURRENCY, "currency 'AUD' of SkuPriceId 'SKU-IN-AUD'", metered("SKU-IN-AUD")),
+                bad(IngestReasons.ABSURD_AMOUNT, "PricingQuantity x unitPrice", r -> {
+                    metered("SKU-EXPENSIVE").accept(r);
+                    r.put("PricingQuantity", "2000000");
+                }),
+                bad(IngestReasons.INVALID_FX_RATE, "spend.fx-rates entry 'GBP' is not usable (invalid-json)",
+                        r -> r.put("BillingCurrency", "GBP")),
+                bad(IngestReasons.INVALID_FX_RATE, "rate 0 is not positive", r -> r.put("BillingCurrency", "CHF")),
+                bad(IngestReasons.INVALID_FX_RATE, "rate: 'NaN' is not a finite number",
+                        r -> r.put("BillingCurrency", "JPY")),
+                bad(IngestReasons.INVALID_FX_RATE, "asOf: 'yesterday'", r -> r.put("BillingCurrency", "SEK")));
+    }
+
+    /** A metered row: no cost columns, priced from spend.prices under {@code skuPriceId}. */
+    private static Consumer<ObjectNode> metered(String skuPriceId) {
+        return r -> {
+            r.remove(List.of("EffectiveCost", "BilledCost", "ListCost"));
+            r.put("SkuPriceId", skuPriceId);
+        };
+    }
+
+    /** Reference data the corpus refers to: malformed or unusable prices and rates, one good price. */
+    private static void referenceData(TopologyFixture fixture) {
+        TestInputTopic<String, byte[]> prices = fixture.input(fixture.topics().prices);
+        prices.pipeInput("SKU-BAD-JSON", TestRows.utf8("{\"unitPrice\": 0.0000004, \"currency\": "));
+        prices.pipeInput("SKU-NEGATIVE", TestRows.utf8("{\"unitPrice\":\"-0.1\",\"currency\":\"USD\"}"));
+        prices.pipeInput("SKU-NO-CURRENCY", TestRows.utf8("{\"unitPrice\":\"0.1\"}"));
+        prices.pipeInput("SKU-GB-HOURS",
+                TestRows.utf8("{\"unitPrice\":\"0.1\",\"currency\":\"USD\",\"pricingUnit\":\"GB-Hours\"}"));
+        prices.pipeInput("SKU-IN-AUD", TestRows.utf8("{\"unitPrice\":\"0.1\",\"currency\":\"AUD\"}"));
+        prices.pipeInput("SKU-EXPENSIVE", TestRows.utf8("{\"unitPrice\":\"1000000\",\"currency\":\"USD\"}"));
+        TestInputTopic<String, byte[]> rates = fixture.input(fixture.topics().fxRates);
+        rates.pipeInput("GBP", TestRows.utf8("rate=1.27"));
+        rates.pipeInput("CHF", TestRows.utf8("{\"rate\":\"0\"}"));
+        rates.pipeInput("JPY", TestRows.utf8("{\"rate\":\"NaN\"}"));
+        rates.pipeInput("SEK", TestRows.utf8("{\"rate\":\"0.094\",\"asOf\":\"yesterday\"}"));
     }
 
     @Test
     void shouldDeadLetterEveryMalformedRowWithItsReasonAndRawBytesWhileGoodRowsFlow() {
         List<Bad> corpus = corpus();
         try (TopologyFixture fixture = TopologyFixture.of(new IngestApp())) {
+            referenceData(fixture);
             TestInputTopic<byte[], byte[]> in = fixture.input(fixture.topics().usageRaw);
             List<String> goodIds = new ArrayList<>();
             int n = 0;

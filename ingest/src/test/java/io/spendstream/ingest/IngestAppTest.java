@@ -23,8 +23,14 @@ class IngestAppTest {
             String description = fixture.topology().describe().toString();
             assertThat(description).doesNotContain("KSTREAM-").doesNotContain("KTABLE-")
                     .contains(IngestApp.USAGE_PARSE, IngestApp.COST_KEY, IngestApp.COST_SINK,
-                            IngestApp.APM_PARSE, IngestApp.APM_KEY, IngestApp.APM_SINK);
-            assertThat(fixture.topology().describe().globalStores()).isEmpty();
+                            IngestApp.APM_PARSE, IngestApp.APM_KEY, IngestApp.APM_SINK, IngestApp.VALUE_CHARGE,
+                            IngestApp.RESTATE, IngestApp.IDENTITY_REPARTITION + "-repartition-sink");
+            assertThat(fixture.topology().describe().globalStores()).hasSize(2)
+                    .allSatisfy(store -> assertThat(store.processor().stores()).hasSize(1));
+            assertThat(fixture.topology().describe().globalStores())
+                    .extracting(store -> store.processor().stores().iterator().next())
+                    .containsExactlyInAnyOrder(IngestApp.PRICES_STORE, IngestApp.FX_RATES_STORE);
+            assertThat(description).contains("stores: [" + IngestApp.IDENTITY_STORE + "]");
         }
     }
 

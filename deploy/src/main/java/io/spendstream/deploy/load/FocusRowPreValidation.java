@@ -1,9 +1,6 @@
 package io.spendstream.deploy.load;
 
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -25,9 +22,9 @@ final class FocusRowPreValidation {
     private static final String NO_CURRENCY = "XXX";
 
     private final Clock clock;
-    // One parser per currency: the FocusRowParser installed today accepts its reporting currency only. The one
-    // coming with FX conversion ignores the argument (FocusRowParser() then), and this map holds equal parsers.
-    private final Map<String, FocusRowParser> parsers = new HashMap<>();
+    // Ingest's parser keeps a row in its own currency (conversion happens later in the topology) and returns a
+    // metered row unpriced, so one parser checks every row.
+    private final FocusRowParser parser = new FocusRowParser();
 
     FocusRowPreValidation(Clock clock) {
         this.clock = clock;
@@ -52,13 +49,9 @@ final class FocusRowPreValidation {
             throw new RowRejectedException(IngestReasons.INVALID_FIELD, "BillingCurrency '" + currency
                     + "' is not a three-letter ISO 4217 code");
         }
-        FocusRowParser parser = parsers.computeIfAbsent(currency.toUpperCase(Locale.ROOT), FocusRowParser::new);
         try {
             parser.parse(checked, clock.millis());
         } catch (RejectedRecordException e) {
-            if (IngestReasons.MISSING_COST.equals(e.reason()) && isMetered(row)) {
-                return;
-            }
             throw new RowRejectedException(e.reason(), e.getMessage());
         } catch (RuntimeException e) {
             // A parser bug must not stop the load; ingest would dead-letter the row as processing-error too.

@@ -23,6 +23,15 @@ public final class DeadLetterRoute {
             RecordParser<K, V> parser, SpendstreamTopics topics, PipelineMetrics metrics) {
         KStream<K, Validated<V>> validated = raw.processValues(
                 () -> new ValidatingProcessor<>(stage, name, parser, metrics), Named.as(name));
+        return split(validated, name, topics);
+    }
+
+    /**
+     * The second half of {@link #parse}, for checks made later in a topology (after a join, a lookup): rejects to
+     * {@code spend.dlq}, keyed by the raw key the dead letter carries, accepted values onward.
+     */
+    public static <K, V> KStream<K, V> split(KStream<K, Validated<V>> validated, String name,
+            SpendstreamTopics topics) {
         validated.filter((k, v) -> !v.isOk(), Named.as(name + "-rejected"))
                 .map((k, v) -> org.apache.kafka.streams.KeyValue.pair(rawKeyOf(v.deadLetter()), v.deadLetter()),
                         Named.as(name + "-to-dead-letter"))

@@ -1,0 +1,112 @@
+package io.spendstream.ingest;
+
+import java.math.BigDecimal;
+import java.util.function.Function;
+
+import io.spendstream.avro.CostRecord;
+import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.schemas.Money;
+
+/**
+ * Puts a parsed FOCUS row into the reporting currency: prices a metered row from {@code spend.prices}, converts
+ * amounts with {@code spend.fx-rates}, or rejects the row ({@code unknown-price}, {@code invalid-price},
+ * {@code pricing-unit-mismatch}, {@code unknown-currency}, {@code invalid-fx-rate}, {@code absurd-amount}).
+ *
+ * <p>Money arithmetic is exact and rounded once: an amount in the reporting currency is {@code amount x rate}
+ * (metered: {@code PricingQuantity x unitPrice x rate}) computed exactly from the values as received, then put at the
+ * wire scale with {@link Money#of(BigDecimal)} (12 decimal places, half-even). The reporting currency needs no rate
+ * (rate 1, no rounding). A metered row's original amount ({@code originalEffectiveCost}, price currency) is
+ * {@code PricingQuantity x unitPrice} rounded the same way, independently of the converted amount.
+ *
+ * <p>Pure: reference data comes in as lookups (key to the entry's bytes, null when absent), so the same logic serves
+ * the topology ({@link ChargeValuation}) and tests.
+ */
+final class ChargeValuer {
+
+    private final String reportingCurrency;
+    private final String pricesTopic;
+    private final String fxRatesTopic;
+
+    /** The topic names only appear in dead-letter messages, so that they name the topics actually configured. */
+    ChargeValuer(String reportingCurrency, String pricesTopic, String fxRatesTopic) {
+        this.reportingCurrency = reportingCurrency;
+        this.pricesTopic = pricesTopic;
+        this.fxRatesTopic = fxRatesTopic;
+    }
+
+    ValuedCharge value(CostRecord parsed, Function<String, byte[]> prices, Function<String, byte[]> fxRates) {
+        return FocusRowParser.isUnpriced(parsed) ? priceMetered(parsed, prices, fxRates) : convert(parsed, fxRates);
+    }
+
+    private ValuedCharge convert(CostRecord parsed, Function<String, byte[]> fxRates) {
+        String currency = parsed.getOriginalCurrency();
+        BigDecimal rate = rate(currency, "BillingCurrency " + JsonText.quote(currency), fxRates);
+        CostRecord record = CostRecord.newBuilder(parsed)
+                .setEffectiveCost(inReportingCurrency(parsed.getOriginalEffectiveCost(), rate, "EffectiveCost"))
+                .setBilledCost(inReportingCurrency(parsed.getBilledCost(), rate, "BilledCost"))
+                .setListCost(inReportingCurrency(parsed.getListCost(), rate, "ListCost"))
+                .setCurrency(reportingCurrency)
+                .build();
+        return new ValuedCharge(record, parsed.getBilledCost(), parsed.getListCost());
+    }
+
+    private ValuedCharge priceMetered(CostRecord parsed, Function<String, byte[]> prices,
+            Function<String, byte[]> fxRates) {
+        String sku = parsed.getSkuPriceId();
+        byte[] entry = prices.apply(sku);
+        if (entry == null) {
+            throw new RejectedRecordException(IngestReasons.UNKNOWN_PRICE, "SkuPriceId " + JsonText.quote(sku)
+                    + " has no price on " + pricesTopic + "; metered usage is never priced at zero");
+        }
+        SkuPrice price = SkuPrice.parse(pricesTopic + " entry " + JsonText.quote(sku), entry);
+        String rowUnit = parsed.getPricingUnit();
+        if (rowUnit != null && price.pricingUnit() != null && !rowUnit.equalsIgnoreCase(price.pricingUnit())) {
+            throw new RejectedRecordException(IngestReasons.PRICING_UNIT_MISMATCH, "PricingUnit "
+                    + JsonText.quote(rowUnit) + " differs from the pricingUnit " + JsonText.quote(price.pricingUnit())
+                    + " of SkuPriceId " + JsonText.quote(sku) + " on " + pricesTopic);
+        }
+        BigDecimal exact = parsed.getPricingQuantity().multiply(price.unitPrice());
+        BigDecimal original = checked(Money.of(exact), "PricingQuantity x unitPrice", price.currency());
+        BigDecimal rate = rate(price.currency(), "currency " + JsonText.quote(price.currency()) + " of SkuPriceId "
+                + JsonText.quote(sku), fxRates);
+        BigDecimal cost = inReportingCurrency(exact, rate, "PricingQuantity x unitPrice");
+        CostRecord record = CostRecord.newBuilder(parsed)
+                .setEffectiveCost(cost)
+                .setBilledCost(cost)
+                .setListCost(null)
+                .setCurrency(reportingCurrency)
+                .setOriginalEffectiveCost(original)
+                .setOriginalCurrency(price.currency())
+                .build();
+        return new ValuedCharge(record, original, null);
+    }
+
+    /** Units of reporting currency per unit of {@code currency}; {@code what} names the currency in messages. */
+    private BigDecimal rate(String currency, String what, Function<String, byte[]> fxRates) {
+        if (currency.equals(reportingCurrency)) {
+            return BigDecimal.ONE;
+        }
+        byte[] entry = fxRates.apply(currency);
+        if (entry == null) {
+            throw new RejectedRecordException(IngestReasons.UNKNOWN_CURRENCY, what
+                    + " has no rate on " + fxRatesTopic + " to the reporting currency " + reportingCurrency);
+        }
+        return FxRate.parse(fxRatesTopic + " entry " + JsonText.quote(currency), entry).rate();
+    }
+
+    private BigDecimal inReportingCurrency(BigDecimal amount, BigDecimal rate, String field) {
+        if (amount == null) {
+            return null;
+        }
+        return checked(Money.of(amount.multiply(rate)), field, reportingCurrency);
+    }
+
+    private static BigDecimal checked(BigDecimal amount, String field, String currency) {
+        if (amount.abs().compareTo(JsonDecimals.MAX_AMOUNT) > 0) {
+            throw new RejectedRecordException(IngestReasons.ABSURD_AMOUNT, field + ": " + amount.toPlainString()
+                    + " " + currency + " exceeds the plausible maximum of "
+                    + JsonDecimals.MAX_AMOUNT.toPlainString() + " per record");
+        }
+        return amount;
+    }
+}
