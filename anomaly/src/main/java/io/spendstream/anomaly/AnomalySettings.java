@@ -28,6 +28,18 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
     public static final String ABSOLUTE_FLOOR = PREFIX + "absolute-floor";
     public static final String SCORE_SCALE = PREFIX + "score-scale";
     public static final String CLIP_SIGMAS = PREFIX + "clip-sigmas";
+    /** EWMA weight of the slow, unclipped long-run spread that floors the scale. */
+    public static final String SPREAD_ALPHA = PREFIX + "spread-alpha";
+    /** Per learned window decay of the remembered peak z. */
+    public static final String PEAK_DECAY = PREFIX + "peak-decay";
+    /** z up to which the peak calibration does nothing. */
+    public static final String PEAK_FLOOR = PREFIX + "peak-floor";
+    /** Factor on the remembered peak z before it calibrates the score. */
+    public static final String PEAK_MARGIN = PREFIX + "peak-margin";
+    /** Largest z a learned window adds to the peak. */
+    public static final String PEAK_CAP = PREFIX + "peak-cap";
+    /** Score drops too (true), or only rises (false, the default: a cost detector pages on spend going up). */
+    public static final String TWO_SIDED = PREFIX + "two-sided";
     public static final String PARTIAL_MIN_FRACTION = PREFIX + "partial-min-fraction";
     /**
      * How far behind the newest window of a service a window must be before it is learned (10m, 30s, PT10M...):
@@ -50,7 +62,13 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
                 config.getDouble(ABSOLUTE_FLOOR, d.absoluteFloor()),
                 config.getDouble(SCORE_SCALE, d.scoreScale()),
                 config.getDouble(THRESHOLD, d.anomalousScore()),
-                config.getDouble(CLIP_SIGMAS, d.clipSigmas()));
+                config.getDouble(CLIP_SIGMAS, d.clipSigmas()),
+                config.getDouble(SPREAD_ALPHA, d.spreadAlpha()),
+                config.getDouble(PEAK_DECAY, d.peakDecay()),
+                config.getDouble(PEAK_FLOOR, d.peakFloor()),
+                config.getDouble(PEAK_MARGIN, d.peakMargin()),
+                config.getDouble(PEAK_CAP, d.peakCap()),
+                config.getBoolean(TWO_SIDED, d.twoSided()));
         LifecycleSettings lifecycle = new LifecycleSettings(
                 config.getDouble(RESOLVE_THRESHOLD, l.resolveScore()),
                 config.getInt(RESOLVE_AFTER_WINDOWS, l.resolveAfterWindows()),

@@ -33,6 +33,20 @@ class AnomalySettingsTest {
     }
 
     @Test
+    void shouldScoreOnlyRisesUnlessTwoSidedIsSet() {
+        AnomalySettings defaults = AnomalySettings.from(new SpendstreamConfig(Map.of()));
+        AnomalySettings twoSided = AnomalySettings.from(new SpendstreamConfig(Map.of(AnomalySettings.TWO_SIDED, "true",
+                AnomalySettings.SPREAD_ALPHA, "0.002", AnomalySettings.PEAK_DECAY, "0.99")));
+
+        assertThat(defaults.detector().twoSided()).isFalse();
+        assertThat(defaults.detector().spreadAlpha()).isEqualTo(0.001);
+        assertThat(defaults.detector().peakFloor()).isEqualTo(6.0);
+        assertThat(twoSided.detector().twoSided()).isTrue();
+        assertThat(twoSided.detector().spreadAlpha()).isEqualTo(0.002);
+        assertThat(twoSided.detector().peakDecay()).isEqualTo(0.99);
+    }
+
+    @Test
     void shouldRefuseANegativeSettleHorizon() {
         assertThatThrownBy(() -> LifecycleSettings.defaults().withSettle(Duration.ofMinutes(-1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("settle must not be negative");

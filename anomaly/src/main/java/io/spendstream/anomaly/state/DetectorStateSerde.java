@@ -2,12 +2,14 @@ package io.spendstream.anomaly.state;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -37,18 +39,26 @@ import io.spendstream.schemas.Money;
  * <p>Not the Confluent wire format on purpose: the store must restore on any instance without a schema registry
  * round trip, and its bytes never leave the app. The leading byte names the writer schema; a later schema version
  * bumps it and keeps a reader for the older byte, so a restart after an upgrade restores the old state. Format 1
- * (one current window, learned as soon as a newer one arrived) is read by {@link DetectorStateV1}.
+ * (one current window, learned as soon as a newer one arrived) is read by {@link DetectorStateV1}. Format 2 (no slow
+ * spread, no peak) is read with its writer schema kept as a resource and resolved to the current one: its spread
+ * starts at its mean absolute deviation, its peak at 0.
  */
 public final class DetectorStateSerde implements Serde<DetectorState> {
 
-    /** Writer schema version of the bytes: 2 = the current {@code DetectorStateRecord} (pending windows). */
+    /** Writer schema version of the bytes: 2 = pending windows, without spread and peak. */
     static final byte FORMAT_V2 = 2;
+    /** 3 = the current {@code DetectorStateRecord}: format 2 plus the slow spread, the peak z and the excursion's. */
+    static final byte FORMAT_V3 = 3;
+    static final String SCHEMA_V2_RESOURCE = "DetectorStateRecord-v2.avsc";
+    private static final Schema SCHEMA_V2 = loadSchema(SCHEMA_V2_RESOURCE);
 
     // One store serde serves every stream thread; Avro's datum readers and writers are not documented thread-safe.
     private final ThreadLocal<SpecificDatumWriter<DetectorStateRecord>> writer =
             ThreadLocal.withInitial(() -> new SpecificDatumWriter<>(DetectorStateRecord.class));
     private final ThreadLocal<SpecificDatumReader<DetectorStateRecord>> reader =
             ThreadLocal.withInitial(() -> new SpecificDatumReader<>(DetectorStateRecord.class));
+    private final ThreadLocal<SpecificDatumReader<DetectorStateRecord>> readerV2 = ThreadLocal.withInitial(
+            () -> new SpecificDatumReader<>(SCHEMA_V2, DetectorStateRecord.getClassSchema()));
     private final DetectorStateV1 formatV1 = new DetectorStateV1();
 
     @Override
@@ -63,7 +73,7 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
 
     public byte[] write(DetectorState state) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.write(FORMAT_V2);
+        out.write(FORMAT_V3);
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         try {
             writer.get().write(toRecord(state), encoder);
@@ -75,15 +85,21 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
     }
 
     public DetectorState read(byte[] bytes) {
-        if (bytes.length == 0 || (bytes[0] != FORMAT_V2 && bytes[0] != DetectorStateV1.FORMAT)) {
+        if (bytes.length == 0 || (bytes[0] != FORMAT_V3 && bytes[0] != FORMAT_V2
+                && bytes[0] != DetectorStateV1.FORMAT)) {
             throw new SerializationException("Unknown detector state format "
                     + (bytes.length == 0 ? "(empty)" : Byte.toString(bytes[0])) + "; expected "
-                    + DetectorStateV1.FORMAT + " or " + FORMAT_V2);
+                    + DetectorStateV1.FORMAT + ", " + FORMAT_V2 + " or " + FORMAT_V3);
         }
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null);
         try {
             if (bytes[0] == DetectorStateV1.FORMAT) {
                 return formatV1.read(decoder);
+            }
+            if (bytes[0] == FORMAT_V2) {
+                DetectorStateRecord record = readerV2.get().read(null, decoder);
+                record.setSpread(record.getMeanAbsDeviation());
+                return fromRecord(record);
             }
             return fromRecord(reader.get().read(null, decoder));
         } catch (IOException | RuntimeException e) {
@@ -110,6 +126,9 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
                 .setLevel(baseline.level())
                 .setMeanAbsDeviation(baseline.meanAbsDeviation())
                 .setLearnedWindows(baseline.learnedWindows())
+                .setSpread(baseline.spread())
+                .setPeakZ(baseline.peakZ())
+                .setExcursionPeakZ(baseline.excursionPeakZ())
                 .setPending(windows)
                 .setSettledBefore(pending.settledBefore() == PendingWindows.NOTHING_SETTLED ? null
                         : Instant.ofEpochMilli(pending.settledBefore()))
@@ -128,7 +147,8 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
     }
 
     private static DetectorState fromRecord(DetectorStateRecord record) {
-        Baseline baseline = Baseline.of(record.getLevel(), record.getMeanAbsDeviation(), record.getLearnedWindows());
+        Baseline baseline = Baseline.of(record.getLevel(), record.getMeanAbsDeviation(), record.getSpread(),
+                record.getPeakZ(), record.getExcursionPeakZ(), record.getLearnedWindows());
         List<PendingWindow> windows = new ArrayList<>(record.getPending().size());
         for (PendingWindowRecord w : record.getPending()) {
             windows.add(new PendingWindow(w.getWindowStart().toEpochMilli(), w.getWindowEnd().toEpochMilli(),
@@ -141,6 +161,17 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
                 i.getPeakObserved(), i.getExcessCost(), i.getQuietWindows(), i.getLastActiveWindowEnd());
         return new DetectorState(baseline, pending, incident, record.getResolvedBefore() == null
                 ? DetectorState.NEVER_RESOLVED : record.getResolvedBefore().toEpochMilli());
+    }
+
+    static Schema loadSchema(String resource) {
+        try (InputStream in = DetectorStateSerde.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing resource " + resource);
+            }
+            return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static Incident incident(String anomalyId, Instant startedAt, String severity, BigDecimal peakObserved,

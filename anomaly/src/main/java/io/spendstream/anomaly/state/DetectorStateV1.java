@@ -1,8 +1,6 @@
 package io.spendstream.anomaly.state;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -44,14 +42,7 @@ final class DetectorStateV1 {
     }
 
     static Schema loadSchema() {
-        try (InputStream in = DetectorStateV1.class.getResourceAsStream(SCHEMA_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("Missing resource " + SCHEMA_RESOURCE);
-            }
-            return new Schema.Parser().parse(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return DetectorStateSerde.loadSchema(SCHEMA_RESOURCE);
     }
 
     DetectorState read(BinaryDecoder decoder) throws IOException {

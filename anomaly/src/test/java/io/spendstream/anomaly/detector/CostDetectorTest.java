@@ -62,23 +62,31 @@ class CostDetectorTest {
     void shouldEstimateTheSigmaOfNormalNoiseFromTheMeanAbsoluteDeviation() {
         Random random = new Random(7);
         Baseline baseline = Baseline.empty();
+        double recentSum = 0;
+        double spreadSum = 0;
         double scaleSum = 0;
         double levelSum = 0;
         int measured = 0;
         for (int i = 0; i < 20_000; i++) {
             detector.learn(baseline, 100.0 + 10.0 * random.nextGaussian());
             if (i >= 1_000) {
+                recentSum += CostDetector.MEAN_ABS_DEVIATION_TO_SIGMA * baseline.meanAbsDeviation();
+                spreadSum += CostDetector.MEAN_ABS_DEVIATION_TO_SIGMA * baseline.spread();
                 scaleSum += detector.scale(baseline);
                 levelSum += baseline.level();
                 measured++;
             }
         }
 
-        // Any single estimate wanders (an EWMA remembers ~39 windows); on average the level is the mean and the
-        // scale the true sigma 10 (floor 5.0 is not in play), plus ~1% because a one-step-ahead deviation also
-        // carries the level's own wobble.
+        // Any single recent estimate wanders (an EWMA remembers ~39 windows); on average the level is the mean and
+        // both deviations estimate the true sigma 10 (floor 5.0 is not in play), plus ~1% because a one-step-ahead
+        // deviation also carries the level's own wobble.
         assertThat(levelSum / measured).isCloseTo(100.0, within(0.5));
-        assertThat(scaleSum / measured).isCloseTo(10.1, within(0.4));
+        assertThat(recentSum / measured).isCloseTo(10.1, within(0.4));
+        assertThat(spreadSum / measured).isCloseTo(10.1, within(0.4));
+        // The scale is the larger of the recent and the long-run sigma: ~5% above sigma on steady noise, the upper
+        // half of the recent estimate's wobble.
+        assertThat(scaleSum / measured).isCloseTo(10.6, within(0.3));
     }
 
     @Test
@@ -157,6 +165,29 @@ class CostDetectorTest {
     }
 
     @Test
+    void shouldPageASecondTenfoldSpikeWithinHoursOfABigIncident() {
+        // What the peak cap trades: after a 30-window 10x incident, how soon is the next 10x window anomalous again?
+        Random random = new Random(42);
+        Baseline baseline = Baseline.empty();
+        for (int i = 0; i < 120; i++) {
+            detector.observe(baseline, 1.0 + 0.05 * random.nextGaussian());
+        }
+        for (int i = 0; i < 30; i++) {
+            detector.observe(baseline, 10.0);
+        }
+        int quietWindowsUntilSensitive = -1;
+        for (int i = 1; i <= 1_000 && quietWindowsUntilSensitive < 0; i++) {
+            detector.observe(baseline, 1.0 + 0.05 * random.nextGaussian());
+            if (detector.isAnomalous(detector.score(baseline, 10.0).getAsDouble())) {
+                quietWindowsUntilSensitive = i;
+            }
+        }
+
+        // With peak-cap 30: about 3-4 hours of 1-minute windows (with cap 100 it was ~650, ~11 h).
+        assertThat(quietWindowsUntilSensitive).isBetween(1, 300);
+    }
+
+    @Test
     void shouldAdoptALastingLevelShiftEventually() {
         Baseline baseline = learned(30, 1.0);
         int windowsUntilNormal = -1;
@@ -167,6 +198,51 @@ class CostDetectorTest {
         }
 
         assertThat(windowsUntilNormal).isBetween(10, 200);
+    }
+
+    @Test
+    void shouldKeepTheScaleOfASeriesThatSitsAtZeroBetweenBursts() {
+        Baseline baseline = Baseline.empty();
+        for (int i = 0; i < 2_000; i++) {
+            // A batch job: 10.0 one window in fifty, nothing in between.
+            detector.learn(baseline, i % 50 == 0 ? 10.0 : 0.0);
+        }
+
+        // Recent deviation and level are ~0 after 49 idle windows; the long-run spread remembers the bursts, so a
+        // burst like every other one is far from z 10^6 and, calibrated against the series' own peak, not anomalous.
+        assertThat(baseline.meanAbsDeviation()).isLessThan(0.1);
+        assertThat(detector.zScore(baseline, 10.0)).isLessThan(30.0);
+        assertThat(detector.isAnomalous(detector.score(baseline, 10.0).getAsDouble())).isFalse();
+        // A burst ten times the usual one still is.
+        assertThat(detector.isAnomalous(detector.score(baseline, 100.0).getAsDouble())).isTrue();
+    }
+
+    @Test
+    void shouldNotCalibrateAnIncidentAwayWhileItLasts() {
+        Baseline baseline = learned(30, 1.0);
+        for (int i = 0; i < 5; i++) {
+            detector.observe(baseline, 10.0);
+        }
+
+        // The incident's own windows are an excursion: they do not raise the peak yet.
+        assertThat(baseline.peakZ()).isZero();
+        double cap = DetectorSettings.defaults().peakCap();
+        assertThat(baseline.excursionPeakZ()).isEqualTo(cap);
+
+        detector.observe(baseline, 1.0);
+
+        // Once it is over, the series remembers how far it strayed (capped).
+        assertThat(baseline.peakZ()).isEqualTo(cap);
+        assertThat(baseline.excursionPeakZ()).isZero();
+    }
+
+    @Test
+    void shouldScoreDropsOnlyWhenTwoSided() {
+        CostDetector twoSided = new CostDetector(DetectorSettings.defaults().withTwoSided(true));
+        Baseline baseline = learned(30, 1.0);
+
+        assertThat(detector.score(baseline, 0.1).getAsDouble()).isZero();
+        assertThat(twoSided.isAnomalous(twoSided.score(baseline, 0.1).getAsDouble())).isTrue();
     }
 
     private Baseline learned(int windows, double value) {

@@ -34,7 +34,7 @@ class DetectorStateSerdeTest {
     void shouldRoundTripAStateWithPendingWindowsAndAnOpenIncident() {
         PendingWindow finished = new PendingWindow(1_000L, 61_000L, Money.of("10.000000000001"), "USD", 31_000L, true);
         PendingWindow newest = new PendingWindow(61_000L, 121_000L, Money.of("2.5"), "USD", 70_000L, false);
-        DetectorState state = new DetectorState(Baseline.of(1.0123456789, 0.0421, 42),
+        DetectorState state = new DetectorState(Baseline.of(1.0123456789, 0.0421, 0.0533, 17.5, 42.0, 42),
                 PendingWindows.of(List.of(finished, newest), 1_000L),
                 new Incident("cost-spike:service:checkout:1000", 1_000L, Severity.PAGE, Money.of("12.5"),
                         Money.of("44.123456789012"), 1, 61_000L), 500L);
@@ -44,6 +44,9 @@ class DetectorStateSerdeTest {
 
         assertThat(back.baseline().level()).isEqualTo(1.0123456789);
         assertThat(back.baseline().meanAbsDeviation()).isEqualTo(0.0421);
+        assertThat(back.baseline().spread()).isEqualTo(0.0533);
+        assertThat(back.baseline().peakZ()).isEqualTo(17.5);
+        assertThat(back.baseline().excursionPeakZ()).isEqualTo(42.0);
         assertThat(back.baseline().learnedWindows()).isEqualTo(42);
         assertThat(back.pending().windows()).containsExactly(finished, newest);
         assertThat(back.pending().settledBefore()).isEqualTo(1_000L);
@@ -57,6 +60,34 @@ class DetectorStateSerdeTest {
         assertThat(incident.excessCost()).isEqualTo(Money.of("44.123456789012"));
         assertThat(incident.quietWindows()).isEqualTo(1);
         assertThat(incident.lastActiveWindowEnd()).isEqualTo(61_000L);
+    }
+
+    @Test
+    void shouldRestoreStateWrittenInTheSecondFormat() throws Exception {
+        Schema v2 = DetectorStateSerde.loadSchema(DetectorStateSerde.SCHEMA_V2_RESOURCE);
+        GenericRecord record = new GenericData.Record(v2);
+        record.put("level", 2.0);
+        record.put("meanAbsDeviation", 0.25);
+        record.put("learnedWindows", 30L);
+        record.put("pending", List.of());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(2);
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(v2).write(record, encoder);
+        encoder.flush();
+
+        DetectorState back = serde.read(out.toByteArray());
+
+        assertThat(back.baseline().level()).isEqualTo(2.0);
+        assertThat(back.baseline().meanAbsDeviation()).isEqualTo(0.25);
+        // Format 2 had no long-run spread: the best estimate of it is the recent one; no peak learned yet.
+        assertThat(back.baseline().spread()).isEqualTo(0.25);
+        assertThat(back.baseline().peakZ()).isZero();
+        assertThat(back.baseline().excursionPeakZ()).isZero();
+        assertThat(back.baseline().learnedWindows()).isEqualTo(30);
+        assertThat(back.pending().settledBefore()).isEqualTo(PendingWindows.NOTHING_SETTLED);
+        assertThat(back.incident()).isNull();
+        assertThat(serde.write(back)[0]).isEqualTo(DetectorStateSerde.FORMAT_V3);
     }
 
     @Test
@@ -104,7 +135,7 @@ class DetectorStateSerdeTest {
         assertThat(back.incident().severity()).isEqualTo(Severity.TICKET);
         assertThat(back.incident().excessCost()).isEqualTo(Money.of("2.25"));
         // And it is written back in the current format.
-        assertThat(serde.write(back)[0]).isEqualTo(DetectorStateSerde.FORMAT_V2);
+        assertThat(serde.write(back)[0]).isEqualTo(DetectorStateSerde.FORMAT_V3);
     }
 
     @Test
