@@ -16,10 +16,10 @@ import io.spendstream.runtime.StreamsApp;
  * <li>{@link UnitCostTopology}: to {@code spend.unit-cost} (key = service); store {@code unit-cost-<window>};</li>
  * <li>{@link BurnRateTopology}: cost rows + {@code spend.budgets} to {@code spend.burn-rate}
  *     (key = budget scope), bad budgets to {@code spend.dlq}; stores {@code attribution-burn-rate-*};</li>
- * <li>{@link AllocationTopology}: cost rows to {@code spend.allocation} (key = team) per hour and per day; stores
- *     {@code allocation-1h}, {@code allocation-1d}.</li>
+ * <li>{@link AllocationTopology}: cost rows and APM summaries to {@code spend.allocation} (key = team) per hour
+ *     and per day, shared infrastructure apportioned; stores {@code allocation-hours}, {@code allocation-days}.</li>
  * </ul>
- * Settings: {@link AttributionSettings}, {@link BurnRateSettings}.
+ * Settings: {@link AttributionSettings}, {@link BurnRateSettings}, {@link SharedCostSettings}.
  */
 public final class AttributionApp implements StreamsApp {
 
@@ -42,6 +42,6 @@ public final class AttributionApp implements StreamsApp {
         AttributionInputs inputs = AttributionInputs.build(builder, context, settings);
         UnitCostTopology.build(inputs.arrivals(), context, settings);
         BurnRateTopology.build(builder, inputs.costs(), context, BurnRateSettings.from(context.config(), settings));
-        AllocationTopology.build(inputs.costs(), context, settings);
+        AllocationTopology.build(inputs.arrivals(), context, settings, SharedCostSettings.from(context.config()));
     }
 }

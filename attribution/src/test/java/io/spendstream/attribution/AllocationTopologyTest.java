@@ -1,6 +1,8 @@
 package io.spendstream.attribution;
 
+import static io.spendstream.attribution.TestRecords.apm;
 import static io.spendstream.attribution.TestRecords.cost;
+import static io.spendstream.attribution.TestRecords.shared;
 import static io.spendstream.attribution.TestRecords.unallocated;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,15 +15,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.spendstream.attribution.avro.HourShowback;
 import io.spendstream.avro.Allocation;
+import io.spendstream.avro.ApmRecord;
 import io.spendstream.avro.AttributedCost;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.runtime.testing.TopologyFixture;
@@ -32,16 +38,30 @@ class AllocationTopologyTest {
     private static final Instant T0 = TopologyFixture.START;
 
     private TopologyFixture fixture;
+    private static final Instant DAY = Instant.parse("2026-11-23T00:00:00Z");
+    private static final Duration MINUTE = Duration.ofMinutes(1);
+
     private TestInputTopic<String, AttributedCost> costs;
+    private TestInputTopic<String, ApmRecord> apm;
     private TestOutputTopic<String, Allocation> allocation;
     private TestOutputTopic<byte[], DeadLetter> dlq;
 
     @BeforeEach
     void start() {
-        fixture = TopologyFixture.of(new AttributionApp());
+        use(TopologyFixture.of(new AttributionApp()));
+    }
+
+    private void use(TopologyFixture newFixture) {
+        fixture = newFixture;
         costs = fixture.input(fixture.topics().costAttributed);
+        apm = fixture.input(fixture.topics().apm);
         allocation = fixture.output(fixture.topics().allocation);
         dlq = fixture.output(fixture.topics().dlq);
+    }
+
+    private void restartWith(Map<String, String> overrides) {
+        stop();
+        use(TopologyFixture.of(new AttributionApp(), overrides));
     }
 
     @AfterEach
@@ -83,13 +103,128 @@ class AllocationTopologyTest {
     }
 
     @Test
+    void shouldSplitASharedNatGatewayByRequestsBetweenTheTeamsOfTheServicesThatUsedIt() {
+        pipe(cost("checkout", "payments", null, "1.00", T0.plus(Duration.ofMinutes(5)), MINUTE));
+        pipe(cost("search", "discovery", null, "2.00", T0.plus(Duration.ofMinutes(10)), MINUTE));
+        pipe(shared(null, "platform", "4.00", T0, Duration.ofHours(1)));
+        for (int i = 0; i < 3; i++) {
+            pipe(apm("checkout", T0.plus(Duration.ofMinutes(i)), 100, 0));
+        }
+        pipe(apm("search", T0.plus(Duration.ofMinutes(20)), 100, 0));
+
+        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        assertShowback(last.get("payments@PT1H@" + T0), "1.00", "3.00");
+        assertShowback(last.get("discovery@PT1H@" + T0), "2.00", "1.00");
+        assertShowback(last.get("payments@PT24H@" + DAY), "1.00", "3.00");
+        assertShowback(last.get("discovery@PT24H@" + DAY), "2.00", "1.00");
+        // Before the first requests arrived, the NAT gateway was shown as unapportioned; then corrected to 0.
+        assertShowback(last.get("shared-unapportioned@PT1H@" + T0), "0", "0");
+        assertThat(last.keySet()).noneMatch(k -> k.startsWith("platform@"));
+        assertThat(sum(last, "PT1H")).isEqualTo(Money.of("7.00"));
+        assertThat(sum(last, "PT24H")).isEqualTo(Money.of("7.00"));
+    }
+
+    @Test
+    void shouldKeepSharedCostVisibleAsUnapportionedWhileNoServiceHasRequestsInItsHour() {
+        pipe(cost("checkout", "payments", null, "1.00", T0, MINUTE));
+        pipe(shared("nat", "platform", "4.00", T0, Duration.ofHours(1)));
+        // Requests in the next hour do not take a share of this hour's cost.
+        pipe(apm("checkout", T0.plus(Duration.ofMinutes(61)), 500, 0));
+
+        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        assertShowback(last.get("shared-unapportioned@PT1H@" + T0), "0", "4.00");
+        assertShowback(last.get("payments@PT1H@" + T0), "1.00", "0");
+        assertShowback(last.get("shared-unapportioned@PT24H@" + DAY), "0", "4.00");
+        assertThat(sum(last, "PT1H")).isEqualTo(Money.of("5.00"));
+
+        pipe(apm("checkout", T0.plus(Duration.ofMinutes(59)), 1, 0));
+
+        last = lastByWindow(allocation.readKeyValuesToList());
+        assertShowback(last.get("shared-unapportioned@PT1H@" + T0), "0", "0");
+        assertShowback(last.get("payments@PT1H@" + T0), "1.00", "4.00");
+        assertShowback(last.get("shared-unapportioned@PT24H@" + DAY), "0", "0");
+        assertShowback(last.get("payments@PT24H@" + DAY), "1.00", "4.00");
+    }
+
+    @Test
+    void shouldSplitEvenlyBetweenTheServicesActiveInTheHour() {
+        restartWith(Map.of(SharedCostSettings.METHOD, "even"));
+        pipe(cost("checkout", "payments", null, "1.00", T0, MINUTE));
+        pipe(cost("search", "discovery", null, "1.00", T0, MINUTE));
+        // A service with traffic but no cost row in the hour: no team known, its part is unallocated.
+        pipe(apm("batch", T0, 1, 0));
+        pipe(shared(null, "platform", "3.00", T0, Duration.ofHours(1)));
+
+        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        assertShowback(last.get("payments@PT1H@" + T0), "1.00", "1.00");
+        assertShowback(last.get("discovery@PT1H@" + T0), "1.00", "1.00");
+        assertShowback(last.get("unallocated@PT1H@" + T0), "0", "1.00");
+        assertThat(sum(last, "PT1H")).isEqualTo(Money.of("5.00"));
+    }
+
+    @Test
+    void shouldSplitByTheConfiguredWeightsBetweenTheWeightedServicesActiveInTheHour() {
+        restartWith(Map.of(SharedCostSettings.METHOD, "weights", SharedCostSettings.WEIGHTS,
+                "checkout:3,search:1,reports:5"));
+        pipe(cost("checkout", "payments", null, "1.00", T0, MINUTE));
+        pipe(cost("search", "discovery", null, "1.00", T0, MINUTE));
+        pipe(cost("admin", "backoffice", null, "1.00", T0, MINUTE));
+        // reports has a weight but did nothing this hour; admin was active but has no weight.
+        pipe(shared(null, "platform", "4.00", T0, Duration.ofHours(1)));
+
+        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        assertShowback(last.get("payments@PT1H@" + T0), "1.00", "3.00");
+        assertShowback(last.get("discovery@PT1H@" + T0), "1.00", "1.00");
+        assertShowback(last.get("backoffice@PT1H@" + T0), "1.00", "0");
+        assertThat(sum(last, "PT1H")).isEqualTo(Money.of("7.00"));
+    }
+
+    @Test
+    void shouldApportionAnAwkwardAmountSoThatThePartsSumBackExactly() {
+        for (String service : List.of("a", "b", "c")) {
+            pipe(cost(service, "team-" + service, null, "0", T0, MINUTE));
+            pipe(apm(service, T0, 7, 0));
+        }
+        pipe(shared(null, "platform", "1.000000000001", T0, Duration.ofHours(1)));
+
+        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        assertThat(last.get("team-a@PT1H@" + T0).getShared()).isEqualTo(Money.of("0.333333333334"));
+        assertThat(last.get("team-b@PT1H@" + T0).getShared()).isEqualTo(Money.of("0.333333333334"));
+        assertThat(last.get("team-c@PT1H@" + T0).getShared()).isEqualTo(Money.of("0.333333333333"));
+        assertThat(sumOf(last, "PT1H", Allocation::getShared)).isEqualTo(Money.of("1.000000000001"));
+        assertThat(sum(last, "PT24H")).isEqualTo(Money.of("1.000000000001"));
+    }
+
+    private static void assertShowback(Allocation allocation, String direct, String sharedPart) {
+        assertThat(allocation).as("allocation").isNotNull();
+        assertThat(allocation.getDirect()).as(allocation.getTeam() + " direct").isEqualTo(Money.of(direct));
+        assertThat(allocation.getShared()).as(allocation.getTeam() + " shared").isEqualTo(Money.of(sharedPart));
+        assertThat(allocation.getTotal()).as(allocation.getTeam() + " total")
+                .isEqualTo(Money.add(Money.of(direct), Money.of(sharedPart)));
+    }
+
+    @Test
+    void shouldForgetAnHourOnceNoOnTimePartCanReachItAnyMore() {
+        // Kept until stream time passes the hour's end by 2 x grace + max-spread = 1h here.
+        restartWith(Map.of(AttributionSettings.GRACE, "0s", AttributionSettings.MAX_SPREAD, "1h"));
+        pipe(cost("checkout", "payments", null, "1.00", T0, MINUTE));
+        pipe(cost("checkout", "payments", null, "1.00", T0.plus(Duration.ofMinutes(90)), MINUTE));
+        KeyValueStore<Long, HourShowback> hours = fixture.driver().getKeyValueStore(ShowbackProcessor.HOURS_STORE);
+        assertThat(hours.get(T0.toEpochMilli())).as("10:00 is kept until 12:00").isNotNull();
+
+        pipe(cost("checkout", "payments", null, "1.00", T0.plus(Duration.ofHours(2)), MINUTE));
+
+        assertThat(hours.get(T0.toEpochMilli())).as("10:00 is gone at 12:00").isNull();
+        assertThat(hours.get(T0.plus(Duration.ofHours(2)).toEpochMilli())).isNotNull();
+        assertThat(lastByWindow(allocation.readKeyValuesToList()).get("payments@PT24H@" + DAY).getTotal())
+                .as("the day is kept until its own end").isEqualTo(Money.of("3.00"));
+    }
+
+    @Test
     void shouldReconcileAllocationsOfAGeneratedDayWithTotalSpendToTheCent() {
         stop();
         // Showback alone: the whole app would take a minute of TopologyTestDriver time for 50,000 rows.
-        fixture = TopologyFixture.of(PartialApps.showbackOnly());
-        costs = fixture.input(fixture.topics().costAttributed);
-        allocation = fixture.output(fixture.topics().allocation);
-        dlq = fixture.output(fixture.topics().dlq);
+        use(TopologyFixture.of(PartialApps.showbackOnly()));
         Random random = new Random(42);
         int teams = 12;
         int resources = 120;
@@ -100,10 +235,19 @@ class AllocationTopologyTest {
             // Every tenth resource is untagged: its cost is unallocated.
             teamOf[r] = r % 10 == 9 ? null : "team-" + (r % 40 % teams);
         }
+        // Every twelfth resource is shared infrastructure (NAT gateways, load balancers ...), half of them with a
+        // service of their own, half without (enrich then keys them unallocated).
+        boolean[] isShared = new boolean[resources];
+        for (int r = 5; r < resources; r += 12) {
+            isShared[r] = true;
+            teamOf[r] = "platform";
+            serviceOf[r] = r % 24 == 5 ? "shared-infra" : null;
+        }
         List<Duration> periods = List.of(Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(5),
                 Duration.ofHours(1));
         Instant dayStart = Instant.parse("2026-11-22T00:00:00Z");
         BigDecimal input = Money.ZERO;
+        BigDecimal sharedInput = Money.ZERO;
         Set<String> teamsSeen = new HashSet<>();
         int rows = 50_000;
         for (int i = 0; i < rows; i++) {
@@ -114,13 +258,21 @@ class AllocationTopologyTest {
             BigDecimal amount = BigDecimal.valueOf(random.nextInt(1_000_000_000), 9);
             int r = random.nextInt(resources);
             Instant start = dayStart.plusMillis(at);
-            AttributedCost row = teamOf[r] == null
-                    ? unallocated("untagged", amount.toPlainString(), start, period)
+            AttributedCost row = isShared[r] ? shared(serviceOf[r], teamOf[r], amount.toPlainString(), start, period)
+                    : teamOf[r] == null ? unallocated("untagged", amount.toPlainString(), start, period)
                     : cost(serviceOf[r], teamOf[r], null, amount.toPlainString(), start, period);
             row.getCost().setResourceId("resource-" + r);
             pipe(row);
             input = Money.add(input, amount);
-            teamsSeen.add(AllocationTopology.teamOf(row.getAttribution()));
+            if (isShared[r]) {
+                sharedInput = Money.add(sharedInput, amount);
+            } else {
+                teamsSeen.add(AllocationTopology.teamOf(row.getAttribution()));
+            }
+            // Traffic of a few services, most hours (the first hour has none: its shared cost stays unapportioned).
+            if (i % 20 == 0 && at >= 3_600_000L) {
+                pipe(apm("svc-" + random.nextInt(40), start, random.nextInt(1_000), 0));
+            }
         }
 
         Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
@@ -129,7 +281,14 @@ class AllocationTopologyTest {
         assertThat(teamsSeen).hasSize(teams + 1).contains("unallocated");
         assertThat(hourly).isEqualTo(input);
         assertThat(daily).isEqualTo(input);
+        assertThat(sumOf(last, "PT1H", Allocation::getShared)).isEqualTo(sharedInput).isPositive();
+        assertThat(sumOf(last, "PT24H", Allocation::getShared)).isEqualTo(sharedInput);
+        assertThat(last.values()).allSatisfy(a ->
+                assertThat(a.getTotal()).isEqualTo(Money.add(a.getDirect(), a.getShared())));
         assertThat(last.keySet()).anyMatch(k -> k.startsWith("unallocated@PT1H@"));
+        assertThat(last.get("shared-unapportioned@PT1H@" + dayStart).getShared()).isPositive();
+        assertThat(last.keySet()).noneMatch(k -> k.startsWith("platform@"));
+        assertThat(fixture.count(ShowbackProcessor.DROPPED_METRIC)).isZero();
         assertThat(dlq.isEmpty()).isTrue();
         double dropped = fixture.driver().metrics().entrySet().stream()
                 .filter(e -> e.getKey().name().equals("dropped-records-total"))
@@ -138,8 +297,13 @@ class AllocationTopologyTest {
     }
 
     private static BigDecimal sum(Map<String, Allocation> last, String windowSize) {
+        return sumOf(last, windowSize, Allocation::getTotal);
+    }
+
+    private static BigDecimal sumOf(Map<String, Allocation> last, String windowSize,
+            Function<Allocation, BigDecimal> amount) {
         return last.values().stream().filter(a -> a.getWindowSize().equals(windowSize))
-                .map(Allocation::getTotal).reduce(Money.ZERO, Money::add);
+                .map(amount).reduce(Money.ZERO, Money::add);
     }
 
     /** The final (last emitted) allocation of each team and window, by {@code team@size@start}. */
@@ -150,6 +314,10 @@ class AllocationTopologyTest {
             last.put(kv.key + "@" + kv.value.getWindowSize() + "@" + kv.value.getWindowStart(), kv.value);
         }
         return last;
+    }
+
+    private void pipe(ApmRecord value) {
+        apm.pipeInput(value.getService(), value, value.getWindowStart());
     }
 
     private void pipe(AttributedCost value) {

@@ -287,8 +287,8 @@ class AttributionAppTest {
         assertThat(description).contains("unit-cost-1m", LatenessGate.STREAM_TIME_STORE,
                         BurnRateProcessor.BUDGETS_STORE, BurnRateProcessor.SCOPES_STORE,
                         BurnRateProcessor.STREAM_TIME_STORE, ScopeSpend.BUCKETS_STORE, ScopeSpend.DAYS_STORE,
-                        "burn-rate-by-scope-repartition", "allocation-by-team-repartition", "allocation-1h",
-                        "allocation-1d")
+                        "burn-rate-by-scope-repartition", "allocation-by-day-repartition",
+                        ShowbackProcessor.HOURS_STORE, ShowbackProcessor.DAYS_STORE)
                 .doesNotContain("KSTREAM-", "KTABLE-");
     }
 

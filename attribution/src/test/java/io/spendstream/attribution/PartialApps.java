@@ -20,7 +20,8 @@ final class PartialApps {
             @Override
             void build(AttributionInputs inputs, StreamsBuilder builder, AppContext context,
                     AttributionSettings settings) {
-                AllocationTopology.build(inputs.costs(), context, settings);
+                AllocationTopology.build(inputs.arrivals(), context, settings,
+                        SharedCostSettings.from(context.config()));
             }
         };
     }

@@ -56,6 +56,16 @@ final class TestRecords {
         return cost;
     }
 
+    /**
+     * A cost row of a resource tagged {@code "shared": true}, as enrich marks it: owned by {@code team}, its own
+     * {@code service} or none (then its key is {@code unallocated}).
+     */
+    static AttributedCost shared(String service, String team, String amount, Instant start, Duration period) {
+        AttributedCost cost = cost(service, team, null, amount, start, period);
+        cost.getAttribution().setShared(true);
+        return cost;
+    }
+
     static ApmRecord apm(String service, Instant start, long requests, long errors) {
         return ApmRecord.newBuilder()
                 .setService(service)
