@@ -1,14 +1,13 @@
 package io.spendstream.attribution;
 
-import java.nio.ByteBuffer;
 
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 
 import io.spendstream.avro.AttributedCost;
 import io.spendstream.runtime.AppContext;
+import io.spendstream.runtime.dlq.DeadLetterRoute;
 import io.spendstream.runtime.dlq.Validated;
 import io.spendstream.schemas.SpendstreamTopics;
 
@@ -31,11 +30,8 @@ public record AttributionInputs(KStream<String, Arrival> arrivals, KStream<Strin
     static final String APM_ARRIVAL = "attribution-apm-arrival";
     static final String MERGE = "attribution-merge-arrivals";
     static final String GATE = "attribution-lateness-gate";
-    static final String LATE = "attribution-late";
-    static final String LATE_TO_DEAD_LETTER = "attribution-late-to-dead-letter";
-    static final String DLQ_SINK = "attribution-dlq-sink";
-    static final String ON_TIME = "attribution-on-time";
-    static final String UNWRAP = "attribution-unwrap";
+    /** Prefix of the processors that send late records to the DLQ and pass the others on. */
+    static final String LATENESS = "attribution-lateness";
     static final String ON_TIME_COSTS = "attribution-on-time-costs";
     static final String COST_VALUES = "attribution-cost-values";
 
@@ -53,25 +49,11 @@ public record AttributionInputs(KStream<String, Arrival> arrivals, KStream<Strin
         KStream<String, Validated<Arrival>> gated = costs.merge(apm, Named.as(MERGE))
                 .processValues(LatenessGate.supplier(AttributionApp.NAME, GATE, settings.grid(), topics,
                         context.metrics()), Named.as(GATE));
-        gated.filter((service, a) -> !a.isOk(), Named.as(LATE))
-                .map((service, a) -> KeyValue.pair(bytes(a.deadLetter().getRawKey()), a.deadLetter()),
-                        Named.as(LATE_TO_DEAD_LETTER))
-                .to(topics.dlq.name(), topics.dlq.produced(DLQ_SINK));
-        KStream<String, Arrival> onTime = gated.filter((service, a) -> a.isOk(), Named.as(ON_TIME))
-                .mapValues(Validated::value, Named.as(UNWRAP));
+        KStream<String, Arrival> onTime = DeadLetterRoute.split(gated, LATENESS, topics);
         KStream<String, AttributedCost> onTimeCosts = onTime
                 .filter((service, a) -> a instanceof Arrival.Cost, Named.as(ON_TIME_COSTS))
                 .mapValues(a -> ((Arrival.Cost) a).value(), Named.as(COST_VALUES));
         return new AttributionInputs(onTime, onTimeCosts);
     }
 
-    private static byte[] bytes(ByteBuffer buffer) {
-        if (buffer == null) {
-            return null;
-        }
-        ByteBuffer copy = buffer.duplicate();
-        byte[] bytes = new byte[copy.remaining()];
-        copy.get(bytes);
-        return bytes;
-    }
 }

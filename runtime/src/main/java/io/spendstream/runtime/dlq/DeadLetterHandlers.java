@@ -49,7 +49,10 @@ final class DeadLetterHandlers {
         if (metrics != null) {
             metrics.deadLettered(stage, reason);
         }
-        return List.of(dlq.serialize(rawKey, letter));
+        // Stamped with the failure time (not the source's event time), like DeadLetterRoute does.
+        return List.of(new ProducerRecord<>(dlq.name(), null, letter.getFailedAt().toEpochMilli(),
+                dlq.keySerde().serializer().serialize(dlq.name(), rawKey),
+                dlq.valueSerde().serializer().serialize(dlq.name(), letter)));
     }
 
     private static String describe(Exception error) {

@@ -2,8 +2,14 @@ package io.spendstream.runtime.dlq;
 
 import java.nio.charset.StandardCharsets;
 
+import java.nio.ByteBuffer;
+
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.runtime.metrics.PipelineMetrics;
@@ -33,18 +39,38 @@ public final class DeadLetterRoute {
     public static <K, V> KStream<K, V> split(KStream<K, Validated<V>> validated, String name,
             SpendstreamTopics topics) {
         validated.filter((k, v) -> !v.isOk(), Named.as(name + "-rejected"))
-                .map((k, v) -> org.apache.kafka.streams.KeyValue.pair(rawKeyOf(v.deadLetter()), v.deadLetter()),
+                .map((k, v) -> KeyValue.pair(rawKeyOf(v.deadLetter()), v.deadLetter()),
                         Named.as(name + "-to-dead-letter"))
+                // A dead letter carries the time it failed, not the source record's (event) time: the DLQ's time
+                // retention then means "kept N days after failing", even for a billing row from last month.
+                .processValues(FailureTimeStamper::new, Named.as(name + "-stamp-failure-time"))
                 .to(topics.dlq.name(), topics.dlq.produced(name + "-dlq-sink"));
         return validated.filter((k, v) -> v.isOk(), Named.as(name + "-accepted"))
                 .mapValues(Validated::value, Named.as(name + "-unwrap"));
+    }
+
+    /** Sets a dead letter's record timestamp to its {@code failedAt}. */
+    private static final class FailureTimeStamper
+            implements FixedKeyProcessor<byte[], DeadLetter, DeadLetter> {
+
+        private FixedKeyProcessorContext<byte[], DeadLetter> context;
+
+        @Override
+        public void init(FixedKeyProcessorContext<byte[], DeadLetter> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(FixedKeyRecord<byte[], DeadLetter> record) {
+            context.forward(record.withTimestamp(record.value().getFailedAt().toEpochMilli()));
+        }
     }
 
     private static byte[] rawKeyOf(DeadLetter deadLetter) {
         if (deadLetter.getRawKey() == null) {
             return null;
         }
-        java.nio.ByteBuffer buffer = deadLetter.getRawKey().duplicate();
+        ByteBuffer buffer = deadLetter.getRawKey().duplicate();
         byte[] bytes = new byte[buffer.remaining()];
         buffer.get(bytes);
         return bytes;

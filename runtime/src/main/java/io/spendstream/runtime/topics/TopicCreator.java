@@ -37,6 +37,7 @@ public final class TopicCreator {
     public static final String PARTITIONS = "spendstream.topics.partitions";
     public static final String REPLICATION_FACTOR = "spendstream.topics.replication.factor";
     public static final String DLQ_RETENTION = "spendstream.topics.dlq.retention";
+    public static final String RETENTION_BYTES = "spendstream.topics.retention.bytes";
 
     /** Long enough to notice, fix and replay dead letters after a holiday, short enough not to grow forever. */
     public static final Duration DEFAULT_DLQ_RETENTION = Duration.ofDays(30);
@@ -75,6 +76,8 @@ public final class TopicCreator {
         Optional<Short> replication = brokerDefaultIfNegative(config.getInt(REPLICATION_FACTOR, -1))
                 .map(Integer::shortValue);
         String dlqName = topics.dlq.name();
+        // Raw inputs and dead letters carry the time they were written; every other topic carries event time.
+        Set<String> writeTimed = Set.of(topics.usageRaw.name(), topics.apmRaw.name(), dlqName);
         List<NewTopic> missing = new ArrayList<>();
         for (Topic<?, ?> topic : topics.all()) {
             if (existing.contains(topic.name())) {
@@ -84,6 +87,13 @@ public final class TopicCreator {
             if (topic.compacted()) {
                 // Reference data (tags, budgets, prices, fx rates): the latest value per key is the state.
                 settings.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+            }
+            if (!topic.compacted() && !writeTimed.contains(topic.name())) {
+                // Records carry their event time (a billing row's ChargePeriodStart can be months old) and the
+                // broker's time retention compares record timestamps with now: it would delete such records as
+                // soon as they are written. These topics are bounded by size instead (unbounded by default).
+                settings.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
+                settings.put(TopicConfig.RETENTION_BYTES_CONFIG, config.get(RETENTION_BYTES, "-1"));
             }
             if (topic.name().equals(dlqName)) {
                 settings.put(TopicConfig.RETENTION_MS_CONFIG,

@@ -59,7 +59,11 @@ class DeadLetterRouteTest {
             }
             List<String> good = fixture.output(fixture.topics().apmRaw).readValuesToList().stream()
                     .map(b -> new String(b, StandardCharsets.UTF_8)).toList();
-            List<DeadLetter> dead = fixture.output(fixture.topics().dlq).readValuesToList();
+            var deadRecords = fixture.output(fixture.topics().dlq).readRecordsToList();
+            List<DeadLetter> dead = deadRecords.stream().map(r -> r.value()).toList();
+            // Dead letters carry the time they failed, so the DLQ's time retention counts from the failure.
+            assertThat(deadRecords).allSatisfy(r ->
+                    assertThat(r.timestamp()).isEqualTo(r.value().getFailedAt().toEpochMilli()));
 
             assertThat(good).containsExactly("1", "2", "3");
             assertThat(dead).hasSize(2);

@@ -68,6 +68,22 @@ class TopicCreatorTest {
     }
 
     @Test
+    void shouldNotTimeRetainTopicsWhoseRecordsCarryEventTime() {
+        SpendstreamConfig config = config(Map.of(TopicCreator.RETENTION_BYTES, "1073741824"));
+        Map<String, Map<String, String>> settings = TopicCreator.plan(topics(config), config, Set.of()).stream()
+                .collect(Collectors.toMap(NewTopic::name, NewTopic::configs));
+
+        // A billing row of last month written now would otherwise be deleted at the broker's next retention check.
+        for (String eventTimed : List.of("spend.cost", "spend.apm", "spend.cost.attributed", "spend.unit-cost",
+                "spend.allocation", "spend.burn-rate", "spend.anomalies", "spend.alerts")) {
+            assertThat(settings.get(eventTimed)).as(eventTimed).containsEntry("retention.ms", "-1")
+                    .containsEntry("retention.bytes", "1073741824");
+        }
+        assertThat(settings.get("spend.usage.raw")).doesNotContainKey("retention.ms");
+        assertThat(settings.get("spend.tags")).doesNotContainKey("retention.ms");
+    }
+
+    @Test
     void shouldLeaveExistingTopicsAloneAndUseConfiguredNamesAndSizes() {
         SpendstreamConfig config = config(Map.of("spendstream.topics.partitions", "12",
                 "spendstream.topics.replication.factor", "3", "spendstream.topic.dlq", "acme.dead-letters",
