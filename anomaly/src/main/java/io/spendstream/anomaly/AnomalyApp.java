@@ -8,9 +8,13 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.state.Stores;
 
+import io.spendstream.anomaly.burn.BurnRateLifecycle;
+import io.spendstream.anomaly.burn.BurnRateSettings;
+import io.spendstream.anomaly.burn.BurnRateStateSerde;
 import io.spendstream.anomaly.detector.CostDetector;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.state.DetectorStateSerde;
+import io.spendstream.avro.BurnRate;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.runtime.AppContext;
 import io.spendstream.runtime.StreamsApp;
@@ -27,11 +31,18 @@ import io.spendstream.schemas.SpendstreamTopics;
  * {@code spend.alerts}, both keyed by dedup key {@code cost-spike:service:<service>}. Registers the gauge
  * {@code spendstream.anomalies.open} and counts ignored late updates (of windows that settled already) in
  * {@code spendstream.anomaly.late.updates}. Settings: {@link AnomalySettings}.
+ *
+ * <p>A second, separate sub-topology reads {@code spend.burn-rate} (key budget scope, tombstone = budget deleted),
+ * applies the multiwindow burn-rate rules and the staged budget alerts ({@link BurnRateProcessor}) with one state
+ * per scope in the RocksDB store {@value #BURN_STORE} (changelogged), and writes BURN_RATE anomaly events (key
+ * {@code burn-rate:budget:<scope>}) to {@code spend.anomalies} and their alerts and the stage alerts (key
+ * {@code budget-stage:<scope>:<fraction>}) to {@code spend.alerts}. Settings: {@link BurnRateSettings}.
  */
 public final class AnomalyApp implements StreamsApp {
 
     public static final String NAME = "anomaly";
     public static final String STORE = "anomaly-detector-state";
+    public static final String BURN_STORE = "anomaly-burn-rate-state";
 
     static final String SOURCE = "anomaly-unit-cost-source";
     static final String DETECTOR = "anomaly-cost-spike-detector";
@@ -42,6 +53,17 @@ public final class AnomalyApp implements StreamsApp {
     static final String ALERTS = "anomaly-alerts";
     static final String ALERTS_OUT = "anomaly-alerts-out";
     static final String ALERTS_SINK = "anomaly-alerts-sink";
+
+    static final String BURN_SOURCE = "anomaly-burn-rate-source";
+    static final String BURN_RULES = "anomaly-burn-rate-rules";
+    static final String BURN_HAS_ANOMALY = "anomaly-burn-rate-has-anomaly";
+    static final String BURN_ANOMALY_EVENTS = "anomaly-burn-rate-events";
+    static final String BURN_ANOMALIES_OUT = "anomaly-burn-rate-anomalies-out";
+    static final String BURN_ANOMALIES_SINK = "anomaly-burn-rate-anomalies-sink";
+    static final String BURN_ALERT_WORTHY = "anomaly-burn-rate-alert-worthy";
+    static final String BURN_ALERTS = "anomaly-burn-rate-alerts";
+    static final String BURN_ALERTS_OUT = "anomaly-burn-rate-alerts-out";
+    static final String BURN_ALERTS_SINK = "anomaly-burn-rate-alerts-sink";
 
     @Override
     public String name() {
@@ -76,5 +98,28 @@ public final class AnomalyApp implements StreamsApp {
                 .mapValues(Emission::alert, Named.as(ALERTS))
                 .peek((key, alert) -> metrics.recordOut(NAME, topics.alerts.name()), Named.as(ALERTS_OUT))
                 .to(topics.alerts.name(), topics.alerts.produced(ALERTS_SINK));
+
+        buildBurnRate(builder, topics, metrics, new BurnRateLifecycle(BurnRateSettings.from(context.config())),
+                openAnomalies);
+    }
+
+    private static void buildBurnRate(StreamsBuilder builder, SpendstreamTopics topics, PipelineMetrics metrics,
+            BurnRateLifecycle lifecycle, OpenAnomalies openAnomalies) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BURN_STORE),
+                Serdes.String(), new BurnRateStateSerde()));
+
+        KStream<String, BurnRate> burnRate = builder.stream(topics.burnRate.name(),
+                topics.burnRate.consumed(BURN_SOURCE));
+        KStream<String, Emission> emissions = burnRate.process(
+                () -> new BurnRateProcessor(lifecycle, metrics, openAnomalies), Named.as(BURN_RULES), BURN_STORE);
+
+        emissions.filter((key, emission) -> emission.hasAnomaly(), Named.as(BURN_HAS_ANOMALY))
+                .mapValues(Emission::anomaly, Named.as(BURN_ANOMALY_EVENTS))
+                .peek((key, anomaly) -> metrics.recordOut(NAME, topics.anomalies.name()), Named.as(BURN_ANOMALIES_OUT))
+                .to(topics.anomalies.name(), topics.anomalies.produced(BURN_ANOMALIES_SINK));
+        emissions.filter((key, emission) -> emission.hasAlert(), Named.as(BURN_ALERT_WORTHY))
+                .mapValues(Emission::alert, Named.as(BURN_ALERTS))
+                .peek((key, alert) -> metrics.recordOut(NAME, topics.alerts.name()), Named.as(BURN_ALERTS_OUT))
+                .to(topics.alerts.name(), topics.alerts.produced(BURN_ALERTS_SINK));
     }
 }

@@ -23,6 +23,9 @@ import io.spendstream.runtime.metrics.PipelineMetrics;
  */
 final class CostSpikeProcessor implements Processor<String, UnitCost, String, Emission> {
 
+    /** The unit-cost window size the detector learns from (ISO-8601, as attribution writes it). */
+    static final String DETECTOR_WINDOW = "PT1M";
+
     /** Updates skipped because their window had no cost line yet (APM only). */
     static final String NO_COST_UPDATES = "spendstream.anomaly.no.cost.updates";
 
@@ -61,6 +64,10 @@ final class CostSpikeProcessor implements Processor<String, UnitCost, String, Em
         metrics.recordIn(AnomalyApp.NAME);
         UnitCost cost = record.value();
         if (cost == null) {
+            return;
+        }
+        if (!DETECTOR_WINDOW.equals(cost.getWindowSize())) {
+            // Attribution also writes hourly windows to the same topic; the detector learns one-minute windows.
             return;
         }
         if (cost.getCostRecords() == 0) {

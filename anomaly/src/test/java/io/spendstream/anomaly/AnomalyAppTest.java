@@ -149,6 +149,29 @@ class AnomalyAppTest {
         }
     }
 
+    @Test
+    void shouldLearnFromOneMinuteWindowsOnlyAndIgnoreHourlyOnes() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+            var input = fixture.input(fixture.topics().unitCost);
+            UnitCostFeed feed = new UnitCostFeed(input, 4);
+            Random random = new Random(3);
+            for (int m = 0; m < 90; m++) {
+                feed.window("checkout", minute(m), UnitCostFeed.noisy(random, 1.00, 0.05));
+                if (m == 62) {
+                    // Attribution's running total of the hour that started at minute 60 (three minutes so far):
+                    // taken as the minute window starting at the same time, it would look like a 3x spike.
+                    io.spendstream.avro.UnitCost hour = UnitCostFeed.unitCost("checkout", minute(60),
+                            new BigDecimal("3.00"));
+                    hour.setWindowSize("PT1H");
+                    hour.setWindowEnd(minute(120));
+                    input.pipeInput("checkout", hour, minute(m));
+                }
+            }
+
+            assertThat(fixture.output(fixture.topics().anomalies).readValuesToList()).isEmpty();
+        }
+    }
+
     private static io.spendstream.avro.UnitCost apmOnly(String service, Instant windowStart) {
         io.spendstream.avro.UnitCost update = UnitCostFeed.unitCost(service, windowStart, BigDecimal.ZERO);
         update.setCostRecords(0);
