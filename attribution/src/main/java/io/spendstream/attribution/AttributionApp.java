@@ -13,7 +13,8 @@ import io.spendstream.runtime.StreamsApp;
  * {@code spend.cost.attributed} and {@code spend.apm}, late and keyless records to {@code spend.dlq}, store
  * {@value LatenessGate#STREAM_TIME_STORE}):
  * <ul>
- * <li>{@link UnitCostTopology}: to {@code spend.unit-cost} (key = service); store {@code unit-cost-<window>};</li>
+ * <li>{@link UnitCostTopology}: to {@code spend.unit-cost} (key = service), one aggregation per window size
+ *     (default 1m and 1h, told apart by {@code windowSize}); stores {@code unit-cost-<size>};</li>
  * <li>{@link BurnRateTopology}: cost rows + {@code spend.budgets} to {@code spend.burn-rate}
  *     (key = budget scope), bad budgets to {@code spend.dlq}; stores {@code attribution-burn-rate-*};</li>
  * <li>{@link AllocationTopology}: cost rows and APM summaries to {@code spend.allocation} (key = team) per hour

@@ -1,7 +1,14 @@
 package io.spendstream.attribution;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.spendstream.runtime.config.Durations;
 import io.spendstream.runtime.config.SpendstreamConfig;
 
 /**
@@ -10,8 +17,13 @@ import io.spendstream.runtime.config.SpendstreamConfig;
  * <table>
  * <caption>Keys</caption>
  * <tr><th>key</th><th>default</th><th>meaning</th></tr>
- * <tr><td>{@code spendstream.attribution.window}</td><td>{@code 1m}</td>
- *     <td>size of the tumbling unit-cost windows (aligned to the epoch)</td></tr>
+ * <tr><td>{@code spendstream.attribution.windows}</td><td>{@code 1m,1h}</td>
+ *     <td>sizes of the tumbling unit-cost windows (aligned to the epoch), comma-separated; one unit-cost
+ *     aggregation and store per size. Every size must be a whole multiple of the smallest, so each smallest window
+ *     lies in exactly one window of every other size and the sizes reconcile exactly (an hour = its 60 minutes)</td></tr>
+ * <tr><td>{@code spendstream.attribution.window}</td><td>(none)</td>
+ *     <td>deprecated alias for one size only: {@code window=5m} means {@code windows=5m}; setting both is an
+ *     error</td></tr>
  * <tr><td>{@code spendstream.attribution.grace}</td><td>{@code 2d}</td>
  *     <td>how long after a window ends (in event time) records for it are still included; later ones go to
  *     {@code spend.dlq} with reason {@code late}. Two days because billing exports lag up to a day and because a
@@ -20,26 +32,51 @@ import io.spendstream.runtime.config.SpendstreamConfig;
  * <tr><td>{@code spendstream.attribution.max-spread}</td><td>{@code 1d}</td>
  *     <td>longest charge period that is spread over the windows it covers; a longer row (monthly fee, purchase) is
  *     booked whole in the window of its ChargePeriodStart. Also bounds how far ahead of stream time a row can
- *     reach, so the window store keeps {@code grace + max-spread} of windows</td></tr>
+ *     reach, so the window stores keep {@code grace + max-spread} of windows</td></tr>
  * <tr><td>{@code spendstream.reporting.currency}</td><td>{@code USD}</td>
  *     <td>currency written on every UnitCost (amounts upstream are already in it)</td></tr>
  * </table>
+ *
+ * @param windows the unit-cost window sizes, smallest first, distinct
  */
-public record AttributionSettings(Duration window, Duration grace, Duration maxSpread, String currency) {
+public record AttributionSettings(List<Duration> windows, Duration grace, Duration maxSpread, String currency) {
 
+    public static final String WINDOWS = "spendstream.attribution.windows";
+    /** Deprecated single-size alias of {@link #WINDOWS}. */
     public static final String WINDOW = "spendstream.attribution.window";
     public static final String GRACE = "spendstream.attribution.grace";
     public static final String MAX_SPREAD = "spendstream.attribution.max-spread";
     public static final String CURRENCY = "spendstream.reporting.currency";
 
-    public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
+    public static final List<Duration> DEFAULT_WINDOWS = List.of(Duration.ofMinutes(1), Duration.ofHours(1));
     public static final Duration DEFAULT_GRACE = Duration.ofDays(2);
     public static final Duration DEFAULT_MAX_SPREAD = Duration.ofDays(1);
     public static final String DEFAULT_CURRENCY = "USD";
 
+    private static final Logger LOG = LoggerFactory.getLogger(AttributionSettings.class);
+
     public AttributionSettings {
-        if (window.toMillis() <= 0) {
-            throw new IllegalArgumentException(WINDOW + " must be at least 1ms, was " + window);
+        if (windows == null || windows.isEmpty()) {
+            throw new IllegalArgumentException(WINDOWS + " must name at least one window size");
+        }
+        windows = windows.stream().sorted().toList();
+        for (Duration window : windows) {
+            if (window.toMillis() <= 0) {
+                throw new IllegalArgumentException(WINDOWS + " sizes must be at least 1ms, was " + window);
+            }
+        }
+        long smallest = windows.get(0).toMillis();
+        for (Duration window : windows) {
+            // Nesting is what makes a coarse window the exact sum of its finest windows (see ContributionProcessor)
+            // and what lets LatenessGate decide on the finest grid alone.
+            if (window.toMillis() % smallest != 0) {
+                throw new IllegalArgumentException(WINDOWS + " sizes must be whole multiples of the smallest ("
+                        + windows.get(0) + "), was " + window);
+            }
+        }
+        if (windows.stream().map(Durations::format).distinct().count() != windows.size()) {
+            // Store and processor names carry the formatted size, so two sizes must not share one.
+            throw new IllegalArgumentException(WINDOWS + " sizes must be distinct, was " + windows);
         }
         if (grace.isNegative()) {
             throw new IllegalArgumentException(GRACE + " must not be negative, was " + grace);
@@ -53,14 +90,50 @@ public record AttributionSettings(Duration window, Duration grace, Duration maxS
     }
 
     public static AttributionSettings from(SpendstreamConfig config) {
-        return new AttributionSettings(config.getDuration(WINDOW, DEFAULT_WINDOW),
+        return new AttributionSettings(windows(config),
                 config.getDuration(GRACE, DEFAULT_GRACE),
                 config.getDuration(MAX_SPREAD, DEFAULT_MAX_SPREAD),
                 config.get(CURRENCY, DEFAULT_CURRENCY));
     }
 
-    /** The grid of windows and the lateness rule these settings describe. */
+    private static List<Duration> windows(SpendstreamConfig config) {
+        Optional<String> sizes = config.find(WINDOWS);
+        Optional<String> alias = config.find(WINDOW);
+        if (sizes.isPresent() && alias.isPresent()) {
+            throw new IllegalArgumentException("set " + WINDOWS + " only: " + WINDOW + " is its deprecated alias");
+        }
+        if (alias.isPresent()) {
+            LOG.warn("{} is deprecated, use {}={}", WINDOW, WINDOWS, alias.get().trim());
+            return List.of(config.getDuration(WINDOW, null));
+        }
+        if (sizes.isEmpty()) {
+            return DEFAULT_WINDOWS;
+        }
+        List<Duration> parsed = new ArrayList<>();
+        for (String size : sizes.get().split(",")) {
+            if (!size.isBlank()) {
+                try {
+                    parsed.add(Durations.parse(size));
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException(WINDOWS + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return parsed;
+    }
+
+    /** The smallest window size: the one lateness is decided on and cost rows are spread over. */
+    public Duration finestWindow() {
+        return windows.get(0);
+    }
+
+    /** The grid of the smallest windows and the lateness rule; it decides for every size (sizes nest). */
     public WindowGrid grid() {
-        return new WindowGrid(window, grace);
+        return grid(finestWindow());
+    }
+
+    /** The grid of windows of {@code size} with the configured grace. */
+    public WindowGrid grid(Duration size) {
+        return new WindowGrid(size, grace);
     }
 }

@@ -20,6 +20,9 @@ import io.spendstream.schemas.Money;
  * length at all, is one part booked whole in the window of its ChargePeriodStart. This caps the parts per row at
  * {@code maxSpread / window + 1} (1,441 for a day of one-minute windows rather than 43,200 for a month) and keeps
  * every part within {@code maxSpread} of the row's start, which is what lets the window store bound its retention.
+ *
+ * <p>Coarser windows ({@link #rollUp}) are sums of the parts of the finest windows, never a second spreading: a
+ * daily row spread directly over hours would round each hour differently from the sum of its 60 minutes.
  */
 public final class ChargePeriodSpreader {
 
@@ -67,5 +70,23 @@ public final class ChargePeriodSpreader {
             parts.add(new Part(window, Money.of(part)));
         }
         return parts;
+    }
+
+    /**
+     * {@code parts} (in window order, on a finer grid that nests in {@code coarser}) summed per window of
+     * {@code coarser}: exact, so a coarse part is to the last digit the sum of the fine parts inside it.
+     */
+    public static List<Part> rollUp(List<Part> parts, WindowGrid coarser) {
+        List<Part> rolled = new ArrayList<>();
+        for (Part part : parts) {
+            long window = coarser.startOf(part.windowStartMs());
+            int last = rolled.size() - 1;
+            if (last >= 0 && rolled.get(last).windowStartMs() == window) {
+                rolled.set(last, new Part(window, Money.add(rolled.get(last).amount(), part.amount())));
+            } else {
+                rolled.add(new Part(window, part.amount()));
+            }
+        }
+        return rolled;
     }
 }

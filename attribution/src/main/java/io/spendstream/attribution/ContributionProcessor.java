@@ -1,5 +1,8 @@
 package io.spendstream.attribution;
 
+import java.time.Duration;
+import java.util.List;
+
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -8,11 +11,14 @@ import io.spendstream.attribution.avro.UnitCostTally;
 import io.spendstream.runtime.metrics.PipelineMetrics;
 
 /**
- * Turns each on-time {@link Arrival} (see {@link LatenessGate}) into its per-window unit-cost contributions.
+ * Turns each on-time {@link Arrival} (see {@link LatenessGate}) into its contributions to the unit-cost windows of
+ * one size.
  *
- * <p>Cost rows are cut by {@link ChargePeriodSpreader}, APM summaries go whole to the window of their windowStart;
- * each contribution is forwarded with its window's start as timestamp, which is what places it in that window
- * downstream. Keeps no state.
+ * <p>Cost rows are cut by {@link ChargePeriodSpreader} over the finest windows of {@link AttributionSettings}, and
+ * for a coarser size those parts are summed per window ({@link ChargePeriodSpreader#rollUp}): so an hour's cost is
+ * exactly the sum of its 60 minutes' costs, whatever the rounding of each part. APM summaries go whole to the window
+ * of their windowStart. Each contribution is forwarded with its window's start as timestamp, which is what places it
+ * in that window downstream. Keeps no state.
  */
 public final class ContributionProcessor implements FixedKeyProcessor<String, Arrival, UnitCostTally> {
 
@@ -20,14 +26,17 @@ public final class ContributionProcessor implements FixedKeyProcessor<String, Ar
 
     private final String stage;
     private final WindowGrid grid;
+    private final boolean finest;
     private final ChargePeriodSpreader spreader;
     private final PipelineMetrics metrics;
     private FixedKeyProcessorContext<String, UnitCostTally> context;
 
-    ContributionProcessor(String stage, AttributionSettings settings, PipelineMetrics metrics) {
+    /** {@code size}: one of {@link AttributionSettings#windows}. */
+    ContributionProcessor(String stage, AttributionSettings settings, Duration size, PipelineMetrics metrics) {
         this.stage = stage;
-        this.grid = settings.grid();
-        this.spreader = new ChargePeriodSpreader(grid, settings.maxSpread());
+        this.grid = settings.grid(size);
+        this.finest = size.equals(settings.finestWindow());
+        this.spreader = new ChargePeriodSpreader(settings.grid(), settings.maxSpread());
         this.metrics = metrics;
     }
 
@@ -40,11 +49,13 @@ public final class ContributionProcessor implements FixedKeyProcessor<String, Ar
     public void process(FixedKeyRecord<String, Arrival> record) {
         if (record.value() instanceof Arrival.Cost cost) {
             var row = cost.value().getCost();
-            if (!spreader.spreads(row.getChargePeriodStart(), row.getChargePeriodEnd())) {
+            // Whether a row spreads does not depend on the window size: count it once, not once per size.
+            if (finest && !spreader.spreads(row.getChargePeriodStart(), row.getChargePeriodEnd())) {
                 metrics.counter(UNSPREAD_ROWS, "stage", stage).increment();
             }
-            for (ChargePeriodSpreader.Part part : spreader.spread(row.getEffectiveCost(), row.getChargePeriodStart(),
-                    row.getChargePeriodEnd())) {
+            List<ChargePeriodSpreader.Part> parts = spreader.spread(row.getEffectiveCost(),
+                    row.getChargePeriodStart(), row.getChargePeriodEnd());
+            for (ChargePeriodSpreader.Part part : finest ? parts : ChargePeriodSpreader.rollUp(parts, grid)) {
                 context.forward(record.withValue(UnitCostAccumulator.ofCost(part.amount()))
                         .withTimestamp(part.windowStartMs()));
             }

@@ -26,9 +26,10 @@ import io.spendstream.schemas.SpendstreamTopics;
  *
  * <p>Stream time is the largest event time this task has seen (ChargePeriodStart of cost rows, windowStart of APM
  * summaries), kept in store {@value #STREAM_TIME_STORE} (RocksDB, cached, changelogged) so it survives restarts like
- * the window stores' own stream time does. A record whose first unit-cost window is closed
- * ({@link WindowGrid#isClosed}) goes whole to the dead-letter branch with reason {@value #LATE}: Kafka Streams would
- * otherwise drop it silently. As every other window of the app (1h, 1d, burn-rate minutes) holds the first unit-cost
+ * the window stores' own stream time does. A record whose first window of the finest unit-cost size is closed
+ * ({@link WindowGrid#isClosed}, grid {@link AttributionSettings#grid()}) goes whole to the dead-letter branch with
+ * reason {@value #LATE}: Kafka Streams would otherwise drop it silently. As every other window of the app (the
+ * coarser unit-cost sizes, which are multiples of the finest, showback's 1h and 1d, burn-rate minutes) holds that
  * window and has the same grace, a record on time here is on time for all of them.
  */
 public final class LatenessGate implements FixedKeyProcessor<String, Arrival, Validated<Arrival>> {

@@ -1,5 +1,7 @@
 package io.spendstream.attribution;
 
+import java.time.Duration;
+
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -17,60 +19,75 @@ import io.spendstream.runtime.config.Durations;
 import io.spendstream.schemas.SpendstreamTopics;
 
 /**
- * Unit cost per service per window: from the on-time cost rows and APM summaries of {@link AttributionInputs} (key
- * = service or {@code unallocated}), writes {@code spend.unit-cost} (key = service) on every update of a window.
+ * Unit cost per service per window, for every window size of {@link AttributionSettings#windows} (default one
+ * minute and one hour): from the on-time cost rows and APM summaries of {@link AttributionInputs} (key = service or
+ * {@code unallocated}), writes {@code spend.unit-cost} (key = service) on every update of a window. All sizes go to
+ * the same topic; {@code windowSize} (ISO-8601: {@code PT1M}, {@code PT1H}) tells them apart, and a consumer that
+ * wants one size filters on it.
  *
- * <p>Both inputs are read without repartitioning (they are keyed by service already, and must have the same
- * partition count, as Spendstream creates them) and cut into per-window contributions by
- * {@link ContributionProcessor}. Contributions are summed in the RocksDB window store {@code unit-cost-<window>}
- * (e.g. {@code unit-cost-1m}, values {@link UnitCostTally}). Nothing is suppressed: the record cache coalesces
- * updates to the same window within one commit interval (100 ms under exactly-once), and every commit emits the
- * latest totals of each window that changed.
+ * <p>One aggregation per size, each with its own processors (names suffixed by the size, e.g.
+ * {@code unit-cost-aggregate-1h}) and its own RocksDB window store {@code unit-cost-<size>} ({@code unit-cost-1m},
+ * {@code unit-cost-1h}; values {@link UnitCostTally}). Both inputs are read without repartitioning (they are keyed
+ * by service already, and must have the same partition count, as Spendstream creates them) and cut into per-window
+ * contributions by {@link ContributionProcessor}; a coarse window's contributions are sums of the finest windows'
+ * ones, so an hour is exactly its 60 minutes. Nothing is suppressed: the record cache coalesces updates to the same
+ * window within one commit interval (100 ms under exactly-once), and every commit emits the latest totals of each
+ * window that changed.
  *
- * <p>The window store's grace is {@code grace + max-spread}, not {@code grace}: a spread row sends parts up to
+ * <p>The window stores' grace is {@code grace + max-spread}, not {@code grace}: a spread row sends parts up to
  * {@code max-spread} ahead of stream time, which would otherwise advance the store's own stream time and make it
- * drop on-time records. Lateness is decided upstream by {@link LatenessGate} with the configured grace, so the store
- * never drops a record (its {@code dropped-records} metric stays 0).
+ * drop on-time records. Lateness is decided upstream by {@link LatenessGate} with the configured grace on the finest
+ * windows, which nest in every other size, so no store ever drops a record (their {@code dropped-records} metric
+ * stays 0).
  */
 public final class UnitCostTopology {
 
-    static final String CONTRIBUTIONS = "unit-cost-contributions";
-    static final String GROUP = "unit-cost-by-service";
-    static final String AGGREGATE = "unit-cost-aggregate";
+    static final String CONTRIBUTIONS = "unit-cost-contributions-";
+    static final String GROUP = "unit-cost-by-service-";
+    static final String AGGREGATE = "unit-cost-aggregate-";
     static final String STORE_PREFIX = "unit-cost-";
-    static final String CHANGES = "unit-cost-changes";
-    static final String TO_UNIT_COST = "unit-cost-to-record";
-    static final String COUNT_OUT = "unit-cost-count-out";
-    static final String SINK = "unit-cost-sink";
+    static final String CHANGES = "unit-cost-changes-";
+    static final String TO_UNIT_COST = "unit-cost-to-record-";
+    static final String COUNT_OUT = "unit-cost-count-out-";
+    static final String SINK = "unit-cost-sink-";
 
     private UnitCostTopology() {
     }
 
     /** Name of the window store for a window size: {@code unit-cost-1m}, {@code unit-cost-1h}. */
-    public static String storeName(AttributionSettings settings) {
-        return STORE_PREFIX + Durations.format(settings.window());
+    public static String storeName(Duration size) {
+        return STORE_PREFIX + Durations.format(size);
     }
 
-    /** {@code arrivals}: the on-time arrivals of {@link AttributionInputs}. */
+    /** {@code arrivals}: the on-time arrivals of {@link AttributionInputs}. One aggregation per window size. */
     public static void build(KStream<String, Arrival> arrivals, AppContext context, AttributionSettings settings) {
+        for (Duration size : settings.windows()) {
+            build(arrivals, context, settings, size);
+        }
+    }
+
+    private static void build(KStream<String, Arrival> arrivals, AppContext context, AttributionSettings settings,
+            Duration size) {
         SpendstreamTopics topics = context.topics();
         String stage = AttributionApp.NAME;
+        String suffix = Durations.format(size);
         Serde<UnitCostTally> tallySerde = topics.avroSerde(UnitCostTally.class);
-        UnitCostRecords records = new UnitCostRecords(settings.window(), settings.currency());
-        arrivals.processValues(() -> new ContributionProcessor(stage, settings, context.metrics()),
-                        Named.as(CONTRIBUTIONS))
-                .groupByKey(Grouped.with(GROUP, Serdes.String(), tallySerde))
-                .windowedBy(TimeWindows.ofSizeAndGrace(settings.window(), settings.grace().plus(settings.maxSpread())))
+        UnitCostRecords records = new UnitCostRecords(size, settings.currency());
+        arrivals.processValues(() -> new ContributionProcessor(stage, settings, size, context.metrics()),
+                        Named.as(CONTRIBUTIONS + suffix))
+                .groupByKey(Grouped.with(GROUP + suffix, Serdes.String(), tallySerde))
+                .windowedBy(TimeWindows.ofSizeAndGrace(size, settings.grace().plus(settings.maxSpread())))
                 .aggregate(UnitCostAccumulator::empty, (service, part, total) -> UnitCostAccumulator.add(total, part),
-                        Named.as(AGGREGATE),
-                        Materialized.<String, UnitCostTally, WindowStore<Bytes, byte[]>>as(storeName(settings))
+                        Named.as(AGGREGATE + suffix),
+                        Materialized.<String, UnitCostTally, WindowStore<Bytes, byte[]>>as(storeName(size))
                                 .withKeySerde(Serdes.String())
                                 .withValueSerde(tallySerde))
-                .toStream(Named.as(CHANGES))
+                .toStream(Named.as(CHANGES + suffix))
                 .map((window, tally) -> KeyValue.pair(window.key(),
-                        records.toUnitCost(window.key(), window.window().start(), tally)), Named.as(TO_UNIT_COST))
+                        records.toUnitCost(window.key(), window.window().start(), tally)),
+                        Named.as(TO_UNIT_COST + suffix))
                 .peek((service, unitCost) -> context.metrics().recordOut(stage, topics.unitCost.name()),
-                        Named.as(COUNT_OUT))
-                .to(topics.unitCost.name(), topics.unitCost.produced(SINK));
+                        Named.as(COUNT_OUT + suffix))
+                .to(topics.unitCost.name(), topics.unitCost.produced(SINK + suffix));
     }
 }

@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +60,8 @@ class AttributionAppTest {
         pipeApm(withLatency(apm("checkout", T0.plusSeconds(10), 1000, 0), 100.0));
         pipeApm(withLatency(apm("checkout", T0.plusSeconds(20), 3000, 0), 200.0));
 
-        UnitCost last = lastOf(unitCost.readValuesToList());
+        Drained out = drain();
+        UnitCost last = lastOf(out.minutes());
         assertThat(last.getService()).isEqualTo("checkout");
         assertThat(last.getWindowStart()).isEqualTo(T0);
         assertThat(last.getWindowEnd()).isEqualTo(T0.plusSeconds(60));
@@ -71,27 +74,42 @@ class AttributionAppTest {
         assertThat(last.getLatencyP95Ms()).as("request-weighted mean of p95s").isEqualTo(175.0);
         assertThat(last.getCostRecords()).isEqualTo(1);
         assertThat(last.getApmRecords()).isEqualTo(2);
+        UnitCost hour = lastOf(out.hours());
+        assertThat(hour.getWindowStart()).isEqualTo(T0);
+        assertThat(hour.getWindowEnd()).isEqualTo(T0.plus(Duration.ofHours(1)));
+        assertThat(hour.getWindowSize()).isEqualTo("PT1H");
+        assertThat(hour.getCost()).isEqualTo(Money.of("0.30"));
+        assertThat(hour.getRequests()).isEqualTo(4000);
+        assertThat(hour.getCostPerRequest()).isEqualTo(Money.of("0.000075"));
+        assertThat(hour.getLatencyP95Ms()).isEqualTo(175.0);
         assertThat(dlq.isEmpty()).isTrue();
     }
 
     @Test
     void shouldEmitAnUpdateEachTimeTheWindowChanges() {
         pipeCost(cost("checkout", "1.00", T0, Duration.ofSeconds(30)));
-        List<UnitCost> first = unitCost.readValuesToList();
-        assertThat(first).singleElement().satisfies(u -> {
+        Drained first = drain();
+        assertThat(first.hours()).singleElement()
+                .satisfies(u -> assertThat(u.getCost()).isEqualTo(Money.of("1.00")));
+        assertThat(first.minutes()).singleElement().satisfies(u -> {
             assertThat(u.getCost()).isEqualTo(Money.of("1.00"));
             assertThat(u.getRequests()).isZero();
         });
 
         pipeApm(apm("checkout", T0.plusSeconds(10), 200, 0));
-        List<UnitCost> second = unitCost.readValuesToList();
-        assertThat(second).singleElement().satisfies(u -> {
+        Drained second = drain();
+        assertThat(second.hours()).singleElement()
+                .satisfies(u -> assertThat(u.getCostPerRequest()).isEqualTo(Money.of("0.005")));
+        assertThat(second.minutes()).singleElement().satisfies(u -> {
             assertThat(u.getRequests()).isEqualTo(200);
             assertThat(u.getCostPerRequest()).isEqualTo(Money.of("0.005"));
         });
 
         pipeCost(cost("checkout", "1.00", T0.plusSeconds(30), Duration.ofSeconds(30)));
-        assertThat(unitCost.readValuesToList()).singleElement()
+        Drained third = drain();
+        assertThat(third.minutes()).singleElement()
+                .satisfies(u -> assertThat(u.getCostPerRequest()).isEqualTo(Money.of("0.01")));
+        assertThat(third.hours()).singleElement()
                 .satisfies(u -> assertThat(u.getCostPerRequest()).isEqualTo(Money.of("0.01")));
     }
 
@@ -99,7 +117,8 @@ class AttributionAppTest {
     void shouldSpreadHourlyRowOverSixtyMinuteWindowsThatSumToTheRow() {
         pipeCost(cost("search", "1.000000000007", T0, Duration.ofHours(1)));
 
-        List<KeyValue<String, UnitCost>> out = unitCost.readKeyValuesToList();
+        Drained drained = drain();
+        List<KeyValue<String, UnitCost>> out = drained.keyValues("PT1M");
         assertThat(out).hasSize(60);
         assertThat(out).extracting(kv -> kv.key).containsOnly("search");
         assertThat(out).extracting(kv -> kv.value.getWindowStart())
@@ -108,6 +127,94 @@ class AttributionAppTest {
         assertThat(out.get(0).value.getCost()).isEqualTo(Money.of("0.016666666667"));
         assertThat(out.stream().map(kv -> kv.value.getCost()).reduce(Money.ZERO, Money::add))
                 .isEqualTo(Money.of("1.000000000007"));
+        assertThat(drained.keyValues("PT1H")).singleElement().satisfies(kv -> {
+            assertThat(kv.key).isEqualTo("search");
+            assertThat(kv.value.getCost()).isEqualTo(Money.of("1.000000000007"));
+        });
+    }
+
+    @Test
+    void shouldComputeCostPerRequestPerHour() {
+        pipeCost(cost("checkout", "36.00", T0, Duration.ofHours(1)));
+        pipeApm(apm("checkout", T0, 1000, 10));
+        pipeApm(apm("checkout", T0.plus(Duration.ofMinutes(30)), 2000, 0));
+        pipeApm(apm("checkout", T0.plus(Duration.ofMinutes(59)).plusSeconds(50), 3000, 20));
+
+        Drained out = drain();
+        UnitCost hour = lastOf(out.hours());
+        assertThat(hour.getWindowStart()).isEqualTo(T0);
+        assertThat(hour.getWindowEnd()).isEqualTo(T0.plus(Duration.ofHours(1)));
+        assertThat(hour.getWindowSize()).isEqualTo("PT1H");
+        assertThat(hour.getCost()).isEqualTo(Money.of("36.00"));
+        assertThat(hour.getRequests()).isEqualTo(6000);
+        assertThat(hour.getErrors()).isEqualTo(30);
+        assertThat(hour.getCostPerRequest()).isEqualTo(Money.of("0.006"));
+        // 36 / 5970 = 0.0060301507537688..., at 12 places half-even.
+        assertThat(hour.getCostPerSuccessfulRequest()).isEqualTo(Money.of("0.006030150754"));
+        assertThat(hour.getCostRecords()).isEqualTo(1);
+        assertThat(hour.getApmRecords()).isEqualTo(3);
+        assertThat(out.minutes().stream().filter(u -> u.getWindowStart().equals(T0.plus(Duration.ofMinutes(30))))
+                .reduce((a, b) -> b).orElseThrow().getCostPerRequest()).isEqualTo(Money.of("0.0003"));
+    }
+
+    @Test
+    void shouldMakeEveryHourExactlyTheSumOfItsSixtyMinutes() {
+        // A daily row: spread straight over hours, 1/24 would round differently from 60 x 1/1440.
+        pipeCost(cost("search", "1", T0, Duration.ofDays(1)));
+        pipeCost(cost("search", "1.000000000007", T0, Duration.ofHours(1)));
+        pipeCost(cost("search", "0.333333333333", T0.plusSeconds(45), Duration.ofMinutes(2)));
+        for (int minute = 0; minute < 60; minute += 7) {
+            pipeCost(cost("search", "0.010000000001", T0.plus(Duration.ofMinutes(minute)), Duration.ofSeconds(10)));
+            pipeApm(apm("search", T0.plus(Duration.ofMinutes(minute)).plusSeconds(20), 100 + minute, minute % 3));
+        }
+        pipeApm(apm("search", T0.plus(Duration.ofMinutes(61)), 5, 0));
+
+        Drained out = drain();
+        Map<Instant, UnitCost> minutes = new HashMap<>();
+        out.minutes().forEach(u -> minutes.put(u.getWindowStart(), u));
+        Map<Instant, UnitCost> hours = new HashMap<>();
+        out.hours().forEach(u -> hours.put(u.getWindowStart(), u));
+        assertThat(hours).hasSize(24);
+        for (UnitCost hour : hours.values()) {
+            List<UnitCost> itsMinutes = java.util.stream.IntStream.range(0, 60)
+                    .mapToObj(i -> minutes.get(hour.getWindowStart().plus(Duration.ofMinutes(i)))).toList();
+            assertThat(itsMinutes).as("minutes of %s", hour.getWindowStart()).doesNotContainNull();
+            assertThat(itsMinutes.stream().map(UnitCost::getCost).reduce(Money.ZERO, Money::add))
+                    .as("cost of %s", hour.getWindowStart()).isEqualTo(hour.getCost());
+            assertThat(itsMinutes.stream().mapToLong(UnitCost::getRequests).sum()).isEqualTo(hour.getRequests());
+            assertThat(itsMinutes.stream().mapToLong(UnitCost::getErrors).sum()).isEqualTo(hour.getErrors());
+        }
+        UnitCost first = hours.get(T0);
+        // 1/24 of the day as 60 minutes of 0.000694444444, the hourly row whole, the 2-minute row, 9 small rows.
+        assertThat(first.getCost()).isEqualTo(Money.of("0.041666666640").add(Money.of("1.000000000007"))
+                .add(Money.of("0.333333333333")).add(Money.of("0.090000000009")));
+        assertThat(first.getRequests()).isEqualTo(9 * 100 + (0 + 7 + 14 + 21 + 28 + 35 + 42 + 49 + 56));
+        assertThat(first.getCostPerRequest()).isEqualTo(Money.divide(first.getCost(), first.getRequests()));
+        assertThat(hours.get(T0.plus(Duration.ofHours(1))).getRequests()).isEqualTo(5);
+        assertThat(out.hours().stream().filter(u -> u.getWindowStart().isAfter(T0)).map(UnitCost::getCost)
+                .distinct()).as("the last hour holds the last minute, which takes the day's rounding remainder")
+                .containsExactlyInAnyOrder(Money.of("0.041666666640"), Money.of("0.041666667280"));
+    }
+
+    @Test
+    void shouldKeepOneMinuteRecordsByteForByteWhatTheOneMinuteOnlyAppWrites() {
+        Map<String, String> minuteOnly = Map.of(AttributionSettings.GRACE, "10m", AttributionSettings.WINDOWS, "1m");
+        try (TopologyFixture single = TopologyFixture.of(new AttributionApp(), minuteOnly)) {
+            List<TestRecord<byte[], byte[]>> both = replayRaw(fixture);
+            List<TestRecord<byte[], byte[]>> one = replayRaw(single);
+
+            assertThat(sizesOf(one)).containsOnly("PT1M");
+            assertThat(sizesOf(both)).contains("PT1M", "PT1H");
+            List<TestRecord<byte[], byte[]>> minutesOfBoth = both.stream()
+                    .filter(r -> sizeOf(r).equals("PT1M")).toList();
+            assertThat(minutesOfBoth).hasSameSizeAs(one).hasSizeGreaterThan(60);
+            for (int i = 0; i < one.size(); i++) {
+                assertThat(minutesOfBoth.get(i).key()).as("key %d", i).isEqualTo(one.get(i).key());
+                assertThat(minutesOfBoth.get(i).value()).as("value %d", i).isEqualTo(one.get(i).value());
+                assertThat(minutesOfBoth.get(i).timestamp()).as("timestamp %d", i).isEqualTo(one.get(i).timestamp());
+                assertThat(minutesOfBoth.get(i).headers()).as("headers %d", i).isEqualTo(one.get(i).headers());
+            }
+        }
     }
 
     @Test
@@ -115,7 +222,7 @@ class AttributionAppTest {
         pipeCost(cost("checkout", "0.90", T0, Duration.ofSeconds(60)));
         pipeApm(apm("checkout", T0, 100, 10));
 
-        UnitCost last = lastOf(unitCost.readValuesToList());
+        UnitCost last = lastOf(drain().minutes());
         assertThat(last.getErrors()).isEqualTo(10);
         assertThat(last.getCostPerRequest()).isEqualTo(Money.of("0.009"));
         assertThat(last.getCostPerSuccessfulRequest()).isEqualTo(Money.of("0.01"));
@@ -125,7 +232,7 @@ class AttributionAppTest {
     void shouldLeaveRatiosNullWhenWindowHasNoRequests() {
         pipeCost(cost("batch", "5.00", T0, Duration.ofSeconds(60)));
 
-        UnitCost last = lastOf(unitCost.readValuesToList());
+        UnitCost last = lastOf(drain().minutes());
         assertThat(last.getCost()).isEqualTo(Money.of("5.00"));
         assertThat(last.getCostPerRequest()).isNull();
         assertThat(last.getCostPerSuccessfulRequest()).isNull();
@@ -144,7 +251,7 @@ class AttributionAppTest {
         summary.setCurrency("USD");
         pipeApm(summary);
 
-        UnitCost last = lastOf(unitCost.readValuesToList());
+        UnitCost last = lastOf(drain().minutes());
         assertThat(last.getConversionCount()).isEqualTo(8);
         assertThat(last.getRevenue()).isEqualTo(Money.of("250"));
         assertThat(last.getCostPerConversion()).isEqualTo(Money.of("1.25"));
@@ -160,9 +267,15 @@ class AttributionAppTest {
 
         pipeCost(cost("checkout", "2", T0.plusSeconds(30), Duration.ofSeconds(30)));
 
-        assertThat(unitCost.readValuesToList()).singleElement().satisfies(u -> {
+        Drained out = drain();
+        assertThat(out.minutes()).singleElement().satisfies(u -> {
             assertThat(u.getWindowStart()).isEqualTo(T0);
             assertThat(u.getCost()).isEqualTo(Money.of("3"));
+        });
+        assertThat(out.hours()).singleElement().satisfies(u -> {
+            assertThat(u.getWindowStart()).isEqualTo(T0);
+            assertThat(u.getCost()).isEqualTo(Money.of("3"));
+            assertThat(u.getRequests()).isEqualTo(10);
         });
         assertThat(dlq.isEmpty()).isTrue();
     }
@@ -199,11 +312,18 @@ class AttributionAppTest {
     @Test
     void shouldKeepAcceptingCurrentRecordsAfterADailyRowReachesAheadOfStreamTime() {
         pipeCost(cost("platform", "14.40", T0, Duration.ofDays(1)));
-        assertThat(unitCost.readValuesToList()).hasSize(1440);
+        Drained day = drain();
+        assertThat(day.minutes()).hasSize(1440);
+        assertThat(day.hours()).hasSize(24).extracting(UnitCost::getCost).containsOnly(Money.of("0.60"));
 
         pipeApm(apm("platform", T0.plus(Duration.ofMinutes(2)), 100, 0));
 
-        assertThat(unitCost.readValuesToList()).singleElement().satisfies(u -> {
+        Drained out = drain();
+        assertThat(out.hours()).singleElement().satisfies(u -> {
+            assertThat(u.getWindowStart()).isEqualTo(T0);
+            assertThat(u.getCostPerRequest()).isEqualTo(Money.of("0.006"));
+        });
+        assertThat(out.minutes()).singleElement().satisfies(u -> {
             assertThat(u.getWindowStart()).isEqualTo(T0.plus(Duration.ofMinutes(2)));
             assertThat(u.getCost()).isEqualTo(Money.of("0.01"));
             assertThat(u.getCostPerRequest()).isEqualTo(Money.of("0.0001"));
@@ -236,12 +356,14 @@ class AttributionAppTest {
             }
         }
 
-        Map<String, BigDecimal> finalCostByWindow = new HashMap<>();
-        for (KeyValue<String, UnitCost> kv : unitCost.readKeyValuesToList()) {
-            finalCostByWindow.put(kv.key + "@" + kv.value.getWindowStart(), kv.value.getCost());
-        }
-        BigDecimal output = finalCostByWindow.values().stream().reduce(Money.ZERO, Money::add);
-        assertThat(output).isEqualTo(input);
+        Drained out = drain();
+        Map<String, BigDecimal> minutes = finalCostByWindow(out.keyValues("PT1M"));
+        Map<String, BigDecimal> hours = finalCostByWindow(out.keyValues("PT1H"));
+        assertThat(minutes.values().stream().reduce(Money.ZERO, Money::add)).isEqualTo(input);
+        assertThat(hours.values().stream().reduce(Money.ZERO, Money::add)).isEqualTo(input);
+        Map<String, BigDecimal> minutesByHour = new HashMap<>();
+        minutes.forEach((window, cost) -> minutesByHour.merge(hourOf(window), cost, Money::add));
+        assertThat(hours).as("every hour is exactly the sum of its minutes").isEqualTo(minutesByHour);
         assertThat(dlq.isEmpty()).isTrue();
         assertThat(droppedRecords()).isZero();
         assertThat(fixture.count(ContributionProcessor.UNSPREAD_ROWS)).as("2-day rows booked whole").isPositive();
@@ -284,12 +406,90 @@ class AttributionAppTest {
     @Test
     void shouldNameEveryStateStoreAndInternalTopic() {
         String description = fixture.topology().describe().toString();
-        assertThat(description).contains("unit-cost-1m", LatenessGate.STREAM_TIME_STORE,
+        assertThat(description).contains("unit-cost-1m", "unit-cost-1h", "unit-cost-contributions-1m",
+                        "unit-cost-contributions-1h", "unit-cost-aggregate-1m", "unit-cost-aggregate-1h",
+                        "unit-cost-to-record-1m", "unit-cost-to-record-1h", "unit-cost-sink-1m", "unit-cost-sink-1h",
+                        LatenessGate.STREAM_TIME_STORE,
                         BurnRateProcessor.BUDGETS_STORE, BurnRateProcessor.SCOPES_STORE,
                         BurnRateProcessor.STREAM_TIME_STORE, ScopeSpend.BUCKETS_STORE, ScopeSpend.DAYS_STORE,
                         "burn-rate-by-scope-repartition", "allocation-by-day-repartition",
                         ShowbackProcessor.HOURS_STORE, ShowbackProcessor.DAYS_STORE)
                 .doesNotContain("KSTREAM-", "KTABLE-");
+    }
+
+    /** What {@code spend.unit-cost} received since the last drain, per window size. */
+    private record Drained(List<KeyValue<String, UnitCost>> all) {
+
+        Drained {
+            assertThat(all).extracting(kv -> kv.value.getWindowSize()).isSubsetOf("PT1M", "PT1H");
+        }
+
+        List<KeyValue<String, UnitCost>> keyValues(String size) {
+            return all.stream().filter(kv -> kv.value.getWindowSize().equals(size)).toList();
+        }
+
+        List<UnitCost> minutes() {
+            return keyValues("PT1M").stream().map(kv -> kv.value).toList();
+        }
+
+        List<UnitCost> hours() {
+            return keyValues("PT1H").stream().map(kv -> kv.value).toList();
+        }
+    }
+
+    private Drained drain() {
+        return new Drained(unitCost.readKeyValuesToList());
+    }
+
+    /** The last cost of each {@code service@windowStart}: what a consumer keeping the latest record sees. */
+    private static Map<String, BigDecimal> finalCostByWindow(List<KeyValue<String, UnitCost>> records) {
+        Map<String, BigDecimal> costs = new HashMap<>();
+        for (KeyValue<String, UnitCost> kv : records) {
+            costs.put(kv.key + "@" + kv.value.getWindowStart(), kv.value.getCost());
+        }
+        return costs;
+    }
+
+    private static String hourOf(String serviceAtWindow) {
+        int at = serviceAtWindow.indexOf('@');
+        Instant start = Instant.parse(serviceAtWindow.substring(at + 1));
+        return serviceAtWindow.substring(0, at) + "@" + start.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+    }
+
+    /** Pipes the same mix of rows into {@code target} and returns what it wrote to spend.unit-cost, as bytes. */
+    private static List<TestRecord<byte[], byte[]>> replayRaw(TopologyFixture target) {
+        TestInputTopic<String, AttributedCost> in = target.input(target.topics().costAttributed);
+        TestInputTopic<String, ApmRecord> traffic = target.input(target.topics().apm);
+        List<AttributedCost> rows = List.of(cost("search", "1.000000000007", T0, Duration.ofHours(1)),
+                cost("checkout", "0.30", T0.plusSeconds(5), Duration.ofSeconds(10)),
+                cost("checkout", "2", T0.plusSeconds(90), Duration.ofSeconds(150)),
+                unallocatedRow());
+        for (AttributedCost row : rows) {
+            String key = row.getAttribution().getService() == null ? "unallocated"
+                    : row.getAttribution().getService();
+            in.pipeInput(key, row, row.getCost().getChargePeriodStart());
+        }
+        ApmRecord summary = withLatency(apm("checkout", T0.plusSeconds(10), 1000, 3), 120.0);
+        summary.setConversionCount(4L);
+        summary.setRevenue(Money.of("12.5"));
+        summary.setCurrency("USD");
+        traffic.pipeInput("checkout", summary, summary.getWindowStart());
+        traffic.pipeInput("search", apm("search", T0.plusSeconds(70), 400, 0), T0.plusSeconds(70));
+        return target.driver().createOutputTopic(target.topics().unitCost.name(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer()).readRecordsToList();
+    }
+
+    private static AttributedCost unallocatedRow() {
+        return TestRecords.unallocated("untagged", "0.07", T0.plusSeconds(30), Duration.ofMinutes(3));
+    }
+
+    private List<String> sizesOf(List<TestRecord<byte[], byte[]>> records) {
+        return records.stream().map(this::sizeOf).distinct().toList();
+    }
+
+    private String sizeOf(TestRecord<byte[], byte[]> record) {
+        return fixture.topics().unitCost.valueSerde().deserializer()
+                .deserialize(fixture.topics().unitCost.name(), record.value()).getWindowSize();
     }
 
     private void pipeCost(AttributedCost value) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -13,20 +14,60 @@ import io.spendstream.runtime.config.SpendstreamConfig;
 class AttributionSettingsTest {
 
     @Test
-    void shouldDefaultToOneMinuteWindowsTenMinutesGraceOneDaySpreadAndUsd() {
+    void shouldDefaultToOneMinuteAndOneHourWindowsTwoDaysGraceOneDaySpreadAndUsd() {
         AttributionSettings settings = AttributionSettings.from(new SpendstreamConfig(Map.of()));
 
-        assertThat(settings).isEqualTo(new AttributionSettings(Duration.ofMinutes(1), Duration.ofDays(2),
-                Duration.ofDays(1), "USD"));
-        assertThat(UnitCostTopology.storeName(settings)).isEqualTo("unit-cost-1m");
+        assertThat(settings).isEqualTo(new AttributionSettings(List.of(Duration.ofMinutes(1), Duration.ofHours(1)),
+                Duration.ofDays(2), Duration.ofDays(1), "USD"));
+        assertThat(settings.grid()).isEqualTo(new WindowGrid(Duration.ofMinutes(1), Duration.ofDays(2)));
+        assertThat(settings.windows()).extracting(UnitCostTopology::storeName)
+                .containsExactly("unit-cost-1m", "unit-cost-1h");
+    }
+
+    @Test
+    void shouldReadWindowSizesSmallestFirst() {
+        AttributionSettings settings = AttributionSettings.from(new SpendstreamConfig(
+                Map.of(AttributionSettings.WINDOWS, "1h, 5m,1d")));
+
+        assertThat(settings.windows()).containsExactly(Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(1));
+        assertThat(settings.finestWindow()).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void shouldKeepTheDeprecatedSingleWindowKeyAsAnAliasButNotBesideTheNewOne() {
+        AttributionSettings alias = AttributionSettings.from(new SpendstreamConfig(
+                Map.of(AttributionSettings.WINDOW, "5m")));
+        assertThat(alias.windows()).containsExactly(Duration.ofMinutes(5));
+
+        assertThatThrownBy(() -> AttributionSettings.from(new SpendstreamConfig(
+                Map.of(AttributionSettings.WINDOW, "5m", AttributionSettings.WINDOWS, "1m,1h"))))
+                .hasMessageContaining(AttributionSettings.WINDOWS).hasMessageContaining(AttributionSettings.WINDOW);
+    }
+
+    @Test
+    void shouldRefuseWindowSizesThatDoNotNestInTheSmallest() {
+        assertThatThrownBy(() -> AttributionSettings.from(new SpendstreamConfig(
+                Map.of(AttributionSettings.WINDOWS, "2m,3m"))))
+                .hasMessageContaining(AttributionSettings.WINDOWS).hasMessageContaining("multiples");
+        assertThatThrownBy(() -> AttributionSettings.from(new SpendstreamConfig(
+                Map.of(AttributionSettings.WINDOWS, "1m,60s"))))
+                .hasMessageContaining("distinct");
+        assertThatThrownBy(() -> AttributionSettings.from(new SpendstreamConfig(
+                Map.of(AttributionSettings.WINDOWS, "1m,an hour"))))
+                .hasMessageContaining(AttributionSettings.WINDOWS);
     }
 
     @Test
     void shouldRefuseWindowsWithoutLengthAndNegativeGrace() {
         assertThatThrownBy(() -> AttributionSettings.from(new SpendstreamConfig(
                 Map.of(AttributionSettings.WINDOW, "0s"))))
-                .hasMessageContaining(AttributionSettings.WINDOW);
-        assertThatThrownBy(() -> new AttributionSettings(Duration.ofMinutes(1), Duration.ofSeconds(-1),
+                .hasMessageContaining(AttributionSettings.WINDOWS);
+        assertThatThrownBy(() -> AttributionSettings.from(new SpendstreamConfig(
+                Map.of(AttributionSettings.WINDOWS, "0s,1m"))))
+                .hasMessageContaining(AttributionSettings.WINDOWS);
+        assertThatThrownBy(() -> new AttributionSettings(List.of(), Duration.ofMinutes(1), Duration.ofDays(1), "USD"))
+                .hasMessageContaining(AttributionSettings.WINDOWS);
+        assertThatThrownBy(() -> new AttributionSettings(List.of(Duration.ofMinutes(1)), Duration.ofSeconds(-1),
                 Duration.ofDays(1), "USD"))
                 .hasMessageContaining(AttributionSettings.GRACE);
     }

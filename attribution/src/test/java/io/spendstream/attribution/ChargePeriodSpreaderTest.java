@@ -80,6 +80,33 @@ class ChargePeriodSpreaderTest {
         }
     }
 
+    @Test
+    void shouldRollMinutePartsUpIntoHoursThatAreExactlyTheSumOfTheirMinutes() {
+        WindowGrid hours = new WindowGrid(Duration.ofHours(1), Duration.ofMinutes(10));
+        Instant start = HOUR.plusSeconds(1_234);
+        List<Part> minutes = SPREADER.spread(new BigDecimal("1"), start, start.plus(Duration.ofDays(1)));
+
+        List<Part> rolled = ChargePeriodSpreader.rollUp(minutes, hours);
+
+        assertThat(rolled).hasSize(25);
+        assertThat(rolled).extracting(Part::windowStartMs)
+                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 25)
+                        .mapToObj(i -> HOUR.toEpochMilli() + i * 3_600_000).toList());
+        for (Part hour : rolled) {
+            assertThat(hour.amount()).isEqualTo(sum(minutes.stream()
+                    .filter(m -> hours.startOf(m.windowStartMs()) == hour.windowStartMs()).toList()));
+        }
+        // Spread directly over hours, 1/24 of a row rounds differently from 60 x its 1/1440: the roll-up does not.
+        List<Part> direct = new ChargePeriodSpreader(hours, Duration.ofDays(1))
+                .spread(new BigDecimal("1"), HOUR, HOUR.plus(Duration.ofDays(1)));
+        List<Part> fromMinutes = ChargePeriodSpreader.rollUp(
+                SPREADER.spread(new BigDecimal("1"), HOUR, HOUR.plus(Duration.ofDays(1))), hours);
+        assertThat(direct.get(0).amount()).isEqualTo(Money.of("0.041666666667"));
+        assertThat(fromMinutes.get(0).amount()).isEqualTo(Money.of("0.041666666640"));
+        assertThat(sum(rolled)).isEqualTo(Money.of("1"));
+        assertThat(sum(fromMinutes)).isEqualTo(Money.of("1"));
+    }
+
     private static BigDecimal sum(List<Part> parts) {
         return parts.stream().map(Part::amount).reduce(Money.ZERO, Money::add);
     }
