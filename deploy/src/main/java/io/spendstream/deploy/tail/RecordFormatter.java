@@ -3,6 +3,7 @@ package io.spendstream.deploy.tail;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -15,6 +16,7 @@ import io.spendstream.avro.Attribution;
 import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.UnitCost;
+import io.spendstream.runtime.config.Durations;
 
 /**
  * One readable line per record for the terminal, per record type; any other type falls back to JSON.
@@ -73,8 +75,9 @@ public final class RecordFormatter {
     }
 
     private static String unitCost(UnitCost u) {
-        return String.format("%s %-16s cost=%s %s requests=%d errors=%d cost/request=%s cost/success=%s",
-                time(u.getWindowStart()), u.getService(), money(u.getCost()), u.getCurrency(), u.getRequests(),
+        return String.format("%s %-4s %-16s cost=%s %s requests=%d errors=%d cost/request=%s cost/success=%s",
+                time(u.getWindowStart()), Durations.format(Duration.parse(u.getWindowSize())), u.getService(),
+                money(u.getCost()), u.getCurrency(), u.getRequests(),
                 u.getErrors(), exact(u.getCostPerRequest()), exact(u.getCostPerSuccessfulRequest()));
     }
 

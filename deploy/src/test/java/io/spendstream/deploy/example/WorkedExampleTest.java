@@ -277,6 +277,10 @@ class WorkedExampleTest {
             Map<String, Allocation> allocations, Map<String, BurnRate> burnRates) {
         if (r.topic().equals(topics.unitCost.name())) {
             UnitCost u = topics.unitCost.value(r);
+            if (!"PT1M".equals(u.getWindowSize())) {
+                // The doc's unit-cost table is per minute; attribution also writes hourly windows (PT1H).
+                return;
+            }
             unitCosts.put(unitCostKey(u.getService(), u.getWindowStart().toString().substring(11, 16)), u);
         } else if (r.topic().equals(topics.allocation.name())) {
             Allocation a = topics.allocation.value(r);
