@@ -9,7 +9,7 @@ import io.spendstream.runtime.metrics.PipelineMetrics;
  * {@value #ATTRIBUTED} (tag {@code source}: tag-table, focus-tags) and {@value #UNALLOCATED} (tag {@code reason}:
  * no-resource-id, untagged, tag-missing-team). Together they count every line written to
  * {@code spend.cost.attributed}, so the unallocated share of lines is
- * {@code unallocated / (attributed + unallocated)}.
+ * {@code unallocated / (attributed + unallocated)}. Also feeds the coverage gauges of {@link CostCoverage}.
  */
 public final class AttributionMetrics {
 
@@ -18,10 +18,12 @@ public final class AttributionMetrics {
 
     private final PipelineMetrics metrics;
     private final String outputTopic;
+    private final CostCoverage coverage;
 
     public AttributionMetrics(PipelineMetrics metrics, String outputTopic) {
         this.metrics = metrics;
         this.outputTopic = outputTopic;
+        this.coverage = new CostCoverage(metrics);
     }
 
     public void costIn() {
@@ -36,5 +38,6 @@ public final class AttributionMetrics {
         } else {
             metrics.counter(UNALLOCATED, "reason", attribution.getUnallocatedReason()).increment();
         }
+        coverage.add(cost);
     }
 }

@@ -51,7 +51,7 @@ public final class CostAttribution {
     public static void build(StreamsBuilder builder, AppContext context, EnrichSettings settings,
             KTable<String, ResourceTags> tags) {
         SpendstreamTopics topics = context.topics();
-        AttributionResolver resolver = new AttributionResolver();
+        AttributionResolver resolver = new AttributionResolver(new FocusTagReader(settings.focusTags()));
         AttributionMetrics metrics = new AttributionMetrics(context.metrics(), topics.costAttributed.name());
 
         Map<String, KStream<String, CostRecord>> byResource = builder

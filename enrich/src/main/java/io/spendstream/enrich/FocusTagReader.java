@@ -3,6 +3,7 @@ package io.spendstream.enrich;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -11,10 +12,11 @@ import io.spendstream.avro.ResourceTags;
 /**
  * Reads an owner from a billing row's own FOCUS {@code Tags}, the fallback for resources the tag table does not
  * know. Keys are matched case-insensitively (providers and tag policies disagree on case); the first key of each
- * list that has a non-blank value wins:
+ * list that has a non-blank value wins. The lists come from {@link FocusTagKeys} (configured with the
+ * {@code spendstream.enrich.focus-tags.*} keys of {@link EnrichSettings}); by default they are:
  *
  * <table>
- * <caption>FOCUS tag keys</caption>
+ * <caption>Default FOCUS tag keys</caption>
  * <tr><th>field</th><th>keys, in order</th></tr>
  * <tr><td>service</td><td>service, application, app</td></tr>
  * <tr><td>team</td><td>team, owner</td></tr>
@@ -23,16 +25,20 @@ import io.spendstream.avro.ResourceTags;
  * <tr><td>costCenter</td><td>costCenter, cost_center, cost-center</td></tr>
  * <tr><td>shared</td><td>shared ({@code true})</td></tr>
  * </table>
- * A configurable mapping is planned; until then these lists are the contract.
  */
 public final class FocusTagReader {
 
-    static final List<String> SERVICE_KEYS = List.of("service", "application", "app");
-    static final List<String> TEAM_KEYS = List.of("team", "owner");
-    static final List<String> PRODUCT_KEYS = List.of("product");
-    static final List<String> ENVIRONMENT_KEYS = List.of("environment", "env");
-    static final List<String> COST_CENTER_KEYS = List.of("costcenter", "cost_center", "cost-center");
     static final List<String> SHARED_KEYS = List.of("shared");
+
+    private final FocusTagKeys keys;
+
+    public FocusTagReader(FocusTagKeys keys) {
+        this.keys = Objects.requireNonNull(keys, "keys");
+    }
+
+    public FocusTagReader() {
+        this(FocusTagKeys.DEFAULT);
+    }
 
     /** The owner the tags name, or empty when they name neither a service nor a team nor shared use. */
     public Optional<ResourceTags> read(Map<String, String> focusTags) {
@@ -41,11 +47,11 @@ public final class FocusTagReader {
         }
         Map<String, String> byLowerKey = lowerCaseKeys(focusTags);
         ResourceTags tags = ResourceTags.newBuilder()
-                .setService(first(byLowerKey, SERVICE_KEYS))
-                .setTeam(first(byLowerKey, TEAM_KEYS))
-                .setProduct(first(byLowerKey, PRODUCT_KEYS))
-                .setEnvironment(first(byLowerKey, ENVIRONMENT_KEYS))
-                .setCostCenter(first(byLowerKey, COST_CENTER_KEYS))
+                .setService(first(byLowerKey, keys.service()))
+                .setTeam(first(byLowerKey, keys.team()))
+                .setProduct(first(byLowerKey, keys.product()))
+                .setEnvironment(first(byLowerKey, keys.environment()))
+                .setCostCenter(first(byLowerKey, keys.costCenter()))
                 .setShared("true".equalsIgnoreCase(first(byLowerKey, SHARED_KEYS)))
                 .build();
         return AttributionResolver.namesAnOwner(tags) ? Optional.of(tags) : Optional.empty();

@@ -1,6 +1,7 @@
 package io.spendstream.enrich;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -286,6 +287,46 @@ class EnrichAppTest {
         assertThat(attributedLines + unallocatedLines).isEqualTo(400.0);
         assertThat(unallocatedLines).isPositive();
         assertThat(fixture.count("spendstream.records.dead.lettered")).isZero();
+    }
+
+    @Test
+    void shouldAttributeFromConfiguredFocusTagKeys() {
+        open(Map.of(EnrichSettings.FOCUS_TAGS_TEAM, "squad"));
+        costs.pipeInput("charge-1",
+                cost("charge-1", "i-unknown", "1.00", T0900, Map.of("service", "checkout", "Squad", "payments")),
+                T0900);
+        // "team" is no longer a team key once the list is replaced.
+        costs.pipeInput("charge-2",
+                cost("charge-2", "i-unknown", "1.00", T0900, Map.of("service", "search", "team", "discovery")),
+                T0900);
+
+        List<AttributedCost> out = attributed.readValuesToList();
+        assertThat(out.get(0).getAttribution().getTeam()).isEqualTo("payments");
+        assertThat(out.get(0).getAttribution().getAllocated()).isTrue();
+        assertThat(out.get(0).getAttribution().getSource()).isEqualTo(AttributionResolver.SOURCE_FOCUS_TAGS);
+        assertThat(out.get(1).getAttribution().getTeam()).isNull();
+        assertThat(out.get(1).getAttribution().getUnallocatedReason()).isEqualTo(AttributionResolver.TAG_MISSING_TEAM);
+    }
+
+    @Test
+    void shouldPublishCostWeightedUnallocatedShareAndTagCoverage() {
+        tag("i-1", "{\"service\":\"checkout\",\"team\":\"payments\"}", T0800);
+        costs.pipeInput("charge-1", cost("charge-1", "i-1", "30.00", T0900, Map.of()), T0900);
+        costs.pipeInput("charge-2", cost("charge-2", "i-untagged", "10.00", T0900, Map.of()), T0900);
+        // A credit on the untagged resource must not cancel its charge out of the share.
+        costs.pipeInput("charge-3", cost("charge-3", "i-untagged", "-10.00", T0900, Map.of()), T0900);
+        costs.pipeInput("charge-4",
+                cost("charge-4", null, "0.00", T0900, Map.of("service", "search", "team", "discovery")), T0900);
+
+        assertThat(attributed.readValuesToList()).hasSize(4);
+        // |10| + |-10| unallocated out of |30| + |10| + |-10| + 0.
+        assertThat(gauge(CostCoverage.UNALLOCATED_SHARE)).isCloseTo(0.4, within(1e-12));
+        // One line of four came from the tag table; the focus-tags line counts as attributed but not as covered.
+        assertThat(gauge(CostCoverage.TAG_COVERAGE)).isCloseTo(0.25, within(1e-12));
+    }
+
+    private double gauge(String name) {
+        return fixture.meters().get(name).gauge().value();
     }
 
     @Test

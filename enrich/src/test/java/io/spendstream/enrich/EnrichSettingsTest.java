@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,25 @@ class EnrichSettingsTest {
 
         assertThat(settings.tagsHistory()).isEqualTo(Duration.ofDays(30));
         assertThat(settings.joinGrace()).isZero();
+        assertThat(settings.focusTags()).isEqualTo(FocusTagKeys.DEFAULT);
+        assertThat(settings.focusTags().costCenter()).containsExactly("costcenter", "cost_center", "cost-center");
+    }
+
+    @Test
+    void shouldReadConfiguredFocusTagKeysAndKeepDefaultsForTheRest() {
+        EnrichSettings settings = EnrichSettings.from(new SpendstreamConfig(Map.of(
+                EnrichSettings.FOCUS_TAGS_TEAM, " Squad , team,", EnrichSettings.FOCUS_TAGS_COST_CENTER, "billing")));
+
+        assertThat(settings.focusTags().team()).containsExactly("squad", "team");
+        assertThat(settings.focusTags().costCenter()).containsExactly("billing");
+        assertThat(settings.focusTags().service()).isEqualTo(List.of("service", "application", "app"));
+    }
+
+    @Test
+    void shouldRefuseFocusTagListWithoutKeys() {
+        assertThatThrownBy(() -> EnrichSettings.from(new SpendstreamConfig(Map.of(
+                EnrichSettings.FOCUS_TAGS_SERVICE, " , "))))
+                .hasMessageContaining(EnrichSettings.FOCUS_TAGS_SERVICE);
     }
 
     @Test

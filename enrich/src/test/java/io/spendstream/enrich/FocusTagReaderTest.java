@@ -2,6 +2,7 @@ package io.spendstream.enrich;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -40,5 +41,20 @@ class FocusTagReaderTest {
         assertThat(reader.read(Map.of("service", "  "))).isEmpty();
         assertThat(reader.read(Map.of())).isEmpty();
         assertThat(reader.read(null)).isEmpty();
+    }
+
+    @Test
+    void shouldReadOwnerFromConfiguredKeysInListOrder() {
+        FocusTagReader custom = new FocusTagReader(new FocusTagKeys(List.of("Component", "service"),
+                List.of("squad", "team"), List.of("product"), List.of("stage"), List.of("billing-code")));
+
+        ResourceTags tags = custom.read(Map.of("service", "s", "COMPONENT", "c", "Squad", "payments", "team", "t",
+                "Stage", "prod", "billing-code", "CC-7", "env", "ignored")).orElseThrow();
+
+        assertThat(tags.getService()).isEqualTo("c");
+        assertThat(tags.getTeam()).isEqualTo("payments");
+        assertThat(tags.getEnvironment()).isEqualTo("prod");
+        assertThat(tags.getCostCenter()).isEqualTo("CC-7");
+        assertThat(custom.read(Map.of("owner", "payments"))).isEmpty();
     }
 }
