@@ -6,7 +6,6 @@ import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import io.spendstream.anomaly.avro.BurnRateStateRecord;
@@ -44,14 +43,8 @@ final class BurnRateProcessor implements Processor<String, BurnRate, String, Emi
     public void init(ProcessorContext<String, Emission> context) {
         this.context = context;
         this.store = context.getStateStore(AnomalyApp.BURN_STORE);
-        // After restore: recount so the gauge is right after a restart or a rebalance.
-        try (KeyValueIterator<String, BurnRateStateRecord> all = store.all()) {
-            while (all.hasNext()) {
-                if (all.next().value.getOpen() != null) {
-                    open++;
-                }
-            }
-        }
+        // Called after the store is restored: recount so the gauge is right after a restart or a rebalance.
+        open = OpenAnomalies.countOpen(store, state -> state.getOpen() != null);
         openAnomalies.set(context.taskId(), open);
     }
 

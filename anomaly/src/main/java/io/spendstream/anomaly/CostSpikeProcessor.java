@@ -5,7 +5,6 @@ import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
@@ -48,14 +47,8 @@ final class CostSpikeProcessor implements Processor<String, UnitCost, String, Em
     public void init(ProcessorContext<String, Emission> context) {
         this.context = context;
         this.store = context.getStateStore(AnomalyApp.STORE);
-        // Called after the store is restored: count what is open so the gauge survives restarts and rebalances.
-        try (KeyValueIterator<String, DetectorState> all = store.all()) {
-            while (all.hasNext()) {
-                if (all.next().value.isOpen()) {
-                    open++;
-                }
-            }
-        }
+        // Called after the store is restored: recount so the gauge is right after a restart or a rebalance.
+        open = OpenAnomalies.countOpen(store, DetectorState::isOpen);
         openAnomalies.set(context.taskId(), open);
     }
 

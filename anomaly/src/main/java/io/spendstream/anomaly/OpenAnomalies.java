@@ -2,8 +2,11 @@ package io.spendstream.anomaly;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 import io.spendstream.runtime.metrics.PipelineMetrics;
 
@@ -27,6 +30,19 @@ final class OpenAnomalies {
     void set(TaskId task, int open) {
         byTask.put(task, open);
         publish();
+    }
+
+    /** How many entries of a task's store hold an open anomaly: the count to {@link #set} after a restore. */
+    static <V> int countOpen(KeyValueStore<String, V> store, Predicate<V> isOpen) {
+        int open = 0;
+        try (KeyValueIterator<String, V> all = store.all()) {
+            while (all.hasNext()) {
+                if (isOpen.test(all.next().value)) {
+                    open++;
+                }
+            }
+        }
+        return open;
     }
 
     void remove(TaskId task) {
