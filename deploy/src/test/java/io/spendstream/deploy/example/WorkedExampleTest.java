@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.spendstream.deploy.testing.FreePorts;
 import io.spendstream.avro.Allocation;
 import io.spendstream.avro.BurnRate;
 import io.spendstream.avro.BurnWindow;
@@ -85,7 +85,8 @@ class WorkedExampleTest {
 
     @BeforeAll
     void startPipeline() throws IOException {
-        pipeline = LocalPipeline.start(new LocalPipeline.Settings(dataDir, freePort(), freePort(), 0, true, Map.of(
+        pipeline = LocalPipeline.start(new LocalPipeline.Settings(dataDir, FreePorts.next(), FreePorts.next(), 0,
+                true, Map.of(
                 "spendstream.application.id.prefix", "we-" + UUID.randomUUID().toString().substring(0, 8) + "-",
                 // As the doc's `up --set`: one BurnRate per cost row, so the last record of a scope is its final
                 // state (with the default 10 s, rows sharing a minute are rate-limited).
@@ -386,11 +387,5 @@ class WorkedExampleTest {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

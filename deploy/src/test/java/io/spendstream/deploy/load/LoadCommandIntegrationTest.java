@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.spendstream.deploy.testing.FreePorts;
 import io.spendstream.deploy.broker.EmbeddedKafkaBroker;
 import picocli.CommandLine;
 
@@ -55,7 +55,7 @@ class LoadCommandIntegrationTest {
 
     @BeforeAll
     void startBroker(@TempDir Path brokerDir) throws IOException {
-        broker = EmbeddedKafkaBroker.start(brokerDir.resolve("kafka"), freePort(), freePort(), Map.of());
+        broker = EmbeddedKafkaBroker.start(brokerDir.resolve("kafka"), FreePorts.next(), FreePorts.next(), Map.of());
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
     }
 
@@ -287,11 +287,5 @@ class LoadCommandIntegrationTest {
 
     private static long dataRows(Path csv) throws IOException {
         return Files.readAllLines(csv, StandardCharsets.UTF_8).stream().skip(1).filter(l -> !l.isBlank()).count();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

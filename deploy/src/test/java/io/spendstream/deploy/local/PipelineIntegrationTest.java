@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.spendstream.deploy.testing.FreePorts;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.AlertStatus;
 import io.spendstream.avro.Anomaly;
@@ -60,8 +60,8 @@ class PipelineIntegrationTest {
 
     @BeforeAll
     void startPipeline() throws IOException {
-        int kafkaPort = freePort();
-        int controllerPort = freePort();
+        int kafkaPort = FreePorts.next();
+        int controllerPort = FreePorts.next();
         pipeline = LocalPipeline.start(new LocalPipeline.Settings(dataDir, kafkaPort, controllerPort, 0, true,
                 Map.of("spendstream.application.id.prefix", "it-" + UUID.randomUUID().toString().substring(0, 8)
                         + "-")));
@@ -233,11 +233,5 @@ class PipelineIntegrationTest {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,0 +1,17 @@
+package io.spendstream.deploy.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+
+/** A port nothing listens on right now, for brokers started by tests (the embedded broker needs fixed ports). */
+public final class FreePorts {
+
+    private FreePorts() {
+    }
+
+    public static int next() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
