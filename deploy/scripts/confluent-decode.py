@@ -21,6 +21,7 @@ def main():
     parser.add_argument("--bootstrap-servers", default="localhost:9092")
     parser.add_argument("--schema-registry-url", default="http://localhost:8081")
     parser.add_argument("--max", type=int, default=5, help="stop after this many records")
+    parser.add_argument("--key", help="print only records with this key (others are read and skipped)")
     parser.add_argument("--timeout", type=float, default=30.0, help="give up after this many idle seconds")
     args = parser.parse_args()
 
@@ -41,6 +42,8 @@ def main():
                 break
             if message.error():
                 print("error:", message.error(), file=sys.stderr)
+                continue
+            if args.key is not None and message.key() != args.key:
                 continue
             print(f"{message.topic()}[{message.partition()}]@{message.offset()} key={message.key()!r} "
                   f"value={message.value()!r}")

@@ -195,7 +195,7 @@ class PipelineIntegrationTest {
         }
         Process python = new ProcessBuilder("/usr/bin/python3", script.toString(), topics.unitCost.name(),
                 "--bootstrap-servers", pipeline.bootstrapServers(), "--schema-registry-url", pipeline.registryUrl(),
-                "--max", "1000", "--timeout", "20").redirectErrorStream(true).start();
+                "--key", "python-check", "--max", "1", "--timeout", "60").redirectErrorStream(true).start();
         String output = new String(python.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(python.waitFor()).as(output).isZero();
         assertThat(output).contains("key='python-check'").contains("'service': 'python-check'")
