@@ -83,6 +83,10 @@ public final class StreamsProperties {
                 DeadLetterProductionHandler.class.getName());
         // Global tables (reference data) dead-letter a failing record like every other processor does.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // The partition assignor builds its own StreamsConfig from the main consumer's configs only, and warns at
+        // every start that the global handler is disabled unless the key reaches the consumer too.
+        props.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+                true);
         props.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG,
                 config.get(STATE_DIR, Path.of(System.getProperty("user.home"), ".spendstream", "state").toString()));
         // Read only committed input: upstream Spendstream apps write transactionally.

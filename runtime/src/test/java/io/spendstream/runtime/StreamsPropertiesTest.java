@@ -42,6 +42,17 @@ class StreamsPropertiesTest {
     }
 
     @Test
+    void shouldEnableTheGlobalProcessingHandlerWhereThePartitionAssignorReadsItsConfigToo() {
+        Properties props = StreamsProperties.build(APP, new SpendstreamConfig(Map.of("bootstrap.servers", "k:9092")));
+
+        StreamsConfig streamsConfig = new StreamsConfig(props);
+        Map<String, Object> assignorSees = streamsConfig.getMainConsumerConfigs("group", "client", 0);
+
+        assertThat(streamsConfig.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
+        assertThat(assignorSees).containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    }
+
+    @Test
     void shouldRefuseProcessingGuaranteeSetDirectly() {
         SpendstreamConfig config = new SpendstreamConfig(Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
                 StreamsConfig.AT_LEAST_ONCE));
