@@ -89,6 +89,24 @@ class AllocationTopologyTest {
     }
 
     @Test
+    void shouldShowCostsBeforeAndAfterAMidStreamTagChangeToTheTeamOfTheirOwnTime() {
+        // i-1 (service checkout) was re-tagged from payments to platform at 10:00: enrich attributes each cost with
+        // the tags valid at its event time (EnrichAppTest). The later cost arrives first, as a lagging export
+        // delivers them; showback must follow the attribution, not the arrival order.
+        pipe(cost("checkout", "platform", "store", "2.00", T0.plus(Duration.ofMinutes(30)), MINUTE));
+        pipe(cost("checkout", "payments", "store", "1.00", T0.minus(Duration.ofMinutes(30)), MINUTE));
+
+        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        Instant nine = T0.minus(Duration.ofHours(1));
+        assertShowback(last.get("payments@PT1H@" + nine), "1.00", "0");
+        assertShowback(last.get("platform@PT1H@" + T0), "2.00", "0");
+        assertThat(last).doesNotContainKeys("payments@PT1H@" + T0, "platform@PT1H@" + nine);
+        assertShowback(last.get("payments@PT24H@" + DAY), "1.00", "0");
+        assertShowback(last.get("platform@PT24H@" + DAY), "2.00", "0");
+        assertShowback(last.get("product:store@PT24H@" + DAY), "3.00", "0");
+    }
+
+    @Test
     void shouldSpreadADailyRowOverTheHoursOfItsDay() {
         Instant midnight = Instant.parse("2026-11-23T00:00:00Z");
         pipe(cost("platform", "infra", null, "24.000000000001", midnight, Duration.ofDays(1)));
