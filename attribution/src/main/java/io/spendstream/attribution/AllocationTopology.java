@@ -14,25 +14,37 @@ import io.spendstream.runtime.AppContext;
 import io.spendstream.schemas.SpendstreamTopics;
 
 /**
- * Showback per team per hour and per UTC day, shared infrastructure apportioned: from the on-time arrivals of
- * {@link AttributionInputs} (cost rows and APM summaries, key = service), writes {@code spend.allocation}
- * (key = team) on every update of a window, tumbling and in event time.
+ * Showback per team and per product, per hour and per UTC day, shared infrastructure apportioned: from the on-time
+ * arrivals of {@link AttributionInputs} (cost rows and APM summaries, key = service), writes {@code spend.allocation}
+ * (key = team, or {@code product:<product>} for the dimension product) on every update of a window, tumbling and in
+ * event time.
  *
  * <p>{@link ShowbackSplitter} cuts cost rows into hourly parts and APM summaries into hourly requests, keyed by
  * their UTC day, through the repartition topic {@code <application.id>-}{@value #BY_DAY}{@code -repartition}
  * (private Avro {@link ShowbackInput}); {@link ShowbackProcessor} (stores {@value ShowbackProcessor#HOURS_STORE},
  * {@value ShowbackProcessor#DAYS_STORE}) books them and emits each changed allocation. {@code direct} is the team's
  * own cost; {@code shared} its part of the shared infrastructure used by its services in the same hour
- * ({@link ShowbackHour}, {@link SharedCostSettings}); {@code total = direct + shared}. Rows without an owning team
+ * ({@link ShowbackHour}, {@link SharedCostRules}); {@code total = direct + shared}. Rows without an owning team
  * go to the team {@value #UNALLOCATED}, shared cost no service can take to {@value #SHARED_UNAPPORTIONED}, so the
- * allocations of a window sum over teams to the window's total spend exactly. {@code product} is null: showback is
- * per team.
+ * allocations of a window sum over teams to the window's total spend exactly.
+ *
+ * <p><b>Two dimensions, one split.</b> Every cost is shown twice: to its team ({@code dimension = team}, key = the
+ * team) and to its product ({@code dimension = product}, key {@value #PRODUCT_PREFIX}{@code <product>}, with
+ * {@code product:unallocated} and {@code product:shared-unapportioned} as above). The shared cost of an hour is split
+ * once between services and each service's part goes to its team and to its product, so both dimensions reconcile
+ * to the same spend and agree on every service's part. Inside the processor both live in one map keyed like the
+ * records (a team is its bare name, a product carries the prefix), which is why a team name must not start with
+ * {@value #PRODUCT_PREFIX}.
  */
 public final class AllocationTopology {
 
     public static final String UNALLOCATED = "unallocated";
     /** The team holding shared cost of an hour in which no service qualified for a part of it. */
     public static final String SHARED_UNAPPORTIONED = "shared-unapportioned";
+    /** Start of the key (and of the internal owner key) of a product's showback. */
+    public static final String PRODUCT_PREFIX = "product:";
+    public static final String DIMENSION_TEAM = "team";
+    public static final String DIMENSION_PRODUCT = "product";
     /** The showback window sizes. */
     public static final List<Duration> WINDOWS = List.of(ShowbackSplitter.HOUR, ShowbackSplitter.DAY);
 
@@ -47,9 +59,9 @@ public final class AllocationTopology {
 
     /** {@code arrivals}: the on-time cost rows and APM summaries of {@link AttributionInputs}. */
     public static void build(KStream<String, Arrival> arrivals, AppContext context, AttributionSettings settings,
-            SharedCostSettings shared) {
+            SharedCostRules shared) {
         SpendstreamTopics topics = context.topics();
-        arrivals.process(() -> new ShowbackSplitter(settings.maxSpread()), Named.as(SPLIT))
+        arrivals.process(() -> new ShowbackSplitter(settings.maxSpread(), shared), Named.as(SPLIT))
                 .repartition(Repartitioned.<Long, ShowbackInput>as(BY_DAY)
                         .withKeySerde(Serdes.Long())
                         .withValueSerde(topics.avroSerde(ShowbackInput.class)))
@@ -64,5 +76,16 @@ public final class AllocationTopology {
     public static String teamOf(Attribution attribution) {
         String team = attribution.getTeam();
         return attribution.getAllocated() && team != null && !team.isBlank() ? team : UNALLOCATED;
+    }
+
+    /** The product a direct cost is shown back to (not yet prefixed). */
+    public static String productOf(Attribution attribution) {
+        String product = attribution.getProduct();
+        return attribution.getAllocated() && product != null && !product.isBlank() ? product : UNALLOCATED;
+    }
+
+    /** The key of a product's showback, and its owner key in {@link ShowbackHour}. */
+    public static String productKey(String product) {
+        return PRODUCT_PREFIX + product;
     }
 }

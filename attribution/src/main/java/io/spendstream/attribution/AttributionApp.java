@@ -17,10 +17,10 @@ import io.spendstream.runtime.StreamsApp;
  *     (default 1m and 1h, told apart by {@code windowSize}); stores {@code unit-cost-<size>};</li>
  * <li>{@link BurnRateTopology}: cost rows + {@code spend.budgets} to {@code spend.burn-rate}
  *     (key = budget scope), bad budgets to {@code spend.dlq}; stores {@code attribution-burn-rate-*};</li>
- * <li>{@link AllocationTopology}: cost rows and APM summaries to {@code spend.allocation} (key = team) per hour
- *     and per day, shared infrastructure apportioned; stores {@code allocation-hours}, {@code allocation-days}.</li>
+ * <li>{@link AllocationTopology}: cost rows and APM summaries to {@code spend.allocation} (key = team, or
+ *     {@code product:<product>}) per hour and per day, shared infrastructure apportioned; stores {@code allocation-hours}, {@code allocation-days}.</li>
  * </ul>
- * Settings: {@link AttributionSettings}, {@link BurnRateSettings}, {@link SharedCostSettings}.
+ * Settings: {@link AttributionSettings}, {@link BurnRateSettings}, {@link SharedCostRules}.
  */
 public final class AttributionApp implements StreamsApp {
 
@@ -43,6 +43,6 @@ public final class AttributionApp implements StreamsApp {
         AttributionInputs inputs = AttributionInputs.build(builder, context, settings);
         UnitCostTopology.build(inputs.arrivals(), context, settings);
         BurnRateTopology.build(builder, inputs.costs(), context, BurnRateSettings.from(context.config(), settings));
-        AllocationTopology.build(inputs.arrivals(), context, settings, SharedCostSettings.from(context.config()));
+        AllocationTopology.build(inputs.arrivals(), context, settings, SharedCostRules.from(context.config()));
     }
 }

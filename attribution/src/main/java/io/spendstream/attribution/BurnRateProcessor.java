@@ -1,6 +1,8 @@
 package io.spendstream.attribution;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 import org.apache.kafka.common.serialization.Serde;
@@ -9,6 +11,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -32,9 +35,22 @@ import io.spendstream.schemas.SpendstreamTopics;
  * with the scope's history.
  *
  * <p>Emits a {@link BurnRate} for a scope that has a budget: when its budget is set or changed, when a new
- * {@code alertAt} stage is crossed, and otherwise at most once per {@code emit-interval} of stream time (the latest
- * state then waits for the scope's next row). A deleted budget emits a tombstone for the scope. A budget that
- * arrives before this task has seen any cost is stored and first emitted with the first cost.
+ * {@code alertAt} stage is crossed, and otherwise at most once per {@code emit-interval} of stream time. A deleted
+ * budget emits a tombstone for the scope. A budget that arrives before this task has seen any cost is stored and
+ * first emitted with the first cost.
+ *
+ * <p><b>Idle scopes.</b> A scope whose spend stops gets no more rows, yet its windows keep sliding: its burn rate
+ * falls as the spend leaves them, and an open burn-rate alert must see that to resolve. So each time stream time
+ * enters a new minute, {@link #sweepIdleScopes} re-evaluates every budgeted scope of the task that received no row
+ * during the previous minute (subject to {@code emit-interval} like any emission). Scopes with rows are left to
+ * their rows: a cost row reaches its scopes one after the other, and a sweep emission just before a scope's own row
+ * would use up the scope's emit-interval on a state without that row. This is a punctuation on
+ * the processor's own stream time (the largest ChargePeriodStart), not a Kafka Streams {@code STREAM_TIME}
+ * punctuator: that one follows record timestamps, and budget records carry the wall-clock time they were written,
+ * so one budget would hold it ahead of the billing data for as long as a backfill lasts. And not wall-clock: billing
+ * data lags hours behind the clock, so moving the windows by the clock would empty them and read as spend stopping
+ * everywhere whenever the bill is late. When the whole input goes quiet nothing moves, and the last BurnRate stands
+ * with its {@code evaluatedAt} telling how far the data reached.
  */
 public final class BurnRateProcessor implements Processor<String, BurnInput, String, BurnRate> {
 
@@ -54,6 +70,8 @@ public final class BurnRateProcessor implements Processor<String, BurnInput, Str
     private ScopeSpend spend;
     private TrailingSums sums;
     private long streamTime;
+    /** The cursor of the last sweep (not stored: after a restart, the first new minute sweeps). */
+    private long sweptCursor = Long.MIN_VALUE;
 
     BurnRateProcessor(BurnRateSettings settings) {
         this.settings = settings;
@@ -109,12 +127,12 @@ public final class BurnRateProcessor implements Processor<String, BurnInput, Str
         String scope = record.key();
         BurnInput input = record.value();
         switch (input.getKind()) {
-            case COST -> book(record, scope, input);
+            case COST -> book(scope, input);
             case BUDGET -> {
                 budgets.put(scope, Budget.newBuilder().setAmount(input.getAmount()).setCurrency(input.getCurrency())
                         .setPeriod(input.getPeriod()).setAlertAt(input.getAlertAt()).build());
                 if (streamTime != Long.MIN_VALUE) {
-                    emit(record, scope, storedState(scope), true);
+                    emit(scope, storedState(scope), true);
                 }
             }
             case BUDGET_DELETED -> {
@@ -124,13 +142,14 @@ public final class BurnRateProcessor implements Processor<String, BurnInput, Str
         }
     }
 
-    private void book(Record<String, BurnInput> record, String scope, BurnInput cost) {
+    private void book(String scope, BurnInput cost) {
         long start = cost.getStart().toEpochMilli();
         if (start > streamTime) {
             streamTime = start;
             streamTimeStore.put(STREAM_TIME_KEY, start);
         }
         ScopeBurnState state = storedState(scope);
+        state.setLastBookedCursor(cursor());
         // Buckets older than the longest window change no sum; the day totals still count them.
         long oldestUseful = cursor() - BurnRateSettings.longestWindow().toMillis();
         for (ChargePeriodSpreader.Part part : spreader.spread(cost.getAmount(), cost.getStart(), cost.getEnd())) {
@@ -140,7 +159,34 @@ public final class BurnRateProcessor implements Processor<String, BurnInput, Str
                 sums.addPart(state, part.windowStartMs(), part.amount());
             }
         }
-        emit(record, scope, state, false);
+        emit(scope, state, false);
+        if (cursor() != sweptCursor) {
+            long previous = sweptCursor;
+            sweptCursor = cursor();
+            if (previous != Long.MIN_VALUE) {
+                sweepIdleScopes(previous);
+            }
+        }
+    }
+
+    /**
+     * Re-evaluates at the minute of stream time every budgeted scope that received no cost row since stream time
+     * was in the minute {@code previous} and whose windows are behind: they slide without new rows all the same.
+     */
+    private void sweepIdleScopes(long previous) {
+        long cursor = cursor();
+        List<String> idle = new ArrayList<>();
+        try (KeyValueIterator<String, Budget> all = budgets.all()) {
+            while (all.hasNext()) {
+                String scope = all.next().key;
+                ScopeBurnState state = scopes.get(scope);
+                if (state == null || state.getLastBookedCursor() < previous && state.getCursor() < cursor) {
+                    idle.add(scope);
+                }
+            }
+        }
+        // Emitted after the iteration: emit() writes the scope store, which the iterator must not see change.
+        idle.forEach(scope -> emit(scope, storedState(scope), false));
     }
 
     /** Start of the minute of stream time: where every scope is evaluated. */
@@ -157,7 +203,7 @@ public final class BurnRateProcessor implements Processor<String, BurnInput, Str
         return state != null ? state : sums.start(scope, cursor());
     }
 
-    private void emit(Record<String, BurnInput> record, String scope, ScopeBurnState state, boolean force) {
+    private void emit(String scope, ScopeBurnState state, boolean force) {
         Budget budget = budgets.get(scope);
         if (budget != null) {
             BigDecimal consumed = BurnRateRecords.consumed(scope, budget, cursor(), spend);

@@ -10,7 +10,8 @@ import io.spendstream.runtime.config.SpendstreamConfig;
 
 /**
  * How the cost of shared infrastructure (rows whose attribution says {@code shared}) is apportioned to the services
- * that used it in the same showback hour ({@link ShowbackHour}).
+ * that used it in the same showback hour ({@link ShowbackHour}): the default, and (in {@link SharedCostRules}) the
+ * setting of a single shared resource or service.
  *
  * <table>
  * <caption>Keys</caption>
@@ -45,19 +46,24 @@ public record SharedCostSettings(Method method, Map<String, BigDecimal> weights)
         }
     }
 
+    /** The default apportionment; {@link SharedCostRules} adds the overrides per shared resource or service. */
     public static SharedCostSettings from(SpendstreamConfig config) {
-        String method = config.get(METHOD, "requests").trim();
-        Method parsed;
-        try {
-            parsed = Method.valueOf(method.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(METHOD + " must be requests, even or weights, was '" + method + "'");
-        }
-        return new SharedCostSettings(parsed, parseWeights(config.get(WEIGHTS, "")));
+        return new SharedCostSettings(parseMethod(config.get(METHOD, "requests"), METHOD),
+                parseWeights(config.get(WEIGHTS, ""), WEIGHTS));
     }
 
-    /** {@code checkout:3,search:1} as a map; blank means none. */
-    static Map<String, BigDecimal> parseWeights(String text) {
+    /** {@code requests}, {@code even} or {@code weights} (any case), read from the key {@code key}. */
+    static Method parseMethod(String text, String key) {
+        String method = text.trim();
+        try {
+            return Method.valueOf(method.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + " must be requests, even or weights, was '" + method + "'");
+        }
+    }
+
+    /** {@code checkout:3,search:1}, read from the key {@code key}, as a map; blank means none. */
+    static Map<String, BigDecimal> parseWeights(String text, String key) {
         Map<String, BigDecimal> weights = new TreeMap<>();
         for (String entry : text.split(",")) {
             if (entry.isBlank()) {
@@ -72,7 +78,7 @@ public record SharedCostSettings(Method method, Map<String, BigDecimal> weights)
                 weight = null;
             }
             if (service.isEmpty() || weight == null || weight.signum() <= 0 || weights.containsKey(service)) {
-                throw new IllegalArgumentException(WEIGHTS + " must be service:weight pairs with distinct services"
+                throw new IllegalArgumentException(key + " must be service:weight pairs with distinct services"
                         + " and positive weights, e.g. checkout:3,search:1; bad entry '" + entry.trim() + "'");
             }
             weights.put(service, weight);

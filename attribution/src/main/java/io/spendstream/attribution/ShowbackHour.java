@@ -9,6 +9,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 import io.spendstream.attribution.avro.HourShowback;
+import io.spendstream.attribution.avro.RuleCost;
 import io.spendstream.attribution.avro.ServiceUse;
 import io.spendstream.attribution.avro.ShowbackInput;
 import io.spendstream.attribution.avro.TeamCost;
@@ -17,24 +18,34 @@ import io.spendstream.schemas.Money;
 
 /**
  * One showback hour in memory (stored as the private Avro {@link HourShowback}): what it has received, and the
- * allocation per team that follows from it, shared cost apportioned. Pure: no Kafka.
+ * allocation per owner that follows from it, shared cost apportioned. An owner is a team (its name) or a product
+ * ({@link AllocationTopology#productKey}): every direct cost counts for both, so each dimension sums to the hour's
+ * spend on its own. Pure: no Kafka.
  *
- * <p><b>Apportionment.</b> The hour's shared cost is split by {@link SharedCostApportioner} (exact, largest
- * remainder) between the services that used the shared infrastructure in the hour:
+ * <p><b>Apportionment.</b> The hour's shared cost is kept per apportionment setting ({@link SharedCostRules}: the
+ * default, or the override of a shared resource or service), and each of those amounts is split by
+ * {@link SharedCostApportioner} (exact, largest remainder) between the services that used the shared infrastructure
+ * in the hour:
  * <ul>
  * <li>{@code requests}: every service with requests in the hour, weight = its requests;</li>
  * <li>{@code even}: every service active in the hour (requests, or a direct cost row), weight 1;</li>
  * <li>{@code weights}: every active service that has a configured weight, weight = that weight.</li>
  * </ul>
- * When no service qualifies, the whole shared cost goes to the team {@value AllocationTopology#SHARED_UNAPPORTIONED},
- * so it stays visible. A service's part goes to the team of the service's latest direct cost row with a team in the
- * same hour; a service with no such row (traffic only, or only untagged cost) gives its part to
- * {@value AllocationTopology#UNALLOCATED}. Either way the parts of all teams sum to the hour's total spend exactly.
+ * When no service qualifies for an amount, it goes whole to {@value AllocationTopology#SHARED_UNAPPORTIONED} (team
+ * and product), so it stays visible. A service's part goes to the team (product) of the service's latest direct cost
+ * row naming a team (product) in the same hour; a service with no such row gives its part to
+ * {@value AllocationTopology#UNALLOCATED}. Either way the parts of all owners of a dimension sum to the hour's total
+ * spend exactly: each split sums to its amount, and the amounts sum to the shared cost.
  */
 public final class ShowbackHour {
 
+    private static final String UNAPPORTIONED_PRODUCT = AllocationTopology.productKey(
+            AllocationTopology.SHARED_UNAPPORTIONED);
+    private static final String UNALLOCATED_PRODUCT = AllocationTopology.productKey(AllocationTopology.UNALLOCATED);
+
     private final SortedMap<String, BigDecimal> direct = new TreeMap<>();
     private final SortedMap<String, ServiceUse> services = new TreeMap<>();
+    private final SortedMap<String, BigDecimal> sharedByRule = new TreeMap<>();
     private SortedMap<String, Showback> emitted = new TreeMap<>();
     private BigDecimal sharedCost = Money.ZERO;
 
@@ -46,6 +57,7 @@ public final class ShowbackHour {
         ShowbackHour hour = new ShowbackHour();
         stored.getDirect().forEach(c -> hour.direct.put(c.getTeam(), Money.of(c.getAmount())));
         stored.getServices().forEach(s -> hour.services.put(s.getService(), s));
+        stored.getSharedByRule().forEach(r -> hour.sharedByRule.put(r.getRule(), Money.of(r.getAmount())));
         stored.getEmitted().forEach(e -> hour.emitted.put(e.getTeam(), new Showback(e.getDirect(), e.getShared())));
         hour.sharedCost = Money.of(stored.getSharedCost());
         return hour;
@@ -55,16 +67,30 @@ public final class ShowbackHour {
     public void add(ShowbackInput input) {
         switch (input.getKind()) {
             case DIRECT -> {
-                direct.merge(input.getTeam(), Money.of(input.getAmount()), Money::add);
+                BigDecimal amount = Money.of(input.getAmount());
+                // An input written before products were shown back has none: it still counts, as unallocated.
+                String product = input.getProduct() == null ? UNALLOCATED_PRODUCT
+                        : AllocationTopology.productKey(input.getProduct());
+                direct.merge(input.getTeam(), amount, Money::add);
+                direct.merge(product, amount, Money::add);
                 if (input.getService() != null) {
                     ServiceUse use = service(input.getService());
                     use.setHasCost(true);
                     if (input.getOwnsTeam()) {
                         use.setTeam(input.getTeam());
                     }
+                    if (input.getOwnsProduct()) {
+                        use.setProduct(input.getProduct());
+                    }
                 }
             }
-            case SHARED -> sharedCost = Money.add(sharedCost, input.getAmount());
+            case SHARED -> {
+                if (input.getSharedRule() == null) {
+                    sharedCost = Money.add(sharedCost, input.getAmount());
+                } else {
+                    sharedByRule.merge(input.getSharedRule(), Money.of(input.getAmount()), Money::add);
+                }
+            }
             case REQUESTS -> {
                 ServiceUse use = service(input.getService());
                 use.setRequests(use.getRequests() + input.getRequests());
@@ -72,26 +98,35 @@ public final class ShowbackHour {
         }
     }
 
-    /** The hour's allocation of every team that has one, shared cost apportioned. */
-    public SortedMap<String, Showback> allocations(SharedCostSettings settings) {
+    /** The hour's allocation of every owner (team or product) that has one, shared cost apportioned. */
+    public SortedMap<String, Showback> allocations(SharedCostRules rules) {
         SortedMap<String, Showback> allocations = new TreeMap<>();
-        direct.forEach((team, amount) -> allocations.merge(team, new Showback(amount, Money.ZERO), Showback::plus));
-        if (sharedCost.signum() != 0) {
-            Map<String, BigInteger> weights = weights(settings);
-            if (weights.isEmpty()) {
-                allocations.merge(AllocationTopology.SHARED_UNAPPORTIONED, new Showback(Money.ZERO, sharedCost),
-                        Showback::plus);
-            } else {
-                SharedCostApportioner.apportion(sharedCost, weights).forEach((service, part) -> {
-                    String team = services.get(service).getTeam();
-                    allocations.merge(team != null ? team : AllocationTopology.UNALLOCATED,
-                            new Showback(Money.ZERO, part), Showback::plus);
-                });
-            }
-        }
+        direct.forEach((owner, amount) -> allocations.merge(owner, new Showback(amount, Money.ZERO), Showback::plus));
+        apportion(sharedCost, rules.defaults(), allocations);
+        sharedByRule.forEach((rule, amount) -> apportion(amount, rules.settingsOf(rule), allocations));
         return allocations;
     }
 
+    private void apportion(BigDecimal amount, SharedCostSettings settings, SortedMap<String, Showback> allocations) {
+        if (amount.signum() == 0) {
+            return;
+        }
+        Map<String, BigInteger> weights = weights(settings);
+        if (weights.isEmpty()) {
+            Showback unapportioned = new Showback(Money.ZERO, amount);
+            allocations.merge(AllocationTopology.SHARED_UNAPPORTIONED, unapportioned, Showback::plus);
+            allocations.merge(UNAPPORTIONED_PRODUCT, unapportioned, Showback::plus);
+            return;
+        }
+        SharedCostApportioner.apportion(amount, weights).forEach((service, part) -> {
+            ServiceUse use = services.get(service);
+            Showback shown = new Showback(Money.ZERO, part);
+            allocations.merge(use.getTeam() != null ? use.getTeam() : AllocationTopology.UNALLOCATED, shown,
+                    Showback::plus);
+            allocations.merge(use.getProduct() != null ? AllocationTopology.productKey(use.getProduct())
+                    : UNALLOCATED_PRODUCT, shown, Showback::plus);
+        });
+    }
     /** What each service weighs in the split of the hour's shared cost (only positive weights). */
     Map<String, BigInteger> weights(SharedCostSettings settings) {
         Map<String, BigInteger> weights = new TreeMap<>();
@@ -121,7 +156,7 @@ public final class ShowbackHour {
         return weights;
     }
 
-    /** The allocations last emitted for the hour. */
+    /** The allocations last emitted for the hour, by owner. */
     public SortedMap<String, Showback> emitted() {
         return emitted;
     }
@@ -135,7 +170,10 @@ public final class ShowbackHour {
         direct.forEach((team, amount) -> directs.add(new TeamCost(team, amount)));
         List<TeamShowback> emittedRecords = new ArrayList<>();
         emitted.forEach((team, s) -> emittedRecords.add(new TeamShowback(team, s.direct(), s.shared())));
-        return new HourShowback(directs, sharedCost, new ArrayList<>(services.values()), emittedRecords);
+        List<RuleCost> rules = new ArrayList<>();
+        sharedByRule.forEach((rule, amount) -> rules.add(new RuleCost(rule, amount)));
+        return HourShowback.newBuilder().setDirect(directs).setSharedCost(sharedCost).setSharedByRule(rules)
+                .setServices(new ArrayList<>(services.values())).setEmitted(emittedRecords).build();
     }
 
     private ServiceUse service(String name) {

@@ -33,8 +33,9 @@ import io.spendstream.runtime.metrics.PipelineMetrics;
 import io.spendstream.schemas.SpendstreamTopics;
 
 /**
- * Showback of every team per hour and per UTC day, shared cost apportioned, for the days of one partition of
- * {@code <application.id>-allocation-by-day-repartition} (key = day start); writes {@link Allocation}s keyed by team.
+ * Showback of every team and every product per hour and per UTC day, shared cost apportioned, for the days of one
+ * partition of {@code <application.id>-allocation-by-day-repartition} (key = day start); writes {@link Allocation}s
+ * keyed by team or {@code product:<product>} (the owners of {@link ShowbackHour}, told apart by {@code dimension}).
  *
  * <p><b>Recompute on every update.</b> Apportionment needs all the requests of an hour, and they keep arriving, as
  * do late cost rows. So each input is booked in its hour ({@link ShowbackHour}, store {@value #HOURS_STORE}) and
@@ -60,14 +61,14 @@ public final class ShowbackProcessor implements Processor<Long, ShowbackInput, S
     public static final String DROPPED_METRIC = "spendstream.attribution.allocation.parts.dropped";
 
     private final AttributionSettings settings;
-    private final SharedCostSettings shared;
+    private final SharedCostRules shared;
     private final Counter dropped;
     private final long retentionMs;
     private ProcessorContext<String, Allocation> context;
     private KeyValueStore<Long, HourShowback> hours;
     private KeyValueStore<Long, DayShowback> days;
 
-    ShowbackProcessor(AttributionSettings settings, SharedCostSettings shared, PipelineMetrics metrics) {
+    ShowbackProcessor(AttributionSettings settings, SharedCostRules shared, PipelineMetrics metrics) {
         this.settings = settings;
         this.shared = shared;
         this.dropped = metrics.counter(DROPPED_METRIC);
@@ -76,7 +77,7 @@ public final class ShowbackProcessor implements Processor<Long, ShowbackInput, S
 
     /** Supplier that also declares (and so creates and connects) the processor's two stores. */
     public static ProcessorSupplier<Long, ShowbackInput, String, Allocation> supplier(AttributionSettings settings,
-            SharedCostSettings shared, SpendstreamTopics topics, PipelineMetrics metrics) {
+            SharedCostRules shared, SpendstreamTopics topics, PipelineMetrics metrics) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<Long, ShowbackInput, String, Allocation> get() {
@@ -149,9 +150,13 @@ public final class ShowbackProcessor implements Processor<Long, ShowbackInput, S
         days.put(dayStart, new DayShowback(records));
     }
 
-    private void emit(String team, long windowStart, Duration window, Showback showback, long timestamp) {
+    /** {@code owner}: a team, or {@code product:<product>}; it is also the record's key. */
+    private void emit(String owner, long windowStart, Duration window, Showback showback, long timestamp) {
+        boolean product = owner.startsWith(AllocationTopology.PRODUCT_PREFIX);
         Allocation allocation = Allocation.newBuilder()
-                .setTeam(team)
+                .setDimension(product ? AllocationTopology.DIMENSION_PRODUCT : AllocationTopology.DIMENSION_TEAM)
+                .setTeam(product ? "" : owner)
+                .setProduct(product ? owner.substring(AllocationTopology.PRODUCT_PREFIX.length()) : null)
                 .setWindowStart(Instant.ofEpochMilli(windowStart))
                 .setWindowEnd(Instant.ofEpochMilli(windowStart + window.toMillis()))
                 .setWindowSize(window.toString())
@@ -160,7 +165,7 @@ public final class ShowbackProcessor implements Processor<Long, ShowbackInput, S
                 .setShared(showback.shared())
                 .setTotal(showback.total())
                 .build();
-        context.forward(new Record<>(team, allocation, timestamp));
+        context.forward(new Record<>(owner, allocation, timestamp));
     }
 
     private boolean isExpired(long windowStart, Duration window, long streamTime) {

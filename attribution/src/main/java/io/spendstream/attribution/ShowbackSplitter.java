@@ -17,7 +17,8 @@ import io.spendstream.schemas.Money;
  * Turns the on-time arrivals of {@link AttributionInputs} (key = service) into {@link ShowbackInput}s keyed by the
  * start of their UTC day, on their way to {@link ShowbackProcessor}: a cost row is cut into its hours' parts
  * ({@link ChargePeriodSpreader}: exact, a daily row puts 1/24 in each hour), each a {@code SHARED} part when the
- * row's resource is shared infrastructure and a {@code DIRECT} part of its team otherwise; an APM summary gives its
+ * row's resource is shared infrastructure (naming the apportionment override that applies to it, if any:
+ * {@link SharedCostRules}) and a {@code DIRECT} part of its team and product otherwise; an APM summary gives its
  * requests to the hour of its {@code windowStart} (whole, like unit cost). Each output's timestamp is its hour's
  * start, so the processor's stream time is in showback hours. Keeps no state.
  */
@@ -30,10 +31,12 @@ public final class ShowbackSplitter implements Processor<String, Arrival, Long, 
     private static final WindowGrid DAYS = new WindowGrid(DAY, Duration.ZERO);
 
     private final ChargePeriodSpreader spreader;
+    private final SharedCostRules rules;
     private ProcessorContext<Long, ShowbackInput> context;
 
-    ShowbackSplitter(Duration maxSpread) {
+    ShowbackSplitter(Duration maxSpread, SharedCostRules rules) {
         this.spreader = new ChargePeriodSpreader(HOURS, maxSpread);
+        this.rules = rules;
     }
 
     @Override
@@ -57,17 +60,21 @@ public final class ShowbackSplitter implements Processor<String, Arrival, Long, 
     private void split(Record<String, Arrival> record, AttributedCost cost) {
         Attribution attribution = cost.getAttribution();
         String team = AllocationTopology.teamOf(attribution);
+        String product = AllocationTopology.productOf(attribution);
         boolean shared = attribution.getShared();
         var row = cost.getCost();
+        String rule = shared ? rules.ruleFor(row.getResourceId(), attribution.getService()) : null;
         for (ChargePeriodSpreader.Part part : spreader.spread(row.getEffectiveCost(), row.getChargePeriodStart(),
                 row.getChargePeriodEnd())) {
             ShowbackInput.Builder input = ShowbackInput.newBuilder().setHourStart(part.windowStartMs())
                     .setAmount(part.amount());
             if (shared) {
-                input.setKind(ShowbackInputKind.SHARED).setTeam("");
+                input.setKind(ShowbackInputKind.SHARED).setTeam("").setSharedRule(rule);
             } else {
                 input.setKind(ShowbackInputKind.DIRECT).setTeam(team).setService(attribution.getService())
-                        .setOwnsTeam(!team.equals(AllocationTopology.UNALLOCATED));
+                        .setOwnsTeam(!team.equals(AllocationTopology.UNALLOCATED))
+                        .setProduct(product)
+                        .setOwnsProduct(!product.equals(AllocationTopology.UNALLOCATED));
             }
             forward(record, input.build());
         }

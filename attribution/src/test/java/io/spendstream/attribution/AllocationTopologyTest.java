@@ -89,12 +89,31 @@ class AllocationTopologyTest {
     }
 
     @Test
+    void shouldShowCostsBeforeAndAfterAMidStreamTagChangeToTheTeamOfTheirOwnTime() {
+        // i-1 (service checkout) was re-tagged from payments to platform at 10:00: enrich attributes each cost with
+        // the tags valid at its event time (EnrichAppTest). The later cost arrives first, as a lagging export
+        // delivers them; showback must follow the attribution, not the arrival order.
+        pipe(cost("checkout", "platform", "store", "2.00", T0.plus(Duration.ofMinutes(30)), MINUTE));
+        pipe(cost("checkout", "payments", "store", "1.00", T0.minus(Duration.ofMinutes(30)), MINUTE));
+
+        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        Instant nine = T0.minus(Duration.ofHours(1));
+        assertShowback(last.get("payments@PT1H@" + nine), "1.00", "0");
+        assertShowback(last.get("platform@PT1H@" + T0), "2.00", "0");
+        assertThat(last).doesNotContainKeys("payments@PT1H@" + T0, "platform@PT1H@" + nine);
+        assertShowback(last.get("payments@PT24H@" + DAY), "1.00", "0");
+        assertShowback(last.get("platform@PT24H@" + DAY), "2.00", "0");
+        assertShowback(last.get("product:store@PT24H@" + DAY), "3.00", "0");
+    }
+
+    @Test
     void shouldSpreadADailyRowOverTheHoursOfItsDay() {
         Instant midnight = Instant.parse("2026-11-23T00:00:00Z");
         pipe(cost("platform", "infra", null, "24.000000000001", midnight, Duration.ofDays(1)));
 
         Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
-        List<Allocation> hours = last.values().stream().filter(a -> a.getWindowSize().equals("PT1H")).toList();
+        List<Allocation> hours = last.values().stream()
+                .filter(a -> a.getWindowSize().equals("PT1H") && a.getTeam().equals("infra")).toList();
         assertThat(hours).hasSize(24);
         assertThat(last.get("infra@PT1H@" + midnight).getDirect()).isEqualTo(Money.of("1"));
         assertThat(hours.stream().map(Allocation::getTotal).reduce(Money.ZERO, Money::add))
@@ -195,6 +214,90 @@ class AllocationTopologyTest {
         assertThat(sum(last, "PT24H")).isEqualTo(Money.of("1.000000000001"));
     }
 
+    @Test
+    void shouldShowEachProductItsDirectCostAndItsServicesPartsOfSharedCost() {
+        pipe(apm("checkout", T0, 300, 0));
+        pipe(apm("search", T0, 100, 0));
+        pipe(cost("checkout", "payments", "store", "1.00", T0, MINUTE));
+        pipe(cost("refunds", "payments", "store", "0.50", T0, MINUTE));
+        pipe(cost("search", "discovery", "catalog", "2.00", T0, MINUTE));
+        pipe(cost("admin", "backoffice", null, "0.25", T0, MINUTE));
+        pipe(unallocated("untagged", "0.75", T0, MINUTE));
+        pipe(shared(null, "platform", "4.00", T0, Duration.ofHours(1)));
+
+        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        for (String window : List.of("PT1H@" + T0, "PT24H@" + DAY)) {
+            // The NAT gateway's 4.00 is split 3:1 by requests once, between checkout and search; each part goes to
+            // the service's team and to its product.
+            assertShowback(last.get("product:store@" + window), "1.50", "3.00");
+            assertShowback(last.get("product:catalog@" + window), "2.00", "1.00");
+            assertShowback(last.get("product:unallocated@" + window), "1.00", "0");
+            assertShowback(last.get("payments@" + window), "1.50", "3.00");
+            assertShowback(last.get("discovery@" + window), "2.00", "1.00");
+        }
+        assertThat(last.get("product:store@PT1H@" + T0).getProduct()).isEqualTo("store");
+        for (String size : List.of("PT1H", "PT24H")) {
+            assertThat(sumOf(last, AllocationTopology.DIMENSION_PRODUCT, size, Allocation::getTotal))
+                    .as("products + unallocated = total spend").isEqualTo(Money.of("8.50"));
+            assertThat(sum(last, size)).as("teams + unallocated = total spend").isEqualTo(Money.of("8.50"));
+        }
+    }
+
+    @Test
+    void shouldApportionEachSharedResourceByItsOwnMethodAndStillSumExactly() {
+        restartWith(Map.of(SharedCostSettings.METHOD + ".lb-1", "even",
+                SharedCostSettings.METHOD + ".dns", "weights",
+                SharedCostSettings.WEIGHTS + ".dns", "checkout:1,search:3"));
+        pipe(cost("checkout", "payments", "store", "1.00", T0, MINUTE));
+        pipe(cost("search", "discovery", "catalog", "1.00", T0, MINUTE));
+        pipe(apm("checkout", T0, 300, 0));
+        pipe(apm("search", T0, 100, 0));
+        // Default (requests, 3:1); resource lb-1 even; every resource of the service dns by weights 1:3.
+        pipe(sharedResource("nat-1", null, "4.00"));
+        pipe(sharedResource("lb-1", null, "1.000000000001"));
+        pipe(sharedResource("dns-zone-7", "dns", "2.00"));
+
+        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        // payments: 3.00 (nat-1) + 0.500000000001 (lb-1: the odd 10^-12 to the alphabetically first) + 0.50 (dns)
+        assertShowback(last.get("payments@PT1H@" + T0), "1.00", "4.000000000001");
+        // discovery: 1.00 (nat-1) + 0.50 (lb-1) + 1.50 (dns)
+        assertShowback(last.get("discovery@PT1H@" + T0), "1.00", "3.00");
+        assertShowback(last.get("product:store@PT1H@" + T0), "1.00", "4.000000000001");
+        assertShowback(last.get("product:catalog@PT1H@" + T0), "1.00", "3.00");
+        for (String dimension : List.of(AllocationTopology.DIMENSION_TEAM, AllocationTopology.DIMENSION_PRODUCT)) {
+            for (String size : List.of("PT1H", "PT24H")) {
+                assertThat(sumOf(last, dimension, size, Allocation::getShared)).as("%s %s shared", dimension, size)
+                        .isEqualTo(Money.of("7.000000000001"));
+                assertThat(sumOf(last, dimension, size, Allocation::getTotal)).as("%s %s total", dimension, size)
+                        .isEqualTo(Money.of("9.000000000001"));
+            }
+        }
+    }
+
+    @Test
+    void shouldKeepASharedResourceUnapportionedWhenNoServiceQualifiesForItsOwnMethod() {
+        // dns is split by weights among checkout and search only; neither is active, so its cost stays visible.
+        restartWith(Map.of(SharedCostSettings.METHOD + ".dns", "weights",
+                SharedCostSettings.WEIGHTS + ".dns", "checkout:1,search:3"));
+        pipe(cost("admin", "backoffice", "console", "1.00", T0, MINUTE));
+        pipe(apm("admin", T0, 10, 0));
+        pipe(sharedResource("nat-1", null, "4.00"));
+        pipe(sharedResource("dns-zone-7", "dns", "2.00"));
+
+        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        assertShowback(last.get("backoffice@PT1H@" + T0), "1.00", "4.00");
+        assertShowback(last.get("shared-unapportioned@PT1H@" + T0), "0", "2.00");
+        assertShowback(last.get("product:shared-unapportioned@PT1H@" + T0), "0", "2.00");
+        assertShowback(last.get("product:console@PT1H@" + T0), "1.00", "4.00");
+    }
+
+    /** An hourly row of 10:00 of a shared resource, as enrich attributes it. */
+    private static AttributedCost sharedResource(String resourceId, String service, String amount) {
+        AttributedCost row = shared(service, "platform", amount, T0, Duration.ofHours(1));
+        row.getCost().setResourceId(resourceId);
+        return row;
+    }
+
     private static void assertShowback(Allocation allocation, String direct, String sharedPart) {
         assertThat(allocation).as("allocation").isNotNull();
         assertThat(allocation.getDirect()).as(allocation.getTeam() + " direct").isEqualTo(Money.of(direct));
@@ -223,15 +326,22 @@ class AllocationTopologyTest {
     @Test
     void shouldReconcileAllocationsOfAGeneratedDayWithTotalSpendToTheCent() {
         stop();
-        // Showback alone: the whole app would take a minute of TopologyTestDriver time for 50,000 rows.
-        use(TopologyFixture.of(PartialApps.showbackOnly()));
+        // Showback alone: the whole app would take a minute of TopologyTestDriver time for 50,000 rows. Two of the
+        // shared resources have their own method: resource-17 even, the service shared-infra weights.
+        use(TopologyFixture.of(PartialApps.showbackOnly(), Map.of(
+                SharedCostSettings.METHOD + ".resource-17", "even",
+                SharedCostSettings.METHOD + ".shared-infra", "weights",
+                SharedCostSettings.WEIGHTS + ".shared-infra", "svc-1:1,svc-2:2,svc-3:3.5")));
         Random random = new Random(42);
         int teams = 12;
         int resources = 120;
         String[] serviceOf = new String[resources];
         String[] teamOf = new String[resources];
+        String[] productOf = new String[resources];
         for (int r = 0; r < resources; r++) {
             serviceOf[r] = "svc-" + (r % 40);
+            // Six products; every seventh resource names none (its cost is shown to product:unallocated).
+            productOf[r] = r % 7 == 3 ? null : "product-" + (r % 40 % 6);
             // Every tenth resource is untagged: its cost is unallocated.
             teamOf[r] = r % 10 == 9 ? null : "team-" + (r % 40 % teams);
         }
@@ -249,6 +359,7 @@ class AllocationTopologyTest {
         BigDecimal input = Money.ZERO;
         BigDecimal sharedInput = Money.ZERO;
         Set<String> teamsSeen = new HashSet<>();
+        Set<String> productsSeen = new HashSet<>();
         int rows = 50_000;
         for (int i = 0; i < rows; i++) {
             // In time order over the day, up to 10 minutes out of order (within the 2-day grace).
@@ -260,7 +371,7 @@ class AllocationTopologyTest {
             Instant start = dayStart.plusMillis(at);
             AttributedCost row = isShared[r] ? shared(serviceOf[r], teamOf[r], amount.toPlainString(), start, period)
                     : teamOf[r] == null ? unallocated("untagged", amount.toPlainString(), start, period)
-                    : cost(serviceOf[r], teamOf[r], null, amount.toPlainString(), start, period);
+                    : cost(serviceOf[r], teamOf[r], productOf[r], amount.toPlainString(), start, period);
             row.getCost().setResourceId("resource-" + r);
             pipe(row);
             input = Money.add(input, amount);
@@ -268,6 +379,7 @@ class AllocationTopologyTest {
                 sharedInput = Money.add(sharedInput, amount);
             } else {
                 teamsSeen.add(AllocationTopology.teamOf(row.getAttribution()));
+                productsSeen.add(AllocationTopology.productOf(row.getAttribution()));
             }
             // Traffic of a few services, most hours (the first hour has none: its shared cost stays unapportioned).
             if (i % 20 == 0 && at >= 3_600_000L) {
@@ -283,6 +395,14 @@ class AllocationTopologyTest {
         assertThat(daily).isEqualTo(input);
         assertThat(sumOf(last, "PT1H", Allocation::getShared)).isEqualTo(sharedInput).isPositive();
         assertThat(sumOf(last, "PT24H", Allocation::getShared)).isEqualTo(sharedInput);
+        assertThat(productsSeen).hasSize(6 + 1).contains("unallocated");
+        String products = AllocationTopology.DIMENSION_PRODUCT;
+        assertThat(sumOf(last, products, "PT1H", Allocation::getTotal)).isEqualTo(input);
+        assertThat(sumOf(last, products, "PT24H", Allocation::getTotal)).isEqualTo(input);
+        assertThat(sumOf(last, products, "PT1H", Allocation::getShared)).isEqualTo(sharedInput);
+        assertThat(sumOf(last, products, "PT24H", Allocation::getShared)).isEqualTo(sharedInput);
+        assertThat(last.keySet()).anyMatch(k -> k.startsWith("product:unallocated@PT1H@"));
+        assertThat(last.get("product:shared-unapportioned@PT1H@" + dayStart).getShared()).isPositive();
         assertThat(last.values()).allSatisfy(a ->
                 assertThat(a.getTotal()).isEqualTo(Money.add(a.getDirect(), a.getShared())));
         assertThat(last.keySet()).anyMatch(k -> k.startsWith("unallocated@PT1H@"));
@@ -296,21 +416,38 @@ class AllocationTopologyTest {
         assertThat(dropped).as("the window stores dropped no part").isZero();
     }
 
+    /** Sum of the totals over the teams (dimension team) of the windows of one size. */
     private static BigDecimal sum(Map<String, Allocation> last, String windowSize) {
         return sumOf(last, windowSize, Allocation::getTotal);
     }
 
     private static BigDecimal sumOf(Map<String, Allocation> last, String windowSize,
             Function<Allocation, BigDecimal> amount) {
-        return last.values().stream().filter(a -> a.getWindowSize().equals(windowSize))
+        return sumOf(last, AllocationTopology.DIMENSION_TEAM, windowSize, amount);
+    }
+
+    private static BigDecimal sumOf(Map<String, Allocation> last, String dimension, String windowSize,
+            Function<Allocation, BigDecimal> amount) {
+        return last.values().stream()
+                .filter(a -> a.getWindowSize().equals(windowSize) && a.getDimension().equals(dimension))
                 .map(amount).reduce(Money.ZERO, Money::add);
     }
 
-    /** The final (last emitted) allocation of each team and window, by {@code team@size@start}. */
+    /**
+     * The final (last emitted) allocation of each owner and window, by {@code key@size@start}: the key is the team,
+     * or {@code product:<product>} for the dimension product.
+     */
     private static Map<String, Allocation> lastByWindow(List<KeyValue<String, Allocation>> out) {
         Map<String, Allocation> last = new HashMap<>();
         for (KeyValue<String, Allocation> kv : out) {
-            assertThat(kv.value.getTeam()).isEqualTo(kv.key);
+            if (kv.value.getDimension().equals(AllocationTopology.DIMENSION_PRODUCT)) {
+                assertThat(kv.key).isEqualTo("product:" + kv.value.getProduct());
+                assertThat(kv.value.getTeam()).isEmpty();
+            } else {
+                assertThat(kv.value.getDimension()).isEqualTo(AllocationTopology.DIMENSION_TEAM);
+                assertThat(kv.value.getTeam()).isEqualTo(kv.key);
+                assertThat(kv.value.getProduct()).isNull();
+            }
             last.put(kv.key + "@" + kv.value.getWindowSize() + "@" + kv.value.getWindowStart(), kv.value);
         }
         return last;

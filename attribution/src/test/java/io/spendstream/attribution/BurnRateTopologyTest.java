@@ -125,6 +125,71 @@ class BurnRateTopologyTest {
     }
 
     @Test
+    void shouldLetTheBurnRateOfAScopeWhoseSpendStoppedFallAsItsWindowsSlide() {
+        startBurnRateOnly();
+        budget("team:payments", BUDGET);
+        budget("team:search", BUDGET);
+        // Six hours at exactly the budget's pace, then payments stops; only search keeps spending.
+        steadySpend(NOW.minus(Duration.ofHours(6)), NOW);
+        BurnRate beforeStop = last("team:payments");
+        assertThat(rate(beforeStop, "6h")).isCloseTo(1.0, within(1e-9));
+        for (int minute = 0; minute < 60; minute++) {
+            pipe(cost("search", "search", null, "0.01", NOW.plus(Duration.ofMinutes(minute)), Duration.ofMinutes(1)));
+        }
+
+        List<BurnRate> idle = burnRate.readKeyValuesToList().stream().filter(kv -> kv.key.equals("team:payments"))
+                .map(kv -> kv.value).toList();
+        // Re-evaluated once per minute of stream time from the first minute in which it had no row (10:01,
+        // evaluated at 10:02) to the last (10:59, evaluated at 11:00), though it received nothing.
+        assertThat(idle).extracting(BurnRate::getEvaluatedAt).containsExactlyElementsOf(
+                java.util.stream.IntStream.rangeClosed(2, 60).mapToObj(m -> NOW.plus(Duration.ofMinutes(m))).toList());
+        // At 10:05 (cursor 10:04): 5m holds 10:00-10:04, empty; 30m holds 09:35-10:04, 25 minutes of 1x.
+        BurnRate at1005 = idle.get(3);
+        assertThat(at1005.getEvaluatedAt()).isEqualTo(NOW.plus(Duration.ofMinutes(5)));
+        assertThat(rate(at1005, "5m")).isZero();
+        assertThat(rate(at1005, "30m")).isCloseTo(25.0 / 30, within(1e-9));
+        // At 11:00: 5m, 30m and 1h are empty; 6h holds 300 of its 360 minutes at 1x; 3d all 360 of 4,320.
+        BurnRate at1100 = idle.get(idle.size() - 1);
+        assertThat(rate(at1100, "5m")).isZero();
+        assertThat(rate(at1100, "30m")).isZero();
+        assertThat(rate(at1100, "1h")).isZero();
+        assertThat(rate(at1100, "6h")).isCloseTo(300.0 / 360, within(1e-9));
+        assertThat(rate(at1100, "3d")).isCloseTo(360.0 / 4320, within(1e-9));
+        assertThat(at1100.getConsumed()).as("consumed does not slide").isEqualTo(beforeStop.getConsumed());
+
+        // A jump of stream time longer than a window: the idle scope's sums are re-read, 6h is empty too.
+        pipe(cost("search", "search", null, "0.01", NOW.plus(Duration.ofHours(7)), Duration.ofMinutes(1)));
+        pipe(cost("search", "search", null, "0.01", NOW.plus(Duration.ofHours(7).plusMinutes(1)),
+                Duration.ofMinutes(1)));
+        BurnRate later = last("team:payments");
+        assertThat(later.getEvaluatedAt()).isEqualTo(NOW.plus(Duration.ofHours(7).plusMinutes(2)));
+        assertThat(rate(later, "6h")).isZero();
+        assertThat(rate(later, "3d")).isCloseTo(360.0 / 4320, within(1e-9));
+    }
+
+    @Test
+    void shouldLeaveAnIdleScopeToTheEmitIntervalAndAScopeWithRowsToItsRows() {
+        stop();
+        start(Map.of(BurnRateSettings.EMIT_INTERVAL, "5m"));
+        budget("team:payments", BUDGET);
+        budget("team:search", BUDGET);
+        pipe(cost("checkout", "payments", "store", "1", NOW, Duration.ofMinutes(1)));
+        for (int minute = 0; minute < 12; minute++) {
+            pipe(cost("search", "search", null, "1", NOW.plus(Duration.ofMinutes(minute)), Duration.ofMinutes(1)));
+        }
+
+        List<KeyValue<String, BurnRate>> out = burnRate.readKeyValuesToList();
+        assertThat(out.stream().filter(kv -> kv.key.equals("team:payments")).map(kv -> kv.value.getEvaluatedAt()))
+                .as("its own row at 10:00, then swept at most once per 5 minutes")
+                .containsExactly(NOW.plus(Duration.ofMinutes(1)), NOW.plus(Duration.ofMinutes(6)),
+                        NOW.plus(Duration.ofMinutes(11)));
+        assertThat(out.stream().filter(kv -> kv.key.equals("team:search")).map(kv -> kv.value.getEvaluatedAt()))
+                .as("by its own rows, once per 5 minutes")
+                .containsExactly(NOW.plus(Duration.ofMinutes(1)), NOW.plus(Duration.ofMinutes(6)),
+                        NOW.plus(Duration.ofMinutes(11)));
+    }
+
+    @Test
     void shouldMatchAHandComputationOfConsumedProjectedAndStages() {
         budget("team:payments", BUDGET);
         pipe(cost("checkout", "payments", "store", "15000", Instant.parse("2026-11-01T00:00:00Z"),

@@ -21,7 +21,7 @@ final class PartialApps {
             void build(AttributionInputs inputs, StreamsBuilder builder, AppContext context,
                     AttributionSettings settings) {
                 AllocationTopology.build(inputs.arrivals(), context, settings,
-                        SharedCostSettings.from(context.config()));
+                        SharedCostRules.from(context.config()));
             }
         };
     }

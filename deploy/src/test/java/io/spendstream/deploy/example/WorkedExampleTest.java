@@ -227,8 +227,22 @@ class WorkedExampleTest {
             }
             assertThat(sum).as("teams + unallocated = the file's EffectiveCost total").isEqualByComparingTo(
                     "1.539843800000");
+            // Per product: the three tagged resources are all the product store, the orphan volume unallocated.
+            Map<String, String> products = Map.of("product:store", "1.533543800000", "product:unallocated",
+                    "0.006300000000");
+            BigDecimal productSum = BigDecimal.ZERO;
+            for (Map.Entry<String, String> product : products.entrySet()) {
+                Allocation a = allocations.get(product.getKey() + "@" + size + "@" + windowStart);
+                assertThat(a).as("%s allocation of %s", size, product.getKey()).isNotNull();
+                assertThat(a.getDirect()).as("direct of %s (%s)", product.getKey(), size)
+                        .isEqualByComparingTo(product.getValue());
+                assertThat(a.getTotal()).isEqualByComparingTo(product.getValue());
+                productSum = productSum.add(a.getTotal());
+            }
+            assertThat(productSum).as("products + unallocated = the file's EffectiveCost total")
+                    .isEqualByComparingTo("1.539843800000");
         }
-        assertThat(allocations).hasSize(6);
+        assertThat(allocations).hasSize(10);
     }
 
     private static void assertBurnRates(Map<String, BurnRate> burnRates) {
@@ -285,7 +299,9 @@ class WorkedExampleTest {
             unitCosts.put(unitCostKey(u.getService(), u.getWindowStart().toString().substring(11, 16)), u);
         } else if (r.topic().equals(topics.allocation.name())) {
             Allocation a = topics.allocation.value(r);
-            allocations.put(a.getTeam() + "@" + a.getWindowSize() + "@" + a.getWindowStart(), a);
+            // Keyed like the topic: a team, or product:<product> for the showback per product.
+            String owner = a.getDimension().equals("product") ? "product:" + a.getProduct() : a.getTeam();
+            allocations.put(owner + "@" + a.getWindowSize() + "@" + a.getWindowStart(), a);
         } else if (r.topic().equals(topics.burnRate.name())) {
             BurnRate b = topics.burnRate.value(r);
             if (b != null) {
