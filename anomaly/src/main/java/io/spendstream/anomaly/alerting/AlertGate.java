@@ -1,6 +1,7 @@
 package io.spendstream.anomaly.alerting;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -166,7 +167,7 @@ final class AlertGate {
                 severity = Severity.TICKET;
             }
         }
-        labels.put("severity", severity.name().toLowerCase(java.util.Locale.ROOT));
+        labels.put("severity", severity.name().toLowerCase(Locale.ROOT));
         Alert candidate = Alert.newBuilder(state.latest)
                 .setSeverity(severity)
                 .setLabels(labels)

@@ -42,7 +42,8 @@ final class ServiceTeams {
             throw new IllegalArgumentException("not a JSON object");
         }
         JsonNode shared = root.get("shared");
-        if (shared != null && (shared.asBoolean(false) || "true".equalsIgnoreCase(shared.asText()))) {
+        // asBoolean also reads the string "true", which shell tools tend to write.
+        if (shared != null && shared.asBoolean(false)) {
             return Optional.empty();
         }
         String service = text(root, "service");
