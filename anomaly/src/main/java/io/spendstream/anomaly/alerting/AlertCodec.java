@@ -2,6 +2,7 @@ package io.spendstream.anomaly.alerting;
 
 import java.nio.ByteBuffer;
 
+import io.spendstream.anomaly.PrivateAvroSerde;
 import io.spendstream.avro.Alert;
 
 /**
@@ -11,7 +12,7 @@ import io.spendstream.avro.Alert;
  */
 final class AlertCodec {
 
-    static final PrivateAvroSerde<Alert> SERDE = new PrivateAvroSerde<>(Alert.class);
+    static final PrivateAvroSerde<Alert> SERDE = new PrivateAvroSerde<>(Alert.class, "alert");
 
     private AlertCodec() {
     }

@@ -10,6 +10,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
+import io.spendstream.anomaly.PrivateAvroSerde;
 import io.spendstream.anomaly.avro.AlertGateEvent;
 import io.spendstream.anomaly.avro.AlertGateStateRecord;
 import io.spendstream.anomaly.avro.SilenceRecord;
@@ -73,9 +74,9 @@ public final class AlertGateTopology {
     public static void build(StreamsBuilder builder, KStream<String, Alert> alerts, SpendstreamTopics topics,
             PipelineMetrics metrics, AlertGateSettings settings, String stage) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GATE_STORE),
-                Serdes.String(), new PrivateAvroSerde<>(AlertGateStateRecord.class)));
+                Serdes.String(), new PrivateAvroSerde<>(AlertGateStateRecord.class, "alert-gate state")));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SILENCE_STORE),
-                Serdes.String(), new PrivateAvroSerde<>(SilenceRecord.class)));
+                Serdes.String(), new PrivateAvroSerde<>(SilenceRecord.class, "silence")));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GROUP_STORE),
                 Serdes.String(), AlertCodec.SERDE));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TEAM_STORE),
@@ -97,7 +98,7 @@ public final class AlertGateTopology {
                 .merge(teamEvents, Named.as(MERGE_TEAMS))
                 .repartition(Repartitioned.<String, AlertGateEvent>as(REPARTITION)
                         .withKeySerde(Serdes.String())
-                        .withValueSerde(new PrivateAvroSerde<>(AlertGateEvent.class))
+                        .withValueSerde(new PrivateAvroSerde<>(AlertGateEvent.class, "alert-gate event"))
                         .withStreamPartitioner(new GatePartitioner()))
                 .process(() -> new AlertGateProcessor(settings, metrics, stage), Named.as(GATE), GATE_STORE, SILENCE_STORE,
                         GROUP_STORE, TEAM_STORE)

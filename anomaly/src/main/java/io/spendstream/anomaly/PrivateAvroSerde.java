@@ -1,4 +1,4 @@
-package io.spendstream.anomaly.alerting;
+package io.spendstream.anomaly;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,21 +17,23 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Serde of the alert gate's private records (its stores, their changelogs and its repartition topic): a format byte
- * followed by Avro binary. Not the Confluent wire format, for the same reason as the detector's state serde: these
- * bytes restore without a schema registry and never leave the app. A later schema bumps the byte and keeps a reader.
+ * Serde of the anomaly app's private Avro records (state stores, their changelogs, the alert gate's repartition
+ * topic): a format byte followed by Avro binary. Not the Confluent wire format, for the same reason as the detector's
+ * state serde: these bytes restore without a schema registry and never leave the app. A later schema bumps the byte
+ * and keeps a reader for this one.
  */
-final class PrivateAvroSerde<T extends SpecificRecord> implements Serde<T> {
+public class PrivateAvroSerde<T extends SpecificRecord> implements Serde<T> {
 
-    static final byte FORMAT_V1 = 1;
+    public static final byte FORMAT_V1 = 1;
 
-    private final Class<T> type;
+    /** What the bytes are, for error messages, e.g. {@code burn-rate state}. */
+    private final String description;
     // One serde serves every stream thread; Avro's datum readers and writers are not documented thread-safe.
     private final ThreadLocal<SpecificDatumWriter<T>> writer;
     private final ThreadLocal<SpecificDatumReader<T>> reader;
 
-    PrivateAvroSerde(Class<T> type) {
-        this.type = type;
+    public PrivateAvroSerde(Class<T> type, String description) {
+        this.description = description;
         this.writer = ThreadLocal.withInitial(() -> new SpecificDatumWriter<>(type));
         this.reader = ThreadLocal.withInitial(() -> new SpecificDatumReader<>(type));
     }
@@ -46,7 +48,7 @@ final class PrivateAvroSerde<T extends SpecificRecord> implements Serde<T> {
         return (topic, bytes) -> bytes == null ? null : read(bytes);
     }
 
-    byte[] write(T value) {
+    public byte[] write(T value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         out.write(FORMAT_V1);
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
@@ -59,16 +61,16 @@ final class PrivateAvroSerde<T extends SpecificRecord> implements Serde<T> {
         return out.toByteArray();
     }
 
-    T read(byte[] bytes) {
+    public T read(byte[] bytes) {
         if (bytes.length == 0 || bytes[0] != FORMAT_V1) {
-            throw new SerializationException("Unknown " + type.getSimpleName() + " format "
+            throw new SerializationException("Unknown " + description + " format "
                     + (bytes.length == 0 ? "(empty)" : Byte.toString(bytes[0])) + "; expected " + FORMAT_V1);
         }
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null);
         try {
             return reader.get().read(null, decoder);
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("Corrupt " + type.getSimpleName() + ": " + e.getMessage(), e);
+            throw new SerializationException("Corrupt " + description + ": " + e.getMessage(), e);
         }
     }
 }
