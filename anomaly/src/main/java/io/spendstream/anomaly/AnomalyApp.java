@@ -8,12 +8,15 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.state.Stores;
 
+import io.spendstream.anomaly.alerting.AlertGateSettings;
+import io.spendstream.anomaly.alerting.AlertGateTopology;
 import io.spendstream.anomaly.burn.BurnRateLifecycle;
 import io.spendstream.anomaly.burn.BurnRateSettings;
 import io.spendstream.anomaly.burn.BurnRateStateSerde;
 import io.spendstream.anomaly.detector.CostDetector;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.state.DetectorStateSerde;
+import io.spendstream.avro.Alert;
 import io.spendstream.avro.BurnRate;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.runtime.AppContext;
@@ -37,6 +40,11 @@ import io.spendstream.schemas.SpendstreamTopics;
  * per scope in the RocksDB store {@value #BURN_STORE} (changelogged), and writes BURN_RATE anomaly events (key
  * {@code burn-rate:budget:<scope>}) to {@code spend.anomalies} and their alerts and the stage alerts (key
  * {@code budget-stage:<scope>:<fraction>}) to {@code spend.alerts}. Settings: {@link BurnRateSettings}.
+ *
+ * <p>The alerts of both reach {@code spend.alerts} only through the alert gate ({@link AlertGateTopology}: one alert
+ * per dedup key while open, cooldown after resolve, maintenance silences from {@code spend.silences}, grouping under
+ * a team's burn-rate alert, service owners from {@code spend.tags}), behind the repartition topic
+ * {@code anomaly-alert-gate}. Settings: {@link AlertGateSettings}.
  */
 public final class AnomalyApp implements StreamsApp {
 
@@ -51,8 +59,7 @@ public final class AnomalyApp implements StreamsApp {
     static final String ANOMALIES_SINK = "anomaly-anomalies-sink";
     static final String ALERT_WORTHY = "anomaly-alert-worthy";
     static final String ALERTS = "anomaly-alerts";
-    static final String ALERTS_OUT = "anomaly-alerts-out";
-    static final String ALERTS_SINK = "anomaly-alerts-sink";
+    static final String ALERTS_MERGED = "anomaly-alerts-merged";
 
     static final String BURN_SOURCE = "anomaly-burn-rate-source";
     static final String BURN_RULES = "anomaly-burn-rate-rules";
@@ -62,8 +69,6 @@ public final class AnomalyApp implements StreamsApp {
     static final String BURN_ANOMALIES_SINK = "anomaly-burn-rate-anomalies-sink";
     static final String BURN_ALERT_WORTHY = "anomaly-burn-rate-alert-worthy";
     static final String BURN_ALERTS = "anomaly-burn-rate-alerts";
-    static final String BURN_ALERTS_OUT = "anomaly-burn-rate-alerts-out";
-    static final String BURN_ALERTS_SINK = "anomaly-burn-rate-alerts-sink";
 
     @Override
     public String name() {
@@ -94,16 +99,19 @@ public final class AnomalyApp implements StreamsApp {
         emissions.mapValues(Emission::anomaly, Named.as(ANOMALY_EVENTS))
                 .peek((key, anomaly) -> metrics.recordOut(NAME, topics.anomalies.name()), Named.as(ANOMALIES_OUT))
                 .to(topics.anomalies.name(), topics.anomalies.produced(ANOMALIES_SINK));
-        emissions.filter((key, emission) -> emission.hasAlert(), Named.as(ALERT_WORTHY))
-                .mapValues(Emission::alert, Named.as(ALERTS))
-                .peek((key, alert) -> metrics.recordOut(NAME, topics.alerts.name()), Named.as(ALERTS_OUT))
-                .to(topics.alerts.name(), topics.alerts.produced(ALERTS_SINK));
+        KStream<String, Alert> costSpikeAlerts = emissions
+                .filter((key, emission) -> emission.hasAlert(), Named.as(ALERT_WORTHY))
+                .mapValues(Emission::alert, Named.as(ALERTS));
 
-        buildBurnRate(builder, topics, metrics, new BurnRateLifecycle(BurnRateSettings.from(context.config())),
-                openAnomalies);
+        KStream<String, Alert> burnRateAlerts = buildBurnRate(builder, topics, metrics,
+                new BurnRateLifecycle(BurnRateSettings.from(context.config())), openAnomalies);
+
+        // One gate for both: their alerts meet in the gate's repartition topic, keyed by dedup key.
+        AlertGateTopology.build(builder, costSpikeAlerts.merge(burnRateAlerts, Named.as(ALERTS_MERGED)), topics,
+                metrics, AlertGateSettings.from(context.config()), NAME);
     }
 
-    private static void buildBurnRate(StreamsBuilder builder, SpendstreamTopics topics, PipelineMetrics metrics,
+    private static KStream<String, Alert> buildBurnRate(StreamsBuilder builder, SpendstreamTopics topics, PipelineMetrics metrics,
             BurnRateLifecycle lifecycle, OpenAnomalies openAnomalies) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BURN_STORE),
                 Serdes.String(), new BurnRateStateSerde()));
@@ -117,9 +125,7 @@ public final class AnomalyApp implements StreamsApp {
                 .mapValues(Emission::anomaly, Named.as(BURN_ANOMALY_EVENTS))
                 .peek((key, anomaly) -> metrics.recordOut(NAME, topics.anomalies.name()), Named.as(BURN_ANOMALIES_OUT))
                 .to(topics.anomalies.name(), topics.anomalies.produced(BURN_ANOMALIES_SINK));
-        emissions.filter((key, emission) -> emission.hasAlert(), Named.as(BURN_ALERT_WORTHY))
-                .mapValues(Emission::alert, Named.as(BURN_ALERTS))
-                .peek((key, alert) -> metrics.recordOut(NAME, topics.alerts.name()), Named.as(BURN_ALERTS_OUT))
-                .to(topics.alerts.name(), topics.alerts.produced(BURN_ALERTS_SINK));
+        return emissions.filter((key, emission) -> emission.hasAlert(), Named.as(BURN_ALERT_WORTHY))
+                .mapValues(Emission::alert, Named.as(BURN_ALERTS));
     }
 }

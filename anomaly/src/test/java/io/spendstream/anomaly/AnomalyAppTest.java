@@ -17,6 +17,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 import io.spendstream.anomaly.UnitCostFeed.Update;
+import io.spendstream.anomaly.alerting.AlertGateSettings;
+import io.spendstream.anomaly.alerting.AlertGateTopology;
+import io.spendstream.anomaly.avro.AlertGateStateRecord;
 import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.SkewedDelivery;
 import io.spendstream.avro.Alert;
@@ -33,6 +36,8 @@ class AnomalyAppTest {
     private static final String DEDUP_KEY = "cost-spike:service:checkout";
     /** Event-time skew of the out-of-order deliveries: below the 10-minute settle horizon, as the brief says. */
     private static final Duration SKEW = Duration.ofMinutes(8);
+    /** The alert gate's default cooldown: a RESOLVED goes out this long (wall clock) after the detector's. */
+    private static final Duration COOLDOWN = AlertGateSettings.defaults().cooldown();
 
     @Test
     void shouldRaiseNothingOnSteadyNoisyCostsForHours() {
@@ -76,6 +81,8 @@ class AnomalyAppTest {
                 feed.window("search", minute(m), UnitCostFeed.noisy(random, 3.00, 0.05));
             }
             anomalies.addAll(anomalyTopic.readKeyValuesToList());
+            // The alert gate holds a RESOLVED for its cooldown (wall-clock time) before it goes out.
+            fixture.driver().advanceWallClockTime(COOLDOWN);
             List<Alert> alerts = alertTopic.readValuesToList();
 
             assertThat(anomalies).extracting(kv -> kv.key).containsOnly(DEDUP_KEY);
@@ -242,6 +249,7 @@ class AnomalyAppTest {
     @Test
     void shouldContinueAnOpenAnomalyFromRestoredState() {
         List<KeyValue<String, DetectorState>> saved = new ArrayList<>();
+        List<KeyValue<String, AlertGateStateRecord>> savedGate = new ArrayList<>();
         String anomalyId;
         try (TopologyFixture before = TopologyFixture.of(new AnomalyApp())) {
             UnitCostFeed feed = new UnitCostFeed(before.input(before.topics().unitCost), 6);
@@ -254,12 +262,21 @@ class AnomalyAppTest {
             try (KeyValueIterator<String, DetectorState> all = store.all()) {
                 all.forEachRemaining(saved::add);
             }
+            KeyValueStore<String, AlertGateStateRecord> gate =
+                    before.driver().getKeyValueStore(AlertGateTopology.GATE_STORE);
+            try (KeyValueIterator<String, AlertGateStateRecord> all = gate.all()) {
+                all.forEachRemaining(savedGate::add);
+            }
         }
 
         try (TopologyFixture after = TopologyFixture.of(new AnomalyApp())) {
             // What a restart restores from the store's changelog, written through the store's own serde.
             KeyValueStore<String, DetectorState> store = after.driver().getKeyValueStore(AnomalyApp.STORE);
             saved.forEach(kv -> store.put(kv.key, kv.value));
+            // The alert gate's store too: it knows the alert fired, so it lets the RESOLVED through.
+            KeyValueStore<String, AlertGateStateRecord> gate =
+                    after.driver().getKeyValueStore(AlertGateTopology.GATE_STORE);
+            savedGate.forEach(kv -> gate.put(kv.key, kv.value));
             UnitCostFeed feed = new UnitCostFeed(after.input(after.topics().unitCost), 6);
             feed.window("checkout", minute(31), new BigDecimal("10.00"));
             for (int m = 32; m < 36; m++) {
@@ -273,6 +290,7 @@ class AnomalyAppTest {
             // Two windows at 10 over a baseline of exactly 1: the incident's windows settle only 10 minutes later, so
             // they have not nudged the baseline (they used to, being learned as soon as the next window came).
             assertThat(events.get(3).getExcessCost()).isEqualByComparingTo("18");
+            after.driver().advanceWallClockTime(COOLDOWN);
             assertThat(after.output(after.topics().alerts).readValuesToList()).extracting(Alert::getStatus)
                     .containsExactly(AlertStatus.RESOLVED);
         }
@@ -337,6 +355,7 @@ class AnomalyAppTest {
                     openedAt = streamTime;
                 }
             }
+            fixture.driver().advanceWallClockTime(COOLDOWN);
             List<Alert> alerts = fixture.output(fixture.topics().alerts).readValuesToList();
 
             assertThat(anomalies).extracting(kv -> kv.key).containsOnly(DEDUP_KEY);

@@ -9,6 +9,7 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
+import io.spendstream.anomaly.alerting.AlertGateSettings;
 import io.spendstream.anomaly.avro.BurnRateStateRecord;
 import io.spendstream.anomaly.burn.BurnRateSettings;
 import io.spendstream.avro.Alert;
@@ -423,7 +425,10 @@ class BurnRateRulesTest {
         final TestOutputTopic<String, Alert> alerts;
 
         Harness(Map<String, String> overrides) {
-            fixture = TopologyFixture.of(new AnomalyApp(), overrides);
+            // What the rules raise, unhidden by the alert gate's cooldown (AlertGateTest covers the gate).
+            Map<String, String> settings = new HashMap<>(Map.of(AlertGateSettings.COOLDOWN, "0s"));
+            settings.putAll(overrides);
+            fixture = TopologyFixture.of(new AnomalyApp(), settings);
             input = fixture.input(fixture.topics().burnRate);
             anomalies = fixture.output(fixture.topics().anomalies);
             alerts = fixture.output(fixture.topics().alerts);
