@@ -96,8 +96,10 @@ final class UpCommand implements Callable<Integer> {
                     DemoTraffic.Plan plan = DemoTraffic.Plan.standard();
                     demo.start(plan);
                     out.printf("Demo traffic: 6 services, 15 resources, 1 hour of history sent; a cost incident on "
-                            + "'%s' starts in %ds and lasts %d minutes.%n", DemoScenario.INCIDENT_SERVICE,
-                            plan.incidentDelay().toSeconds(), plan.incidentLength().toMinutes());
+                            + "'%s' starts in %ds and lasts %d minutes (its anomaly resolves when it ends, its "
+                            + "alert after the alert gate's cooldown, spendstream.anomaly.alerts.cooldown).%n",
+                            DemoScenario.INCIDENT_SERVICE, plan.incidentDelay().toSeconds(),
+                            plan.incidentLength().toMinutes());
                 } else {
                     out.println("No demo traffic: produce JSON to " + topics.usageRaw.name() + ", "
                             + topics.apmRaw.name() + " and " + topics.tags.name() + " (see README).");
