@@ -1,0 +1,132 @@
+package io.spendstream.deploy.cli;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.spendstream.deploy.notify.AlertNotifier;
+import io.spendstream.deploy.notify.AlertmanagerTarget;
+import io.spendstream.deploy.notify.Backoff;
+import io.spendstream.deploy.notify.NotifyMetrics;
+import io.spendstream.deploy.notify.WebhookTarget;
+import io.spendstream.runtime.StreamsProperties;
+import io.spendstream.runtime.config.Durations;
+import io.spendstream.runtime.config.SpendstreamConfig;
+import io.spendstream.runtime.metrics.PipelineMetrics;
+import io.spendstream.schemas.SpendstreamTopics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code spendstream notify}: forwards {@code spend.alerts} to Prometheus Alertmanager and to JSON webhooks, at least
+ * once (see {@link AlertNotifier}).
+ */
+@Command(name = "notify", description = "Forward spend.alerts to Prometheus Alertmanager (v2 API) and to JSON "
+        + "webhooks, with retries; offsets are committed only once every target has the alert.")
+final class NotifyCommand implements Callable<Integer> {
+
+    @Option(names = "--alertmanager", paramLabel = "URL", description = "Alertmanager base URL, e.g. "
+            + "http://alertmanager:9093 (alerts go to URL/api/v2/alerts).")
+    String alertmanagerUrl;
+
+    @Option(names = "--webhook", paramLabel = "URL", description = "A URL that receives one JSON object per alert "
+            + "event (repeatable).")
+    List<String> webhooks = new ArrayList<>();
+
+    @Option(names = "--repost-interval", paramLabel = "DURATION", defaultValue = "60s", description = "How often "
+            + "alerts still firing are re-sent to Alertmanager (default: ${DEFAULT-VALUE}); their endsAt is set four "
+            + "intervals ahead.")
+    String repostInterval;
+
+    @Option(names = "--initial-backoff", paramLabel = "DURATION", defaultValue = "500ms",
+            description = "Wait before the first retry of a failed delivery (default: ${DEFAULT-VALUE}).")
+    String initialBackoff;
+
+    @Option(names = "--max-backoff", paramLabel = "DURATION", defaultValue = "30s", description = "Longest wait "
+            + "between retries; waits double up to it, with jitter (default: ${DEFAULT-VALUE}).")
+    String maxBackoff;
+
+    @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            description = "Timeout of one HTTP request (default: ${DEFAULT-VALUE}).")
+    String requestTimeout;
+
+    @Option(names = "--group-id", paramLabel = "ID", description = "Consumer group (default: the application id "
+            + "prefix + notify, i.e. spendstream-notify).")
+    String groupId;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    /** Firing alerts get endsAt this many re-post intervals ahead, as Prometheus does: three re-posts may fail. */
+    static final int FIRING_TTL_INTERVALS = 4;
+
+    @Override
+    public Integer call() {
+        SpendstreamConfig config = connection.resolve(Map.of());
+        Duration interval = Durations.parse(repostInterval);
+        Duration timeout = Durations.parse(requestTimeout);
+        Backoff backoff = new Backoff(Durations.parse(initialBackoff), Durations.parse(maxBackoff));
+        String group = groupId != null ? groupId
+                : config.get(StreamsProperties.APPLICATION_ID_PREFIX, "spendstream-") + AlertNotifier.STAGE;
+
+        HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        AlertmanagerTarget alertmanager = alertmanagerUrl == null ? null
+                : AlertmanagerTarget.create(http, alertmanagerUrl, timeout, interval.multipliedBy(FIRING_TTL_INTERVALS));
+        List<WebhookTarget> hooks = new ArrayList<>();
+        for (int i = 0; i < webhooks.size(); i++) {
+            hooks.add(WebhookTarget.create(http, webhooks.get(i), timeout, i + 1));
+        }
+        SpendstreamTopics topics = ConnectionOptions.topics(config);
+        try (AlertNotifier notifier = new AlertNotifier(consumer(config, group), producer(config),
+                topics.alerts, topics.dlq, alertmanager, hooks, new AlertNotifier.Settings(group, interval, backoff),
+                new NotifyMetrics(new PipelineMetrics(new SimpleMeterRegistry())), Clock.systemUTC())) {
+            Thread main = Thread.currentThread();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                notifier.stop();
+                try {
+                    main.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            notifier.run();
+        }
+        return 0;
+    }
+
+    static KafkaConsumer<byte[], byte[]> consumer(SpendstreamConfig config, String group) {
+        Map<String, Object> props = ConnectionOptions.clientProps(config, ConsumerConfig.configNames(), "consumer.");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        // Offsets are committed by the notifier once every target has the alert.
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // The anomaly app writes alerts in transactions: an aborted one was never an alert.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // Only used if a position falls out of range (retention): the notifier positions every partition itself.
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Records are delivered one by one, possibly slowly: a small batch keeps a poll's work short.
+        props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, group);
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    static KafkaProducer<byte[], byte[]> producer(SpendstreamConfig config) {
+        Map<String, Object> props = ConnectionOptions.clientProps(config, ProducerConfig.configNames(), "producer.");
+        // A dead letter replaces an alert that was not delivered: it must be stored before the offset moves on.
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+}
