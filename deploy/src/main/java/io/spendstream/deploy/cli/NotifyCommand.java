@@ -1,19 +1,11 @@
 package io.spendstream.deploy.cli;
 
 import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spendstream.deploy.notify.AlertNotifier;
@@ -25,7 +17,6 @@ import io.spendstream.runtime.StreamsProperties;
 import io.spendstream.runtime.config.Durations;
 import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.runtime.metrics.PipelineMetrics;
-import io.spendstream.schemas.SpendstreamTopics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -89,10 +80,9 @@ final class NotifyCommand implements Callable<Integer> {
         for (int i = 0; i < webhooks.size(); i++) {
             hooks.add(WebhookTarget.create(http, webhooks.get(i), timeout, i + 1));
         }
-        SpendstreamTopics topics = ConnectionOptions.topics(config);
-        try (AlertNotifier notifier = new AlertNotifier(consumer(config, group), producer(config),
-                topics.alerts, topics.dlq, alertmanager, hooks, new AlertNotifier.Settings(group, interval, backoff),
-                new NotifyMetrics(new PipelineMetrics(new SimpleMeterRegistry())), Clock.systemUTC())) {
+        try (AlertNotifier notifier = AlertNotifier.create(config, alertmanager, hooks,
+                new AlertNotifier.Settings(group, interval, backoff),
+                new NotifyMetrics(new PipelineMetrics(new SimpleMeterRegistry())))) {
             Thread main = Thread.currentThread();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 notifier.stop();
@@ -105,28 +95,5 @@ final class NotifyCommand implements Callable<Integer> {
             notifier.run();
         }
         return 0;
-    }
-
-    static KafkaConsumer<byte[], byte[]> consumer(SpendstreamConfig config, String group) {
-        Map<String, Object> props = ConnectionOptions.clientProps(config, ConsumerConfig.configNames(), "consumer.");
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        // Offsets are committed by the notifier once every target has the alert.
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // The anomaly app writes alerts in transactions: an aborted one was never an alert.
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        // Only used if a position falls out of range (retention): the notifier positions every partition itself.
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // Records are delivered one by one, possibly slowly: a small batch keeps a poll's work short.
-        props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
-        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, group);
-        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    static KafkaProducer<byte[], byte[]> producer(SpendstreamConfig config) {
-        Map<String, Object> props = ConnectionOptions.clientProps(config, ProducerConfig.configNames(), "producer.");
-        // A dead letter replaces an alert that was not delivered: it must be stored before the offset moves on.
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 }

@@ -15,21 +15,30 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.FailurePhase;
+import io.spendstream.deploy.cli.ConnectionOptions;
+import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.runtime.dlq.DeadLetters;
+import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.schemas.Topic;
 
 /**
@@ -95,9 +104,7 @@ public final class AlertNotifier implements AutoCloseable {
     public AlertNotifier(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> deadLetterProducer,
             Topic<String, Alert> alerts, Topic<byte[], DeadLetter> deadLetters, AlertmanagerTarget alertmanager,
             List<? extends AlertTarget> webhooks, Settings settings, NotifyMetrics metrics, Clock clock) {
-        if (alertmanager == null && webhooks.isEmpty()) {
-            throw new IllegalArgumentException("Nowhere to send alerts: give --alertmanager URL and/or --webhook URL");
-        }
+        requireTarget(alertmanager, webhooks);
         this.consumer = consumer;
         this.deadLetterProducer = deadLetterProducer;
         this.alerts = alerts;
@@ -114,6 +121,50 @@ public final class AlertNotifier implements AutoCloseable {
                 this::keepAlive, metrics);
         this.nextRepost = clock.instant().plus(settings.repostInterval());
         this.nextSummary = clock.instant().plus(SUMMARY_EVERY);
+    }
+
+    /** A notifier with its own Kafka consumer and dead-letter producer, from the resolved configuration. */
+    public static AlertNotifier create(SpendstreamConfig config, AlertmanagerTarget alertmanager,
+            List<? extends AlertTarget> webhooks, Settings settings, NotifyMetrics metrics) {
+        requireTarget(alertmanager, webhooks);
+        SpendstreamTopics topics = ConnectionOptions.topics(config);
+        KafkaConsumer<byte[], byte[]> consumer = consumer(config, settings.groupId());
+        try {
+            return new AlertNotifier(consumer, producer(config), topics.alerts, topics.dlq, alertmanager, webhooks,
+                    settings, metrics, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            consumer.close(Duration.ZERO);
+            throw e;
+        }
+    }
+
+    private static void requireTarget(AlertmanagerTarget alertmanager, List<? extends AlertTarget> webhooks) {
+        if (alertmanager == null && webhooks.isEmpty()) {
+            throw new IllegalArgumentException("Nowhere to send alerts: give --alertmanager URL and/or --webhook URL");
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(SpendstreamConfig config, String group) {
+        Map<String, Object> props = ConnectionOptions.clientProps(config, ConsumerConfig.configNames(), "consumer.");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        // Offsets are committed by the notifier once every target has the alert.
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // The anomaly app writes alerts in transactions: an aborted one was never an alert.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // Only used if a position falls out of range (retention): the notifier positions every partition itself.
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Records are delivered one at a time, possibly slowly: a small batch keeps a poll's work short.
+        props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, group);
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(SpendstreamConfig config) {
+        Map<String, Object> props = ConnectionOptions.clientProps(config, ProducerConfig.configNames(), "producer.");
+        // A dead letter replaces an alert that was not delivered: it must be stored before the offset moves on.
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** Delivers until {@link #stop()} is called (from another thread). */
@@ -181,10 +232,10 @@ public final class AlertNotifier implements AutoCloseable {
             delivered.put(tp, new OffsetAndMetadata(record.offset() + 1));
             return;
         }
-        AlertEvent event = AlertEvent.of(alert, record.topic(), record.partition(), record.offset());
         // The firing set changes before delivery: a re-post made while this event is still being retried must not
         // re-open an alert whose RESOLVED is on its way.
-        firing.apply(tp.partition(), alert);
+        Alert replaced = firing.apply(tp.partition(), alert);
+        AlertEvent event = AlertEvent.of(alert, record.topic(), record.partition(), record.offset(), replaced);
         metrics.firing(firing.size());
         String what = alert.getStatus() + " " + alert.getDedupKey() + " (" + event.id() + ")";
         for (AlertTarget target : targets) {

@@ -51,6 +51,26 @@ public final class AlertmanagerPayload {
     }
 
     /**
+     * The body for one alert event. When the event changes the labels of a firing alert (its severity escalates, a
+     * RESOLVED carries other labels), Alertmanager would see a second alert and keep the first one active until its
+     * endsAt; so the superseded label set is ended at {@code now} in the same request.
+     */
+    public static ArrayNode event(AlertEvent event, Instant firingUntil, Instant now) {
+        ArrayNode array = NODES.arrayNode();
+        Alert replaced = event.replaced();
+        if (replaced != null && !labels(replaced).equals(labels(event.alert()))) {
+            array.add(ended(replaced, now));
+        }
+        array.add(alert(event.alert(), firingUntil, now));
+        return array;
+    }
+
+    /** A firing alert's label set, ended at {@code now}. */
+    static ObjectNode ended(Alert alert, Instant now) {
+        return alert(Alert.newBuilder(alert).setStatus(AlertStatus.RESOLVED).setEndsAt(now).build(), now, now);
+    }
+
+    /**
      * One postable alert.
      *
      * @param firingUntil endsAt of a FIRING alert

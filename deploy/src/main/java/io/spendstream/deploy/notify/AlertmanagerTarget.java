@@ -5,7 +5,6 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.List;
 
 import io.spendstream.avro.Alert;
 
@@ -30,6 +29,10 @@ public final class AlertmanagerTarget implements AlertTarget {
     /** @param baseUrl e.g. {@code http://alertmanager:9093}; the API path is appended */
     public static AlertmanagerTarget create(HttpClient client, String baseUrl, Duration requestTimeout,
             Duration firingTtl) {
+        URI uri = URI.create(baseUrl);
+        if (uri.getScheme() == null || !uri.getScheme().startsWith("http") || uri.getHost() == null) {
+            throw new IllegalArgumentException("--alertmanager " + baseUrl + " is not an http(s) URL");
+        }
         String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         return new AlertmanagerTarget(new JsonPoster(client, URI.create(base + ALERTS_PATH), requestTimeout),
                 firingTtl);
@@ -42,7 +45,7 @@ public final class AlertmanagerTarget implements AlertTarget {
 
     @Override
     public String eventBody(AlertEvent event, Instant now) {
-        return repostBody(List.of(event.alert()), now);
+        return AlertmanagerPayload.event(event, now.plus(firingTtl), now).toString();
     }
 
     /** Every alert still firing, each with endsAt pushed {@code firingTtl} ahead of {@code now}. */

@@ -19,13 +19,13 @@ public final class FiringAlerts {
 
     private final Map<Integer, Map<String, Alert>> byPartition = new HashMap<>();
 
-    public void apply(int partition, Alert alert) {
+    /** Records the event; returns the firing alert of the same dedup key it replaces or ends, or null. */
+    public Alert apply(int partition, Alert alert) {
         Map<String, Alert> alerts = byPartition.computeIfAbsent(partition, p -> new LinkedHashMap<>());
         if (alert.getStatus() == AlertStatus.FIRING) {
-            alerts.put(alert.getDedupKey(), alert);
-        } else {
-            alerts.remove(alert.getDedupKey());
+            return alerts.put(alert.getDedupKey(), alert);
         }
+        return alerts.remove(alert.getDedupKey());
     }
 
     public void forget(Collection<Integer> partitions) {

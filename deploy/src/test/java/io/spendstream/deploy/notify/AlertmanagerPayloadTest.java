@@ -90,6 +90,25 @@ class AlertmanagerPayloadTest {
         assertThat(body.get(1).get("labels").get("scope").textValue()).isEqualTo("search");
     }
 
+    @Test
+    void shouldEndTheOldLabelSetWhenAnEscalationChangesTheLabels() {
+        Alert ticket = Alert.newBuilder(Alerts.firing("checkout")).setSeverity(io.spendstream.avro.Severity.TICKET)
+                .setLabels(Map.of("team", "payments", "severity", "ticket")).build();
+        Alert page = Alerts.firing("checkout");
+
+        ArrayNode escalated = AlertmanagerPayload.event(new AlertEvent(page, "t-0@1", ticket), FIRING_UNTIL, NOW);
+        ArrayNode same = AlertmanagerPayload.event(new AlertEvent(page, "t-0@2", page), FIRING_UNTIL, NOW);
+        ArrayNode first = AlertmanagerPayload.event(new AlertEvent(page, "t-0@0", null), FIRING_UNTIL, NOW);
+
+        assertThat(escalated).hasSize(2);
+        assertThat(escalated.get(0).get("labels").get("severity").textValue()).isEqualTo("ticket");
+        assertThat(escalated.get(0).get("endsAt").textValue()).isEqualTo(NOW.toString());
+        assertThat(escalated.get(1).get("labels").get("severity").textValue()).isEqualTo("page");
+        assertThat(escalated.get(1).get("endsAt").textValue()).isEqualTo(FIRING_UNTIL.toString());
+        assertThat(same).hasSize(1);
+        assertThat(first).hasSize(1);
+    }
+
     private static Map<String, String> labels(JsonNode alert) {
         Map<String, String> labels = new java.util.TreeMap<>();
         alert.get("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().textValue()));
