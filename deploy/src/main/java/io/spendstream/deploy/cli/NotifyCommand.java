@@ -83,15 +83,7 @@ final class NotifyCommand implements Callable<Integer> {
         try (AlertNotifier notifier = AlertNotifier.create(config, alertmanager, hooks,
                 new AlertNotifier.Settings(group, interval, backoff),
                 new NotifyMetrics(new PipelineMetrics(new SimpleMeterRegistry())))) {
-            Thread main = Thread.currentThread();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                notifier.stop();
-                try {
-                    main.join(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
+            StopOnShutdown.register(notifier::stop, Duration.ofSeconds(10));
             notifier.run();
         }
         return 0;

@@ -485,6 +485,7 @@ public final class AlertNotifier implements AutoCloseable {
             }
             repositioned.addAll(assigned);
             assignmentChanged = true;
+            metrics.assigned();
         }
 
         private void forget(Collection<TopicPartition> partitions) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -247,6 +248,35 @@ class NotifyIntegrationTest {
         assertThat(notifier.metrics.count(NotifyMetrics.FAILED, topics.alerts.name())).isEqualTo(1);
     }
 
+    @Test
+    void shouldStayInItsGroupAndKeepOrderThroughAnOutageLongerThanTheMaxPollInterval() throws Exception {
+        AtomicBoolean down = new AtomicBoolean(true);
+        Receiver webhook = receiver(body -> down.get() ? 503 : 200);
+        // Without polling during the retries, the consumer would be dropped from its group after 3 s.
+        Running notifier = notifier(newGroup(), null, List.of(webhook.url()), Map.of(
+                "consumer.max.poll.interval.ms", "3000",
+                "consumer.session.timeout.ms", "6000",
+                "consumer.heartbeat.interval.ms", "1000"));
+
+        send(Alerts.firing("checkout"));
+        send(Alerts.firing("search"));
+        await("an outage of more than twice max.poll.interval.ms").pollDelay(Duration.ofSeconds(7))
+                .atMost(Duration.ofSeconds(30)).until(() -> notifier.metrics.total(NotifyMetrics.RETRIED) >= 5);
+        assertThat(committed(notifier.group)).as("nothing committed during the outage").isZero();
+        List<JsonNode> duringOutage = webhook.bodies();
+        down.set(false);
+
+        await("both alerts accepted once the webhook is back").atMost(Duration.ofSeconds(30))
+                .until(() -> webhook.accepted().size() == 2);
+        assertThat(webhook.accepted()).extracting(body -> body.path("scope").asText())
+                .containsExactly("checkout", "search");
+        assertThat(duringOutage).as("in order: search waits behind checkout").isNotEmpty()
+                .allMatch(body -> body.path("scope").asText().equals("checkout"));
+        await("both committed").atMost(Duration.ofSeconds(10)).until(() -> committed(notifier.group) == 2L);
+        assertThat(notifier.metrics.total(NotifyMetrics.ASSIGNMENTS)).as("assigned once: never dropped from the "
+                + "group").isEqualTo(1);
+    }
+
     private void send(Alert alert) throws Exception {
         producer.send(topics.alerts.serialize(alert.getDedupKey(), alert)).get();
     }
@@ -257,6 +287,11 @@ class NotifyIntegrationTest {
 
     /** Starts a notifier and waits until it owns the partition (a new group commits the end offset then). */
     private Running notifier(String group, String alertmanagerUrl, List<String> webhookUrls) {
+        return notifier(group, alertmanagerUrl, webhookUrls, Map.of());
+    }
+
+    private Running notifier(String group, String alertmanagerUrl, List<String> webhookUrls,
+            Map<String, String> settings) {
         AlertmanagerTarget alertmanager = alertmanagerUrl == null ? null
                 : AlertmanagerTarget.create(http, alertmanagerUrl, Duration.ofSeconds(2), REPOST.multipliedBy(4));
         List<WebhookTarget> webhooks = new ArrayList<>();
@@ -264,7 +299,7 @@ class NotifyIntegrationTest {
             webhooks.add(WebhookTarget.create(http, webhookUrls.get(i), Duration.ofSeconds(2), i + 1));
         }
         NotifyMetrics metrics = new NotifyMetrics(new PipelineMetrics(new SimpleMeterRegistry()));
-        AlertNotifier instance = AlertNotifier.create(config, alertmanager, webhooks,
+        AlertNotifier instance = AlertNotifier.create(config.with(settings), alertmanager, webhooks,
                 new AlertNotifier.Settings(group, REPOST, FAST_BACKOFF), metrics);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread thread = new Thread(() -> {
