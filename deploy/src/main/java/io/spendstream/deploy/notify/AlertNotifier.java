@@ -10,25 +10,19 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +31,6 @@ import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.FailurePhase;
 import io.spendstream.deploy.cli.ConnectionOptions;
 import io.spendstream.runtime.config.SpendstreamConfig;
-import io.spendstream.runtime.dlq.DeadLetters;
 import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.schemas.Topic;
 
@@ -73,17 +66,16 @@ public final class AlertNotifier implements AutoCloseable {
     private static final Duration SUMMARY_EVERY = Duration.ofMinutes(5);
 
     private final Consumer<byte[], byte[]> consumer;
-    private final Producer<byte[], byte[]> deadLetterProducer;
+    private final DeadLetterWriter deadLetters;
     private final Topic<String, Alert> alerts;
-    private final Topic<byte[], DeadLetter> deadLetters;
-    private final AlertmanagerTarget alertmanager;
     private final List<AlertTarget> targets = new ArrayList<>();
     private final Settings settings;
     private final NotifyMetrics metrics;
     private final Clock clock;
     private final RetryingSender sender;
-
     private final FiringAlerts firing = new FiringAlerts();
+    /** Null when there is no Alertmanager to re-post to. */
+    private final Reposter reposter;
     /** Partitions being read to rebuild the firing set, and the offset where delivery starts again. */
     private final Map<TopicPartition, Long> replayUntil = new HashMap<>();
     private final Map<TopicPartition, Long> replayed = new HashMap<>();
@@ -93,8 +85,6 @@ public final class AlertNotifier implements AutoCloseable {
     private final Set<TopicPartition> repositioned = new HashSet<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private boolean assignmentChanged;
-    private boolean repostNow;
-    private Instant nextRepost;
     private Instant nextSummary;
 
     /**
@@ -106,10 +96,10 @@ public final class AlertNotifier implements AutoCloseable {
             List<? extends AlertTarget> webhooks, Settings settings, NotifyMetrics metrics, Clock clock) {
         requireTarget(alertmanager, webhooks);
         this.consumer = consumer;
-        this.deadLetterProducer = deadLetterProducer;
+        this.deadLetters = new DeadLetterWriter(deadLetterProducer, deadLetters, settings.groupId());
         this.alerts = alerts;
-        this.deadLetters = deadLetters;
-        this.alertmanager = alertmanager;
+        this.reposter = alertmanager == null ? null
+                : new Reposter(alertmanager, firing, settings.repostInterval(), metrics, clock);
         if (alertmanager != null) {
             targets.add(alertmanager);
         }
@@ -119,7 +109,6 @@ public final class AlertNotifier implements AutoCloseable {
         this.clock = clock;
         this.sender = new RetryingSender(settings.backoff(), () -> ThreadLocalRandom.current().nextDouble(),
                 this::keepAlive, metrics);
-        this.nextRepost = clock.instant().plus(settings.repostInterval());
         this.nextSummary = clock.instant().plus(SUMMARY_EVERY);
     }
 
@@ -128,10 +117,10 @@ public final class AlertNotifier implements AutoCloseable {
             List<? extends AlertTarget> webhooks, Settings settings, NotifyMetrics metrics) {
         requireTarget(alertmanager, webhooks);
         SpendstreamTopics topics = ConnectionOptions.topics(config);
-        KafkaConsumer<byte[], byte[]> consumer = consumer(config, settings.groupId());
+        KafkaConsumer<byte[], byte[]> consumer = NotifierKafkaClients.consumer(config, settings.groupId());
         try {
-            return new AlertNotifier(consumer, producer(config), topics.alerts, topics.dlq, alertmanager, webhooks,
-                    settings, metrics, Clock.systemUTC());
+            return new AlertNotifier(consumer, NotifierKafkaClients.deadLetterProducer(config), topics.alerts,
+                    topics.dlq, alertmanager, webhooks, settings, metrics, Clock.systemUTC());
         } catch (RuntimeException e) {
             consumer.close(Duration.ZERO);
             throw e;
@@ -142,29 +131,6 @@ public final class AlertNotifier implements AutoCloseable {
         if (alertmanager == null && webhooks.isEmpty()) {
             throw new IllegalArgumentException("Nowhere to send alerts: give --alertmanager URL and/or --webhook URL");
         }
-    }
-
-    private static KafkaConsumer<byte[], byte[]> consumer(SpendstreamConfig config, String group) {
-        Map<String, Object> props = ConnectionOptions.clientProps(config, ConsumerConfig.configNames(), "consumer.");
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        // Offsets are committed by the notifier once every target has the alert.
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // The anomaly app writes alerts in transactions: an aborted one was never an alert.
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        // Only used if a position falls out of range (retention): the notifier positions every partition itself.
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // Records are delivered one at a time, possibly slowly: a small batch keeps a poll's work short.
-        props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
-        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, group);
-        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer(SpendstreamConfig config) {
-        Map<String, Object> props = ConnectionOptions.clientProps(config, ProducerConfig.configNames(), "producer.");
-        // A dead letter replaces an alert that was not delivered: it must be stored before the offset moves on.
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** Delivers until {@link #stop()} is called (from another thread). */
@@ -227,7 +193,7 @@ public final class AlertNotifier implements AutoCloseable {
         } catch (RuntimeException e) {
             metrics.failed(alerts.name(), "undecodable");
             LOG.error("{}-{}@{} is not an Alert ({}); sent to {}", tp.topic(), tp.partition(), record.offset(),
-                    e.getMessage(), deadLetters.name());
+                    e.getMessage(), deadLetters.topicName());
             deadLetter(record, FailurePhase.DESERIALIZATION, "deserialization-error", e.getMessage(), e);
             delivered.put(tp, new OffsetAndMetadata(record.offset() + 1));
             return;
@@ -324,53 +290,29 @@ public final class AlertNotifier implements AutoCloseable {
                         consumer.position(tp));
                 replayed.remove(tp);
                 metrics.firing(firing.size());
-                repostNow = true;
+                if (reposter != null) {
+                    reposter.requestNow();
+                }
             }
         }
     }
 
     private void repostIfDue() {
-        if (alertmanager == null) {
+        if (reposter == null) {
             return;
         }
-        Instant now = clock.instant();
-        if (!repostNow && now.isBefore(nextRepost)) {
-            return;
-        }
-        repostNow = false;
-        nextRepost = now.plus(settings.repostInterval());
-        List<Alert> all = firing.all();
-        if (all.isEmpty()) {
-            return;
-        }
-        PostResult result;
         try {
-            result = alertmanager.post(alertmanager.repostBody(all, now));
+            reposter.repostIfDue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Stopped();
-        }
-        if (result.outcome() == PostResult.Outcome.ACCEPTED) {
-            metrics.sent(alertmanager.name(), "repost");
-            LOG.debug("Re-posted {} firing alerts to {}", all.size(), alertmanager.name());
-        } else {
-            metrics.failed(alertmanager.name(), "repost");
-            LOG.warn("Re-posting {} firing alerts to {} failed ({}); next try in {}", all.size(), alertmanager.name(),
-                    result.detail(), settings.repostInterval());
         }
     }
 
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, FailurePhase phase, String reason, String message,
             Throwable error) {
-        DeadLetter letter = DeadLetters.build(settings.groupId(), STAGE, phase, STAGE, reason, message, error,
-                new DeadLetters.Source(record.topic(), record.partition(), record.offset(), record.timestamp(),
-                        record.headers()), record.key(), record.value());
         try {
-            // Synchronous: the offset of the record is committed only once its dead letter is stored.
-            deadLetterProducer.send(deadLetters.serialize(record.key(), letter)).get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Cannot write the dead letter of " + record.topic() + "-"
-                    + record.partition() + "@" + record.offset() + " to " + deadLetters.name(), e.getCause());
+            deadLetters.write(record, phase, reason, message, error);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Stopped();
@@ -417,7 +359,7 @@ public final class AlertNotifier implements AutoCloseable {
     @Override
     public void close() {
         consumer.close(Duration.ofSeconds(5));
-        deadLetterProducer.close(Duration.ofSeconds(5));
+        deadLetters.close();
     }
 
     /**
