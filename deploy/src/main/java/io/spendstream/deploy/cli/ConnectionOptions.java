@@ -49,4 +49,25 @@ public final class ConnectionOptions {
     public static SpendstreamTopics topics(SpendstreamConfig config) {
         return new SpendstreamTopics(TopicNames.from(config.asMap()), SchemaRegistryClients.fromConfig(config.asMap()));
     }
+
+    /**
+     * The settings of the configuration that one Kafka client knows ({@code known}, e.g.
+     * {@code ConsumerConfig.configNames()}: bootstrap servers, security, ...), then {@code prefix}-ed ones such as
+     * {@code consumer.max.poll.records}, which win.
+     */
+    public static Map<String, Object> clientProps(SpendstreamConfig config, java.util.Set<String> known,
+            String prefix) {
+        Map<String, Object> props = new HashMap<>();
+        config.asMap().forEach((key, value) -> {
+            if (known.contains(key)) {
+                props.put(key, value);
+            }
+        });
+        config.asMap().forEach((key, value) -> {
+            if (key.startsWith(prefix) && known.contains(key.substring(prefix.length()))) {
+                props.put(key.substring(prefix.length()), value);
+            }
+        });
+        return props;
+    }
 }

@@ -7,12 +7,13 @@ import picocli.CommandLine.Command;
 /**
  * The {@code spendstream} command: {@code up} (everything locally), {@code run <app>} (one app on a real cluster),
  * {@code tail <topic>} (read any topic), {@code load <kind> FILE} (billing exports, tags, budgets, prices and FX
- * rates into the input topics), {@code nab} (the detector's quality benchmark).
+ * rates into the input topics), {@code nab} (the detector's quality benchmark), {@code notify} (alerts to
+ * Alertmanager and webhooks).
  */
 @Command(name = "spendstream", mixinStandardHelpOptions = true, version = "spendstream 0.1.0",
         description = "Real-time cost telemetry on Kafka Streams.",
         subcommands = {UpCommand.class, RunCommand.class, TailCommand.class, LoadCommand.class, NabCommand.class,
-                CommandLine.HelpCommand.class})
+                NotifyCommand.class, CommandLine.HelpCommand.class})
 public final class SpendstreamCli implements Runnable {
 
     private static final String AVRO_TRUSTED_PACKAGES = "org.apache.avro.SERIALIZABLE_PACKAGES";

@@ -42,15 +42,7 @@ final class TailCommand implements Callable<Integer> {
         try (TopicTailer tailer = new TopicTailer(config.require("bootstrap.servers"),
                 ConnectionOptions.topics(config), topicNames,
                 new TopicTailer.Options(fromBeginning, json, max, idleTimeout), System.out)) {
-            Thread main = Thread.currentThread();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                tailer.stop();
-                try {
-                    main.join(3_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
+            StopOnShutdown.register(tailer::stop, Duration.ofSeconds(3));
             tailer.run();
         }
         return 0;

@@ -1,7 +1,6 @@
 package io.spendstream.deploy.load;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -18,6 +17,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import io.spendstream.deploy.cli.ConnectionOptions;
 import io.spendstream.runtime.config.SpendstreamConfig;
 
 /**
@@ -45,7 +45,7 @@ final class KafkaRecordSink implements RecordSink {
     static KafkaRecordSink open(SpendstreamConfig config, String topic, Duration timeout) {
         String bootstrap = config.require("bootstrap.servers");
         checkTopic(config, bootstrap, topic, timeout);
-        Map<String, Object> props = clientProps(config, ProducerConfig.configNames(), "producer.");
+        Map<String, Object> props = ConnectionOptions.clientProps(config, ProducerConfig.configNames(), "producer.");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
@@ -57,7 +57,7 @@ final class KafkaRecordSink implements RecordSink {
     }
 
     private static void checkTopic(SpendstreamConfig config, String bootstrap, String topic, Duration timeout) {
-        Map<String, Object> props = clientProps(config, AdminClientConfig.configNames(), "admin.");
+        Map<String, Object> props = ConnectionOptions.clientProps(config, AdminClientConfig.configNames(), "admin.");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         try (Admin admin = Admin.create(props)) {
@@ -75,23 +75,6 @@ final class KafkaRecordSink implements RecordSink {
             Thread.currentThread().interrupt();
             throw new LoadException("Interrupted while connecting to Kafka at " + bootstrap);
         }
-    }
-
-    /** Settings of the configuration that this client knows, then {@code prefix}-ed ones (which win). */
-    private static Map<String, Object> clientProps(SpendstreamConfig config, java.util.Set<String> known,
-            String prefix) {
-        Map<String, Object> props = new HashMap<>();
-        config.asMap().forEach((key, value) -> {
-            if (known.contains(key)) {
-                props.put(key, value);
-            }
-        });
-        config.asMap().forEach((key, value) -> {
-            if (key.startsWith(prefix) && known.contains(key.substring(prefix.length()))) {
-                props.put(key.substring(prefix.length()), value);
-            }
-        });
-        return props;
     }
 
     @Override

@@ -1,0 +1,91 @@
+package io.spendstream.deploy.cli;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.spendstream.deploy.notify.AlertNotifier;
+import io.spendstream.deploy.notify.AlertmanagerTarget;
+import io.spendstream.deploy.notify.Backoff;
+import io.spendstream.deploy.notify.NotifyMetrics;
+import io.spendstream.deploy.notify.WebhookTarget;
+import io.spendstream.runtime.StreamsProperties;
+import io.spendstream.runtime.config.Durations;
+import io.spendstream.runtime.config.SpendstreamConfig;
+import io.spendstream.runtime.metrics.PipelineMetrics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code spendstream notify}: forwards {@code spend.alerts} to Prometheus Alertmanager and to JSON webhooks, at least
+ * once (see {@link AlertNotifier}).
+ */
+@Command(name = "notify", description = "Forward spend.alerts to Prometheus Alertmanager (v2 API) and to JSON "
+        + "webhooks, with retries; offsets are committed only once every target has the alert.")
+final class NotifyCommand implements Callable<Integer> {
+
+    @Option(names = "--alertmanager", paramLabel = "URL", description = "Alertmanager base URL, e.g. "
+            + "http://alertmanager:9093 (alerts go to URL/api/v2/alerts).")
+    String alertmanagerUrl;
+
+    @Option(names = "--webhook", paramLabel = "URL", description = "A URL that receives one JSON object per alert "
+            + "event (repeatable).")
+    List<String> webhooks = new ArrayList<>();
+
+    @Option(names = "--repost-interval", paramLabel = "DURATION", defaultValue = "60s", description = "How often "
+            + "alerts still firing are re-sent to Alertmanager (default: ${DEFAULT-VALUE}); their endsAt is set four "
+            + "intervals ahead.")
+    String repostInterval;
+
+    @Option(names = "--initial-backoff", paramLabel = "DURATION", defaultValue = "500ms",
+            description = "Wait before the first retry of a failed delivery (default: ${DEFAULT-VALUE}).")
+    String initialBackoff;
+
+    @Option(names = "--max-backoff", paramLabel = "DURATION", defaultValue = "30s", description = "Longest wait "
+            + "between retries; waits double up to it, with jitter (default: ${DEFAULT-VALUE}).")
+    String maxBackoff;
+
+    @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            description = "Timeout of one HTTP request (default: ${DEFAULT-VALUE}).")
+    String requestTimeout;
+
+    @Option(names = "--group-id", paramLabel = "ID", description = "Consumer group (default: the application id "
+            + "prefix + notify, i.e. spendstream-notify).")
+    String groupId;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    /** Firing alerts get endsAt this many re-post intervals ahead, as Prometheus does: three re-posts may fail. */
+    static final int FIRING_TTL_INTERVALS = 4;
+
+    @Override
+    public Integer call() {
+        SpendstreamConfig config = connection.resolve(Map.of());
+        Duration interval = Durations.parse(repostInterval);
+        Duration timeout = Durations.parse(requestTimeout);
+        Backoff backoff = new Backoff(Durations.parse(initialBackoff), Durations.parse(maxBackoff));
+        String group = groupId != null ? groupId
+                : config.get(StreamsProperties.APPLICATION_ID_PREFIX, "spendstream-") + AlertNotifier.STAGE;
+
+        HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        AlertmanagerTarget alertmanager = alertmanagerUrl == null ? null
+                : AlertmanagerTarget.create(http, alertmanagerUrl, timeout, interval.multipliedBy(FIRING_TTL_INTERVALS));
+        List<WebhookTarget> hooks = new ArrayList<>();
+        for (int i = 0; i < webhooks.size(); i++) {
+            hooks.add(WebhookTarget.create(http, webhooks.get(i), timeout, i + 1));
+        }
+        try (AlertNotifier notifier = AlertNotifier.create(config, alertmanager, hooks,
+                new AlertNotifier.Settings(group, interval, backoff),
+                new NotifyMetrics(new PipelineMetrics(new SimpleMeterRegistry())))) {
+            StopOnShutdown.register(notifier::stop, Duration.ofSeconds(10));
+            notifier.run();
+        }
+        return 0;
+    }
+}
