@@ -1,7 +1,5 @@
 package io.spendstream.anomaly;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.util.List;
 
 import org.apache.kafka.streams.processor.api.Processor;
@@ -107,7 +105,7 @@ final class CostSpikeProcessor implements Processor<String, UnitCost, String, Em
         for (Transition transition : transitions) {
             // A resolve is about a quiet window: it names the service, not children that did not move.
             List<Contributor> top = transition.state() == AnomalyState.RESOLVED ? List.of()
-                    : contributors.topContributors(children, transition.windowStart(), elapsed(transition));
+                    : contributors.topContributors(children, transition.windowStart(), transition.partial());
             Anomaly anomaly = AnomalyRecords.anomaly(transition, top);
             Emission emission = new Emission(anomaly,
                     AnomalyRecords.alert(anomaly, transition.escalated()).orElse(null));
@@ -120,14 +118,6 @@ final class CostSpikeProcessor implements Processor<String, UnitCost, String, Em
             open += state.isOpen() ? 1 : -1;
             openAnomalies.set(context.taskId(), open);
         }
-    }
-
-    /** The part of its window a transition's cost covers: observed / rate for a partial window, else 1. */
-    private static BigDecimal elapsed(Transition t) {
-        if (!t.partial() || t.rate().signum() <= 0) {
-            return BigDecimal.ONE;
-        }
-        return t.observed().divide(t.rate(), MathContext.DECIMAL64).min(BigDecimal.ONE);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.spendstream.anomaly.contributors;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -37,8 +38,13 @@ import io.spendstream.schemas.Money;
  *       above {@code noiseFactor} deviations and above {@code relativeFloor} of its level; a child never seen has
  *       nothing expected, so all its cost is excess. Share = excess / the sum of the positive excesses of the
  *       children of the same kind (resources and SKUs each split the same service cost, so their shares are
- *       separate). The {@code top} movers of both kinds, largest excess first. For a window still open the
- *       expected cost, and the tolerance, are taken for its elapsed fraction.</li>
+ *       separate). The {@code top} movers of both kinds, largest excess first.</li>
+ *   <li><b>A window still open</b> (OPEN comes on a partial window) is compared like with like: the expected cost,
+ *       and the tolerance, are the level times the part of the window its cost so far covers. That part is
+ *       estimated from the children themselves, as the median of observed / level over the children with a
+ *       baseline (at most 1): most children of a service do not spike together, so the median is how far into the
+ *       window the data is. The update's event time cannot tell: attribution stamps every update of a window with
+ *       the window's start.</li>
  * </ul>
  */
 public final class ContributorBaselines {
@@ -90,10 +96,9 @@ public final class ContributorBaselines {
 
     /**
      * The children of the pending window starting at {@code windowStart} that moved most above their baselines;
-     * empty when that window has no children. {@code elapsed}: the part of the window its cost so far covers (1 for
-     * a finished window).
+     * empty when that window has no children. {@code partial}: the window is still open, its costs are so far.
      */
-    public List<Contributor> topContributors(ContributorBaselinesRecord state, long windowStart, BigDecimal elapsed) {
+    public List<Contributor> topContributors(ContributorBaselinesRecord state, long windowStart, boolean partial) {
         PendingChildrenRecord window = null;
         for (PendingChildrenRecord pending : state.getPending()) {
             if (pending.getWindowStart() == windowStart) {
@@ -107,6 +112,7 @@ public final class ContributorBaselines {
         for (ChildBaselineRecord baseline : state.getBaselines()) {
             baselines.put(key(baseline.getKind(), baseline.getName()), baseline);
         }
+        BigDecimal elapsed = partial ? coverage(window, baselines) : BigDecimal.ONE;
         Map<String, BigDecimal> positiveExcessByKind = new HashMap<>();
         List<Contributor> moved = new ArrayList<>();
         for (ChildCostRecord child : window.getChildren()) {
@@ -207,6 +213,28 @@ public final class ContributorBaselines {
         }
         kept.sort(Comparator.comparing(ChildBaselineRecord::getKind).thenComparing(ChildBaselineRecord::getName));
         return kept;
+    }
+
+    /**
+     * The part of a partial window its children's costs cover: the median of observed / level over the children
+     * with a positive level, at most 1; 1 when no child has one (then nothing is expected of any child anyway).
+     */
+    private static BigDecimal coverage(PendingChildrenRecord window, Map<String, ChildBaselineRecord> baselines) {
+        List<BigDecimal> ratios = new ArrayList<>();
+        for (ChildCostRecord child : window.getChildren()) {
+            ChildBaselineRecord baseline = baselines.get(key(child.getKind(), child.getName()));
+            if (baseline != null && baseline.getLevel().signum() > 0) {
+                ratios.add(child.getCost().max(BigDecimal.ZERO).divide(baseline.getLevel(), MathContext.DECIMAL64));
+            }
+        }
+        if (ratios.isEmpty()) {
+            return BigDecimal.ONE;
+        }
+        ratios.sort(Comparator.naturalOrder());
+        int middle = ratios.size() / 2;
+        BigDecimal median = ratios.size() % 2 == 1 ? ratios.get(middle)
+                : ratios.get(middle - 1).add(ratios.get(middle)).divide(BigDecimal.valueOf(2), MathContext.DECIMAL64);
+        return median.min(BigDecimal.ONE);
     }
 
     /** How far above its level a child's cost may be and still be noise. */

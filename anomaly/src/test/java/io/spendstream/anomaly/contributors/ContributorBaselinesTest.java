@@ -39,7 +39,7 @@ class ContributorBaselinesTest {
         for (int m = 0; m < 180; m++) {
             feed(m, Map.of("i-01", noisy(0.30), "i-02", noisy(0.20), "db-01", noisy(0.50)));
             if (m >= 30) {
-                named.addAll(baselines.topContributors(state, m * MINUTE, BigDecimal.ONE));
+                named.addAll(baselines.topContributors(state, m * MINUTE, false));
             }
             baselines.settle(state);
         }
@@ -58,7 +58,7 @@ class ContributorBaselinesTest {
         }
         feed(60, Map.of("i-01", noisy(0.30), "i-02", noisy(0.20), "db-01", noisy(5.00)));
 
-        List<Contributor> top = baselines.topContributors(state, 60 * MINUTE, BigDecimal.ONE);
+        List<Contributor> top = baselines.topContributors(state, 60 * MINUTE, false);
 
         assertThat(top).extracting(Contributor::getKind, Contributor::getName).containsExactly(
                 tuple("resource", "db-01"),
@@ -75,7 +75,7 @@ class ContributorBaselinesTest {
         }
         feed(30, Map.of("i-01", noisy(1.00), "gpu-01", new BigDecimal("4.00")));
 
-        List<Contributor> top = baselines.topContributors(state, 30 * MINUTE, BigDecimal.ONE);
+        List<Contributor> top = baselines.topContributors(state, 30 * MINUTE, false);
 
         assertThat(top.get(0).getName()).isEqualTo("gpu-01");
         assertThat(top.get(0).getExpected()).isEqualByComparingTo("0");
@@ -83,17 +83,23 @@ class ContributorBaselinesTest {
     }
 
     @Test
-    void shouldExpectOnlyTheElapsedPartOfAWindowThatIsStillOpen() {
+    void shouldExpectOfAnOpenWindowOnlyThePartItsSteadyChildrenShowIsCovered() {
         for (int m = 0; m < 30; m++) {
-            feed(m, Map.of("i-01", new BigDecimal("1.00")));
+            feed(m, Map.of("i-01", new BigDecimal("1.00"), "i-02", new BigDecimal("1.00"), "db-01",
+                    new BigDecimal("1.00")));
             baselines.settle(state);
         }
-        feed(30, Map.of("i-01", new BigDecimal("0.50")));
+        // Half of the window's data so far: the steady ones at half their level, db-01 at ten times that.
+        feed(30, Map.of("i-01", new BigDecimal("0.50"), "i-02", new BigDecimal("0.50"), "db-01",
+                new BigDecimal("5.00")));
 
-        assertThat(baselines.topContributors(state, 30 * MINUTE, new BigDecimal("0.5"))).isEmpty();
-        assertThat(baselines.topContributors(state, 30 * MINUTE, new BigDecimal("0.1")))
-                .filteredOn(c -> c.getKind().equals("resource")).singleElement()
-                .satisfies(c -> assertThat(c.getExpected()).isEqualByComparingTo("0.1"));
+        List<Contributor> partial = baselines.topContributors(state, 30 * MINUTE, true);
+        List<Contributor> asIfFinished = baselines.topContributors(state, 30 * MINUTE, false);
+
+        assertThat(partial).extracting(Contributor::getName).containsExactly("db-01", "sku-db-01");
+        assertThat(partial.get(0).getExpected()).isEqualByComparingTo("0.50");
+        assertThat(partial.get(0).getExcess()).isEqualByComparingTo("4.50");
+        assertThat(asIfFinished.get(0).getExpected()).isEqualByComparingTo("1.00");
     }
 
     @Test
@@ -109,7 +115,7 @@ class ContributorBaselinesTest {
 
         // Twenty spike windows have settled: clipped, they nudge the level instead of dragging it to 5.
         assertThat(level("resource", "db-01")).isLessThan(1.5);
-        assertThat(baselines.topContributors(state, 89 * MINUTE, BigDecimal.ONE)).extracting(Contributor::getName)
+        assertThat(baselines.topContributors(state, 89 * MINUTE, false)).extracting(Contributor::getName)
                 .contains("db-01");
     }
 
@@ -143,7 +149,7 @@ class ContributorBaselinesTest {
                 19 * MINUTE - 1);
 
         assertThat(state.getPending()).noneMatch(p -> p.getWindowStart() == 2 * MINUTE);
-        assertThat(baselines.topContributors(state, 19 * MINUTE, BigDecimal.ONE)).as("older update of 19 ignored")
+        assertThat(baselines.topContributors(state, 19 * MINUTE, false)).as("older update of 19 ignored")
                 .isEmpty();
         assertThat(state.getLearnedWindows()).isEqualTo(learned);
     }
