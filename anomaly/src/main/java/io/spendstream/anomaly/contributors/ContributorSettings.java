@@ -1,5 +1,7 @@
 package io.spendstream.anomaly.contributors;
 
+import static io.spendstream.anomaly.AnomalySettings.decimal;
+
 import java.math.BigDecimal;
 import java.time.Duration;
 
@@ -71,18 +73,11 @@ public record ContributorSettings(int top, int tracked, BigDecimal alpha, BigDec
                 decimal(config, RELATIVE_FLOOR, d.relativeFloor()), lifecycle.settle());
     }
 
-    /** Most windows a service keeps pending: those the settle horizon spans plus a few stragglers. */
+    /**
+     * Most windows a service keeps pending: those the settle horizon spans plus a few stragglers, as
+     * {@link LifecycleSettings#pendingCap} for the service's own windows.
+     */
     int pendingCap(long windowMillis) {
         return (int) Math.min(Integer.MAX_VALUE - PENDING_SLACK, settle.toMillis() / windowMillis) + PENDING_SLACK;
-    }
-
-    private static BigDecimal decimal(SpendstreamConfig config, String key, BigDecimal defaultValue) {
-        return config.find(key).map(v -> {
-            try {
-                return new BigDecimal(v.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("Setting " + key + "=" + v + " is not a decimal number", e);
-            }
-        }).orElse(defaultValue);
     }
 }
