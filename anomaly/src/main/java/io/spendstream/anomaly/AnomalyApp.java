@@ -13,6 +13,9 @@ import io.spendstream.anomaly.alerting.AlertGateTopology;
 import io.spendstream.anomaly.burn.BurnRateLifecycle;
 import io.spendstream.anomaly.burn.BurnRateSettings;
 import io.spendstream.anomaly.burn.BurnRateStateSerde;
+import io.spendstream.anomaly.contributors.ContributorBaselines;
+import io.spendstream.anomaly.contributors.ContributorBaselinesSerde;
+import io.spendstream.anomaly.contributors.ContributorSettings;
 import io.spendstream.anomaly.detector.CostDetector;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.state.DetectorStateSerde;
@@ -31,7 +34,9 @@ import io.spendstream.schemas.SpendstreamTopics;
  * windows). Keeps one detector state per service (baseline, the recent windows not learned yet, open anomaly) in
  * the RocksDB store {@value #STORE}, changelogged so it survives restarts and moves with its task. Writes every
  * lifecycle event (OPEN, UPDATE, RESOLVED) to {@code spend.anomalies} and FIRING/RESOLVED alerts to
- * {@code spend.alerts}, both keyed by dedup key {@code cost-spike:service:<service>}. Registers the gauge
+ * {@code spend.alerts}, both keyed by dedup key {@code cost-spike:service:<service>}. The top contributors of an
+ * anomaly come from the baselines of each service's resources and SKUs (the children attribution lists on every
+ * unit-cost record), kept in the RocksDB store {@value #CONTRIBUTOR_STORE}, changelogged too. Registers the gauge
  * {@code spendstream.anomalies.open} and counts ignored late updates (of windows that settled already) in
  * {@code spendstream.anomaly.late.updates}. Settings: {@link AnomalySettings}.
  *
@@ -51,6 +56,7 @@ public final class AnomalyApp implements StreamsApp {
     public static final String NAME = "anomaly";
     public static final String STORE = "anomaly-detector-state";
     public static final String BURN_STORE = "anomaly-burn-rate-state";
+    public static final String CONTRIBUTOR_STORE = "anomaly-contributor-baselines";
 
     static final String SOURCE = "anomaly-unit-cost-source";
     static final String DETECTOR = "anomaly-cost-spike-detector";
@@ -91,10 +97,15 @@ public final class AnomalyApp implements StreamsApp {
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
                 new DetectorStateSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONTRIBUTOR_STORE),
+                Serdes.String(), new ContributorBaselinesSerde()));
+        ContributorBaselines contributors = new ContributorBaselines(
+                ContributorSettings.from(context.config(), settings.lifecycle()));
 
         KStream<String, UnitCost> unitCost = builder.stream(topics.unitCost.name(), topics.unitCost.consumed(SOURCE));
         KStream<String, Emission> emissions = unitCost.process(
-                () -> new CostSpikeProcessor(lifecycle, metrics, openAnomalies), Named.as(DETECTOR), STORE);
+                () -> new CostSpikeProcessor(lifecycle, contributors, metrics, openAnomalies), Named.as(DETECTOR),
+                STORE, CONTRIBUTOR_STORE);
 
         emissions.mapValues(Emission::anomaly, Named.as(ANOMALY_EVENTS))
                 .peek((key, anomaly) -> metrics.recordOut(NAME, topics.anomalies.name()), Named.as(ANOMALIES_OUT))

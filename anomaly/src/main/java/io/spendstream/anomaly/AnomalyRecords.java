@@ -40,18 +40,16 @@ public final class AnomalyRecords {
     private AnomalyRecords() {
     }
 
+    /** The event with the service itself as its only contributor (no child moved, or none is known). */
     public static Anomaly anomaly(Transition t) {
-        BigDecimal excess = Money.of(t.observed().subtract(t.expected()));
-        // For now the scope is a service and its only contributor is itself; finer contributors (resources, SKUs)
-        // need per-child baselines.
-        Contributor self = Contributor.newBuilder()
-                .setKind(SCOPE_TYPE)
-                .setName(t.scope())
-                .setObserved(Money.of(t.observed()))
-                .setExpected(Money.of(t.expected()))
-                .setExcess(excess)
-                .setShare(1.0)
-                .build();
+        return anomaly(t, List.of());
+    }
+
+    /**
+     * The event with its top contributors: the service's children that moved most (see
+     * {@code ContributorBaselines}), or, when there are none, the service itself with all of the excess.
+     */
+    public static Anomaly anomaly(Transition t, List<Contributor> children) {
         return Anomaly.newBuilder()
                 .setAnomalyId(t.anomalyId())
                 .setDedupKey(CostSpikeLifecycle.dedupKey(t.scope()))
@@ -70,8 +68,19 @@ public final class AnomalyRecords {
                 .setExcessCost(Money.of(t.excessCost()))
                 .setExcessCostPerHour(Money.of(t.excessCostPerHour()))
                 .setScore(t.score())
-                .setTopContributors(List.of(self))
+                .setTopContributors(children.isEmpty() ? List.of(self(t)) : children)
                 .setSummary(summary(t))
+                .build();
+    }
+
+    private static Contributor self(Transition t) {
+        return Contributor.newBuilder()
+                .setKind(SCOPE_TYPE)
+                .setName(t.scope())
+                .setObserved(Money.of(t.observed()))
+                .setExpected(Money.of(t.expected()))
+                .setExcess(Money.of(t.observed().subtract(t.expected())))
+                .setShare(1.0)
                 .build();
     }
 

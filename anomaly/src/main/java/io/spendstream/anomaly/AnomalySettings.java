@@ -83,7 +83,8 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
         return new AnomalySettings(detector, lifecycle);
     }
 
-    private static BigDecimal decimal(SpendstreamConfig config, String key, BigDecimal defaultValue) {
+    /** A decimal setting, with a clear error when it is not one. */
+    public static BigDecimal decimal(SpendstreamConfig config, String key, BigDecimal defaultValue) {
         return config.find(key).map(v -> {
             try {
                 return new BigDecimal(v.trim());

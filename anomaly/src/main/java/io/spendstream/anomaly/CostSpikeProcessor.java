@@ -7,18 +7,24 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
+import io.spendstream.anomaly.contributors.ContributorBaselines;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.Transition;
 import io.spendstream.anomaly.detector.WindowUpdate;
 import io.spendstream.avro.Anomaly;
+import io.spendstream.avro.AnomalyState;
+import io.spendstream.avro.Contributor;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.runtime.metrics.PipelineMetrics;
 
 /**
  * Runs {@link CostSpikeLifecycle} for every {@code spend.unit-cost} update, one {@link DetectorState} per service in
  * the store {@link AnomalyApp#STORE}, and forwards each lifecycle event (keyed by its dedup key, at the input
- * record's timestamp) with the alert it raises or clears. Keeps the open-anomalies gauge of its task.
+ * record's timestamp) with the alert it raises or clears. Keeps the open-anomalies gauge of its task. Alongside, the
+ * baselines of each service's children (resources, SKUs) in the store {@link AnomalyApp#CONTRIBUTOR_STORE}, which
+ * name the top contributors of each OPEN and UPDATE ({@link ContributorBaselines}).
  */
 final class CostSpikeProcessor implements Processor<String, UnitCost, String, Emission> {
 
@@ -31,14 +37,18 @@ final class CostSpikeProcessor implements Processor<String, UnitCost, String, Em
     static final String LATE_UPDATES = "spendstream.anomaly.late.updates";
 
     private final CostSpikeLifecycle lifecycle;
+    private final ContributorBaselines contributors;
     private final PipelineMetrics metrics;
     private final OpenAnomalies openAnomalies;
     private ProcessorContext<String, Emission> context;
     private KeyValueStore<String, DetectorState> store;
+    private KeyValueStore<String, ContributorBaselinesRecord> contributorStore;
     private int open;
 
-    CostSpikeProcessor(CostSpikeLifecycle lifecycle, PipelineMetrics metrics, OpenAnomalies openAnomalies) {
+    CostSpikeProcessor(CostSpikeLifecycle lifecycle, ContributorBaselines contributors, PipelineMetrics metrics,
+            OpenAnomalies openAnomalies) {
         this.lifecycle = lifecycle;
+        this.contributors = contributors;
         this.metrics = metrics;
         this.openAnomalies = openAnomalies;
     }
@@ -47,6 +57,7 @@ final class CostSpikeProcessor implements Processor<String, UnitCost, String, Em
     public void init(ProcessorContext<String, Emission> context) {
         this.context = context;
         this.store = context.getStateStore(AnomalyApp.STORE);
+        this.contributorStore = context.getStateStore(AnomalyApp.CONTRIBUTOR_STORE);
         // Called after the store is restored: recount so the gauge is right after a restart or a rebalance.
         open = OpenAnomalies.countOpen(store, DetectorState::isOpen);
         openAnomalies.set(context.taskId(), open);
@@ -82,15 +93,27 @@ final class CostSpikeProcessor implements Processor<String, UnitCost, String, Em
             metrics.counter(LATE_UPDATES, "stage", AnomalyApp.NAME).increment();
             return;
         }
+        ContributorBaselinesRecord children = contributorStore.get(service);
+        if (children == null) {
+            children = ContributorBaselines.empty();
+        }
+        contributors.observe(children, update.windowStart(), update.windowEnd(), cost.getChildren(),
+                update.timestamp());
         boolean wasOpen = state.isOpen();
         List<Transition> transitions = lifecycle.onUpdate(state, update);
         store.put(service, state);
         for (Transition transition : transitions) {
-            Anomaly anomaly = AnomalyRecords.anomaly(transition);
+            // A resolve is about a quiet window: it names the service, not children that did not move.
+            List<Contributor> top = transition.state() == AnomalyState.RESOLVED ? List.of()
+                    : contributors.topContributors(children, transition.windowStart(), transition.partial());
+            Anomaly anomaly = AnomalyRecords.anomaly(transition, top);
             Emission emission = new Emission(anomaly,
                     AnomalyRecords.alert(anomaly, transition.escalated()).orElse(null));
             context.forward(record.withKey(anomaly.getDedupKey()).withValue(emission));
         }
+        // After the transitions: they name contributors from windows this call may settle.
+        contributors.settle(children);
+        contributorStore.put(service, children);
         if (wasOpen != state.isOpen()) {
             open += state.isOpen() ? 1 : -1;
             openAnomalies.set(context.taskId(), open);

@@ -56,8 +56,8 @@ public final class ContributionProcessor implements FixedKeyProcessor<String, Ar
             List<ChargePeriodSpreader.Part> parts = spreader.spread(row.getEffectiveCost(),
                     row.getChargePeriodStart(), row.getChargePeriodEnd());
             for (ChargePeriodSpreader.Part part : finest ? parts : ChargePeriodSpreader.rollUp(parts, grid)) {
-                context.forward(record.withValue(UnitCostAccumulator.ofCost(part.amount()))
-                        .withTimestamp(part.windowStartMs()));
+                UnitCostTally tally = UnitCostAccumulator.ofCost(part.amount(), row.getResourceId(), row.getSkuId());
+                context.forward(record.withValue(tally).withTimestamp(part.windowStartMs()));
             }
         } else if (record.value() instanceof Arrival.Apm apm) {
             context.forward(record.withValue(UnitCostAccumulator.ofApm(apm.value()))

@@ -9,7 +9,8 @@ import io.spendstream.schemas.Money;
 /**
  * The arithmetic of a window's running totals ({@link UnitCostTally}): the tally of one cost part or one APM summary,
  * and the sum of two tallies. Money adds exactly at {@link Money#SCALE}; latency is a request-weighted mean, so the
- * tally keeps the weighted sum and the weight rather than a mean that could not be combined.
+ * tally keeps the weighted sum and the weight rather than a mean that could not be combined. The cost per child
+ * (resource, SKU) adds up by {@link WindowChildren}, bounded to the tracked number of children.
  */
 public final class UnitCostAccumulator {
 
@@ -21,9 +22,10 @@ public final class UnitCostAccumulator {
         return UnitCostTally.newBuilder().setCost(Money.ZERO).setRevenue(Money.ZERO).build();
     }
 
-    /** One cost row's share of one window. */
-    public static UnitCostTally ofCost(BigDecimal amount) {
-        return UnitCostTally.newBuilder().setCost(Money.of(amount)).setRevenue(Money.ZERO).setCostRecords(1).build();
+    /** One cost row's share of one window, booked on the row's resource and SKU. */
+    public static UnitCostTally ofCost(BigDecimal amount, String resourceId, String skuId) {
+        return UnitCostTally.newBuilder().setCost(Money.of(amount)).setRevenue(Money.ZERO).setCostRecords(1)
+                .setChildren(WindowChildren.ofPart(amount, resourceId, skuId)).build();
     }
 
     /** One APM interval summary; a p95 without requests carries no weight. */
@@ -42,8 +44,8 @@ public final class UnitCostAccumulator {
                 .build();
     }
 
-    /** {@code a + b}, as a new tally. */
-    public static UnitCostTally add(UnitCostTally a, UnitCostTally b) {
+    /** {@code a + b}, as a new tally, keeping at most {@code trackedChildren} children of each kind. */
+    public static UnitCostTally add(UnitCostTally a, UnitCostTally b, int trackedChildren) {
         return UnitCostTally.newBuilder()
                 .setCost(Money.add(a.getCost(), b.getCost()))
                 .setRequests(a.getRequests() + b.getRequests())
@@ -54,6 +56,7 @@ public final class UnitCostAccumulator {
                 .setRevenue(Money.add(a.getRevenue(), b.getRevenue()))
                 .setCostRecords(a.getCostRecords() + b.getCostRecords())
                 .setApmRecords(a.getApmRecords() + b.getApmRecords())
+                .setChildren(WindowChildren.add(a.getChildren(), b.getChildren(), trackedChildren))
                 .build();
     }
 }

@@ -11,16 +11,18 @@ import io.spendstream.schemas.Money;
 /**
  * Turns a window's {@link UnitCostTally} into the {@link UnitCost} written to {@code spend.unit-cost}. Every ratio
  * is {@link Money#divide} (scale 12, half-even) and null when its divisor is zero, so "no requests" never reads as
- * "free".
+ * "free". The window's children are its {@link WindowChildren#top} costliest resources and SKUs plus a remainder.
  */
 public final class UnitCostRecords {
 
     private final Duration windowSize;
     private final String currency;
+    private final int topChildren;
 
-    public UnitCostRecords(Duration windowSize, String currency) {
+    public UnitCostRecords(Duration windowSize, String currency, int topChildren) {
         this.windowSize = windowSize;
         this.currency = currency;
+        this.topChildren = topChildren;
     }
 
     public UnitCost toUnitCost(String service, long windowStartMs, UnitCostTally tally) {
@@ -49,6 +51,7 @@ public final class UnitCostRecords {
                 .setMargin(Money.of(revenue.subtract(cost)))
                 .setCostRecords(tally.getCostRecords())
                 .setApmRecords(tally.getApmRecords())
+                .setChildren(WindowChildren.top(tally.getChildren(), cost, topChildren))
                 .build();
     }
 }

@@ -34,6 +34,10 @@ import io.spendstream.schemas.SpendstreamTopics;
  * window within one commit interval (100 ms under exactly-once), and every commit emits the latest totals of each
  * window that changed.
  *
+ * <p>Each record also carries the window's cost per resource and per SKU ({@link WindowChildren}): the top
+ * {@link UnitCostChildrenSettings#top} of each kind plus an {@code (other)} remainder, summing exactly to the cost,
+ * for the anomaly app's contributor baselines.
+ *
  * <p>The window stores' grace is {@code grace + max-spread}, not {@code grace}: a spread row sends parts up to
  * {@code max-spread} ahead of stream time, which would otherwise advance the store's own stream time and make it
  * drop on-time records. Lateness is decided upstream by {@link LatenessGate} with the configured grace on the finest
@@ -72,12 +76,13 @@ public final class UnitCostTopology {
         String stage = AttributionApp.NAME;
         String suffix = Durations.format(size);
         Serde<UnitCostTally> tallySerde = topics.avroSerde(UnitCostTally.class);
-        UnitCostRecords records = new UnitCostRecords(size, settings.currency());
+        UnitCostChildrenSettings children = UnitCostChildrenSettings.from(context.config());
+        UnitCostRecords records = new UnitCostRecords(size, settings.currency(), children.top());
         arrivals.processValues(() -> new ContributionProcessor(stage, settings, size, context.metrics()),
                         Named.as(CONTRIBUTIONS + suffix))
                 .groupByKey(Grouped.with(GROUP + suffix, Serdes.String(), tallySerde))
                 .windowedBy(TimeWindows.ofSizeAndGrace(size, settings.grace().plus(settings.maxSpread())))
-                .aggregate(UnitCostAccumulator::empty, (service, part, total) -> UnitCostAccumulator.add(total, part),
+                .aggregate(UnitCostAccumulator::empty, (service, part, total) -> UnitCostAccumulator.add(total, part, children.tracked()),
                         Named.as(AGGREGATE + suffix),
                         Materialized.<String, UnitCostTally, WindowStore<Bytes, byte[]>>as(storeName(size))
                                 .withKeySerde(Serdes.String())

@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
+import io.spendstream.anomaly.PrivateAvroSerde;
 import io.spendstream.anomaly.avro.BurnRateStateRecord;
 import io.spendstream.anomaly.avro.OpenBurnRecord;
 import io.spendstream.schemas.Money;
@@ -40,7 +41,7 @@ class BurnRateStateSerdeTest {
 
         byte[] bytes = serde.serializer().serialize("changelog", state);
 
-        assertThat(bytes[0]).isEqualTo(BurnRateStateSerde.FORMAT_V1);
+        assertThat(bytes[0]).isEqualTo(PrivateAvroSerde.FORMAT_V1);
         assertThat(serde.deserializer().deserialize("changelog", bytes)).isEqualTo(state);
         assertThat(serde.deserializer().deserialize("changelog", null)).isNull();
     }

@@ -27,6 +27,8 @@ public final class DemoScenario {
 
     public static final Duration INTERVAL = Duration.ofSeconds(5);
     public static final String INCIDENT_SERVICE = "recommendations";
+    /** The resource whose cost spikes: the anomaly names it (and its SKU) as top contributor. */
+    public static final String INCIDENT_RESOURCE = "gpu-recs-pool";
     public static final int INCIDENT_FACTOR = 10;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,7 +51,7 @@ public final class DemoScenario {
             resource("es-search", "search", "discovery", "store", "Amazon OpenSearch Service", "r6g.large.search", "0.0240"),
             resource("i-0catalog01", "catalog", "discovery", "store", "Amazon Elastic Compute Cloud", "m6i.large", "0.0080"),
             resource("s3-catalog-images", "catalog", "discovery", "store", "Amazon Simple Storage Service", "TimedStorage-ByteHrs", "0.0040"),
-            resource("gpu-recs-pool", INCIDENT_SERVICE, "ml-platform", "personalisation", "Amazon Elastic Compute Cloud", "g5.xlarge", "0.0700"),
+            resource(INCIDENT_RESOURCE, INCIDENT_SERVICE, "ml-platform", "personalisation", "Amazon Elastic Compute Cloud", "g5.xlarge", "0.0700"),
             resource("i-0recs-api01", INCIDENT_SERVICE, "ml-platform", "personalisation", "Amazon Elastic Compute Cloud", "m6i.large", "0.0080"),
             resource("i-0payments01", "payments-api", "payments", "store", "Amazon Elastic Compute Cloud", "m6i.xlarge", "0.0160"),
             resource("sqs-payments", "payments-api", "payments", "store", "Amazon Simple Queue Service", "Requests-Tier1", "0.0020"),
@@ -103,7 +105,7 @@ public final class DemoScenario {
         List<ProducerRecord<String, String>> records = new ArrayList<>();
         for (Resource r : RESOURCES) {
             BigDecimal cost = r.costPerInterval().multiply(noise(random));
-            if (incident && r.id().equals("gpu-recs-pool")) {
+            if (incident && r.id().equals(INCIDENT_RESOURCE)) {
                 cost = cost.multiply(BigDecimal.valueOf(INCIDENT_FACTOR));
             }
             records.add(new ProducerRecord<>(topics.usageRaw.name(), r.id(), usageRow(r, start, end, cost).toString()));

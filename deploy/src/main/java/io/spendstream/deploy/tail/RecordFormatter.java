@@ -7,12 +7,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.ApmRecord;
 import io.spendstream.avro.AttributedCost;
 import io.spendstream.avro.Attribution;
+import io.spendstream.avro.ChildCost;
+import io.spendstream.avro.Contributor;
 import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.UnitCost;
@@ -63,10 +66,26 @@ public final class RecordFormatter {
     }
 
     private static String anomaly(Anomaly a) {
-        return String.format("%s ANOMALY %-8s %-6s %s %s=%s observed=%s expected=%s excess=%s %s score=%.3f | %s",
-                time(a.getObservedAt()), a.getState(), a.getSeverity(), a.getType(), a.getScopeType(), a.getScope(),
-                money(a.getObserved()), money(a.getExpected()), money(a.getExcessCost()), a.getCurrency(),
-                a.getScore(), a.getSummary());
+        return String.format("%s ANOMALY %-8s %-6s %s %s=%s observed=%s expected=%s excess=%s %s score=%.3f top=%s"
+                + " | %s", time(a.getObservedAt()), a.getState(), a.getSeverity(), a.getType(), a.getScopeType(),
+                a.getScope(), money(a.getObserved()), money(a.getExpected()), money(a.getExcessCost()),
+                a.getCurrency(), a.getScore(), topContributor(a.getTopContributors()), a.getSummary());
+    }
+
+    /** The first contributor, e.g. {@code resource:gpu-recs-pool(+1.23,97%)}: what on-call looks at first. */
+    private static String topContributor(List<Contributor> contributors) {
+        if (contributors.isEmpty()) {
+            return "-";
+        }
+        Contributor top = contributors.get(0);
+        return String.format("%s:%s(+%s,%.0f%%)", top.getKind(), top.getName(), money(top.getExcess()),
+                top.getShare() * 100);
+    }
+
+    /** The costliest resource of a unit-cost window, e.g. {@code db-checkout=0.51}. */
+    private static String topResource(List<ChildCost> children) {
+        return children.stream().filter(c -> c.getKind().equals("resource") && !c.getRemainder()).findFirst()
+                .map(c -> c.getName() + "=" + money(c.getCost())).orElse("-");
     }
 
     private static String alert(Alert a) {
@@ -75,10 +94,10 @@ public final class RecordFormatter {
     }
 
     private static String unitCost(UnitCost u) {
-        return String.format("%s %-4s %-16s cost=%s %s requests=%d errors=%d cost/request=%s cost/success=%s",
-                time(u.getWindowStart()), Durations.format(Duration.parse(u.getWindowSize())), u.getService(),
-                money(u.getCost()), u.getCurrency(), u.getRequests(),
-                u.getErrors(), exact(u.getCostPerRequest()), exact(u.getCostPerSuccessfulRequest()));
+        return String.format("%s %-4s %-16s cost=%s %s requests=%d errors=%d cost/request=%s cost/success=%s"
+                + " top-resource=%s", time(u.getWindowStart()), Durations.format(Duration.parse(u.getWindowSize())),
+                u.getService(), money(u.getCost()), u.getCurrency(), u.getRequests(), u.getErrors(),
+                exact(u.getCostPerRequest()), exact(u.getCostPerSuccessfulRequest()), topResource(u.getChildren()));
     }
 
     private static String cost(CostRecord c) {

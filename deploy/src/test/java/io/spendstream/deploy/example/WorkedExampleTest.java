@@ -177,6 +177,11 @@ class WorkedExampleTest {
         for (String minute : List.of("10:00", "10:01", "10:02")) {
             assertUnitCost(unitCosts, "unallocated", minute, "0.002100000000", 0, 0, null, null, null);
         }
+        // The window's children: one resource with two SKUs; each kind sums to the window's cost.
+        assertThat(unitCosts.get(unitCostKey("search", "10:02")).getChildren())
+                .extracting(c -> c.getKind() + " " + c.getName() + " " + c.getCost().toPlainString())
+                .containsExactly("resource i-0c3search 0.166666700000", "sku egress-internet 0.125000000000",
+                        "sku vm-c7.xlarge 0.041666700000");
         // The hourly database row: 1/60 in each minute 10:00..10:58, the remainder in 10:59; the parts sum back.
         for (int minute = 3; minute < 59; minute++) {
             assertThat(unitCosts.get(unitCostKey("ledger", String.format("10:%02d", minute))).getCost())

@@ -124,8 +124,10 @@ class PipelineIntegrationTest {
         assertThat(open.getScope()).as("first anomaly opened; all anomalies: %s; dead letters: %s", anomalies,
                 deadLetters.stream().map(d -> d.getStage() + "/" + d.getReason()).toList())
                 .isEqualTo(DemoScenario.INCIDENT_SERVICE);
-        assertThat(open.getTopContributors()).isNotEmpty();
-        assertThat(open.getTopContributors().get(0).getName()).isEqualTo(DemoScenario.INCIDENT_SERVICE);
+        assertThat(open.getTopContributors()).as("contributors of %s", open).isNotEmpty();
+        assertThat(open.getTopContributors().get(0).getKind()).isEqualTo("resource");
+        assertThat(open.getTopContributors().get(0).getName()).isEqualTo(DemoScenario.INCIDENT_RESOURCE);
+        assertThat(open.getTopContributors()).extracting(c -> c.getName()).doesNotContain("i-0recs-api01");
         assertThat(anomalies).allMatch(a -> a.getScope().equals(DemoScenario.INCIDENT_SERVICE),
                 "only the incident service is anomalous");
         assertThat(alerts.stream().filter(a -> a.getStatus() == AlertStatus.FIRING)).hasSize(1);

@@ -1,0 +1,248 @@
+package io.spendstream.anomaly.contributors;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.spendstream.anomaly.avro.ChildBaselineRecord;
+import io.spendstream.anomaly.avro.ChildCostRecord;
+import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
+import io.spendstream.anomaly.avro.PendingChildrenRecord;
+import io.spendstream.avro.ChildCost;
+import io.spendstream.avro.Contributor;
+import io.spendstream.schemas.Money;
+
+/**
+ * Baselines of a service's children (the resources and SKUs {@code spend.unit-cost} lists per window) and the
+ * top contributors of an anomaly: the children whose cost moved most above their baseline. Plain Java, no Kafka:
+ * the stream app keeps one {@link ContributorBaselinesRecord} per service and calls {@link #observe} for every
+ * one-minute update it feeds the service's detector, {@link #topContributors} for each OPEN or UPDATE, then
+ * {@link #settle}.
+ *
+ * <ul>
+ *   <li><b>Learning</b> follows the service's own detector: the latest children of each recent window are kept
+ *       until the window settles (it starts more than {@code settle} before the newest window seen), then learned
+ *       in window order. A settled window is complete, so a child with a baseline that is absent from it cost
+ *       nothing in it (or too little to be listed, then it is part of {@code (other)}) and learns 0.</li>
+ *   <li><b>Baseline</b> per child: EWMA of its cost per window (level) and of the absolute difference from the
+ *       level (deviation), in exact decimals. A window further from the level than the noise tolerance below
+ *       counts as exactly that tolerance and leaves the deviation alone. At most {@code tracked} children of each
+ *       kind: beyond that the one with the lowest level is dropped, which over time is a child that stopped
+ *       spending.</li>
+ *   <li><b>Contributors</b> of a window: excess = observed - expected per child. A child moved when its excess is
+ *       above {@code noiseFactor} deviations and above {@code relativeFloor} of its level; a child never seen has
+ *       nothing expected, so all its cost is excess. Share = excess / the sum of the positive excesses of the
+ *       children of the same kind (resources and SKUs each split the same service cost, so their shares are
+ *       separate). The {@code top} movers of both kinds, largest excess first.</li>
+ *   <li><b>A window still open</b> (OPEN comes on a partial window) is compared like with like: the expected cost,
+ *       and the tolerance, are the level times the part of the window its cost so far covers. That part is
+ *       estimated from the children themselves, as the median of observed / level over the children with a
+ *       baseline (at most 1): most children of a service do not spike together, so the median is how far into the
+ *       window the data is. The update's event time cannot tell: attribution stamps every update of a window with
+ *       the window's start.</li>
+ * </ul>
+ */
+public final class ContributorBaselines {
+
+    private static final Comparator<Contributor> LARGEST_EXCESS_FIRST = Comparator
+            .comparing(Contributor::getExcess).reversed()
+            .thenComparing(Contributor::getKind)
+            .thenComparing(Contributor::getName);
+
+    private final ContributorSettings settings;
+
+    public ContributorBaselines(ContributorSettings settings) {
+        this.settings = settings;
+    }
+
+    public static ContributorBaselinesRecord empty() {
+        return ContributorBaselinesRecord.newBuilder().build();
+    }
+
+    /**
+     * Keeps the children of one update of a window, unless the window settled already or the update carries none
+     * (from a writer before children existed): then there is nothing to learn or name.
+     */
+    public void observe(ContributorBaselinesRecord state, long windowStart, long windowEnd, List<ChildCost> children,
+            long timestamp) {
+        if (children.isEmpty() || windowStart < state.getSettledBefore()) {
+            return;
+        }
+        List<ChildCostRecord> costs = new ArrayList<>(children.size());
+        for (ChildCost child : children) {
+            costs.add(new ChildCostRecord(child.getKind(), child.getName(), Money.of(child.getCost())));
+        }
+        List<PendingChildrenRecord> pending = new ArrayList<>(state.getPending());
+        for (int i = 0; i < pending.size(); i++) {
+            PendingChildrenRecord known = pending.get(i);
+            if (known.getWindowStart() == windowStart) {
+                // Updates carry the window's children so far: the latest in event time wins.
+                if (timestamp >= known.getLastTimestamp()) {
+                    pending.set(i, new PendingChildrenRecord(windowStart, windowEnd, timestamp, costs));
+                }
+                state.setPending(pending);
+                return;
+            }
+        }
+        pending.add(new PendingChildrenRecord(windowStart, windowEnd, timestamp, costs));
+        pending.sort(Comparator.comparingLong(PendingChildrenRecord::getWindowStart));
+        state.setPending(pending);
+    }
+
+    /**
+     * The children of the pending window starting at {@code windowStart} that moved most above their baselines;
+     * empty when that window has no children. {@code partial}: the window is still open, its costs are so far.
+     */
+    public List<Contributor> topContributors(ContributorBaselinesRecord state, long windowStart, boolean partial) {
+        PendingChildrenRecord window = null;
+        for (PendingChildrenRecord pending : state.getPending()) {
+            if (pending.getWindowStart() == windowStart) {
+                window = pending;
+            }
+        }
+        if (window == null) {
+            return List.of();
+        }
+        Map<String, ChildBaselineRecord> baselines = new HashMap<>();
+        for (ChildBaselineRecord baseline : state.getBaselines()) {
+            baselines.put(key(baseline.getKind(), baseline.getName()), baseline);
+        }
+        BigDecimal elapsed = partial ? coverage(window, baselines) : BigDecimal.ONE;
+        Map<String, BigDecimal> positiveExcessByKind = new HashMap<>();
+        List<Contributor> moved = new ArrayList<>();
+        for (ChildCostRecord child : window.getChildren()) {
+            ChildBaselineRecord baseline = baselines.get(key(child.getKind(), child.getName()));
+            BigDecimal level = baseline == null ? Money.ZERO : baseline.getLevel();
+            BigDecimal deviation = baseline == null ? Money.ZERO : baseline.getDeviation();
+            BigDecimal expected = Money.of(level.multiply(elapsed));
+            BigDecimal excess = Money.of(child.getCost().subtract(expected));
+            if (excess.signum() > 0) {
+                positiveExcessByKind.merge(child.getKind(), excess, Money::add);
+            }
+            BigDecimal tolerance = Money.of(tolerance(level, deviation).multiply(elapsed));
+            if (excess.compareTo(tolerance) > 0) {
+                moved.add(Contributor.newBuilder().setKind(child.getKind()).setName(child.getName())
+                        .setObserved(child.getCost()).setExpected(expected).setExcess(excess).setShare(0.0).build());
+            }
+        }
+        for (Contributor contributor : moved) {
+            // A ratio for people, not money: double is fine here.
+            contributor.setShare(contributor.getExcess().doubleValue()
+                    / positiveExcessByKind.get(contributor.getKind()).doubleValue());
+        }
+        moved.sort(LARGEST_EXCESS_FIRST);
+        return List.copyOf(moved.subList(0, Math.min(settings.top(), moved.size())));
+    }
+
+    /**
+     * Learns the windows that settled now that the newest window is as new as it is, oldest first, and the oldest
+     * ones beyond the pending cap.
+     */
+    public void settle(ContributorBaselinesRecord state) {
+        List<PendingChildrenRecord> pending = new ArrayList<>(state.getPending());
+        if (pending.isEmpty()) {
+            return;
+        }
+        PendingChildrenRecord newest = pending.get(pending.size() - 1);
+        long horizon = newest.getWindowStart() - settings.settle().toMillis();
+        int cap = settings.pendingCap(newest.getWindowEnd() - newest.getWindowStart());
+        while (!pending.isEmpty() && pending.get(0).getWindowStart() < horizon) {
+            learn(state, pending.remove(0));
+        }
+        state.setSettledBefore(Math.max(state.getSettledBefore(), horizon));
+        while (pending.size() > cap) {
+            // Only overlapping or odd-sized windows get here; the state must stay small.
+            PendingChildrenRecord oldest = pending.remove(0);
+            learn(state, oldest);
+            long line = Math.min(oldest.getWindowEnd(), pending.get(0).getWindowStart());
+            state.setSettledBefore(Math.max(state.getSettledBefore(), line));
+        }
+        state.setPending(pending);
+    }
+
+    private void learn(ContributorBaselinesRecord state, PendingChildrenRecord window) {
+        Map<String, BigDecimal> observed = new LinkedHashMap<>();
+        for (ChildCostRecord child : window.getChildren()) {
+            observed.merge(key(child.getKind(), child.getName()), child.getCost(), Money::add);
+        }
+        BigDecimal alpha = settings.alpha();
+        List<ChildBaselineRecord> learned = new ArrayList<>();
+        for (ChildBaselineRecord baseline : state.getBaselines()) {
+            BigDecimal cost = observed.remove(key(baseline.getKind(), baseline.getName()));
+            BigDecimal level = baseline.getLevel();
+            BigDecimal deviation = baseline.getDeviation();
+            BigDecimal tolerance = tolerance(level, deviation);
+            BigDecimal gap = (cost == null ? Money.ZERO : cost).subtract(level);
+            if (tolerance.signum() > 0 && gap.abs().compareTo(tolerance) > 0) {
+                // An outlier (an incident that outlasted the settle horizon, or a child that stopped): the level
+                // moves one tolerance towards it and the deviation stays, so the incident is not taught as normal
+                // while a real new level is still reached, about a tenth of the level per ten windows.
+                gap = gap.signum() > 0 ? tolerance : tolerance.negate();
+            } else {
+                deviation = Money.of(deviation.add(alpha.multiply(gap.abs().subtract(deviation))));
+            }
+            learned.add(new ChildBaselineRecord(baseline.getKind(), baseline.getName(),
+                    Money.of(level.add(alpha.multiply(gap))), deviation,
+                    baseline.getLearned() + 1));
+        }
+        for (Map.Entry<String, BigDecimal> child : observed.entrySet()) {
+            // First sight: the level starts at the cost; the relative floor covers the unknown deviation.
+            String[] kindAndName = child.getKey().split("\u0000", 2);
+            learned.add(new ChildBaselineRecord(kindAndName[0], kindAndName[1], child.getValue(), Money.ZERO, 1L));
+        }
+        state.setBaselines(bounded(learned));
+        state.setLearnedWindows(state.getLearnedWindows() + 1);
+    }
+
+    /** At most {@code tracked} baselines of each kind, the highest levels; in a stable order (kind, name). */
+    private List<ChildBaselineRecord> bounded(List<ChildBaselineRecord> baselines) {
+        Map<String, List<ChildBaselineRecord>> byKind = new LinkedHashMap<>();
+        for (ChildBaselineRecord baseline : baselines) {
+            byKind.computeIfAbsent(baseline.getKind(), k -> new ArrayList<>()).add(baseline);
+        }
+        List<ChildBaselineRecord> kept = new ArrayList<>();
+        for (List<ChildBaselineRecord> ofKind : byKind.values()) {
+            ofKind.sort(Comparator.comparing(ChildBaselineRecord::getLevel).reversed()
+                    .thenComparing(ChildBaselineRecord::getName));
+            kept.addAll(ofKind.subList(0, Math.min(settings.tracked(), ofKind.size())));
+        }
+        kept.sort(Comparator.comparing(ChildBaselineRecord::getKind).thenComparing(ChildBaselineRecord::getName));
+        return kept;
+    }
+
+    /**
+     * The part of a partial window its children's costs cover: the median of observed / level over the children
+     * with a positive level, at most 1; 1 when no child has one (then nothing is expected of any child anyway).
+     */
+    private static BigDecimal coverage(PendingChildrenRecord window, Map<String, ChildBaselineRecord> baselines) {
+        List<BigDecimal> ratios = new ArrayList<>();
+        for (ChildCostRecord child : window.getChildren()) {
+            ChildBaselineRecord baseline = baselines.get(key(child.getKind(), child.getName()));
+            if (baseline != null && baseline.getLevel().signum() > 0) {
+                ratios.add(child.getCost().max(BigDecimal.ZERO).divide(baseline.getLevel(), MathContext.DECIMAL64));
+            }
+        }
+        if (ratios.isEmpty()) {
+            return BigDecimal.ONE;
+        }
+        ratios.sort(Comparator.naturalOrder());
+        int middle = ratios.size() / 2;
+        BigDecimal median = ratios.size() % 2 == 1 ? ratios.get(middle)
+                : ratios.get(middle - 1).add(ratios.get(middle)).divide(BigDecimal.valueOf(2), MathContext.DECIMAL64);
+        return median.min(BigDecimal.ONE);
+    }
+
+    /** How far above its level a child's cost may be and still be noise. */
+    private BigDecimal tolerance(BigDecimal level, BigDecimal deviation) {
+        return Money.of(deviation.multiply(settings.noiseFactor()).max(level.multiply(settings.relativeFloor())));
+    }
+
+    private static String key(String kind, String name) {
+        return kind + '\u0000' + name;
+    }
+}

@@ -1,0 +1,165 @@
+package io.spendstream.anomaly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.apache.kafka.streams.TestInputTopic;
+import org.junit.jupiter.api.Test;
+
+import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
+import io.spendstream.avro.Anomaly;
+import io.spendstream.avro.AnomalyState;
+import io.spendstream.avro.ChildCost;
+import io.spendstream.avro.Contributor;
+import io.spendstream.avro.UnitCost;
+import io.spendstream.runtime.testing.TopologyFixture;
+import io.spendstream.schemas.Money;
+
+/** Top contributors of cost-spike anomalies, from the children attribution lists on {@code spend.unit-cost}. */
+class AnomalyContributorsTest {
+
+    private static final Instant T0 = TopologyFixture.START;
+    private static final int UPDATES_PER_WINDOW = 4;
+
+    /** A resource of checkout, its SKU and its usual cost per minute. */
+    private record Resource(String id, String sku, double perMinute) {
+    }
+
+    private static final List<Resource> CHECKOUT = List.of(new Resource("i-0checkout01", "m6i.xlarge", 0.30),
+            new Resource("i-0checkout02", "m6i.xlarge", 0.20), new Resource("db-checkout", "db.r6g.large", 0.50));
+    private static final List<Resource> SEARCH = List.of(new Resource("i-0search01", "c6i.2xlarge", 1.50),
+            new Resource("es-search", "r6g.large.search", 1.50));
+
+    @Test
+    void shouldNameTheResourceAndSkuBehindATenfoldSpikeWhileTheSteadyResourcesStayUnnamed() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+            TestInputTopic<String, UnitCost> input = fixture.input(fixture.topics().unitCost);
+            Random random = new Random(66);
+            for (int m = 0; m < 60; m++) {
+                window(input, "checkout", m, costs(random, CHECKOUT, null));
+                window(input, "search", m, costs(random, SEARCH, null));
+            }
+            for (int m = 60; m < 70; m++) {
+                window(input, "checkout", m, costs(random, CHECKOUT, "db-checkout"));
+                window(input, "search", m, costs(random, SEARCH, null));
+            }
+            for (int m = 70; m < 80; m++) {
+                window(input, "checkout", m, costs(random, CHECKOUT, null));
+                window(input, "search", m, costs(random, SEARCH, null));
+            }
+
+            List<Anomaly> events = fixture.output(fixture.topics().anomalies).readValuesToList();
+
+            assertThat(events).extracting(Anomaly::getScope).containsOnly("checkout");
+            assertThat(events).filteredOn(a -> a.getState() == AnomalyState.OPEN).hasSize(1);
+            // OPEN and the UPDATEs of the ten spike windows (an UPDATE's observedAt is its window's end).
+            List<Anomaly> active = events.stream().filter(a -> a.getState() != AnomalyState.RESOLVED
+                    && !a.getObservedAt().isAfter(minute(70))).toList();
+            assertThat(active).hasSize(11).allSatisfy(anomaly -> {
+                List<Contributor> top = anomaly.getTopContributors();
+                assertThat(top).as("%s at %s", anomaly.getState(), anomaly.getObservedAt())
+                        .extracting(Contributor::getKind, Contributor::getName)
+                        .startsWith(tuple("resource", "db-checkout"),
+                                tuple("sku", "db.r6g.large"));
+                assertThat(top).extracting(Contributor::getName)
+                        .doesNotContain("i-0checkout01", "i-0checkout02", "m6i.xlarge", "checkout");
+                Contributor resource = top.get(0);
+                // Nearly all of the resources' positive excess: the rest is the steady ones' noise.
+                assertThat(resource.getShare()).isGreaterThan(0.99).isLessThanOrEqualTo(1.0);
+                assertThat(resource.getExcess())
+                        .isEqualByComparingTo(resource.getObserved().subtract(resource.getExpected()));
+            });
+            Contributor atOpen = active.get(0).getTopContributors().get(0);
+            // The OPEN comes on the spike's first update (a quarter of the minute): like with like, a quarter of
+            // the resource's usual 0.50 is expected of it by then.
+            assertThat(atOpen.getExpected()).isBetween(new BigDecimal("0.11"), new BigDecimal("0.14"));
+            assertThat(atOpen.getObserved()).isBetween(new BigDecimal("1.15"), new BigDecimal("1.35"));
+            Contributor finished = active.get(1).getTopContributors().get(0);
+            assertThat(finished.getExpected()).isBetween(new BigDecimal("0.47"), new BigDecimal("0.53"));
+            assertThat(finished.getObserved()).isBetween(new BigDecimal("4.6"), new BigDecimal("5.4"));
+            assertThat(events.subList(active.size(), events.size() - 1)).as("quiet windows after the spike")
+                    .isNotEmpty().allSatisfy(quiet -> assertThat(quiet.getTopContributors())
+                            .extracting(Contributor::getName).containsExactly("checkout"));
+            Anomaly resolved = events.get(events.size() - 1);
+            assertThat(resolved.getState()).isEqualTo(AnomalyState.RESOLVED);
+            assertThat(resolved.getTopContributors()).extracting(Contributor::getName).containsExactly("checkout");
+
+            ContributorBaselinesRecord baselines = fixture.driver()
+                    .<String, ContributorBaselinesRecord>getKeyValueStore(AnomalyApp.CONTRIBUTOR_STORE)
+                    .get("checkout");
+            assertThat(baselines.getBaselines()).extracting(b -> b.getName()).containsExactly("db-checkout",
+                    "i-0checkout01", "i-0checkout02", "db.r6g.large", "m6i.xlarge");
+        }
+    }
+
+    @Test
+    void shouldKeepTheServiceAsItsOwnContributorWhenItsRecordsListNoChildren() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+            TestInputTopic<String, UnitCost> input = fixture.input(fixture.topics().unitCost);
+            for (int m = 0; m < 30; m++) {
+                window(input, "checkout", m, Map.of());
+            }
+            UnitCost spike = UnitCostFeed.unitCost("checkout", minute(30), new BigDecimal("10"));
+            input.pipeInput("checkout", spike, minute(30).plusSeconds(50));
+
+            List<Anomaly> events = fixture.output(fixture.topics().anomalies).readValuesToList();
+
+            assertThat(events).singleElement().satisfies(open -> assertThat(open.getTopContributors())
+                    .extracting(Contributor::getKind, Contributor::getName)
+                    .containsExactly(tuple("service", "checkout")));
+        }
+    }
+
+    /** One minute's cost per resource, a few percent of noise, ten times as much for {@code spiking}. */
+    private static Map<Resource, BigDecimal> costs(Random random, List<Resource> resources, String spiking) {
+        Map<Resource, BigDecimal> costs = new LinkedHashMap<>();
+        for (Resource r : resources) {
+            double factor = r.id().equals(spiking) ? 10 : 1;
+            costs.put(r, UnitCostFeed.noisy(random, r.perMinute() * factor, 0.05));
+        }
+        return costs;
+    }
+
+    /**
+     * All updates of one window, as attribution writes them: the cost so far and the children so far, the last
+     * update carrying the final values. No resources: the service's cost is 1 and the records list no children.
+     */
+    private static void window(TestInputTopic<String, UnitCost> input, String service, int m,
+            Map<Resource, BigDecimal> costs) {
+        for (int k = 1; k <= UPDATES_PER_WINDOW; k++) {
+            List<ChildCost> children = new ArrayList<>();
+            Map<String, BigDecimal> skus = new LinkedHashMap<>();
+            BigDecimal total = costs.isEmpty() ? new BigDecimal("1.00") : Money.ZERO;
+            for (Map.Entry<Resource, BigDecimal> cost : costs.entrySet()) {
+                BigDecimal soFar = cost.getValue().multiply(BigDecimal.valueOf(k))
+                        .divide(BigDecimal.valueOf(UPDATES_PER_WINDOW), Money.SCALE, RoundingMode.HALF_EVEN);
+                children.add(child("resource", cost.getKey().id(), soFar));
+                skus.merge(cost.getKey().sku(), soFar, Money::add);
+                total = Money.add(total, soFar);
+            }
+            skus.forEach((sku, soFar) -> children.add(child("sku", sku, soFar)));
+            UnitCost update = UnitCostFeed.unitCost(service, minute(m), total);
+            update.setChildren(children);
+            input.pipeInput(service, update,
+                    minute(m).plus(Duration.ofMinutes(1).multipliedBy(k - 1).dividedBy(UPDATES_PER_WINDOW)));
+        }
+    }
+
+    private static ChildCost child(String kind, String name, BigDecimal cost) {
+        return ChildCost.newBuilder().setKind(kind).setName(name).setCost(Money.of(cost)).build();
+    }
+
+    private static Instant minute(int m) {
+        return T0.plus(Duration.ofMinutes(m));
+    }
+}

@@ -1,0 +1,131 @@
+package io.spendstream.attribution;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.spendstream.attribution.avro.ChildTally;
+import io.spendstream.avro.ChildCost;
+import io.spendstream.schemas.Money;
+
+/**
+ * The cost of a unit-cost window per child of its service, per resource (ResourceId) and per SKU (SkuId), kept
+ * bounded and exact: every cost part books its amount on one resource and on one SKU, so the children of each kind
+ * sum to the window's cost. A service may run thousands of resources, so a window's tally keeps the
+ * {@link UnitCostChildrenSettings#tracked} costliest children of each kind and folds the rest into one remainder
+ * entry ({@value #OTHER}); the record written keeps only the {@link UnitCostChildrenSettings#top} costliest.
+ *
+ * <p>Folding never loses money, only detail: a child folded while it was small keeps its folded part in the
+ * remainder if it grows back into the tracked set later in the window. Order is deterministic (kind, cost
+ * descending, name, remainder last) so equal tallies serialize to equal bytes.
+ */
+public final class WindowChildren {
+
+    public static final String RESOURCE = "resource";
+    public static final String SKU = "sku";
+    /** Name of the child that stands for cost rows without a ResourceId (or SkuId). */
+    public static final String NONE = "(none)";
+    /** Name of the remainder entry. */
+    public static final String OTHER = "(other)";
+
+    private static final List<String> KINDS = List.of(RESOURCE, SKU);
+    private static final Comparator<Map.Entry<String, BigDecimal>> COSTLIEST_FIRST =
+            Map.Entry.<String, BigDecimal>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey());
+
+    private WindowChildren() {
+    }
+
+    /** The children of one cost part: its amount on its resource and on its SKU. */
+    public static List<ChildTally> ofPart(BigDecimal amount, String resourceId, String skuId) {
+        BigDecimal money = Money.of(amount);
+        return List.of(tally(RESOURCE, nameOf(resourceId), money, false), tally(SKU, nameOf(skuId), money, false));
+    }
+
+    /** {@code a + b} per child, then bounded to {@code tracked} children of each kind plus a remainder. */
+    public static List<ChildTally> add(List<ChildTally> a, List<ChildTally> b, int tracked) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        List<ChildTally> sum = new ArrayList<>();
+        for (String kind : KINDS) {
+            Map<String, BigDecimal> costs = new LinkedHashMap<>();
+            BigDecimal remainder = null;
+            for (List<ChildTally> side : List.of(a, b)) {
+                for (ChildTally child : side) {
+                    if (!child.getKind().equals(kind)) {
+                        continue;
+                    }
+                    if (child.getRemainder()) {
+                        remainder = Money.add(remainder, child.getCost());
+                    } else {
+                        costs.merge(child.getName(), child.getCost(), Money::add);
+                    }
+                }
+            }
+            List<Map.Entry<String, BigDecimal>> ranked = rank(costs);
+            for (int i = tracked; i < ranked.size(); i++) {
+                remainder = Money.add(remainder, ranked.get(i).getValue());
+            }
+            for (Map.Entry<String, BigDecimal> child : ranked.subList(0, Math.min(tracked, ranked.size()))) {
+                sum.add(tally(kind, child.getKey(), child.getValue(), false));
+            }
+            if (remainder != null) {
+                sum.add(tally(kind, OTHER, remainder, true));
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * The children written on a window's record: per kind the {@code top} costliest, and a remainder of
+     * {@code windowCost} minus those whenever some cost is not in them (children beyond {@code top}, folded ones, or
+     * a tally kept before children were tracked), so each kind sums exactly to {@code windowCost}.
+     */
+    public static List<ChildCost> top(List<ChildTally> children, BigDecimal windowCost, int top) {
+        List<ChildCost> written = new ArrayList<>();
+        for (String kind : KINDS) {
+            Map<String, BigDecimal> costs = new LinkedHashMap<>();
+            boolean folded = false;
+            for (ChildTally child : children) {
+                if (child.getKind().equals(kind)) {
+                    if (child.getRemainder()) {
+                        folded = true;
+                    } else {
+                        costs.put(child.getName(), child.getCost());
+                    }
+                }
+            }
+            List<Map.Entry<String, BigDecimal>> ranked = rank(costs);
+            BigDecimal rest = Money.of(windowCost);
+            for (Map.Entry<String, BigDecimal> child : ranked.subList(0, Math.min(top, ranked.size()))) {
+                written.add(cost(kind, child.getKey(), child.getValue(), false));
+                rest = Money.of(rest.subtract(child.getValue()));
+            }
+            if (folded || ranked.size() > top || rest.signum() != 0) {
+                written.add(cost(kind, OTHER, rest, true));
+            }
+        }
+        return written;
+    }
+
+    private static List<Map.Entry<String, BigDecimal>> rank(Map<String, BigDecimal> costs) {
+        List<Map.Entry<String, BigDecimal>> ranked = new ArrayList<>(costs.entrySet());
+        ranked.sort(COSTLIEST_FIRST);
+        return ranked;
+    }
+
+    private static String nameOf(String id) {
+        return id == null || id.isBlank() ? NONE : id;
+    }
+
+    private static ChildTally tally(String kind, String name, BigDecimal cost, boolean remainder) {
+        return ChildTally.newBuilder().setKind(kind).setName(name).setCost(cost).setRemainder(remainder).build();
+    }
+
+    private static ChildCost cost(String kind, String name, BigDecimal cost, boolean remainder) {
+        return ChildCost.newBuilder().setKind(kind).setName(name).setCost(cost).setRemainder(remainder).build();
+    }
+}

@@ -1,0 +1,72 @@
+package io.spendstream.deploy.tail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.spendstream.avro.Anomaly;
+import io.spendstream.avro.AnomalyState;
+import io.spendstream.avro.AnomalyType;
+import io.spendstream.avro.ChildCost;
+import io.spendstream.avro.Contributor;
+import io.spendstream.avro.Severity;
+import io.spendstream.avro.UnitCost;
+import io.spendstream.schemas.Money;
+
+class RecordFormatterTest {
+
+    private static final Instant AT = Instant.parse("2026-11-23T10:05:00Z");
+
+    @Test
+    void shouldShowTheTopContributorOfAnAnomalyOnItsLine() {
+        Anomaly anomaly = anomaly(List.of(
+                contributor("resource", "gpu-recs-pool", "0.52", "0.07", 0.9712),
+                contributor("sku", "g5.xlarge", "0.52", "0.07", 1.0)));
+
+        String line = RecordFormatter.format("cost-spike:service:recommendations", anomaly);
+
+        assertThat(line).contains("service=recommendations").contains("top=resource:gpu-recs-pool(+0.45,97%)")
+                .endsWith("| recommendations cost spike").doesNotContain("\n");
+    }
+
+    @Test
+    void shouldShowADashWhenAnAnomalyHasNoContributor() {
+        assertThat(RecordFormatter.format("k", anomaly(List.of()))).contains(" top=- |");
+    }
+
+    @Test
+    void shouldShowTheCostliestResourceOfAUnitCostWindow() {
+        UnitCost window = UnitCost.newBuilder().setService("checkout").setWindowStart(AT)
+                .setWindowEnd(AT.plusSeconds(60)).setWindowSize("PT1M").setCurrency("USD").setCost(Money.of("1.5"))
+                .setRequests(0).setErrors(0).setRevenue(Money.ZERO).setMargin(Money.of("-1.5")).setCostRecords(3)
+                .setApmRecords(0).setChildren(List.of(child("resource", "db-checkout", "1.2", false),
+                        child("resource", "(other)", "0.3", true), child("sku", "db.r6g.large", "1.2", false)))
+                .build();
+
+        assertThat(RecordFormatter.format("checkout", window)).endsWith(" top-resource=db-checkout=1.20");
+    }
+
+    private static Anomaly anomaly(List<Contributor> contributors) {
+        return Anomaly.newBuilder().setAnomalyId("id").setDedupKey("cost-spike:service:recommendations")
+                .setState(AnomalyState.OPEN).setType(AnomalyType.COST_SPIKE).setSeverity(Severity.PAGE)
+                .setScopeType("service").setScope("recommendations").setCurrency("USD").setStartedAt(AT)
+                .setObservedAt(AT).setObserved(Money.of("0.6")).setExpected(Money.of("0.1"))
+                .setPeakObserved(Money.of("0.6")).setExcessCost(Money.of("0.5")).setExcessCostPerHour(Money.of("30"))
+                .setScore(0.999).setTopContributors(contributors).setSummary("recommendations cost spike").build();
+    }
+
+    private static Contributor contributor(String kind, String name, String observed, String expected,
+            double share) {
+        return Contributor.newBuilder().setKind(kind).setName(name).setObserved(Money.of(observed))
+                .setExpected(Money.of(expected)).setExcess(Money.of(observed).subtract(Money.of(expected)))
+                .setShare(share).build();
+    }
+
+    private static ChildCost child(String kind, String name, String cost, boolean remainder) {
+        return ChildCost.newBuilder().setKind(kind).setName(name).setCost(Money.of(cost)).setRemainder(remainder)
+                .build();
+    }
+}
