@@ -20,8 +20,8 @@ import java.util.OptionalDouble;
  *       ({@link DeviationHistogram}, ~{@code tailMemory} windows). This makes scores of different series comparable
  *       (a bursty series is not surprised by a burst like its last ten), which one global threshold needs.</li>
  *   <li><b>Score</b> ({@link #score}): the rarity, damped by half for {@code onsetWindows} after an onset (a rarity of
- *       {@link #ONSET} or more) unless it is higher than the onset's: an excursion is announced once, at its start,
- *       and a new, larger one is announced again. The lifecycle opens on the score and judges whether an incident
+ *       {@link #ONSET} or more) unless it is at least five times rarer than the onset: an excursion is announced
+ *       once, at its start, and a new, much larger one is announced again. The lifecycle opens on the score and judges whether an incident
  *       goes on by the rarity.</li>
  *   <li><b>Anomalous</b> ({@link #isAnomalous}): score at least {@code anomalousScore} and deviation at least
  *       {@code minSigmas}: rare for the series and far out in absolute terms.</li>
@@ -38,6 +38,8 @@ public final class CostDetector {
     static final double MEAN_ABS_DEVIATION_TO_SIGMA = Math.sqrt(Math.PI / 2);
     /** Rarity from which a learned window is an onset (its excursion's first announcement): 1 in 100. */
     public static final double ONSET = 0.99;
+    /** A new onset within {@code onsetWindows} of the last must be at least five times rarer than it. */
+    static final double NEW_ONSET_TAIL_FRACTION = 0.2;
     /** Factor on a repeated announcement within {@code onsetWindows} of an onset. */
     static final double REPEAT_DAMPING = 0.5;
 
@@ -105,7 +107,7 @@ public final class CostDetector {
         }
         double r = rarity.getAsDouble();
         boolean repeat = baseline.windowsSinceOnset() < settings.onsetWindows() && r >= ONSET
-                && r <= baseline.onsetScore();
+                && !rarerThanOnset(baseline, r);
         return OptionalDouble.of(repeat ? r * REPEAT_DAMPING : r);
     }
 
@@ -160,7 +162,7 @@ public final class CostDetector {
                     baseline.spread() + spreadWeight * (rawDeviation - baseline.spread()));
         }
         if (warm && rarity >= ONSET && (baseline.windowsSinceOnset() > settings.onsetWindows()
-                || rarity > baseline.onsetScore())) {
+                || rarerThanOnset(baseline, rarity))) {
             baseline.onset(rarity);
         }
     }
@@ -173,6 +175,15 @@ public final class CostDetector {
         OptionalDouble score = score(baseline, timestamp, value);
         learn(baseline, timestamp, value);
         return score;
+    }
+
+    /**
+     * Whether a rarity announces a new, larger excursion within the onset windows: its tail probability is less than
+     * {@link #NEW_ONSET_TAIL_FRACTION} of the last onset's. Merely "rarer" is not enough: a ramp is rarer at every
+     * step and would be announced at every step.
+     */
+    private static boolean rarerThanOnset(Baseline baseline, double rarity) {
+        return 1.0 - rarity < NEW_ONSET_TAIL_FRACTION * (1.0 - baseline.onsetScore());
     }
 
     private static double rarityOf(Baseline baseline, double deviation) {
