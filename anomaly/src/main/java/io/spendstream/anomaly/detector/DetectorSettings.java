@@ -26,7 +26,8 @@ package io.spendstream.anomaly.detector;
  * @param seasonalSlots  slots per day of the daily profile (48: half-hours); 0 turns the profile off
  * @param seasonalWeight weight of the last day in a slot's typical daily peak deviation (an EWMA across days)
  * @param onsetWindows   for this many learned windows after an onset (a window scoring {@link CostDetector#ONSET}
- *                       or more) a score that is not higher than the onset's is damped: one excursion, one onset
+ *                       or more) a score not five times rarer than the onset's is damped: one excursion, one onset
+ *                       (50: under an hour of one-minute windows, ~4 hours of NAB's 5-minute rows)
  * @param twoSided       whether drops score too ({@code |z|}) or only rises ({@code max(z, 0)}, a cost detector)
  */
 public record DetectorSettings(double alpha, int warmupWindows, double relativeFloor, double absoluteFloor,
@@ -55,7 +56,7 @@ public record DetectorSettings(double alpha, int warmupWindows, double relativeF
      * 5% relative floor a window must be at least 30% above its baseline to be anomalous.
      */
     public static DetectorSettings defaults() {
-        return new DetectorSettings(0.02, 10, 0.05, 1e-6, 0.9975, 6.0, 3.0, 0.01, 3000, 48, 0.5, 200, false);
+        return new DetectorSettings(0.02, 10, 0.05, 1e-6, 0.9975, 6.0, 3.0, 0.01, 3000, 48, 0.5, 50, false);
     }
 
     /** The same settings, scoring drops too or not. */
