@@ -26,18 +26,19 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
     public static final String ALPHA = PREFIX + "alpha";
     public static final String RELATIVE_FLOOR = PREFIX + "relative-floor";
     public static final String ABSOLUTE_FLOOR = PREFIX + "absolute-floor";
-    public static final String SCORE_SCALE = PREFIX + "score-scale";
     public static final String CLIP_SIGMAS = PREFIX + "clip-sigmas";
-    /** EWMA weight of the slow, unclipped long-run spread that floors the scale. */
+    /** EWMA weight of the unclipped long-run spread that floors the scale. */
     public static final String SPREAD_ALPHA = PREFIX + "spread-alpha";
-    /** Per learned window decay of the remembered peak z. */
-    public static final String PEAK_DECAY = PREFIX + "peak-decay";
-    /** z up to which the peak calibration does nothing. */
-    public static final String PEAK_FLOOR = PREFIX + "peak-floor";
-    /** Factor on the remembered peak z before it calibrates the score. */
-    public static final String PEAK_MARGIN = PREFIX + "peak-margin";
-    /** Largest z a learned window adds to the peak. */
-    public static final String PEAK_CAP = PREFIX + "peak-cap";
+    /** Robust sigmas (after the daily profile) a window must also be out to be anomalous. */
+    public static final String MIN_SIGMAS = PREFIX + "min-sigmas";
+    /** Windows of history the rarity of a deviation is judged against. */
+    public static final String TAIL_MEMORY = PREFIX + "tail-memory";
+    /** Slots per day of the daily profile (0 = off). */
+    public static final String SEASONAL_SLOTS = PREFIX + "seasonal-slots";
+    /** Weight of the last day in a slot's typical daily peak. */
+    public static final String SEASONAL_WEIGHT = PREFIX + "seasonal-weight";
+    /** Windows after an onset during which a repeat of it is damped. */
+    public static final String ONSET_WINDOWS = PREFIX + "onset-windows";
     /** Score drops too (true), or only rises (false, the default: a cost detector pages on spend going up). */
     public static final String TWO_SIDED = PREFIX + "two-sided";
     public static final String PARTIAL_MIN_FRACTION = PREFIX + "partial-min-fraction";
@@ -60,14 +61,14 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
                 config.getInt(WARMUP_WINDOWS, d.warmupWindows()),
                 config.getDouble(RELATIVE_FLOOR, d.relativeFloor()),
                 config.getDouble(ABSOLUTE_FLOOR, d.absoluteFloor()),
-                config.getDouble(SCORE_SCALE, d.scoreScale()),
                 config.getDouble(THRESHOLD, d.anomalousScore()),
+                config.getDouble(MIN_SIGMAS, d.minSigmas()),
                 config.getDouble(CLIP_SIGMAS, d.clipSigmas()),
                 config.getDouble(SPREAD_ALPHA, d.spreadAlpha()),
-                config.getDouble(PEAK_DECAY, d.peakDecay()),
-                config.getDouble(PEAK_FLOOR, d.peakFloor()),
-                config.getDouble(PEAK_MARGIN, d.peakMargin()),
-                config.getDouble(PEAK_CAP, d.peakCap()),
+                config.getInt(TAIL_MEMORY, d.tailMemory()),
+                config.getInt(SEASONAL_SLOTS, d.seasonalSlots()),
+                config.getDouble(SEASONAL_WEIGHT, d.seasonalWeight()),
+                config.getInt(ONSET_WINDOWS, d.onsetWindows()),
                 config.getBoolean(TWO_SIDED, d.twoSided()));
         LifecycleSettings lifecycle = new LifecycleSettings(
                 config.getDouble(RESOLVE_THRESHOLD, l.resolveScore()),

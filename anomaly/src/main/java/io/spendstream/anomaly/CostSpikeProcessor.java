@@ -86,7 +86,7 @@ final class CostSpikeProcessor implements Processor<String, UnitCost, String, Em
                 cost.getWindowEnd().toEpochMilli(), cost.getCost(), cost.getCurrency(), record.timestamp());
         DetectorState state = store.get(service);
         if (state == null) {
-            state = DetectorState.empty();
+            state = lifecycle.newState();
         }
         if (lifecycle.isLate(state, update)) {
             // The window settled already (learned, or skipped as having no data): it cannot be un-learned.

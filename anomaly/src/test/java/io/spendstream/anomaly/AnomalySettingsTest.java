@@ -36,14 +36,17 @@ class AnomalySettingsTest {
     void shouldScoreOnlyRisesUnlessTwoSidedIsSet() {
         AnomalySettings defaults = AnomalySettings.from(new SpendstreamConfig(Map.of()));
         AnomalySettings twoSided = AnomalySettings.from(new SpendstreamConfig(Map.of(AnomalySettings.TWO_SIDED, "true",
-                AnomalySettings.SPREAD_ALPHA, "0.002", AnomalySettings.PEAK_DECAY, "0.99")));
+                AnomalySettings.SPREAD_ALPHA, "0.002", AnomalySettings.SEASONAL_SLOTS, "24",
+                AnomalySettings.TAIL_MEMORY, "1000")));
 
         assertThat(defaults.detector().twoSided()).isFalse();
-        assertThat(defaults.detector().spreadAlpha()).isEqualTo(0.001);
-        assertThat(defaults.detector().peakFloor()).isEqualTo(6.0);
+        assertThat(defaults.detector().spreadAlpha()).isEqualTo(0.01);
+        assertThat(defaults.detector().seasonalSlots()).isEqualTo(48);
+        assertThat(defaults.detector().minSigmas()).isEqualTo(6.0);
         assertThat(twoSided.detector().twoSided()).isTrue();
         assertThat(twoSided.detector().spreadAlpha()).isEqualTo(0.002);
-        assertThat(twoSided.detector().peakDecay()).isEqualTo(0.99);
+        assertThat(twoSided.detector().seasonalSlots()).isEqualTo(24);
+        assertThat(twoSided.detector().tailMemory()).isEqualTo(1000);
     }
 
     @Test

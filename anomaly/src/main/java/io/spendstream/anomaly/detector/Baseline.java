@@ -2,52 +2,59 @@ package io.spendstream.anomaly.detector;
 
 /**
  * What {@link CostDetector} has learned about one series: the EWMA level (expected cost of a window), the EWMA of
- * the absolute deviation from it (robust scale), the slow unclipped EWMA of that deviation (long-run spread, a floor
- * of the scale), the decaying peak of the z-scores learned (how far the series' own windows usually stray), and how
- * many settled windows it has learned. Mutable; only {@link CostDetector#learn} changes it.
+ * the absolute deviation from it (robust scale), the unclipped EWMA of that deviation (long-run spread, a floor of
+ * the scale), the {@link DeviationHistogram} of recent deviations (what a new one's rarity is judged against), the
+ * {@link DailyProfile} (typical peak deviation per time of day), the last onset (so one excursion is one onset), and
+ * how many settled windows it has learned. Mutable; only {@link CostDetector#learn} changes it.
  */
 public final class Baseline {
+
+    /** {@link #windowsSinceOnset()} before any onset. */
+    public static final long NO_ONSET = Long.MAX_VALUE;
 
     private double level;
     private double meanAbsDeviation;
     private double spread;
-    private double peakZ;
-    private double excursionPeakZ;
     private long learnedWindows;
+    private final DeviationHistogram deviations;
+    private final DailyProfile daily;
+    private boolean inExcursion;
+    private long windowsSinceOnset;
+    private double onsetScore;
 
-    private Baseline(double level, double meanAbsDeviation, double spread, double peakZ, double excursionPeakZ,
-            long learnedWindows) {
+    private Baseline(double level, double meanAbsDeviation, double spread, long learnedWindows,
+            DeviationHistogram deviations, DailyProfile daily, boolean inExcursion, long windowsSinceOnset,
+            double onsetScore) {
         this.level = level;
         this.meanAbsDeviation = meanAbsDeviation;
         this.spread = spread;
-        this.peakZ = peakZ;
-        this.excursionPeakZ = excursionPeakZ;
         this.learnedWindows = learnedWindows;
+        this.deviations = deviations;
+        this.daily = daily;
+        this.inExcursion = inExcursion;
+        this.windowsSinceOnset = windowsSinceOnset;
+        this.onsetScore = onsetScore;
     }
 
-    public static Baseline empty() {
-        return new Baseline(0.0, 0.0, 0.0, 0.0, 0.0, 0);
-    }
-
-    /**
-     * A baseline persisted before the slow spread and the peak existed: the spread starts at the mean absolute
-     * deviation (the best estimate there is), the peak at 0 (no calibration until windows are learned).
-     */
-    public static Baseline of(double level, double meanAbsDeviation, long learnedWindows) {
-        return of(level, meanAbsDeviation, meanAbsDeviation, 0.0, 0.0, learnedWindows);
+    /** A new series, with a daily profile of {@code dailySlots} slots (0: none). */
+    public static Baseline empty(int dailySlots) {
+        return new Baseline(0.0, 0.0, 0.0, 0, DeviationHistogram.empty(), DailyProfile.empty(dailySlots), false,
+                NO_ONSET, 0.0);
     }
 
     /** A baseline as persisted earlier. */
-    public static Baseline of(double level, double meanAbsDeviation, double spread, double peakZ,
-            double excursionPeakZ, long learnedWindows) {
-        if (learnedWindows < 0 || meanAbsDeviation < 0 || spread < 0 || peakZ < 0 || excursionPeakZ < 0
-                || !Double.isFinite(level) || !Double.isFinite(meanAbsDeviation) || !Double.isFinite(spread)
-                || !Double.isFinite(peakZ) || !Double.isFinite(excursionPeakZ)) {
+    public static Baseline of(double level, double meanAbsDeviation, double spread, long learnedWindows,
+            DeviationHistogram deviations, DailyProfile daily, boolean inExcursion, long windowsSinceOnset,
+            double onsetScore) {
+        if (learnedWindows < 0 || meanAbsDeviation < 0 || spread < 0 || windowsSinceOnset < 0 || onsetScore < 0
+                || onsetScore > 1 || !Double.isFinite(level) || !Double.isFinite(meanAbsDeviation)
+                || !Double.isFinite(spread)) {
             throw new IllegalArgumentException("Invalid baseline: level=" + level + " deviation=" + meanAbsDeviation
-                    + " spread=" + spread + " peakZ=" + peakZ + " excursionPeakZ=" + excursionPeakZ + " learned="
-                    + learnedWindows);
+                    + " spread=" + spread + " learned=" + learnedWindows + " sinceOnset=" + windowsSinceOnset
+                    + " onsetScore=" + onsetScore);
         }
-        return new Baseline(level, meanAbsDeviation, spread, peakZ, excursionPeakZ, learnedWindows);
+        return new Baseline(level, meanAbsDeviation, spread, learnedWindows, deviations, daily, inExcursion,
+                windowsSinceOnset, onsetScore);
     }
 
     public double level() {
@@ -58,42 +65,65 @@ public final class Baseline {
         return meanAbsDeviation;
     }
 
-    /** Slow EWMA of {@code |x - level|}, learned unclipped: the long-run spread, bursts included. */
+    /** EWMA of {@code |x - level|}, learned unclipped: the long-run spread, bursts included. */
     public double spread() {
         return spread;
-    }
-
-    /** Decaying peak of the (capped) z-scores of the windows learned once warm. */
-    public double peakZ() {
-        return peakZ;
-    }
-
-    /**
-     * Highest (capped) z of the anomalous windows learned in a row so far, 0 when the last window learned was not
-     * anomalous. It joins {@link #peakZ()} only when the excursion ends, so an incident does not calibrate itself
-     * away while it lasts.
-     */
-    public double excursionPeakZ() {
-        return excursionPeakZ;
     }
 
     public long learnedWindows() {
         return learnedWindows;
     }
 
-    void set(double newLevel, double newMeanAbsDeviation, double newSpread, double newPeakZ,
-            double newExcursionPeakZ) {
+    public DeviationHistogram deviations() {
+        return deviations;
+    }
+
+    public DailyProfile daily() {
+        return daily;
+    }
+
+    /**
+     * Whether the last window learned was anomalous: the windows of an excursion after its first are not added to
+     * the histogram, so the histogram counts excursions, not their length (a long incident does not teach the
+     * series that incidents are normal).
+     */
+    public boolean inExcursion() {
+        return inExcursion;
+    }
+
+    /** Windows learned since the last onset ({@link #NO_ONSET} if none yet). */
+    public long windowsSinceOnset() {
+        return windowsSinceOnset;
+    }
+
+    /** Rarity score of the last onset. */
+    public double onsetScore() {
+        return onsetScore;
+    }
+
+    void set(double newLevel, double newMeanAbsDeviation, double newSpread) {
         level = newLevel;
         meanAbsDeviation = newMeanAbsDeviation;
         spread = newSpread;
-        peakZ = newPeakZ;
-        excursionPeakZ = newExcursionPeakZ;
         learnedWindows++;
+        if (windowsSinceOnset != NO_ONSET) {
+            windowsSinceOnset++;
+        }
+    }
+
+    void excursion(boolean anomalous) {
+        inExcursion = anomalous;
+    }
+
+    void onset(double score) {
+        windowsSinceOnset = 0;
+        onsetScore = score;
     }
 
     @Override
     public String toString() {
         return "Baseline[level=" + level + ", meanAbsDeviation=" + meanAbsDeviation + ", spread=" + spread
-                + ", peakZ=" + peakZ + ", excursionPeakZ=" + excursionPeakZ + ", learned=" + learnedWindows + "]";
+                + ", learned=" + learnedWindows + ", histogram total=" + deviations.total() + ", inExcursion="
+                + inExcursion + ", sinceOnset=" + windowsSinceOnset + "]";
     }
 }

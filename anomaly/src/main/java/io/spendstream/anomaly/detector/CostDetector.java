@@ -3,42 +3,45 @@ package io.spendstream.anomaly.detector;
 import java.util.OptionalDouble;
 
 /**
- * The streaming cost-spike detector: a robust baseline per series and a score in [0,1] for a value against it.
- * Plain Java with no Kafka dependency, so the stream app, the NAB benchmark and the tests run the very same math.
+ * The streaming cost-spike detector: a robust baseline per series and a score in [0,1] for a value at a time against
+ * it. Plain Java with no Kafka dependency, so the stream app, the NAB benchmark and the tests run the very same math.
  *
  * <ul>
- *   <li><b>Baseline</b>: EWMA of the level, {@code level += a (x - level)}, and EWMA of the absolute deviation
- *       {@code |x - level|} measured against the level before the update (a one-step-ahead error, so it also
- *       carries the level's own uncertainty). During warm-up {@code a = max(alpha, 1/n)}, which makes the first
- *       windows a plain running mean instead of an estimate biased towards the first value.</li>
- *   <li><b>Scale</b>: {@code sqrt(pi/2) * max(meanAbsDeviation, spread)}, at least
- *       {@code relativeFloor * |level| + absoluteFloor}. {@code sqrt(pi/2) = 1.2533} turns a mean absolute deviation
- *       into a normal sigma. {@code spread} is the same deviation learned slowly ({@code spreadAlpha}) and unclipped:
- *       the long-run spread of the series, bursts included. Without it a series that sits at zero between bursts
- *       (disk writes, batch jobs) collapses its scale to the absolute floor and scores the next burst z = 10^14.</li>
- *   <li><b>Peak calibration</b>: z is scored relative to how far the series' own learned windows usually stray:
- *       {@code surprise = z * peakFloor / max(peakFloor, peakMargin * peakZ)}, where {@code peakZ} is the decaying
- *       peak of the z-scores learned ({@code peakZ = max(peakDecay * peakZ, min(z, peakCap))}). A steady series
- *       never gets near {@code peakFloor} (the anomalous z) and scores plain z; a series whose windows regularly
- *       reach z 20 needs more than z 25 to be anomalous: bursty series stop paging on every burst, and scores of
- *       different series become comparable, which a single global threshold (NAB's, and the app's) needs. The
- *       windows of an excursion (anomalous windows in a row) join the peak only when it ends, so an incident does
- *       not calibrate itself away while it lasts.</li>
- *   <li><b>Score</b>: {@code score = 1 - exp(-surprise / k)} with only rises counted ({@code max(z, 0)}), or drops
- *       too ({@code |z|}) when {@code twoSided}. Score 0.99 is a surprise of 4.6 k, 0.9 is 2.3 k, 0.9975 is 6 k.</li>
- *   <li><b>Warm-up</b>: no score until {@code warmupWindows} windows were learned.</li>
- *   <li><b>Robustness</b>: once warm, every window is learned clipped to {@code level +/- clipSigmas * scale}
- *       (Huber-style, both ways): an incident learned high, or a window learned low because part of its data had not
- *       arrived yet, moves the level by at most {@code alpha * clipSigmas} sigma. A lasting level shift is still
- *       adopted, after some tens of windows, because each clipped window also widens the scale. Warm-up windows are
- *       learned raw: there is no scale worth clipping to yet. Only the slow spread and the peak see the unclipped
- *       value: they exist to remember that the series has bursts.</li>
+ *   <li><b>Level and scale</b>: EWMA of the level, {@code level += a (x - level)}, and EWMA of the absolute deviation
+ *       {@code |x - level|} against the level before the update (a one-step-ahead error, so the lag of the level
+ *       behind a daily swing is part of the scale). During warm-up {@code a = max(alpha, 1/n)}: a plain running mean.
+ *       Scale = {@code sqrt(pi/2) * max(meanAbsDeviation, spread)}, at least {@code relativeFloor * |level| +
+ *       absoluteFloor}; {@code spread} is the deviation learned unclipped: a series that sits at zero between bursts
+ *       keeps the scale of its bursts.</li>
+ *   <li><b>Deviation</b>: the counted z ({@code max(z, 0)}, or {@code |z|} when {@code twoSided}) minus the
+ *       {@link DailyProfile}'s typical daily peak for the time of day, at least 0: a burst that comes every day at
+ *       the same time is expected up to its usual height.</li>
+ *   <li><b>Rarity</b> ({@link #rarity}): {@code 1 - P(deviation >= d)} under the series' own recent deviations
+ *       ({@link DeviationHistogram}, ~{@code tailMemory} windows). This makes scores of different series comparable
+ *       (a bursty series is not surprised by a burst like its last ten), which one global threshold needs.</li>
+ *   <li><b>Score</b> ({@link #score}): the rarity, damped by half for {@code onsetWindows} after an onset (a rarity of
+ *       {@link #ONSET} or more) unless it is at least five times rarer than the onset: an excursion is announced
+ *       once, at its start, and a new, much larger one is announced again. The lifecycle opens on the score and judges whether an incident
+ *       goes on by the rarity.</li>
+ *   <li><b>Anomalous</b> ({@link #isAnomalous}): score at least {@code anomalousScore} and deviation at least
+ *       {@code minSigmas}: rare for the series and far out in absolute terms.</li>
+ *   <li><b>Robustness</b>: once warm, every window is learned into level and deviation clipped to
+ *       {@code level +/- clipSigmas * scale} (Huber-style, both ways); only the first window of an excursion is added
+ *       to the histogram, so an incident cannot teach the series that incidents are normal. Warm-up windows are
+ *       learned raw, and the histogram and profile start learning once warm.</li>
  * </ul>
+ * Timestamps are the start of the window (or the row's time in NAB); they only place a value in the daily profile.
  */
 public final class CostDetector {
 
     /** Mean absolute deviation of a normal distribution is sigma * sqrt(2/pi). */
     static final double MEAN_ABS_DEVIATION_TO_SIGMA = Math.sqrt(Math.PI / 2);
+    /** Rarity from which a learned window is an onset (its excursion's first announcement): 1 in 100. */
+    public static final double ONSET = 0.99;
+    /** A new onset within {@code onsetWindows} of the last must be at least five times rarer than it. */
+    static final double NEW_ONSET_TAIL_FRACTION = 0.2;
+    /** Factor on a repeated announcement within {@code onsetWindows} of an onset. */
+    static final double REPEAT_DAMPING = 0.5;
 
     private final DetectorSettings settings;
 
@@ -48,6 +51,11 @@ public final class CostDetector {
 
     public DetectorSettings settings() {
         return settings;
+    }
+
+    /** A new series' baseline, with the daily profile these settings use. */
+    public Baseline newBaseline() {
+        return Baseline.empty(settings.seasonalSlots());
     }
 
     public boolean isWarm(Baseline baseline) {
@@ -72,89 +80,113 @@ public final class CostDetector {
     }
 
     /** The z that counts: {@code max(z, 0)}, or {@code |z|} when drops score too. Never negative. */
-    public double deviationZ(Baseline baseline, double value) {
+    public double countedZ(Baseline baseline, double value) {
         double z = zScore(baseline, value);
         return settings.twoSided() ? Math.abs(z) : Math.max(z, 0.0);
     }
 
-    /** The counted z relative to the series' own peak: the plain z while the peak (with margin) is below the floor. */
-    public double surprise(Baseline baseline, double value) {
-        double reference = Math.max(settings.peakFloor(), settings.peakMargin() * baseline.peakZ());
-        return deviationZ(baseline, value) * settings.peakFloor() / reference;
+    /** The counted z beyond the typical daily peak of its time of day: the deviation that is scored. */
+    public double deviation(Baseline baseline, long timestamp, double value) {
+        double expectedPeak = baseline.daily().expectedPeak(timestamp, settings.seasonalWeight());
+        return Math.max(0.0, countedZ(baseline, value) - expectedPeak);
     }
 
-    /** Score of a value in [0,1], or empty while the baseline is warming up. Does not learn. */
-    public OptionalDouble score(Baseline baseline, double value) {
+    /** {@code 1 - P(deviation >= d)} under the series' recent deviations, or empty while warming up. */
+    public OptionalDouble rarity(Baseline baseline, long timestamp, double value) {
         if (!isWarm(baseline)) {
             return OptionalDouble.empty();
         }
-        return OptionalDouble.of(scoreOf(surprise(baseline, value)));
+        return OptionalDouble.of(rarityOf(baseline, deviation(baseline, timestamp, value)));
     }
 
-    /** The surprise to score mapping: monotone, 0 for values <= 0, approaching 1. */
-    public double scoreOf(double z) {
-        return 1.0 - Math.exp(-Math.max(z, 0.0) / settings.scoreScale());
+    /** The rarity, damped when it repeats a recent onset: see the class comment. Empty while warming up. */
+    public OptionalDouble score(Baseline baseline, long timestamp, double value) {
+        OptionalDouble rarity = rarity(baseline, timestamp, value);
+        if (rarity.isEmpty()) {
+            return rarity;
+        }
+        double r = rarity.getAsDouble();
+        boolean repeat = baseline.windowsSinceOnset() < settings.onsetWindows() && r >= ONSET
+                && !rarerThanOnset(baseline, r);
+        return OptionalDouble.of(repeat ? r * REPEAT_DAMPING : r);
     }
 
-    public boolean isAnomalous(double score) {
-        return score >= settings.anomalousScore();
+    /** Whether a score and the deviation it came from are anomalous: rare for the series and far out. */
+    public boolean isAnomalous(double score, double deviation) {
+        return score >= settings.anomalousScore() && deviation >= settings.minSigmas();
+    }
+
+    /** Scores a value and says whether it is anomalous, without learning it. Empty while warming up. */
+    public boolean isAnomalous(Baseline baseline, long timestamp, double value) {
+        OptionalDouble score = score(baseline, timestamp, value);
+        return score.isPresent() && isAnomalous(score.getAsDouble(), deviation(baseline, timestamp, value));
     }
 
     /**
-     * Learns one settled window, clipped to {@code level +/- clipSigmas * scale} once the baseline is warm so that
-     * a single window, too high or too low, cannot drag the baseline far. The slow spread learns the unclipped
-     * deviation and, once warm, the peak the window's z (capped), both measured before the update.
+     * Learns one settled window. Once warm: the histogram gets the window's deviation (the first of an excursion
+     * only), the daily profile its counted z, the onset memory its rarity, all measured before the update; the level
+     * and deviation learn the value clipped to {@code level +/- clipSigmas * scale}, the spread the raw value.
      */
-    public void learn(Baseline baseline, double value) {
+    public void learn(Baseline baseline, long timestamp, double value) {
         double x = value;
         boolean warm = isWarm(baseline);
-        double peakZ = baseline.peakZ();
-        double excursionPeakZ = baseline.excursionPeakZ();
+        double rarity = 0.0;
+        boolean continuing = false;
         if (warm) {
+            double deviation = deviation(baseline, timestamp, value);
+            rarity = rarityOf(baseline, deviation);
+            // Unusual: rare for the series, or far out while the series is too young for rarity to say much.
+            boolean unusual = rarity >= ONSET || deviation >= settings.minSigmas();
+            continuing = unusual && baseline.inExcursion();
+            baseline.deviations().add(deviation, continuing ? 0.0 : 1.0, 1.0 - 1.0 / settings.tailMemory());
+            baseline.excursion(unusual);
+            baseline.daily().learn(timestamp, countedZ(baseline, value), settings.seasonalWeight());
             double reach = settings.clipSigmas() * scale(baseline);
             x = Math.max(baseline.level() - reach, Math.min(x, baseline.level() + reach));
-            double z = Math.min(deviationZ(baseline, value), settings.peakCap());
-            peakZ *= settings.peakDecay();
-            if (surprise(baseline, value) >= anomalousSurprise()) {
-                // Part of an excursion: remembered, but calibrates the score only once the excursion is over.
-                excursionPeakZ = Math.max(excursionPeakZ, z);
-            } else {
-                peakZ = Math.max(peakZ, Math.max(excursionPeakZ, z));
-                excursionPeakZ = 0.0;
-            }
         }
         long n = baseline.learnedWindows() + 1;
+        // The windows of an excursion after its first teach the spread only what the level learns: one incident is
+        // one burst to remember, however long it lasts.
+        double rawDeviation = Math.abs((continuing ? x : value) - baseline.level());
         if (n == 1) {
-            baseline.set(x, 0.0, 0.0, 0.0, 0.0);
-            return;
+            baseline.set(x, 0.0, 0.0);
+        } else {
+            double levelWeight = Math.max(settings.alpha(), 1.0 / n);
+            // The first deviation is observed at n = 2: weight it fully so the deviation is a plain mean in warm-up.
+            double deviationWeight = Math.max(settings.alpha(), 1.0 / (n - 1));
+            // The spread starts as the warm-up's mean deviation, then learns at its own (slower) pace.
+            double spreadWeight = warm ? settings.spreadAlpha() : 1.0 / (n - 1);
+            double deviation = Math.abs(x - baseline.level());
+            baseline.set(baseline.level() + levelWeight * (x - baseline.level()),
+                    baseline.meanAbsDeviation() + deviationWeight * (deviation - baseline.meanAbsDeviation()),
+                    baseline.spread() + spreadWeight * (rawDeviation - baseline.spread()));
         }
-        double levelWeight = Math.max(settings.alpha(), 1.0 / n);
-        // The first deviation is observed at n = 2: weight it fully so the deviation is a plain mean in warm-up too.
-        double deviationWeight = Math.max(settings.alpha(), 1.0 / (n - 1));
-        // The spread starts as the warm-up's mean deviation and then only moves slowly: a running mean over the
-        // first few hundred windows would let the first incident widen the scale by a large fraction of its size.
-        double spreadWeight = warm ? settings.spreadAlpha() : 1.0 / (n - 1);
-        double deviation = Math.abs(x - baseline.level());
-        double rawDeviation = Math.abs(value - baseline.level());
-        double level = baseline.level() + levelWeight * (x - baseline.level());
-        double meanAbsDeviation = baseline.meanAbsDeviation()
-                + deviationWeight * (deviation - baseline.meanAbsDeviation());
-        double spread = baseline.spread() + spreadWeight * (rawDeviation - baseline.spread());
-        baseline.set(level, meanAbsDeviation, spread, peakZ, excursionPeakZ);
-    }
-
-    /** The surprise at which the score reaches the anomalous score: 6 with the defaults. */
-    public double anomalousSurprise() {
-        return -settings.scoreScale() * Math.log(1.0 - settings.anomalousScore());
+        if (warm && rarity >= ONSET && (baseline.windowsSinceOnset() > settings.onsetWindows()
+                || rarerThanOnset(baseline, rarity))) {
+            baseline.onset(rarity);
+        }
     }
 
     /**
      * Scores one final window and learns it: the whole detector for a series of final values in order, as the NAB
      * benchmark feeds it. Empty during warm-up.
      */
-    public OptionalDouble observe(Baseline baseline, double value) {
-        OptionalDouble score = score(baseline, value);
-        learn(baseline, value);
+    public OptionalDouble observe(Baseline baseline, long timestamp, double value) {
+        OptionalDouble score = score(baseline, timestamp, value);
+        learn(baseline, timestamp, value);
         return score;
+    }
+
+    /**
+     * Whether a rarity announces a new, larger excursion within the onset windows: its tail probability is less than
+     * {@link #NEW_ONSET_TAIL_FRACTION} of the last onset's. Merely "rarer" is not enough: a ramp is rarer at every
+     * step and would be announced at every step.
+     */
+    private static boolean rarerThanOnset(Baseline baseline, double rarity) {
+        return 1.0 - rarity < NEW_ONSET_TAIL_FRACTION * (1.0 - baseline.onsetScore());
+    }
+
+    private static double rarityOf(Baseline baseline, double deviation) {
+        return Math.max(0.0, Math.min(1.0, 1.0 - baseline.deviations().tail(deviation)));
     }
 }

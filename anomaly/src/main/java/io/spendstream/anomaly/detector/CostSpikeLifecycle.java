@@ -74,6 +74,11 @@ public final class CostSpikeLifecycle {
         return dedupKey(scope) + ":" + startedAt;
     }
 
+    /** The state of a series not seen before. */
+    public DetectorState newState() {
+        return DetectorState.empty(detector.settings().seasonalSlots());
+    }
+
     /** True when the update's window has settled already (learned or skipped): the update is then ignored. */
     public boolean isLate(DetectorState state, WindowUpdate update) {
         return state.pending().isSettled(update.windowStart());
@@ -98,7 +103,7 @@ public final class CostSpikeLifecycle {
                 finish(state, finished, scope, events);
             }
             for (PendingWindow settled : pending.settleBefore(window.windowStart() - settings.settle().toMillis())) {
-                detector.learn(state.baseline(), settled.cost().doubleValue());
+                detector.learn(state.baseline(), settled.windowStart(), settled.cost().doubleValue());
             }
         }
         if (!state.isOpen() && window.windowStart() >= state.resolvedBefore()) {
@@ -112,7 +117,7 @@ public final class CostSpikeLifecycle {
             if (!oldest.finished() && oldest.windowStart() < pending.newest().windowStart()) {
                 finish(state, oldest, scope, events);
             }
-            detector.learn(state.baseline(), oldest.cost().doubleValue());
+            detector.learn(state.baseline(), oldest.windowStart(), oldest.cost().doubleValue());
         }
         return events;
     }
@@ -127,7 +132,8 @@ public final class CostSpikeLifecycle {
             return;
         }
         Baseline baseline = state.baseline();
-        double score = detector.score(baseline, window.cost().doubleValue()).orElse(0.0);
+        // Whether an open incident goes on is judged by the rarity: the damping of repeated onsets must not resolve it.
+        double score = detector.rarity(baseline, window.windowStart(), window.cost().doubleValue()).orElse(0.0);
         boolean quiet = score < settings.resolveScore();
         if (quiet && window.windowStart() < incident.startedAt()) {
             // Normal spend from before the spike, counted only now because it arrived late.
@@ -162,8 +168,10 @@ public final class CostSpikeLifecycle {
 
     private void maybeOpen(DetectorState state, PendingWindow window, String scope, List<Transition> events) {
         Baseline baseline = state.baseline();
-        OptionalDouble scored = detector.score(baseline, window.cost().doubleValue());
-        if (scored.isEmpty() || !detector.isAnomalous(scored.getAsDouble())) {
+        double cost = window.cost().doubleValue();
+        OptionalDouble scored = detector.score(baseline, window.windowStart(), cost);
+        if (scored.isEmpty()
+                || !detector.isAnomalous(scored.getAsDouble(), detector.deviation(baseline, window.windowStart(), cost))) {
             return;
         }
         double elapsed = (window.lastTimestamp() - window.windowStart()) / (double) window.sizeMillis();

@@ -23,8 +23,9 @@ public final class DetectorState {
         this.resolvedBefore = resolvedBefore;
     }
 
-    public static DetectorState empty() {
-        return new DetectorState(Baseline.empty(), PendingWindows.empty(), null, NEVER_RESOLVED);
+    /** A new series, with a daily profile of {@code dailySlots} slots (see {@link CostSpikeLifecycle#newState}). */
+    public static DetectorState empty(int dailySlots) {
+        return new DetectorState(Baseline.empty(dailySlots), PendingWindows.empty(), null, NEVER_RESOLVED);
     }
 
     public Baseline baseline() {

@@ -1,5 +1,9 @@
 package io.spendstream.anomaly.nab;
 
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
 import io.spendstream.anomaly.detector.Baseline;
 import io.spendstream.anomaly.detector.CostDetector;
 import io.spendstream.anomaly.detector.DetectorSettings;
@@ -46,14 +50,26 @@ public enum NabDetector {
         return description;
     }
 
-    /** Scores a series row by row in order; row i's score depends on rows 0..i only. */
-    public double[] score(double[] values) {
+    /**
+     * Scores a series row by row in order; row i's score depends on rows 0..i only. The timestamps (NAB's are UTC
+     * wall-clock times) place each row in the detector's daily profile.
+     */
+    public double[] score(List<LocalDateTime> timestamps, double[] values) {
+        if (timestamps.size() != values.length) {
+            throw new IllegalArgumentException(timestamps.size() + " timestamps for " + values.length + " values");
+        }
         CostDetector detector = new CostDetector(settings);
-        Baseline baseline = Baseline.empty();
+        Baseline baseline = detector.newBaseline();
         double[] scores = new double[values.length];
         for (int i = 0; i < values.length; i++) {
-            scores[i] = detector.observe(baseline, values[i]).orElse(0.0);
+            long millis = timestamps.get(i).toInstant(ZoneOffset.UTC).toEpochMilli();
+            scores[i] = detector.observe(baseline, millis, values[i]).orElse(0.0);
         }
         return scores;
+    }
+
+    /** Scores a data file: {@link #score(List, double[])} of its rows. */
+    public double[] score(NabDataFile data) {
+        return score(data.timestamps(), data.values());
     }
 }

@@ -91,7 +91,7 @@ public final class NabRunner {
     static NabSweep runOne(Path dataFile, NabDetector detector, NabLabels labels, Path outDir) throws IOException {
         String key = NabResultFiles.keyOf(dataFile);
         NabDataFile data = NabDataFile.read(dataFile, key);
-        double[] scores = detector.score(data.values());
+        double[] scores = detector.score(data);
         List<NabWindow> windows = labels.windowsOf(key);
         NabSweep labelled = NabSweep.of(new NabSeries(key, data.timestamps(), scores), windows);
         Path written = NabResultFiles.write(outDir, detector.detectorName(), data, scores, labelled);

@@ -2,14 +2,13 @@ package io.spendstream.anomaly.state;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -25,6 +24,8 @@ import io.spendstream.anomaly.avro.DetectorStateRecord;
 import io.spendstream.anomaly.avro.IncidentRecord;
 import io.spendstream.anomaly.avro.PendingWindowRecord;
 import io.spendstream.anomaly.detector.Baseline;
+import io.spendstream.anomaly.detector.DailyProfile;
+import io.spendstream.anomaly.detector.DeviationHistogram;
 import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.Incident;
 import io.spendstream.anomaly.detector.PendingWindow;
@@ -38,28 +39,20 @@ import io.spendstream.schemas.Money;
  *
  * <p>Not the Confluent wire format on purpose: the store must restore on any instance without a schema registry
  * round trip, and its bytes never leave the app. The leading byte names the writer schema; a later schema version
- * bumps it and keeps a reader for the older byte, so a restart after an upgrade restores the old state. Format 1
- * (one current window, learned as soon as a newer one arrived) is read by {@link DetectorStateV1}. Format 2 (no slow
- * spread, no peak) is read with its writer schema kept as a resource and resolved to the current one: its spread
- * starts at its mean absolute deviation, its peak at 0.
+ * bumps it and keeps a reader for the older byte, so a restart after an upgrade restores the old state. Format 4
+ * (rarity histogram, daily profile, onset) is the first released one; formats 1 to 3 were never released and are
+ * rejected like any unknown byte (the store is then rebuilt from scratch by resetting the app).
  */
 public final class DetectorStateSerde implements Serde<DetectorState> {
 
-    /** Writer schema version of the bytes: 2 = pending windows, without spread and peak. */
-    static final byte FORMAT_V2 = 2;
-    /** 3 = the current {@code DetectorStateRecord}: format 2 plus the slow spread, the peak z and the excursion's. */
-    static final byte FORMAT_V3 = 3;
-    static final String SCHEMA_V2_RESOURCE = "DetectorStateRecord-v2.avsc";
-    private static final Schema SCHEMA_V2 = loadSchema(SCHEMA_V2_RESOURCE);
+    /** 4 = the current {@code DetectorStateRecord}: baseline, deviation histogram, daily profile, onset. */
+    static final byte FORMAT_V4 = 4;
 
     // One store serde serves every stream thread; Avro's datum readers and writers are not documented thread-safe.
     private final ThreadLocal<SpecificDatumWriter<DetectorStateRecord>> writer =
             ThreadLocal.withInitial(() -> new SpecificDatumWriter<>(DetectorStateRecord.class));
     private final ThreadLocal<SpecificDatumReader<DetectorStateRecord>> reader =
             ThreadLocal.withInitial(() -> new SpecificDatumReader<>(DetectorStateRecord.class));
-    private final ThreadLocal<SpecificDatumReader<DetectorStateRecord>> readerV2 = ThreadLocal.withInitial(
-            () -> new SpecificDatumReader<>(SCHEMA_V2, DetectorStateRecord.getClassSchema()));
-    private final DetectorStateV1 formatV1 = new DetectorStateV1();
 
     @Override
     public Serializer<DetectorState> serializer() {
@@ -73,7 +66,7 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
 
     public byte[] write(DetectorState state) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.write(FORMAT_V3);
+        out.write(FORMAT_V4);
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         try {
             writer.get().write(toRecord(state), encoder);
@@ -85,22 +78,12 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
     }
 
     public DetectorState read(byte[] bytes) {
-        if (bytes.length == 0 || (bytes[0] != FORMAT_V3 && bytes[0] != FORMAT_V2
-                && bytes[0] != DetectorStateV1.FORMAT)) {
+        if (bytes.length == 0 || bytes[0] != FORMAT_V4) {
             throw new SerializationException("Unknown detector state format "
-                    + (bytes.length == 0 ? "(empty)" : Byte.toString(bytes[0])) + "; expected "
-                    + DetectorStateV1.FORMAT + ", " + FORMAT_V2 + " or " + FORMAT_V3);
+                    + (bytes.length == 0 ? "(empty)" : Byte.toString(bytes[0])) + "; expected " + FORMAT_V4);
         }
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null);
         try {
-            if (bytes[0] == DetectorStateV1.FORMAT) {
-                return formatV1.read(decoder);
-            }
-            if (bytes[0] == FORMAT_V2) {
-                DetectorStateRecord record = readerV2.get().read(null, decoder);
-                record.setSpread(record.getMeanAbsDeviation());
-                return fromRecord(record);
-            }
             return fromRecord(reader.get().read(null, decoder));
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Corrupt detector state: " + e.getMessage(), e);
@@ -127,8 +110,15 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
                 .setMeanAbsDeviation(baseline.meanAbsDeviation())
                 .setLearnedWindows(baseline.learnedWindows())
                 .setSpread(baseline.spread())
-                .setPeakZ(baseline.peakZ())
-                .setExcursionPeakZ(baseline.excursionPeakZ())
+                .setDeviationCounts(doubles(baseline.deviations().counts()))
+                .setDeviationTotal(baseline.deviations().total())
+                .setDailyTypicalPeak(doubles(baseline.daily().typicalPeaks()))
+                .setDailyDayPeak(doubles(baseline.daily().dayPeaks()))
+                .setDailyDay(Arrays.stream(baseline.daily().days()).boxed().toList())
+                .setInExcursion(baseline.inExcursion())
+                .setWindowsSinceOnset(baseline.windowsSinceOnset() == Baseline.NO_ONSET ? null
+                        : baseline.windowsSinceOnset())
+                .setOnsetScore(baseline.onsetScore())
                 .setPending(windows)
                 .setSettledBefore(pending.settledBefore() == PendingWindows.NOTHING_SETTLED ? null
                         : Instant.ofEpochMilli(pending.settledBefore()))
@@ -147,8 +137,15 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
     }
 
     private static DetectorState fromRecord(DetectorStateRecord record) {
+        DeviationHistogram deviations = DeviationHistogram.of(doubles(record.getDeviationCounts()),
+                record.getDeviationTotal());
+        DailyProfile daily = DailyProfile.of(doubles(record.getDailyTypicalPeak()),
+                doubles(record.getDailyDayPeak()),
+                record.getDailyDay().stream().mapToLong(Long::longValue).toArray());
         Baseline baseline = Baseline.of(record.getLevel(), record.getMeanAbsDeviation(), record.getSpread(),
-                record.getPeakZ(), record.getExcursionPeakZ(), record.getLearnedWindows());
+                record.getLearnedWindows(), deviations, daily, record.getInExcursion(),
+                record.getWindowsSinceOnset() == null ? Baseline.NO_ONSET : record.getWindowsSinceOnset(),
+                record.getOnsetScore());
         List<PendingWindow> windows = new ArrayList<>(record.getPending().size());
         for (PendingWindowRecord w : record.getPending()) {
             windows.add(new PendingWindow(w.getWindowStart().toEpochMilli(), w.getWindowEnd().toEpochMilli(),
@@ -163,15 +160,12 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
                 ? DetectorState.NEVER_RESOLVED : record.getResolvedBefore().toEpochMilli());
     }
 
-    static Schema loadSchema(String resource) {
-        try (InputStream in = DetectorStateSerde.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("Missing resource " + resource);
-            }
-            return new Schema.Parser().parse(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static List<Double> doubles(double[] values) {
+        return Arrays.stream(values).boxed().toList();
+    }
+
+    private static double[] doubles(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     static Incident incident(String anomalyId, Instant startedAt, String severity, BigDecimal peakObserved,

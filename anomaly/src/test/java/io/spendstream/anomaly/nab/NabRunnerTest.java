@@ -57,7 +57,7 @@ class NabRunnerTest {
         }
         assertThat(labelled).isEqualTo(rowsInWindows(data));
         assertThat(sweep.windowCount()).isEqualTo(4);
-        assertThat(sweep.series().scores()).containsExactly(NabDetector.PRODUCTION.score(data.values()));
+        assertThat(sweep.series().scores()).containsExactly(NabDetector.PRODUCTION.score(data));
     }
 
     @Test
@@ -66,8 +66,8 @@ class NabRunnerTest {
         int k = 600;
 
         for (NabDetector detector : NabDetector.values()) {
-            double[] full = detector.score(data.values());
-            double[] truncated = detector.score(data.head(k).values());
+            double[] full = detector.score(data);
+            double[] truncated = detector.score(data.head(k));
 
             assertThat(truncated).containsExactly(Arrays.copyOf(full, k));
             // and the detector does score the rows in question (not all zeros of the warm-up)

@@ -3,22 +3,15 @@ package io.spendstream.anomaly.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.time.Instant;
 import java.util.List;
+import java.util.Random;
 
-import org.apache.avro.Conversions;
-import org.apache.avro.Schema;
-import org.apache.avro.data.TimeConversions;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 import io.spendstream.anomaly.detector.Baseline;
+import io.spendstream.anomaly.detector.CostDetector;
+import io.spendstream.anomaly.detector.DetectorSettings;
 import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.Incident;
 import io.spendstream.anomaly.detector.PendingWindow;
@@ -34,7 +27,16 @@ class DetectorStateSerdeTest {
     void shouldRoundTripAStateWithPendingWindowsAndAnOpenIncident() {
         PendingWindow finished = new PendingWindow(1_000L, 61_000L, Money.of("10.000000000001"), "USD", 31_000L, true);
         PendingWindow newest = new PendingWindow(61_000L, 121_000L, Money.of("2.5"), "USD", 70_000L, false);
-        DetectorState state = new DetectorState(Baseline.of(1.0123456789, 0.0421, 0.0533, 17.5, 42.0, 42),
+        CostDetector detector = new CostDetector(DetectorSettings.defaults());
+        Baseline learned = detector.newBaseline();
+        Random random = new Random(5);
+        for (int i = 0; i < 3_000; i++) {
+            // Two days of one-minute windows with a burst every night at 02:10: every part of the state is used.
+            long minute = 1_700_000_000_000L + i * 60_000L;
+            boolean burst = Math.floorMod(minute, 86_400_000L) / 60_000L == 130;
+            detector.learn(learned, minute, burst ? 9.0 : 1.0 + 0.05 * random.nextGaussian());
+        }
+        DetectorState state = new DetectorState(learned,
                 PendingWindows.of(List.of(finished, newest), 1_000L),
                 new Incident("cost-spike:service:checkout:1000", 1_000L, Severity.PAGE, Money.of("12.5"),
                         Money.of("44.123456789012"), 1, 61_000L), 500L);
@@ -42,12 +44,23 @@ class DetectorStateSerdeTest {
         DetectorState back = serde.deserializer().deserialize("changelog",
                 serde.serializer().serialize("changelog", state));
 
-        assertThat(back.baseline().level()).isEqualTo(1.0123456789);
-        assertThat(back.baseline().meanAbsDeviation()).isEqualTo(0.0421);
-        assertThat(back.baseline().spread()).isEqualTo(0.0533);
-        assertThat(back.baseline().peakZ()).isEqualTo(17.5);
-        assertThat(back.baseline().excursionPeakZ()).isEqualTo(42.0);
-        assertThat(back.baseline().learnedWindows()).isEqualTo(42);
+        Baseline restored = back.baseline();
+        assertThat(restored.level()).isEqualTo(learned.level());
+        assertThat(restored.meanAbsDeviation()).isEqualTo(learned.meanAbsDeviation());
+        assertThat(restored.spread()).isEqualTo(learned.spread());
+        assertThat(restored.learnedWindows()).isEqualTo(3_000);
+        assertThat(restored.deviations().counts()).containsExactly(learned.deviations().counts());
+        assertThat(restored.deviations().total()).isEqualTo(learned.deviations().total());
+        assertThat(restored.daily().typicalPeaks()).containsExactly(learned.daily().typicalPeaks());
+        assertThat(restored.daily().dayPeaks()).containsExactly(learned.daily().dayPeaks());
+        assertThat(restored.daily().days()).containsExactly(learned.daily().days());
+        assertThat(restored.inExcursion()).isEqualTo(learned.inExcursion());
+        assertThat(restored.windowsSinceOnset()).isEqualTo(learned.windowsSinceOnset());
+        assertThat(restored.onsetScore()).isEqualTo(learned.onsetScore());
+        // The burst slot learned a typical peak; and the restored baseline scores exactly as the original.
+        assertThat(java.util.Arrays.stream(learned.daily().typicalPeaks()).max().getAsDouble()).isGreaterThan(10.0);
+        long next = 1_700_000_000_000L + 3_000 * 60_000L;
+        assertThat(detector.score(restored, next, 9.0)).isEqualTo(detector.score(learned, next, 9.0));
         assertThat(back.pending().windows()).containsExactly(finished, newest);
         assertThat(back.pending().settledBefore()).isEqualTo(1_000L);
         assertThat(back.newest()).isEqualTo(newest);
@@ -63,84 +76,19 @@ class DetectorStateSerdeTest {
     }
 
     @Test
-    void shouldRestoreStateWrittenInTheSecondFormat() throws Exception {
-        Schema v2 = DetectorStateSerde.loadSchema(DetectorStateSerde.SCHEMA_V2_RESOURCE);
-        GenericRecord record = new GenericData.Record(v2);
-        record.put("level", 2.0);
-        record.put("meanAbsDeviation", 0.25);
-        record.put("learnedWindows", 30L);
-        record.put("pending", List.of());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(2);
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(v2).write(record, encoder);
-        encoder.flush();
+    void shouldRefuseTheUnreleasedEarlierFormats() {
+        byte[] bytes = serde.write(DetectorState.empty(48));
+        for (byte format = 1; format <= 3; format++) {
+            bytes[0] = format;
 
-        DetectorState back = serde.read(out.toByteArray());
-
-        assertThat(back.baseline().level()).isEqualTo(2.0);
-        assertThat(back.baseline().meanAbsDeviation()).isEqualTo(0.25);
-        // Format 2 had no long-run spread: the best estimate of it is the recent one; no peak learned yet.
-        assertThat(back.baseline().spread()).isEqualTo(0.25);
-        assertThat(back.baseline().peakZ()).isZero();
-        assertThat(back.baseline().excursionPeakZ()).isZero();
-        assertThat(back.baseline().learnedWindows()).isEqualTo(30);
-        assertThat(back.pending().settledBefore()).isEqualTo(PendingWindows.NOTHING_SETTLED);
-        assertThat(back.incident()).isNull();
-        assertThat(serde.write(back)[0]).isEqualTo(DetectorStateSerde.FORMAT_V3);
-    }
-
-    @Test
-    void shouldRestoreStateWrittenInTheFirstFormat() throws Exception {
-        Schema v1 = DetectorStateV1.loadSchema();
-        GenericData model = new GenericData();
-        model.addLogicalTypeConversion(new Conversions.DecimalConversion());
-        model.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
-        GenericRecord current = new GenericData.Record(v1.getField("current").schema().getTypes().get(1));
-        current.put("windowStart", Instant.ofEpochMilli(60_000L));
-        current.put("windowEnd", Instant.ofEpochMilli(120_000L));
-        current.put("cost", Money.of("3.25"));
-        current.put("currency", "USD");
-        current.put("lastTimestamp", Instant.ofEpochMilli(90_000L));
-        GenericRecord incident = new GenericData.Record(v1.getField("incident").schema().getTypes().get(1));
-        incident.put("anomalyId", "cost-spike:service:checkout:0");
-        incident.put("startedAt", Instant.ofEpochMilli(0L));
-        incident.put("severity", "TICKET");
-        incident.put("peakObserved", Money.of("3.25"));
-        incident.put("excessCost", Money.of("2.25"));
-        incident.put("quietWindows", 0);
-        incident.put("lastActiveWindowEnd", Instant.ofEpochMilli(60_000L));
-        GenericRecord record = new GenericData.Record(v1);
-        record.put("level", 1.0);
-        record.put("meanAbsDeviation", 0.05);
-        record.put("learnedWindows", 30L);
-        record.put("current", current);
-        record.put("incident", incident);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(1);
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(v1, model).write(record, encoder);
-        encoder.flush();
-
-        DetectorState back = serde.read(out.toByteArray());
-
-        assertThat(back.baseline().learnedWindows()).isEqualTo(30);
-        assertThat(back.baseline().level()).isEqualTo(1.0);
-        // Format 1 had learned every window before its current one, which is still open.
-        assertThat(back.pending().windows()).containsExactly(
-                new PendingWindow(60_000L, 120_000L, Money.of("3.25"), "USD", 90_000L, false));
-        assertThat(back.pending().settledBefore()).isEqualTo(60_000L);
-        assertThat(back.resolvedBefore()).isEqualTo(DetectorState.NEVER_RESOLVED);
-        assertThat(back.incident().anomalyId()).isEqualTo("cost-spike:service:checkout:0");
-        assertThat(back.incident().severity()).isEqualTo(Severity.TICKET);
-        assertThat(back.incident().excessCost()).isEqualTo(Money.of("2.25"));
-        // And it is written back in the current format.
-        assertThat(serde.write(back)[0]).isEqualTo(DetectorStateSerde.FORMAT_V3);
+            assertThatThrownBy(() -> serde.read(bytes)).isInstanceOf(SerializationException.class)
+                    .hasMessageContaining("expected 4");
+        }
     }
 
     @Test
     void shouldRoundTripAnEmptyState() {
-        DetectorState back = serde.read(serde.write(DetectorState.empty()));
+        DetectorState back = serde.read(serde.write(DetectorState.empty(48)));
 
         assertThat(back.newest()).isNull();
         assertThat(back.pending().settledBefore()).isEqualTo(PendingWindows.NOTHING_SETTLED);
@@ -151,7 +99,7 @@ class DetectorStateSerdeTest {
 
     @Test
     void shouldRefuseBytesOfAnUnknownFormat() {
-        byte[] bytes = serde.write(DetectorState.empty());
+        byte[] bytes = serde.write(DetectorState.empty(48));
         bytes[0] = 9;
 
         assertThatThrownBy(() -> serde.read(bytes)).isInstanceOf(SerializationException.class)
