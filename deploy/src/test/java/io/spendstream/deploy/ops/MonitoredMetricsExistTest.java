@@ -1,0 +1,117 @@
+package io.spendstream.deploy.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.spendstream.deploy.demo.DemoScenario;
+import io.spendstream.deploy.local.LocalPipeline;
+import io.spendstream.deploy.testing.FreePorts;
+import io.spendstream.runtime.RunningApp;
+import io.spendstream.schemas.SpendstreamTopics;
+import io.spendstream.schemas.TopicNames;
+import io.spendstream.schemas.registry.SchemaRegistryClients;
+
+/**
+ * Every metric the alerting rules and the Grafana dashboard use is one the apps really serve: the four apps run on
+ * an in-process broker (as {@code spendstream up} runs them), get demo traffic with a cost incident and a record
+ * that is not JSON, and their {@code /metrics} are scraped until every name has appeared. Meters that only exist
+ * once something happened (a dead letter, an alert) are why the traffic has both.
+ */
+class MonitoredMetricsExistTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void shouldServeEveryMetricTheRulesAndTheDashboardUse() throws Exception {
+        Set<String> wanted = MonitoredMetrics.scrapedNames();
+        // The extraction found the metrics it should, so an empty or partial set cannot pass by accident.
+        assertThat(wanted).contains("spendstream_records_in_total", "spendstream_records_dead_lettered_total",
+                "spendstream_anomalies_open", "spendstream_enrich_unallocated_share",
+                "kafka_consumer_fetch_manager_records_lag", "kafka_stream_client_state", "jvm_memory_used_bytes");
+
+        try (LocalPipeline pipeline = LocalPipeline.start(new LocalPipeline.Settings(dataDir, FreePorts.next(),
+                FreePorts.next(), 0, true, Map.of("spendstream.application.id.prefix",
+                        "ops-" + UUID.randomUUID().toString().substring(0, 8) + "-")))) {
+            sendDemoTrafficWithAnIncidentAndABadRecord(pipeline);
+            Set<String> served = new TreeSet<>();
+            await("every metric of the rules and the dashboard served by an app; missing: "
+                    + "the names in the failure below")
+                    .atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(2))
+                    .untilAsserted(() -> {
+                        for (RunningApp app : pipeline.apps()) {
+                            served.addAll(metricNames(scrape(app)));
+                        }
+                        assertThat(served).as("metric names served by the four apps").containsAll(wanted);
+                    });
+        }
+    }
+
+    private static void sendDemoTrafficWithAnIncidentAndABadRecord(LocalPipeline pipeline) {
+        SpendstreamTopics topics = new SpendstreamTopics(TopicNames.defaults(),
+                SchemaRegistryClients.forUrl(pipeline.registryUrl(), null));
+        DemoScenario scenario = new DemoScenario(11);
+        // As PipelineIntegrationTest: 40 minutes of history to learn from, then 3 minutes of incident.
+        Instant liveFrom = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(5));
+        Instant historyFrom = liveFrom.minus(Duration.ofMinutes(40));
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new StringSerializer())) {
+            scenario.tags(topics, historyFrom.minus(Duration.ofDays(1))).forEach(producer::send);
+            producer.flush();
+            for (Instant t = historyFrom; t.isBefore(liveFrom); t = t.plus(DemoScenario.INTERVAL)) {
+                scenario.interval(topics, t, false).forEach(producer::send);
+            }
+            producer.send(new ProducerRecord<>(topics.usageRaw.name(), "bad", "{\"EffectiveCost\": oops"));
+            Instant incidentEnd = liveFrom.plus(Duration.ofMinutes(3));
+            for (Instant t = liveFrom; t.isBefore(incidentEnd); t = t.plus(DemoScenario.INTERVAL)) {
+                scenario.interval(topics, t, true).forEach(producer::send);
+            }
+            producer.flush();
+        }
+    }
+
+    private static String scrape(RunningApp app) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + app.metricsPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET /metrics of %s", app.applicationId()).isEqualTo(200);
+        return response.body();
+    }
+
+    /** The metric names of a Prometheus text exposition (sample lines, not # HELP / # TYPE). */
+    static Set<String> metricNames(String exposition) {
+        Set<String> names = new TreeSet<>();
+        exposition.lines().filter(line -> !line.isBlank() && !line.startsWith("#")).forEach(line -> {
+            int end = 0;
+            while (end < line.length() && line.charAt(end) != '{' && line.charAt(end) != ' ') {
+                end++;
+            }
+            names.add(line.substring(0, end));
+        });
+        return names;
+    }
+}
