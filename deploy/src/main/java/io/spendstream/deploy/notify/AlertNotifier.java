@@ -176,7 +176,8 @@ public final class AlertNotifier implements AutoCloseable {
                 health.failed(e);
                 throw e;
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Said on /health before the exception leaves: an embedding process may outlive the loop.
             health.failed(e);
             throw e;
         } finally {

@@ -297,6 +297,10 @@ class NotifyIntegrationTest {
         await("an outage of more than twice max.poll.interval.ms").pollDelay(Duration.ofSeconds(7))
                 .atMost(Duration.ofSeconds(30)).until(() -> notifier.metrics.total(NotifyMetrics.RETRIED) >= 5);
         assertThat(committed(notifier.group)).as("nothing committed during the outage").isZero();
+        // Its only target is down, yet the notifier stays ready (see NotifierHealth) and says what it waits for.
+        HttpResponse<String> ready = get(notifier, "/ready");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(ready.body()).path("sendingTo").asText()).isEqualTo(notifier.webhookNames.get(0));
         List<JsonNode> duringOutage = webhook.bodies();
         down.set(false);
 
