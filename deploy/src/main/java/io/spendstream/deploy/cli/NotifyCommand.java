@@ -7,15 +7,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spendstream.deploy.notify.AlertNotifier;
 import io.spendstream.deploy.notify.AlertmanagerTarget;
 import io.spendstream.deploy.notify.Backoff;
+import io.spendstream.deploy.notify.NotifierEndpoint;
 import io.spendstream.deploy.notify.NotifyMetrics;
 import io.spendstream.deploy.notify.WebhookTarget;
 import io.spendstream.runtime.StreamsProperties;
 import io.spendstream.runtime.config.Durations;
 import io.spendstream.runtime.config.SpendstreamConfig;
+import io.spendstream.runtime.metrics.MetricsServer;
 import io.spendstream.runtime.metrics.PipelineMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,6 +59,11 @@ final class NotifyCommand implements Callable<Integer> {
             description = "Timeout of one HTTP request (default: ${DEFAULT-VALUE}).")
     String requestTimeout;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT", description = "Port of /metrics, /health and /ready "
+            + "(default: spendstream.metrics.port if set, else " + NotifierEndpoint.DEFAULT_PORT + "; 0 = any free "
+            + "port).")
+    Integer metricsPort;
+
     @Option(names = "--group-id", paramLabel = "ID", description = "Consumer group (default: the application id "
             + "prefix + notify, i.e. spendstream-notify).")
     String groupId;
@@ -61,12 +71,19 @@ final class NotifyCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    private static final Logger LOG = LoggerFactory.getLogger(NotifyCommand.class);
+
     /** Firing alerts get endsAt this many re-post intervals ahead, as Prometheus does: three re-posts may fail. */
     static final int FIRING_TTL_INTERVALS = 4;
 
     @Override
     public Integer call() {
-        SpendstreamConfig config = connection.resolve(Map.of());
+        // Like the stream apps: the notifier's port is its default, below the file, SPENDSTREAM_METRICS_PORT and --set;
+        // the dedicated flag is a flag like the others, so it wins.
+        SpendstreamConfig config = connection.resolve(Map.of(MetricsServer.PORT, NotifierEndpoint.DEFAULT_PORT));
+        if (metricsPort != null) {
+            config = config.with(Map.of(MetricsServer.PORT, metricsPort.toString()));
+        }
         Duration interval = Durations.parse(repostInterval);
         Duration timeout = Durations.parse(requestTimeout);
         Backoff backoff = new Backoff(Durations.parse(initialBackoff), Durations.parse(maxBackoff));
@@ -80,9 +97,12 @@ final class NotifyCommand implements Callable<Integer> {
         for (int i = 0; i < webhooks.size(); i++) {
             hooks.add(WebhookTarget.create(http, webhooks.get(i), timeout, i + 1));
         }
+        // Closed by the endpoint, which serves it.
+        PrometheusMeterRegistry registry = NotifierEndpoint.registry(group);
         try (AlertNotifier notifier = AlertNotifier.create(config, alertmanager, hooks,
-                new AlertNotifier.Settings(group, interval, backoff),
-                new NotifyMetrics(new PipelineMetrics(new SimpleMeterRegistry())))) {
+                new AlertNotifier.Settings(group, interval, backoff), new NotifyMetrics(new PipelineMetrics(registry)));
+                NotifierEndpoint endpoint = NotifierEndpoint.start(config, notifier, registry)) {
+            LOG.info("Serving {} (and /health, /ready)", endpoint.metricsUrl());
             StopOnShutdown.register(notifier::stop, Duration.ofSeconds(10));
             notifier.run();
         }

@@ -26,11 +26,14 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.FailurePhase;
 import io.spendstream.deploy.cli.ConnectionOptions;
 import io.spendstream.runtime.config.SpendstreamConfig;
+import io.spendstream.runtime.metrics.ClientMeters;
 import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.schemas.Topic;
 
@@ -50,6 +53,9 @@ import io.spendstream.schemas.Topic;
  * but does not replay old events to webhooks. This needs {@code spend.alerts} to keep its history (Spendstream
  * creates it with unbounded time retention) and costs one read of it per start, which is small: alerts are rare.
  * A compacted snapshot topic would make the read shorter, at the price of a second source of truth.
+ *
+ * <p>{@link #health()} follows this life cycle for {@code /health} and {@code /ready}: ready once the rebuild of
+ * every owned partition is done (see {@link NotifierHealth}).
  */
 public final class AlertNotifier implements AutoCloseable {
 
@@ -66,6 +72,7 @@ public final class AlertNotifier implements AutoCloseable {
     private static final Duration SUMMARY_EVERY = Duration.ofMinutes(5);
 
     private final Consumer<byte[], byte[]> consumer;
+    private final Producer<byte[], byte[]> deadLetterProducer;
     private final DeadLetterWriter deadLetters;
     private final Topic<String, Alert> alerts;
     private final List<AlertTarget> targets = new ArrayList<>();
@@ -84,6 +91,7 @@ public final class AlertNotifier implements AutoCloseable {
     /** Partitions the rebalance listener has just positioned (their position must not be overwritten). */
     private final Set<TopicPartition> repositioned = new HashSet<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final NotifierHealth health;
     private boolean assignmentChanged;
     private Instant nextSummary;
 
@@ -96,6 +104,8 @@ public final class AlertNotifier implements AutoCloseable {
             List<? extends AlertTarget> webhooks, Settings settings, NotifyMetrics metrics, Clock clock) {
         requireTarget(alertmanager, webhooks);
         this.consumer = consumer;
+        this.deadLetterProducer = deadLetterProducer;
+        this.health = new NotifierHealth(settings.groupId());
         this.deadLetters = new DeadLetterWriter(deadLetterProducer, deadLetters, settings.groupId());
         this.alerts = alerts;
         this.reposter = alertmanager == null ? null
@@ -159,13 +169,20 @@ public final class AlertNotifier implements AutoCloseable {
                 commitDelivered();
                 repostIfDue();
                 logSummaryIfDue();
+                health.progressed(consumer.assignment().size(), replayUntil.size());
             }
         } catch (WakeupException | Stopped e) {
             if (running.get()) {
+                health.failed(e);
                 throw e;
             }
+        } catch (RuntimeException | Error e) {
+            // Said on /health before the exception leaves: an embedding process may outlive the loop.
+            health.failed(e);
+            throw e;
         } finally {
             commitDeliveredQuietly();
+            health.stopped();
             LOG.info("Stopped forwarding {}: {}", alerts.name(), summary());
         }
     }
@@ -174,6 +191,20 @@ public final class AlertNotifier implements AutoCloseable {
     public void stop() {
         running.set(false);
         consumer.wakeup();
+    }
+
+    /** What {@code /health} and {@code /ready} report (see {@link NotifierHealth}). */
+    public NotifierHealth health() {
+        return health;
+    }
+
+    /**
+     * Binds the consumer's and the dead-letter producer's client metrics ({@code kafka_consumer_*},
+     * {@code kafka_producer_*}) and the JVM meters to {@code registry}; the caller closes the result.
+     */
+    public ClientMeters bindClientMeters(MeterRegistry registry) {
+        return ClientMeters.bind(List.of(new KafkaClientMetrics(consumer), new KafkaClientMetrics(deadLetterProducer)),
+                registry);
     }
 
     /** How many alerts are firing in the partitions this instance owns. */
@@ -226,11 +257,14 @@ public final class AlertNotifier implements AutoCloseable {
     }
 
     private PostResult sendInterruptibly(AlertTarget target, java.util.function.Supplier<String> body, String what) {
+        health.sending(target.name(), clock.instant());
         try {
             return sender.send(target, body, what);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Stopped();
+        } finally {
+            health.sent();
         }
     }
 
@@ -393,6 +427,8 @@ public final class AlertNotifier implements AutoCloseable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             if (partitions.isEmpty()) {
+                // Joined the group (with nothing new to rebuild): a member without partitions is a ready standby.
+                health.assigned(consumer.assignment().size(), replayUntil.size());
                 return;
             }
             Set<TopicPartition> assigned = new HashSet<>(partitions);
@@ -428,6 +464,7 @@ public final class AlertNotifier implements AutoCloseable {
             repositioned.addAll(assigned);
             assignmentChanged = true;
             metrics.assigned();
+            health.assigned(consumer.assignment().size(), replayUntil.size());
         }
 
         private void forget(Collection<TopicPartition> partitions) {

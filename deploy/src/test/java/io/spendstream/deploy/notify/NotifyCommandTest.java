@@ -32,6 +32,12 @@ class NotifyCommandTest {
                 "--max-backoff", "1s")).startsWith("2 ").contains("shorter than the initial");
     }
 
+    @Test
+    void shouldExitWithTwoForAMetricsPortThatIsNotAPort() {
+        assertThat(run("notify", "-b", "localhost:1", "--webhook", "http://localhost:1/x", "--metrics-port", "70000"))
+                .startsWith("2 ").contains("spendstream.metrics.port=70000 is not a port");
+    }
+
     private static String run(String... args) {
         CommandLine cli = SpendstreamCli.commandLine();
         StringWriter err = new StringWriter();

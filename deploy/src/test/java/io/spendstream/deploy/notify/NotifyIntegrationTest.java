@@ -5,7 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +49,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.deploy.broker.EmbeddedKafkaBroker;
@@ -54,6 +57,7 @@ import io.spendstream.deploy.cli.ConnectionOptions;
 import io.spendstream.deploy.registry.LocalSchemaRegistry;
 import io.spendstream.deploy.testing.FreePorts;
 import io.spendstream.runtime.config.SpendstreamConfig;
+import io.spendstream.runtime.metrics.MetricsServer;
 import io.spendstream.runtime.metrics.PipelineMetrics;
 import io.spendstream.schemas.SpendstreamTopics;
 
@@ -246,6 +250,36 @@ class NotifyIntegrationTest {
         assertThat(notifier.metrics.count(NotifyMetrics.SENT, target)).isEqualTo(1);
         assertThat(notifier.metrics.count(NotifyMetrics.FAILED, target)).isEqualTo(1);
         assertThat(notifier.metrics.count(NotifyMetrics.FAILED, topics.alerts.name())).isEqualTo(1);
+
+        // The same figures on /metrics, as Prometheus scrapes them, with the Kafka client and JVM meters.
+        HttpResponse<String> scrape = get(notifier, "/metrics");
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        String app = "application=\"" + notifier.group + "\"";
+        assertThat(scrape.body().lines())
+                .contains("spendstream_notify_retried_total{" + app + ",target=\"" + target + "\"} 2.0")
+                .contains("spendstream_notify_sent_total{" + app + ",kind=\"event\",target=\"" + target + "\"} 1.0")
+                .contains("spendstream_notify_failed_total{" + app + ",reason=\"rejected\",target=\"" + target
+                        + "\"} 1.0")
+                .contains("spendstream_notify_failed_total{" + app + ",reason=\"undecodable\",target=\""
+                        + topics.alerts.name() + "\"} 1.0")
+                .contains("spendstream_notify_assignments_total{" + app + "} 1.0")
+                // malformed and checkout: a webhook refusing an alert does not end it.
+                .contains("spendstream_notify_firing{" + app + "} 2.0")
+                .anyMatch(line -> line.startsWith("kafka_consumer_fetch_manager_records_consumed_total{"))
+                .anyMatch(line -> line.startsWith("kafka_producer_record_send_total{"))
+                .anyMatch(line -> line.startsWith("jvm_memory_used_bytes{"));
+        HttpResponse<String> ready = get(notifier, "/ready");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        JsonNode readyBody = JSON.readTree(ready.body());
+        assertThat(readyBody.path("state").asText()).isEqualTo("DELIVERING");
+        assertThat(readyBody.path("partitions").asInt()).isEqualTo(1);
+        assertThat(get(notifier, "/health").statusCode()).isEqualTo(200);
+
+        notifier.stop();
+        HttpResponse<String> stopped = get(notifier, "/health");
+        assertThat(stopped.statusCode()).as("the loop has ended").isEqualTo(503);
+        assertThat(JSON.readTree(stopped.body()).path("state").asText()).isEqualTo("STOPPED");
+        assertThat(get(notifier, "/ready").statusCode()).isEqualTo(503);
     }
 
     @Test
@@ -263,6 +297,10 @@ class NotifyIntegrationTest {
         await("an outage of more than twice max.poll.interval.ms").pollDelay(Duration.ofSeconds(7))
                 .atMost(Duration.ofSeconds(30)).until(() -> notifier.metrics.total(NotifyMetrics.RETRIED) >= 5);
         assertThat(committed(notifier.group)).as("nothing committed during the outage").isZero();
+        // Its only target is down, yet the notifier stays ready (see NotifierHealth) and says what it waits for.
+        HttpResponse<String> ready = get(notifier, "/ready");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(ready.body()).path("sendingTo").asText()).isEqualTo(notifier.webhookNames.get(0));
         List<JsonNode> duringOutage = webhook.bodies();
         down.set(false);
 
@@ -275,6 +313,12 @@ class NotifyIntegrationTest {
         await("both committed").atMost(Duration.ofSeconds(10)).until(() -> committed(notifier.group) == 2L);
         assertThat(notifier.metrics.total(NotifyMetrics.ASSIGNMENTS)).as("assigned once: never dropped from the "
                 + "group").isEqualTo(1);
+    }
+
+    /** GET on the notifier's operations endpoint. */
+    private HttpResponse<String> get(Running notifier, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + notifier.metricsPort() + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private void send(Alert alert) throws Exception {
@@ -298,9 +342,14 @@ class NotifyIntegrationTest {
         for (int i = 0; i < webhookUrls.size(); i++) {
             webhooks.add(WebhookTarget.create(http, webhookUrls.get(i), Duration.ofSeconds(2), i + 1));
         }
-        NotifyMetrics metrics = new NotifyMetrics(new PipelineMetrics(new SimpleMeterRegistry()));
+        PrometheusMeterRegistry meterRegistry = NotifierEndpoint.registry(group);
+        NotifyMetrics metrics = new NotifyMetrics(new PipelineMetrics(meterRegistry));
         AlertNotifier instance = AlertNotifier.create(config.with(settings), alertmanager, webhooks,
                 new AlertNotifier.Settings(group, REPOST, FAST_BACKOFF), metrics);
+        // Served as `spendstream notify` serves it, on a free loopback port.
+        NotifierEndpoint endpoint = NotifierEndpoint.start(config.with(Map.of(
+                MetricsServer.PORT, "0", MetricsServer.ADDRESS, "127.0.0.1")), instance, meterRegistry);
+        toClose.add(endpoint);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread thread = new Thread(() -> {
             try {
@@ -310,7 +359,7 @@ class NotifyIntegrationTest {
             }
         }, "notifier-" + group);
         thread.start();
-        Running running = new Running(group, instance, thread, failure, metrics,
+        Running running = new Running(group, instance, thread, failure, metrics, endpoint.port(),
                 alertmanager == null ? null : alertmanager.name(), webhooks.stream().map(WebhookTarget::name).toList());
         toClose.add(running);
         await("notifier " + group + " owns the partition").atMost(Duration.ofSeconds(30))
@@ -361,7 +410,8 @@ class NotifyIntegrationTest {
 
     /** A notifier running on its own thread; closing it stops it and fails the test if it had crashed. */
     private record Running(String group, AlertNotifier instance, Thread thread, AtomicReference<Throwable> failure,
-            NotifyMetrics metrics, String alertmanagerName, List<String> webhookNames) implements AutoCloseable {
+            NotifyMetrics metrics, int metricsPort, String alertmanagerName, List<String> webhookNames)
+            implements AutoCloseable {
 
         void stop() throws InterruptedException {
             instance.stop();

@@ -73,7 +73,7 @@ import io.spendstream.runtime.StreamsApp;
  *     <td>replication of created topics; -1 = broker default</td></tr>
  * <tr><td>{@code spendstream.topics.dlq.retention}</td><td>{@code 30d}</td><td>retention of the dead-letter topic</td></tr>
  * <tr><td>{@code spendstream.metrics.port}</td><td>{@code 9400} (ingest 9401, enrich 9402, attribution 9403,
- *     anomaly 9404)</td><td>{@code /metrics}, {@code /health}, {@code /ready}; 0 = any free port</td></tr>
+ *     anomaly 9404, notify 9405)</td><td>{@code /metrics}, {@code /health}, {@code /ready}; 0 = any free port</td></tr>
  * <tr><td>{@code spendstream.metrics.address}</td><td>{@code 0.0.0.0}</td><td>interface the endpoint binds</td></tr>
  * <tr><td>{@code spendstream.shutdown.timeout}</td><td>{@code 20s}</td>
  *     <td>how long a graceful close may take</td></tr>

@@ -1,5 +1,6 @@
 package io.spendstream.runtime.metrics;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.streams.KafkaStreams;
@@ -10,39 +11,59 @@ import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 
 /**
- * The meters every app exposes besides its pipeline meters: the Kafka Streams client's own metrics (lag, commit
- * rate, process rate, {@code dropped-records-total}, producer and consumer metrics) through Micrometer's
- * {@link KafkaStreamsMetrics} binder, and JVM and process metrics. Close it to stop the binders' background work.
+ * The meters every process exposes besides its pipeline meters: its Kafka clients' own metrics and JVM and process
+ * metrics. A stream app binds its Kafka Streams client with Micrometer's {@link KafkaStreamsMetrics} (lag, commit
+ * rate, process rate, {@code dropped-records-total}, producer and consumer metrics); a process with plain clients
+ * (the alert notifier) binds each with {@link KafkaClientMetrics}. Close it to stop the binders' background work.
  */
 public final class ClientMeters implements AutoCloseable {
 
-    private final KafkaStreamsMetrics streamsMetrics;
-    private final JvmGcMetrics gcMetrics;
+    /** The Kafka binders and the GC binder keep listeners or schedulers that must be stopped. */
+    private final List<AutoCloseable> toClose;
 
-    private ClientMeters(KafkaStreamsMetrics streamsMetrics, JvmGcMetrics gcMetrics) {
-        this.streamsMetrics = streamsMetrics;
-        this.gcMetrics = gcMetrics;
+    private ClientMeters(List<AutoCloseable> toClose) {
+        this.toClose = toClose;
     }
 
     /** Binds everything to {@code registry}; call before {@code streams.start()} so no client metric is missed. */
     public static ClientMeters bind(KafkaStreams streams, MeterRegistry registry) {
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        return bind(registry, List.of(streamsMetrics), List.of(streamsMetrics));
+    }
+
+    /** Binds plain Kafka clients (one {@link KafkaClientMetrics} per consumer or producer) and the JVM meters. */
+    public static ClientMeters bind(List<KafkaClientMetrics> clients, MeterRegistry registry) {
+        return bind(registry, List.copyOf(clients), List.copyOf(clients));
+    }
+
+    private static ClientMeters bind(MeterRegistry registry, List<MeterBinder> kafkaBinders,
+            List<AutoCloseable> kafkaClosers) {
         JvmGcMetrics gcMetrics = new JvmGcMetrics();
-        List<MeterBinder> binders = List.of(streamsMetrics, gcMetrics, new JvmMemoryMetrics(), new JvmThreadMetrics(),
-                new ClassLoaderMetrics(), new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics());
+        List<MeterBinder> binders = new ArrayList<>(kafkaBinders);
+        binders.addAll(List.of(gcMetrics, new JvmMemoryMetrics(), new JvmThreadMetrics(), new ClassLoaderMetrics(),
+                new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics()));
         binders.forEach(binder -> binder.bindTo(registry));
-        return new ClientMeters(streamsMetrics, gcMetrics);
+        List<AutoCloseable> toClose = new ArrayList<>(kafkaClosers);
+        toClose.add(gcMetrics);
+        return new ClientMeters(List.copyOf(toClose));
     }
 
     @Override
     public void close() {
-        streamsMetrics.close();
-        gcMetrics.close();
+        for (AutoCloseable closeable : toClose) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // Unreachable with Micrometer's binders (their close() declares nothing); AutoCloseable forces it.
+                throw new IllegalStateException("Cannot close meter binder " + closeable, e);
+            }
+        }
     }
 }

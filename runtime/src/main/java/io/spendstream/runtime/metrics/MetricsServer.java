@@ -21,13 +21,15 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spendstream.runtime.config.SpendstreamConfig;
 
 /**
- * The operations endpoint of one app, on the JDK's built-in HTTP server:
+ * The operations endpoint of one process, on the JDK's built-in HTTP server:
  * <ul>
- * <li>{@code GET /metrics}: Prometheus text (or OpenMetrics when the scraper asks for it) of the app's registry:
- * pipeline meters ({@code spendstream_*}), Kafka Streams client metrics and JVM metrics;</li>
- * <li>{@code GET /health}: 200, or 503 once the Kafka Streams client has failed or stopped (see
- * {@link StreamsHealth}), with a JSON body giving the state;</li>
- * <li>{@code GET /ready}: 200 only while the client is {@code RUNNING}, else 503; same body.</li>
+ * <li>{@code GET /metrics}: Prometheus text (or OpenMetrics when the scraper asks for it) of the process's registry:
+ * pipeline meters ({@code spendstream_*}), Kafka client metrics and JVM metrics;</li>
+ * <li>{@code GET /health}: 200 while the {@link HealthSource} reports the process live, else 503, with a JSON body
+ * giving the state (for a stream app: 503 once its Kafka Streams client has failed or stopped, see
+ * {@link StreamsHealth});</li>
+ * <li>{@code GET /ready}: 200 only while the source reports ready (a stream app: {@code RUNNING}), else 503; same
+ * body.</li>
  * </ul>
  * Port {@value #PORT} (0 picks a free port; {@link #port()} tells which), interface {@value #ADDRESS}.
  */
@@ -45,21 +47,28 @@ public final class MetricsServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final PrometheusMeterRegistry registry;
-    private final StreamsHealth health;
+    private final HealthSource health;
 
     private MetricsServer(HttpServer server, ExecutorService executor, PrometheusMeterRegistry registry,
-            StreamsHealth health) {
+            HealthSource health) {
         this.server = server;
         this.executor = executor;
         this.registry = registry;
         this.health = health;
     }
 
-    /** Binds {@value #ADDRESS}:{@value #PORT} from the configuration (defaults 0.0.0.0:9400). */
+    /**
+     * Binds {@value #ADDRESS}:{@value #PORT} from the configuration (defaults 0.0.0.0:9400).
+     *
+     * @throws IllegalArgumentException for a port outside 0-65535, naming the setting
+     */
     public static MetricsServer start(SpendstreamConfig config, PrometheusMeterRegistry registry,
-            StreamsHealth health) {
-        return start(new InetSocketAddress(config.get(ADDRESS, "0.0.0.0"), config.getInt(PORT, 9400)), registry,
-                health);
+            HealthSource health) {
+        int port = config.getInt(PORT, 9400);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(PORT + "=" + port + " is not a port (0-65535; 0 = any free port)");
+        }
+        return start(new InetSocketAddress(config.get(ADDRESS, "0.0.0.0"), port), registry, health);
     }
 
     /**
@@ -68,7 +77,7 @@ public final class MetricsServer implements AutoCloseable {
      * @throws UncheckedIOException if the port is taken, naming the setting to change
      */
     public static MetricsServer start(InetSocketAddress address, PrometheusMeterRegistry registry,
-            StreamsHealth health) {
+            HealthSource health) {
         HttpServer server;
         try {
             server = HttpServer.create(address, 0);
@@ -140,9 +149,9 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     private void health(HttpExchange exchange, boolean readiness) throws IOException {
-        Map<String, Object> report = health.report();
-        boolean ok = readiness ? Boolean.TRUE.equals(report.get("ready")) : "UP".equals(report.get("status"));
-        send(exchange, ok ? 200 : 503, JSON, toJson(report));
+        HealthReport report = health.report();
+        boolean ok = readiness ? report.ready() : report.live();
+        send(exchange, ok ? 200 : 503, JSON, toJson(report.body()));
     }
 
     private static String toJson(Map<String, Object> body) {

@@ -20,7 +20,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * </ul>
  * The fatal error that stopped the client, if any, is kept so the health body can say why.
  */
-public final class StreamsHealth {
+public final class StreamsHealth implements HealthSource {
 
     private final String applicationId;
     private final Supplier<KafkaStreams.State> state;
@@ -71,16 +71,15 @@ public final class StreamsHealth {
         return Optional.ofNullable(fatalError.get());
     }
 
-    /** The JSON body of both endpoints: {@code {"status":"UP","ready":true,"state":"RUNNING",...}}. */
-    public Map<String, Object> report() {
+    /** Body: {@code {"status":"UP","ready":true,"state":"RUNNING","applicationId":...,"error":...}}. */
+    @Override
+    public HealthReport report() {
         KafkaStreams.State current = state();
-        Map<String, Object> body = new LinkedHashMap<>();
+        Map<String, Object> details = new LinkedHashMap<>();
         // One snapshot of the state, so status, ready and state never contradict each other.
-        body.put("status", isLive(current) ? "UP" : "DOWN");
-        body.put("ready", isReady(current));
-        body.put("state", current.name());
-        body.put("applicationId", applicationId);
-        fatalError().ifPresent(e -> body.put("error", e.getClass().getName() + ": " + e.getMessage()));
-        return body;
+        details.put("state", current.name());
+        details.put("applicationId", applicationId);
+        fatalError().ifPresent(e -> details.put("error", e.getClass().getName() + ": " + e.getMessage()));
+        return new HealthReport(isLive(current), isReady(current), details);
     }
 }

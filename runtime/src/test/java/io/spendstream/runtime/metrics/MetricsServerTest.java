@@ -134,6 +134,27 @@ class MetricsServerTest {
     }
 
     @Test
+    void shouldProbeAProcessWithoutKafkaStreamsThroughItsOwnHealthSource() throws Exception {
+        AtomicReference<HealthReport> report = new AtomicReference<>(
+                new HealthReport(true, false, Map.of("state", "REBUILDING")));
+        server = start(report::get);
+
+        assertThat(get("/health", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> starting = get("/ready", null);
+        assertThat(starting.statusCode()).isEqualTo(503);
+        assertThat(starting.body()).isEqualTo("{\"status\":\"UP\",\"ready\":false,\"state\":\"REBUILDING\"}\n");
+
+        report.set(new HealthReport(true, true, Map.of("state", "DELIVERING")));
+        assertThat(get("/ready", null).statusCode()).isEqualTo(200);
+
+        report.set(new HealthReport(false, false, Map.of("state", "FAILED")));
+        HttpResponse<String> failed = get("/health", null);
+        assertThat(failed.statusCode()).isEqualTo(503);
+        assertThat(new ObjectMapper().readTree(failed.body()).get("status").asText()).isEqualTo("DOWN");
+        assertThat(get("/ready", null).statusCode()).isEqualTo(503);
+    }
+
+    @Test
     void shouldAnswerUnknownPathsAndMethodsWithErrors() throws Exception {
         server = start(new StreamsHealth("spendstream-ingest", state::get));
 
@@ -154,7 +175,7 @@ class MetricsServerTest {
                 .hasMessageContaining("spendstream.metrics.port");
     }
 
-    private MetricsServer start(StreamsHealth health) {
+    private MetricsServer start(HealthSource health) {
         MetricsServer started = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0),
                 registry, health);
         assertThat(started.port()).isPositive();
