@@ -5,8 +5,8 @@ package io.spendstream.anomaly.detector;
  * the absolute deviation from it (robust scale), the unclipped EWMA of that deviation (long-run spread, a floor of
  * the scale), the {@link DeviationHistogram} of recent deviations (what a new one's rarity is judged against), the
  * {@link DailyProfile} (typical peak deviation per time of day), the {@link WeeklyProfile} (cost factor per day of
- * the week), the damped trend (level change per window; 0 while the trend is off), the last onset (so one excursion is one onset), and
- * how many settled windows it has learned. Mutable; only {@link CostDetector#learn} changes it.
+ * the week), the damped trend (level change per window; 0 while the trend is off), the last onset (so one excursion
+ * is one onset), and how many settled windows it has learned. Mutable; only {@link CostDetector#learn} changes it.
  */
 public final class Baseline {
 
@@ -51,12 +51,12 @@ public final class Baseline {
     public static Baseline of(double level, double trend, double meanAbsDeviation, double spread,
             long learnedWindows, DeviationHistogram deviations, DailyProfile daily, WeeklyProfile weekly,
             boolean inExcursion, long windowsSinceOnset, double onsetScore) {
-        if (learnedWindows < 0 || !Double.isFinite(trend) || meanAbsDeviation < 0 || spread < 0 || windowsSinceOnset < 0 || onsetScore < 0
-                || onsetScore > 1 || !Double.isFinite(level) || !Double.isFinite(meanAbsDeviation)
-                || !Double.isFinite(spread)) {
-            throw new IllegalArgumentException("Invalid baseline: level=" + level + " trend=" + trend + " deviation=" + meanAbsDeviation
-                    + " spread=" + spread + " learned=" + learnedWindows + " sinceOnset=" + windowsSinceOnset
-                    + " onsetScore=" + onsetScore);
+        if (learnedWindows < 0 || meanAbsDeviation < 0 || spread < 0 || windowsSinceOnset < 0 || onsetScore < 0
+                || onsetScore > 1 || !Double.isFinite(level) || !Double.isFinite(trend)
+                || !Double.isFinite(meanAbsDeviation) || !Double.isFinite(spread)) {
+            throw new IllegalArgumentException("Invalid baseline: level=" + level + " trend=" + trend + " deviation="
+                    + meanAbsDeviation + " spread=" + spread + " learned=" + learnedWindows + " sinceOnset="
+                    + windowsSinceOnset + " onsetScore=" + onsetScore);
         }
         return new Baseline(level, trend, meanAbsDeviation, spread, learnedWindows, deviations, daily, weekly,
                 inExcursion, windowsSinceOnset, onsetScore);

@@ -18,7 +18,8 @@ class WeeklyProfileTest {
         long saturday = MONDAY + 5 * 24 * HOUR;
 
         feedDays(profile, 0, 13, 0.4);
-        // Days 7 to 13 (the first with a full week behind it) taught one week to every weekday: not enough for min weeks 2, enough for 1.
+        // Days 6 to 12 (from the first with a full week behind it) taught one week to every weekday: enough for min
+        // weeks 1, not for 2.
         assertThat(profile.weeks()).containsOnly(1);
         assertThat(profile.factor(saturday, 2)).isEqualTo(1.0);
         assertThat(profile.factor(saturday, 1)).isCloseTo(0.4 / (5.8 / 7), within(1e-9));
