@@ -33,25 +33,30 @@ public class DetectorBenchmark {
     private CostDetector detector;
     private Baseline baseline;
     private final double[] values = new double[VALUES];
-    private int next;
+    private long next;
 
     @Setup
     public void setUp() {
         detector = new CostDetector(DetectorSettings.defaults());
-        baseline = Baseline.empty();
+        baseline = detector.newBaseline();
         // Noisy costs around 1.00 per window, pre-computed so the benchmark measures the detector, not the random.
         SplittableRandom random = new SplittableRandom(7);
         for (int i = 0; i < VALUES; i++) {
             values[i] = 1.0 + 0.1 * (random.nextDouble() - 0.5);
         }
-        for (double value : values) {
-            detector.observe(baseline, value);
+        for (int i = 0; i < VALUES; i++) {
+            detector.observe(baseline, timestampOf(i), values[i]);
         }
     }
 
     @Benchmark
     public OptionalDouble observeOneWindow() {
-        next = (next + 1) & (VALUES - 1);
-        return detector.observe(baseline, values[next]);
+        next++;
+        return detector.observe(baseline, timestampOf(next), values[(int) (next & (VALUES - 1))]);
+    }
+
+    /** One-minute windows: the timestamp places a value in the daily and weekly profiles. */
+    private static long timestampOf(long window) {
+        return window * 60_000L;
     }
 }
