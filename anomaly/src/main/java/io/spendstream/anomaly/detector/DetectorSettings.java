@@ -30,7 +30,7 @@ package io.spendstream.anomaly.detector;
  *                       (50: under an hour of one-minute windows, ~4 hours of NAB's 5-minute rows)
  * @param twoSided       whether drops score too ({@code |z|}) or only rises ({@code max(z, 0)}, a cost detector)
  * @param weeklyMinWeeks the {@link WeeklyProfile}'s day-of-week factors are used once every weekday was observed in
- *                       this many complete weeks (2: from the fourth week of a series on); 0 turns the profile off
+ *                       this many complete weeks (2: from about day 21 of a series on); 0 turns the profile off
  * @param weeklyWeight   weight of the last week in a weekday's factor (an EWMA across weeks)
  * @param trendAlpha     weight of a window's level change in the damped trend (Holt's beta); 0 turns the trend off
  * @param trendDamping   the trend's damping per window (Holt's phi): the forecast adds {@code phi * trend}, and the
@@ -64,9 +64,10 @@ public record DetectorSettings(double alpha, int warmupWindows, double relativeF
      * Defaults: the configuration chosen on the NAB benchmark (one for every series, see the module README for how
      * and the numbers). Anomalous when rarer than 0.25% of the series' own recent deviations (score 0.9975) and at
      * least 6 robust sigmas out: over 1,000,000 windows of Gaussian noise a z of 6 is never reached, and with the
-     * 5% relative floor a window must be at least 30% above its baseline to be anomalous. Weekly factors from the
-     * third complete week of every weekday on (weight 0.5); the damped trend off (it cost 0.8-6 points on AWS at
-     * beta 0.01-0.05: a burst is read as a slope and extrapolated), its damping 0.98 ready for who turns it on.
+     * 5% relative floor a window must be at least 30% above its baseline to be anomalous. Weekly factors once every
+     * weekday has two complete weeks behind it (from about day 21; weight 0.5); the damped trend off (it cost
+     * 0.8-6 points on AWS at beta 0.01-0.05: a burst is read as a slope and extrapolated), its damping 0.98 ready
+     * for who turns it on.
      */
     public static DetectorSettings defaults() {
         return new DetectorSettings(0.02, 10, 0.05, 1e-6, 0.9975, 6.0, 3.0, 0.01, 3000, 48, 0.5, 50, false,
