@@ -41,6 +41,14 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
     public static final String ONSET_WINDOWS = PREFIX + "onset-windows";
     /** Score drops too (true), or only rises (false, the default: a cost detector pages on spend going up). */
     public static final String TWO_SIDED = PREFIX + "two-sided";
+    /** Complete weeks of every weekday before the day-of-week factors are used (0 turns weekly seasonality off). */
+    public static final String WEEKLY_MIN_WEEKS = PREFIX + "weekly-min-weeks";
+    /** Weight of the last week in a weekday's factor. */
+    public static final String WEEKLY_WEIGHT = PREFIX + "weekly-weight";
+    /** Holt's beta of the damped trend (0, the default, turns the trend off). */
+    public static final String TREND_ALPHA = PREFIX + "trend-alpha";
+    /** Holt's phi: the trend's damping per window. */
+    public static final String TREND_DAMPING = PREFIX + "trend-damping";
     public static final String PARTIAL_MIN_FRACTION = PREFIX + "partial-min-fraction";
     /**
      * How far behind the newest window of a service a window must be before it is learned (10m, 30s, PT10M...):
@@ -69,7 +77,11 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
                 config.getInt(SEASONAL_SLOTS, d.seasonalSlots()),
                 config.getDouble(SEASONAL_WEIGHT, d.seasonalWeight()),
                 config.getInt(ONSET_WINDOWS, d.onsetWindows()),
-                config.getBoolean(TWO_SIDED, d.twoSided()));
+                config.getBoolean(TWO_SIDED, d.twoSided()),
+                config.getInt(WEEKLY_MIN_WEEKS, d.weeklyMinWeeks()),
+                config.getDouble(WEEKLY_WEIGHT, d.weeklyWeight()),
+                config.getDouble(TREND_ALPHA, d.trendAlpha()),
+                config.getDouble(TREND_DAMPING, d.trendDamping()));
         LifecycleSettings lifecycle = new LifecycleSettings(
                 config.getDouble(RESOLVE_THRESHOLD, l.resolveScore()),
                 config.getInt(RESOLVE_AFTER_WINDOWS, l.resolveAfterWindows()),

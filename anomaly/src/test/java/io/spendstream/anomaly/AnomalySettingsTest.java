@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.spendstream.anomaly.detector.DetectorSettings;
 import io.spendstream.anomaly.detector.LifecycleSettings;
 import io.spendstream.runtime.config.SpendstreamConfig;
 
@@ -47,6 +48,24 @@ class AnomalySettingsTest {
         assertThat(twoSided.detector().spreadAlpha()).isEqualTo(0.002);
         assertThat(twoSided.detector().seasonalSlots()).isEqualTo(24);
         assertThat(twoSided.detector().tailMemory()).isEqualTo(1000);
+    }
+
+    @Test
+    void shouldUseWeeklyFactorsAndLeaveTheTrendOffUnlessSetOtherwise() {
+        DetectorSettings defaults = AnomalySettings.from(new SpendstreamConfig(Map.of())).detector();
+        DetectorSettings set = AnomalySettings.from(new SpendstreamConfig(Map.of(AnomalySettings.WEEKLY_MIN_WEEKS, "0",
+                AnomalySettings.WEEKLY_WEIGHT, "0.3", AnomalySettings.TREND_ALPHA, "0.01",
+                AnomalySettings.TREND_DAMPING, "0.95"))).detector();
+
+        assertThat(defaults.weeklyMinWeeks()).isEqualTo(2);
+        assertThat(defaults.weeklyWeight()).isEqualTo(0.5);
+        assertThat(defaults.trendAlpha()).isZero();
+        assertThat(set.weeklyMinWeeks()).isZero();
+        assertThat(set.weeklyWeight()).isEqualTo(0.3);
+        assertThat(set.trendAlpha()).isEqualTo(0.01);
+        assertThat(set.trendDamping()).isEqualTo(0.95);
+        assertThatThrownBy(() -> DetectorSettings.defaults().withTrend(0.01, 1.0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("trend damping must be in [0, 1)");
     }
 
     @Test

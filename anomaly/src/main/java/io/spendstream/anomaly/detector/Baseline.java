@@ -4,8 +4,9 @@ package io.spendstream.anomaly.detector;
  * What {@link CostDetector} has learned about one series: the EWMA level (expected cost of a window), the EWMA of
  * the absolute deviation from it (robust scale), the unclipped EWMA of that deviation (long-run spread, a floor of
  * the scale), the {@link DeviationHistogram} of recent deviations (what a new one's rarity is judged against), the
- * {@link DailyProfile} (typical peak deviation per time of day), the last onset (so one excursion is one onset), and
- * how many settled windows it has learned. Mutable; only {@link CostDetector#learn} changes it.
+ * {@link DailyProfile} (typical peak deviation per time of day), the {@link WeeklyProfile} (cost factor per day of
+ * the week), the damped trend (level change per window; 0 while the trend is off), the last onset (so one excursion
+ * is one onset), and how many settled windows it has learned. Mutable; only {@link CostDetector#learn} changes it.
  */
 public final class Baseline {
 
@@ -13,24 +14,28 @@ public final class Baseline {
     public static final long NO_ONSET = Long.MAX_VALUE;
 
     private double level;
+    private double trend;
     private double meanAbsDeviation;
     private double spread;
     private long learnedWindows;
     private final DeviationHistogram deviations;
     private final DailyProfile daily;
+    private final WeeklyProfile weekly;
     private boolean inExcursion;
     private long windowsSinceOnset;
     private double onsetScore;
 
-    private Baseline(double level, double meanAbsDeviation, double spread, long learnedWindows,
-            DeviationHistogram deviations, DailyProfile daily, boolean inExcursion, long windowsSinceOnset,
-            double onsetScore) {
+    private Baseline(double level, double trend, double meanAbsDeviation, double spread, long learnedWindows,
+            DeviationHistogram deviations, DailyProfile daily, WeeklyProfile weekly, boolean inExcursion,
+            long windowsSinceOnset, double onsetScore) {
         this.level = level;
+        this.trend = trend;
         this.meanAbsDeviation = meanAbsDeviation;
         this.spread = spread;
         this.learnedWindows = learnedWindows;
         this.deviations = deviations;
         this.daily = daily;
+        this.weekly = weekly;
         this.inExcursion = inExcursion;
         this.windowsSinceOnset = windowsSinceOnset;
         this.onsetScore = onsetScore;
@@ -38,27 +43,32 @@ public final class Baseline {
 
     /** A new series, with a daily profile of {@code dailySlots} slots (0: none). */
     public static Baseline empty(int dailySlots) {
-        return new Baseline(0.0, 0.0, 0.0, 0, DeviationHistogram.empty(), DailyProfile.empty(dailySlots), false,
-                NO_ONSET, 0.0);
+        return new Baseline(0.0, 0.0, 0.0, 0.0, 0, DeviationHistogram.empty(), DailyProfile.empty(dailySlots),
+                WeeklyProfile.empty(), false, NO_ONSET, 0.0);
     }
 
     /** A baseline as persisted earlier. */
-    public static Baseline of(double level, double meanAbsDeviation, double spread, long learnedWindows,
-            DeviationHistogram deviations, DailyProfile daily, boolean inExcursion, long windowsSinceOnset,
-            double onsetScore) {
+    public static Baseline of(double level, double trend, double meanAbsDeviation, double spread,
+            long learnedWindows, DeviationHistogram deviations, DailyProfile daily, WeeklyProfile weekly,
+            boolean inExcursion, long windowsSinceOnset, double onsetScore) {
         if (learnedWindows < 0 || meanAbsDeviation < 0 || spread < 0 || windowsSinceOnset < 0 || onsetScore < 0
-                || onsetScore > 1 || !Double.isFinite(level) || !Double.isFinite(meanAbsDeviation)
-                || !Double.isFinite(spread)) {
-            throw new IllegalArgumentException("Invalid baseline: level=" + level + " deviation=" + meanAbsDeviation
-                    + " spread=" + spread + " learned=" + learnedWindows + " sinceOnset=" + windowsSinceOnset
-                    + " onsetScore=" + onsetScore);
+                || onsetScore > 1 || !Double.isFinite(level) || !Double.isFinite(trend)
+                || !Double.isFinite(meanAbsDeviation) || !Double.isFinite(spread)) {
+            throw new IllegalArgumentException("Invalid baseline: level=" + level + " trend=" + trend + " deviation="
+                    + meanAbsDeviation + " spread=" + spread + " learned=" + learnedWindows + " sinceOnset="
+                    + windowsSinceOnset + " onsetScore=" + onsetScore);
         }
-        return new Baseline(level, meanAbsDeviation, spread, learnedWindows, deviations, daily, inExcursion,
-                windowsSinceOnset, onsetScore);
+        return new Baseline(level, trend, meanAbsDeviation, spread, learnedWindows, deviations, daily, weekly,
+                inExcursion, windowsSinceOnset, onsetScore);
     }
 
     public double level() {
         return level;
+    }
+
+    /** Damped trend: the change of the (week-neutral) level per window, 0 while the trend is off. */
+    public double trend() {
+        return trend;
     }
 
     public double meanAbsDeviation() {
@@ -82,6 +92,10 @@ public final class Baseline {
         return daily;
     }
 
+    public WeeklyProfile weekly() {
+        return weekly;
+    }
+
     /**
      * Whether the last window learned was anomalous: the windows of an excursion after its first are not added to
      * the histogram, so the histogram counts excursions, not their length (a long incident does not teach the
@@ -101,8 +115,9 @@ public final class Baseline {
         return onsetScore;
     }
 
-    void set(double newLevel, double newMeanAbsDeviation, double newSpread) {
+    void set(double newLevel, double newTrend, double newMeanAbsDeviation, double newSpread) {
         level = newLevel;
+        trend = newTrend;
         meanAbsDeviation = newMeanAbsDeviation;
         spread = newSpread;
         learnedWindows++;
@@ -122,7 +137,8 @@ public final class Baseline {
 
     @Override
     public String toString() {
-        return "Baseline[level=" + level + ", meanAbsDeviation=" + meanAbsDeviation + ", spread=" + spread
+        return "Baseline[level=" + level + ", trend=" + trend + ", meanAbsDeviation=" + meanAbsDeviation
+                + ", spread=" + spread
                 + ", learned=" + learnedWindows + ", histogram total=" + deviations.total() + ", inExcursion="
                 + inExcursion + ", sinceOnset=" + windowsSinceOnset + "]";
     }

@@ -7,6 +7,11 @@ import java.util.OptionalDouble;
  * it. Plain Java with no Kafka dependency, so the stream app, the NAB benchmark and the tests run the very same math.
  *
  * <ul>
+ *   <li><b>Weekly seasonality</b>: every value is first divided by its weekday's factor ({@link WeeklyProfile}; 1
+ *       until every weekday has {@code weeklyMinWeeks} complete weeks and the pattern is strong), so everything below
+ *       sees a week-neutral cost; the expected cost is the forecast times the factor.</li>
+ *   <li><b>Trend</b> (off unless {@code trendAlpha > 0}): Holt's damped trend, the forecast is
+ *       {@code level + phi * trend}; level, deviation and clipping are measured against the forecast.</li>
  *   <li><b>Level and scale</b>: EWMA of the level, {@code level += a (x - level)}, and EWMA of the absolute deviation
  *       {@code |x - level|} against the level before the update (a one-step-ahead error, so the lag of the level
  *       behind a daily swing is part of the scale). During warm-up {@code a = max(alpha, 1/n)}: a plain running mean.
@@ -30,7 +35,8 @@ import java.util.OptionalDouble;
  *       to the histogram, so an incident cannot teach the series that incidents are normal. Warm-up windows are
  *       learned raw, and the histogram and profile start learning once warm.</li>
  * </ul>
- * Timestamps are the start of the window (or the row's time in NAB); they only place a value in the daily profile.
+ * Timestamps are the start of the window (or the row's time in NAB); they only place a value in the daily and weekly
+ * profiles.
  */
 public final class CostDetector {
 
@@ -62,33 +68,49 @@ public final class CostDetector {
         return baseline.learnedWindows() >= settings.warmupWindows();
     }
 
-    /** The cost the baseline expects for one window. */
-    public double expected(Baseline baseline) {
-        return baseline.level();
+    /**
+     * The weekday factor of {@code timestamp} ({@link WeeklyProfile}): costs are divided by it before the baseline
+     * sees them. 1 while the weekly profile is off or has not seen {@code weeklyMinWeeks} weeks of every weekday.
+     */
+    public double weeklyFactor(Baseline baseline, long timestamp) {
+        return baseline.weekly().factor(timestamp, settings.weeklyMinWeeks());
     }
 
-    /** Robust sigma of one window's cost: the larger of the recent and the long-run one, never below the floor. */
+    /** The week-neutral cost the baseline forecasts for the next window: the level plus the damped trend. */
+    public double forecast(Baseline baseline) {
+        return baseline.level() + settings.trendDamping() * baseline.trend();
+    }
+
+    /** The cost the baseline expects for the window at {@code timestamp}: the forecast times its weekday factor. */
+    public double expected(Baseline baseline, long timestamp) {
+        return forecast(baseline) * weeklyFactor(baseline, timestamp);
+    }
+
+    /**
+     * Robust sigma of one (week-neutral) window's cost: the larger of the recent and the long-run one, never below
+     * the floor.
+     */
     public double scale(Baseline baseline) {
         double robust = MEAN_ABS_DEVIATION_TO_SIGMA * Math.max(baseline.meanAbsDeviation(), baseline.spread());
-        double floor = settings.relativeFloor() * Math.abs(baseline.level()) + settings.absoluteFloor();
+        double floor = settings.relativeFloor() * Math.abs(forecast(baseline)) + settings.absoluteFloor();
         return Math.max(robust, floor);
     }
 
-    /** Signed z of a value against the baseline. */
-    public double zScore(Baseline baseline, double value) {
-        return (value - baseline.level()) / scale(baseline);
+    /** Signed z of a value at a time against the baseline, after dividing it by its weekday factor. */
+    public double zScore(Baseline baseline, long timestamp, double value) {
+        return (value / weeklyFactor(baseline, timestamp) - forecast(baseline)) / scale(baseline);
     }
 
     /** The z that counts: {@code max(z, 0)}, or {@code |z|} when drops score too. Never negative. */
-    public double countedZ(Baseline baseline, double value) {
-        double z = zScore(baseline, value);
+    public double countedZ(Baseline baseline, long timestamp, double value) {
+        double z = zScore(baseline, timestamp, value);
         return settings.twoSided() ? Math.abs(z) : Math.max(z, 0.0);
     }
 
     /** The counted z beyond the typical daily peak of its time of day: the deviation that is scored. */
     public double deviation(Baseline baseline, long timestamp, double value) {
         double expectedPeak = baseline.daily().expectedPeak(timestamp, settings.seasonalWeight());
-        return Math.max(0.0, countedZ(baseline, value) - expectedPeak);
+        return Math.max(0.0, countedZ(baseline, timestamp, value) - expectedPeak);
     }
 
     /** {@code 1 - P(deviation >= d)} under the series' recent deviations, or empty while warming up. */
@@ -128,7 +150,9 @@ public final class CostDetector {
      * and deviation learn the value clipped to {@code level +/- clipSigmas * scale}, the spread the raw value.
      */
     public void learn(Baseline baseline, long timestamp, double value) {
-        double x = value;
+        double factor = weeklyFactor(baseline, timestamp);
+        double x = value / factor;
+        double forecast = forecast(baseline);
         boolean warm = isWarm(baseline);
         double rarity = 0.0;
         boolean continuing = false;
@@ -140,24 +164,31 @@ public final class CostDetector {
             continuing = unusual && baseline.inExcursion();
             baseline.deviations().add(deviation, continuing ? 0.0 : 1.0, 1.0 - 1.0 / settings.tailMemory());
             baseline.excursion(unusual);
-            baseline.daily().learn(timestamp, countedZ(baseline, value), settings.seasonalWeight());
+            baseline.daily().learn(timestamp, countedZ(baseline, timestamp, value), settings.seasonalWeight());
             double reach = settings.clipSigmas() * scale(baseline);
-            x = Math.max(baseline.level() - reach, Math.min(x, baseline.level() + reach));
+            x = Math.max(forecast - reach, Math.min(x, forecast + reach));
         }
+        // The weekly profile learns the cost as the level does (clipped once warm), back in this weekday's terms.
+        baseline.weekly().learn(timestamp, x * factor, settings.weeklyWeight());
         long n = baseline.learnedWindows() + 1;
         // The windows of an excursion after its first teach the spread only what the level learns: one incident is
         // one burst to remember, however long it lasts.
-        double rawDeviation = Math.abs((continuing ? x : value) - baseline.level());
+        double rawDeviation = Math.abs((continuing ? x : value / factor) - forecast);
         if (n == 1) {
-            baseline.set(x, 0.0, 0.0);
+            baseline.set(x, 0.0, 0.0, 0.0);
         } else {
             double levelWeight = Math.max(settings.alpha(), 1.0 / n);
             // The first deviation is observed at n = 2: weight it fully so the deviation is a plain mean in warm-up.
             double deviationWeight = Math.max(settings.alpha(), 1.0 / (n - 1));
             // The spread starts as the warm-up's mean deviation, then learns at its own (slower) pace.
             double spreadWeight = warm ? settings.spreadAlpha() : 1.0 / (n - 1);
-            double deviation = Math.abs(x - baseline.level());
-            baseline.set(baseline.level() + levelWeight * (x - baseline.level()),
+            double deviation = Math.abs(x - forecast);
+            double level = forecast + levelWeight * (x - forecast);
+            // Holt's damped trend, learned once warm (a warm-up's running mean has no meaningful slope).
+            double dampedTrend = settings.trendDamping() * baseline.trend();
+            double trend = warm ? dampedTrend + settings.trendAlpha() * (level - baseline.level() - dampedTrend)
+                    : 0.0;
+            baseline.set(level, trend,
                     baseline.meanAbsDeviation() + deviationWeight * (deviation - baseline.meanAbsDeviation()),
                     baseline.spread() + spreadWeight * (rawDeviation - baseline.spread()));
         }

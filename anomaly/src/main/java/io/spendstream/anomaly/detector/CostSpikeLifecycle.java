@@ -139,7 +139,7 @@ public final class CostSpikeLifecycle {
             // Normal spend from before the spike, counted only now because it arrived late.
             return;
         }
-        BigDecimal expected = money(detector.expected(baseline));
+        BigDecimal expected = money(detector.expected(baseline, window.windowStart()));
         BigDecimal excess = Money.of(window.cost().subtract(expected));
         BigDecimal excessPerHour = perHour(excess.max(Money.ZERO), window.sizeMillis());
         if (quiet) {
@@ -177,7 +177,7 @@ public final class CostSpikeLifecycle {
         double elapsed = (window.lastTimestamp() - window.windowStart()) / (double) window.sizeMillis();
         double fraction = Math.min(1.0, Math.max(settings.partialMinFraction(), elapsed));
         BigDecimal rate = Money.of(window.cost().divide(BigDecimal.valueOf(fraction), MathContext.DECIMAL64));
-        BigDecimal expected = money(detector.expected(baseline));
+        BigDecimal expected = money(detector.expected(baseline, window.windowStart()));
         BigDecimal excessPerHour = perHour(rate.subtract(expected).max(Money.ZERO), window.sizeMillis());
         if (excessPerHour.compareTo(settings.minExcessPerHour()) < 0) {
             return;

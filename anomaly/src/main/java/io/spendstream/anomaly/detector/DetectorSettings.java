@@ -29,10 +29,17 @@ package io.spendstream.anomaly.detector;
  *                       or more) a score not five times rarer than the onset's is damped: one excursion, one onset
  *                       (50: under an hour of one-minute windows, ~4 hours of NAB's 5-minute rows)
  * @param twoSided       whether drops score too ({@code |z|}) or only rises ({@code max(z, 0)}, a cost detector)
+ * @param weeklyMinWeeks the {@link WeeklyProfile}'s day-of-week factors are used once every weekday was observed in
+ *                       this many complete weeks (2: from about day 21 of a series on); 0 turns the profile off
+ * @param weeklyWeight   weight of the last week in a weekday's factor (an EWMA across weeks)
+ * @param trendAlpha     weight of a window's level change in the damped trend (Holt's beta); 0 turns the trend off
+ * @param trendDamping   the trend's damping per window (Holt's phi): the forecast adds {@code phi * trend}, and the
+ *                       trend decays by {@code phi} per window unless the level keeps moving
  */
 public record DetectorSettings(double alpha, int warmupWindows, double relativeFloor, double absoluteFloor,
         double anomalousScore, double minSigmas, double clipSigmas, double spreadAlpha, int tailMemory,
-        int seasonalSlots, double seasonalWeight, int onsetWindows, boolean twoSided) {
+        int seasonalSlots, double seasonalWeight, int onsetWindows, boolean twoSided, int weeklyMinWeeks,
+        double weeklyWeight, double trendAlpha, double trendDamping) {
 
     public DetectorSettings {
         require(alpha > 0 && alpha <= 1, "alpha must be in (0, 1]");
@@ -47,22 +54,45 @@ public record DetectorSettings(double alpha, int warmupWindows, double relativeF
                 "seasonal slots must divide a day into whole minutes (0 = off, at most 1440)");
         require(seasonalWeight > 0 && seasonalWeight <= 1, "seasonal weight must be in (0, 1]");
         require(onsetWindows >= 0, "onset windows must not be negative");
+        require(weeklyMinWeeks >= 0, "weekly min weeks must not be negative (0 = off)");
+        require(weeklyWeight > 0 && weeklyWeight <= 1, "weekly weight must be in (0, 1]");
+        require(trendAlpha >= 0 && trendAlpha <= 1, "trend alpha must be in [0, 1] (0 = off)");
+        require(trendDamping >= 0 && trendDamping < 1, "trend damping must be in [0, 1)");
     }
 
     /**
      * Defaults: the configuration chosen on the NAB benchmark (one for every series, see the module README for how
      * and the numbers). Anomalous when rarer than 0.25% of the series' own recent deviations (score 0.9975) and at
      * least 6 robust sigmas out: over 1,000,000 windows of Gaussian noise a z of 6 is never reached, and with the
-     * 5% relative floor a window must be at least 30% above its baseline to be anomalous.
+     * 5% relative floor a window must be at least 30% above its baseline to be anomalous. Weekly factors once every
+     * weekday has two complete weeks behind it (from about day 21; weight 0.5); the damped trend off (it cost
+     * 0.8-6 points on AWS at beta 0.01-0.05: a burst is read as a slope and extrapolated), its damping 0.98 ready
+     * for who turns it on.
      */
     public static DetectorSettings defaults() {
-        return new DetectorSettings(0.02, 10, 0.05, 1e-6, 0.9975, 6.0, 3.0, 0.01, 3000, 48, 0.5, 50, false);
+        return new DetectorSettings(0.02, 10, 0.05, 1e-6, 0.9975, 6.0, 3.0, 0.01, 3000, 48, 0.5, 50, false,
+                2, 0.5, 0.0, 0.98);
     }
 
     /** The same settings, scoring drops too or not. */
     public DetectorSettings withTwoSided(boolean scoreDrops) {
         return new DetectorSettings(alpha, warmupWindows, relativeFloor, absoluteFloor, anomalousScore, minSigmas,
-                clipSigmas, spreadAlpha, tailMemory, seasonalSlots, seasonalWeight, onsetWindows, scoreDrops);
+                clipSigmas, spreadAlpha, tailMemory, seasonalSlots, seasonalWeight, onsetWindows, scoreDrops,
+                weeklyMinWeeks, weeklyWeight, trendAlpha, trendDamping);
+    }
+
+    /** The same settings with the weekly profile used after {@code minWeeks} weeks per weekday (0: off). */
+    public DetectorSettings withWeeklyMinWeeks(int minWeeks) {
+        return new DetectorSettings(alpha, warmupWindows, relativeFloor, absoluteFloor, anomalousScore, minSigmas,
+                clipSigmas, spreadAlpha, tailMemory, seasonalSlots, seasonalWeight, onsetWindows, twoSided,
+                minWeeks, weeklyWeight, trendAlpha, trendDamping);
+    }
+
+    /** The same settings with the damped trend learned at {@code alpha} (0: off) and damped by {@code damping}. */
+    public DetectorSettings withTrend(double alpha, double damping) {
+        return new DetectorSettings(this.alpha, warmupWindows, relativeFloor, absoluteFloor, anomalousScore, minSigmas,
+                clipSigmas, spreadAlpha, tailMemory, seasonalSlots, seasonalWeight, onsetWindows, twoSided,
+                weeklyMinWeeks, weeklyWeight, alpha, damping);
     }
 
     private static void require(boolean condition, String message) {

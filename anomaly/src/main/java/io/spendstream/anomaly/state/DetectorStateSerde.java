@@ -30,6 +30,7 @@ import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.Incident;
 import io.spendstream.anomaly.detector.PendingWindow;
 import io.spendstream.anomaly.detector.PendingWindows;
+import io.spendstream.anomaly.detector.WeeklyProfile;
 import io.spendstream.avro.Severity;
 import io.spendstream.schemas.Money;
 
@@ -39,14 +40,18 @@ import io.spendstream.schemas.Money;
  *
  * <p>Not the Confluent wire format on purpose: the store must restore on any instance without a schema registry
  * round trip, and its bytes never leave the app. The leading byte names the writer schema; a later schema version
- * bumps it and keeps a reader for the older byte, so a restart after an upgrade restores the old state. Format 4
- * (rarity histogram, daily profile, onset) is the first released one; formats 1 to 3 were never released and are
- * rejected like any unknown byte (the store is then rebuilt from scratch by resetting the app).
+ * bumps it and keeps a reader for the older byte, so a restart after an upgrade restores the old state. Format 5
+ * (rarity histogram, daily profile, weekly profile, trend, onset) is the first released one; formats 1 to 4 were
+ * never released and are rejected like any unknown byte (the store is then rebuilt from scratch by resetting the
+ * app).
  */
 public final class DetectorStateSerde implements Serde<DetectorState> {
 
-    /** 4 = the current {@code DetectorStateRecord}: baseline, deviation histogram, daily profile, onset. */
-    static final byte FORMAT_V4 = 4;
+    /**
+     * 5 = the current {@code DetectorStateRecord}: baseline with trend, deviation histogram, daily and weekly
+     * profiles, onset.
+     */
+    static final byte FORMAT_V5 = 5;
 
     // One store serde serves every stream thread; Avro's datum readers and writers are not documented thread-safe.
     private final ThreadLocal<SpecificDatumWriter<DetectorStateRecord>> writer =
@@ -66,7 +71,7 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
 
     public byte[] write(DetectorState state) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.write(FORMAT_V4);
+        out.write(FORMAT_V5);
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         try {
             writer.get().write(toRecord(state), encoder);
@@ -78,9 +83,9 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
     }
 
     public DetectorState read(byte[] bytes) {
-        if (bytes.length == 0 || bytes[0] != FORMAT_V4) {
+        if (bytes.length == 0 || bytes[0] != FORMAT_V5) {
             throw new SerializationException("Unknown detector state format "
-                    + (bytes.length == 0 ? "(empty)" : Byte.toString(bytes[0])) + "; expected " + FORMAT_V4);
+                    + (bytes.length == 0 ? "(empty)" : Byte.toString(bytes[0])) + "; expected " + FORMAT_V5);
         }
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null);
         try {
@@ -94,6 +99,7 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
         Baseline baseline = state.baseline();
         PendingWindows pending = state.pending();
         Incident incident = state.incident();
+        WeeklyProfile weekly = baseline.weekly();
         List<PendingWindowRecord> windows = new ArrayList<>(pending.size());
         for (PendingWindow w : pending.windows()) {
             windows.add(PendingWindowRecord.newBuilder()
@@ -115,6 +121,16 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
                 .setDailyTypicalPeak(doubles(baseline.daily().typicalPeaks()))
                 .setDailyDayPeak(doubles(baseline.daily().dayPeaks()))
                 .setDailyDay(Arrays.stream(baseline.daily().days()).boxed().toList())
+                .setTrend(baseline.trend())
+                .setWeeklyFactor(doubles(weekly.factors()))
+                .setWeeklyWeeks(Arrays.stream(weekly.weeks()).boxed().toList())
+                .setWeeklyDayMean(doubles(weekly.dayMeans()))
+                .setWeeklyMeanDay(Arrays.stream(weekly.meanDays()).boxed().toList())
+                .setWeeklyCurrentDay(weekly.currentDay())
+                .setWeeklyCurrentSum(weekly.currentSum())
+                .setWeeklyCurrentCount(weekly.currentCount())
+                .setWeeklyFirstOffset(weekly.firstOffset())
+                .setWeeklyLastOffset(weekly.lastOffset())
                 .setInExcursion(baseline.inExcursion())
                 .setWindowsSinceOnset(baseline.windowsSinceOnset() == Baseline.NO_ONSET ? null
                         : baseline.windowsSinceOnset())
@@ -142,8 +158,14 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
         DailyProfile daily = DailyProfile.of(doubles(record.getDailyTypicalPeak()),
                 doubles(record.getDailyDayPeak()),
                 record.getDailyDay().stream().mapToLong(Long::longValue).toArray());
-        Baseline baseline = Baseline.of(record.getLevel(), record.getMeanAbsDeviation(), record.getSpread(),
-                record.getLearnedWindows(), deviations, daily, record.getInExcursion(),
+        WeeklyProfile weekly = WeeklyProfile.of(doubles(record.getWeeklyFactor()),
+                record.getWeeklyWeeks().stream().mapToInt(Integer::intValue).toArray(),
+                doubles(record.getWeeklyDayMean()),
+                record.getWeeklyMeanDay().stream().mapToLong(Long::longValue).toArray(),
+                record.getWeeklyCurrentDay(), record.getWeeklyCurrentSum(), record.getWeeklyCurrentCount(),
+                record.getWeeklyFirstOffset(), record.getWeeklyLastOffset());
+        Baseline baseline = Baseline.of(record.getLevel(), record.getTrend(), record.getMeanAbsDeviation(),
+                record.getSpread(), record.getLearnedWindows(), deviations, daily, weekly, record.getInExcursion(),
                 record.getWindowsSinceOnset() == null ? Baseline.NO_ONSET : record.getWindowsSinceOnset(),
                 record.getOnsetScore());
         List<PendingWindow> windows = new ArrayList<>(record.getPending().size());

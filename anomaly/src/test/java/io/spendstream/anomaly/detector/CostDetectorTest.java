@@ -208,7 +208,7 @@ class CostDetectorTest {
         // Recent deviation and level are ~0 after 49 idle windows; the long-run spread remembers the bursts, so a
         // burst like every other one is far from z 10^6 and, calibrated against the series' own peak, not anomalous.
         assertThat(baseline.meanAbsDeviation()).isLessThan(0.1);
-        assertThat(detector.zScore(baseline, 10.0)).isLessThan(100.0);
+        assertThat(detector.zScore(baseline, 0L, 10.0)).isLessThan(100.0);
         assertThat(anomalous(baseline, 10.0)).isFalse();
         // A burst ten times the usual one still is.
         assertThat(anomalous(baseline, 100.0)).isTrue();

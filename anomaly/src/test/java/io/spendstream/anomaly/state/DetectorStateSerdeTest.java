@@ -16,6 +16,7 @@ import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.Incident;
 import io.spendstream.anomaly.detector.PendingWindow;
 import io.spendstream.anomaly.detector.PendingWindows;
+import io.spendstream.anomaly.detector.WeeklyProfile;
 import io.spendstream.avro.Severity;
 import io.spendstream.schemas.Money;
 
@@ -78,12 +79,49 @@ class DetectorStateSerdeTest {
     @Test
     void shouldRefuseTheUnreleasedEarlierFormats() {
         byte[] bytes = serde.write(DetectorState.empty(48));
-        for (byte format = 1; format <= 3; format++) {
+        for (byte format = 1; format <= 4; format++) {
             bytes[0] = format;
 
             assertThatThrownBy(() -> serde.read(bytes)).isInstanceOf(SerializationException.class)
-                    .hasMessageContaining("expected 4");
+                    .hasMessageContaining("expected 5");
         }
+    }
+
+    @Test
+    void shouldRoundTripTheWeeklyProfileAndTheTrend() {
+        CostDetector detector = new CostDetector(DetectorSettings.defaults().withTrend(0.01, 0.98));
+        Baseline learned = detector.newBaseline();
+        Random random = new Random(6);
+        long monday = 1_763_942_400_000L; // 2025-11-24T00:00Z, a Monday
+        long hour = 3_600_000L;
+        // Three and a half weeks of hourly windows, weekends at 40%: the factors are in use and a day is half summed.
+        int hours = 24 * (3 * 7 + 3) + 12;
+        for (int i = 0; i < hours; i++) {
+            boolean weekend = (i / 24) % 7 >= 5;
+            detector.learn(learned, monday + i * hour, (weekend ? 4.0 : 10.0) * (1 + 0.05 * random.nextGaussian()));
+        }
+        long saturday = monday + 24L * (3 * 7 + 5) * hour;
+        assertThat(detector.weeklyFactor(learned, saturday)).isLessThan(0.6);
+        assertThat(learned.trend()).isNotZero();
+
+        Baseline restored = serde.read(serde.write(new DetectorState(learned, PendingWindows.empty(), null,
+                DetectorState.NEVER_RESOLVED))).baseline();
+
+        assertThat(restored.trend()).isEqualTo(learned.trend());
+        WeeklyProfile weekly = restored.weekly();
+        WeeklyProfile original = learned.weekly();
+        assertThat(weekly.factors()).containsExactly(original.factors());
+        assertThat(weekly.weeks()).containsExactly(original.weeks());
+        assertThat(weekly.dayMeans()).containsExactly(original.dayMeans());
+        assertThat(weekly.meanDays()).containsExactly(original.meanDays());
+        assertThat(weekly.currentDay()).isEqualTo(original.currentDay());
+        assertThat(weekly.currentSum()).isEqualTo(original.currentSum());
+        assertThat(weekly.currentCount()).isEqualTo(original.currentCount()).isEqualTo(12);
+        assertThat(weekly.firstOffset()).isEqualTo(original.firstOffset());
+        assertThat(weekly.lastOffset()).isEqualTo(original.lastOffset());
+        long next = monday + hours * hour;
+        assertThat(detector.expected(restored, next)).isEqualTo(detector.expected(learned, next));
+        assertThat(detector.score(restored, next, 30.0)).isEqualTo(detector.score(learned, next, 30.0));
     }
 
     @Test
