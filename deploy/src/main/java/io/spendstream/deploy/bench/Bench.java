@@ -65,7 +65,7 @@ public final class Bench {
         INPUTS.put("anomaly", List.of("unit-cost", "burn-rate"));
     }
 
-    enum Phase { PASSTHROUGH, ALONE, FULL, LATENCY }
+    enum Phase { PASSTHROUGH, ALONE, FULL }
 
     private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
