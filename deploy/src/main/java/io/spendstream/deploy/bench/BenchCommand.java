@@ -12,8 +12,9 @@ import picocli.CommandLine.Option;
  * {@code spendstream bench}: throughput, latency and memory of the pipeline side by side with a pass-through Kafka
  * Streams app, in one run on one broker ({@link Bench}); prints one table and optionally writes it as JSON.
  */
-@Command(name = "bench", description = "Benchmark the pipeline against a pass-through Kafka Streams app on the same "
-        + "broker: throughput of each app and of the whole pipeline, end-to-end latency, memory per app.")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark the pipeline against a "
+        + "pass-through Kafka Streams app on the same broker: throughput of each app and of the whole pipeline, "
+        + "end-to-end latency, memory per app.")
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Use this Kafka cluster instead of an "
