@@ -3,7 +3,9 @@ package io.spendstream.attribution;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
@@ -59,6 +61,8 @@ public final class ShowbackProcessor implements Processor<Long, ShowbackInput, S
     public static final String HOURS_STORE = "allocation-hours";
     public static final String DAYS_STORE = "allocation-days";
     public static final String DROPPED_METRIC = "spendstream.attribution.allocation.parts.dropped";
+    /** Hours kept as objects: the current one, the previous one still receiving late parts, and some slack. */
+    private static final int RECENT_HOURS = 4;
 
     private final AttributionSettings settings;
     private final SharedCostRules shared;
@@ -67,6 +71,19 @@ public final class ShowbackProcessor implements Processor<Long, ShowbackInput, S
     private ProcessorContext<String, Allocation> context;
     private KeyValueStore<Long, HourShowback> hours;
     private KeyValueStore<Long, DayShowback> days;
+    /**
+     * The hours in use, as objects. A stored hour holds every team and service of the hour, and nearly every input
+     * lands in the current hour: reading it back through the store meant deserializing and rebuilding the whole hour
+     * for each input (over a quarter of the app's CPU in the benchmark's profile, docs/performance.md). The store stays the
+     * truth: every change is still written through on each input, so a commit never misses one; this only saves the
+     * read. Bounded to the few hours that receive data at once; cleared when the task (re)initialises.
+     */
+    private final Map<Long, ShowbackHour> recentHours = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, ShowbackHour> eldest) {
+            return size() > RECENT_HOURS;
+        }
+    };
 
     ShowbackProcessor(AttributionSettings settings, SharedCostRules shared, PipelineMetrics metrics) {
         this.settings = settings;
@@ -101,6 +118,8 @@ public final class ShowbackProcessor implements Processor<Long, ShowbackInput, S
         this.context = context;
         this.hours = context.getStateStore(HOURS_STORE);
         this.days = context.getStateStore(DAYS_STORE);
+        // A revived task (e.g. after an aborted transaction) restores its store: objects from before are stale.
+        recentHours.clear();
         context.schedule(ShowbackSplitter.HOUR, PunctuationType.STREAM_TIME, this::purge);
     }
 
@@ -111,8 +130,22 @@ public final class ShowbackProcessor implements Processor<Long, ShowbackInput, S
             dropped.increment();
             return;
         }
-        HourShowback stored = hours.get(hourStart);
-        ShowbackHour hour = stored == null ? ShowbackHour.empty() : ShowbackHour.of(stored);
+        ShowbackHour hour = recentHours.get(hourStart);
+        if (hour == null) {
+            HourShowback stored = hours.get(hourStart);
+            hour = stored == null ? ShowbackHour.empty() : ShowbackHour.of(stored);
+            recentHours.put(hourStart, hour);
+        }
+        try {
+            book(record, hourStart, hour);
+        } catch (RuntimeException e) {
+            // The object may hold a change the store never got (the record goes to the dead-letter topic instead).
+            recentHours.remove(hourStart);
+            throw e;
+        }
+    }
+
+    private void book(Record<Long, ShowbackInput> record, long hourStart, ShowbackHour hour) {
         hour.add(record.value());
         SortedMap<String, Showback> before = hour.emitted();
         SortedMap<String, Showback> after = hour.allocations(shared);
@@ -174,6 +207,7 @@ public final class ShowbackProcessor implements Processor<Long, ShowbackInput, S
 
     /** Deletes the hours and days no on-time part can reach any more. */
     private void purge(long streamTime) {
+        recentHours.keySet().removeIf(hourStart -> isExpired(hourStart, ShowbackSplitter.HOUR, streamTime));
         purge(hours, ShowbackSplitter.HOUR, streamTime);
         purge(days, ShowbackSplitter.DAY, streamTime);
     }

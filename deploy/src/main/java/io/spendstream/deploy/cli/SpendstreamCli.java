@@ -1,5 +1,6 @@
 package io.spendstream.deploy.cli;
 
+import io.spendstream.deploy.bench.BenchCommand;
 import io.spendstream.deploy.load.LoadCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,12 +9,13 @@ import picocli.CommandLine.Command;
  * The {@code spendstream} command: {@code up} (everything locally), {@code run <app>} (one app on a real cluster),
  * {@code tail <topic>} (read any topic), {@code load <kind> FILE} (billing exports, tags, budgets, prices and FX
  * rates into the input topics), {@code nab} (the detector's quality benchmark), {@code notify} (alerts to
- * Alertmanager and webhooks).
+ * Alertmanager and webhooks), {@code bench} (throughput, latency and memory against a pass-through Kafka
+ * Streams app).
  */
 @Command(name = "spendstream", mixinStandardHelpOptions = true, version = "spendstream 0.1.0",
         description = "Real-time cost telemetry on Kafka Streams.",
         subcommands = {UpCommand.class, RunCommand.class, TailCommand.class, LoadCommand.class, NabCommand.class,
-                NotifyCommand.class, CommandLine.HelpCommand.class})
+                NotifyCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class SpendstreamCli implements Runnable {
 
     private static final String AVRO_TRUSTED_PACKAGES = "org.apache.avro.SERIALIZABLE_PACKAGES";

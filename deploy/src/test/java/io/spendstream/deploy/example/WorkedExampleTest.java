@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.spendstream.deploy.testing.FreePorts;
+import io.spendstream.deploy.broker.FreePorts;
 import io.spendstream.avro.Allocation;
 import io.spendstream.avro.BurnRate;
 import io.spendstream.avro.BurnWindow;

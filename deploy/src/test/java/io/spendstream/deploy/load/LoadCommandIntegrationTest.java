@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.spendstream.deploy.testing.FreePorts;
+import io.spendstream.deploy.broker.FreePorts;
 import io.spendstream.deploy.broker.EmbeddedKafkaBroker;
 import picocli.CommandLine;
 

@@ -1,9 +1,9 @@
-package io.spendstream.deploy.testing;
+package io.spendstream.deploy.broker;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 
-/** A port nothing listens on right now, for brokers started by tests (the embedded broker needs fixed ports). */
+/** A port nothing listens on right now, for brokers started by tests and the benchmark (the embedded broker needs fixed ports). */
 public final class FreePorts {
 
     private FreePorts() {

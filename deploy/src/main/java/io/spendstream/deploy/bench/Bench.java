@@ -1,0 +1,445 @@
+package io.spendstream.deploy.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongFunction;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.spendstream.anomaly.detector.CostSpikeLifecycle;
+import io.spendstream.avro.Alert;
+import io.spendstream.avro.AlertStatus;
+import io.spendstream.deploy.broker.EmbeddedKafkaBroker;
+import io.spendstream.deploy.broker.FreePorts;
+import io.spendstream.deploy.registry.LocalSchemaRegistry;
+import io.spendstream.runtime.config.SpendstreamConfig;
+import io.spendstream.runtime.topics.TopicCreator;
+import io.spendstream.schemas.SpendstreamTopics;
+import io.spendstream.schemas.TopicNames;
+import io.spendstream.schemas.registry.SchemaRegistryClients;
+
+/**
+ * One benchmark run, every phase on the same broker (see docs/performance.md for what each figure means):
+ * <ol>
+ *   <li>pre-load the {@link Workload} into the raw and reference topics (not timed);</li>
+ *   <li>per repeat: the {@link PassThroughApp} over the raw topics; each Spendstream app alone over its real input
+ *       (ingest over the raw topics, then enrich over what ingest wrote, and so on: {@link Phase#ALONE}); the full
+ *       pipeline, four apps at once ({@link Phase#FULL}). Each app is its own JVM ({@link ChildApp}); its clock runs
+ *       from the moment it reported RUNNING to the moment {@link CatchUp} sees its input processed;</li>
+ *   <li>latency at half the full pipeline's median rate: first the pass-through on topics of its own, then the last
+ *       full pipeline, still running, with unit-cost probes and alert spikes ({@link LatencyRun}).</li>
+ * </ol>
+ * Topics of a phase are named {@code <run>.<phase>.<logical>} through the {@code spendstream.topic.*} overrides, so
+ * phases never read each other's output; the raw and reference topics {@code <run>.<logical>} are shared.
+ */
+public final class Bench {
+
+    /** Logical topics every phase shares: the pre-loaded inputs. */
+    static final List<String> SHARED = List.of("usage-raw", "apm-raw", "tags", "budgets", "fx-rates", "prices",
+            "silences");
+    /** Each app's inputs (its consumer group's source topics; global tables are restored, not consumed). */
+    static final Map<String, List<String>> INPUTS = new LinkedHashMap<>();
+
+    static {
+        INPUTS.put("ingest", List.of("usage-raw", "apm-raw"));
+        INPUTS.put("enrich", List.of("cost", "tags"));
+        INPUTS.put("attribution", List.of("cost-attributed", "apm", "budgets"));
+        INPUTS.put("anomaly", List.of("unit-cost", "burn-rate"));
+    }
+
+    enum Phase { PASSTHROUGH, ALONE, FULL }
+
+    private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration DRAIN = Duration.ofSeconds(30);
+
+    private final BenchSettings settings;
+    private final PrintStream log;
+    private final String run;
+    private final Path logDir;
+    private String bootstrap;
+    private String registryUrl;
+    private Workload workload;
+    private ChildApp.Launch launch;
+    private final BenchResults results = new BenchResults();
+
+    public Bench(BenchSettings settings, PrintStream log) {
+        this.settings = settings;
+        this.log = log;
+        this.run = "bench-" + Long.toString(System.currentTimeMillis(), 36);
+        this.logDir = settings.dataDir().resolve("logs");
+    }
+
+    /** Runs every phase and returns the figures; progress goes to the log stream. */
+    public BenchResults run() throws Exception {
+        resetDataDir();
+        EmbeddedKafkaBroker broker = null;
+        LocalSchemaRegistry registry = null;
+        try {
+            if (settings.embeddedBroker()) {
+                broker = EmbeddedKafkaBroker.start(settings.dataDir().resolve("kafka"), FreePorts.next(),
+                        FreePorts.next(), Map.of());
+                bootstrap = broker.bootstrapServers();
+            } else {
+                bootstrap = settings.bootstrapServers();
+            }
+            if (settings.registryUrl() == null) {
+                registry = LocalSchemaRegistry.start(bootstrap, 0, run + "-schemas");
+                registryUrl = registry.url();
+            } else {
+                registryUrl = settings.registryUrl();
+            }
+            launch = new ChildApp.Launch(settings.appHeap(), settings.flightRecorder(), logDir,
+                    System.getProperty("java.class.path"));
+            log.printf("Benchmark %s on %s (registry %s); logs in %s%n", run, bootstrap, registryUrl, logDir);
+            workload = new Workload(settings.resources(), settings.services(), 42,
+                    Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(6)));
+            preload();
+            measure();
+            return results;
+        } finally {
+            if (registry != null) {
+                registry.close();
+            }
+            if (broker != null) {
+                broker.close();
+            }
+        }
+    }
+
+    private void resetDataDir() throws IOException {
+        if (Files.exists(settings.dataDir())) {
+            try (var files = Files.walk(settings.dataDir())) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Files.createDirectories(logDir);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Pre-load
+
+    private void preload() throws Exception {
+        SpendstreamTopics shared = topics(names("shared"));
+        createSharedTopics(shared);
+        long started = System.nanoTime();
+        long sent = 0;
+        try (KafkaProducer<String, String> producer = loadProducer()) {
+            List<ProducerRecord<String, String>> reference = new ArrayList<>();
+            reference.addAll(workload.prices(shared));
+            reference.addAll(workload.fxRates(shared));
+            reference.addAll(workload.tags(shared));
+            reference.addAll(workload.budgets(shared));
+            reference.forEach(producer::send);
+            // Reference data first: tags valid before the first cost row, prices there before rows need them.
+            producer.flush();
+            sent += reference.size();
+            for (ProducerRecord<String, String> record : workload.alertHistory(shared, settings.alertServices())) {
+                producer.send(record);
+                sent++;
+            }
+            for (int m = 0; m < settings.minutes(); m++) {
+                for (ProducerRecord<String, String> record : workload.interval(shared, m)) {
+                    producer.send(record);
+                    sent++;
+                }
+            }
+            producer.flush();
+        }
+        try (CatchUp catchUp = new CatchUp(bootstrap)) {
+            results.inputEvents = catchUp.count(List.of(shared.usageRaw.name(), shared.apmRaw.name()));
+        }
+        log.printf("Pre-loaded %,d records in %.1f s: %,d input events (FOCUS rows and APM summaries) over %,d "
+                + "resources, %,d services, %d minutes; %d warmed-up alert services%n", sent,
+                seconds(System.nanoTime() - started), results.inputEvents, settings.resources(), settings.services(),
+                settings.minutes(), settings.alertServices());
+    }
+
+    /** Raw topics take the broker's append time, so a probe's append time is what the producer gets back. */
+    private void createSharedTopics(SpendstreamTopics topics) {
+        SpendstreamConfig config = new SpendstreamConfig(Map.of(TopicCreator.PARTITIONS,
+                Integer.toString(settings.partitions())));
+        Map<String, String> names = names("shared");
+        List<String> sharedNames = SHARED.stream().map(names::get).toList();
+        List<String> raw = List.of(topics.usageRaw.name(), topics.apmRaw.name());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            List<NewTopic> plan = new ArrayList<>();
+            // The same topic settings the apps would create (compaction for reference topics), shared topics only.
+            for (NewTopic topic : TopicCreator.plan(topics, config, Set.of())) {
+                if (!sharedNames.contains(topic.name())) {
+                    continue;
+                }
+                if (raw.contains(topic.name())) {
+                    Map<String, String> configs = new LinkedHashMap<>(topic.configs() == null ? Map.of()
+                            : topic.configs());
+                    configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+                    topic.configs(configs);
+                }
+                plan.add(topic);
+            }
+            TopicCreator.awaitCreated(admin.createTopics(plan).values());
+        }
+    }
+
+    private KafkaProducer<String, String> loadProducer() {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Throughput phases
+
+    private void measure() throws Exception {
+        List<ChildApp> lastPipeline = List.of();
+        try (CatchUp catchUp = new CatchUp(bootstrap)) {
+            for (int r = 1; r <= settings.repeats(); r++) {
+                log.printf("Repeat %d of %d%n", r, settings.repeats());
+                passThrough(catchUp, r);
+                alone(catchUp, r);
+                lastPipeline = full(catchUp, r, r == settings.repeats());
+            }
+            latency(catchUp, lastPipeline);
+        } finally {
+            for (ChildApp app : lastPipeline) {
+                results.addMemory(Phase.FULL, appOf(app), app.stop());
+            }
+        }
+    }
+
+    private void passThrough(CatchUp catchUp, int repeat) throws Exception {
+        String phase = "r" + repeat + ".passthrough";
+        String output = run + "." + phase + ".out";
+        createTopic(output);
+        Map<String, String> names = names(phase);
+        SpendstreamTopics topics = topics(names);
+        try (ChildApp app = child(phase, PassThroughApp.NAME, names, Map.of(PassThroughApp.OUTPUT, output,
+                TopicCreator.CREATE, "false"))) {
+            long t0 = app.awaitReady(START_TIMEOUT);
+            long t1 = catchUp.await(applicationId(phase, PassThroughApp.NAME),
+                    List.of(topics.usageRaw.name(), topics.apmRaw.name()), PHASE_TIMEOUT, app::isAlive);
+            double rate = results.inputEvents / seconds(t1 - t0);
+            results.addRate(Phase.PASSTHROUGH, PassThroughApp.NAME, rate);
+            results.addMemory(Phase.PASSTHROUGH, PassThroughApp.NAME, app.stop());
+            log.printf("  pass-through         %,12.0f records/s  (%,d records in %.2f s)%n", rate,
+                    results.inputEvents, seconds(t1 - t0));
+        }
+    }
+
+    private void alone(CatchUp catchUp, int repeat) throws Exception {
+        String phase = "r" + repeat + ".alone";
+        Map<String, String> names = names(phase);
+        for (Map.Entry<String, List<String>> app : INPUTS.entrySet()) {
+            List<String> inputs = app.getValue().stream().map(names::get).toList();
+            long records = catchUp.count(inputs);
+            try (ChildApp child = child(phase, app.getKey(), names, Map.of())) {
+                long t0 = child.awaitReady(START_TIMEOUT);
+                long t1 = catchUp.await(applicationId(phase, app.getKey()), inputs, PHASE_TIMEOUT, child::isAlive);
+                double rate = records / seconds(t1 - t0);
+                results.addRate(Phase.ALONE, app.getKey(), rate);
+                results.addMemory(Phase.ALONE, app.getKey(), child.stop());
+                log.printf("  %-20s %,12.0f records/s  (%,d records in %.2f s)%n", app.getKey() + " alone", rate,
+                        records, seconds(t1 - t0));
+            }
+        }
+    }
+
+    /**
+     * The four apps at once. Downstream apps start first and idle until ingest, started last, is RUNNING: the clock
+     * starts then and stops when anomaly has processed everything the others wrote ({@link CatchUp}, stage by stage).
+     */
+    private List<ChildApp> full(CatchUp catchUp, int repeat, boolean keepRunning) throws Exception {
+        String phase = "r" + repeat + ".full";
+        Map<String, String> names = names(phase);
+        List<ChildApp> apps = new ArrayList<>();
+        try {
+            for (String app : List.of("enrich", "attribution", "anomaly")) {
+                apps.add(child(phase, app, names, Map.of()));
+            }
+            for (ChildApp app : apps) {
+                app.awaitReady(START_TIMEOUT);
+            }
+            ChildApp ingest = child(phase, "ingest", names, Map.of());
+            apps.add(0, ingest);
+            long t0 = ingest.awaitReady(START_TIMEOUT);
+            long t1 = t0;
+            for (int i = 0; i < apps.size(); i++) {
+                String app = appOf(apps.get(i));
+                ChildApp child = apps.get(i);
+                t1 = catchUp.await(applicationId(phase, app), INPUTS.get(app).stream().map(names::get).toList(),
+                        PHASE_TIMEOUT, child::isAlive);
+            }
+            double rate = results.inputEvents / seconds(t1 - t0);
+            results.addRate(Phase.FULL, "pipeline", rate);
+            log.printf("  %-20s %,12.0f input events/s  (%,d events in %.2f s)%n", "full pipeline", rate,
+                    results.inputEvents, seconds(t1 - t0));
+            if (keepRunning) {
+                return apps;
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            apps.forEach(ChildApp::stop);
+            throw e;
+        }
+        for (ChildApp app : apps) {
+            results.addMemory(Phase.FULL, appOf(app), app.stop());
+        }
+        return List.of();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Latency
+
+    private void latency(CatchUp catchUp, List<ChildApp> pipeline) throws Exception {
+        double rate = Stats.median(results.rates(Phase.FULL, "pipeline")) / 2;
+        results.offeredLoad = rate;
+        Duration duration = settings.latencyDuration();
+        long liveMinute = Math.max(settings.minutes(), Workload.ALERT_HISTORY_MINUTES + 1);
+        int perInterval = workload.recordsPerInterval();
+        int unitCostProbes = (int) Math.max(1, duration.toMillis() / settings.probeEvery().toMillis());
+        log.printf("Latency at %,.0f input events/s (half the full pipeline's median) for %s%n", rate, duration);
+
+        // The pass-through, on raw topics of its own (the pipeline's inputs must only get the pipeline's load).
+        String phase = "latency.passthrough";
+        Map<String, String> names = names(phase);
+        names.put("usage-raw", run + "." + phase + ".usage-raw");
+        names.put("apm-raw", run + "." + phase + ".apm-raw");
+        SpendstreamTopics ptTopics = topics(names);
+        createTopic(ptTopics.usageRaw.name());
+        createTopic(ptTopics.apmRaw.name());
+        String output = run + "." + phase + ".out";
+        createTopic(output);
+        try (ChildApp app = child(phase, PassThroughApp.NAME, names, Map.of(PassThroughApp.OUTPUT, output,
+                TopicCreator.CREATE, "false"))) {
+            app.awaitReady(START_TIMEOUT);
+            LatencyRun.ProbeStream probes = new LatencyRun.ProbeStream("passthrough", settings.probeEvery(),
+                    unitCostProbes, n -> workload.probeRow(ptTopics, n, liveMinute), n -> "res-"
+                    + Workload.PROBE_SERVICE_PREFIX + n, output,
+                    record -> Optional.ofNullable(record.key()).map(k -> new String(k,
+                            java.nio.charset.StandardCharsets.UTF_8)));
+            List<LatencyRun.Result> passThrough = LatencyRun.run(bootstrap,
+                    n -> workload.record(ptTopics, liveMinute + n / perInterval, (int) (n % perInterval)), rate,
+                    duration, DRAIN, List.of(probes));
+            results.latencies.put("passthrough", passThrough.get(0));
+            report(passThrough.get(0));
+        }
+
+        // The full pipeline: probes that show on spend.unit-cost, spikes that show on spend.alerts.
+        SpendstreamTopics topics = topics(names("r" + settings.repeats() + ".full"));
+        LatencyRun.ProbeStream unitCost = new LatencyRun.ProbeStream("unit-cost", settings.probeEvery(),
+                unitCostProbes, n -> workload.probeRow(topics, n, liveMinute),
+                n -> Workload.PROBE_SERVICE_PREFIX + n, topics.unitCost.name(),
+                record -> Optional.ofNullable(topics.unitCost.key(record)));
+        Duration spikeEvery = duration.dividedBy(settings.alertServices());
+        LatencyRun.ProbeStream alerts = new LatencyRun.ProbeStream("alerts", spikeEvery, settings.alertServices(),
+                n -> workload.alertSpike(topics, (int) n), n -> Workload.ALERT_SERVICE_PREFIX + n,
+                topics.alerts.name(), record -> firedService(topics, record));
+        LongFunction<ProducerRecord<String, String>> load =
+                n -> workload.record(topics, liveMinute + n / perInterval, (int) (n % perInterval));
+        for (ChildApp app : pipeline) {
+            if (!app.isAlive()) {
+                throw new IllegalStateException(app.label() + " died; see " + app.outputLog());
+            }
+        }
+        List<LatencyRun.Result> pipelineResults = LatencyRun.run(bootstrap, load, rate, duration, DRAIN,
+                List.of(unitCost, alerts));
+        for (LatencyRun.Result result : pipelineResults) {
+            results.latencies.put(result.name(), result);
+            report(result);
+        }
+    }
+
+    private static Optional<String> firedService(SpendstreamTopics topics,
+            org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record) {
+        String key = topics.alerts.key(record);
+        if (key == null || !key.startsWith(CostSpikeLifecycle.DEDUP_PREFIX)) {
+            return Optional.empty();
+        }
+        Alert alert = topics.alerts.value(record);
+        return alert.getStatus() == AlertStatus.FIRING
+                ? Optional.of(key.substring(CostSpikeLifecycle.DEDUP_PREFIX.length())) : Optional.empty();
+    }
+
+    private void report(LatencyRun.Result result) {
+        log.printf("  %-20s p50 %,.0f ms  p95 %,.0f ms  p99 %,.0f ms  (%d of %d probes seen)%n",
+                "-> " + result.name(), result.percentile(50), result.percentile(95), result.percentile(99),
+                result.latenciesMs().size(), result.sent());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Names and children
+
+    /** Topic names of a phase: shared inputs, and {@code <run>.<phase>.<logical>} for everything else. */
+    private Map<String, String> names(String phase) {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (String logical : TopicNames.DEFAULTS.keySet()) {
+            names.put(logical, SHARED.contains(logical) ? run + "." + logical : run + "." + phase + "." + logical);
+        }
+        return names;
+    }
+
+    private SpendstreamTopics topics(Map<String, String> names) {
+        Map<String, String> config = new LinkedHashMap<>();
+        names.forEach((logical, name) -> config.put(TopicNames.PREFIX + logical, name));
+        return new SpendstreamTopics(TopicNames.from(config),
+                SchemaRegistryClients.fromConfig(Map.of(SchemaRegistryClients.URL, registryUrl)));
+    }
+
+    private String applicationId(String phase, String app) {
+        return run + "-" + phase.replace('.', '-') + "-" + app;
+    }
+
+    private ChildApp child(String phase, String app, Map<String, String> names, Map<String, String> extra) {
+        Map<String, String> config = new LinkedHashMap<>(settings.overrides());
+        config.put("bootstrap.servers", bootstrap);
+        config.put(SchemaRegistryClients.URL, registryUrl);
+        config.put(TopicCreator.PARTITIONS, Integer.toString(settings.partitions()));
+        config.put("spendstream.application.id.prefix", run + "-" + phase.replace('.', '-') + "-");
+        config.put("spendstream.state.dir", settings.dataDir().resolve("state").resolve(phase).toAbsolutePath()
+                .toString());
+        config.put("spendstream.metrics.port", "0");
+        names.forEach((logical, name) -> config.put(TopicNames.PREFIX + logical, name));
+        config.putAll(extra);
+        return ChildApp.start(phase + "." + app, app, config, launch);
+    }
+
+    private static String appOf(ChildApp app) {
+        return app.label().substring(app.label().lastIndexOf('.') + 1);
+    }
+
+    private void createTopic(String name) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            NewTopic topic = new NewTopic(name, Optional.of(settings.partitions()), Optional.empty());
+            if (name.endsWith("usage-raw") || name.endsWith("apm-raw")) {
+                topic.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
+            }
+            TopicCreator.awaitCreated(admin.createTopics(List.of(topic)).values());
+        }
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+}

@@ -1,0 +1,93 @@
+package io.spendstream.deploy.bench;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import io.spendstream.runtime.config.Durations;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code spendstream bench}: throughput, latency and memory of the pipeline side by side with a pass-through Kafka
+ * Streams app, in one run on one broker ({@link Bench}); prints one table and optionally writes it as JSON.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark the pipeline against a "
+        + "pass-through Kafka Streams app on the same broker: throughput of each app and of the whole pipeline, "
+        + "end-to-end latency, memory per app.")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Use this Kafka cluster instead of an "
+            + "embedded broker (topics are created with a bench-<id> prefix).")
+    String bootstrap;
+
+    @Option(names = "--registry", paramLabel = "URL", description = "Use this schema registry instead of the "
+            + "built-in one.")
+    String registry;
+
+    @Option(names = "--resources", defaultValue = "10000", description = "Resources in the workload "
+            + "(default: ${DEFAULT-VALUE}).")
+    int resources;
+
+    @Option(names = "--services", defaultValue = "500", description = "Services (default: ${DEFAULT-VALUE}).")
+    int services;
+
+    @Option(names = "--minutes", defaultValue = "8", description = "One-minute intervals pre-loaded, each one row "
+            + "per resource and one APM summary per service (default: ${DEFAULT-VALUE}).")
+    int minutes;
+
+    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of every topic "
+            + "(default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Repeats of the throughput phases; the table "
+            + "shows medians (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--latency-duration", defaultValue = "30s", description = "How long load is offered in the "
+            + "latency phase (default: ${DEFAULT-VALUE}).")
+    String latencyDuration;
+
+    @Option(names = "--probe-every", defaultValue = "250ms", description = "Interval between unit-cost probes "
+            + "(default: ${DEFAULT-VALUE}).")
+    String probeEvery;
+
+    @Option(names = "--alert-services", defaultValue = "10", description = "Warmed-up services that spike once "
+            + "each in the latency phase (default: ${DEFAULT-VALUE}).")
+    int alertServices;
+
+    @Option(names = "--app-heap", defaultValue = "1g", description = "-Xmx of each app JVM (default: "
+            + "${DEFAULT-VALUE}).")
+    String appHeap;
+
+    @Option(names = "--jfr", description = "Record each app JVM with Java Flight Recorder (profile settings) into "
+            + "the data directory's logs/.")
+    boolean flightRecorder;
+
+    @Option(names = "--data-dir", defaultValue = ".spendstream/bench", description = "Broker data, app state, "
+            + "logs (emptied at start; default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the table as JSON.")
+    Path json;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "A setting for every app (e.g. a "
+            + "tuning experiment: --set commit.interval.ms=200).")
+    Map<String, String> overrides = Map.of();
+
+    @Override
+    public Integer call() throws Exception {
+        BenchSettings settings = new BenchSettings(bootstrap, registry, dataDir, resources, services, minutes,
+                partitions, repeats, Durations.parse(latencyDuration), alertServices, Durations.parse(probeEvery),
+                appHeap, flightRecorder, overrides);
+        BenchResults results = new Bench(settings, System.out).run();
+        BenchReport report = BenchReport.of(results, settings);
+        System.out.println();
+        report.print(System.out);
+        if (json != null) {
+            report.writeJson(json);
+            System.out.println("Written to " + json);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,154 @@
+package io.spendstream.deploy.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToLongFunction;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * The one table of a run (and the same as JSON): each figure, its unit, the repeats it is the median of, and its
+ * ratio to the pass-through's figure of the same kind (throughput: app / pass-through, so 0.5x is half the ceiling;
+ * latency and memory: app / pass-through, so 3x is three times the ceiling's latency or memory).
+ */
+public record BenchReport(Instant at, Map<String, Object> machine, Map<String, Object> workload, List<Row> rows) {
+
+    /** One line of the table. {@code samples} are the repeats (one value where the phase runs once). */
+    public record Row(String figure, String unit, double value, Double ratio, List<Double> samples) {
+    }
+
+    private static final double MIB = 1024 * 1024;
+    private static final List<String> APPS = List.of("ingest", "enrich", "attribution", "anomaly");
+
+    public static BenchReport of(BenchResults results, BenchSettings settings) {
+        List<Row> rows = new ArrayList<>();
+        double ceiling = Stats.median(results.rates(Bench.Phase.PASSTHROUGH, PassThroughApp.NAME));
+        rows.add(rate("pass-through (ceiling)", "records/s", results.rates(Bench.Phase.PASSTHROUGH,
+                PassThroughApp.NAME), ceiling));
+        for (String app : APPS) {
+            rows.add(rate(app + " alone", "records/s", results.rates(Bench.Phase.ALONE, app), ceiling));
+        }
+        rows.add(rate("full pipeline", "input events/s", results.rates(Bench.Phase.FULL, "pipeline"), ceiling));
+        rows.add(new Row("offered load for latency (half the full pipeline)", "input events/s", results.offeredLoad,
+                null, List.of(results.offeredLoad)));
+        LatencyRun.Result base = results.latencies.get("passthrough");
+        for (LatencyRun.Result result : results.latencies.values()) {
+            String what = result.name().equals("passthrough") ? "pass-through append -> output"
+                    : "input append -> spend." + result.name();
+            for (double p : new double[] {50, 95, 99}) {
+                double value = result.percentile(p);
+                Double ratio = base == null ? null : value / base.percentile(p);
+                rows.add(new Row(String.format("latency %s p%.0f (%d/%d probes)", what, p,
+                        result.latenciesMs().size(), result.sent()), "ms", value, ratio, List.of()));
+            }
+        }
+        List<String> memoryApps = new ArrayList<>();
+        memoryApps.add(PassThroughApp.NAME);
+        memoryApps.addAll(APPS);
+        Map<String, List<ChildApp.Memory>> byApp = new LinkedHashMap<>();
+        byApp.put(PassThroughApp.NAME, results.memory(Bench.Phase.PASSTHROUGH, PassThroughApp.NAME));
+        APPS.forEach(app -> byApp.put(app, results.memory(Bench.Phase.FULL, app)));
+        addMemory(rows, byApp, "heap peak (before GC)", ChildApp.Memory::heapPeakBytes);
+        addMemory(rows, byApp, "heap live (after GC)", ChildApp.Memory::heapLiveBytes);
+        addMemory(rows, byApp, "RSS peak (VmHWM)", ChildApp.Memory::rssPeakBytes);
+        return new BenchReport(Instant.now(), machine(settings), workload(results, settings), rows);
+    }
+
+    private static Row rate(String figure, String unit, List<Double> samples, double ceiling) {
+        double value = Stats.median(samples);
+        return new Row(figure, unit, value, value / ceiling, List.copyOf(samples));
+    }
+
+    private static void addMemory(List<Row> rows, Map<String, List<ChildApp.Memory>> byApp, String what,
+            ToLongFunction<ChildApp.Memory> figure) {
+        double ceiling = medianMib(byApp.get(PassThroughApp.NAME), figure);
+        byApp.forEach((app, memory) -> {
+            double value = medianMib(memory, figure);
+            String where = app.equals(PassThroughApp.NAME) ? "pass-through" : app + " (full pipeline)";
+            rows.add(new Row(what + " " + where, "MiB", value, value / ceiling,
+                    memory.stream().map(m -> figure.applyAsLong(m) / MIB).toList()));
+        });
+    }
+
+    private static double medianMib(List<ChildApp.Memory> memory, ToLongFunction<ChildApp.Memory> figure) {
+        return Stats.median(memory.stream().map(m -> figure.applyAsLong(m)).filter(v -> v >= 0)
+                .map(v -> v / MIB).toList());
+    }
+
+    private static Map<String, Object> machine(BenchSettings settings) {
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            machine.put("memoryGiB", Math.round(sun.getTotalMemorySize() / (MIB * 1024) * 10) / 10.0);
+        }
+        machine.put("loadAverage", os.getSystemLoadAverage());
+        machine.put("broker", settings.embeddedBroker() ? "embedded (in the benchmark's JVM)"
+                : settings.bootstrapServers());
+        machine.put("appHeap", settings.appHeap());
+        return machine;
+    }
+
+    private static Map<String, Object> workload(BenchResults results, BenchSettings settings) {
+        Map<String, Object> workload = new LinkedHashMap<>();
+        workload.put("inputEvents", results.inputEvents);
+        workload.put("resources", settings.resources());
+        workload.put("services", settings.services());
+        workload.put("minutes", settings.minutes());
+        workload.put("partitions", settings.partitions());
+        workload.put("repeats", settings.repeats());
+        workload.put("latencySeconds", settings.latencyDuration().toSeconds());
+        workload.put("alertServices", settings.alertServices());
+        workload.put("overrides", settings.overrides());
+        return workload;
+    }
+
+    /** The table, one figure a line: value, unit, ratio to the pass-through, repeats. */
+    public void print(PrintStream out) {
+        out.printf("%-66s %14s %-15s %9s  %s%n", "figure", "value", "unit", "vs p-thru", "repeats");
+        for (Row row : rows) {
+            out.printf("%-66s %14s %-15s %9s  %s%n", row.figure(), format(row.value()), row.unit(),
+                    row.ratio() == null || row.ratio().isNaN() ? "" : String.format("%.2fx", row.ratio()),
+                    row.samples().size() > 1 ? row.samples().stream().map(BenchReport::format).toList() : "");
+        }
+    }
+
+    private static String format(double value) {
+        return Double.isNaN(value) ? "n/a" : String.format("%,.0f", value);
+    }
+
+    public void writeJson(Path file) throws IOException {
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json());
+    }
+
+    /** Plain maps, so the JSON needs no Jackson modules: NaN (a figure not measured) becomes null. */
+    Map<String, Object> json() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("at", at.toString());
+        json.put("machine", machine);
+        json.put("workload", workload);
+        List<Map<String, Object>> figures = new ArrayList<>();
+        for (Row row : rows) {
+            Map<String, Object> figure = new LinkedHashMap<>();
+            figure.put("figure", row.figure());
+            figure.put("unit", row.unit());
+            figure.put("value", Double.isNaN(row.value()) ? null : row.value());
+            figure.put("ratioToPassThrough", row.ratio() == null || row.ratio().isNaN() ? null : row.ratio());
+            figure.put("samples", row.samples());
+            figures.add(figure);
+        }
+        json.put("figures", figures);
+        return json;
+    }
+}

@@ -1,0 +1,36 @@
+package io.spendstream.deploy.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The raw figures of one run, per phase and app, every repeat kept (the report takes medians). */
+public final class BenchResults {
+
+    long inputEvents;
+    double offeredLoad;
+    final Map<String, List<Double>> rates = new LinkedHashMap<>();
+    final Map<String, List<ChildApp.Memory>> memory = new LinkedHashMap<>();
+    final Map<String, LatencyRun.Result> latencies = new LinkedHashMap<>();
+
+    private static String key(Bench.Phase phase, String app) {
+        return phase.name().toLowerCase() + "/" + app;
+    }
+
+    void addRate(Bench.Phase phase, String app, double recordsPerSecond) {
+        rates.computeIfAbsent(key(phase, app), k -> new ArrayList<>()).add(recordsPerSecond);
+    }
+
+    List<Double> rates(Bench.Phase phase, String app) {
+        return rates.getOrDefault(key(phase, app), List.of());
+    }
+
+    void addMemory(Bench.Phase phase, String app, ChildApp.Memory used) {
+        memory.computeIfAbsent(key(phase, app), k -> new ArrayList<>()).add(used);
+    }
+
+    List<ChildApp.Memory> memory(Bench.Phase phase, String app) {
+        return memory.getOrDefault(key(phase, app), List.of());
+    }
+}

@@ -1,0 +1,37 @@
+package io.spendstream.deploy.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What one benchmark run does: where (an embedded broker in {@code dataDir}, or {@code bootstrapServers} /
+ * {@code registryUrl} when given), how big the workload is, how often each throughput phase repeats, how long the
+ * latency phase offers load, and how the app JVMs run.
+ *
+ * @param minutes          one-minute intervals of regular traffic in the pre-load (each: one row per resource and
+ *                         one APM summary per service)
+ * @param alertServices    warmed-up services that spike once each during the latency phase
+ * @param probeEvery       how often a unit-cost probe is sent during the latency phase
+ * @param appHeap          -Xmx of each app JVM
+ * @param overrides        settings for every app (e.g. a tuning experiment: commit.interval.ms=200)
+ */
+public record BenchSettings(String bootstrapServers, String registryUrl, Path dataDir, int resources, int services,
+        int minutes, int partitions, int repeats, Duration latencyDuration, int alertServices, Duration probeEvery,
+        String appHeap, boolean flightRecorder, Map<String, String> overrides) {
+
+    public BenchSettings {
+        if (resources < 10 || services < 1 || minutes < 1 || partitions < 1 || repeats < 1 || alertServices < 1) {
+            throw new IllegalArgumentException("resources >= 10, services, minutes, partitions, repeats and "
+                    + "alert services >= 1");
+        }
+        if (resources < services) {
+            throw new IllegalArgumentException("Every service needs a resource: resources >= services");
+        }
+        overrides = Map.copyOf(overrides);
+    }
+
+    public boolean embeddedBroker() {
+        return bootstrapServers == null;
+    }
+}

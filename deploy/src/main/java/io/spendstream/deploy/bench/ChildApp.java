@@ -1,0 +1,177 @@
+package io.spendstream.deploy.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One benchmarked app as its own JVM child process ({@link ChildAppMain}), with the benchmark's classpath, a GC log
+ * and optionally a JFR recording. Knows when the app became RUNNING and, when stopped, its memory: the peak RSS the
+ * kernel recorded ({@code VmHWM} in {@code /proc/<pid>/status}, read just before the stop) and the heap peaks from
+ * its GC log ({@link GcLog}).
+ */
+final class ChildApp implements AutoCloseable {
+
+    /** How the children run: heap limit, extra JVM flags, where logs go. */
+    record Launch(String maxHeap, boolean flightRecorder, Path logDir, String classpath) {
+    }
+
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(40);
+
+    private final String label;
+    private final Process process;
+    private final Path gcLog;
+    private final Path outputLog;
+    private final CompletableFuture<Long> readyAtNanos = new CompletableFuture<>();
+    private volatile int metricsPort = -1;
+    private final Thread outputPump;
+    private Memory memory;
+
+    private ChildApp(String label, Process process, Path gcLog, Path outputLog) {
+        this.label = label;
+        this.process = process;
+        this.gcLog = gcLog;
+        this.outputLog = outputLog;
+        this.outputPump = new Thread(this::pumpOutput, "bench-child-output-" + label);
+        outputPump.setDaemon(true);
+        outputPump.start();
+    }
+
+    /**
+     * Starts {@code app} (a Spendstream app name or {@value PassThroughApp#NAME}) with {@code settings}; {@code label}
+     * names its log files.
+     */
+    static ChildApp start(String label, String app, Map<String, String> settings, Launch launch) {
+        try {
+            Files.createDirectories(launch.logDir());
+            Path gcLog = launch.logDir().resolve(label + ".gc.log");
+            Path outputLog = launch.logDir().resolve(label + ".log");
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-Xmx" + launch.maxHeap());
+            command.add("-Xlog:gc:file=" + gcLog);
+            command.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.spendstream");
+            command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+            if (launch.flightRecorder()) {
+                command.add("-XX:StartFlightRecording=filename=" + launch.logDir().resolve(label + ".jfr")
+                        + ",settings=profile,dumponexit=true");
+            }
+            command.add("-cp");
+            command.add(launch.classpath());
+            command.add(ChildAppMain.class.getName());
+            command.add(app);
+            settings.forEach((key, value) -> command.add(key + "=" + value));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            return new ChildApp(label, process, gcLog, outputLog);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start " + label, e);
+        }
+    }
+
+    /** Copies the child's output to its log file and watches for the readiness line. */
+    private void pumpOutput() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8)); var log = Files.newBufferedWriter(outputLog, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.startsWith(ChildAppMain.READY)) {
+                    long now = System.nanoTime();
+                    metricsPort = Integer.parseInt(line.substring(ChildAppMain.READY.length()).trim());
+                    readyAtNanos.complete(now);
+                } else if (line.startsWith(ChildAppMain.FAILED)) {
+                    readyAtNanos.completeExceptionally(new IllegalStateException(label + " did not start: " + line));
+                }
+                log.write(line);
+                log.newLine();
+                log.flush();
+            }
+        } catch (IOException e) {
+            readyAtNanos.completeExceptionally(e);
+        }
+        readyAtNanos.completeExceptionally(new IllegalStateException(label + " exited before it was RUNNING (exit "
+                + exitCode() + "); see " + outputLog));
+    }
+
+    private String exitCode() {
+        try {
+            return process.waitFor(5, TimeUnit.SECONDS) ? Integer.toString(process.exitValue()) : "?";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+
+    /** System.nanoTime() at which the app reported RUNNING; waits for it. */
+    long awaitReady(Duration timeout) {
+        try {
+            return readyAtNanos.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(label + " was not RUNNING within " + timeout + "; see " + outputLog, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for " + label, e);
+        }
+    }
+
+    /** False once the child has exited (by itself: it crashed). */
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    String label() {
+        return label;
+    }
+
+    Path outputLog() {
+        return outputLog;
+    }
+
+    /** Stops the child gracefully (SIGTERM) and returns its memory figures. */
+    Memory stop() {
+        if (memory != null) {
+            return memory;
+        }
+        long rssPeak = process.isAlive() ? ProcStatus.peakRssBytes(process.pid()) : -1;
+        // A short run may end before any collection: the heap in use at the end is then the best peak known.
+        long heapNow = process.isAlive() && metricsPort > 0 ? HeapScrape.heapUsedBytes(metricsPort) : -1;
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            outputPump.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+        GcLog.Peaks heap = GcLog.read(gcLog);
+        memory = new Memory(Math.max(heap.beforeGcBytes(), heapNow), heap.afterGcBytes(), rssPeak);
+        return memory;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /**
+     * What one app used: the largest heap occupancy any GC found (before collecting), the largest it left behind
+     * (after collecting: the live set plus what survived), and the peak resident set size; -1 when unknown.
+     */
+    record Memory(long heapPeakBytes, long heapLiveBytes, long rssPeakBytes) {
+    }
+}

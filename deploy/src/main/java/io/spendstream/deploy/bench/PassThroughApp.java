@@ -1,0 +1,42 @@
+package io.spendstream.deploy.bench;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+
+import io.spendstream.runtime.AppContext;
+import io.spendstream.runtime.StreamsApp;
+import io.spendstream.schemas.SpendstreamTopics;
+import io.spendstream.schemas.Topic;
+
+/**
+ * The benchmark's ceiling: a Kafka Streams app that copies {@code spend.usage.raw} and {@code spend.apm.raw} byte for
+ * byte to one output topic ({@value #OUTPUT}, created by the benchmark with the same partitions). It runs through the
+ * same {@link io.spendstream.runtime.StreamsAppRunner} as the Spendstream apps, so it has their client settings
+ * (exactly_once_v2, read_committed, producer batching, dead-letter handlers, metrics): the difference between its
+ * rate and an app's is what the app's own work costs. Keeps no state.
+ */
+public final class PassThroughApp implements StreamsApp {
+
+    public static final String NAME = "passthrough";
+    /** The topic the copies go to. */
+    public static final String OUTPUT = "spendstream.bench.passthrough.output";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void buildTopology(StreamsBuilder builder, AppContext context) {
+        SpendstreamTopics topics = context.topics();
+        Topic<byte[], byte[]> output = new Topic<>(context.config().require(OUTPUT), Serdes.ByteArray(),
+                Serdes.ByteArray(), false);
+        KStream<byte[], byte[]> usage = builder.stream(topics.usageRaw.name(),
+                topics.usageRaw.consumed("passthrough-usage-source"));
+        KStream<byte[], byte[]> apm = builder.stream(topics.apmRaw.name(),
+                topics.apmRaw.consumed("passthrough-apm-source"));
+        usage.merge(apm, Named.as("passthrough-merge")).to(output.name(), output.produced("passthrough-sink"));
+    }
+}

@@ -1,0 +1,75 @@
+package io.spendstream.deploy.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The benchmark at a tiny size, end to end: embedded broker, every app as its own JVM, every phase. Checks that the
+ * table and the JSON hold every figure with sane values, not the values themselves (they depend on the machine).
+ */
+class BenchEndToEndTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldProduceEveryFigureOfATinyRunInTheTableAndTheJson() throws Exception {
+        BenchSettings settings = new BenchSettings(null, null, dir.resolve("bench"), 20, 4, 1, 2, 1,
+                Duration.ofSeconds(4), 1, Duration.ofMillis(500), "256m", false, Map.of());
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        BenchResults results = new Bench(settings, new PrintStream(progress, true, StandardCharsets.UTF_8)).run();
+        BenchReport report = BenchReport.of(results, settings);
+
+        assertEquals(20 * 1 + 4 * 1 + 40, results.inputEvents, "one row per resource and one APM summary per service "
+                + "per minute, plus the alert service's 40 minutes of history");
+        for (String figure : List.of("pass-through (ceiling)", "ingest alone", "enrich alone", "attribution alone",
+                "anomaly alone", "full pipeline")) {
+            BenchReport.Row row = row(report, figure);
+            assertTrue(row.value() > 0 && Double.isFinite(row.value()), figure + " has a rate: " + row);
+            assertTrue(row.ratio() > 0, figure + " has a ratio to the pass-through: " + row);
+        }
+        for (String latency : List.of("pass-through append -> output", "input append -> spend.unit-cost",
+                "input append -> spend.alerts")) {
+            double p50 = row(report, "latency " + latency + " p50").value();
+            double p95 = row(report, "latency " + latency + " p95").value();
+            double p99 = row(report, "latency " + latency + " p99").value();
+            assertTrue(p50 >= 0 && p50 <= p95 && p95 <= p99, latency + ": p50 <= p95 <= p99, got " + p50 + ", "
+                    + p95 + ", " + p99);
+        }
+        for (String app : List.of("pass-through", "ingest (full pipeline)", "anomaly (full pipeline)")) {
+            assertTrue(row(report, "heap peak (before GC) " + app).value() > 0, "heap of " + app);
+            assertTrue(row(report, "RSS peak (VmHWM) " + app).value() > 0, "RSS of " + app);
+        }
+
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        report.print(new PrintStream(table, true, StandardCharsets.UTF_8));
+        String printed = table.toString(StandardCharsets.UTF_8);
+        report.rows().forEach(row -> assertTrue(printed.contains(row.figure()), "table shows " + row.figure()));
+
+        Path json = dir.resolve("bench.json");
+        report.writeJson(json);
+        JsonNode written = new ObjectMapper().readTree(json.toFile());
+        assertEquals(report.rows().size(), written.get("figures").size());
+        assertEquals(results.inputEvents, written.get("workload").get("inputEvents").asLong());
+        assertTrue(written.get("figures").get(0).get("value").asDouble() > 0, "JSON carries the values");
+    }
+
+    private static BenchReport.Row row(BenchReport report, String prefix) {
+        return report.rows().stream().filter(r -> r.figure().startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no figure " + prefix + " in " + report.rows()));
+    }
+}
