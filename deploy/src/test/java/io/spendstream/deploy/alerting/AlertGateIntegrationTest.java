@@ -37,7 +37,7 @@ import io.spendstream.avro.AlertStatus;
 import io.spendstream.avro.BurnRate;
 import io.spendstream.avro.BurnWindow;
 import io.spendstream.deploy.broker.EmbeddedKafkaBroker;
-import io.spendstream.deploy.testing.FreePorts;
+import io.spendstream.deploy.broker.FreePorts;
 import io.spendstream.runtime.RunningApp;
 import io.spendstream.runtime.StreamsAppRunner;
 import io.spendstream.runtime.config.ConfigLoader;

@@ -55,7 +55,7 @@ import io.spendstream.avro.DeadLetter;
 import io.spendstream.deploy.broker.EmbeddedKafkaBroker;
 import io.spendstream.deploy.cli.ConnectionOptions;
 import io.spendstream.deploy.registry.LocalSchemaRegistry;
-import io.spendstream.deploy.testing.FreePorts;
+import io.spendstream.deploy.broker.FreePorts;
 import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.runtime.metrics.MetricsServer;
 import io.spendstream.runtime.metrics.PipelineMetrics;

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.spendstream.deploy.demo.DemoScenario;
 import io.spendstream.deploy.local.LocalPipeline;
-import io.spendstream.deploy.testing.FreePorts;
+import io.spendstream.deploy.broker.FreePorts;
 import io.spendstream.runtime.RunningApp;
 import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.schemas.TopicNames;
