@@ -42,19 +42,6 @@ class MonitoringToolChecksTest {
     }
 
     @Test
-    void shouldPassPromtoolCheckConfigForTheKubernetesConfig() throws Exception {
-        CommandLineTool.Result result = CommandLineTool.require("promtool", INSTALL_PROMTOOL).run(prometheus,
-                "check", "config", "prometheus.yml");
-        // Debian builds Prometheus without Kubernetes service discovery, so its promtool cannot read
-        // kubernetes_sd_configs at all; upstream's promtool can.
-        Assumptions.assumeFalse(result.exitCode() != 0 && (result.output() + result.errors())
-                .contains("field kubernetes_sd_configs not found"), "this promtool is built "
-                + "without Kubernetes service discovery (Debian's package): prometheus.yml is only parsed "
-                + "(DeploymentFilesTest); its rule file is checked through prometheus-local.yml");
-        assertThat(result.exitCode()).as(result.output() + result.errors()).isZero();
-    }
-
-    @Test
     void shouldPassAmtoolCheckConfig() throws Exception {
         String output = CommandLineTool.require("amtool", INSTALL_AMTOOL).check(alertmanager, "check-config",
                 "alertmanager.yml");
