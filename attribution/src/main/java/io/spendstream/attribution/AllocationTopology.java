@@ -16,13 +16,13 @@ import io.spendstream.schemas.SpendstreamTopics;
 /**
  * Showback per team and per product, per hour and per UTC day, shared infrastructure apportioned: from the on-time
  * arrivals of {@link AttributionInputs} (cost rows and APM summaries, key = service), writes {@code spend.allocation}
- * (key = team, or {@code product:<product>} for the dimension product) on every update of a window, tumbling and in
- * event time.
+ * (key = team, or {@code product:<product>} for the dimension product) for every window that changed, at most once
+ * per {@code emit-interval} ({@link ShowbackSettings}), tumbling and in event time.
  *
  * <p>{@link ShowbackSplitter} cuts cost rows into hourly parts and APM summaries into hourly requests, keyed by
  * their UTC day, through the repartition topic {@code <application.id>-}{@value #BY_DAY}{@code -repartition}
- * (private Avro {@link ShowbackInput}); {@link ShowbackProcessor} (stores {@value ShowbackProcessor#HOURS_STORE},
- * {@value ShowbackProcessor#DAYS_STORE}) books them and emits each changed allocation. {@code direct} is the team's
+ * (private Avro {@link ShowbackInput}); {@link ShowbackProcessor} (store {@value ShowbackProcessor#STORE}) books
+ * them and emits each changed allocation. {@code direct} is the team's
  * own cost; {@code shared} its part of the shared infrastructure used by its services in the same hour
  * ({@link ShowbackHour}, {@link SharedCostRules}); {@code total = direct + shared}. Rows without an owning team
  * go to the team {@value #UNALLOCATED}, shared cost no service can take to {@value #SHARED_UNAPPORTIONED}, so the
@@ -65,7 +65,8 @@ public final class AllocationTopology {
                 .repartition(Repartitioned.<Long, ShowbackInput>as(BY_DAY)
                         .withKeySerde(Serdes.Long())
                         .withValueSerde(topics.avroSerde(ShowbackInput.class)))
-                .process(ShowbackProcessor.supplier(settings, shared, topics, context.metrics()),
+                .process(ShowbackProcessor.supplier(settings, ShowbackSettings.from(context.config()), shared,
+                        topics, context.metrics()),
                         Named.as(PROCESSOR))
                 .peek((team, allocation) -> context.metrics().recordOut(AttributionApp.NAME,
                         topics.allocation.name()), Named.as(COUNT_OUT))

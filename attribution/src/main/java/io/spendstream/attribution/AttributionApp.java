@@ -18,9 +18,9 @@ import io.spendstream.runtime.StreamsApp;
  * <li>{@link BurnRateTopology}: cost rows + {@code spend.budgets} to {@code spend.burn-rate}
  *     (key = budget scope), bad budgets to {@code spend.dlq}; stores {@code attribution-burn-rate-*};</li>
  * <li>{@link AllocationTopology}: cost rows and APM summaries to {@code spend.allocation} (key = team, or
- *     {@code product:<product>}) per hour and per day, shared infrastructure apportioned; stores {@code allocation-hours}, {@code allocation-days}.</li>
+ *     {@code product:<product>}) per hour and per day, shared infrastructure apportioned; store {@code allocation-entries}.</li>
  * </ul>
- * Settings: {@link AttributionSettings}, {@link BurnRateSettings}, {@link SharedCostRules}.
+ * Settings: {@link AttributionSettings}, {@link BurnRateSettings}, {@link ShowbackSettings}, {@link SharedCostRules}.
  */
 public final class AttributionApp implements StreamsApp {
 

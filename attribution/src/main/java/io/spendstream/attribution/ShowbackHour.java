@@ -8,16 +8,14 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-import io.spendstream.attribution.avro.HourShowback;
-import io.spendstream.attribution.avro.RuleCost;
+import io.spendstream.attribution.ShowbackKey.Kind;
 import io.spendstream.attribution.avro.ServiceUse;
+import io.spendstream.attribution.avro.ShowbackEntry;
 import io.spendstream.attribution.avro.ShowbackInput;
-import io.spendstream.attribution.avro.TeamCost;
-import io.spendstream.attribution.avro.TeamShowback;
 import io.spendstream.schemas.Money;
 
 /**
- * One showback hour in memory (stored as the private Avro {@link HourShowback}): what it has received, and the
+ * One showback hour in memory (stored entry by entry, {@link ShowbackEntries}): what it has received, and the
  * allocation per owner that follows from it, shared cost apportioned. An owner is a team (its name) or a product
  * ({@link AllocationTopology#productKey}): every direct cost counts for both, so each dimension sums to the hour's
  * spend on its own. Pure: no Kafka.
@@ -43,28 +41,28 @@ public final class ShowbackHour {
             AllocationTopology.SHARED_UNAPPORTIONED);
     private static final String UNALLOCATED_PRODUCT = AllocationTopology.productKey(AllocationTopology.UNALLOCATED);
 
+    private final long start;
     private final SortedMap<String, BigDecimal> direct = new TreeMap<>();
     private final SortedMap<String, ServiceUse> services = new TreeMap<>();
     private final SortedMap<String, BigDecimal> sharedByRule = new TreeMap<>();
     private SortedMap<String, Showback> emitted = new TreeMap<>();
     private BigDecimal sharedCost = Money.ZERO;
 
-    public static ShowbackHour empty() {
-        return new ShowbackHour();
+    private ShowbackHour(long start) {
+        this.start = start;
     }
 
-    public static ShowbackHour of(HourShowback stored) {
-        ShowbackHour hour = new ShowbackHour();
-        stored.getDirect().forEach(c -> hour.direct.put(c.getTeam(), Money.of(c.getAmount())));
-        stored.getServices().forEach(s -> hour.services.put(s.getService(), s));
-        stored.getSharedByRule().forEach(r -> hour.sharedByRule.put(r.getRule(), Money.of(r.getAmount())));
-        stored.getEmitted().forEach(e -> hour.emitted.put(e.getTeam(), new Showback(e.getDirect(), e.getShared())));
-        hour.sharedCost = Money.of(stored.getSharedCost());
-        return hour;
+    /** An hour that has received nothing yet; {@code start}: its start, epoch ms. */
+    public static ShowbackHour empty(long start) {
+        return new ShowbackHour(start);
     }
 
-    /** Books one input of the hour. */
-    public void add(ShowbackInput input) {
+    public long start() {
+        return start;
+    }
+
+    /** Books one input of the hour; returns the keys of the entries it changed, which the store must rewrite. */
+    public List<ShowbackKey> add(ShowbackInput input) {
         switch (input.getKind()) {
             case DIRECT -> {
                 BigDecimal amount = Money.of(input.getAmount());
@@ -73,6 +71,9 @@ public final class ShowbackHour {
                         : AllocationTopology.productKey(input.getProduct());
                 direct.merge(input.getTeam(), amount, Money::add);
                 direct.merge(product, amount, Money::add);
+                List<ShowbackKey> changed = new ArrayList<>(3);
+                changed.add(new ShowbackKey(Kind.DIRECT, start, input.getTeam()));
+                changed.add(new ShowbackKey(Kind.DIRECT, start, product));
                 if (input.getService() != null) {
                     ServiceUse use = service(input.getService());
                     use.setHasCost(true);
@@ -82,20 +83,60 @@ public final class ShowbackHour {
                     if (input.getOwnsProduct()) {
                         use.setProduct(input.getProduct());
                     }
+                    changed.add(new ShowbackKey(Kind.SERVICE, start, input.getService()));
                 }
+                return changed;
             }
             case SHARED -> {
                 if (input.getSharedRule() == null) {
                     sharedCost = Money.add(sharedCost, input.getAmount());
-                } else {
-                    sharedByRule.merge(input.getSharedRule(), Money.of(input.getAmount()), Money::add);
+                    return List.of(ShowbackKey.of(Kind.SHARED_DEFAULT, start));
                 }
+                sharedByRule.merge(input.getSharedRule(), Money.of(input.getAmount()), Money::add);
+                return List.of(new ShowbackKey(Kind.SHARED_RULE, start, input.getSharedRule()));
             }
             case REQUESTS -> {
                 ServiceUse use = service(input.getService());
                 use.setRequests(use.getRequests() + input.getRequests());
+                return List.of(new ShowbackKey(Kind.SERVICE, start, input.getService()));
             }
+            default -> throw new IllegalArgumentException("unknown showback input kind " + input.getKind());
         }
+    }
+
+    /** The current value of one of this hour's entries, or null when the hour has none under that key. */
+    public ShowbackEntry entry(ShowbackKey key) {
+        return switch (key.kind()) {
+            case DIRECT -> amounts(direct.get(key.name()), Money.ZERO);
+            case SHARED_DEFAULT -> amounts(Money.ZERO, sharedCost);
+            case SHARED_RULE -> amounts(Money.ZERO, sharedByRule.get(key.name()));
+            case SERVICE -> {
+                ServiceUse use = services.get(key.name());
+                // The store serializes on put, so it may see the object we keep mutating.
+                yield use == null ? null : new ShowbackEntry(Money.ZERO, Money.ZERO, use);
+            }
+            case EMITTED -> {
+                Showback shown = emitted.get(key.name());
+                yield shown == null ? null : amounts(shown.direct(), shown.shared());
+            }
+            case DAY, DIRTY -> throw new IllegalArgumentException(key.kind() + " is not an entry of an hour");
+        };
+    }
+
+    /** Puts back one stored entry (from {@link #entry}) when the hour is loaded from the store. */
+    public void restore(ShowbackKey key, ShowbackEntry entry) {
+        switch (key.kind()) {
+            case DIRECT -> direct.put(key.name(), Money.of(entry.getDirect()));
+            case SHARED_DEFAULT -> sharedCost = Money.of(entry.getShared());
+            case SHARED_RULE -> sharedByRule.put(key.name(), Money.of(entry.getShared()));
+            case SERVICE -> services.put(key.name(), entry.getUse());
+            case EMITTED -> emitted.put(key.name(), new Showback(entry.getDirect(), entry.getShared()));
+            case DAY, DIRTY -> throw new IllegalArgumentException(key.kind() + " is not an entry of an hour");
+        }
+    }
+
+    private static ShowbackEntry amounts(BigDecimal direct, BigDecimal shared) {
+        return direct == null || shared == null ? null : new ShowbackEntry(direct, shared, null);
     }
 
     /** The hour's allocation of every owner (team or product) that has one, shared cost apportioned. */
@@ -163,17 +204,6 @@ public final class ShowbackHour {
 
     public void setEmitted(SortedMap<String, Showback> emitted) {
         this.emitted = new TreeMap<>(emitted);
-    }
-
-    public HourShowback toRecord() {
-        List<TeamCost> directs = new ArrayList<>();
-        direct.forEach((team, amount) -> directs.add(new TeamCost(team, amount)));
-        List<TeamShowback> emittedRecords = new ArrayList<>();
-        emitted.forEach((team, s) -> emittedRecords.add(new TeamShowback(team, s.direct(), s.shared())));
-        List<RuleCost> rules = new ArrayList<>();
-        sharedByRule.forEach((rule, amount) -> rules.add(new RuleCost(rule, amount)));
-        return HourShowback.newBuilder().setDirect(directs).setSharedCost(sharedCost).setSharedByRule(rules)
-                .setServices(new ArrayList<>(services.values())).setEmitted(emittedRecords).build();
     }
 
     private ServiceUse service(String name) {

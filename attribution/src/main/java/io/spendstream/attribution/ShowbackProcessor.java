@@ -3,6 +3,7 @@ package io.spendstream.attribution;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,22 +14,16 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import io.micrometer.core.instrument.Counter;
-import io.spendstream.attribution.avro.DayShowback;
-import io.spendstream.attribution.avro.DayTeamShowback;
-import io.spendstream.attribution.avro.HourShowback;
+import io.spendstream.attribution.avro.ShowbackEntry;
 import io.spendstream.attribution.avro.ShowbackInput;
 import io.spendstream.avro.Allocation;
 import io.spendstream.runtime.metrics.PipelineMetrics;
@@ -39,76 +34,76 @@ import io.spendstream.schemas.SpendstreamTopics;
  * partition of {@code <application.id>-allocation-by-day-repartition} (key = day start); writes {@link Allocation}s
  * keyed by team or {@code product:<product>} (the owners of {@link ShowbackHour}, told apart by {@code dimension}).
  *
- * <p><b>Recompute on every update.</b> Apportionment needs all the requests of an hour, and they keep arriving, as
- * do late cost rows. So each input is booked in its hour ({@link ShowbackHour}, store {@value #HOURS_STORE}) and
- * the hour's whole allocation is computed again; every team whose allocation changed (including a team that drops
- * out, such as {@value AllocationTopology#SHARED_UNAPPORTIONED} once requests arrive: it gets zeros) is emitted,
- * and the change is added to the team's day (store {@value #DAYS_STORE}), which is emitted too. The last record of
- * a team's window is its final value, and at every moment the hour's allocations over all teams sum to the hour's
- * spend exactly; the day's are sums of its hours' so they do too. An hour is a few dozen teams and services, so a
- * recompute is cheap; keying by day puts a day's hours in one task, the price being that the current day's
- * showback is one task's work (fine for cost rows and APM summaries, a few thousand per second).
+ * <p><b>Book on every input, emit per interval.</b> Apportionment needs all the requests of an hour, and they keep
+ * arriving, as do late cost rows. So each input is booked in its hour ({@link ShowbackHour}) and written to the store
+ * ({@value #STORE}, {@link ShowbackEntries}) as the two or three entries it changed, and the hour is marked dirty
+ * (in the store too). Every {@code emit-interval} of wall-clock time ({@link ShowbackSettings}; {@code 0s}: after
+ * each input) each dirty hour's allocation is computed again; every owner whose allocation changed since it was last
+ * emitted (including one that drops out, such as {@value AllocationTopology#SHARED_UNAPPORTIONED} once requests
+ * arrive: it gets zeros) is emitted, and the change is added to the owner's day, which is emitted too. Recomputing
+ * an hour costs O(services of the hour); doing it per interval instead of per input is what makes an input cost O(1)
+ * (issue 7: the hour's hundreds of services were re-serialized and re-apportioned on every input). The last record
+ * of an owner's window is its final value, and every set of records emitted together leaves the hour's allocations
+ * over all owners summing to the hour's spend exactly; the day's are sums of its hours' so they do too.
+ *
+ * <p><b>Exactly once.</b> Every change (booked entries, dirty markers, emitted allocations, days) is in the store
+ * before the commit that carries the input offsets and the emitted records. Hours in memory are a cache of the
+ * store, bounded by {@value #CACHED_HOURS} clean hours, dropped when the task (re)initialises; then the hours marked
+ * dirty in the store are emitted at the next interval, so inputs committed but not yet emitted before a crash are
+ * emitted after it (against the allocations the store says were emitted, so nothing is emitted twice).
  *
  * <p><b>Retention.</b> Lateness was decided before the repartition ({@link LatenessGate}); here stream time is the
  * newest hour from all partitions feeding the task, which can run ahead by their event-time skew and by spread parts
  * ({@code max-spread}). An hour (a day) is therefore kept until stream time passes its end by
- * {@code 2 x grace + max-spread}, then deleted by a stream-time punctuation. A part arriving for an hour already past
- * that point is not booked (its hour's allocations are gone) and is counted in
+ * {@code 2 x grace + max-spread}, then emitted one last time if dirty and deleted by a stream-time punctuation. A
+ * part arriving for an hour already past that point is not booked (its hour's allocations are gone) and is counted in
  * {@value #DROPPED_METRIC}, as Kafka Streams' window stores did before with {@code dropped-records}.
  */
 public final class ShowbackProcessor implements Processor<Long, ShowbackInput, String, Allocation> {
 
-    public static final String HOURS_STORE = "allocation-hours";
-    public static final String DAYS_STORE = "allocation-days";
+    public static final String STORE = "allocation-entries";
     public static final String DROPPED_METRIC = "spendstream.attribution.allocation.parts.dropped";
-    /** Hours kept as objects: the current one, the previous one still receiving late parts, and some slack. */
-    private static final int RECENT_HOURS = 4;
+    /**
+     * Clean hours kept as objects: a daily row puts a part in each of its day's 24 hours at once, and yesterday's
+     * still receive late rows; reloading an evicted hour is a range scan of all its services.
+     */
+    static final int CACHED_HOURS = 48;
 
     private final AttributionSettings settings;
+    private final ShowbackSettings showback;
     private final SharedCostRules shared;
     private final Counter dropped;
     private final long retentionMs;
     private ProcessorContext<String, Allocation> context;
-    private KeyValueStore<Long, HourShowback> hours;
-    private KeyValueStore<Long, DayShowback> days;
-    /**
-     * The hours in use, as objects. A stored hour holds every team and service of the hour, and nearly every input
-     * lands in the current hour: reading it back through the store meant deserializing and rebuilding the whole hour
-     * for each input (over a quarter of the app's CPU in the benchmark's profile, docs/performance.md). The store stays the
-     * truth: every change is still written through on each input, so a commit never misses one; this only saves the
-     * read. Bounded to the few hours that receive data at once; cleared when the task (re)initialises.
-     */
-    private final Map<Long, ShowbackHour> recentHours = new LinkedHashMap<>(8, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, ShowbackHour> eldest) {
-            return size() > RECENT_HOURS;
-        }
-    };
+    private ShowbackEntries entries;
+    /** Hours as objects, least recently used first; never evicted while dirty. */
+    private final Map<Long, ShowbackHour> hours = new LinkedHashMap<>(64, 0.75f, true);
+    /** Hours with inputs booked but not yet emitted; mirrors the store's dirty markers. */
+    private final SortedSet<Long> dirty = new TreeSet<>();
 
-    ShowbackProcessor(AttributionSettings settings, SharedCostRules shared, PipelineMetrics metrics) {
+    ShowbackProcessor(AttributionSettings settings, ShowbackSettings showback, SharedCostRules shared,
+            PipelineMetrics metrics) {
         this.settings = settings;
+        this.showback = showback;
         this.shared = shared;
         this.dropped = metrics.counter(DROPPED_METRIC);
         this.retentionMs = settings.grace().multipliedBy(2).plus(settings.maxSpread()).toMillis();
     }
 
-    /** Supplier that also declares (and so creates and connects) the processor's two stores. */
+    /** Supplier that also declares (and so creates and connects) the processor's store. */
     public static ProcessorSupplier<Long, ShowbackInput, String, Allocation> supplier(AttributionSettings settings,
-            SharedCostRules shared, SpendstreamTopics topics, PipelineMetrics metrics) {
+            ShowbackSettings showback, SharedCostRules shared, SpendstreamTopics topics, PipelineMetrics metrics) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<Long, ShowbackInput, String, Allocation> get() {
-                return new ShowbackProcessor(settings, shared, metrics);
+                return new ShowbackProcessor(settings, showback, shared, metrics);
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                // Cached: a burst of rows for one hour rewrites the same entries many times per commit.
-                return Set.of(
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HOURS_STORE), Serdes.Long(),
-                                topics.avroSerde(HourShowback.class)).withCachingEnabled(),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DAYS_STORE), Serdes.Long(),
-                                topics.avroSerde(DayShowback.class)).withCachingEnabled());
+                // Cached: a burst of rows for one hour rewrites the same few entries many times per commit.
+                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), ShowbackKey.serde(),
+                        topics.avroSerde(ShowbackEntry.class)).withCachingEnabled());
             }
         };
     }
@@ -116,10 +111,15 @@ public final class ShowbackProcessor implements Processor<Long, ShowbackInput, S
     @Override
     public void init(ProcessorContext<String, Allocation> context) {
         this.context = context;
-        this.hours = context.getStateStore(HOURS_STORE);
-        this.days = context.getStateStore(DAYS_STORE);
+        this.entries = new ShowbackEntries(context.getStateStore(STORE));
         // A revived task (e.g. after an aborted transaction) restores its store: objects from before are stale.
-        recentHours.clear();
+        hours.clear();
+        dirty.clear();
+        dirty.addAll(entries.dirtyHours());
+        // Also with emit-interval 0s: hours a previous run (with an interval) left dirty still need emitting.
+        Duration interval = showback.emitsOnEveryInput() ? ShowbackSettings.DEFAULT_EMIT_INTERVAL
+                : showback.emitInterval();
+        context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> emitDirtyHours());
         context.schedule(ShowbackSplitter.HOUR, PunctuationType.STREAM_TIME, this::purge);
     }
 
@@ -130,57 +130,71 @@ public final class ShowbackProcessor implements Processor<Long, ShowbackInput, S
             dropped.increment();
             return;
         }
-        ShowbackHour hour = recentHours.get(hourStart);
-        if (hour == null) {
-            HourShowback stored = hours.get(hourStart);
-            hour = stored == null ? ShowbackHour.empty() : ShowbackHour.of(stored);
-            recentHours.put(hourStart, hour);
-        }
+        ShowbackHour hour = hour(hourStart);
+        List<ShowbackKey> changed;
         try {
-            book(record, hourStart, hour);
+            changed = hour.add(record.value());
         } catch (RuntimeException e) {
-            // The object may hold a change the store never got (the record goes to the dead-letter topic instead).
-            recentHours.remove(hourStart);
+            // The object may hold part of a change the store never got (the record goes to the dead-letter topic).
+            hours.remove(hourStart);
             throw e;
+        }
+        changed.forEach(key -> entries.write(hour, key));
+        if (showback.emitsOnEveryInput()) {
+            emit(hour);
+            if (dirty.remove(hourStart)) {
+                entries.clearDirty(hourStart);
+            }
+        } else if (dirty.add(hourStart)) {
+            entries.markDirty(hourStart);
         }
     }
 
-    private void book(Record<Long, ShowbackInput> record, long hourStart, ShowbackHour hour) {
-        hour.add(record.value());
+    private ShowbackHour hour(long hourStart) {
+        ShowbackHour hour = hours.get(hourStart);
+        if (hour == null) {
+            hour = entries.hour(hourStart);
+            hours.put(hourStart, hour);
+        }
+        return hour;
+    }
+
+    private void emitDirtyHours() {
+        for (Long hourStart : new ArrayList<>(dirty)) {
+            emit(hour(hourStart));
+            dirty.remove(hourStart);
+            entries.clearDirty(hourStart);
+        }
+        evictCleanHours();
+    }
+
+    /** Emits the allocations of the hour that changed since last emitted, and the days they change. */
+    private void emit(ShowbackHour hour) {
         SortedMap<String, Showback> before = hour.emitted();
         SortedMap<String, Showback> after = hour.allocations(shared);
         SortedMap<String, Showback> dayChanges = new TreeMap<>();
-        SortedSet<String> teams = new TreeSet<>(before.keySet());
-        teams.addAll(after.keySet());
-        for (String team : teams) {
-            Showback now = after.getOrDefault(team, Showback.ZERO);
-            if (Objects.equals(before.get(team), after.get(team))) {
+        SortedSet<String> owners = new TreeSet<>(before.keySet());
+        owners.addAll(after.keySet());
+        for (String owner : owners) {
+            if (Objects.equals(before.get(owner), after.get(owner))) {
                 continue;
             }
-            emit(team, hourStart, ShowbackSplitter.HOUR, now, record.timestamp());
-            dayChanges.put(team, now.minus(before.getOrDefault(team, Showback.ZERO)));
+            Showback now = after.getOrDefault(owner, Showback.ZERO);
+            emit(owner, hour.start(), ShowbackSplitter.HOUR, now, hour.start());
+            dayChanges.put(owner, now.minus(before.getOrDefault(owner, Showback.ZERO)));
         }
         hour.setEmitted(after);
-        hours.put(hourStart, hour.toRecord());
-        if (!dayChanges.isEmpty()) {
-            addToDay(record.key(), dayChanges, record.timestamp());
-        }
-    }
-
-    private void addToDay(long dayStart, SortedMap<String, Showback> changes, long timestamp) {
-        DayShowback stored = days.get(dayStart);
-        SortedMap<String, Showback> teams = new TreeMap<>();
-        if (stored != null) {
-            stored.getTeams().forEach(t -> teams.put(t.getTeam(), new Showback(t.getDirect(), t.getShared())));
-        }
-        changes.forEach((team, change) -> {
-            Showback total = teams.getOrDefault(team, Showback.ZERO).plus(change);
-            teams.put(team, total);
-            emit(team, dayStart, ShowbackSplitter.DAY, total, timestamp);
+        dayChanges.keySet().forEach(owner -> entries.write(hour, new ShowbackKey(ShowbackKey.Kind.EMITTED,
+                hour.start(), owner)));
+        long dayStart = ShowbackSplitter.dayOf(hour.start());
+        dayChanges.forEach((owner, change) -> {
+            Showback total = entries.day(dayStart, owner).plus(change);
+            entries.putDay(dayStart, owner, total);
+            emit(owner, dayStart, ShowbackSplitter.DAY, total, hour.start());
         });
-        List<DayTeamShowback> records = new ArrayList<>();
-        teams.forEach((team, s) -> records.add(new DayTeamShowback(team, s.direct(), s.shared())));
-        days.put(dayStart, new DayShowback(records));
+        if (showback.emitsOnEveryInput()) {
+            evictCleanHours();
+        }
     }
 
     /** {@code owner}: a team, or {@code product:<product>}; it is also the record's key. */
@@ -201,27 +215,29 @@ public final class ShowbackProcessor implements Processor<Long, ShowbackInput, S
         context.forward(new Record<>(owner, allocation, timestamp));
     }
 
+    /** Drops the least recently used clean hours beyond {@link #CACHED_HOURS}; the store still has them. */
+    private void evictCleanHours() {
+        Iterator<Long> eldestFirst = hours.keySet().iterator();
+        int excess = hours.size() - CACHED_HOURS;
+        while (excess > 0 && eldestFirst.hasNext()) {
+            if (!dirty.contains(eldestFirst.next())) {
+                eldestFirst.remove();
+                excess--;
+            }
+        }
+    }
+
     private boolean isExpired(long windowStart, Duration window, long streamTime) {
         return windowStart + window.toMillis() + retentionMs <= streamTime;
     }
 
-    /** Deletes the hours and days no on-time part can reach any more. */
+    /** Emits what is still dirty (an hour's last emission), then deletes the hours and days no part can reach. */
     private void purge(long streamTime) {
-        recentHours.keySet().removeIf(hourStart -> isExpired(hourStart, ShowbackSplitter.HOUR, streamTime));
-        purge(hours, ShowbackSplitter.HOUR, streamTime);
-        purge(days, ShowbackSplitter.DAY, streamTime);
-    }
-
-    private <V> void purge(KeyValueStore<Long, V> store, Duration window, long streamTime) {
-        List<Long> expired = new ArrayList<>();
-        try (KeyValueIterator<Long, V> all = store.all()) {
-            while (all.hasNext()) {
-                KeyValue<Long, V> entry = all.next();
-                if (isExpired(entry.key, window, streamTime)) {
-                    expired.add(entry.key);
-                }
-            }
+        if (dirty.stream().anyMatch(hourStart -> isExpired(hourStart, ShowbackSplitter.HOUR, streamTime))) {
+            emitDirtyHours();
         }
-        expired.forEach(store::delete);
+        hours.keySet().removeIf(hourStart -> isExpired(hourStart, ShowbackSplitter.HOUR, streamTime));
+        entries.purge(streamTime - ShowbackSplitter.HOUR.toMillis() - retentionMs,
+                streamTime - ShowbackSplitter.DAY.toMillis() - retentionMs);
     }
 }

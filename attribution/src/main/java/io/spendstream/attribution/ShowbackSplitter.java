@@ -30,6 +30,11 @@ public final class ShowbackSplitter implements Processor<String, Arrival, Long, 
     private static final WindowGrid HOURS = new WindowGrid(HOUR, Duration.ZERO);
     private static final WindowGrid DAYS = new WindowGrid(DAY, Duration.ZERO);
 
+    /** Start of the UTC day of an instant (epoch ms). */
+    static long dayOf(long epochMs) {
+        return DAYS.startOf(epochMs);
+    }
+
     private final ChargePeriodSpreader spreader;
     private final SharedCostRules rules;
     private ProcessorContext<Long, ShowbackInput> context;
@@ -82,6 +87,6 @@ public final class ShowbackSplitter implements Processor<String, Arrival, Long, 
 
     private void forward(Record<String, Arrival> record, ShowbackInput input) {
         long hour = input.getHourStart();
-        context.forward(new Record<>(DAYS.startOf(hour), input, hour, record.headers()));
+        context.forward(new Record<>(dayOf(hour), input, hour, record.headers()));
     }
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.spendstream.attribution.avro.HourShowback;
+import io.spendstream.attribution.avro.ShowbackEntry;
 import io.spendstream.avro.Allocation;
 import io.spendstream.avro.ApmRecord;
 import io.spendstream.avro.AttributedCost;
@@ -75,7 +75,7 @@ class AllocationTopologyTest {
         pipe(cost("refunds", "payments", null, "1.25", T0.plus(Duration.ofMinutes(20)), Duration.ofMinutes(1)));
         pipe(unallocated("untagged", "0.75", T0.plus(Duration.ofMinutes(30)), Duration.ofMinutes(1)));
 
-        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        Map<String, Allocation> last = lastByWindow(emitted());
         Allocation hour = last.get("payments@PT1H@" + T0);
         assertThat(hour.getTeam()).isEqualTo("payments");
         assertThat(hour.getWindowEnd()).isEqualTo(T0.plus(Duration.ofHours(1)));
@@ -96,7 +96,7 @@ class AllocationTopologyTest {
         pipe(cost("checkout", "platform", "store", "2.00", T0.plus(Duration.ofMinutes(30)), MINUTE));
         pipe(cost("checkout", "payments", "store", "1.00", T0.minus(Duration.ofMinutes(30)), MINUTE));
 
-        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        Map<String, Allocation> last = lastByWindow(emitted());
         Instant nine = T0.minus(Duration.ofHours(1));
         assertShowback(last.get("payments@PT1H@" + nine), "1.00", "0");
         assertShowback(last.get("platform@PT1H@" + T0), "2.00", "0");
@@ -111,7 +111,7 @@ class AllocationTopologyTest {
         Instant midnight = Instant.parse("2026-11-23T00:00:00Z");
         pipe(cost("platform", "infra", null, "24.000000000001", midnight, Duration.ofDays(1)));
 
-        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        Map<String, Allocation> last = lastByWindow(emitted());
         List<Allocation> hours = last.values().stream()
                 .filter(a -> a.getWindowSize().equals("PT1H") && a.getTeam().equals("infra")).toList();
         assertThat(hours).hasSize(24);
@@ -126,12 +126,14 @@ class AllocationTopologyTest {
         pipe(cost("checkout", "payments", null, "1.00", T0.plus(Duration.ofMinutes(5)), MINUTE));
         pipe(cost("search", "discovery", null, "2.00", T0.plus(Duration.ofMinutes(10)), MINUTE));
         pipe(shared(null, "platform", "4.00", T0, Duration.ofHours(1)));
+        List<KeyValue<String, Allocation>> beforeRequests = emitted();
         for (int i = 0; i < 3; i++) {
             pipe(apm("checkout", T0.plus(Duration.ofMinutes(i)), 100, 0));
         }
         pipe(apm("search", T0.plus(Duration.ofMinutes(20)), 100, 0));
 
-        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        assertShowback(lastByWindow(beforeRequests).get("shared-unapportioned@PT1H@" + T0), "0", "4.00");
+        Map<String, Allocation> last = lastByWindow(emitted());
         assertShowback(last.get("payments@PT1H@" + T0), "1.00", "3.00");
         assertShowback(last.get("discovery@PT1H@" + T0), "2.00", "1.00");
         assertShowback(last.get("payments@PT24H@" + DAY), "1.00", "3.00");
@@ -150,7 +152,7 @@ class AllocationTopologyTest {
         // Requests in the next hour do not take a share of this hour's cost.
         pipe(apm("checkout", T0.plus(Duration.ofMinutes(61)), 500, 0));
 
-        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        Map<String, Allocation> last = lastByWindow(emitted());
         assertShowback(last.get("shared-unapportioned@PT1H@" + T0), "0", "4.00");
         assertShowback(last.get("payments@PT1H@" + T0), "1.00", "0");
         assertShowback(last.get("shared-unapportioned@PT24H@" + DAY), "0", "4.00");
@@ -158,7 +160,7 @@ class AllocationTopologyTest {
 
         pipe(apm("checkout", T0.plus(Duration.ofMinutes(59)), 1, 0));
 
-        last = lastByWindow(allocation.readKeyValuesToList());
+        last = lastByWindow(emitted());
         assertShowback(last.get("shared-unapportioned@PT1H@" + T0), "0", "0");
         assertShowback(last.get("payments@PT1H@" + T0), "1.00", "4.00");
         assertShowback(last.get("shared-unapportioned@PT24H@" + DAY), "0", "0");
@@ -174,7 +176,7 @@ class AllocationTopologyTest {
         pipe(apm("batch", T0, 1, 0));
         pipe(shared(null, "platform", "3.00", T0, Duration.ofHours(1)));
 
-        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        Map<String, Allocation> last = lastByWindow(emitted());
         assertShowback(last.get("payments@PT1H@" + T0), "1.00", "1.00");
         assertShowback(last.get("discovery@PT1H@" + T0), "1.00", "1.00");
         assertShowback(last.get("unallocated@PT1H@" + T0), "0", "1.00");
@@ -191,7 +193,7 @@ class AllocationTopologyTest {
         // reports has a weight but did nothing this hour; admin was active but has no weight.
         pipe(shared(null, "platform", "4.00", T0, Duration.ofHours(1)));
 
-        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        Map<String, Allocation> last = lastByWindow(emitted());
         assertShowback(last.get("payments@PT1H@" + T0), "1.00", "3.00");
         assertShowback(last.get("discovery@PT1H@" + T0), "1.00", "1.00");
         assertShowback(last.get("backoffice@PT1H@" + T0), "1.00", "0");
@@ -206,7 +208,7 @@ class AllocationTopologyTest {
         }
         pipe(shared(null, "platform", "1.000000000001", T0, Duration.ofHours(1)));
 
-        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        Map<String, Allocation> last = lastByWindow(emitted());
         assertThat(last.get("team-a@PT1H@" + T0).getShared()).isEqualTo(Money.of("0.333333333334"));
         assertThat(last.get("team-b@PT1H@" + T0).getShared()).isEqualTo(Money.of("0.333333333334"));
         assertThat(last.get("team-c@PT1H@" + T0).getShared()).isEqualTo(Money.of("0.333333333333"));
@@ -225,7 +227,7 @@ class AllocationTopologyTest {
         pipe(unallocated("untagged", "0.75", T0, MINUTE));
         pipe(shared(null, "platform", "4.00", T0, Duration.ofHours(1)));
 
-        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        Map<String, Allocation> last = lastByWindow(emitted());
         for (String window : List.of("PT1H@" + T0, "PT24H@" + DAY)) {
             // The NAT gateway's 4.00 is split 3:1 by requests once, between checkout and search; each part goes to
             // the service's team and to its product.
@@ -257,7 +259,7 @@ class AllocationTopologyTest {
         pipe(sharedResource("lb-1", null, "1.000000000001"));
         pipe(sharedResource("dns-zone-7", "dns", "2.00"));
 
-        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        Map<String, Allocation> last = lastByWindow(emitted());
         // payments: 3.00 (nat-1) + 0.500000000001 (lb-1: the odd 10^-12 to the alphabetically first) + 0.50 (dns)
         assertShowback(last.get("payments@PT1H@" + T0), "1.00", "4.000000000001");
         // discovery: 1.00 (nat-1) + 0.50 (lb-1) + 1.50 (dns)
@@ -284,7 +286,7 @@ class AllocationTopologyTest {
         pipe(sharedResource("nat-1", null, "4.00"));
         pipe(sharedResource("dns-zone-7", "dns", "2.00"));
 
-        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        Map<String, Allocation> last = lastByWindow(emitted());
         assertShowback(last.get("backoffice@PT1H@" + T0), "1.00", "4.00");
         assertShowback(last.get("shared-unapportioned@PT1H@" + T0), "0", "2.00");
         assertShowback(last.get("product:shared-unapportioned@PT1H@" + T0), "0", "2.00");
@@ -312,14 +314,17 @@ class AllocationTopologyTest {
         restartWith(Map.of(AttributionSettings.GRACE, "0s", AttributionSettings.MAX_SPREAD, "1h"));
         pipe(cost("checkout", "payments", null, "1.00", T0, MINUTE));
         pipe(cost("checkout", "payments", null, "1.00", T0.plus(Duration.ofMinutes(90)), MINUTE));
-        KeyValueStore<Long, HourShowback> hours = fixture.driver().getKeyValueStore(ShowbackProcessor.HOURS_STORE);
-        assertThat(hours.get(T0.toEpochMilli())).as("10:00 is kept until 12:00").isNotNull();
+        KeyValueStore<ShowbackKey, ShowbackEntry> store = fixture.driver().getKeyValueStore(ShowbackProcessor.STORE);
+        Function<Instant, ShowbackEntry> paymentsOf = hour -> store.get(
+                new ShowbackKey(ShowbackKey.Kind.DIRECT, hour.toEpochMilli(), "payments"));
+        assertThat(paymentsOf.apply(T0)).as("10:00 is kept until 12:00").isNotNull();
 
         pipe(cost("checkout", "payments", null, "1.00", T0.plus(Duration.ofHours(2)), MINUTE));
 
-        assertThat(hours.get(T0.toEpochMilli())).as("10:00 is gone at 12:00").isNull();
-        assertThat(hours.get(T0.plus(Duration.ofHours(2)).toEpochMilli())).isNotNull();
-        assertThat(lastByWindow(allocation.readKeyValuesToList()).get("payments@PT24H@" + DAY).getTotal())
+        assertThat(paymentsOf.apply(T0)).as("10:00 is gone at 12:00").isNull();
+        assertThat(store.get(new ShowbackKey(ShowbackKey.Kind.SERVICE, T0.toEpochMilli(), "checkout"))).isNull();
+        assertThat(paymentsOf.apply(T0.plus(Duration.ofHours(2)))).isNotNull();
+        assertThat(lastByWindow(emitted()).get("payments@PT24H@" + DAY).getTotal())
                 .as("the day is kept until its own end").isEqualTo(Money.of("3.00"));
     }
 
@@ -374,6 +379,10 @@ class AllocationTopologyTest {
                     : cost(serviceOf[r], teamOf[r], productOf[r], amount.toPlainString(), start, period);
             row.getCost().setResourceId("resource-" + r);
             pipe(row);
+            if (i % 1_000 == 999) {
+                // Emit along the way, as the app does: later rows then correct what was emitted.
+                fixture.driver().advanceWallClockTime(ShowbackSettings.DEFAULT_EMIT_INTERVAL);
+            }
             input = Money.add(input, amount);
             if (isShared[r]) {
                 sharedInput = Money.add(sharedInput, amount);
@@ -387,7 +396,7 @@ class AllocationTopologyTest {
             }
         }
 
-        Map<String, Allocation> last = lastByWindow(allocation.readKeyValuesToList());
+        Map<String, Allocation> last = lastByWindow(emitted());
         BigDecimal hourly = sum(last, "PT1H");
         BigDecimal daily = sum(last, "PT24H");
         assertThat(teamsSeen).hasSize(teams + 1).contains("unallocated");
@@ -414,6 +423,46 @@ class AllocationTopologyTest {
                 .filter(e -> e.getKey().name().equals("dropped-records-total"))
                 .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
         assertThat(dropped).as("the window stores dropped no part").isZero();
+    }
+
+    @Test
+    void shouldEmitEachChangedAllocationOncePerEmitIntervalInsteadOfOnEveryInput() {
+        for (int i = 0; i < 10; i++) {
+            pipe(cost("checkout", "payments", "store", "1.00", T0.plus(Duration.ofMinutes(i)), MINUTE));
+            pipe(apm("checkout", T0.plus(Duration.ofMinutes(i)), 100, 0));
+        }
+        assertThat(allocation.isEmpty()).as("nothing before the interval has passed").isTrue();
+
+        List<KeyValue<String, Allocation>> first = emitted();
+        assertThat(first).extracting(kv -> kv.key + "@" + kv.value.getWindowSize()).containsExactly(
+                "payments@PT1H", "product:store@PT1H", "payments@PT24H", "product:store@PT24H");
+        assertShowback(lastByWindow(first).get("payments@PT1H@" + T0), "10.00", "0");
+
+        pipe(shared(null, "platform", "2.00", T0, Duration.ofHours(1)));
+        pipe(cost("search", "discovery", null, "1.00", T0, MINUTE));
+        Map<String, Allocation> second = lastByWindow(emitted());
+        assertShowback(second.get("payments@PT1H@" + T0), "10.00", "2.00");
+        assertShowback(second.get("payments@PT24H@" + DAY), "10.00", "2.00");
+        assertShowback(second.get("discovery@PT1H@" + T0), "1.00", "0");
+        assertThat(sum(second, "PT1H")).isEqualTo(Money.of("13.00"));
+
+        assertThat(emitted()).as("an interval without inputs emits nothing").isEmpty();
+    }
+
+    @Test
+    void shouldEmitOnEveryInputWhenTheEmitIntervalIsZero() {
+        restartWith(Map.of(ShowbackSettings.EMIT_INTERVAL, "0s"));
+        pipe(cost("checkout", "payments", null, "1.00", T0, MINUTE));
+        assertShowback(lastByWindow(allocation.readKeyValuesToList()).get("payments@PT1H@" + T0), "1.00", "0");
+
+        pipe(cost("checkout", "payments", null, "2.00", T0, MINUTE));
+        assertShowback(lastByWindow(allocation.readKeyValuesToList()).get("payments@PT24H@" + DAY), "3.00", "0");
+    }
+
+    /** What {@code spend.allocation} received, once an emit-interval has passed (the processor emits then). */
+    private List<KeyValue<String, Allocation>> emitted() {
+        fixture.driver().advanceWallClockTime(ShowbackSettings.DEFAULT_EMIT_INTERVAL);
+        return allocation.readKeyValuesToList();
     }
 
     /** Sum of the totals over the teams (dimension team) of the windows of one size. */

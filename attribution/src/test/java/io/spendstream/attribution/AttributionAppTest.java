@@ -413,7 +413,7 @@ class AttributionAppTest {
                         BurnRateProcessor.BUDGETS_STORE, BurnRateProcessor.SCOPES_STORE,
                         BurnRateProcessor.STREAM_TIME_STORE, ScopeSpend.BUCKETS_STORE, ScopeSpend.DAYS_STORE,
                         "burn-rate-by-scope-repartition", "allocation-by-day-repartition",
-                        ShowbackProcessor.HOURS_STORE, ShowbackProcessor.DAYS_STORE)
+                        ShowbackProcessor.STORE)
                 .doesNotContain("KSTREAM-", "KTABLE-");
     }
 
