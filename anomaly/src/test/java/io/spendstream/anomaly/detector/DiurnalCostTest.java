@@ -2,8 +2,6 @@ package io.spendstream.anomaly.detector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +10,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import io.spendstream.avro.AnomalyState;
-import io.spendstream.schemas.Money;
 
 /**
  * A service whose spend follows a steady daily cycle (night 30% of the afternoon peak, 5% noise), fed to the real
@@ -72,16 +69,9 @@ class DiurnalCostTest {
         for (int m = from; m < to; m++) {
             long start = T0 + m * MINUTE;
             double hourOfDay = Math.floorMod(start, DAY) / (double) (60 * MINUTE);
-            // Night (04:00) at 30% of the afternoon peak (16:00), a smooth cycle in between.
-            double cycle = 0.65 + 0.35 * Math.cos(2 * Math.PI * (hourOfDay - 16) / 24);
-            double cost = PEAK_PER_MINUTE * cycle * (1 + 0.05 * noise.nextGaussian()) * factor;
-            BigDecimal total = BigDecimal.valueOf(Math.max(cost, 0.01)).setScale(2, RoundingMode.HALF_EVEN);
-            for (int k = 1; k <= 3; k++) {
-                BigDecimal soFar = total.multiply(BigDecimal.valueOf(k)).divide(BigDecimal.valueOf(3), 12,
-                        RoundingMode.HALF_EVEN);
-                events.addAll(lifecycle.onUpdate(state, new WindowUpdate("checkout", start, start + MINUTE,
-                        Money.of(soFar), "USD", start + (k - 1) * MINUTE / 3)));
-            }
+            double cost = PEAK_PER_MINUTE * SimulatedMinutes.dailyCycle(hourOfDay) * (1 + 0.05 * noise.nextGaussian())
+                    * factor;
+            events.addAll(SimulatedMinutes.feed(lifecycle, state, start, cost));
         }
         return events;
     }

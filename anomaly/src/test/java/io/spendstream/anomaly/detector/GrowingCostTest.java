@@ -2,8 +2,6 @@ package io.spendstream.anomaly.detector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +10,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import io.spendstream.avro.AnomalyState;
-import io.spendstream.schemas.Money;
 
 /**
  * A service whose spend grows steadily, +50% of its first day's per day (linear), with the daily cycle of
@@ -79,7 +76,7 @@ class GrowingCostTest {
                     relativeErrorSum += (trueMean - detector.expected(state.baseline(), T0 + m * MINUTE)) / trueMean;
                     measured++;
                 }
-                events.addAll(feed(lifecycle, state, m, trueMean * (1 + 0.05 * noise.nextGaussian()) * factor));
+                events.addAll(SimulatedMinutes.feed(lifecycle, state, T0 + m * MINUTE, trueMean * (1 + 0.05 * noise.nextGaussian()) * factor));
             }
             return events;
         }
@@ -92,20 +89,6 @@ class GrowingCostTest {
 
     private static double mean(int m) {
         double hourOfDay = Math.floorMod(m, MINUTES_PER_DAY) / 60.0;
-        double cycle = 0.65 + 0.35 * Math.cos(2 * Math.PI * (hourOfDay - 16) / 24);
-        return 10.0 * (1 + 0.5 * m / (double) MINUTES_PER_DAY) * cycle;
-    }
-
-    private static List<Transition> feed(CostSpikeLifecycle lifecycle, DetectorState state, int m, double cost) {
-        long start = T0 + m * MINUTE;
-        BigDecimal total = BigDecimal.valueOf(Math.max(cost, 0.01)).setScale(2, RoundingMode.HALF_EVEN);
-        List<Transition> events = new ArrayList<>();
-        for (int k = 1; k <= 3; k++) {
-            BigDecimal soFar = total.multiply(BigDecimal.valueOf(k)).divide(BigDecimal.valueOf(3), 12,
-                    RoundingMode.HALF_EVEN);
-            events.addAll(lifecycle.onUpdate(state, new WindowUpdate("checkout", start, start + MINUTE,
-                    Money.of(soFar), "USD", start + (k - 1) * MINUTE / 3)));
-        }
-        return events;
+        return 10.0 * (1 + 0.5 * m / (double) MINUTES_PER_DAY) * SimulatedMinutes.dailyCycle(hourOfDay);
     }
 }

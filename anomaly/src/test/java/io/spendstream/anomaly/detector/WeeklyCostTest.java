@@ -3,8 +3,6 @@ package io.spendstream.anomaly.detector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +11,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import io.spendstream.avro.AnomalyState;
-import io.spendstream.schemas.Money;
 
 /**
  * A service with a weekly pattern on top of the daily one: weekends at 40% of weekdays (the same daily cycle as
@@ -134,18 +131,9 @@ class WeeklyCostTest {
             long start = T0 + m * MINUTE;
             double hourOfDay = Math.floorMod(m, MINUTES_PER_DAY) / 60.0;
             boolean weekend = Math.floorMod(m / MINUTES_PER_DAY, 7) >= 5;
-            double cycle = 0.65 + 0.35 * Math.cos(2 * Math.PI * (hourOfDay - 16) / 24);
-            double cost = PEAK_PER_MINUTE * cycle * (weekend ? WEEKEND : 1.0) * (1 + 0.05 * noise.nextGaussian())
-                    * factor;
-            BigDecimal total = BigDecimal.valueOf(Math.max(cost, 0.01)).setScale(2, RoundingMode.HALF_EVEN);
-            List<Transition> events = new ArrayList<>();
-            for (int k = 1; k <= 3; k++) {
-                BigDecimal soFar = total.multiply(BigDecimal.valueOf(k)).divide(BigDecimal.valueOf(3), 12,
-                        RoundingMode.HALF_EVEN);
-                events.addAll(lifecycle.onUpdate(state, new WindowUpdate("checkout", start, start + MINUTE,
-                        Money.of(soFar), "USD", start + (k - 1) * MINUTE / 3)));
-            }
-            return events;
+            double cost = PEAK_PER_MINUTE * SimulatedMinutes.dailyCycle(hourOfDay) * (weekend ? WEEKEND : 1.0)
+                    * (1 + 0.05 * noise.nextGaussian()) * factor;
+            return SimulatedMinutes.feed(lifecycle, state, start, cost);
         }
     }
 }
