@@ -38,6 +38,7 @@ import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.UnitCost;
+import io.spendstream.deploy.demo.DemoIncidentFeed;
 import io.spendstream.deploy.demo.DemoScenario;
 import io.spendstream.runtime.RunningApp;
 import io.spendstream.schemas.SpendstreamTopics;
@@ -79,25 +80,8 @@ class PipelineIntegrationTest {
     @Test
     void shouldTurnUsageAndApmIntoUnitCostAnomalyAlertAndDeadLetter() throws Exception {
         DemoScenario scenario = new DemoScenario(7);
-        Instant liveFrom = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(5));
-        Instant historyFrom = liveFrom.minus(Duration.ofMinutes(40));
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new StringSerializer())) {
-            scenario.tags(topics, historyFrom.minus(Duration.ofDays(1))).forEach(producer::send);
-            producer.flush();
-            for (Instant t = historyFrom; t.isBefore(liveFrom); t = t.plus(DemoScenario.INTERVAL)) {
-                scenario.interval(topics, t, false).forEach(producer::send);
-            }
-            producer.send(new ProducerRecord<>(topics.usageRaw.name(), "bad", "{\"EffectiveCost\": oops"));
-            // Three minutes of incident, then two quiet minutes so it can resolve.
-            Instant incidentEnd = liveFrom.plus(Duration.ofMinutes(3));
-            for (Instant t = liveFrom; t.isBefore(incidentEnd.plus(Duration.ofMinutes(2)));
-                    t = t.plus(DemoScenario.INTERVAL)) {
-                scenario.interval(topics, t, t.isBefore(incidentEnd)).forEach(producer::send);
-            }
-            producer.flush();
-        }
+        // Three minutes of incident, then two quiet minutes so it can resolve.
+        DemoIncidentFeed.send(pipeline.bootstrapServers(), topics, scenario, Duration.ofMinutes(2));
 
         List<Anomaly> anomalies = new ArrayList<>();
         List<Alert> alerts = new ArrayList<>();

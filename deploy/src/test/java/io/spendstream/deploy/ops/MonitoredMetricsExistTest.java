@@ -10,20 +10,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.spendstream.deploy.demo.DemoIncidentFeed;
 import io.spendstream.deploy.demo.DemoScenario;
 import io.spendstream.deploy.local.LocalPipeline;
 import io.spendstream.deploy.broker.FreePorts;
@@ -73,25 +68,7 @@ class MonitoredMetricsExistTest {
     private static void sendDemoTrafficWithAnIncidentAndABadRecord(LocalPipeline pipeline) {
         SpendstreamTopics topics = new SpendstreamTopics(TopicNames.defaults(),
                 SchemaRegistryClients.forUrl(pipeline.registryUrl(), null));
-        DemoScenario scenario = new DemoScenario(11);
-        // As PipelineIntegrationTest: 40 minutes of history to learn from, then 3 minutes of incident.
-        Instant liveFrom = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(5));
-        Instant historyFrom = liveFrom.minus(Duration.ofMinutes(40));
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new StringSerializer())) {
-            scenario.tags(topics, historyFrom.minus(Duration.ofDays(1))).forEach(producer::send);
-            producer.flush();
-            for (Instant t = historyFrom; t.isBefore(liveFrom); t = t.plus(DemoScenario.INTERVAL)) {
-                scenario.interval(topics, t, false).forEach(producer::send);
-            }
-            producer.send(new ProducerRecord<>(topics.usageRaw.name(), "bad", "{\"EffectiveCost\": oops"));
-            Instant incidentEnd = liveFrom.plus(Duration.ofMinutes(3));
-            for (Instant t = liveFrom; t.isBefore(incidentEnd); t = t.plus(DemoScenario.INTERVAL)) {
-                scenario.interval(topics, t, true).forEach(producer::send);
-            }
-            producer.flush();
-        }
+        DemoIncidentFeed.send(pipeline.bootstrapServers(), topics, new DemoScenario(11), Duration.ZERO);
     }
 
     private static String scrape(RunningApp app) throws IOException, InterruptedException {
