@@ -56,6 +56,7 @@ import io.spendstream.deploy.broker.EmbeddedKafkaBroker;
 import io.spendstream.deploy.cli.ConnectionOptions;
 import io.spendstream.deploy.registry.LocalSchemaRegistry;
 import io.spendstream.deploy.broker.FreePorts;
+import io.spendstream.deploy.ops.MonitoredMetrics;
 import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.runtime.metrics.MetricsServer;
 import io.spendstream.runtime.metrics.PipelineMetrics;
@@ -268,6 +269,10 @@ class NotifyIntegrationTest {
                 .anyMatch(line -> line.startsWith("kafka_consumer_fetch_manager_records_consumed_total{"))
                 .anyMatch(line -> line.startsWith("kafka_producer_record_send_total{"))
                 .anyMatch(line -> line.startsWith("jvm_memory_used_bytes{"));
+        // Every notifier meter the alerting rules and the dashboard select is one this scrape really has.
+        assertThat(MonitoredMetrics.notifierNames()).as("the rules' spendstream_notify_* meters")
+                .contains("spendstream_notify_failed_total", "spendstream_notify_retried_total");
+        assertThat(MonitoredMetrics.namesIn(scrape.body())).containsAll(MonitoredMetrics.notifierNames());
         HttpResponse<String> ready = get(notifier, "/ready");
         assertThat(ready.statusCode()).isEqualTo(200);
         JsonNode readyBody = JSON.readTree(ready.body());

@@ -8,7 +8,7 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** The PromQL expressions of the alerting rules and the Grafana dashboard, and the metric names they select. */
-final class MonitoredMetrics {
+public final class MonitoredMetrics {
 
     /** Series Prometheus makes itself for every target rather than scraping them. */
     static final Set<String> SYNTHETIC = Set.of("up");
@@ -30,12 +30,42 @@ final class MonitoredMetrics {
         return expressions;
     }
 
+    /** The prefix of the meters only {@code spendstream notify} serves (checked by its integration test). */
+    public static final String NOTIFIER_PREFIX = "spendstream_notify_";
+
     /** Every metric the rules and the dashboard select, except Prometheus' own {@link #SYNTHETIC} series. */
-    static Set<String> scrapedNames() {
+    public static Set<String> scrapedNames() {
         Set<String> names = new TreeSet<>();
         ruleExpressions().forEach(e -> names.addAll(PromQlMetricNames.of(e)));
         dashboardExpressions().forEach(e -> names.addAll(PromQlMetricNames.of(e)));
         names.removeAll(SYNTHETIC);
+        return names;
+    }
+
+    /** The {@link #scrapedNames()} the four stream apps serve: all but the notifier's. */
+    static Set<String> streamAppNames() {
+        Set<String> names = scrapedNames();
+        names.removeIf(name -> name.startsWith(NOTIFIER_PREFIX));
+        return names;
+    }
+
+    /** The {@link #scrapedNames()} only the notifier serves. */
+    public static Set<String> notifierNames() {
+        Set<String> names = scrapedNames();
+        names.removeIf(name -> !name.startsWith(NOTIFIER_PREFIX));
+        return names;
+    }
+
+    /** The metric names of a Prometheus text exposition (sample lines, not # HELP / # TYPE). */
+    public static Set<String> namesIn(String exposition) {
+        Set<String> names = new TreeSet<>();
+        exposition.lines().filter(line -> !line.isBlank() && !line.startsWith("#")).forEach(line -> {
+            int end = 0;
+            while (end < line.length() && line.charAt(end) != '{' && line.charAt(end) != ' ') {
+                end++;
+            }
+            names.add(line.substring(0, end));
+        });
         return names;
     }
 

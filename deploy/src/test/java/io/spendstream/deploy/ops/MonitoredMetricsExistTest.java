@@ -31,7 +31,8 @@ import io.spendstream.schemas.registry.SchemaRegistryClients;
  * Every metric the alerting rules and the Grafana dashboard use is one the apps really serve: the four apps run on
  * an in-process broker (as {@code spendstream up} runs them), get demo traffic with a cost incident and a record
  * that is not JSON, and their {@code /metrics} are scraped until every name has appeared. Meters that only exist
- * once something happened (a dead letter, an alert) are why the traffic has both.
+ * once something happened (a dead letter, an alert) are why the traffic has both. The notifier's meters
+ * ({@link MonitoredMetrics#notifierNames()}) are checked on its own scrape in {@code NotifyIntegrationTest}.
  */
 class MonitoredMetricsExistTest {
 
@@ -42,7 +43,7 @@ class MonitoredMetricsExistTest {
 
     @Test
     void shouldServeEveryMetricTheRulesAndTheDashboardUse() throws Exception {
-        Set<String> wanted = MonitoredMetrics.scrapedNames();
+        Set<String> wanted = MonitoredMetrics.streamAppNames();
         // The extraction found the metrics it should, so an empty or partial set cannot pass by accident.
         assertThat(wanted).contains("spendstream_records_in_total", "spendstream_records_dead_lettered_total",
                 "spendstream_anomalies_open", "spendstream_enrich_unallocated_share",
@@ -58,7 +59,7 @@ class MonitoredMetricsExistTest {
                     .atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(2))
                     .untilAsserted(() -> {
                         for (RunningApp app : pipeline.apps()) {
-                            served.addAll(metricNames(scrape(app)));
+                            served.addAll(MonitoredMetrics.namesIn(scrape(app)));
                         }
                         assertThat(served).as("metric names served by the four apps").containsAll(wanted);
                     });
@@ -77,18 +78,5 @@ class MonitoredMetricsExistTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET /metrics of %s", app.applicationId()).isEqualTo(200);
         return response.body();
-    }
-
-    /** The metric names of a Prometheus text exposition (sample lines, not # HELP / # TYPE). */
-    static Set<String> metricNames(String exposition) {
-        Set<String> names = new TreeSet<>();
-        exposition.lines().filter(line -> !line.isBlank() && !line.startsWith("#")).forEach(line -> {
-            int end = 0;
-            while (end < line.length() && line.charAt(end) != '{' && line.charAt(end) != ' ') {
-                end++;
-            }
-            names.add(line.substring(0, end));
-        });
-        return names;
     }
 }
