@@ -97,6 +97,11 @@ class CostPerRequestDriftTest {
             }
             Anomaly resolved = drift.get(drift.size() - 1);
             assertThat(resolved.getExcessCost()).isEqualByComparingTo(open.getExcessCost().add(added));
+            // The first quiet window: an UPDATE that says the cost per request is back, the excess unchanged.
+            Anomaly quiet = drift.get(drift.size() - 2);
+            assertThat(quiet.getSummary()).startsWith("checkout: cost per request back to 0.00")
+                    .contains("expected in the last window, requests flat; drift since 11:30Z cost ");
+            assertThat(quiet.getExcessCost()).isEqualByComparingTo(resolved.getExcessCost());
             // Ten minutes of ~1,000 requests at ~0.001 USD above the usual cost per request.
             assertThat(resolved.getExcessCost()).isBetween(new BigDecimal("9"), new BigDecimal("11"));
             assertThat(resolved.getEndedAt()).isEqualTo(minute(HISTORY + DRIFT_MINUTES));

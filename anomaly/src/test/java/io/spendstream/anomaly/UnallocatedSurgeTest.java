@@ -62,6 +62,8 @@ class UnallocatedSurgeTest {
                     .contains("USD/h above expected").endsWith("tag these resources: i-0scratch-gpu (SKUs g5.xlarge)");
             Anomaly update = events.get(1);
             assertThat(update.getSummary()).contains("excess so far").contains("tag these resources: i-0scratch-gpu");
+            assertThat(events.get(events.size() - 2).getSummary())
+                    .startsWith("untagged spend surge since 11:00Z quiet in the last window (");
             Anomaly resolved = events.get(events.size() - 1);
             assertThat(resolved.getSummary()).startsWith("untagged spend back to ").contains("surge 11:00Z-11:10Z cost ");
 

@@ -191,22 +191,24 @@ public final class DriftLifecycle {
                     && meanPerHour.compareTo(settings.minExcessPerHour()) >= 0) {
                 drift.setOpen(true);
                 events.add(transition(AnomalyState.OPEN, service, drift, null, window, expected, excess, rarity,
-                        state));
+                        false, state));
             }
             return;
         }
         if (rarity >= settings.lifecycle().resolveScore()) {
             active(drift, window, excess);
-            events.add(transition(AnomalyState.UPDATE, service, drift, null, window, expected, excess, rarity, state));
+            events.add(transition(AnomalyState.UPDATE, service, drift, null, window, expected, excess, rarity, false,
+                    state));
             return;
         }
         drift.setQuietWindows(drift.getQuietWindows() + 1);
         if (drift.getQuietWindows() >= settings.lifecycle().resolveAfterWindows()) {
             state.setDrift(null);
             events.add(transition(AnomalyState.RESOLVED, service, drift, drift.getLastActiveWindowEnd(), window,
-                    expected, excess, rarity, state));
+                    expected, excess, rarity, true, state));
         } else {
-            events.add(transition(AnomalyState.UPDATE, service, drift, null, window, expected, excess, rarity, state));
+            events.add(transition(AnomalyState.UPDATE, service, drift, null, window, expected, excess, rarity, true,
+                    state));
         }
     }
 
@@ -219,12 +221,13 @@ public final class DriftLifecycle {
     }
 
     private DriftTransition transition(AnomalyState kind, String service, DriftRecord drift, Long endedAt,
-            DriftWindowRecord window, BigDecimal expected, BigDecimal excess, double rarity, DriftStateRecord state) {
+            DriftWindowRecord window, BigDecimal expected, BigDecimal excess, double rarity, boolean quiet,
+            DriftStateRecord state) {
         long windowMillis = window.getWindowEnd() - window.getWindowStart();
         return new DriftTransition(kind, service, drift.getStartedAt(), endedAt, window.getWindowStart(),
                 window.getWindowEnd(), window.getCurrency(), Money.of(window.getCostPerRequest()), expected,
                 window.getRequests(), state.getRequestLevel(), drift.getPeakCostPerRequest(), drift.getExcessCost(),
-                perHour(excess.max(Money.ZERO), windowMillis), rarity, Severity.valueOf(drift.getSeverity()));
+                perHour(excess.max(Money.ZERO), windowMillis), rarity, Severity.valueOf(drift.getSeverity()), quiet);
     }
 
     /** Keeps the update's totals for its window: the update with the latest event time wins (a tie: the last). */

@@ -75,8 +75,9 @@ public final class DriftRecords {
 
     /**
      * One line for humans, e.g. {@code checkout: cost per request 0.0042 USD vs 0.0021 expected (+100%) for 7 min,
-     * requests flat; 12.34 USD extra so far}. Costs per request have three significant digits, amounts two
-     * decimals, for display only; the exact values are in the record's fields.
+     * requests flat; 12.34 USD extra so far}; an UPDATE of a quiet window says the cost per request is back. Costs
+     * per request have three significant digits, amounts two decimals, for display only; the exact values are in
+     * the record's fields.
      */
     static String summary(DriftTransition t) {
         String currency = t.currency();
@@ -88,6 +89,12 @@ public final class DriftRecords {
                     + currency + " extra";
         }
         long minutes = (t.windowEnd() - t.startedAt()) / 60_000L;
+        if (t.quiet()) {
+            return t.service() + ": cost per request back to " + perRequest(t.costPerRequest()) + " " + currency
+                    + " vs " + perRequest(t.expected()) + " expected in the last window" + requests(t)
+                    + "; drift since " + CLOCK.format(Instant.ofEpochMilli(t.startedAt())) + " cost "
+                    + amount(t.excessCost()) + " " + currency + " extra so far";
+        }
         return t.service() + ": cost per request " + perRequest(t.costPerRequest()) + " " + currency + " vs "
                 + perRequest(t.expected()) + " expected (" + AnomalyRecords.change(t.costPerRequest(), t.expected())
                 + ") for " + minutes + " min" + requests(t) + "; " + amount(t.excessCost()) + " " + currency

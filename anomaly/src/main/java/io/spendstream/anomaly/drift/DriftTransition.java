@@ -17,11 +17,12 @@ import io.spendstream.avro.Severity;
  * @param excessCost         sum over the drift's active windows of (cost per request - expected) x requests
  * @param excessCostPerHour  this window's excess scaled to an hour, never negative
  * @param score              the window's rarity against the cost-per-request baseline
+ * @param quiet              the window counts towards resolving (UPDATE and RESOLVED): its excess is not added
  */
 public record DriftTransition(AnomalyState state, String service, long startedAt, Long endedAt, long windowStart,
         long windowEnd, String currency, BigDecimal costPerRequest, BigDecimal expected, long requests,
         double requestLevel, BigDecimal peakCostPerRequest, BigDecimal excessCost, BigDecimal excessCostPerHour,
-        double score, Severity severity) {
+        double score, Severity severity, boolean quiet) {
 
     /** This window's extra spend: (cost per request - expected) x requests. */
     public BigDecimal windowExcess() {

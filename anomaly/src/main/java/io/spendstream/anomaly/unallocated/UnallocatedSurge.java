@@ -110,6 +110,12 @@ public final class UnallocatedSurge {
                     + CLOCK.format(spike.getEndedAt()) + " cost " + amount(spike.getExcessCost()) + " " + currency
                     + " excess: tag the resources it named so their spend has an owner";
         }
+        if (spike.getState() == AnomalyState.UPDATE && spike.getExcessCostPerHour().signum() == 0) {
+            // A quiet window on the way to resolving: nothing to tag in it.
+            return "untagged spend surge since " + since + " quiet in the last window (" + amount(spike.getObserved())
+                    + " " + currency + " vs " + amount(spike.getExpected()) + " expected), "
+                    + amount(spike.getExcessCost()) + " " + currency + " excess so far";
+        }
         String line = "untagged spend surged since " + since + ": ~"
                 + spike.getExcessCostPerHour().setScale(0, RoundingMode.HALF_EVEN).toPlainString() + " " + currency
                 + "/h above expected (" + amount(spike.getObserved()) + " " + currency + " vs "
