@@ -55,8 +55,8 @@ import io.spendstream.schemas.SpendstreamTopics;
  * {@code burn-rate:budget:<scope>}) to {@code spend.anomalies} and their alerts and the stage alerts (key
  * {@code budget-stage:<scope>:<fraction>}) to {@code spend.alerts}. Settings: {@link BurnRateSettings}.
  *
- * <p>The alerts of all of them reach {@code spend.alerts} only through the alert gate ({@link AlertGateTopology}: one alert
- * per dedup key while open, cooldown after resolve, maintenance silences from {@code spend.silences}, grouping under
+ * <p>The alerts of all of them reach {@code spend.alerts} only through the alert gate ({@link AlertGateTopology}: one
+ * alert per dedup key while open, cooldown after resolve, maintenance silences from {@code spend.silences}, grouping under
  * a team's burn-rate alert, service owners from {@code spend.tags}), behind the repartition topic
  * {@code anomaly-alert-gate}. Settings: {@link AlertGateSettings}.
  */

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.IntConsumer;
 
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -51,16 +52,8 @@ class CostPerRequestDriftTest {
     void shouldOpenOneDriftWhenCostPerRequestDoublesWithFlatRequestsAndResolveWhenItComesBack() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
             ServiceWindows windows = new ServiceWindows(fixture.input(fixture.topics().unitCost), 3);
-            for (int m = 0; m < HISTORY; m++) {
-                normal(windows, m);
-            }
-            for (int m = HISTORY; m < HISTORY + DRIFT_MINUTES; m++) {
-                // The database got expensive (a missing index, a bigger instance): +1.00 a minute, same traffic.
-                window(windows, m, 1.00, 0.60, 1.40);
-            }
-            for (int m = HISTORY + DRIFT_MINUTES; m < HISTORY + 40; m++) {
-                normal(windows, m);
-            }
+            // The database got expensive (a missing index, a bigger instance): +1.00 a minute, same traffic.
+            scenario(windows, HISTORY + 40, m -> window(windows, m, 1.00, 0.60, 1.40));
             List<Anomaly> drift = drift(fixture.output(fixture.topics().anomalies).readKeyValuesToList());
             fixture.driver().advanceWallClockTime(COOLDOWN);
             List<Alert> alerts = fixture.output(fixture.topics().alerts).readValuesToList().stream()
@@ -120,19 +113,36 @@ class CostPerRequestDriftTest {
     }
 
     @Test
+    void shouldNameTheServiceAndSayRequestsFellWhenTheSpendStaysWhileTrafficHalves() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+            ServiceWindows windows = new ServiceWindows(fixture.input(fixture.topics().unitCost), 3);
+            // Half the traffic went elsewhere, the fleet did not scale in: the same spend for half the requests.
+            scenario(windows, HISTORY + 40, m -> window(windows, m, 0.50, 0.60, 0.40));
+            List<KeyValue<String, Anomaly>> anomalies = fixture.output(fixture.topics().anomalies)
+                    .readKeyValuesToList();
+
+            List<Anomaly> drift = drift(anomalies);
+            assertThat(drift).extracting(Anomaly::getState).startsWith(AnomalyState.OPEN)
+                    .endsWith(AnomalyState.RESOLVED);
+            Anomaly open = drift.get(0);
+            assertThat(open.getSummary()).contains("expected (+").contains(") for 5 min, requests -5");
+            // No resource or SKU cost moved: the service itself carries the excess of the window.
+            assertThat(open.getTopContributors()).singleElement().satisfies(c -> {
+                assertThat(c.getKind()).isEqualTo("service");
+                assertThat(c.getName()).isEqualTo("checkout");
+                assertThat(c.getExcess()).isPositive();
+            });
+            // Flat spend is no cost spike.
+            assertThat(anomalies).extracting(kv -> kv.value.getType()).doesNotContain(AnomalyType.COST_SPIKE);
+        }
+    }
+
+    @Test
     void shouldRaiseNoDriftWhenCostAndRequestsDoubleTogether() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
             ServiceWindows windows = new ServiceWindows(fixture.input(fixture.topics().unitCost), 3);
-            for (int m = 0; m < HISTORY; m++) {
-                normal(windows, m);
-            }
-            for (int m = HISTORY; m < HISTORY + DRIFT_MINUTES; m++) {
-                // A traffic peak: twice the requests, twice the cost, the same cost per request.
-                window(windows, m, 2.00, 1.20, 0.80);
-            }
-            for (int m = HISTORY + DRIFT_MINUTES; m < HISTORY + 40; m++) {
-                normal(windows, m);
-            }
+            // A traffic peak: twice the requests, twice the cost, the same cost per request.
+            scenario(windows, HISTORY + 40, m -> window(windows, m, 2.00, 1.20, 0.80));
             List<KeyValue<String, Anomaly>> anomalies = fixture.output(fixture.topics().anomalies)
                     .readKeyValuesToList();
 
@@ -148,21 +158,14 @@ class CostPerRequestDriftTest {
     void shouldIgnoreWindowsWithTooFewRequests() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
             ServiceWindows windows = new ServiceWindows(fixture.input(fixture.topics().unitCost), 3);
-            for (int m = 0; m < HISTORY; m++) {
-                normal(windows, m);
-            }
-            for (int m = HISTORY; m < HISTORY + DRIFT_MINUTES; m++) {
-                // The same spend over 50 requests a minute (min-requests is 100): 20x the cost per request, noise.
-                windows.window("checkout", minute(m), 50, "m6i.large", resources(1.00, 0.60, 0.40));
-            }
-            windows.window("checkout", minute(HISTORY + DRIFT_MINUTES), 0, "m6i.large", resources(1.00, 0.60, 0.40));
-            for (int m = HISTORY + DRIFT_MINUTES + 1; m < HISTORY + 40; m++) {
-                normal(windows, m);
-            }
+            // The same spend over 50 requests a minute (min-requests is 100): 20x the cost per request, noise; then
+            // a minute without requests at all.
+            scenario(windows, HISTORY + 40, m -> windows.window("checkout", minute(m),
+                    m < HISTORY + DRIFT_MINUTES - 1 ? 50 : 0, "m6i.large", resources(0.60, 0.40)));
 
             assertThat(drift(fixture.output(fixture.topics().anomalies).readKeyValuesToList())).isEmpty();
             assertThat(fixture.count(DriftProcessor.SKIPPED_WINDOWS, "stage", "anomaly", "reason", "few-requests"))
-                    .isEqualTo(DRIFT_MINUTES);
+                    .isEqualTo(DRIFT_MINUTES - 1);
             assertThat(fixture.count(DriftProcessor.SKIPPED_WINDOWS, "stage", "anomaly", "reason", "no-requests"))
                     .isEqualTo(1);
         }
@@ -176,16 +179,8 @@ class CostPerRequestDriftTest {
         String anomalyId;
         try (TopologyFixture before = TopologyFixture.of(new AnomalyApp())) {
             ServiceWindows windows = new ServiceWindows(before.input(before.topics().unitCost), 3);
-            for (int m = 0; m < HISTORY; m++) {
-                normal(windows, m);
-            }
-            for (int m = HISTORY; m < HISTORY + DRIFT_MINUTES; m++) {
-                window(windows, m, 1.00, 0.60, 1.40);
-            }
             // Up to the window that settles the drift's fifth: the drift opens, nothing more.
-            for (int m = HISTORY + DRIFT_MINUTES; m <= HISTORY + 15; m++) {
-                normal(windows, m);
-            }
+            scenario(windows, HISTORY + 16, m -> window(windows, m, 1.00, 0.60, 1.40));
             List<Anomaly> drift = drift(before.output(before.topics().anomalies).readKeyValuesToList());
             assertThat(drift).extracting(Anomaly::getState).containsExactly(AnomalyState.OPEN);
             anomalyId = drift.get(0).getAnomalyId();
@@ -222,6 +217,20 @@ class CostPerRequestDriftTest {
         }
     }
 
+    /**
+     * Normal minutes up to {@link #HISTORY}, then {@code drift} for {@link #DRIFT_MINUTES} minutes, then normal ones
+     * again until (not including) minute {@code until}.
+     */
+    private void scenario(ServiceWindows windows, int until, IntConsumer drift) {
+        for (int m = 0; m < until; m++) {
+            if (m >= HISTORY && m < HISTORY + DRIFT_MINUTES) {
+                drift.accept(m);
+            } else {
+                normal(windows, m);
+            }
+        }
+    }
+
     private void normal(ServiceWindows windows, int m) {
         window(windows, m, 1.00, 0.60, 0.40);
     }
@@ -235,9 +244,8 @@ class CostPerRequestDriftTest {
                 "db-checkout", UnitCostFeed.noisy(random, db, 0.05)));
     }
 
-    private static Map<String, BigDecimal> resources(double traffic, double web, double db) {
-        return Map.of("web-checkout", BigDecimal.valueOf(web * traffic), "db-checkout",
-                BigDecimal.valueOf(db * traffic));
+    private static Map<String, BigDecimal> resources(double web, double db) {
+        return Map.of("web-checkout", BigDecimal.valueOf(web), "db-checkout", BigDecimal.valueOf(db));
     }
 
     private static List<Anomaly> drift(List<KeyValue<String, Anomaly>> anomalies) {

@@ -45,7 +45,8 @@ class UnallocatedSurgeTest {
             List<Anomaly> events = anomalies.stream().map(kv -> kv.value).toList();
             assertThat(events).extracting(Anomaly::getType).containsOnly(AnomalyType.UNALLOCATED_SURGE);
             assertThat(events).extracting(Anomaly::getDedupKey).containsOnly(DEDUP_KEY);
-            assertThat(events).extracting(Anomaly::getAnomalyId).containsOnly(DEDUP_KEY + ":" + minute(60).toEpochMilli());
+            assertThat(events).extracting(Anomaly::getAnomalyId)
+                    .containsOnly(DEDUP_KEY + ":" + minute(60).toEpochMilli());
             assertThat(events).filteredOn(a -> a.getState() == AnomalyState.OPEN).hasSize(1);
             assertThat(events.get(events.size() - 1).getState()).isEqualTo(AnomalyState.RESOLVED);
 
@@ -59,7 +60,8 @@ class UnallocatedSurgeTest {
             assertThat(open.getTopContributors()).extracting(c -> c.getName()).contains("i-0scratch-gpu")
                     .doesNotContain("i-0old-vm");
             assertThat(open.getSummary()).startsWith("untagged spend surged since 11:00Z: ~")
-                    .contains("USD/h above expected").endsWith("tag these resources: i-0scratch-gpu (SKUs g5.xlarge)");
+                    .contains("USD/h above expected")
+                    .endsWith("tag these resources: i-0scratch-gpu (SKUs g5.xlarge)");
             Anomaly update = events.get(1);
             assertThat(update.getSummary()).contains("excess so far").contains("tag these resources: i-0scratch-gpu");
             assertThat(events.get(events.size() - 2).getSummary())

@@ -145,9 +145,12 @@ public final class DriftLifecycle {
             judge(state, baseline, update.service(), window, events);
             double cpr = window.getCostPerRequest().doubleValue();
             detector.learn(baseline, window.getWindowStart(), cpr);
-            double level = state.getRequestLevel();
-            state.setRequestLevel(level <= 0 ? window.getRequests()
-                    : level + REQUEST_ALPHA * (window.getRequests() - level));
+            if (state.getDrift() == null) {
+                // Not during a run or a drift: "requests -50%" compares with the traffic from before it.
+                double level = state.getRequestLevel();
+                state.setRequestLevel(level <= 0 ? window.getRequests()
+                        : level + REQUEST_ALPHA * (window.getRequests() - level));
+            }
         }
         state.setBaseline(write(baseline));
         return new Outcome(events, noRequests, fewRequests);

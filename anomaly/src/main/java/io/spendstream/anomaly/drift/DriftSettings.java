@@ -3,7 +3,6 @@ package io.spendstream.anomaly.drift;
 import static io.spendstream.anomaly.AnomalySettings.decimal;
 
 import java.math.BigDecimal;
-import java.util.Locale;
 
 import io.spendstream.anomaly.AnomalySettings;
 import io.spendstream.anomaly.detector.DetectorSettings;
@@ -73,19 +72,7 @@ public record DriftSettings(DetectorSettings detector, LifecycleSettings lifecyc
     public static DriftSettings from(SpendstreamConfig config, AnomalySettings anomaly) {
         DriftSettings d = from(anomaly);
         return new DriftSettings(d.detector(), d.lifecycle(), config.getInt(MIN_WINDOWS, d.minWindows()),
-                config.getLong(MIN_REQUESTS, d.minRequests()), severity(config, SEVERITY, d.severity()),
+                config.getLong(MIN_REQUESTS, d.minRequests()), AnomalySettings.severity(config, SEVERITY, d.severity()),
                 decimal(config, MIN_EXCESS_PER_HOUR, d.minExcessPerHour()));
-    }
-
-    /** A severity setting ({@code PAGE}, {@code TICKET}, any case), with a clear error when it is not one. */
-    static Severity severity(SpendstreamConfig config, String key, Severity defaultValue) {
-        return config.find(key).map(v -> {
-            try {
-                return Severity.valueOf(v.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Setting " + key + "=" + v + " is not a severity (PAGE, TICKET)",
-                        e);
-            }
-        }).orElse(defaultValue);
     }
 }

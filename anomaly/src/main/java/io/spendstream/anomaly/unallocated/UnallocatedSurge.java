@@ -6,12 +6,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 import org.apache.kafka.streams.KeyValue;
 
 import io.spendstream.anomaly.AnomalyRecords;
+import io.spendstream.anomaly.AnomalySettings;
 import io.spendstream.anomaly.Emission;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.Anomaly;
@@ -59,16 +59,10 @@ public final class UnallocatedSurge {
     }
 
     public static UnallocatedSurge from(SpendstreamConfig config) {
-        String value = config.get(SEVERITY, BY_EXCESS).trim();
-        if (value.equalsIgnoreCase(BY_EXCESS)) {
+        if (config.get(SEVERITY, BY_EXCESS).trim().equalsIgnoreCase(BY_EXCESS)) {
             return new UnallocatedSurge(Optional.empty());
         }
-        try {
-            return new UnallocatedSurge(Optional.of(Severity.valueOf(value.toUpperCase(Locale.ROOT))));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Setting " + SEVERITY + "=" + value + " is not " + BY_EXCESS
-                    + ", PAGE, TICKET or INFO", e);
-        }
+        return new UnallocatedSurge(Optional.of(AnomalySettings.severity(config, SEVERITY, Severity.TICKET)));
     }
 
     public static String anomalyId(long startedAt) {
