@@ -56,8 +56,8 @@ import io.spendstream.schemas.SpendstreamTopics;
  * {@code budget-stage:<scope>:<fraction>}) to {@code spend.alerts}. Settings: {@link BurnRateSettings}.
  *
  * <p>The alerts of all of them reach {@code spend.alerts} only through the alert gate ({@link AlertGateTopology}: one
- * alert per dedup key while open, cooldown after resolve, maintenance silences from {@code spend.silences}, grouping under
- * a team's burn-rate alert, service owners from {@code spend.tags}), behind the repartition topic
+ * alert per dedup key while open, cooldown after resolve, maintenance silences from {@code spend.silences},
+ * grouping under a team's burn-rate alert, service owners from {@code spend.tags}), behind the repartition topic
  * {@code anomaly-alert-gate}. Settings: {@link AlertGateSettings}.
  */
 public final class AnomalyApp implements StreamsApp {
