@@ -18,7 +18,9 @@ import io.spendstream.anomaly.contributors.ContributorBaselinesSerde;
 import io.spendstream.anomaly.contributors.ContributorSettings;
 import io.spendstream.anomaly.detector.CostDetector;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
+import io.spendstream.anomaly.drift.DriftSettings;
 import io.spendstream.anomaly.state.DetectorStateSerde;
+import io.spendstream.anomaly.unallocated.UnallocatedSurge;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.BurnRate;
 import io.spendstream.avro.UnitCost;
@@ -38,7 +40,14 @@ import io.spendstream.schemas.SpendstreamTopics;
  * anomaly come from the baselines of each service's resources and SKUs (the children attribution lists on every
  * unit-cost record), kept in the RocksDB store {@value #CONTRIBUTOR_STORE}, changelogged too. Registers the gauge
  * {@code spendstream.anomalies.open} and counts ignored late updates (of windows that settled already) in
- * {@code spendstream.anomaly.late.updates}. Settings: {@link AnomalySettings}.
+ * {@code spendstream.anomaly.late.updates}. Settings: {@link AnomalySettings}. A cost spike of the service
+ * {@code unallocated} (spend enrich could not attribute) leaves as an UNALLOCATED_SURGE under the key
+ * {@code unallocated-surge:service:unallocated} ({@link UnallocatedSurge}).
+ *
+ * <p>A second processor on the same stream ({@link DriftTopology}) detects COST_PER_REQUEST_DRIFT per service on
+ * settled windows, with its state in the RocksDB stores {@value #DRIFT_STORE} and {@value #DRIFT_CONTRIBUTOR_STORE}
+ * (changelogged), and writes its events (key {@code cost-per-request-drift:service:<service>}) to
+ * {@code spend.anomalies}. Settings: {@link DriftSettings}.
  *
  * <p>A second, separate sub-topology reads {@code spend.burn-rate} (key budget scope, tombstone = budget deleted),
  * applies the multiwindow burn-rate rules and the staged budget alerts ({@link BurnRateProcessor}) with one state
@@ -46,9 +55,9 @@ import io.spendstream.schemas.SpendstreamTopics;
  * {@code burn-rate:budget:<scope>}) to {@code spend.anomalies} and their alerts and the stage alerts (key
  * {@code budget-stage:<scope>:<fraction>}) to {@code spend.alerts}. Settings: {@link BurnRateSettings}.
  *
- * <p>The alerts of both reach {@code spend.alerts} only through the alert gate ({@link AlertGateTopology}: one alert
- * per dedup key while open, cooldown after resolve, maintenance silences from {@code spend.silences}, grouping under
- * a team's burn-rate alert, service owners from {@code spend.tags}), behind the repartition topic
+ * <p>The alerts of all of them reach {@code spend.alerts} only through the alert gate ({@link AlertGateTopology}: one
+ * alert per dedup key while open, cooldown after resolve, maintenance silences from {@code spend.silences},
+ * grouping under a team's burn-rate alert, service owners from {@code spend.tags}), behind the repartition topic
  * {@code anomaly-alert-gate}. Settings: {@link AlertGateSettings}.
  */
 public final class AnomalyApp implements StreamsApp {
@@ -57,6 +66,8 @@ public final class AnomalyApp implements StreamsApp {
     public static final String STORE = "anomaly-detector-state";
     public static final String BURN_STORE = "anomaly-burn-rate-state";
     public static final String CONTRIBUTOR_STORE = "anomaly-contributor-baselines";
+    public static final String DRIFT_STORE = "anomaly-drift-state";
+    public static final String DRIFT_CONTRIBUTOR_STORE = "anomaly-drift-contributor-baselines";
 
     static final String SOURCE = "anomaly-unit-cost-source";
     static final String DETECTOR = "anomaly-cost-spike-detector";
@@ -66,6 +77,7 @@ public final class AnomalyApp implements StreamsApp {
     static final String ALERT_WORTHY = "anomaly-alert-worthy";
     static final String ALERTS = "anomaly-alerts";
     static final String ALERTS_MERGED = "anomaly-alerts-merged";
+    static final String UNALLOCATED_SURGE = "anomaly-unallocated-surge";
 
     static final String BURN_SOURCE = "anomaly-burn-rate-source";
     static final String BURN_RULES = "anomaly-burn-rate-rules";
@@ -103,9 +115,10 @@ public final class AnomalyApp implements StreamsApp {
                 ContributorSettings.from(context.config(), settings.lifecycle()));
 
         KStream<String, UnitCost> unitCost = builder.stream(topics.unitCost.name(), topics.unitCost.consumed(SOURCE));
+        UnallocatedSurge unallocatedSurge = UnallocatedSurge.from(context.config());
         KStream<String, Emission> emissions = unitCost.process(
                 () -> new CostSpikeProcessor(lifecycle, contributors, metrics, openAnomalies), Named.as(DETECTOR),
-                STORE, CONTRIBUTOR_STORE);
+                STORE, CONTRIBUTOR_STORE).map(unallocatedSurge::retype, Named.as(UNALLOCATED_SURGE));
 
         emissions.mapValues(Emission::anomaly, Named.as(ANOMALY_EVENTS))
                 .peek((key, anomaly) -> metrics.recordOut(NAME, topics.anomalies.name()), Named.as(ANOMALIES_OUT))
@@ -117,9 +130,14 @@ public final class AnomalyApp implements StreamsApp {
         KStream<String, Alert> burnRateAlerts = buildBurnRate(builder, topics, metrics,
                 new BurnRateLifecycle(BurnRateSettings.from(context.config())), openAnomalies);
 
-        // One gate for both: their alerts meet in the gate's repartition topic, keyed by dedup key.
-        AlertGateTopology.build(builder, costSpikeAlerts.merge(burnRateAlerts, Named.as(ALERTS_MERGED)), topics,
-                metrics, AlertGateSettings.from(context.config()), NAME);
+        KStream<String, Alert> driftAlerts = DriftTopology.build(builder, unitCost, topics, metrics,
+                DriftSettings.from(context.config(), settings), ContributorSettings.from(context.config(),
+                        settings.lifecycle()), openAnomalies);
+
+        // One gate for all: their alerts meet in the gate's repartition topic, keyed by dedup key.
+        AlertGateTopology.build(builder, costSpikeAlerts.merge(burnRateAlerts, Named.as(ALERTS_MERGED))
+                .merge(driftAlerts, Named.as(DriftTopology.ALERTS_MERGED)), topics, metrics,
+                AlertGateSettings.from(context.config()), NAME);
     }
 
     private static KStream<String, Alert> buildBurnRate(StreamsBuilder builder, SpendstreamTopics topics, PipelineMetrics metrics,

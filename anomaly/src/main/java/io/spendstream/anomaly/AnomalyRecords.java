@@ -149,7 +149,8 @@ public final class AnomalyRecords {
         return value.setScale(2, RoundingMode.HALF_EVEN).toPlainString();
     }
 
-    private static String change(BigDecimal observed, BigDecimal expected) {
+    /** The change from expected to observed as a signed whole percentage ({@code +925%}); {@code new spend} from 0. */
+    public static String change(BigDecimal observed, BigDecimal expected) {
         if (expected.signum() <= 0) {
             return "new spend";
         }

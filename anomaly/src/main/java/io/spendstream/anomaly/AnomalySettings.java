@@ -1,9 +1,11 @@
 package io.spendstream.anomaly;
 
 import java.math.BigDecimal;
+import java.util.Locale;
 
 import io.spendstream.anomaly.detector.DetectorSettings;
 import io.spendstream.anomaly.detector.LifecycleSettings;
+import io.spendstream.avro.Severity;
 import io.spendstream.runtime.config.SpendstreamConfig;
 
 /**
@@ -94,6 +96,18 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
                     + ") must be below " + THRESHOLD + " (" + detector.anomalousScore() + ")");
         }
         return new AnomalySettings(detector, lifecycle);
+    }
+
+    /** A severity setting ({@code PAGE}, {@code TICKET}, {@code INFO}, any case), with a clear error otherwise. */
+    public static Severity severity(SpendstreamConfig config, String key, Severity defaultValue) {
+        return config.find(key).map(v -> {
+            try {
+                return Severity.valueOf(v.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "Setting " + key + "=" + v + " is not a severity (PAGE, TICKET, INFO)", e);
+            }
+        }).orElse(defaultValue);
     }
 
     /** A decimal setting, with a clear error when it is not one. */

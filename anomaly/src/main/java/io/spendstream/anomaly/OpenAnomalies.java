@@ -13,14 +13,18 @@ import io.spendstream.runtime.metrics.PipelineMetrics;
 /**
  * The gauge {@code spendstream.anomalies.open}: open anomalies of this instance, summed over its tasks. Each task's
  * processor reports its own count (recounted from its store when the task starts, so the gauge is right after a
- * restart or a rebalance) and withdraws it when the task closes.
+ * restart or a rebalance) and withdraws it when the task closes. Two processors of one task (cost spikes and
+ * cost-per-request drift both read {@code spend.unit-cost}) report under their own name.
  */
 final class OpenAnomalies {
 
     static final String GAUGE = "spendstream.anomalies.open";
 
     private final PipelineMetrics metrics;
-    private final Map<TaskId, Integer> byTask = new ConcurrentHashMap<>();
+    /** The processor of the task that is not named: the first detector of a sub-topology. */
+    private static final String MAIN = "";
+
+    private final Map<String, Integer> byTask = new ConcurrentHashMap<>();
 
     OpenAnomalies(PipelineMetrics metrics) {
         this.metrics = metrics;
@@ -28,7 +32,12 @@ final class OpenAnomalies {
     }
 
     void set(TaskId task, int open) {
-        byTask.put(task, open);
+        set(task, MAIN, open);
+    }
+
+    /** The count of the processor {@code detector} of a task (one more processor beside the task's first). */
+    void set(TaskId task, String detector, int open) {
+        byTask.put(task + "/" + detector, open);
         publish();
     }
 
@@ -46,7 +55,11 @@ final class OpenAnomalies {
     }
 
     void remove(TaskId task) {
-        byTask.remove(task);
+        remove(task, MAIN);
+    }
+
+    void remove(TaskId task, String detector) {
+        byTask.remove(task + "/" + detector);
         publish();
     }
 
