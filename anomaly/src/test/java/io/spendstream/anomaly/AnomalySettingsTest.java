@@ -61,18 +61,19 @@ class AnomalySettingsTest {
     }
 
     @Test
-    void shouldUseWeeklyFactorsAndLeaveTheTrendOffUnlessSetOtherwise() {
+    void shouldUseWeeklyFactorsAndTheSlowDampedTrendUnlessSetOtherwise() {
         DetectorSettings defaults = AnomalySettings.from(new SpendstreamConfig(Map.of())).detector();
         DetectorSettings set = AnomalySettings.from(new SpendstreamConfig(Map.of(AnomalySettings.WEEKLY_MIN_WEEKS, "0",
-                AnomalySettings.WEEKLY_WEIGHT, "0.3", AnomalySettings.TREND_ALPHA, "0.01",
+                AnomalySettings.WEEKLY_WEIGHT, "0.3", AnomalySettings.TREND_ALPHA, "0",
                 AnomalySettings.TREND_DAMPING, "0.95"))).detector();
 
         assertThat(defaults.weeklyMinWeeks()).isEqualTo(2);
         assertThat(defaults.weeklyWeight()).isEqualTo(0.5);
-        assertThat(defaults.trendAlpha()).isZero();
+        assertThat(defaults.trendAlpha()).isEqualTo(0.01);
+        assertThat(defaults.trendDamping()).isEqualTo(0.98);
         assertThat(set.weeklyMinWeeks()).isZero();
         assertThat(set.weeklyWeight()).isEqualTo(0.3);
-        assertThat(set.trendAlpha()).isEqualTo(0.01);
+        assertThat(set.trendAlpha()).isZero();
         assertThat(set.trendDamping()).isEqualTo(0.95);
         assertThatThrownBy(() -> DetectorSettings.defaults().withTrend(0.01, 1.0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("trend damping must be in [0, 1)");
