@@ -413,15 +413,9 @@ class CostSpikeLifecycleTest {
     @Test
     void shouldOpenOneDropTicketWithinTheFirstMinutesOfACostFallingToNearZeroAndResolveWhenItRecovers() {
         steady(0, 60, "1.35");
-        List<Transition> events = new ArrayList<>();
-        int openedDuring = -1;
-        for (int m = 60; m < 80; m++) {
-            List<Transition> minute = window(m, m < 70 ? "0.01" : "1.35", 3);
-            if (openedDuring < 0 && minute.stream().anyMatch(t -> t.state() == AnomalyState.OPEN)) {
-                openedDuring = m;
-            }
-            events.addAll(minute);
-        }
+        Fed fed = dropThenRecover(60, 70, 80);
+        List<Transition> events = fed.events();
+        int openedDuring = fed.openedDuring();
 
         // The series arrives in order, so window 60 is complete once window 61 starts: judged then, not earlier (a
         // partial window is always low) and not a settle horizon later.
@@ -473,15 +467,9 @@ class CostSpikeLifecycleTest {
                 Money.of("1.35"), "USD", window49.get(2).timestamp() + 1))).isEmpty();
         updates("checkout", 50, 1.35, 3).subList(1, 3).forEach(u -> assertThat(lifecycle.onUpdate(state, u)).isEmpty());
         steady(51, 55, "1.35");
-        List<Transition> events = new ArrayList<>();
-        int openedDuring = -1;
-        for (int m = 55; m < 80; m++) {
-            List<Transition> minute = window(m, m < 65 ? "0.01" : "1.35", 3);
-            if (openedDuring < 0 && minute.stream().anyMatch(t -> t.state() == AnomalyState.OPEN)) {
-                openedDuring = m;
-            }
-            events.addAll(minute);
-        }
+        Fed fed = dropThenRecover(55, 65, 80);
+        List<Transition> events = fed.events();
+        int openedDuring = fed.openedDuring();
 
         // Window 55 may have been incomplete when 56 started; it is judged when it settles, as 66 starts (settle
         // 10 minutes). The windows finished since (56..65) are counted into the drop at once.
@@ -494,6 +482,24 @@ class CostSpikeLifecycleTest {
         assertThat(resolved.endedAt()).isEqualTo(T0 + 65 * MINUTE);
         assertThat(resolved.excessCost().doubleValue()).isCloseTo(-10 * 1.34, within(0.1));
         assertThat(events).filteredOn(t -> t.state() == AnomalyState.OPEN).hasSize(1);
+    }
+
+    /** The events of some minutes fed, and the minute whose updates opened an anomaly (-1: none did). */
+    private record Fed(List<Transition> events, int openedDuring) {
+    }
+
+    /** Windows {@code from} to {@code recovered - 1} at 0.01 (from 1.35), then back at 1.35 until {@code to}. */
+    private Fed dropThenRecover(int from, int recovered, int to) {
+        List<Transition> events = new ArrayList<>();
+        int openedDuring = -1;
+        for (int m = from; m < to; m++) {
+            List<Transition> minute = window(m, m < recovered ? "0.01" : "1.35", 3);
+            if (openedDuring < 0 && minute.stream().anyMatch(t -> t.state() == AnomalyState.OPEN)) {
+                openedDuring = m;
+            }
+            events.addAll(minute);
+        }
+        return new Fed(events, openedDuring);
     }
 
     private void steady(int fromMinute, int toMinute, String cost) {
