@@ -23,7 +23,7 @@ import io.spendstream.runtime.config.Durations;
 import io.spendstream.schemas.Money;
 
 /**
- * Turns a cost-spike {@link Transition} into the Avro records the anomaly app writes: the {@link Anomaly} event for
+ * Turns a cost {@link Transition} (a spike or a drop) into the Avro records the anomaly app writes: the {@link Anomaly} event for
  * {@code spend.anomalies} (with its one-line summary and top contributors) and, when the transition changes what
  * on-call should know, the {@link Alert} for {@code spend.alerts}. Pure functions; no state.
  *
@@ -52,9 +52,9 @@ public final class AnomalyRecords {
     public static Anomaly anomaly(Transition t, List<Contributor> children) {
         return Anomaly.newBuilder()
                 .setAnomalyId(t.anomalyId())
-                .setDedupKey(CostSpikeLifecycle.dedupKey(t.scope()))
+                .setDedupKey(CostSpikeLifecycle.dedupKey(t.type(), t.scope()))
                 .setState(t.state())
-                .setType(AnomalyType.COST_SPIKE)
+                .setType(t.type())
                 .setSeverity(t.severity())
                 .setScopeType(SCOPE_TYPE)
                 .setScope(t.scope())
@@ -115,9 +115,13 @@ public final class AnomalyRecords {
     /**
      * One line for humans, e.g. {@code checkout cost 12.30 USD/min vs 1.20 expected (+925%), ~666 USD/h excess since
      * 10:05Z}. A partial window's rate is projected from its elapsed part and marked with {@code ~}. Amounts are
-     * rounded for display only (half-even); the exact values are in the record's fields.
+     * rounded for display only (half-even); the exact values are in the record's fields. A drop says so:
+     * {@code checkout cost dropped to 0.01 USD/min vs 1.35 expected (-99%), ~80 USD/h short since 10:05Z}.
      */
     static String summary(Transition t) {
+        if (t.type() == AnomalyType.COST_DROP) {
+            return dropSummary(t);
+        }
         String unit = t.currency() + "/" + unit(t.windowSizeMillis());
         String since = CLOCK.format(Instant.ofEpochMilli(t.startedAt()));
         if (t.state() == AnomalyState.RESOLVED) {
@@ -131,6 +135,25 @@ public final class AnomalyRecords {
                 + t.currency() + "/h excess since " + since;
         if (t.state() == AnomalyState.UPDATE) {
             line += "; " + amount(t.excessCost()) + " " + t.currency() + " excess so far";
+        }
+        return line;
+    }
+
+    private static String dropSummary(Transition t) {
+        String unit = t.currency() + "/" + unit(t.windowSizeMillis());
+        String since = CLOCK.format(Instant.ofEpochMilli(t.startedAt()));
+        String missing = amount(t.excessCost().negate()) + " " + t.currency();
+        if (t.state() == AnomalyState.RESOLVED) {
+            return t.scope() + " cost back to " + amount(t.rate()) + " " + unit + " vs " + amount(t.expected())
+                    + " expected; dropped " + since + "-" + CLOCK.format(Instant.ofEpochMilli(t.endedAt())) + ", "
+                    + missing + " below the baseline";
+        }
+        String line = t.scope() + " cost dropped to " + amount(t.rate()) + " " + unit + " vs " + amount(t.expected())
+                + " expected (" + change(t.rate(), t.expected()) + "), ~"
+                + t.excessCostPerHour().negate().setScale(0, RoundingMode.HALF_EVEN).toPlainString() + " "
+                + t.currency() + "/h short since " + since;
+        if (t.state() == AnomalyState.UPDATE) {
+            line += "; " + missing + " below the baseline so far";
         }
         return line;
     }

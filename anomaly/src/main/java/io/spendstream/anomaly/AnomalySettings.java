@@ -41,7 +41,7 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
     public static final String SEASONAL_WEIGHT = PREFIX + "seasonal-weight";
     /** Windows after an onset during which a repeat of it is damped. */
     public static final String ONSET_WINDOWS = PREFIX + "onset-windows";
-    /** Score drops too (true), or only rises (false, the default: a cost detector pages on spend going up). */
+    /** Score drops too (true, the default: they open COST_DROP tickets), or only rises (false). */
     public static final String TWO_SIDED = PREFIX + "two-sided";
     /** Complete weeks of every weekday before the day-of-week factors are used (0 turns weekly seasonality off). */
     public static final String WEEKLY_MIN_WEEKS = PREFIX + "weekly-min-weeks";
@@ -51,6 +51,8 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
     public static final String TREND_ALPHA = PREFIX + "trend-alpha";
     /** Holt's phi: the trend's damping per window. */
     public static final String TREND_DAMPING = PREFIX + "trend-damping";
+    /** Severity of a cost drop: TICKET (the default) or PAGE. */
+    public static final String DROP_SEVERITY = PREFIX + "drop-severity";
     public static final String PARTIAL_MIN_FRACTION = PREFIX + "partial-min-fraction";
     /**
      * How far behind the newest window of a service a window must be before it is learned (10m, 30s, PT10M...):
@@ -90,7 +92,8 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
                 decimal(config, PAGE_PER_HOUR, l.pagePerHour()),
                 decimal(config, MIN_EXCESS_PER_HOUR, l.minExcessPerHour()),
                 config.getDouble(PARTIAL_MIN_FRACTION, l.partialMinFraction()),
-                config.getDuration(SETTLE, l.settle()));
+                config.getDuration(SETTLE, l.settle()),
+                severity(config, DROP_SEVERITY, l.dropSeverity()));
         if (lifecycle.resolveScore() >= detector.anomalousScore()) {
             throw new IllegalArgumentException(RESOLVE_THRESHOLD + " (" + lifecycle.resolveScore()
                     + ") must be below " + THRESHOLD + " (" + detector.anomalousScore() + ")");

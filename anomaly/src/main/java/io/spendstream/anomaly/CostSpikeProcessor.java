@@ -15,12 +15,13 @@ import io.spendstream.anomaly.detector.Transition;
 import io.spendstream.anomaly.detector.WindowUpdate;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
+import io.spendstream.avro.AnomalyType;
 import io.spendstream.avro.Contributor;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.runtime.metrics.PipelineMetrics;
 
 /**
- * Runs {@link CostSpikeLifecycle} for every {@code spend.unit-cost} update, one {@link DetectorState} per service in
+ * Runs {@link CostSpikeLifecycle} (cost spikes and drops) for every {@code spend.unit-cost} update, one {@link DetectorState} per service in
  * the store {@link AnomalyApp#STORE}, and forwards each lifecycle event (keyed by its dedup key, at the input
  * record's timestamp) with the alert it raises or clears. Keeps the open-anomalies gauge of its task. Alongside, the
  * baselines of each service's children (resources, SKUs) in the store {@link AnomalyApp#CONTRIBUTOR_STORE}, which
@@ -105,7 +106,9 @@ final class CostSpikeProcessor implements Processor<String, UnitCost, String, Em
         for (Transition transition : transitions) {
             // A resolve is about a quiet window: it names the service, not children that did not move.
             List<Contributor> top = transition.state() == AnomalyState.RESOLVED ? List.of()
-                    : contributors.topContributors(children, transition.windowStart(), transition.partial());
+                    : transition.type() == AnomalyType.COST_DROP
+                            ? contributors.fallenContributors(children, transition.windowStart())
+                            : contributors.topContributors(children, transition.windowStart(), transition.partial());
             Anomaly anomaly = AnomalyRecords.anomaly(transition, top);
             Emission emission = new Emission(anomaly,
                     AnomalyRecords.alert(anomaly, transition.escalated()).orElse(null));

@@ -2,12 +2,15 @@ package io.spendstream.anomaly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.within;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,17 +21,25 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.junit.jupiter.api.Test;
 
 import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
+import io.spendstream.avro.Alert;
+import io.spendstream.avro.AlertStatus;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
+import io.spendstream.avro.AnomalyType;
 import io.spendstream.avro.ChildCost;
 import io.spendstream.avro.Contributor;
+import io.spendstream.avro.Severity;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.runtime.testing.TopologyFixture;
 import io.spendstream.schemas.Money;
 
-/** Top contributors of cost-spike anomalies, from the children attribution lists on {@code spend.unit-cost}. */
+/**
+ * Top contributors of cost anomalies (spikes and drops), from the children attribution lists on
+ * {@code spend.unit-cost}.
+ */
 class AnomalyContributorsTest {
 
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm'Z'").withZone(ZoneOffset.UTC);
     private static final Instant T0 = TopologyFixture.START;
     private static final int UPDATES_PER_WINDOW = 4;
 
@@ -106,6 +117,72 @@ class AnomalyContributorsTest {
     }
 
     @Test
+    void shouldOpenOneDropTicketNamingTheResourcesThatFellWhenAServiceStopsSpendingAndResolveItWhenSpendReturns() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+            TestInputTopic<String, UnitCost> input = fixture.input(fixture.topics().unitCost);
+            var anomalies = fixture.output(fixture.topics().anomalies);
+            Random random = new Random(67);
+            for (int m = 0; m < 60; m++) {
+                window(input, "checkout", m, costs(random, CHECKOUT, null));
+                window(input, "search", m, costs(random, SEARCH, null));
+            }
+            assertThat(anomalies.readValuesToList()).isEmpty();
+            List<Anomaly> events = new ArrayList<>();
+            int openedDuring = -1;
+            for (int m = 60; m < 80; m++) {
+                // Ten minutes at 1% of the usual cost (a scaled-to-zero mistake), then back.
+                window(input, "checkout", m, m < 70 ? scaled(costs(random, CHECKOUT, null), "0.01")
+                        : costs(random, CHECKOUT, null));
+                window(input, "search", m, costs(random, SEARCH, null));
+                List<Anomaly> minute = anomalies.readValuesToList();
+                if (openedDuring < 0 && minute.stream().anyMatch(a -> a.getState() == AnomalyState.OPEN)) {
+                    openedDuring = m;
+                }
+                events.addAll(minute);
+            }
+            List<Alert> alerts = fixture.output(fixture.topics().alerts).readValuesToList();
+
+            // Window 60 is complete once window 61 starts (the updates arrive in order): the drop opens then.
+            assertThat(openedDuring).isEqualTo(61);
+            assertThat(events).extracting(Anomaly::getScope, Anomaly::getType)
+                    .containsOnly(tuple("checkout", AnomalyType.COST_DROP));
+            assertThat(events).filteredOn(a -> a.getState() == AnomalyState.OPEN).singleElement().satisfies(open -> {
+                assertThat(open.getDedupKey()).isEqualTo("cost-drop:service:checkout");
+                assertThat(open.getSeverity()).isEqualTo(Severity.TICKET);
+                assertThat(open.getStartedAt()).isEqualTo(minute(60));
+                assertThat(open.getSummary()).matches("checkout cost dropped to 0\\.01 USD/min vs (0\\.9\\d|1\\.0\\d)"
+                        + " expected \\(-99%\\), ~\\d+ USD/h short since " + CLOCK.format(minute(60)));
+                assertThat(open.getExcessCost()).isNegative()
+                        .isEqualByComparingTo(open.getObserved().subtract(open.getExpected()));
+                // The resources that fell, most first, with their shares of the resources' shortfall.
+                assertThat(open.getTopContributors()).filteredOn(c -> c.getKind().equals("resource"))
+                        .extracting(Contributor::getName)
+                        .containsExactly("db-checkout", "i-0checkout01", "i-0checkout02");
+                Contributor first = open.getTopContributors().get(0);
+                assertThat(first.getExcess()).isNegative()
+                        .isEqualByComparingTo(first.getObserved().subtract(first.getExpected()));
+                assertThat(open.getTopContributors()).filteredOn(c -> c.getKind().equals("resource"))
+                        .extracting(Contributor::getShare).satisfies(shares -> assertThat(
+                                shares.stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within(0.01)));
+            });
+            Anomaly resolved = events.get(events.size() - 1);
+            assertThat(resolved.getState()).isEqualTo(AnomalyState.RESOLVED);
+            assertThat(resolved.getEndedAt()).isEqualTo(minute(70));
+            assertThat(resolved.getSummary()).startsWith("checkout cost back to ")
+                    .contains("dropped " + CLOCK.format(minute(60)) + "-" + CLOCK.format(minute(70)));
+            assertThat(resolved.getExcessCost().doubleValue()).isCloseTo(-10 * 0.99, within(0.5));
+            assertThat(alerts).singleElement().satisfies(alert -> {
+                assertThat(alert.getStatus()).isEqualTo(AlertStatus.FIRING);
+                assertThat(alert.getAnomalyType()).isEqualTo("COST_DROP");
+                assertThat(alert.getSeverity()).isEqualTo(Severity.TICKET);
+                assertThat(alert.getLabels()).containsEntry("type", "cost_drop").containsEntry("severity", "ticket")
+                        .containsEntry("service", "checkout");
+                assertThat(alert.getSummary()).contains("dropped");
+            });
+        }
+    }
+
+    @Test
     void shouldKeepTheServiceAsItsOwnContributorWhenItsRecordsListNoChildren() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
             TestInputTopic<String, UnitCost> input = fixture.input(fixture.topics().unitCost);
@@ -131,6 +208,12 @@ class AnomalyContributorsTest {
             costs.put(r, UnitCostFeed.noisy(random, r.perMinute() * factor, 0.05));
         }
         return costs;
+    }
+
+    private static Map<Resource, BigDecimal> scaled(Map<Resource, BigDecimal> costs, String factor) {
+        Map<Resource, BigDecimal> scaled = new LinkedHashMap<>();
+        costs.forEach((r, cost) -> scaled.put(r, Money.of(cost.multiply(new BigDecimal(factor)))));
+        return scaled;
     }
 
     /**

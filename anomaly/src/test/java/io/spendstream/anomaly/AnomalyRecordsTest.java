@@ -11,6 +11,7 @@ import io.spendstream.anomaly.detector.Transition;
 import io.spendstream.avro.AlertStatus;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
+import io.spendstream.avro.AnomalyType;
 import io.spendstream.avro.Severity;
 import io.spendstream.schemas.Money;
 
@@ -69,7 +70,7 @@ class AnomalyRecordsTest {
 
     private static Transition transition(AnomalyState state, String observed, String rate, String expected,
             String perHour, String excessCost, Long endedAt, boolean escalated) {
-        return new Transition(state, "checkout", "cost-spike:service:checkout:" + START, START, START + 30_000L,
+        return new Transition(AnomalyType.COST_SPIKE, state, "checkout", "cost-spike:service:checkout:" + START, START, START + 30_000L,
                 endedAt, START, MINUTE, state == AnomalyState.OPEN, "USD", Money.of(observed), Money.of(rate),
                 Money.of(expected), Money.of(observed), Money.of(excessCost), Money.of(new BigDecimal(perHour)), 0.999,
                 Severity.PAGE, escalated);

@@ -53,6 +53,11 @@ public final class ContributorBaselines {
             .comparing(Contributor::getExcess).reversed()
             .thenComparing(Contributor::getKind)
             .thenComparing(Contributor::getName);
+    /** A drop's contributors carry negative excess: the most negative first. */
+    private static final Comparator<Contributor> LARGEST_SHORTFALL_FIRST = Comparator
+            .comparing(Contributor::getExcess)
+            .thenComparing(Contributor::getKind)
+            .thenComparing(Contributor::getName);
 
     private final ContributorSettings settings;
 
@@ -99,19 +104,11 @@ public final class ContributorBaselines {
      * empty when that window has no children. {@code partial}: the window is still open, its costs are so far.
      */
     public List<Contributor> topContributors(ContributorBaselinesRecord state, long windowStart, boolean partial) {
-        PendingChildrenRecord window = null;
-        for (PendingChildrenRecord pending : state.getPending()) {
-            if (pending.getWindowStart() == windowStart) {
-                window = pending;
-            }
-        }
+        PendingChildrenRecord window = pendingWindow(state, windowStart);
         if (window == null) {
             return List.of();
         }
-        Map<String, ChildBaselineRecord> baselines = new HashMap<>();
-        for (ChildBaselineRecord baseline : state.getBaselines()) {
-            baselines.put(key(baseline.getKind(), baseline.getName()), baseline);
-        }
+        Map<String, ChildBaselineRecord> baselines = baselinesByKey(state);
         BigDecimal elapsed = partial ? coverage(window, baselines) : BigDecimal.ONE;
         Map<String, BigDecimal> positiveExcessByKind = new HashMap<>();
         List<Contributor> moved = new ArrayList<>();
@@ -137,6 +134,62 @@ public final class ContributorBaselines {
         }
         moved.sort(LARGEST_EXCESS_FIRST);
         return List.copyOf(moved.subList(0, Math.min(settings.top(), moved.size())));
+    }
+
+    /**
+     * The children of the pending window starting at {@code windowStart} that fell most below their baselines: the
+     * contributors of a drop, judged on a complete window. A child with a baseline that the window does not list cost
+     * nothing in it. A child fell when its shortfall is above the same tolerance a rise must pass. Excess is negative
+     * (observed - expected); share = shortfall / the total shortfall of the children of the same kind; largest
+     * shortfall first. Empty when that window has no children.
+     */
+    public List<Contributor> fallenContributors(ContributorBaselinesRecord state, long windowStart) {
+        PendingChildrenRecord window = pendingWindow(state, windowStart);
+        if (window == null) {
+            return List.of();
+        }
+        Map<String, BigDecimal> observed = new HashMap<>();
+        for (ChildCostRecord child : window.getChildren()) {
+            observed.merge(key(child.getKind(), child.getName()), child.getCost(), Money::add);
+        }
+        Map<String, BigDecimal> shortfallByKind = new HashMap<>();
+        List<Contributor> fell = new ArrayList<>();
+        for (ChildBaselineRecord baseline : state.getBaselines()) {
+            BigDecimal cost = observed.getOrDefault(key(baseline.getKind(), baseline.getName()), Money.ZERO);
+            BigDecimal shortfall = Money.of(baseline.getLevel().subtract(cost));
+            if (shortfall.signum() > 0) {
+                shortfallByKind.merge(baseline.getKind(), shortfall, Money::add);
+            }
+            if (shortfall.compareTo(tolerance(baseline.getLevel(), baseline.getDeviation())) > 0) {
+                fell.add(Contributor.newBuilder().setKind(baseline.getKind()).setName(baseline.getName())
+                        .setObserved(Money.of(cost)).setExpected(Money.of(baseline.getLevel()))
+                        .setExcess(shortfall.negate()).setShare(0.0).build());
+            }
+        }
+        for (Contributor contributor : fell) {
+            // A ratio for people, not money: double is fine here.
+            contributor.setShare(contributor.getExcess().negate().doubleValue()
+                    / shortfallByKind.get(contributor.getKind()).doubleValue());
+        }
+        fell.sort(LARGEST_SHORTFALL_FIRST);
+        return List.copyOf(fell.subList(0, Math.min(settings.top(), fell.size())));
+    }
+
+    private static PendingChildrenRecord pendingWindow(ContributorBaselinesRecord state, long windowStart) {
+        for (PendingChildrenRecord pending : state.getPending()) {
+            if (pending.getWindowStart() == windowStart) {
+                return pending;
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, ChildBaselineRecord> baselinesByKey(ContributorBaselinesRecord state) {
+        Map<String, ChildBaselineRecord> baselines = new HashMap<>();
+        for (ChildBaselineRecord baseline : state.getBaselines()) {
+            baselines.put(key(baseline.getKind(), baseline.getName()), baseline);
+        }
+        return baselines;
     }
 
     /**

@@ -101,6 +101,14 @@ public final class CostDetector {
         return (value / weeklyFactor(baseline, timestamp) - forecast(baseline)) / scale(baseline);
     }
 
+    /**
+     * Whether a value is below the baseline's expectation (a negative z): with {@code twoSided} a rare one is a drop,
+     * not a spike.
+     */
+    public boolean isBelow(Baseline baseline, long timestamp, double value) {
+        return zScore(baseline, timestamp, value) < 0;
+    }
+
     /** The z that counts: {@code max(z, 0)}, or {@code |z|} when drops score too. Never negative. */
     public double countedZ(Baseline baseline, long timestamp, double value) {
         double z = zScore(baseline, timestamp, value);

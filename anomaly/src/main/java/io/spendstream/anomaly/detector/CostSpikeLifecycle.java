@@ -7,14 +7,16 @@ import java.util.List;
 import java.util.OptionalDouble;
 
 import io.spendstream.avro.AnomalyState;
+import io.spendstream.avro.AnomalyType;
 import io.spendstream.avro.Severity;
 import io.spendstream.schemas.Money;
 
 /**
- * Turns the updates of one series' windows into cost-spike anomaly lifecycle events, with {@link CostDetector}
- * doing the math. Plain Java, no Kafka: the stream app calls {@link #onUpdate} once per {@code spend.unit-cost}
- * record with the series' {@link DetectorState}. Updates may come in any order: the windows of one service are
- * interleaved with minutes of skew while upstream partitions catch up a backlog.
+ * Turns the updates of one series' windows into cost anomaly lifecycle events, spikes ({@code COST_SPIKE}) and drops
+ * ({@code COST_DROP}), with {@link CostDetector} doing the math. Plain Java, no Kafka: the stream app calls
+ * {@link #onUpdate} once per {@code spend.unit-cost} record with the series' {@link DetectorState}. Updates may come
+ * in any order: the windows of one service are interleaved with minutes of skew while upstream partitions catch up a
+ * backlog.
  *
  * <ul>
  *   <li><b>Pending windows</b>: the latest cost of each recent window (by update event time) is kept until the
@@ -24,29 +26,41 @@ import io.spendstream.schemas.Money;
  *       the oldest is learned early.</li>
  *   <li><b>Gaps are not zero</b>: a window with no update at all when it settles is skipped, not learned as zero.
  *       Billing and metering data are often delayed or sparse, so a missing window is far more often "not arrived
- *       yet" than "nothing spent"; and since only spikes page, a service that stops spending needs no baseline
- *       update.</li>
- *   <li><b>Opening</b> on every update of a window that has not settled, partial ones and older windows included:
- *       a partial cost can only be below the final one, so a partial window that scores anomalous is anomalous;
- *       this is what opens an anomaly seconds into a spike instead of after its window closes. It also needs at
- *       least {@code minExcessPerHour} of (projected) excess. Updates of windows up to the one that resolved the
- *       last anomaly do not open a new one: that stretch was judged already.</li>
+ *       yet" than "nothing spent". A drop is judged on the cost that arrives (a service spending ~0), not on
+ *       silence.</li>
+ *   <li><b>Opening a spike</b> on every update of a window that has not settled, partial ones and older windows
+ *       included, when it scores anomalous <em>above</em> the baseline: a partial cost can only be below the final
+ *       one, so a partial window that scores anomalous is anomalous; this is what opens an anomaly seconds into a
+ *       spike instead of after its window closes. It also needs at least {@code minExcessPerHour} of (projected)
+ *       excess. Updates of windows up to the one that resolved the last anomaly do not open a new one: that stretch
+ *       was judged already.</li>
+ *   <li><b>Opening a drop</b> only on a <em>complete</em> window that scores anomalous <em>below</em> the baseline,
+ *       with at least {@code minExcessPerHour} of shortfall: a partial window is always low, so it says nothing
+ *       about a drop. A window is complete when the series moved past it (it is finished) while the series'
+ *       updates arrive in order (none of an older window for the last {@code settle}), else when it settles. Each
+ *       window is judged once. In order, a drop opens about a window after it starts; with skew, a settle
+ *       horizon later (then the windows finished since are counted into it at once).</li>
  *   <li><b>Finished windows</b> drive UPDATE and RESOLVED: a window is finished when a newer window has been seen
  *       (not when it settles, so a resolve is not held back by the settle horizon). Each window is counted once,
  *       with the cost it has then; windows that showed up after a newer one are counted when the series next
  *       moves on. While an anomaly is open a quiet window older than its start is not counted: that is normal
  *       spend from before the spike that arrived late, not a sign the spike is over.</li>
- *   <li><b>UPDATE</b> each time a window finishes while open, with the incident's excess so far; the severity
- *       escalates (never drops) when a finished window's excess per hour reaches {@code pagePerHour}.</li>
- *   <li><b>RESOLVED</b> after {@code resolveAfterWindows} consecutive finished windows score below
- *       {@code resolveScore} (hysteresis); it ends at the end of the last active window.</li>
+ *   <li><b>UPDATE</b> each time a window finishes while open, with the incident's excess so far; a spike's severity
+ *       escalates (never drops) when a finished window's excess per hour reaches {@code pagePerHour}. A drop keeps
+ *       {@code dropSeverity}.</li>
+ *   <li><b>RESOLVED</b> after {@code resolveAfterWindows} consecutive finished windows are quiet: scoring below
+ *       {@code resolveScore} (hysteresis), or on the other side of the baseline (a spike's windows back below it, a
+ *       drop's back above); it ends at the end of the last active window.</li>
  * </ul>
  * The excess of a partial window is {@code observed - expected} (an under-estimate) in {@code excessCost}; its
- * excess per hour, which sets the severity at OPEN, is projected from the elapsed part of the window.
+ * excess per hour, which sets the severity at OPEN, is projected from the elapsed part of the window. A drop's excess
+ * is negative: the spend missing.
  */
 public final class CostSpikeLifecycle {
 
     public static final String DEDUP_PREFIX = "cost-spike:service:";
+    /** A drop is a different alert from a spike of the same service: its own dedup key. */
+    public static final String DROP_DEDUP_PREFIX = "cost-drop:service:";
 
     private static final BigDecimal MILLIS_PER_HOUR = BigDecimal.valueOf(3_600_000L);
 
@@ -66,12 +80,22 @@ public final class CostSpikeLifecycle {
         return settings;
     }
 
+    /** The dedup key of a spike of {@code scope}. */
     public static String dedupKey(String scope) {
         return DEDUP_PREFIX + scope;
     }
 
+    public static String dedupKey(AnomalyType type, String scope) {
+        return (type == AnomalyType.COST_DROP ? DROP_DEDUP_PREFIX : DEDUP_PREFIX) + scope;
+    }
+
+    /** The id of a spike of {@code scope} that started at {@code startedAt}. */
     public static String anomalyId(String scope, long startedAt) {
-        return dedupKey(scope) + ":" + startedAt;
+        return anomalyId(AnomalyType.COST_SPIKE, scope, startedAt);
+    }
+
+    public static String anomalyId(AnomalyType type, String scope, long startedAt) {
+        return dedupKey(type, scope) + ":" + startedAt;
     }
 
     /** The state of a series not seen before. */
@@ -96,13 +120,24 @@ public final class CostSpikeLifecycle {
         PendingWindow known = pending.get(update.windowStart());
         PendingWindow window = known == null ? PendingWindow.of(update) : known.merge(update);
         pending.put(window);
+        if (newest != null && window.windowStart() < newest.windowStart()) {
+            state.outOfOrder(newest.windowStart());
+        }
         if (newest != null && window.windowStart() > newest.windowStart()) {
             // The series moved on: every older window is finished for the lifecycle, and the settle horizon moves.
+            boolean inOrder = inOrderLately(state, window.windowStart());
             for (PendingWindow finished : pending.unfinishedBefore(window.windowStart())) {
                 pending.put(finished.asFinished());
-                finish(state, finished, scope, events);
+                if (state.isOpen()) {
+                    finish(state, finished, scope, events);
+                } else if (inOrder && !unjudgedBefore(state, finished.windowStart())) {
+                    judgeDrop(state, finished, scope, events);
+                }
             }
             for (PendingWindow settled : pending.settleBefore(window.windowStart() - settings.settle().toMillis())) {
+                if (!state.isOpen()) {
+                    judgeDrop(state, settled, scope, events);
+                }
                 detector.learn(state.baseline(), settled.windowStart(), settled.cost().doubleValue());
             }
         }
@@ -132,16 +167,20 @@ public final class CostSpikeLifecycle {
             return;
         }
         Baseline baseline = state.baseline();
+        double cost = window.cost().doubleValue();
         // Whether an open incident goes on is judged by the rarity: the damping of repeated onsets must not resolve it.
-        double score = detector.rarity(baseline, window.windowStart(), window.cost().doubleValue()).orElse(0.0);
-        boolean quiet = score < settings.resolveScore();
+        // A window out the other way is no part of this incident: a spike's end is not a drop, and the other way round.
+        double score = detector.rarity(baseline, window.windowStart(), cost).orElse(0.0);
+        boolean quiet = score < settings.resolveScore()
+                || detector.isBelow(baseline, window.windowStart(), cost) != incident.isDrop();
         if (quiet && window.windowStart() < incident.startedAt()) {
             // Normal spend from before the spike, counted only now because it arrived late.
             return;
         }
         BigDecimal expected = money(detector.expected(baseline, window.windowStart()));
         BigDecimal excess = Money.of(window.cost().subtract(expected));
-        BigDecimal excessPerHour = perHour(excess.max(Money.ZERO), window.sizeMillis());
+        BigDecimal excessPerHour = perHour(incident.isDrop() ? excess.min(Money.ZERO) : excess.max(Money.ZERO),
+                window.sizeMillis());
         if (quiet) {
             incident.quiet();
         } else {
@@ -149,17 +188,17 @@ public final class CostSpikeLifecycle {
         }
         if (quiet && incident.quietWindows() >= settings.resolveAfterWindows()) {
             state.resolve(window.windowEnd());
-            events.add(new Transition(AnomalyState.RESOLVED, scope, incident.anomalyId(), incident.startedAt(),
+            events.add(new Transition(incident.type(), AnomalyState.RESOLVED, scope, incident.anomalyId(), incident.startedAt(),
                     window.windowEnd(), incident.lastActiveWindowEnd(), window.windowStart(), window.sizeMillis(),
                     false, window.currency(), window.cost(), window.cost(), expected, incident.peakObserved(),
                     incident.excessCost(), excessPerHour, score, incident.severity(), false));
         } else {
-            Severity severity = severityFor(excessPerHour);
+            Severity severity = incident.isDrop() ? incident.severity() : severityFor(excessPerHour);
             boolean escalated = louder(severity, incident.severity());
             if (escalated) {
                 incident.escalateTo(severity);
             }
-            events.add(new Transition(AnomalyState.UPDATE, scope, incident.anomalyId(), incident.startedAt(),
+            events.add(new Transition(incident.type(), AnomalyState.UPDATE, scope, incident.anomalyId(), incident.startedAt(),
                     window.windowEnd(), null, window.windowStart(), window.sizeMillis(), false, window.currency(),
                     window.cost(), window.cost(), expected, incident.peakObserved(), incident.excessCost(),
                     excessPerHour, score, incident.severity(), escalated));
@@ -170,8 +209,9 @@ public final class CostSpikeLifecycle {
         Baseline baseline = state.baseline();
         double cost = window.cost().doubleValue();
         OptionalDouble scored = detector.score(baseline, window.windowStart(), cost);
-        if (scored.isEmpty()
+        if (scored.isEmpty() || detector.isBelow(baseline, window.windowStart(), cost)
                 || !detector.isAnomalous(scored.getAsDouble(), detector.deviation(baseline, window.windowStart(), cost))) {
+            // Below the baseline is no spike, and a window that may be partial is no drop either: judgeDrop's job.
             return;
         }
         double elapsed = (window.lastTimestamp() - window.windowStart()) / (double) window.sizeMillis();
@@ -184,13 +224,77 @@ public final class CostSpikeLifecycle {
         }
         Severity severity = severityFor(excessPerHour);
         long startedAt = window.windowStart();
-        Incident incident = new Incident(anomalyId(scope, startedAt), startedAt, severity, window.cost(), Money.ZERO,
-                0, window.windowEnd());
+        Incident incident = new Incident(AnomalyType.COST_SPIKE, anomalyId(scope, startedAt), startedAt, severity,
+                window.cost(), Money.ZERO, 0, window.windowEnd());
         state.incident(incident);
-        events.add(new Transition(AnomalyState.OPEN, scope, incident.anomalyId(), startedAt, window.lastTimestamp(),
+        events.add(new Transition(AnomalyType.COST_SPIKE, AnomalyState.OPEN, scope, incident.anomalyId(), startedAt, window.lastTimestamp(),
                 null, window.windowStart(), window.sizeMillis(), true, window.currency(), window.cost(), rate,
                 expected, window.cost(), Money.of(window.cost().subtract(expected)), excessPerHour,
                 scored.getAsDouble(), severity, false));
+    }
+
+    /**
+     * While no incident is open, a complete window is judged for a drop, once: anomalous, below the baseline, and
+     * short by at least {@code minExcessPerHour}. Scored against the baseline before the window is learned. Opened on
+     * a settled window, the windows finished since are counted into the drop at once.
+     */
+    private void judgeDrop(DetectorState state, PendingWindow window, String scope, List<Transition> events) {
+        if (window.windowStart() < state.dropsJudgedBefore() || window.windowStart() < state.resolvedBefore()) {
+            return;
+        }
+        state.dropsJudged(window.windowEnd());
+        Baseline baseline = state.baseline();
+        long start = window.windowStart();
+        double cost = window.cost().doubleValue();
+        OptionalDouble scored = detector.score(baseline, start, cost);
+        if (scored.isEmpty() || !detector.isBelow(baseline, start, cost)
+                || !detector.isAnomalous(scored.getAsDouble(), detector.deviation(baseline, start, cost))) {
+            return;
+        }
+        BigDecimal expected = money(detector.expected(baseline, start));
+        BigDecimal excess = Money.of(window.cost().subtract(expected));
+        BigDecimal excessPerHour = perHour(excess.min(Money.ZERO), window.sizeMillis());
+        if (excessPerHour.negate().compareTo(settings.minExcessPerHour()) < 0) {
+            return;
+        }
+        Incident incident = new Incident(AnomalyType.COST_DROP, anomalyId(AnomalyType.COST_DROP, scope, start), start,
+                settings.dropSeverity(), window.cost(), excess, 0, window.windowEnd());
+        state.incident(incident);
+        events.add(new Transition(AnomalyType.COST_DROP, AnomalyState.OPEN, scope, incident.anomalyId(), start,
+                window.windowEnd(), null, start, window.sizeMillis(), false, window.currency(), window.cost(),
+                window.cost(), expected, window.cost(), excess, excessPerHour, scored.getAsDouble(),
+                incident.severity(), false));
+        for (PendingWindow later : state.pending().windows()) {
+            if (later.finished() && later.windowStart() > start && state.isOpen()) {
+                finish(state, later, scope, events);
+            }
+        }
+    }
+
+    /**
+     * Whether a pending window older than {@code windowStart} still waits to be judged for a drop (it finished while
+     * the series arrived out of order): windows are judged in order, so this one waits for it to settle too.
+     */
+    private static boolean unjudgedBefore(DetectorState state, long windowStart) {
+        for (PendingWindow window : state.pending().windows()) {
+            if (window.windowStart() >= windowStart) {
+                return false;
+            }
+            // Windows up to the end of the last incident were judged as part of it.
+            if (window.windowStart() >= Math.max(state.dropsJudgedBefore(), state.resolvedBefore())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the series' updates have arrived in order for the last settle horizon: then a window the series moved
+     * past is complete. An update of an older window (a lagging upstream partition) means it may not be.
+     */
+    private boolean inOrderLately(DetectorState state, long newestWindowStart) {
+        return state.outOfOrderAt() == DetectorState.ALWAYS_IN_ORDER
+                || newestWindowStart - state.outOfOrderAt() > settings.settle().toMillis();
     }
 
     private Severity severityFor(BigDecimal excessPerHour) {

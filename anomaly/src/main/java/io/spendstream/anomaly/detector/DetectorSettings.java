@@ -28,7 +28,8 @@ package io.spendstream.anomaly.detector;
  * @param onsetWindows   for this many learned windows after an onset (a window scoring {@link CostDetector#ONSET}
  *                       or more) a score not five times rarer than the onset's is damped: one excursion, one onset
  *                       (50: under an hour of one-minute windows, ~4 hours of NAB's 5-minute rows)
- * @param twoSided       whether drops score too ({@code |z|}) or only rises ({@code max(z, 0)}, a cost detector)
+ * @param twoSided       whether drops score too ({@code |z|}, the default: a service whose spend stops is an
+ *                       incident too, {@code COST_DROP}) or only rises ({@code max(z, 0)})
  * @param weeklyMinWeeks the {@link WeeklyProfile}'s day-of-week factors are used once every weekday was observed in
  *                       this many complete weeks (2: from about day 21 of a series on); 0 turns the profile off
  * @param weeklyWeight   weight of the last week in a weekday's factor (an EWMA across weeks)
@@ -65,13 +66,15 @@ public record DetectorSettings(double alpha, int warmupWindows, double relativeF
      * and the numbers). Anomalous when rarer than 0.25% of the series' own recent deviations (score 0.9975) and at
      * least 6 robust sigmas out: over 1,000,000 windows of Gaussian noise a z of 6 is never reached, and with the
      * 5% relative floor a window must be at least 30% above its baseline to be anomalous. Weekly factors once every
-     * weekday has two complete weeks behind it (from about day 21; weight 0.5); the damped trend off (it cost
-     * 0.8-6 points on AWS at beta 0.01-0.05: a burst is read as a slope and extrapolated), its damping 0.98 ready
-     * for who turns it on.
+     * weekday has two complete weeks behind it (from about day 21; weight 0.5). Two-sided: drops score like rises
+     * (the app raises them as {@code COST_DROP} tickets). The damped trend on, slow and strongly damped: beta 0.01
+     * (half the level's alpha: a trend learned over ~200 windows), phi 0.98 (a slope fades over ~50 windows), so a
+     * burst is not extrapolated far. Two-sided, NAB scores it within half a point of no trend at every beta
+     * 0.005-0.05 and phi 0.9-0.99 tried (rises only it cost 0.8-6 AWS points): see the module README.
      */
     public static DetectorSettings defaults() {
-        return new DetectorSettings(0.02, 10, 0.05, 1e-6, 0.9975, 6.0, 3.0, 0.01, 3000, 48, 0.5, 50, false,
-                2, 0.5, 0.0, 0.98);
+        return new DetectorSettings(0.02, 10, 0.05, 1e-6, 0.9975, 6.0, 3.0, 0.01, 3000, 48, 0.5, 50, true,
+                2, 0.5, 0.01, 0.98);
     }
 
     /** The same settings, scoring drops too or not. */

@@ -2,30 +2,47 @@ package io.spendstream.anomaly.detector;
 
 /**
  * Everything the cost-spike detection keeps for one series (one service): the learned {@link Baseline}, the
- * {@link PendingWindows} not learned yet with their latest costs, the open {@link Incident}, and where the last
- * incident resolved. This is the value of the anomaly app's state store; it is mutable and changed only by
+ * {@link PendingWindows} not learned yet with their latest costs, the open {@link Incident}, where the last
+ * incident resolved, and what the drop judgement needs: when the series' updates last arrived out of order and up to
+ * which window drops have been judged. This is the value of the anomaly app's state store; it is mutable and changed only by
  * {@link CostSpikeLifecycle}.
  */
 public final class DetectorState {
 
     /** {@link #resolvedBefore()} when no incident has resolved yet. */
     public static final long NEVER_RESOLVED = Long.MIN_VALUE;
+    /** {@link #outOfOrderAt()} when no update has arrived out of order yet. */
+    public static final long ALWAYS_IN_ORDER = Long.MIN_VALUE;
+    /** {@link #dropsJudgedBefore()} before any window was judged for a drop. */
+    public static final long NOTHING_JUDGED = Long.MIN_VALUE;
 
     private final Baseline baseline;
     private final PendingWindows pending;
     private Incident incident;
     private long resolvedBefore;
+    private long outOfOrderAt;
+    private long dropsJudgedBefore;
 
-    public DetectorState(Baseline baseline, PendingWindows pending, Incident incident, long resolvedBefore) {
+    public DetectorState(Baseline baseline, PendingWindows pending, Incident incident, long resolvedBefore,
+            long outOfOrderAt, long dropsJudgedBefore) {
         this.baseline = baseline;
         this.pending = pending;
         this.incident = incident;
         this.resolvedBefore = resolvedBefore;
+        this.outOfOrderAt = outOfOrderAt;
+        this.dropsJudgedBefore = dropsJudgedBefore;
     }
 
     /** A new series, with a daily profile of {@code dailySlots} slots (see {@link CostSpikeLifecycle#newState}). */
     public static DetectorState empty(int dailySlots) {
-        return new DetectorState(Baseline.empty(dailySlots), PendingWindows.empty(), null, NEVER_RESOLVED);
+        return new DetectorState(Baseline.empty(dailySlots), PendingWindows.empty(), null, NEVER_RESOLVED,
+                ALWAYS_IN_ORDER, NOTHING_JUDGED);
+    }
+
+    /** A series that has learned {@code baseline} and holds nothing else (how other detections store a baseline). */
+    public static DetectorState ofBaseline(Baseline baseline) {
+        return new DetectorState(baseline, PendingWindows.empty(), null, NEVER_RESOLVED, ALWAYS_IN_ORDER,
+                NOTHING_JUDGED);
     }
 
     public Baseline baseline() {
@@ -56,6 +73,28 @@ public final class DetectorState {
      */
     public long resolvedBefore() {
         return resolvedBefore;
+    }
+
+    /**
+     * Start of the newest window seen when an update of an older window last arrived ({@link #ALWAYS_IN_ORDER} if
+     * none did): while the series' updates arrive out of order, a window that the series moved past may still be
+     * incomplete.
+     */
+    public long outOfOrderAt() {
+        return outOfOrderAt;
+    }
+
+    /** Windows starting before this have been judged for a drop ({@link #NOTHING_JUDGED} at first): each once. */
+    public long dropsJudgedBefore() {
+        return dropsJudgedBefore;
+    }
+
+    void outOfOrder(long newestWindowStart) {
+        outOfOrderAt = Math.max(outOfOrderAt, newestWindowStart);
+    }
+
+    void dropsJudged(long windowEnd) {
+        dropsJudgedBefore = Math.max(dropsJudgedBefore, windowEnd);
     }
 
     void incident(Incident open) {

@@ -2,14 +2,16 @@ package io.spendstream.anomaly.detector;
 
 import java.math.BigDecimal;
 
+import io.spendstream.avro.AnomalyType;
 import io.spendstream.avro.Severity;
 
 /**
- * The open anomaly of one series: what it is called, since when, how bad it got and how many quiet windows it has
- * seen since it was last active. Mutable; {@link CostSpikeLifecycle} changes it.
+ * The open anomaly of one series: a spike or a drop, what it is called, since when, how bad it got and how many quiet
+ * windows it has seen since it was last active. Mutable; {@link CostSpikeLifecycle} changes it.
  */
 public final class Incident {
 
+    private final AnomalyType type;
     private final String anomalyId;
     private final long startedAt;
     private Severity severity;
@@ -18,8 +20,12 @@ public final class Incident {
     private int quietWindows;
     private long lastActiveWindowEnd;
 
-    public Incident(String anomalyId, long startedAt, Severity severity, BigDecimal peakObserved,
+    public Incident(AnomalyType type, String anomalyId, long startedAt, Severity severity, BigDecimal peakObserved,
             BigDecimal excessCost, int quietWindows, long lastActiveWindowEnd) {
+        if (type != AnomalyType.COST_SPIKE && type != AnomalyType.COST_DROP) {
+            throw new IllegalArgumentException("a cost incident is a COST_SPIKE or a COST_DROP, not " + type);
+        }
+        this.type = type;
         this.anomalyId = anomalyId;
         this.startedAt = startedAt;
         this.severity = severity;
@@ -27,6 +33,15 @@ public final class Incident {
         this.excessCost = excessCost;
         this.quietWindows = quietWindows;
         this.lastActiveWindowEnd = lastActiveWindowEnd;
+    }
+
+    /** {@code COST_SPIKE} or {@code COST_DROP}. */
+    public AnomalyType type() {
+        return type;
+    }
+
+    public boolean isDrop() {
+        return type == AnomalyType.COST_DROP;
     }
 
     public String anomalyId() {
@@ -42,11 +57,15 @@ public final class Incident {
         return severity;
     }
 
+    /** The highest cost of a window while open; for a drop the lowest (its trough). */
     public BigDecimal peakObserved() {
         return peakObserved;
     }
 
-    /** Sum of observed - expected over the incident's finished active windows (as they were when counted). */
+    /**
+     * Sum of observed - expected over the incident's finished active windows (as they were when counted): negative
+     * for a drop, the spend missing.
+     */
     public BigDecimal excessCost() {
         return excessCost;
     }
@@ -65,7 +84,7 @@ public final class Incident {
     }
 
     void active(BigDecimal observed, BigDecimal excess, long windowEnd) {
-        peakObserved = peakObserved.max(observed);
+        peakObserved = isDrop() ? peakObserved.min(observed) : peakObserved.max(observed);
         excessCost = excessCost.add(excess);
         quietWindows = 0;
         // Windows may be counted out of order: the spend stopped at the end of the latest active one.

@@ -3,6 +3,8 @@ package io.spendstream.anomaly.detector;
 import java.math.BigDecimal;
 import java.time.Duration;
 
+import io.spendstream.avro.Severity;
+
 /**
  * When an anomaly opens, how loud it is, when it resolves, and when a window is final enough to learn.
  *
@@ -19,10 +21,13 @@ import java.time.Duration;
  *                            re-keys across partitions, and while a backlog is caught up one partition runs minutes
  *                            ahead of another, so window 19:27 can show up before 19:20 is complete. Learning a
  *                            window only after the series moved this far past it makes the baseline learn complete
- *                            windows, in window order, as long as the skew stays below it.
+ *                            windows, in window order, as long as the skew stays below it. Also when a window is
+ *                            complete enough to be judged for a drop while the series' updates arrive out of order
+ * @param dropSeverity        severity of a {@code COST_DROP}: spend that stopped costs nothing while it lasts, so it
+ *                            is worth a ticket, not a page (it never escalates)
  */
 public record LifecycleSettings(double resolveScore, int resolveAfterWindows, BigDecimal pagePerHour,
-        BigDecimal minExcessPerHour, double partialMinFraction, Duration settle) {
+        BigDecimal minExcessPerHour, double partialMinFraction, Duration settle, Severity dropSeverity) {
 
     /**
      * Pending windows kept beyond those the settle horizon spans, for windows that straggle in; past the cap the
@@ -46,21 +51,26 @@ public record LifecycleSettings(double resolveScore, int resolveAfterWindows, Bi
         if (settle == null || settle.isNegative()) {
             throw new IllegalArgumentException("settle must not be negative");
         }
+        if (dropSeverity == null) {
+            throw new IllegalArgumentException("drop severity must be set (PAGE or TICKET)");
+        }
     }
 
     /**
      * Resolve below score 0.9 (z = 2.3) for 2 windows; page from 100/h; ignore less than 1/h; project from >= 1/4;
      * settle after 10 minutes, for the minutes of skew between upstream partitions while a backlog is caught up (a
-     * window straggling in later than that is learned as it stands, clipped, and its later updates count as late).
+     * window straggling in later than that is learned as it stands, clipped, and its later updates count as late);
+     * a drop is a ticket.
      */
     public static LifecycleSettings defaults() {
-        return new LifecycleSettings(0.9, 2, new BigDecimal("100"), BigDecimal.ONE, 0.25, Duration.ofMinutes(10));
+        return new LifecycleSettings(0.9, 2, new BigDecimal("100"), BigDecimal.ONE, 0.25, Duration.ofMinutes(10),
+                Severity.TICKET);
     }
 
     /** The same settings with another settle horizon. */
     public LifecycleSettings withSettle(Duration newSettle) {
         return new LifecycleSettings(resolveScore, resolveAfterWindows, pagePerHour, minExcessPerHour,
-                partialMinFraction, newSettle);
+                partialMinFraction, newSettle, dropSeverity);
     }
 
     /** Most pending windows of one series: the windows the settle horizon spans plus {@link #PENDING_SLACK}. */

@@ -12,7 +12,6 @@ import io.spendstream.anomaly.avro.DriftWindowRecord;
 import io.spendstream.anomaly.detector.Baseline;
 import io.spendstream.anomaly.detector.CostDetector;
 import io.spendstream.anomaly.detector.DetectorState;
-import io.spendstream.anomaly.detector.PendingWindows;
 import io.spendstream.anomaly.state.DetectorStateSerde;
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.Severity;
@@ -261,7 +260,6 @@ public final class DriftLifecycle {
     }
 
     private ByteBuffer write(Baseline baseline) {
-        return ByteBuffer.wrap(baselines.write(new DetectorState(baseline, PendingWindows.empty(), null,
-                DetectorState.NEVER_RESOLVED)));
+        return ByteBuffer.wrap(baselines.write(DetectorState.ofBaseline(baseline)));
     }
 }

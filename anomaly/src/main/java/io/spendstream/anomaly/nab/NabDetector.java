@@ -16,20 +16,19 @@ import io.spendstream.anomaly.detector.DetectorSettings;
  *
  * <p>Two configurations, each one for every series:
  * <ul>
- *   <li>{@link #PRODUCTION}: exactly what the stream app runs, {@link DetectorSettings#defaults()}: only rises
- *       count, because a cost detector pages on spend going up.</li>
- *   <li>{@link #TWO_SIDED}: the same with {@code twoSided} on ({@code spendstream.anomaly.two-sided=true}): drops
- *       score too. NAB's series (temperatures, traffic speed, CPU) also fail by dropping; the baseline and its
- *       clipping are symmetric already, so this is the one principled change that lets the same detector see
- *       drops. Not the app's default.</li>
+ *   <li>{@link #PRODUCTION}: exactly what the stream app runs, {@link DetectorSettings#defaults()}: rises and drops
+ *       score ({@code two-sided}; the app raises a drop as a {@code COST_DROP} ticket). NAB's series
+ *       (temperatures, traffic speed, CPU) fail by dropping too.</li>
+ *   <li>{@link #RISES_ONLY}: the same with {@code twoSided} off ({@code spendstream.anomaly.two-sided=false}), for
+ *       comparison: the app's configuration before drops were raised.</li>
  * </ul>
  */
 public enum NabDetector {
 
-    PRODUCTION("spendstream", "CostDetector, DetectorSettings.defaults() (production: rises only)",
+    PRODUCTION("spendstream", "CostDetector, DetectorSettings.defaults() (production: rises and drops)",
             DetectorSettings.defaults()),
-    TWO_SIDED("spendstreamTwoSided", "CostDetector, DetectorSettings.defaults() with two-sided=true (rises and drops)",
-            DetectorSettings.defaults().withTwoSided(true));
+    RISES_ONLY("spendstreamRisesOnly", "CostDetector, DetectorSettings.defaults() with two-sided=false (rises only)",
+            DetectorSettings.defaults().withTwoSided(false));
 
     private final String detectorName;
     private final String description;

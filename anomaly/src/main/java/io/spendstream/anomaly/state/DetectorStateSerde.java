@@ -2,6 +2,7 @@ package io.spendstream.anomaly.state;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -31,6 +33,7 @@ import io.spendstream.anomaly.detector.Incident;
 import io.spendstream.anomaly.detector.PendingWindow;
 import io.spendstream.anomaly.detector.PendingWindows;
 import io.spendstream.anomaly.detector.WeeklyProfile;
+import io.spendstream.avro.AnomalyType;
 import io.spendstream.avro.Severity;
 import io.spendstream.schemas.Money;
 
@@ -41,23 +44,28 @@ import io.spendstream.schemas.Money;
  * <p>Not the Confluent wire format on purpose: the store must restore on any instance without a schema registry
  * round trip, and its bytes never leave the app. The leading byte names the writer schema; a later schema version
  * bumps it and keeps a reader for the older byte, so a restart after an upgrade restores the old state. Format 5
- * (rarity histogram, daily profile, weekly profile, trend, onset) is the first released one; formats 1 to 4 were
- * never released and are rejected like any unknown byte (the store is then rebuilt from scratch by resetting the
- * app).
+ * (rarity histogram, daily profile, weekly profile, trend, onset) is the first released one and is still read, with
+ * its own schema ({@code DetectorStateRecord-v5.avsc}, resolved into the current one: its incident is a spike, its
+ * series in order). Format 6 adds the incident's type (spike or drop) and what the drop judgement keeps. Formats 1 to
+ * 4 were never released and are rejected like any unknown byte (the store is then rebuilt from scratch by resetting
+ * the app).
  */
 public final class DetectorStateSerde implements Serde<DetectorState> {
 
-    /**
-     * 5 = the current {@code DetectorStateRecord}: baseline with trend, deviation histogram, daily and weekly
-     * profiles, onset.
-     */
+    /** 5 = baseline with trend, deviation histogram, daily and weekly profiles, onset; incidents are spikes. */
     static final byte FORMAT_V5 = 5;
+    /** 6 = the current {@code DetectorStateRecord}: format 5 plus the incident's type, out-of-order and drop marks. */
+    static final byte FORMAT_V6 = 6;
+    /** The writer schema of format 5, as released. */
+    static final Schema SCHEMA_V5 = loadSchema("DetectorStateRecord-v5.avsc");
 
     // One store serde serves every stream thread; Avro's datum readers and writers are not documented thread-safe.
     private final ThreadLocal<SpecificDatumWriter<DetectorStateRecord>> writer =
             ThreadLocal.withInitial(() -> new SpecificDatumWriter<>(DetectorStateRecord.class));
     private final ThreadLocal<SpecificDatumReader<DetectorStateRecord>> reader =
             ThreadLocal.withInitial(() -> new SpecificDatumReader<>(DetectorStateRecord.class));
+    private final ThreadLocal<SpecificDatumReader<DetectorStateRecord>> readerV5 = ThreadLocal.withInitial(
+            () -> new SpecificDatumReader<>(SCHEMA_V5, DetectorStateRecord.getClassSchema()));
 
     @Override
     public Serializer<DetectorState> serializer() {
@@ -71,7 +79,7 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
 
     public byte[] write(DetectorState state) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.write(FORMAT_V5);
+        out.write(FORMAT_V6);
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         try {
             writer.get().write(toRecord(state), encoder);
@@ -83,13 +91,14 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
     }
 
     public DetectorState read(byte[] bytes) {
-        if (bytes.length == 0 || bytes[0] != FORMAT_V5) {
+        if (bytes.length == 0 || (bytes[0] != FORMAT_V6 && bytes[0] != FORMAT_V5)) {
             throw new SerializationException("Unknown detector state format "
-                    + (bytes.length == 0 ? "(empty)" : Byte.toString(bytes[0])) + "; expected " + FORMAT_V5);
+                    + (bytes.length == 0 ? "(empty)" : Byte.toString(bytes[0])) + "; expected " + FORMAT_V6
+                    + " or " + FORMAT_V5);
         }
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null);
         try {
-            return fromRecord(reader.get().read(null, decoder));
+            return fromRecord((bytes[0] == FORMAT_V6 ? reader : readerV5).get().read(null, decoder));
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Corrupt detector state: " + e.getMessage(), e);
         }
@@ -140,7 +149,12 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
                         : Instant.ofEpochMilli(pending.settledBefore()))
                 .setResolvedBefore(state.resolvedBefore() == DetectorState.NEVER_RESOLVED ? null
                         : Instant.ofEpochMilli(state.resolvedBefore()))
+                .setOutOfOrderAt(state.outOfOrderAt() == DetectorState.ALWAYS_IN_ORDER ? null
+                        : Instant.ofEpochMilli(state.outOfOrderAt()))
+                .setDropsJudgedBefore(state.dropsJudgedBefore() == DetectorState.NOTHING_JUDGED ? null
+                        : Instant.ofEpochMilli(state.dropsJudgedBefore()))
                 .setIncident(incident == null ? null : IncidentRecord.newBuilder()
+                        .setType(incident.type().name())
                         .setAnomalyId(incident.anomalyId())
                         .setStartedAt(Instant.ofEpochMilli(incident.startedAt()))
                         .setSeverity(incident.severity().name())
@@ -176,10 +190,16 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
         PendingWindows pending = PendingWindows.of(windows, record.getSettledBefore() == null
                 ? PendingWindows.NOTHING_SETTLED : record.getSettledBefore().toEpochMilli());
         IncidentRecord i = record.getIncident();
-        Incident incident = i == null ? null : incident(i.getAnomalyId(), i.getStartedAt(), i.getSeverity(),
-                i.getPeakObserved(), i.getExcessCost(), i.getQuietWindows(), i.getLastActiveWindowEnd());
-        return new DetectorState(baseline, pending, incident, record.getResolvedBefore() == null
-                ? DetectorState.NEVER_RESOLVED : record.getResolvedBefore().toEpochMilli());
+        Incident incident = i == null ? null : incident(i.getType(), i.getAnomalyId(), i.getStartedAt(),
+                i.getSeverity(), i.getPeakObserved(), i.getExcessCost(), i.getQuietWindows(),
+                i.getLastActiveWindowEnd());
+        return new DetectorState(baseline, pending, incident,
+                record.getResolvedBefore() == null ? DetectorState.NEVER_RESOLVED
+                        : record.getResolvedBefore().toEpochMilli(),
+                record.getOutOfOrderAt() == null ? DetectorState.ALWAYS_IN_ORDER
+                        : record.getOutOfOrderAt().toEpochMilli(),
+                record.getDropsJudgedBefore() == null ? DetectorState.NOTHING_JUDGED
+                        : record.getDropsJudgedBefore().toEpochMilli());
     }
 
     private static List<Double> doubles(double[] values) {
@@ -190,9 +210,20 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
         return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    static Incident incident(String anomalyId, Instant startedAt, String severity, BigDecimal peakObserved,
-            BigDecimal excessCost, int quietWindows, Instant lastActiveWindowEnd) {
-        return new Incident(anomalyId, startedAt.toEpochMilli(), Severity.valueOf(severity), peakObserved, excessCost,
+    private static Schema loadSchema(String resource) {
+        try (InputStream in = DetectorStateSerde.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing resource " + resource + " next to DetectorStateSerde");
+            }
+            return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Incident incident(String type, String anomalyId, Instant startedAt, String severity,
+            BigDecimal peakObserved, BigDecimal excessCost, int quietWindows, Instant lastActiveWindowEnd) {
+        return new Incident(AnomalyType.valueOf(type), anomalyId, startedAt.toEpochMilli(), Severity.valueOf(severity), peakObserved, excessCost,
                 quietWindows, lastActiveWindowEnd.toEpochMilli());
     }
 }

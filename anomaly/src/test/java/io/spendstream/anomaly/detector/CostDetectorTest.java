@@ -215,12 +215,14 @@ class CostDetectorTest {
     }
 
     @Test
-    void shouldScoreDropsOnlyWhenTwoSided() {
-        CostDetector twoSided = new CostDetector(DetectorSettings.defaults().withTwoSided(true));
+    void shouldScoreDropsByDefaultAndNotWhenRisesOnly() {
+        CostDetector risesOnly = new CostDetector(DetectorSettings.defaults().withTwoSided(false));
         Baseline baseline = learned(30, 1.0);
 
-        assertThat(score(baseline, 0.1).getAsDouble()).isZero();
-        assertThat(twoSided.isAnomalous(baseline, minute, 0.1)).isTrue();
+        assertThat(detector.isAnomalous(baseline, minute, 0.1)).isTrue();
+        assertThat(detector.isBelow(baseline, minute, 0.1)).isTrue();
+        assertThat(risesOnly.score(baseline, minute, 0.1).getAsDouble()).isZero();
+        assertThat(risesOnly.isAnomalous(baseline, minute, 0.1)).isFalse();
     }
 
     /** One-minute windows: each learned window is the next minute. */

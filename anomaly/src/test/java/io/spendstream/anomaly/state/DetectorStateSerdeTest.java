@@ -3,12 +3,21 @@ package io.spendstream.anomaly.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.List;
 import java.util.Random;
 
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
+import io.spendstream.anomaly.avro.DetectorStateRecord;
 import io.spendstream.anomaly.detector.Baseline;
 import io.spendstream.anomaly.detector.CostDetector;
 import io.spendstream.anomaly.detector.DetectorSettings;
@@ -17,6 +26,7 @@ import io.spendstream.anomaly.detector.Incident;
 import io.spendstream.anomaly.detector.PendingWindow;
 import io.spendstream.anomaly.detector.PendingWindows;
 import io.spendstream.anomaly.detector.WeeklyProfile;
+import io.spendstream.avro.AnomalyType;
 import io.spendstream.avro.Severity;
 import io.spendstream.schemas.Money;
 
@@ -39,8 +49,8 @@ class DetectorStateSerdeTest {
         }
         DetectorState state = new DetectorState(learned,
                 PendingWindows.of(List.of(finished, newest), 1_000L),
-                new Incident("cost-spike:service:checkout:1000", 1_000L, Severity.PAGE, Money.of("12.5"),
-                        Money.of("44.123456789012"), 1, 61_000L), 500L);
+                new Incident(AnomalyType.COST_DROP, "cost-drop:service:checkout:1000", 1_000L, Severity.TICKET,
+                        Money.of("0.5"), Money.of("-44.123456789012"), 1, 61_000L), 500L, 240_000L, 121_000L);
 
         DetectorState back = serde.deserializer().deserialize("changelog",
                 serde.serializer().serialize("changelog", state));
@@ -66,12 +76,15 @@ class DetectorStateSerdeTest {
         assertThat(back.pending().settledBefore()).isEqualTo(1_000L);
         assertThat(back.newest()).isEqualTo(newest);
         assertThat(back.resolvedBefore()).isEqualTo(500L);
+        assertThat(back.outOfOrderAt()).isEqualTo(240_000L);
+        assertThat(back.dropsJudgedBefore()).isEqualTo(121_000L);
         Incident incident = back.incident();
-        assertThat(incident.anomalyId()).isEqualTo("cost-spike:service:checkout:1000");
+        assertThat(incident.type()).isEqualTo(AnomalyType.COST_DROP);
+        assertThat(incident.anomalyId()).isEqualTo("cost-drop:service:checkout:1000");
         assertThat(incident.startedAt()).isEqualTo(1_000L);
-        assertThat(incident.severity()).isEqualTo(Severity.PAGE);
-        assertThat(incident.peakObserved()).isEqualTo(Money.of("12.5"));
-        assertThat(incident.excessCost()).isEqualTo(Money.of("44.123456789012"));
+        assertThat(incident.severity()).isEqualTo(Severity.TICKET);
+        assertThat(incident.peakObserved()).isEqualTo(Money.of("0.5"));
+        assertThat(incident.excessCost()).isEqualTo(Money.of("-44.123456789012"));
         assertThat(incident.quietWindows()).isEqualTo(1);
         assertThat(incident.lastActiveWindowEnd()).isEqualTo(61_000L);
     }
@@ -83,8 +96,40 @@ class DetectorStateSerdeTest {
             bytes[0] = format;
 
             assertThatThrownBy(() -> serde.read(bytes)).isInstanceOf(SerializationException.class)
-                    .hasMessageContaining("expected 5");
+                    .hasMessageContaining("expected 6 or 5");
         }
+    }
+
+    @Test
+    void shouldRestoreAStateWrittenInTheReleasedFormatFiveAsASpikeOfASeriesInOrder() throws IOException {
+        DetectorState current = new DetectorState(DetectorState.empty(48).baseline(), PendingWindows.empty(),
+                new Incident(AnomalyType.COST_SPIKE, "cost-spike:service:checkout:1000", 1_000L, Severity.PAGE,
+                        Money.of("12.5"), Money.of("44.1"), 0, 61_000L), 500L, DetectorState.ALWAYS_IN_ORDER,
+                DetectorState.NOTHING_JUDGED);
+        byte[] v5 = asFormatFive(serde.write(current));
+
+        DetectorState back = serde.read(v5);
+
+        assertThat(v5[0]).isEqualTo(DetectorStateSerde.FORMAT_V5);
+        assertThat(back.incident().type()).isEqualTo(AnomalyType.COST_SPIKE);
+        assertThat(back.incident().anomalyId()).isEqualTo("cost-spike:service:checkout:1000");
+        assertThat(back.incident().excessCost()).isEqualTo(Money.of("44.1"));
+        assertThat(back.resolvedBefore()).isEqualTo(500L);
+        assertThat(back.outOfOrderAt()).isEqualTo(DetectorState.ALWAYS_IN_ORDER);
+        assertThat(back.dropsJudgedBefore()).isEqualTo(DetectorState.NOTHING_JUDGED);
+    }
+
+    /** The same state as the released format 5 wrote it: the format-6 bytes resolved into the v5 schema. */
+    private static byte[] asFormatFive(byte[] formatSix) throws IOException {
+        GenericRecord v5 = new GenericDatumReader<GenericRecord>(DetectorStateRecord.getClassSchema(),
+                DetectorStateSerde.SCHEMA_V5).read(null,
+                        DecoderFactory.get().binaryDecoder(formatSix, 1, formatSix.length - 1, null));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(DetectorStateSerde.FORMAT_V5);
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(DetectorStateSerde.SCHEMA_V5).write(v5, encoder);
+        encoder.flush();
+        return out.toByteArray();
     }
 
     @Test
@@ -105,7 +150,8 @@ class DetectorStateSerdeTest {
         assertThat(learned.trend()).isNotZero();
 
         Baseline restored = serde.read(serde.write(new DetectorState(learned, PendingWindows.empty(), null,
-                DetectorState.NEVER_RESOLVED))).baseline();
+                DetectorState.NEVER_RESOLVED, DetectorState.ALWAYS_IN_ORDER, DetectorState.NOTHING_JUDGED)))
+                .baseline();
 
         assertThat(restored.trend()).isEqualTo(learned.trend());
         WeeklyProfile weekly = restored.weekly();

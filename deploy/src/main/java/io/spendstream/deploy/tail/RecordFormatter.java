@@ -72,14 +72,17 @@ public final class RecordFormatter {
                 a.getCurrency(), a.getScore(), topContributor(a.getTopContributors()), a.getSummary());
     }
 
-    /** The first contributor, e.g. {@code resource:gpu-recs-pool(+1.23,97%)}: what on-call looks at first. */
+    /**
+     * The first contributor, e.g. {@code resource:gpu-recs-pool(+1.23,97%)}, or for a drop the child that fell most,
+     * {@code resource:db-checkout(-0.5,62%)}: what on-call looks at first.
+     */
     private static String topContributor(List<Contributor> contributors) {
         if (contributors.isEmpty()) {
             return "-";
         }
         Contributor top = contributors.get(0);
-        return String.format("%s:%s(+%s,%.0f%%)", top.getKind(), top.getName(), money(top.getExcess()),
-                top.getShare() * 100);
+        return String.format("%s:%s(%s%s,%.0f%%)", top.getKind(), top.getName(),
+                top.getExcess().signum() < 0 ? "" : "+", money(top.getExcess()), top.getShare() * 100);
     }
 
     /** The costliest resource of a unit-cost window, e.g. {@code db-checkout=0.51}. */

@@ -36,6 +36,7 @@ import io.spendstream.avro.Alert;
 import io.spendstream.avro.AlertStatus;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
+import io.spendstream.avro.AnomalyType;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.deploy.demo.DemoIncidentFeed;
@@ -114,6 +115,7 @@ class PipelineIntegrationTest {
         assertThat(open.getTopContributors()).extracting(c -> c.getName()).doesNotContain("i-0recs-api01");
         assertThat(anomalies).allMatch(a -> a.getScope().equals(DemoScenario.INCIDENT_SERVICE),
                 "only the incident service is anomalous");
+        assertThat(anomalies).allMatch(a -> a.getType() == AnomalyType.COST_SPIKE, "the incident is a spike, no drop");
         assertThat(alerts.stream().filter(a -> a.getStatus() == AlertStatus.FIRING)).hasSize(1);
         assertThat(deadLetters.get(0).getReason()).isEqualTo("invalid-json");
         assertThat(deadLetters.get(0).getSourceTopic()).isEqualTo(topics.usageRaw.name());

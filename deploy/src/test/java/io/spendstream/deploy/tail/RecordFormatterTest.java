@@ -33,6 +33,15 @@ class RecordFormatterTest {
     }
 
     @Test
+    void shouldShowTheChildThatFellMostWithItsNegativeExcessOnADropsLine() {
+        Anomaly drop = anomaly(List.of(contributor("resource", "db-checkout", "0.01", "0.51", 0.62)));
+        drop.setType(AnomalyType.COST_DROP);
+
+        assertThat(RecordFormatter.format("cost-drop:service:checkout", drop)).contains(" COST_DROP ")
+                .contains("top=resource:db-checkout(-0.5,62%)");
+    }
+
+    @Test
     void shouldShowADashWhenAnAnomalyHasNoContributor() {
         assertThat(RecordFormatter.format("k", anomaly(List.of()))).contains(" top=- |");
     }

@@ -1,0 +1,44 @@
+package io.spendstream.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.junit.jupiter.api.Test;
+
+import io.spendstream.avro.Anomaly;
+import io.spendstream.avro.AnomalyType;
+
+/**
+ * {@code COST_DROP} was appended to {@code AnomalyType}. What that means for the registry (BACKWARD, its default, must
+ * accept the new schema) and for the order of an upgrade (a reader without the symbol cannot read it).
+ */
+class AnomalySchemaEvolutionTest {
+
+    /** The released Anomaly schema: the current one without COST_DROP. */
+    private static final Schema BEFORE_COST_DROP = new Schema.Parser().parse(Anomaly.getClassSchema().toString()
+            .replace(", \"COST_DROP\"", "").replace(",\"COST_DROP\"", ""));
+
+    @Test
+    void shouldAppendCostDropAsTheLastSymbolSoEarlierSymbolsKeepTheirIndex() {
+        assertThat(BEFORE_COST_DROP.getField("type").schema().getEnumSymbols())
+                .containsExactly("COST_SPIKE", "COST_PER_REQUEST_DRIFT", "UNALLOCATED_SURGE", "BURN_RATE");
+        assertThat(AnomalyType.COST_DROP.ordinal()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldReadEveryEventWrittenBeforeCostDropWithTheNewSchema() {
+        // BACKWARD compatibility, the Confluent registry's default: the new schema registers over the old one.
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(Anomaly.getClassSchema(), BEFORE_COST_DROP)
+                .getType()).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    }
+
+    @Test
+    void shouldNotLetAReaderBuiltBeforeCostDropReadTheNewSchema() {
+        // No enum default: an old consumer fails on the new symbol instead of reading a drop as something else, so
+        // consumers of spend.anomalies upgrade first (and a FORWARD or FULL subject refuses the new schema).
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(BEFORE_COST_DROP, Anomaly.getClassSchema())
+                .getType()).isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
+    }
+}
