@@ -115,7 +115,7 @@ public final class AnomalyApp implements StreamsApp {
                 ContributorSettings.from(context.config(), settings.lifecycle()));
 
         KStream<String, UnitCost> unitCost = builder.stream(topics.unitCost.name(), topics.unitCost.consumed(SOURCE));
-        UnallocatedSurge unallocatedSurge = UnallocatedSurge.from(context.config());
+        UnallocatedSurge unallocatedSurge = UnallocatedSurge.from(context.config(), settings.lifecycle().resolveScore());
         KStream<String, Emission> emissions = unitCost.process(
                 () -> new CostSpikeProcessor(lifecycle, contributors, metrics, openAnomalies), Named.as(DETECTOR),
                 STORE, CONTRIBUTOR_STORE).map(unallocatedSurge::retype, Named.as(UNALLOCATED_SURGE));

@@ -98,7 +98,7 @@ class UnallocatedSurgeTest {
     @Test
     void shouldRefuseAnUnknownSeverity() {
         assertThatThrownBy(() -> UnallocatedSurge.from(new SpendstreamConfig(Map.of(UnallocatedSurge.SEVERITY,
-                "loud")))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(UnallocatedSurge.SEVERITY);
+                "loud")), 0.99)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(UnallocatedSurge.SEVERITY);
     }
 
     /** An hour of two untagged resources (0.50 a minute each), then 10 minutes of the first at 10x, then 20 more. */

@@ -53,16 +53,20 @@ public final class UnallocatedSurge {
 
     /** The fixed severity, or empty for the cost-spike rule. */
     private final Optional<Severity> severity;
+    /** The lifecycle's {@code resolveScore}: an UPDATE scoring below it reports a quiet window. */
+    private final double resolveScore;
 
-    public UnallocatedSurge(Optional<Severity> severity) {
+    public UnallocatedSurge(Optional<Severity> severity, double resolveScore) {
         this.severity = severity;
+        this.resolveScore = resolveScore;
     }
 
-    public static UnallocatedSurge from(SpendstreamConfig config) {
+    public static UnallocatedSurge from(SpendstreamConfig config, double resolveScore) {
         if (config.get(SEVERITY, BY_EXCESS).trim().equalsIgnoreCase(BY_EXCESS)) {
-            return new UnallocatedSurge(Optional.empty());
+            return new UnallocatedSurge(Optional.empty(), resolveScore);
         }
-        return new UnallocatedSurge(Optional.of(AnomalySettings.severity(config, SEVERITY, Severity.TICKET)));
+        return new UnallocatedSurge(Optional.of(AnomalySettings.severity(config, SEVERITY, Severity.TICKET)),
+                resolveScore);
     }
 
     public static String anomalyId(long startedAt) {
@@ -75,7 +79,8 @@ public final class UnallocatedSurge {
      */
     public KeyValue<String, Emission> retype(String key, Emission emission) {
         Anomaly spike = emission.anomaly();
-        if (spike == null || spike.getType() != AnomalyType.COST_SPIKE || !SERVICE.equals(spike.getScope())) {
+        if (spike == null || spike.getType() != AnomalyType.COST_SPIKE || !"service".equals(spike.getScopeType())
+                || !SERVICE.equals(spike.getScope())) {
             return KeyValue.pair(key, emission);
         }
         Anomaly surge = Anomaly.newBuilder(spike)
@@ -95,7 +100,7 @@ public final class UnallocatedSurge {
      * E.g. {@code untagged spend surged since 11:00Z: ~540 USD/h above expected (9.90 USD vs 1.00 in the window so
      * far); tag these resources: gpu-batch-7, i-0scratch (SKUs g5.xlarge)}. Amounts rounded for display only.
      */
-    static String summary(Anomaly spike) {
+    String summary(Anomaly spike) {
         String currency = spike.getCurrency();
         String since = CLOCK.format(spike.getStartedAt());
         if (spike.getState() == AnomalyState.RESOLVED) {
@@ -104,7 +109,7 @@ public final class UnallocatedSurge {
                     + CLOCK.format(spike.getEndedAt()) + " cost " + amount(spike.getExcessCost()) + " " + currency
                     + " excess: tag the resources it named so their spend has an owner";
         }
-        if (spike.getState() == AnomalyState.UPDATE && spike.getExcessCostPerHour().signum() == 0) {
+        if (spike.getState() == AnomalyState.UPDATE && isQuiet(spike)) {
             // A quiet window on the way to resolving: nothing to tag in it.
             return "untagged spend surge since " + since + " quiet in the last window (" + amount(spike.getObserved())
                     + " " + currency + " vs " + amount(spike.getExpected()) + " expected), "
@@ -117,6 +122,11 @@ public final class UnallocatedSurge {
                         : " in the last window), " + amount(spike.getExcessCost()) + " " + currency
                                 + " excess so far");
         return line + "; " + whatToTag(spike.getTopContributors());
+    }
+
+    /** As the lifecycle judges it: scoring under the resolve score, or not above the baseline at all. */
+    private boolean isQuiet(Anomaly update) {
+        return update.getScore() < resolveScore || update.getObserved().compareTo(update.getExpected()) <= 0;
     }
 
     private static String whatToTag(List<Contributor> contributors) {
