@@ -2,16 +2,20 @@ package io.spendstream.deploy.alerting;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,6 +23,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 
 import io.spendstream.anomaly.AnomalyApp;
 import io.spendstream.anomaly.alerting.AlertGateSettings;
@@ -30,6 +35,7 @@ import io.spendstream.deploy.broker.FreePorts;
 import io.spendstream.runtime.RunningApp;
 import io.spendstream.runtime.StreamsAppRunner;
 import io.spendstream.runtime.config.ConfigLoader;
+import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.schemas.Money;
 import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.schemas.TopicNames;
@@ -45,14 +51,18 @@ final class GateOnBroker implements AutoCloseable {
     static final int PARTITIONS = 4;
 
     final SpendstreamTopics topics;
-    final RunningApp app;
     final KafkaProducer<byte[], byte[]> producer;
     private final EmbeddedKafkaBroker broker;
+    private final SpendstreamConfig config;
+    private final Path stateDir;
+    private RunningApp app;
 
-    private GateOnBroker(SpendstreamTopics topics, EmbeddedKafkaBroker broker, RunningApp app,
-            KafkaProducer<byte[], byte[]> producer) {
+    private GateOnBroker(SpendstreamTopics topics, EmbeddedKafkaBroker broker, SpendstreamConfig config,
+            Path stateDir, RunningApp app, KafkaProducer<byte[], byte[]> producer) {
         this.topics = topics;
         this.broker = broker;
+        this.config = config;
+        this.stateDir = stateDir;
         this.app = app;
         this.producer = producer;
     }
@@ -65,11 +75,12 @@ final class GateOnBroker implements AutoCloseable {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), FreePorts.next(),
                 FreePorts.next(), Map.of());
         RunningApp app = null;
+        Path stateDir = dataDir.resolve("state");
         try {
             Map<String, String> local = new HashMap<>();
             local.put("bootstrap.servers", broker.bootstrapServers());
             local.put("schema.registry.url", registry);
-            local.put("spendstream.state.dir", dataDir.resolve("state").toString());
+            local.put("spendstream.state.dir", stateDir.toString());
             local.put("spendstream.topics.partitions", Integer.toString(PARTITIONS));
             local.put("spendstream.metrics.port", "0");
             local.put("spendstream.application.id.prefix", "gate-it-" + UUID.randomUUID().toString().substring(0, 8)
@@ -77,16 +88,13 @@ final class GateOnBroker implements AutoCloseable {
             local.put(BurnRateSettings.RESOLVE_AFTER, "0s");
             local.put(AlertGateSettings.COOLDOWN, "0s");
             local.putAll(settings);
-            AnomalyApp anomaly = new AnomalyApp();
-            app = StreamsAppRunner.start(anomaly, ConfigLoader.load(anomaly.defaults(), Optional.empty(), Map.of(),
-                    local));
-            if (!app.awaitReady(Duration.ofSeconds(60))) {
-                throw new IllegalStateException("the anomaly app did not reach RUNNING within 60 s");
-            }
+            SpendstreamConfig config = ConfigLoader.load(new AnomalyApp().defaults(), Optional.empty(), Map.of(),
+                    local);
+            app = startApp(config);
             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
                     new ByteArraySerializer(), new ByteArraySerializer());
-            return new GateOnBroker(topics, broker, app, producer);
+            return new GateOnBroker(topics, broker, config, stateDir, app, producer);
         } catch (RuntimeException | InterruptedException e) {
             if (app != null) {
                 app.close();
@@ -94,6 +102,35 @@ final class GateOnBroker implements AutoCloseable {
             broker.close();
             throw e;
         }
+    }
+
+    private static RunningApp startApp(SpendstreamConfig config) throws InterruptedException {
+        RunningApp app = StreamsAppRunner.start(new AnomalyApp(), config);
+        if (!app.awaitReady(Duration.ofSeconds(60))) {
+            app.close();
+            throw new IllegalStateException("the anomaly app did not reach RUNNING within 60 s");
+        }
+        return app;
+    }
+
+    /**
+     * Stops the app and starts it again under the same application id, without its local state: its stores come
+     * back from their changelogs, as on a new machine. Meters start again from zero.
+     */
+    void restartFromChangelogs() throws IOException, InterruptedException {
+        app.close();
+        try (Stream<Path> files = Files.walk(stateDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        app = startApp(config);
+    }
+
+    /**
+     * The partition of the gate's repartition topic, so the gate task, that owns this dedup key: the producer's
+     * default partitioner over the key as UTF-8 (the repartition topic's key serde is a plain String serde).
+     */
+    static int gatePartition(String dedupKey) {
+        return Utils.toPositive(Utils.murmur2(dedupKey.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
     }
 
     /** A consumer of committed records only, in its own group, from the earliest offset. */
