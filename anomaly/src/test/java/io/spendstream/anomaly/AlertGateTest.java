@@ -13,12 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 import io.spendstream.anomaly.alerting.AlertGateSettings;
 import io.spendstream.anomaly.alerting.AlertGateTopology;
+import io.spendstream.anomaly.avro.AlertGateStateRecord;
 import io.spendstream.anomaly.burn.BurnRateSettings;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.AlertStatus;
@@ -41,6 +45,9 @@ class AlertGateTest {
 
     private static final Instant T0 = TopologyFixture.START;
     private static final Duration COOLDOWN = AlertGateSettings.defaults().cooldown();
+    private static final Duration GROUP_WAIT = AlertGateSettings.defaults().groupWait();
+    private static final String SEARCH_BUDGET = "service:search";
+    private static final String SEARCH_BUDGET_KEY = "burn-rate:budget:service:search";
     private static final String PAYMENTS = "team:payments";
     private static final String PAYMENTS_KEY = "burn-rate:budget:team:payments";
     private static final String CHECKOUT_BUDGET = "service:checkout";
@@ -115,6 +122,10 @@ class AlertGateTest {
             for (int m = 0; m < 80; m++) {
                 double mean = m >= 60 && m < 70 ? 10.00 : 1.00;
                 feed.window("checkout", T0.plus(Duration.ofMinutes(m)), UnitCostFeed.noisy(random, mean, 0.05));
+                if (m == 65) {
+                    // The spike's FIRING waited for a parent; it is released into the silence.
+                    g.fixture.driver().advanceWallClockTime(GROUP_WAIT);
+                }
             }
             g.fixture.driver().advanceWallClockTime(COOLDOWN);
 
@@ -180,18 +191,22 @@ class AlertGateTest {
             g.tag("i-456", "{\"service\":\"search\",\"team\":\"discovery\"}");
             g.burn(PAYMENTS, T0, PAGE);
             g.burn(CHECKOUT_BUDGET, T0.plusSeconds(10), PAGE);
-            g.burn("service:search", T0.plusSeconds(10), PAGE);
+            g.burn(SEARCH_BUDGET, T0.plusSeconds(10), PAGE);
 
             List<Alert> first = g.alerts.readValuesToList();
+            // checkout's parent is already open: grouped at once. search has none: it waits for one first.
             assertThat(first).extracting(Alert::getDedupKey, Alert::getSeverity).containsExactly(
                     tuple(PAYMENTS_KEY, Severity.PAGE),
-                    tuple(CHECKOUT_BUDGET_KEY, Severity.TICKET),
-                    tuple("burn-rate:budget:service:search", Severity.PAGE));
+                    tuple(CHECKOUT_BUDGET_KEY, Severity.TICKET));
             Alert child = first.get(1);
             assertThat(child.getLabels()).containsEntry("group", PAYMENTS_KEY).containsEntry("team", "payments")
                     .containsEntry("severity", "ticket");
             assertThat(child.getSummary()).endsWith("(grouped under " + PAYMENTS_KEY + ")");
-            assertThat(first.get(2).getLabels()).doesNotContainKey("group");
+            g.fixture.driver().advanceWallClockTime(GROUP_WAIT);
+            Alert search = g.alerts.readValue();
+            assertThat(search.getDedupKey()).isEqualTo(SEARCH_BUDGET_KEY);
+            assertThat(search.getSeverity()).isEqualTo(Severity.PAGE);
+            assertThat(search.getLabels()).doesNotContainKey("group");
             assertThat(g.fixture.count(AlertGateTopology.GROUPED)).isEqualTo(1);
 
             // The team's burn stops while checkout still burns: checkout now pages on its own, in the same group.
@@ -206,6 +221,144 @@ class AlertGateTest {
             Alert resolved = g.alerts.readValue();
             assertThat(resolved.getStatus()).isEqualTo(AlertStatus.RESOLVED);
             assertThat(resolved.getLabels()).isEqualTo(after.get(1).getLabels());
+        }
+    }
+
+    @Test
+    void shouldHoldAChildThatArrivesBeforeItsParentAndSendItGroupedWhenTheParentFires() {
+        try (Gate g = new Gate(Map.of())) {
+            g.tag("i-123", "{\"service\":\"checkout\",\"team\":\"payments\"}");
+            // The service's page reaches its gate task before the copy of its team's page does.
+            g.burn(CHECKOUT_BUDGET, T0, PAGE);
+            g.fixture.driver().advanceWallClockTime(GROUP_WAIT.minusSeconds(5));
+            assertThat(g.alerts.isEmpty()).as("the child waits for a parent").isTrue();
+
+            g.burn(PAYMENTS, T0.plusSeconds(10), PAGE);
+
+            List<Alert> sent = g.alerts.readValuesToList();
+            assertThat(sent).extracting(Alert::getDedupKey, Alert::getStatus, Alert::getSeverity).containsExactly(
+                    tuple(PAYMENTS_KEY, AlertStatus.FIRING, Severity.PAGE),
+                    tuple(CHECKOUT_BUDGET_KEY, AlertStatus.FIRING, Severity.TICKET));
+            assertThat(sent.get(1).getLabels()).containsEntry("group", PAYMENTS_KEY).containsEntry("team", "payments");
+            assertThat(sent.get(1).getStartsAt()).isEqualTo(T0);
+            assertThat(g.fixture.count(AlertGateTopology.GROUPED)).isEqualTo(1);
+            assertThat(g.fixture.count(AlertGateTopology.WAITED)).isEqualTo(1);
+
+            g.fixture.driver().advanceWallClockTime(GROUP_WAIT.multipliedBy(4));
+            assertThat(g.alerts.isEmpty()).as("released once, when the parent came").isTrue();
+        }
+    }
+
+    @Test
+    void shouldSendAChildWithoutAParentAsItIsOnceWhenItsGroupWaitEnds() {
+        try (Gate g = new Gate(Map.of())) {
+            g.tag("i-456", "{\"service\":\"search\",\"team\":\"discovery\"}");
+            g.burn(SEARCH_BUDGET, T0, PAGE);
+            g.fixture.driver().advanceWallClockTime(GROUP_WAIT.minusSeconds(1));
+            assertThat(g.alerts.isEmpty()).isTrue();
+
+            g.fixture.driver().advanceWallClockTime(Duration.ofSeconds(1));
+            g.fixture.driver().advanceWallClockTime(Duration.ofMinutes(5));
+            // A later update of the same page changes nothing.
+            g.burn(SEARCH_BUDGET, T0.plusSeconds(60), PAGE);
+
+            List<Alert> sent = g.alerts.readValuesToList();
+            assertThat(sent).extracting(Alert::getDedupKey, Alert::getStatus, Alert::getSeverity)
+                    .containsExactly(tuple(SEARCH_BUDGET_KEY, AlertStatus.FIRING, Severity.PAGE));
+            assertThat(sent.get(0).getLabels()).containsEntry("team", "discovery").doesNotContainKey("group");
+            assertThat(sent.get(0).getStartsAt()).isEqualTo(T0);
+            assertThat(g.fixture.count(AlertGateTopology.EMITTED)).isEqualTo(1);
+            assertThat(g.fixture.count(AlertGateTopology.GROUPED)).isZero();
+        }
+    }
+
+    @Test
+    void shouldSendNeitherTheFiringNorTheResolveOfAChildThatResolvesWhileHeld() {
+        try (Gate g = new Gate(Map.of())) {
+            g.burn(SEARCH_BUDGET, T0, PAGE);
+            g.fixture.driver().advanceWallClockTime(Duration.ofSeconds(5));
+            g.burn(SEARCH_BUDGET, T0.plusSeconds(5), QUIET);
+            g.fixture.driver().advanceWallClockTime(COOLDOWN.plus(GROUP_WAIT));
+
+            assertThat(g.alerts.isEmpty()).as("no page, and no RESOLVED for a page nobody got").isTrue();
+            // Not lost: the anomaly's lifecycle is on spend.anomalies, and the pair is counted.
+            assertThat(g.anomalies.readValuesToList()).extracting(Anomaly::getState)
+                    .containsExactly(AnomalyState.OPEN, AnomalyState.RESOLVED);
+            assertThat(g.suppressed("group-wait")).isEqualTo(2);
+            assertThat(g.fixture.driver().getKeyValueStore(AlertGateTopology.GATE_STORE).get(SEARCH_BUDGET_KEY))
+                    .as("the key is forgotten").isNull();
+
+            // The next incident of the key starts afresh.
+            g.burn(SEARCH_BUDGET, T0.plusSeconds(120), PAGE);
+            g.fixture.driver().advanceWallClockTime(GROUP_WAIT);
+            assertThat(g.alerts.readValuesToList()).extracting(Alert::getStatus).containsExactly(AlertStatus.FIRING);
+        }
+    }
+
+    @Test
+    void shouldSendAHeldChildOnceAcrossRestarts() {
+        List<KeyValue<String, AlertGateStateRecord>> stored;
+        try (Gate g = new Gate(Map.of())) {
+            g.burn(SEARCH_BUDGET, T0, PAGE);
+            g.fixture.driver().advanceWallClockTime(Duration.ofSeconds(10));
+            assertThat(g.alerts.isEmpty()).isTrue();
+            stored = g.gateStore();
+        }
+        try (Gate g = new Gate(Map.of())) {
+            // What a restart restores from the store's changelog; the wall clock catches up with the crash.
+            g.restore(stored);
+            g.fixture.driver().advanceWallClockTime(Duration.ofSeconds(10));
+            assertThat(g.alerts.isEmpty()).isTrue();
+            g.fixture.driver().advanceWallClockTime(GROUP_WAIT.minusSeconds(10));
+            assertThat(g.alerts.readValuesToList()).extracting(Alert::getDedupKey, Alert::getStartsAt)
+                    .containsExactly(tuple(SEARCH_BUDGET_KEY, T0));
+            stored = g.gateStore();
+        }
+        try (Gate g = new Gate(Map.of())) {
+            // Restarted again after it went out: the store says so, nothing is sent twice.
+            g.restore(stored);
+            g.fixture.driver().advanceWallClockTime(GROUP_WAIT.multipliedBy(2));
+            g.burn(SEARCH_BUDGET, T0.plusSeconds(60), PAGE);
+            assertThat(g.alerts.isEmpty()).isTrue();
+            assertThat(g.suppressed("duplicate")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldNotRegroupAChildAlreadySentWhenItsParentFiresLater() {
+        try (Gate g = new Gate(Map.of())) {
+            g.tag("i-123", "{\"service\":\"checkout\",\"team\":\"payments\"}");
+            g.burn(CHECKOUT_BUDGET, T0, PAGE);
+            g.fixture.driver().advanceWallClockTime(GROUP_WAIT);
+            g.burn(PAYMENTS, T0.plusSeconds(60), PAGE);
+            g.burn(CHECKOUT_BUDGET, T0.plusSeconds(70), PAGE);
+
+            List<Alert> sent = g.alerts.readValuesToList();
+            assertThat(sent).extracting(Alert::getDedupKey, Alert::getSeverity).containsExactly(
+                    tuple(CHECKOUT_BUDGET_KEY, Severity.PAGE), tuple(PAYMENTS_KEY, Severity.PAGE));
+            assertThat(sent.get(0).getLabels()).doesNotContainKey("group");
+            assertThat(g.fixture.count(AlertGateTopology.GROUPED)).isZero();
+        }
+    }
+
+    @Test
+    void shouldNeverHoldAParentPage() {
+        try (Gate g = new Gate(Map.of())) {
+            g.burn(PAYMENTS, T0, PAGE);
+            g.burn("all", T0, PAGE);
+
+            assertThat(g.alerts.readValuesToList()).extracting(Alert::getDedupKey)
+                    .containsExactly(PAYMENTS_KEY, "burn-rate:budget:all");
+            assertThat(g.fixture.count(AlertGateTopology.WAITED)).isZero();
+        }
+    }
+
+    @Test
+    void shouldSendChildrenAtOnceWithoutAGroupWait() {
+        try (Gate g = new Gate(Map.of(AlertGateSettings.GROUP_WAIT, "0s"))) {
+            g.burn(SEARCH_BUDGET, T0, PAGE);
+
+            assertThat(g.alerts.readValuesToList()).extracting(Alert::getDedupKey).containsExactly(SEARCH_BUDGET_KEY);
         }
     }
 
@@ -315,6 +468,21 @@ class AlertGateTest {
                     .setProjectedPeriodSpend(Money.of("21000"))
                     .setWindows(windows)
                     .build(), evaluatedAt);
+        }
+
+        /** The gate store's entries, as its changelog would hold them. */
+        List<KeyValue<String, AlertGateStateRecord>> gateStore() {
+            List<KeyValue<String, AlertGateStateRecord>> entries = new ArrayList<>();
+            try (KeyValueIterator<String, AlertGateStateRecord> it = fixture.driver()
+                    .<String, AlertGateStateRecord>getKeyValueStore(AlertGateTopology.GATE_STORE).all()) {
+                it.forEachRemaining(entries::add);
+            }
+            return entries;
+        }
+
+        void restore(List<KeyValue<String, AlertGateStateRecord>> entries) {
+            KeyValueStore<String, AlertGateStateRecord> store = fixture.driver().getKeyValueStore(AlertGateTopology.GATE_STORE);
+            entries.forEach(kv -> store.put(kv.key, kv.value));
         }
 
         double suppressed(String reason) {

@@ -27,6 +27,11 @@ import io.spendstream.avro.Severity;
  * ({@code team:<team>}) or of {@code all} is open, joins that group: label {@code group} = the parent's dedup key.
  * While the parent pages, a grouped PAGE is sent as TICKET (the parent already woke someone); if it is still open
  * when the parent resolves, it escalates to its own severity.</li>
+ * <li><b>Group wait</b>: parents reach every gate task through copies, in no order with the children on other
+ * partitions. So the first FIRING of an alert that could be grouped (labelled with a service, not a parent, no parent
+ * open yet) is held for {@code group-wait}: it goes out grouped as soon as a parent opens for it, else as it is when
+ * the wait ends. If it resolves while held, neither it nor its RESOLVED is sent ({@code group-wait}, counting
+ * both). Parents are never held. A child already sent is not regrouped by a parent that opens later.</li>
  * </ul>
  * The gate also adds the label {@code team} to alerts that name a service whose owner it knows.
  */
@@ -36,6 +41,7 @@ final class AlertGate {
     static final String COOLDOWN = "cooldown";
     static final String SILENCED = "silenced";
     static final String NOT_OPEN = "not-open";
+    static final String GROUP_WAIT = "group-wait";
 
     static final String GROUP_LABEL = "group";
     static final String TEAM_LABEL = "team";
@@ -55,12 +61,19 @@ final class AlertGate {
     record Out(Alert alert, long timestamp) {
     }
 
-    /** What one step decided: an alert to write and/or the reason something was not written. */
-    record Decision(Out out, String suppressed, boolean newlyGrouped) {
-        static final Decision NONE = new Decision(null, null, false);
+    /**
+     * What one step decided: an alert to write and/or the reason {@code suppressedCount} alerts that came in were not
+     * written.
+     */
+    record Decision(Out out, String suppressed, int suppressedCount, boolean newlyGrouped) {
+        static final Decision NONE = new Decision(null, null, 0, false);
 
         static Decision suppressed(String reason) {
-            return new Decision(null, reason, false);
+            return new Decision(null, reason, 1, false);
+        }
+
+        Decision(Out out, String suppressed, boolean newlyGrouped) {
+            this(out, suppressed, suppressed == null ? 0 : 1, newlyGrouped);
         }
 
         Optional<Out> emitted() {
@@ -87,10 +100,22 @@ final class AlertGate {
     }
 
     private Decision onFiring(GateState state, Alert alert, long timestamp, long now, Lookups lookups) {
+        if (state.waitingForGroup()) {
+            // Still held: the newer FIRING replaces it (an escalation goes out at the higher severity when released).
+            boolean escalation = rank(alert.getSeverity()) > rank(state.latest.getSeverity());
+            state.latest = alert;
+            state.latestAt = timestamp;
+            return escalation ? Decision.NONE : Decision.suppressed(DUPLICATE);
+        }
+        boolean firstFiring = state.latest == null && state.emitted == null && state.held == null;
         boolean wasHeld = state.held != null;
         state.held = null;
         state.latest = alert;
         state.latestAt = timestamp;
+        if (firstFiring && mayJoinAGroupLater(alert, lookups)) {
+            state.groupWaitUntil = now + settings.groupWait().toMillis();
+            return Decision.NONE;
+        }
         Decision decision = reconcile(state, now, lookups);
         if (wasHeld && DUPLICATE.equals(decision.suppressed())) {
             return Decision.suppressed(COOLDOWN);
@@ -98,7 +123,24 @@ final class AlertGate {
         return decision;
     }
 
+    /**
+     * A child whose parent has not opened (yet): its FIRING may be ahead of the parent's copy on this partition. With
+     * a parent open it is grouped at once; without a service it can never be grouped.
+     */
+    private boolean mayJoinAGroupLater(Alert alert, Lookups lookups) {
+        if (settings.groupWait().isZero() || isParent(alert)) {
+            return false;
+        }
+        String service = alert.getLabels().get(SERVICE_LABEL);
+        return service != null && parentOf(teamOf(alert, lookups), lookups).isEmpty();
+    }
+
     private Decision onResolved(GateState state, Alert alert, long timestamp, long now) {
+        if (state.waitingForGroup()) {
+            // Resolved before anyone was told it fired: a lone RESOLVED would close nothing at the receiver.
+            state.clear();
+            return new Decision(null, GROUP_WAIT, 2, false);
+        }
         if (state.latest == null) {
             return Decision.suppressed(state.held != null ? DUPLICATE : NOT_OPEN);
         }
@@ -127,9 +169,18 @@ final class AlertGate {
 
     /**
      * Periodic or after a silence or group changed: sends a held RESOLVED whose cooldown is over, or a FIRING that is
-     * due now (its silence ended, its parent stopped paging). Nothing is counted as suppressed here: no alert came in.
+     * due now (its silence ended, its parent stopped paging, its group wait ended or its parent opened). Nothing is
+     * counted as suppressed here (no alert came in), except a FIRING released from its group wait into a silence:
+     * that is the first time the gate decides about it.
      */
     Decision review(GateState state, long now, Lookups lookups) {
+        if (state.waitingForGroup()) {
+            if (now < state.groupWaitUntil && parentOf(teamOf(state.latest, lookups), lookups).isEmpty()) {
+                return Decision.NONE;
+            }
+            state.groupWaitUntil = 0;
+            return reconcile(state, now, lookups);
+        }
         if (state.held != null) {
             if (now < state.holdUntil) {
                 return Decision.NONE;
@@ -148,8 +199,9 @@ final class AlertGate {
         }
         Map<String, String> labels = new LinkedHashMap<>(state.latest.getLabels());
         String service = labels.get(SERVICE_LABEL);
-        if (service != null && !labels.containsKey(TEAM_LABEL)) {
-            lookups.teamOf(service).ifPresent(team -> labels.put(TEAM_LABEL, team));
+        String team = teamOf(state.latest, lookups);
+        if (team != null) {
+            labels.put(TEAM_LABEL, team);
         }
         String group = state.group;
         boolean newlyGrouped = false;
@@ -182,6 +234,16 @@ final class AlertGate {
         state.emitted = candidate;
         state.group = group;
         return new Decision(new Out(candidate, state.latestAt), null, newlyGrouped);
+    }
+
+    /** The alert's team: its own label, else the owner of its service; null when neither is known. */
+    private static String teamOf(Alert alert, Lookups lookups) {
+        String labelled = alert.getLabels().get(TEAM_LABEL);
+        if (labelled != null) {
+            return labelled;
+        }
+        String service = alert.getLabels().get(SERVICE_LABEL);
+        return service == null ? null : lookups.teamOf(service).orElse(null);
     }
 
     /** The open parent that explains an alert of this team: the team's budget first, then {@code all}. */

@@ -28,12 +28,17 @@ import io.spendstream.runtime.metrics.PipelineMetrics;
  * Time for silences and the cooldown is the wall clock ({@link ProcessorContext#currentSystemTimeMs()}): a
  * maintenance window and a cooldown are about when people get paged; a wall-clock punctuation every
  * {@code check-interval} releases held resolves and fires alerts whose silence ended, even when no record arrives.
+ * Group wait is wall clock too, for the same reason: a child held for its parent is released by a punctuation every
+ * second, or at once when its parent's FIRING arrives. Everything held (a RESOLVED in cooldown, a FIRING in group
+ * wait) is state in the changelogged store, written in the same transaction as what the gate forwards, so a restart
+ * neither loses it nor sends it twice.
  */
 final class AlertGateProcessor implements Processor<String, AlertGateEvent, String, Alert> {
 
     private static final String EMITTED = AlertGateTopology.EMITTED;
     private static final String SUPPRESSED = AlertGateTopology.SUPPRESSED;
     private static final String GROUPED = AlertGateTopology.GROUPED;
+    private static final String WAITED = AlertGateTopology.WAITED;
 
     private final AlertGate gate;
     private final AlertGateSettings settings;
@@ -61,6 +66,10 @@ final class AlertGateProcessor implements Processor<String, AlertGateEvent, Stri
         this.groups = context.getStateStore(AlertGateTopology.GROUP_STORE);
         this.teams = context.getStateStore(AlertGateTopology.TEAM_STORE);
         context.schedule(settings.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::reviewAll);
+        if (!settings.groupWait().isZero()) {
+            context.schedule(settings.groupWaitReleaseInterval(), PunctuationType.WALL_CLOCK_TIME,
+                    this::releaseWaitingChildren);
+        }
     }
 
     @Override
@@ -82,6 +91,8 @@ final class AlertGateProcessor implements Processor<String, AlertGateEvent, Stri
                 Alert parent = AlertCodec.decode(event.getAlert());
                 if (parent.getStatus() == AlertStatus.FIRING) {
                     groups.put(parent.getDedupKey(), parent);
+                    // Children that got here first and are waiting for it go out grouped now.
+                    releaseWaitingChildren(now);
                 } else {
                     groups.delete(parent.getDedupKey());
                     // Children held at TICKET while the parent paged escalate now that it stopped.
@@ -95,25 +106,40 @@ final class AlertGateProcessor implements Processor<String, AlertGateEvent, Stri
 
     private void onAlert(String dedupKey, Alert alert, long timestamp, long now) {
         GateState state = GateState.from(states.get(dedupKey));
+        boolean wasWaiting = state.waitingForGroup();
         AlertGate.Decision decision = gate.onAlert(state, alert, timestamp, now, lookups);
+        if (!wasWaiting && state.waitingForGroup()) {
+            metrics.counter(WAITED, "stage", stage).increment();
+        }
         save(dedupKey, state);
         apply(dedupKey, decision);
     }
 
     private void reviewAll(long now) {
-        List<KeyValue<String, AlertGateStateRecord>> all = new ArrayList<>();
+        review(now, false);
+        pruneEndedSilences(now);
+    }
+
+    private void releaseWaitingChildren(long now) {
+        review(now, true);
+    }
+
+    private void review(long now, boolean onlyWaitingForGroup) {
+        List<KeyValue<String, GateState>> all = new ArrayList<>();
         try (KeyValueIterator<String, AlertGateStateRecord> it = states.all()) {
-            it.forEachRemaining(all::add);
+            it.forEachRemaining(kv -> all.add(KeyValue.pair(kv.key, GateState.from(kv.value))));
         }
-        for (KeyValue<String, AlertGateStateRecord> entry : all) {
-            GateState state = GateState.from(entry.value);
+        for (KeyValue<String, GateState> entry : all) {
+            GateState state = entry.value;
+            if (onlyWaitingForGroup && !state.waitingForGroup()) {
+                continue;
+            }
             AlertGate.Decision decision = gate.review(state, now, lookups);
-            if (decision.out() != null) {
+            if (decision != AlertGate.Decision.NONE) {
                 save(entry.key, state);
                 apply(entry.key, decision);
             }
         }
-        pruneEndedSilences(now);
     }
 
     /** Silences past their end are forgotten (a compacted topic keeps them until someone deletes them). */
@@ -139,7 +165,8 @@ final class AlertGateProcessor implements Processor<String, AlertGateEvent, Stri
 
     private void apply(String dedupKey, AlertGate.Decision decision) {
         if (decision.suppressed() != null) {
-            metrics.counter(SUPPRESSED, "stage", stage, "reason", decision.suppressed()).increment();
+            metrics.counter(SUPPRESSED, "stage", stage, "reason", decision.suppressed())
+                    .increment(decision.suppressedCount());
         }
         decision.emitted().ifPresent(out -> {
             metrics.counter(EMITTED, "stage", stage, "status",

@@ -45,11 +45,14 @@ public final class AlertGateTopology {
     /**
      * Alerts the gate did not write, tagged {@code reason}: {@code duplicate} (FIRING for a key already fired at that
      * severity or higher; RESOLVED for one already resolving), {@code cooldown} (FIRING during a held resolve),
-     * {@code silenced}, {@code not-open} (RESOLVED for a key that never fired).
+     * {@code silenced}, {@code not-open} (RESOLVED for a key that never fired), {@code group-wait} (a FIRING held for
+     * its group wait that resolved before it went out: it and its RESOLVED, 2).
      */
     public static final String SUPPRESSED = "spendstream.anomaly.alerts.suppressed";
     /** Alerts that joined a parent's group when first written. */
     public static final String GROUPED = "spendstream.anomaly.alerts.grouped";
+    /** First FIRINGs held for {@code group-wait} because a parent might still open for them. */
+    public static final String WAITED = "spendstream.anomaly.alerts.waited";
 
     /** Tag records that are not a JSON object (enrich dead-letters them; here they are only counted). */
     public static final String TAGS_UNREADABLE = "spendstream.anomaly.alerts.tags.unreadable";

@@ -6,6 +6,11 @@ import io.spendstream.avro.Alert;
 /**
  * What the gate knows of one dedup key, decoded from {@link AlertGateStateRecord} (its stored form). Mutable: the
  * gate changes it and the processor writes it back, or deletes it once {@link #isDone()}.
+ *
+ * <p>{@link #holdUntil} and {@link #groupWaitUntil} share the record's {@code holdUntil} slot: a RESOLVED in cooldown
+ * belongs to an alert that was emitted, a FIRING in group wait to one that was not, so the two never coexist. Sharing
+ * the slot keeps the stored form unchanged ({@code PrivateAvroSerde} reads with the current schema only, so a new
+ * field would make the stores written by the previous version unreadable).
  */
 final class GateState {
 
@@ -20,6 +25,11 @@ final class GateState {
     Alert held;
     long heldAt;
     long holdUntil;
+    /**
+     * Wall-clock epoch millis until which the first FIRING ({@link #latest}, not emitted yet) waits for a parent to
+     * group it under; 0 when it is not waiting.
+     */
+    long groupWaitUntil;
 
     static GateState from(AlertGateStateRecord record) {
         GateState state = new GateState();
@@ -30,7 +40,11 @@ final class GateState {
             state.group = record.getGroup();
             state.held = AlertCodec.decode(record.getHeld());
             state.heldAt = record.getHeldAt();
-            state.holdUntil = record.getHoldUntil();
+            if (state.held != null) {
+                state.holdUntil = record.getHoldUntil();
+            } else if (state.latest != null && state.emitted == null) {
+                state.groupWaitUntil = record.getHoldUntil();
+            }
         }
         return state;
     }
@@ -43,8 +57,13 @@ final class GateState {
                 .setGroup(group)
                 .setHeld(AlertCodec.encode(held))
                 .setHeldAt(heldAt)
-                .setHoldUntil(holdUntil)
+                .setHoldUntil(held != null ? holdUntil : groupWaitUntil)
                 .build();
+    }
+
+    /** The first FIRING is held back for a parent that may still arrive (see {@link AlertGateSettings#groupWait()}). */
+    boolean waitingForGroup() {
+        return groupWaitUntil > 0;
     }
 
     /** Nothing open and nothing held: the key can be forgotten. */
@@ -57,5 +76,7 @@ final class GateState {
         emitted = null;
         group = null;
         held = null;
+        holdUntil = 0;
+        groupWaitUntil = 0;
     }
 }

@@ -13,11 +13,24 @@ import io.spendstream.runtime.config.SpendstreamConfig;
 class AlertGateSettingsTest {
 
     @Test
-    void shouldDefaultToATenMinuteCooldownCheckedEveryTenSeconds() {
+    void shouldDefaultToATenMinuteCooldownCheckedEveryTenSecondsAndAFifteenSecondGroupWait() {
         AlertGateSettings settings = AlertGateSettings.from(new SpendstreamConfig(Map.of()));
 
         assertThat(settings.cooldown()).isEqualTo(Duration.ofMinutes(10));
         assertThat(settings.checkInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.groupWait()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(settings.groupWaitReleaseInterval()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void shouldReadTheGroupWaitAndCheckHeldChildrenNoLessOftenThanTheCheckInterval() {
+        AlertGateSettings settings = AlertGateSettings.from(new SpendstreamConfig(Map.of(
+                AlertGateSettings.GROUP_WAIT, "30s", AlertGateSettings.CHECK_INTERVAL, "500ms")));
+
+        assertThat(settings.groupWait()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.groupWaitReleaseInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(AlertGateSettings.from(new SpendstreamConfig(Map.of(AlertGateSettings.GROUP_WAIT, "0s")))
+                .groupWait()).isZero();
     }
 
     @Test
@@ -32,10 +45,14 @@ class AlertGateSettingsTest {
     }
 
     @Test
-    void shouldRejectANegativeCooldownAndAZeroCheckInterval() {
-        assertThatThrownBy(() -> new AlertGateSettings(Duration.ofMinutes(-1), Duration.ofSeconds(10)))
+    void shouldRejectANegativeCooldownAZeroCheckIntervalAndANegativeGroupWait() {
+        Duration wait = Duration.ofSeconds(15);
+        assertThatThrownBy(() -> new AlertGateSettings(Duration.ofMinutes(-1), Duration.ofSeconds(10), wait))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(AlertGateSettings.COOLDOWN);
-        assertThatThrownBy(() -> new AlertGateSettings(Duration.ofMinutes(10), Duration.ZERO))
+        assertThatThrownBy(() -> new AlertGateSettings(Duration.ofMinutes(10), Duration.ZERO, wait))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(AlertGateSettings.CHECK_INTERVAL);
+        assertThatThrownBy(() -> new AlertGateSettings(Duration.ofMinutes(10), Duration.ofSeconds(10),
+                Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(AlertGateSettings.GROUP_WAIT);
     }
 }
