@@ -18,6 +18,8 @@ import io.spendstream.anomaly.contributors.ContributorBaselinesSerde;
 import io.spendstream.anomaly.contributors.ContributorSettings;
 import io.spendstream.anomaly.detector.CostDetector;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
+import io.spendstream.anomaly.scopes.DetectionScope;
+import io.spendstream.anomaly.scopes.ScopeSettings;
 import io.spendstream.anomaly.state.DetectorStateSerde;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.BurnRate;
@@ -46,7 +48,11 @@ import io.spendstream.schemas.SpendstreamTopics;
  * {@code burn-rate:budget:<scope>}) to {@code spend.anomalies} and their alerts and the stage alerts (key
  * {@code budget-stage:<scope>:<fraction>}) to {@code spend.alerts}. Settings: {@link BurnRateSettings}.
  *
- * <p>The alerts of both reach {@code spend.alerts} only through the alert gate ({@link AlertGateTopology}: one alert
+ * <p>The same detection runs per team (and, opt-in, per resource and per SKU) in {@link ScopeTopology}: the
+ * services' parts of each scope repartitioned by scope key, summed per window, dedup key
+ * {@code cost-spike:team:<team>}. {@code spendstream.anomaly.scopes} ({@link ScopeSettings}) chooses the scopes.
+ *
+ * <p>The alerts of all reach {@code spend.alerts} only through the alert gate ({@link AlertGateTopology}: one alert
  * per dedup key while open, cooldown after resolve, maintenance silences from {@code spend.silences}, grouping under
  * a team's burn-rate alert, service owners from {@code spend.tags}), behind the repartition topic
  * {@code anomaly-alert-gate}. Settings: {@link AlertGateSettings}.
@@ -66,6 +72,7 @@ public final class AnomalyApp implements StreamsApp {
     static final String ALERT_WORTHY = "anomaly-alert-worthy";
     static final String ALERTS = "anomaly-alerts";
     static final String ALERTS_MERGED = "anomaly-alerts-merged";
+    static final String SERVICE_SCOPE = "anomaly-service-scope";
 
     static final String BURN_SOURCE = "anomaly-burn-rate-source";
     static final String BURN_RULES = "anomaly-burn-rate-rules";
@@ -94,6 +101,7 @@ public final class AnomalyApp implements StreamsApp {
         CostSpikeLifecycle lifecycle = new CostSpikeLifecycle(new CostDetector(settings.detector()),
                 settings.lifecycle());
         OpenAnomalies openAnomalies = new OpenAnomalies(metrics);
+        ScopeSettings scopes = ScopeSettings.from(context.config());
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
                 new DetectorStateSerde()));
@@ -103,9 +111,12 @@ public final class AnomalyApp implements StreamsApp {
                 ContributorSettings.from(context.config(), settings.lifecycle()));
 
         KStream<String, UnitCost> unitCost = builder.stream(topics.unitCost.name(), topics.unitCost.consumed(SOURCE));
+        // The service scope's state and stream always exist (scopes=team drops only its events): switching it off
+        // must not change this sub-topology's stores or the other sub-topologies' numbering.
         KStream<String, Emission> emissions = unitCost.process(
                 () -> new CostSpikeProcessor(lifecycle, contributors, metrics, openAnomalies), Named.as(DETECTOR),
-                STORE, CONTRIBUTOR_STORE);
+                STORE, CONTRIBUTOR_STORE)
+                .filter((key, emission) -> scopes.detects(DetectionScope.SERVICE), Named.as(SERVICE_SCOPE));
 
         emissions.mapValues(Emission::anomaly, Named.as(ANOMALY_EVENTS))
                 .peek((key, anomaly) -> metrics.recordOut(NAME, topics.anomalies.name()), Named.as(ANOMALIES_OUT))
@@ -117,9 +128,13 @@ public final class AnomalyApp implements StreamsApp {
         KStream<String, Alert> burnRateAlerts = buildBurnRate(builder, topics, metrics,
                 new BurnRateLifecycle(BurnRateSettings.from(context.config())), openAnomalies);
 
-        // One gate for both: their alerts meet in the gate's repartition topic, keyed by dedup key.
-        AlertGateTopology.build(builder, costSpikeAlerts.merge(burnRateAlerts, Named.as(ALERTS_MERGED)), topics,
-                metrics, AlertGateSettings.from(context.config()), NAME);
+        // One gate for all: their alerts meet in the gate's repartition topic, keyed by dedup key.
+        KStream<String, Alert> serviceAndBurnRate = costSpikeAlerts.merge(burnRateAlerts, Named.as(ALERTS_MERGED));
+        KStream<String, Alert> alerts = ScopeTopology.build(builder, unitCost, topics, metrics, scopes, lifecycle,
+                        contributors, openAnomalies)
+                .map(scope -> serviceAndBurnRate.merge(scope, Named.as(ScopeTopology.ALERTS_MERGED)))
+                .orElse(serviceAndBurnRate);
+        AlertGateTopology.build(builder, alerts, topics, metrics, AlertGateSettings.from(context.config()), NAME);
     }
 
     private static KStream<String, Alert> buildBurnRate(StreamsBuilder builder, SpendstreamTopics topics, PipelineMetrics metrics,

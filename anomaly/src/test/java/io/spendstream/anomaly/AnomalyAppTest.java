@@ -22,6 +22,7 @@ import io.spendstream.anomaly.alerting.AlertGateTopology;
 import io.spendstream.anomaly.avro.AlertGateStateRecord;
 import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.SkewedDelivery;
+import io.spendstream.anomaly.scopes.ScopeSettings;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.AlertStatus;
 import io.spendstream.avro.Anomaly;
@@ -38,6 +39,11 @@ class AnomalyAppTest {
     private static final Duration SKEW = Duration.ofMinutes(8);
     /** The alert gate's default cooldown: a RESOLVED goes out this long (wall clock) after the detector's. */
     private static final Duration COOLDOWN = AlertGateSettings.defaults().cooldown();
+    /**
+     * For tests of the service detector: their services name no team, so the default team scope would see them all
+     * as team {@code unallocated} and raise its own anomaly on their spikes (checked in {@code ScopeDetectionTest}).
+     */
+    static final Map<String, String> SERVICE_ONLY = Map.of(ScopeSettings.SCOPES, "service");
 
     @Test
     void shouldRaiseNothingOnSteadyNoisyCostsForHours() {
@@ -59,7 +65,7 @@ class AnomalyAppTest {
 
     @Test
     void shouldOpenOneAnomalyWithinAMinuteOfATenfoldSpikeUpdateItAndResolveWhenItStops() {
-        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY)) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 6);
             Random random = new Random(5);
             List<KeyValue<String, Anomaly>> anomalies = new ArrayList<>();
@@ -204,7 +210,7 @@ class AnomalyAppTest {
 
     @Test
     void shouldCarryOnAcrossAGapAndStillCatchTheNextSpike() {
-        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY)) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 3);
             Random random = new Random(11);
 
@@ -323,7 +329,7 @@ class AnomalyAppTest {
 
     @Test
     void shouldOpenOneAnomalyOnATenfoldSpikeDeliveredOutOfOrderAndResolveItAfterItStops() {
-        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY)) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 4);
             Random random = new Random(1948);
             List<Update> inOrder = new ArrayList<>();

@@ -43,7 +43,7 @@ class AnomalyContributorsTest {
 
     @Test
     void shouldNameTheResourceAndSkuBehindATenfoldSpikeWhileTheSteadyResourcesStayUnnamed() {
-        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), AnomalyAppTest.SERVICE_ONLY)) {
             TestInputTopic<String, UnitCost> input = fixture.input(fixture.topics().unitCost);
             Random random = new Random(66);
             for (int m = 0; m < 60; m++) {
@@ -107,7 +107,7 @@ class AnomalyContributorsTest {
 
     @Test
     void shouldKeepTheServiceAsItsOwnContributorWhenItsRecordsListNoChildren() {
-        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), AnomalyAppTest.SERVICE_ONLY)) {
             TestInputTopic<String, UnitCost> input = fixture.input(fixture.topics().unitCost);
             for (int m = 0; m < 30; m++) {
                 window(input, "checkout", m, Map.of());
