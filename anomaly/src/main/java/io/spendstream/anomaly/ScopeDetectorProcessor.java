@@ -16,8 +16,10 @@ import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.Transition;
 import io.spendstream.anomaly.detector.WindowUpdate;
 import io.spendstream.anomaly.scopes.ScopeKey;
+import io.spendstream.anomaly.scopes.ScopeSettings;
 import io.spendstream.anomaly.scopes.ScopeWindows;
 import io.spendstream.anomaly.scopes.ScopedRecords;
+import io.spendstream.avro.Alert;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.Contributor;
@@ -30,14 +32,18 @@ import io.spendstream.runtime.metrics.PipelineMetrics;
  * names the services that moved most as top contributors from their baselines within the scope
  * ({@link ContributorBaselines}, store {@link ScopeTopology#CONTRIBUTOR_STORE}). Forwards each lifecycle event as
  * the service processor does, keyed by its dedup key ({@code cost-spike:team:payments}), and keeps its share of the
- * open-anomalies gauge.
+ * open-anomalies gauge. An anomaly that one service explains ({@link ScopeSettings#explainedByOneService}) goes out
+ * without alerts ({@link #alertOf}); the store {@link ScopeTopology#WINDOWS_STORE} remembers which.
  */
 final class ScopeDetectorProcessor implements Processor<String, ScopePartRecord, String, Emission> {
 
     /** Part updates of a window the scope's detector has settled already; tag {@code scope} = the scope type. */
     static final String LATE_PARTS = "spendstream.anomaly.scope.late.parts";
+    /** Scope anomalies opened without an alert because one service explained them; tag {@code scope}. */
+    static final String EXPLAINED = "spendstream.anomaly.scope.explained";
 
     private final CostSpikeLifecycle lifecycle;
+    private final ScopeSettings settings;
     private final ContributorBaselines contributors;
     private final PipelineMetrics metrics;
     private final OpenAnomalies openAnomalies;
@@ -47,9 +53,10 @@ final class ScopeDetectorProcessor implements Processor<String, ScopePartRecord,
     private KeyValueStore<String, ScopeWindowsRecord> windowsStore;
     private int open;
 
-    ScopeDetectorProcessor(CostSpikeLifecycle lifecycle, ContributorBaselines contributors, PipelineMetrics metrics,
-            OpenAnomalies openAnomalies) {
+    ScopeDetectorProcessor(CostSpikeLifecycle lifecycle, ScopeSettings settings, ContributorBaselines contributors,
+            PipelineMetrics metrics, OpenAnomalies openAnomalies) {
         this.lifecycle = lifecycle;
+        this.settings = settings;
         this.contributors = contributors;
         this.metrics = metrics;
         this.openAnomalies = openAnomalies;
@@ -99,9 +106,8 @@ final class ScopeDetectorProcessor implements Processor<String, ScopePartRecord,
             List<Contributor> top = transition.state() == AnomalyState.RESOLVED ? List.of()
                     : contributors.topContributors(services, transition.windowStart(), transition.partial());
             Anomaly anomaly = ScopedRecords.anomaly(scope, transition, top);
-            Emission emission = new Emission(anomaly,
-                    ScopedRecords.alert(anomaly, transition.escalated()).orElse(null));
-            context.forward(record.withKey(anomaly.getDedupKey()).withValue(emission));
+            context.forward(record.withKey(anomaly.getDedupKey())
+                    .withValue(new Emission(anomaly, alertOf(scope, transition, anomaly, top, windows))));
         }
         contributors.settle(services);
         contributorStore.put(scope.key(), services);
@@ -111,6 +117,35 @@ final class ScopeDetectorProcessor implements Processor<String, ScopePartRecord,
             open += state.isOpen() ? 1 : -1;
             openAnomalies.set(context.taskId(), open);
         }
+    }
+
+    /**
+     * The alert of a scope's lifecycle event, or null. One service's spike seen again through its team (or SKU) does
+     * not alert, its own anomaly pages: withheld from an OPEN that one service explains until an active window shows
+     * more than that service moving (the OPEN's partial window may hold only the first services' updates), then it
+     * fires; withheld to the end otherwise. Quiet windows say nothing about who spiked.
+     */
+    private Alert alertOf(ScopeKey scope, Transition transition, Anomaly anomaly, List<Contributor> top,
+            ScopeWindowsRecord windows) {
+        boolean explained = settings.explainedByOneService(top);
+        if (transition.state() == AnomalyState.OPEN && explained) {
+            windows.setUnalertedAnomalyId(anomaly.getAnomalyId());
+            metrics.counter(EXPLAINED, "stage", AnomalyApp.NAME, "scope", scope.type().label()).increment();
+            return null;
+        }
+        if (!anomaly.getAnomalyId().equals(windows.getUnalertedAnomalyId())) {
+            return ScopedRecords.alert(anomaly, transition.escalated()).orElse(null);
+        }
+        boolean active = transition.score() >= lifecycle.settings().resolveScore();
+        if (transition.state() == AnomalyState.UPDATE && active && !explained) {
+            windows.setUnalertedAnomalyId(null);
+            // Fired as an escalation fires: FIRING under the same dedup key, starting when the anomaly started.
+            return ScopedRecords.alert(anomaly, true).orElse(null);
+        }
+        if (transition.state() == AnomalyState.RESOLVED) {
+            windows.setUnalertedAnomalyId(null);
+        }
+        return null;
     }
 
     @Override

@@ -83,7 +83,7 @@ final class ScopeTopology {
                         : ScopeParts.of(cost.getService() != null ? cost.getService() : service, cost, scopes),
                         Named.as(PARTS))
                 .repartition(Repartitioned.with(Serdes.String(), new ScopePartSerde()).withName(PARTS))
-                .process(() -> new ScopeDetectorProcessor(lifecycle, contributors, metrics, openAnomalies),
+                .process(() -> new ScopeDetectorProcessor(lifecycle, settings, contributors, metrics, openAnomalies),
                         Named.as(DETECTOR), STORE, CONTRIBUTOR_STORE, WINDOWS_STORE);
 
         emissions.mapValues(Emission::anomaly, Named.as(ANOMALY_EVENTS))
