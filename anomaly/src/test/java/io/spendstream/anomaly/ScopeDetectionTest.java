@@ -114,6 +114,28 @@ class ScopeDetectionTest {
     }
 
     @Test
+    void shouldSendATeamCostSpikeAsItsOwnAlertWhileTheTeamsBurnRatePages() {
+        try (AlertGateTest.Gate g = new AlertGateTest.Gate(Map.of())) {
+            g.burn("team:payments", T0, AlertGateTest.PAGE);
+            Feed feed = new Feed(g.fixture.input(g.fixture.topics().unitCost));
+            for (int m = 0; m < 32; m++) {
+                String cost = m >= 30 ? "10.00" : "1.00";
+                feed.window("checkout", "payments", m, Map.of(), new BigDecimal(cost));
+                feed.window("ledger", "payments", m, Map.of(), new BigDecimal(cost));
+            }
+
+            List<Alert> team = g.alerts.readValuesToList().stream()
+                    .filter(a -> a.getDedupKey().equals("cost-spike:team:payments")).toList();
+            // Not a child of the burn-rate page (only service alerts are): not grouped, its PAGE not capped.
+            assertThat(team).singleElement().satisfies(alert -> {
+                assertThat(alert.getStatus()).isEqualTo(AlertStatus.FIRING);
+                assertThat(alert.getSeverity()).isEqualTo(Severity.PAGE);
+                assertThat(alert.getLabels()).doesNotContainKey("group").containsEntry("team", "payments");
+            });
+        }
+    }
+
+    @Test
     void shouldOpenATeamAnomalyOnASpreadIncreaseNoServiceSeesAboveItsOwnNoise() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
             Feed feed = new Feed(fixture.input(fixture.topics().unitCost), 1);

@@ -20,8 +20,9 @@ import io.spendstream.schemas.Money;
  * <ul>
  *   <li>A service without a team (null or blank: from an attribution before the field, or rows enrich could not
  *       attribute a team) is part of team {@value #UNALLOCATED}: counted, never dropped.</li>
- *   <li>The children named {@value #NONE} (rows without a resource or SKU id) and the {@code (other)} remainder are
- *       no resource or SKU, and not parts of one; their cost stays in the service and team scopes.</li>
+ *   <li>The children named {@value #NONE} (rows without a resource or SKU id; a blank name likewise) and the
+ *       {@code (other)} remainder are no resource or SKU, and not parts of one; their cost stays in the service and
+ *       team scopes.</li>
  *   <li>A resource or SKU that drops out of a service's top children (attribution lists the top 20 of each kind)
  *       keeps the last cost it was listed with for that window: an under-estimate, never a double count.</li>
  * </ul>
@@ -36,7 +37,8 @@ public final class ScopeParts {
     }
 
     /** The parts of one update in the configured wider scopes, in the order team, resources, SKUs. */
-    public static List<KeyValue<String, ScopePartRecord>> of(String service, UnitCost cost, Set<DetectionScope> scopes) {
+    public static List<KeyValue<String, ScopePartRecord>> of(String service, UnitCost cost,
+            Set<DetectionScope> scopes) {
         List<KeyValue<String, ScopePartRecord>> parts = new ArrayList<>();
         if (scopes.contains(DetectionScope.TEAM)) {
             parts.add(part(new ScopeKey(DetectionScope.TEAM, teamOf(cost)), service, cost, cost.getCost()));
@@ -45,7 +47,7 @@ public final class ScopeParts {
             if (scopes.contains(scope)) {
                 for (ChildCost child : cost.getChildren()) {
                     if (child.getKind().equals(scope.label()) && !child.getRemainder()
-                            && !NONE.equals(child.getName())) {
+                            && !NONE.equals(child.getName()) && !child.getName().isBlank()) {
                         parts.add(part(new ScopeKey(scope, child.getName()), service, cost, child.getCost()));
                     }
                 }

@@ -25,10 +25,10 @@ class ScopePartsTest {
     private static final Set<DetectionScope> ALL = EnumSet.allOf(DetectionScope.class);
 
     @Test
-    void shouldCutAnUpdateIntoItsTeamResourceAndSkuPartsSkippingTheRemainderAndRowsWithoutId() {
+    void shouldCutAnUpdateIntoItsTeamResourceAndSkuPartsSkippingTheRemainderAndChildrenWithoutId() {
         UnitCost cost = unitCost("recs", "ml", "1.50", List.of(
                 child("resource", "gpu-pool", "1.00"), child("resource", "(none)", "0.20"),
-                child("resource", "(other)", "0.30", true),
+                child("resource", "(other)", "0.25", true), child("resource", " ", "0.05"),
                 child("sku", "g5.xlarge", "1.00"), child("sku", "m6i.large", "0.50")));
 
         List<KeyValue<String, ScopePartRecord>> parts = ScopeParts.of("recs", cost, ALL);
@@ -72,7 +72,8 @@ class ScopePartsTest {
         assertThat(total.cost()).isEqualTo(Money.of("0.500000000001"));
         assertThat(total.lastTimestamp()).isEqualTo(t + 30_000);
         assertThat(total.parts()).extracting(ChildCost::getKind, ChildCost::getName, ChildCost::getCost)
-                .containsExactly(tuple("service", "a", Money.of("0.300000000001")), tuple("service", "b", Money.of("0.2")));
+                .containsExactly(tuple("service", "a", Money.of("0.300000000001")),
+                        tuple("service", "b", Money.of("0.2")));
         assertThat(windows.getWindows()).singleElement().satisfies(w -> assertThat(w.getParts())
                 .extracting(ScopePartCostRecord::getName).containsExactly("a", "b"));
     }

@@ -37,7 +37,8 @@ class ScopeSettingsTest {
 
     @Test
     void shouldRejectAnUnknownScopeAndAnEmptyList() {
-        assertThatThrownBy(() -> ScopeSettings.from(new SpendstreamConfig(Map.of(ScopeSettings.SCOPES, "team,product"))))
+        assertThatThrownBy(() -> ScopeSettings.from(
+                new SpendstreamConfig(Map.of(ScopeSettings.SCOPES, "team,product"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("spendstream.anomaly.scopes=team,product")
                 .hasMessageContaining("Unknown detection scope 'product'; expected service, team, resource, sku");
@@ -66,8 +67,8 @@ class ScopeSettingsTest {
     }
 
     private static Contributor contributor(String kind, String name, double share) {
-        return Contributor.newBuilder().setKind(kind).setName(name).setObserved(Money.of("2")).setExpected(Money.of("1"))
-                .setExcess(Money.of("1")).setShare(share).build();
+        return Contributor.newBuilder().setKind(kind).setName(name).setObserved(Money.of("2"))
+                .setExpected(Money.of("1")).setExcess(Money.of("1")).setShare(share).build();
     }
 
     @Test
