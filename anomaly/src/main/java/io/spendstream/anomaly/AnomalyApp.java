@@ -19,6 +19,8 @@ import io.spendstream.anomaly.contributors.ContributorSettings;
 import io.spendstream.anomaly.detector.CostDetector;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.drift.DriftSettings;
+import io.spendstream.anomaly.scopes.DetectionScope;
+import io.spendstream.anomaly.scopes.ScopeSettings;
 import io.spendstream.anomaly.state.DetectorStateSerde;
 import io.spendstream.anomaly.unallocated.UnallocatedSurge;
 import io.spendstream.avro.Alert;
@@ -55,9 +57,13 @@ import io.spendstream.schemas.SpendstreamTopics;
  * {@code burn-rate:budget:<scope>}) to {@code spend.anomalies} and their alerts and the stage alerts (key
  * {@code budget-stage:<scope>:<fraction>}) to {@code spend.alerts}. Settings: {@link BurnRateSettings}.
  *
- * <p>The alerts of all of them reach {@code spend.alerts} only through the alert gate ({@link AlertGateTopology}: one
- * alert per dedup key while open, cooldown after resolve, maintenance silences from {@code spend.silences},
- * grouping under a team's burn-rate alert, service owners from {@code spend.tags}), behind the repartition topic
+ * <p>The same detection runs per team (and, opt-in, per resource and per SKU) in {@link ScopeTopology}: the
+ * services' parts of each scope repartitioned by scope key, summed per window, dedup key
+ * {@code cost-spike:team:<team>}. {@code spendstream.anomaly.scopes} ({@link ScopeSettings}) chooses the scopes.
+ *
+ * <p>The alerts of all of them reach {@code spend.alerts} only through the alert gate ({@link AlertGateTopology}: one alert
+ * per dedup key while open, cooldown after resolve, maintenance silences from {@code spend.silences}, grouping under
+ * a team's burn-rate alert, service owners from {@code spend.tags}), behind the repartition topic
  * {@code anomaly-alert-gate}. Settings: {@link AlertGateSettings}.
  */
 public final class AnomalyApp implements StreamsApp {
@@ -78,6 +84,7 @@ public final class AnomalyApp implements StreamsApp {
     static final String ALERTS = "anomaly-alerts";
     static final String ALERTS_MERGED = "anomaly-alerts-merged";
     static final String UNALLOCATED_SURGE = "anomaly-unallocated-surge";
+    static final String SERVICE_SCOPE = "anomaly-service-scope";
 
     static final String BURN_SOURCE = "anomaly-burn-rate-source";
     static final String BURN_RULES = "anomaly-burn-rate-rules";
@@ -106,6 +113,7 @@ public final class AnomalyApp implements StreamsApp {
         CostSpikeLifecycle lifecycle = new CostSpikeLifecycle(new CostDetector(settings.detector()),
                 settings.lifecycle());
         OpenAnomalies openAnomalies = new OpenAnomalies(metrics);
+        ScopeSettings scopes = ScopeSettings.from(context.config());
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
                 new DetectorStateSerde()));
@@ -116,9 +124,12 @@ public final class AnomalyApp implements StreamsApp {
 
         KStream<String, UnitCost> unitCost = builder.stream(topics.unitCost.name(), topics.unitCost.consumed(SOURCE));
         UnallocatedSurge unallocatedSurge = UnallocatedSurge.from(context.config(), settings.lifecycle().resolveScore());
+        // The service scope's state and stream always exist (scopes=team drops only its events): switching it off
+        // must not change this sub-topology's stores or the other sub-topologies' numbering.
         KStream<String, Emission> emissions = unitCost.process(
                 () -> new CostSpikeProcessor(lifecycle, contributors, metrics, openAnomalies), Named.as(DETECTOR),
-                STORE, CONTRIBUTOR_STORE).map(unallocatedSurge::retype, Named.as(UNALLOCATED_SURGE));
+                STORE, CONTRIBUTOR_STORE).map(unallocatedSurge::retype, Named.as(UNALLOCATED_SURGE))
+                .filter((key, emission) -> scopes.detects(DetectionScope.SERVICE), Named.as(SERVICE_SCOPE));
 
         emissions.mapValues(Emission::anomaly, Named.as(ANOMALY_EVENTS))
                 .peek((key, anomaly) -> metrics.recordOut(NAME, topics.anomalies.name()), Named.as(ANOMALIES_OUT))
@@ -135,9 +146,14 @@ public final class AnomalyApp implements StreamsApp {
                         settings.lifecycle()), openAnomalies);
 
         // One gate for all: their alerts meet in the gate's repartition topic, keyed by dedup key.
-        AlertGateTopology.build(builder, costSpikeAlerts.merge(burnRateAlerts, Named.as(ALERTS_MERGED))
-                .merge(driftAlerts, Named.as(DriftTopology.ALERTS_MERGED)), topics, metrics,
-                AlertGateSettings.from(context.config()), NAME);
+        KStream<String, Alert> serviceBurnRateAndDrift = costSpikeAlerts
+                .merge(burnRateAlerts, Named.as(ALERTS_MERGED))
+                .merge(driftAlerts, Named.as(DriftTopology.ALERTS_MERGED));
+        KStream<String, Alert> alerts = ScopeTopology.build(builder, unitCost, topics, metrics, scopes, lifecycle,
+                        contributors, openAnomalies)
+                .map(scope -> serviceBurnRateAndDrift.merge(scope, Named.as(ScopeTopology.ALERTS_MERGED)))
+                .orElse(serviceBurnRateAndDrift);
+        AlertGateTopology.build(builder, alerts, topics, metrics, AlertGateSettings.from(context.config()), NAME);
     }
 
     private static KStream<String, Alert> buildBurnRate(StreamsBuilder builder, SpendstreamTopics topics, PipelineMetrics metrics,

@@ -115,7 +115,8 @@ class AlertGateTest {
 
     @Test
     void shouldRaiseNothingForACostSpikeOfASilencedService() {
-        try (Gate g = new Gate(Map.of())) {
+        try (Gate g = new Gate(AnomalyAppTest.SERVICE_ONLY)) {
+            // Service scope only: a service silence does not cover the cost spike of the service's team.
             g.silence("load-test", "service", "checkout", T0.minusSeconds(3600), T0.plusSeconds(3 * 3600));
             UnitCostFeed feed = new UnitCostFeed(g.fixture.input(g.fixture.topics().unitCost), 6);
             Random random = new Random(5);
@@ -404,7 +405,7 @@ class AlertGateTest {
 
     // --- inputs -------------------------------------------------------------------------------------------------
 
-    private static final Map<String, Double> PAGE = Map.of("5m", 15.0, "30m", 15.0, "1h", 15.0, "6h", 2.0, "3d", 2.0);
+    static final Map<String, Double> PAGE = Map.of("5m", 15.0, "30m", 15.0, "1h", 15.0, "6h", 2.0, "3d", 2.0);
     private static final Map<String, Double> TICKET = Map.of("5m", 1.5, "30m", 1.5, "1h", 1.5, "6h", 1.5, "3d", 1.5);
     private static final Map<String, Double> QUIET = Map.of("5m", 0.5, "30m", 0.5, "1h", 0.5, "6h", 0.5, "3d", 0.5);
 
@@ -422,7 +423,7 @@ class AlertGateTest {
     }
 
     /** The app with its inputs and outputs; burn-rate anomalies resolve on the first quiet evaluation. */
-    private static final class Gate implements AutoCloseable {
+    static final class Gate implements AutoCloseable {
         final TopologyFixture fixture;
         final TestInputTopic<String, BurnRate> burnRate;
         final TestInputTopic<String, byte[]> silences;

@@ -22,6 +22,7 @@ import io.spendstream.anomaly.alerting.AlertGateTopology;
 import io.spendstream.anomaly.avro.AlertGateStateRecord;
 import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.SkewedDelivery;
+import io.spendstream.anomaly.scopes.ScopeSettings;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.AlertStatus;
 import io.spendstream.avro.Anomaly;
@@ -44,6 +45,13 @@ class AnomalyAppTest {
      * The group wait is {@code AlertGateTest}'s subject.
      */
     private static final Map<String, String> NO_GROUP_WAIT = Map.of(AlertGateSettings.GROUP_WAIT, "0s");
+    /**
+     * For tests of the service detector: their services name no team, so the default team scope would see them all
+     * as team {@code unallocated} and raise its own anomaly on their spikes (checked in {@code ScopeDetectionTest}).
+     */
+    static final Map<String, String> SERVICE_ONLY = Map.of(ScopeSettings.SCOPES, "service");
+    private static final Map<String, String> SERVICE_ONLY_NO_GROUP_WAIT = Map.of(ScopeSettings.SCOPES, "service",
+            AlertGateSettings.GROUP_WAIT, "0s");
 
     @Test
     void shouldRaiseNothingOnSteadyNoisyCostsForHours() {
@@ -65,7 +73,7 @@ class AnomalyAppTest {
 
     @Test
     void shouldOpenOneAnomalyWithinAMinuteOfATenfoldSpikeUpdateItAndResolveWhenItStops() {
-        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), NO_GROUP_WAIT)) {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY_NO_GROUP_WAIT)) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 6);
             Random random = new Random(5);
             List<KeyValue<String, Anomaly>> anomalies = new ArrayList<>();
@@ -210,7 +218,7 @@ class AnomalyAppTest {
 
     @Test
     void shouldCarryOnAcrossAGapAndStillCatchTheNextSpike() {
-        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY)) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 3);
             Random random = new Random(11);
 
@@ -329,7 +337,7 @@ class AnomalyAppTest {
 
     @Test
     void shouldOpenOneAnomalyOnATenfoldSpikeDeliveredOutOfOrderAndResolveItAfterItStops() {
-        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), NO_GROUP_WAIT)) {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY_NO_GROUP_WAIT)) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 4);
             Random random = new Random(1948);
             List<Update> inOrder = new ArrayList<>();

@@ -54,7 +54,7 @@ class AnomalyContributorsTest {
 
     @Test
     void shouldNameTheResourceAndSkuBehindATenfoldSpikeWhileTheSteadyResourcesStayUnnamed() {
-        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), AnomalyAppTest.SERVICE_ONLY)) {
             TestInputTopic<String, UnitCost> input = fixture.input(fixture.topics().unitCost);
             Random random = new Random(66);
             for (int m = 0; m < 60; m++) {
@@ -184,7 +184,7 @@ class AnomalyContributorsTest {
 
     @Test
     void shouldKeepTheServiceAsItsOwnContributorWhenItsRecordsListNoChildren() {
-        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), AnomalyAppTest.SERVICE_ONLY)) {
             TestInputTopic<String, UnitCost> input = fixture.input(fixture.topics().unitCost);
             for (int m = 0; m < 30; m++) {
                 window(input, "checkout", m, Map.of());

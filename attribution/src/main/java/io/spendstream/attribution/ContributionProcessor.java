@@ -56,7 +56,8 @@ public final class ContributionProcessor implements FixedKeyProcessor<String, Ar
             List<ChargePeriodSpreader.Part> parts = spreader.spread(row.getEffectiveCost(),
                     row.getChargePeriodStart(), row.getChargePeriodEnd());
             for (ChargePeriodSpreader.Part part : finest ? parts : ChargePeriodSpreader.rollUp(parts, grid)) {
-                UnitCostTally tally = UnitCostAccumulator.ofCost(part.amount(), row.getResourceId(), row.getSkuId());
+                UnitCostTally tally = UnitCostAccumulator.ofCost(part.amount(), row.getResourceId(), row.getSkuId(),
+                        cost.value().getAttribution().getTeam());
                 context.forward(record.withValue(tally).withTimestamp(part.windowStartMs()));
             }
         } else if (record.value() instanceof Arrival.Apm apm) {

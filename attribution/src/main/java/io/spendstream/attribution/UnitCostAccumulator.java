@@ -22,10 +22,17 @@ public final class UnitCostAccumulator {
         return UnitCostTally.newBuilder().setCost(Money.ZERO).setRevenue(Money.ZERO).build();
     }
 
-    /** One cost row's share of one window, booked on the row's resource and SKU. */
-    public static UnitCostTally ofCost(BigDecimal amount, String resourceId, String skuId) {
+    /** Team of a cost row that enrich could not give one (untagged, tag without a team, shared, no resource id). */
+    public static final String UNALLOCATED_TEAM = "unallocated";
+
+    /**
+     * One cost row's share of one window, booked on the row's resource and SKU, and owned by the row's team
+     * ({@value #UNALLOCATED_TEAM} when it has none, so a window with cost always names a team).
+     */
+    public static UnitCostTally ofCost(BigDecimal amount, String resourceId, String skuId, String team) {
         return UnitCostTally.newBuilder().setCost(Money.of(amount)).setRevenue(Money.ZERO).setCostRecords(1)
-                .setChildren(WindowChildren.ofPart(amount, resourceId, skuId)).build();
+                .setChildren(WindowChildren.ofPart(amount, resourceId, skuId))
+                .setTeam(team == null || team.isBlank() ? UNALLOCATED_TEAM : team).build();
     }
 
     /** One APM interval summary; a p95 without requests carries no weight. */
@@ -44,7 +51,11 @@ public final class UnitCostAccumulator {
                 .build();
     }
 
-    /** {@code a + b}, as a new tally, keeping at most {@code trackedChildren} children of each kind. */
+    /**
+     * {@code a + b}, as a new tally, keeping at most {@code trackedChildren} children of each kind. The team is
+     * {@code b}'s when it has one ({@code b} is the part folded in last: the latest cost row's team wins), else
+     * {@code a}'s.
+     */
     public static UnitCostTally add(UnitCostTally a, UnitCostTally b, int trackedChildren) {
         return UnitCostTally.newBuilder()
                 .setCost(Money.add(a.getCost(), b.getCost()))
@@ -57,6 +68,7 @@ public final class UnitCostAccumulator {
                 .setCostRecords(a.getCostRecords() + b.getCostRecords())
                 .setApmRecords(a.getApmRecords() + b.getApmRecords())
                 .setChildren(WindowChildren.add(a.getChildren(), b.getChildren(), trackedChildren))
+                .setTeam(b.getTeam() != null ? b.getTeam() : a.getTeam())
                 .build();
     }
 }

@@ -51,6 +51,7 @@ public final class UnitCostRecords {
                 .setMargin(Money.of(revenue.subtract(cost)))
                 .setCostRecords(tally.getCostRecords())
                 .setApmRecords(tally.getApmRecords())
+                .setTeam(tally.getTeam())
                 .setChildren(WindowChildren.top(tally.getChildren(), cost, topChildren))
                 .build();
     }

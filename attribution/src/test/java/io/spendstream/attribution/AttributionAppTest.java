@@ -114,6 +114,30 @@ class AttributionAppTest {
     }
 
     @Test
+    void shouldNameTheTeamOfTheLatestCostRowAndUnallocatedForARowWithoutOne() {
+        pipeApm(apm("checkout", T0, 100, 0));
+        assertThat(drain().minutes()).singleElement().satisfies(u -> assertThat(u.getTeam()).isNull());
+
+        pipeCost(cost("checkout", "payments", null, "1.00", T0.plusSeconds(5), Duration.ofSeconds(1)));
+        assertThat(drain().minutes()).singleElement().satisfies(u -> assertThat(u.getTeam()).isEqualTo("payments"));
+
+        // An APM summary carries no team: the window keeps the one it has.
+        pipeApm(apm("checkout", T0.plusSeconds(10), 100, 0));
+        assertThat(drain().minutes()).singleElement().satisfies(u -> assertThat(u.getTeam()).isEqualTo("payments"));
+
+        // Re-tagged mid-window: the window is the latest row's team's, as of that row's event time.
+        pipeCost(cost("checkout", "storefront", null, "1.00", T0.plusSeconds(20), Duration.ofSeconds(1)));
+        assertThat(drain().minutes()).singleElement()
+                .satisfies(u -> assertThat(u.getTeam()).isEqualTo("storefront"));
+
+        pipeCost(cost("search", "1.00", T0.plusSeconds(30), Duration.ofSeconds(1)));
+        assertThat(drain().minutes()).singleElement().satisfies(u -> {
+            assertThat(u.getService()).isEqualTo("search");
+            assertThat(u.getTeam()).isEqualTo(UnitCostAccumulator.UNALLOCATED_TEAM);
+        });
+    }
+
+    @Test
     void shouldSpreadHourlyRowOverSixtyMinuteWindowsThatSumToTheRow() {
         pipeCost(cost("search", "1.000000000007", T0, Duration.ofHours(1)));
 

@@ -54,6 +54,9 @@ import io.spendstream.schemas.registry.SchemaRegistryClients;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineIntegrationTest {
 
+    /** The team owning {@link DemoScenario#INCIDENT_SERVICE} in the demo's tags, its only service. */
+    private static final String INCIDENT_TEAM = "ml-platform";
+
     @TempDir
     static Path dataDir;
 
@@ -105,7 +108,8 @@ class PipelineIntegrationTest {
                     });
         }
 
-        Anomaly open = anomalies.stream().filter(a -> a.getState() == AnomalyState.OPEN).findFirst().orElseThrow();
+        Anomaly open = anomalies.stream().filter(a -> a.getState() == AnomalyState.OPEN
+                && a.getScopeType().equals("service")).findFirst().orElseThrow();
         assertThat(open.getScope()).as("first anomaly opened; all anomalies: %s; dead letters: %s", anomalies,
                 deadLetters.stream().map(d -> d.getStage() + "/" + d.getReason()).toList())
                 .isEqualTo(DemoScenario.INCIDENT_SERVICE);
@@ -113,10 +117,21 @@ class PipelineIntegrationTest {
         assertThat(open.getTopContributors().get(0).getKind()).isEqualTo("resource");
         assertThat(open.getTopContributors().get(0).getName()).isEqualTo(DemoScenario.INCIDENT_RESOURCE);
         assertThat(open.getTopContributors()).extracting(c -> c.getName()).doesNotContain("i-0recs-api01");
-        assertThat(anomalies).allMatch(a -> a.getScope().equals(DemoScenario.INCIDENT_SERVICE),
-                "only the incident service is anomalous");
+        assertThat(anomalies).extracting(Anomaly::getScopeType).isSubsetOf("service", "team");
+        assertThat(anomalies).filteredOn(a -> a.getScopeType().equals("service"))
+                .allMatch(a -> a.getScope().equals(DemoScenario.INCIDENT_SERVICE),
+                        "only the incident service is anomalous");
+        // Its team (it has no other service) sees the same spike: recorded, named after the service, no second page.
+        assertThat(anomalies).filteredOn(a -> a.getScopeType().equals("team")).allSatisfy(a -> {
+            assertThat(a.getScope()).isEqualTo(INCIDENT_TEAM);
+            if (a.getState() != AnomalyState.RESOLVED) {
+                assertThat(a.getTopContributors().get(0).getName()).isEqualTo(DemoScenario.INCIDENT_SERVICE);
+            }
+        });
+        assertThat(alerts.stream().filter(a -> a.getStatus() == AlertStatus.FIRING)).singleElement()
+                .satisfies(a -> assertThat(a.getDedupKey())
+                        .isEqualTo("cost-spike:service:" + DemoScenario.INCIDENT_SERVICE));
         assertThat(anomalies).allMatch(a -> a.getType() == AnomalyType.COST_SPIKE, "the incident is a spike, no drop");
-        assertThat(alerts.stream().filter(a -> a.getStatus() == AlertStatus.FIRING)).hasSize(1);
         assertThat(deadLetters.get(0).getReason()).isEqualTo("invalid-json");
         assertThat(deadLetters.get(0).getSourceTopic()).isEqualTo(topics.usageRaw.name());
         assertThat(unitCosts).anyMatch(u -> u.getService().equals("checkout") && u.getRequests() > 0

@@ -1,0 +1,106 @@
+package io.spendstream.anomaly.scopes;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import io.spendstream.anomaly.avro.ScopePartCostRecord;
+import io.spendstream.anomaly.avro.ScopePartRecord;
+import io.spendstream.anomaly.avro.ScopeWindowRecord;
+import io.spendstream.anomaly.avro.ScopeWindowsRecord;
+import io.spendstream.avro.ChildCost;
+import io.spendstream.schemas.Money;
+
+/**
+ * The cost of a wider scope per window, summed from its parts (one per service) as their updates arrive: the scope's
+ * recent windows, each with the latest cost of every service in it ({@link ScopeWindowsRecord}, one per scope).
+ * Plain Java, no Kafka.
+ *
+ * <p>Each part update carries the service's cost so far in that window, so the scope's cost is the sum of the
+ * latest cost of each part: exact, in {@link Money} scale, whatever the order the services' updates interleave in.
+ * The latest update of a part is the one with the latest event time (on a tie, the one that arrived last), as for a
+ * service's own windows. Windows are forgotten once the scope's detector has settled them ({@link #forgetBefore}),
+ * so the record holds at most the detector's pending windows.
+ */
+public final class ScopeWindows {
+
+    /** The children kind of a scope's parts, in the contributor baselines and the anomaly's top contributors. */
+    public static final String PART_KIND = DetectionScope.SERVICE.label();
+
+    private static final Comparator<ScopeWindowRecord> OLDEST_FIRST =
+            Comparator.comparingLong(ScopeWindowRecord::getWindowStart);
+
+    private ScopeWindows() {
+    }
+
+    /**
+     * The scope's window after one part's update.
+     *
+     * @param cost          the scope's cost in the window so far: the sum of its parts' latest costs
+     * @param lastTimestamp the latest event time of any part's update, so the window's successive totals are in
+     *                      event-time order for the detector, whichever part moved
+     * @param parts         the parts as the window's children, for the contributor baselines
+     */
+    public record Total(long windowStart, long windowEnd, String currency, BigDecimal cost, long lastTimestamp,
+            List<ChildCost> parts) {
+    }
+
+    public static ScopeWindowsRecord empty() {
+        return ScopeWindowsRecord.newBuilder().build();
+    }
+
+    /** Folds a part's update (at event time {@code timestamp}) into its window and returns the window's total. */
+    public static Total add(ScopeWindowsRecord state, ScopePartRecord part, long timestamp) {
+        List<ScopeWindowRecord> windows = new ArrayList<>(state.getWindows());
+        ScopeWindowRecord window = windows.stream().filter(w -> w.getWindowStart() == part.getWindowStart())
+                .findFirst().orElse(null);
+        if (window == null) {
+            window = new ScopeWindowRecord(part.getWindowStart(), part.getWindowEnd(), part.getCurrency(),
+                    new ArrayList<>());
+            windows.add(window);
+            windows.sort(OLDEST_FIRST);
+        }
+        List<ScopePartCostRecord> parts = new ArrayList<>(window.getParts());
+        int known = indexOf(parts, part.getPart());
+        if (known < 0) {
+            parts.add(new ScopePartCostRecord(part.getPart(), Money.of(part.getCost()), timestamp));
+        } else if (timestamp >= parts.get(known).getLastTimestamp()) {
+            parts.set(known, new ScopePartCostRecord(part.getPart(), Money.of(part.getCost()), timestamp));
+        }
+        window.setParts(parts);
+        state.setWindows(windows);
+        return total(window);
+    }
+
+    /** Drops the windows starting before {@code settledBefore}: the detector has learned or skipped them. */
+    public static void forgetBefore(ScopeWindowsRecord state, long settledBefore) {
+        if (state.getWindows().stream().anyMatch(w -> w.getWindowStart() < settledBefore)) {
+            state.setWindows(new ArrayList<>(state.getWindows().stream()
+                    .filter(w -> w.getWindowStart() >= settledBefore).toList()));
+        }
+    }
+
+    private static Total total(ScopeWindowRecord window) {
+        BigDecimal cost = Money.ZERO;
+        long lastTimestamp = Long.MIN_VALUE;
+        List<ChildCost> children = new ArrayList<>(window.getParts().size());
+        for (ScopePartCostRecord part : window.getParts()) {
+            cost = Money.add(cost, part.getCost());
+            lastTimestamp = Math.max(lastTimestamp, part.getLastTimestamp());
+            children.add(ChildCost.newBuilder().setKind(PART_KIND).setName(part.getName()).setCost(part.getCost())
+                    .build());
+        }
+        return new Total(window.getWindowStart(), window.getWindowEnd(), window.getCurrency(), cost, lastTimestamp,
+                children);
+    }
+
+    private static int indexOf(List<ScopePartCostRecord> parts, String name) {
+        for (int i = 0; i < parts.size(); i++) {
+            if (parts.get(i).getName().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

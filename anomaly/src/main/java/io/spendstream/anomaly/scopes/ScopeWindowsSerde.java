@@ -1,0 +1,15 @@
+package io.spendstream.anomaly.scopes;
+
+import io.spendstream.anomaly.PrivateAvroSerde;
+import io.spendstream.anomaly.avro.ScopeWindowsRecord;
+
+/**
+ * Serde of the state store {@code anomaly-scope-windows} (and its changelog): a format byte and Avro binary
+ * ({@link PrivateAvroSerde}).
+ */
+public final class ScopeWindowsSerde extends PrivateAvroSerde<ScopeWindowsRecord> {
+
+    public ScopeWindowsSerde() {
+        super(ScopeWindowsRecord.class, "scope windows");
+    }
+}

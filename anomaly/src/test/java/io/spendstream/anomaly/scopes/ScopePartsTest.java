@@ -1,0 +1,123 @@
+package io.spendstream.anomaly.scopes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.Test;
+
+import io.spendstream.anomaly.avro.ScopePartCostRecord;
+import io.spendstream.anomaly.avro.ScopePartRecord;
+import io.spendstream.anomaly.avro.ScopeWindowsRecord;
+import io.spendstream.avro.ChildCost;
+import io.spendstream.avro.UnitCost;
+import io.spendstream.schemas.Money;
+
+class ScopePartsTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    private static final Set<DetectionScope> ALL = EnumSet.allOf(DetectionScope.class);
+
+    @Test
+    void shouldCutAnUpdateIntoItsTeamResourceAndSkuPartsSkippingTheRemainderAndChildrenWithoutId() {
+        UnitCost cost = unitCost("recs", "ml", "1.50", List.of(
+                child("resource", "gpu-pool", "1.00"), child("resource", "(none)", "0.20"),
+                child("resource", "(other)", "0.25", true), child("resource", " ", "0.05"),
+                child("sku", "g5.xlarge", "1.00"), child("sku", "m6i.large", "0.50")));
+
+        List<KeyValue<String, ScopePartRecord>> parts = ScopeParts.of("recs", cost, ALL);
+
+        assertThat(parts).extracting(kv -> kv.key, kv -> kv.value.getPart(), kv -> kv.value.getCost()).containsExactly(
+                tuple("team:ml", "recs", Money.of("1.50")),
+                tuple("resource:gpu-pool", "recs", Money.of("1.00")),
+                tuple("sku:g5.xlarge", "recs", Money.of("1.00")),
+                tuple("sku:m6i.large", "recs", Money.of("0.50")));
+        assertThat(parts).allSatisfy(kv -> {
+            assertThat(kv.value.getWindowStart()).isEqualTo(T0.toEpochMilli());
+            assertThat(kv.value.getWindowEnd()).isEqualTo(T0.plusSeconds(60).toEpochMilli());
+            assertThat(kv.value.getCurrency()).isEqualTo("USD");
+        });
+        assertThat(ScopeParts.of("recs", cost, EnumSet.of(DetectionScope.SERVICE))).isEmpty();
+        assertThat(ScopeParts.of("recs", cost, EnumSet.of(DetectionScope.SKU))).extracting(kv -> kv.key)
+                .containsExactly("sku:g5.xlarge", "sku:m6i.large");
+    }
+
+    @Test
+    void shouldPutAServiceWithoutATeamIntoTheUnallocatedTeam() {
+        assertThat(ScopeParts.of("legacy", unitCost("legacy", null, "1.00", List.of()), ALL))
+                .extracting(kv -> kv.key).containsExactly("team:unallocated");
+        assertThat(ScopeParts.of("legacy", unitCost("legacy", "  ", "1.00", List.of()), ALL))
+                .extracting(kv -> kv.key).containsExactly("team:unallocated");
+        assertThat(ScopeParts.of("legacy", unitCost("legacy", " payments ", "1.00", List.of()), ALL))
+                .extracting(kv -> kv.key).containsExactly("team:payments");
+    }
+
+    @Test
+    void shouldSumTheLatestCostOfEachPartExactlyWhateverTheOrderTheyArriveIn() {
+        ScopeWindowsRecord windows = ScopeWindows.empty();
+        long t = T0.toEpochMilli();
+
+        ScopeWindows.add(windows, part("a", "0.100000000001"), t + 10_000);
+        ScopeWindows.add(windows, part("b", "0.2"), t + 5_000);
+        ScopeWindows.add(windows, part("a", "0.300000000001"), t + 30_000);
+        // An older update of a that arrives late changes nothing: a's cost so far is the later one.
+        ScopeWindows.Total total = ScopeWindows.add(windows, part("a", "0.2"), t + 20_000);
+
+        assertThat(total.cost()).isEqualTo(Money.of("0.500000000001"));
+        assertThat(total.lastTimestamp()).isEqualTo(t + 30_000);
+        assertThat(total.parts()).extracting(ChildCost::getKind, ChildCost::getName, ChildCost::getCost)
+                .containsExactly(tuple("service", "a", Money.of("0.300000000001")),
+                        tuple("service", "b", Money.of("0.2")));
+        assertThat(windows.getWindows()).singleElement().satisfies(w -> assertThat(w.getParts())
+                .extracting(ScopePartCostRecord::getName).containsExactly("a", "b"));
+    }
+
+    @Test
+    void shouldForgetWindowsOnceTheyHaveSettled() {
+        ScopeWindowsRecord windows = ScopeWindows.empty();
+        for (int m = 3; m >= 0; m--) {
+            ScopeWindows.add(windows, partOf(m, "a", "1"), T0.plusSeconds(60L * m).toEpochMilli());
+        }
+
+        ScopeWindows.forgetBefore(windows, T0.plusSeconds(120).toEpochMilli());
+
+        assertThat(windows.getWindows()).extracting(w -> w.getWindowStart())
+                .containsExactly(T0.plusSeconds(120).toEpochMilli(), T0.plusSeconds(180).toEpochMilli());
+    }
+
+    private static ScopePartRecord part(String service, String cost) {
+        return partOf(0, service, cost);
+    }
+
+    private static ScopePartRecord partOf(int minute, String service, String cost) {
+        long start = T0.plusSeconds(60L * minute).toEpochMilli();
+        return ScopePartRecord.newBuilder().setPart(service).setWindowStart(start).setWindowEnd(start + 60_000)
+                .setCurrency("USD").setCost(Money.of(cost)).build();
+    }
+
+    private static ChildCost child(String kind, String name, String cost) {
+        return child(kind, name, cost, false);
+    }
+
+    private static ChildCost child(String kind, String name, String cost, boolean remainder) {
+        return ChildCost.newBuilder().setKind(kind).setName(name).setCost(Money.of(cost)).setRemainder(remainder)
+                .build();
+    }
+
+    private static UnitCost unitCost(String service, String team, String cost, List<ChildCost> children) {
+        BigDecimal amount = Money.of(cost);
+        return UnitCost.newBuilder()
+                .setService(service).setTeam(team)
+                .setWindowStart(T0).setWindowEnd(T0.plusSeconds(60)).setWindowSize("PT1M")
+                .setCurrency("USD").setCost(amount).setRequests(0).setErrors(0)
+                .setRevenue(Money.ZERO).setMargin(Money.of(amount.negate()))
+                .setCostRecords(1).setApmRecords(0).setChildren(children)
+                .build();
+    }
+}
