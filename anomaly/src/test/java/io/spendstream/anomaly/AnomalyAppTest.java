@@ -44,13 +44,13 @@ class AnomalyAppTest {
      * clock stands still, so the gate's group wait (wall clock) would still hold the FIRING when the spike resolves.
      * The group wait is {@code AlertGateTest}'s subject.
      */
-    private static final Map<String, String> NO_GROUP_WAIT = Map.of(AlertGateSettings.GROUP_WAIT, "0s");
+    static final Map<String, String> NO_GROUP_WAIT = Map.of(AlertGateSettings.GROUP_WAIT, "0s");
     /**
      * For tests of the service detector: their services name no team, so the default team scope would see them all
      * as team {@code unallocated} and raise its own anomaly on their spikes (checked in {@code ScopeDetectionTest}).
      */
     static final Map<String, String> SERVICE_ONLY = Map.of(ScopeSettings.SCOPES, "service");
-    private static final Map<String, String> SERVICE_ONLY_NO_GROUP_WAIT = Map.of(ScopeSettings.SCOPES, "service",
+    static final Map<String, String> SERVICE_ONLY_NO_GROUP_WAIT = Map.of(ScopeSettings.SCOPES, "service",
             AlertGateSettings.GROUP_WAIT, "0s");
 
     @Test

@@ -118,7 +118,8 @@ class AnomalyContributorsTest {
 
     @Test
     void shouldOpenOneDropTicketNamingTheResourcesThatFellWhenAServiceStopsSpendingAndResolveItWhenSpendReturns() {
-        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(),
+                AnomalyAppTest.SERVICE_ONLY_NO_GROUP_WAIT)) {
             TestInputTopic<String, UnitCost> input = fixture.input(fixture.topics().unitCost);
             var anomalies = fixture.output(fixture.topics().anomalies);
             Random random = new Random(67);

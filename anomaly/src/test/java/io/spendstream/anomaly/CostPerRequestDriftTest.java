@@ -50,7 +50,7 @@ class CostPerRequestDriftTest {
 
     @Test
     void shouldOpenOneDriftWhenCostPerRequestDoublesWithFlatRequestsAndResolveWhenItComesBack() {
-        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), AnomalyAppTest.NO_GROUP_WAIT)) {
             ServiceWindows windows = new ServiceWindows(fixture.input(fixture.topics().unitCost), 3);
             // The database got expensive (a missing index, a bigger instance): +1.00 a minute, same traffic.
             scenario(windows, HISTORY + 40, m -> window(windows, m, 1.00, 0.60, 1.40));
@@ -114,7 +114,7 @@ class CostPerRequestDriftTest {
 
     @Test
     void shouldNameTheServiceAndSayRequestsFellWhenTheSpendStaysWhileTrafficHalves() {
-        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), AnomalyAppTest.NO_GROUP_WAIT)) {
             ServiceWindows windows = new ServiceWindows(fixture.input(fixture.topics().unitCost), 3);
             // Half the traffic went elsewhere, the fleet did not scale in: the same spend for half the requests.
             scenario(windows, HISTORY + 40, m -> window(windows, m, 0.50, 0.60, 0.40));
@@ -139,7 +139,7 @@ class CostPerRequestDriftTest {
 
     @Test
     void shouldRaiseNoDriftWhenCostAndRequestsDoubleTogether() {
-        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), AnomalyAppTest.NO_GROUP_WAIT)) {
             ServiceWindows windows = new ServiceWindows(fixture.input(fixture.topics().unitCost), 3);
             // A traffic peak: twice the requests, twice the cost, the same cost per request.
             scenario(windows, HISTORY + 40, m -> window(windows, m, 2.00, 1.20, 0.80));
@@ -156,7 +156,7 @@ class CostPerRequestDriftTest {
 
     @Test
     void shouldIgnoreWindowsWithTooFewRequests() {
-        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), AnomalyAppTest.NO_GROUP_WAIT)) {
             ServiceWindows windows = new ServiceWindows(fixture.input(fixture.topics().unitCost), 3);
             // The same spend over 50 requests a minute (min-requests is 100): 20x the cost per request, noise; then
             // a minute without requests at all.
@@ -177,7 +177,7 @@ class CostPerRequestDriftTest {
         List<KeyValue<String, ContributorBaselinesRecord>> savedChildren = new ArrayList<>();
         List<KeyValue<String, AlertGateStateRecord>> savedGate = new ArrayList<>();
         String anomalyId;
-        try (TopologyFixture before = TopologyFixture.of(new AnomalyApp())) {
+        try (TopologyFixture before = TopologyFixture.of(new AnomalyApp(), AnomalyAppTest.NO_GROUP_WAIT)) {
             ServiceWindows windows = new ServiceWindows(before.input(before.topics().unitCost), 3);
             // Up to the window that settles the drift's fifth: the drift opens, nothing more.
             scenario(windows, HISTORY + 16, m -> window(windows, m, 1.00, 0.60, 1.40));
@@ -189,7 +189,7 @@ class CostPerRequestDriftTest {
             copy(before.driver().getKeyValueStore(AlertGateTopology.GATE_STORE), savedGate);
         }
 
-        try (TopologyFixture after = TopologyFixture.of(new AnomalyApp())) {
+        try (TopologyFixture after = TopologyFixture.of(new AnomalyApp(), AnomalyAppTest.NO_GROUP_WAIT)) {
             // What a restart restores from the stores' changelogs, written through the stores' own serdes.
             KeyValueStore<String, DriftStateRecord> store = after.driver().getKeyValueStore(AnomalyApp.DRIFT_STORE);
             saved.forEach(kv -> store.put(kv.key, kv.value));

@@ -231,7 +231,7 @@ class ScopeDetectionTest {
 
     @Test
     void shouldDetectServicesWithoutATeamInTheUnallocatedTeamAndLeaveTheAlertToTheServiceThatExplainsIt() {
-        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), AnomalyAppTest.NO_GROUP_WAIT)) {
             Feed feed = new Feed(fixture.input(fixture.topics().unitCost));
             for (int m = 0; m < 40; m++) {
                 BigDecimal spike = new BigDecimal(m == 30 || m == 31 ? "10.00" : "1.00");

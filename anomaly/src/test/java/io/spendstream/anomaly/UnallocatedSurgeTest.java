@@ -14,6 +14,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
 
 import io.spendstream.anomaly.alerting.AlertGateSettings;
+import io.spendstream.anomaly.scopes.ScopeSettings;
 import io.spendstream.anomaly.unallocated.UnallocatedSurge;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.AlertStatus;
@@ -36,7 +37,9 @@ class UnallocatedSurgeTest {
 
     @Test
     void shouldOpenAnUnallocatedSurgeThatNamesTheUntaggedResourceThatSpikedAndPagesByItsMoney() {
-        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+        // Service scope only: the team scope's `unallocated` team (ScopeDetectionTest) would see the same spike.
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(),
+                AnomalyAppTest.SERVICE_ONLY_NO_GROUP_WAIT)) {
             List<KeyValue<String, Anomaly>> anomalies = runTenfoldSpikeOfOneUntaggedResource(fixture);
             fixture.driver().advanceWallClockTime(COOLDOWN);
             List<Alert> alerts = fixture.output(fixture.topics().alerts).readValuesToList();
@@ -84,8 +87,8 @@ class UnallocatedSurgeTest {
 
     @Test
     void shouldUseAFixedSeverityWhenOneIsConfigured() {
-        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(),
-                Map.of(UnallocatedSurge.SEVERITY, "ticket"))) {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), Map.of(UnallocatedSurge.SEVERITY, "ticket",
+                ScopeSettings.SCOPES, "service", AlertGateSettings.GROUP_WAIT, "0s"))) {
             List<KeyValue<String, Anomaly>> anomalies = runTenfoldSpikeOfOneUntaggedResource(fixture);
             List<Alert> alerts = fixture.output(fixture.topics().alerts).readValuesToList();
 
@@ -98,7 +101,8 @@ class UnallocatedSurgeTest {
     @Test
     void shouldRefuseAnUnknownSeverity() {
         assertThatThrownBy(() -> UnallocatedSurge.from(new SpendstreamConfig(Map.of(UnallocatedSurge.SEVERITY,
-                "loud")), 0.99)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(UnallocatedSurge.SEVERITY);
+                "loud")), 0.99)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(UnallocatedSurge.SEVERITY);
     }
 
     /** An hour of two untagged resources (0.50 a minute each), then 10 minutes of the first at 10x, then 20 more. */
