@@ -60,12 +60,14 @@ public final class BurnRateProcessor implements Processor<String, BurnInput, Str
 
     private static final String STREAM_TIME_KEY = "stream-time";
     private static final long BUCKET_MS = BurnRateSettings.BUCKET.toMillis();
+    /** Scopes (and budgets) kept as objects per task: every team, service and cost centre of a large estate. */
+    static final int CACHED_SCOPES = 20_000;
 
     private final BurnRateSettings settings;
     private final ChargePeriodSpreader spreader;
     private ProcessorContext<String, BurnRate> context;
-    private KeyValueStore<String, Budget> budgets;
-    private KeyValueStore<String, ScopeBurnState> scopes;
+    private ReadThroughStates<Budget> budgets;
+    private ReadThroughStates<ScopeBurnState> scopes;
     private KeyValueStore<String, Long> streamTimeStore;
     private ScopeSpend spend;
     private TrailingSums sums;
@@ -112,8 +114,9 @@ public final class BurnRateProcessor implements Processor<String, BurnInput, Str
     @Override
     public void init(ProcessorContext<String, BurnRate> context) {
         this.context = context;
-        this.budgets = context.getStateStore(BUDGETS_STORE);
-        this.scopes = context.getStateStore(SCOPES_STORE);
+        // New objects on every (re)initialisation: a revived task restores its stores, objects from before are stale.
+        this.budgets = new ReadThroughStates<>(context.getStateStore(BUDGETS_STORE), CACHED_SCOPES);
+        this.scopes = new ReadThroughStates<>(context.getStateStore(SCOPES_STORE), CACHED_SCOPES);
         this.streamTimeStore = context.getStateStore(STREAM_TIME_STORE);
         this.spend = new ScopeSpend(context.getStateStore(ScopeSpend.BUCKETS_STORE),
                 context.getStateStore(ScopeSpend.DAYS_STORE));
@@ -124,6 +127,17 @@ public final class BurnRateProcessor implements Processor<String, BurnInput, Str
 
     @Override
     public void process(Record<String, BurnInput> record) {
+        try {
+            processRecord(record);
+        } catch (RuntimeException e) {
+            // A state object may hold part of a change the store never got (the record goes to the dead-letter topic).
+            budgets.clear();
+            scopes.clear();
+            throw e;
+        }
+    }
+
+    private void processRecord(Record<String, BurnInput> record) {
         String scope = record.key();
         BurnInput input = record.value();
         switch (input.getKind()) {
@@ -176,7 +190,7 @@ public final class BurnRateProcessor implements Processor<String, BurnInput, Str
     private void sweepIdleScopes(long previous) {
         long cursor = cursor();
         List<String> idle = new ArrayList<>();
-        try (KeyValueIterator<String, Budget> all = budgets.all()) {
+        try (KeyValueIterator<String, Budget> all = budgets.store().all()) {
             while (all.hasNext()) {
                 String scope = all.next().key;
                 ScopeBurnState state = scopes.get(scope);

@@ -23,6 +23,7 @@ public final class ScopeSpend {
     public static final String DAYS_STORE = "attribution-burn-rate-days";
 
     private static final long DAY_MS = 86_400_000L;
+    private static final int DAY_DIGITS = 15;
 
     private final WindowStore<String, BigDecimal> buckets;
     private final KeyValueStore<String, BigDecimal> days;
@@ -68,8 +69,20 @@ public final class ScopeSpend {
         return Money.of(sum);
     }
 
-    private static String dayKey(String scope, long dayStartMs) {
-        // Zero-padded so the keys of one scope sort by day in the store (epoch ms stay 13 digits until 2286).
-        return scope + "@" + String.format("%015d", dayStartMs);
+    /**
+     * Zero-padded to {@value #DAY_DIGITS} digits so the keys of one scope sort by day in the store (epoch ms stay 13
+     * digits until 2286). Padded by hand: {@code String.format} was 4% of attribution's CPU (issue 7).
+     */
+    static String dayKey(String scope, long dayStartMs) {
+        if (dayStartMs < 0) {
+            // Before 1970: keep the sign where String.format put it (never seen in billing data).
+            return scope + "@" + String.format("%0" + DAY_DIGITS + "d", dayStartMs);
+        }
+        String digits = Long.toString(dayStartMs);
+        StringBuilder key = new StringBuilder(scope.length() + 1 + DAY_DIGITS).append(scope).append('@');
+        for (int i = digits.length(); i < DAY_DIGITS; i++) {
+            key.append('0');
+        }
+        return key.append(digits).toString();
     }
 }

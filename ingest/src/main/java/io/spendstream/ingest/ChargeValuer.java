@@ -18,20 +18,30 @@ import io.spendstream.schemas.Money;
  * (rate 1, no rounding). A metered row's original amount ({@code originalEffectiveCost}, price currency) is
  * {@code PricingQuantity x unitPrice} rounded the same way, independently of the converted amount.
  *
- * <p>Pure: reference data comes in as lookups (key to the entry's bytes, null when absent), so the same logic serves
- * the topology ({@link ChargeValuation}) and tests.
+ * <p>Reference data comes in as lookups (key to the entry's bytes, null when absent), so the same logic serves the
+ * topology ({@link ChargeValuation}) and tests. The entries' parsed form is kept ({@link ParsedEntries}) while their
+ * bytes do not change, so an instance belongs to one task.
  */
 final class ChargeValuer {
+
+    /** Parsed entries kept per reference topic: far more SKUs than a price list usually has, a few MiB at most. */
+    static final int PARSED_ENTRIES = 10_000;
 
     private final String reportingCurrency;
     private final String pricesTopic;
     private final String fxRatesTopic;
+    private final ParsedEntries<SkuPrice> priceEntries;
+    private final ParsedEntries<FxRate> rateEntries;
 
     /** The topic names only appear in dead-letter messages, so that they name the topics actually configured. */
     ChargeValuer(String reportingCurrency, String pricesTopic, String fxRatesTopic) {
         this.reportingCurrency = reportingCurrency;
         this.pricesTopic = pricesTopic;
         this.fxRatesTopic = fxRatesTopic;
+        this.priceEntries = new ParsedEntries<>(PARSED_ENTRIES,
+                (sku, json) -> SkuPrice.parse(pricesTopic + " entry " + JsonText.quote(sku), json));
+        this.rateEntries = new ParsedEntries<>(PARSED_ENTRIES,
+                (currency, json) -> FxRate.parse(fxRatesTopic + " entry " + JsonText.quote(currency), json));
     }
 
     ValuedCharge value(CostRecord parsed, Function<String, byte[]> prices, Function<String, byte[]> fxRates) {
@@ -58,7 +68,7 @@ final class ChargeValuer {
             throw new RejectedRecordException(IngestReasons.UNKNOWN_PRICE, "SkuPriceId " + JsonText.quote(sku)
                     + " has no price on " + pricesTopic + "; metered usage is never priced at zero");
         }
-        SkuPrice price = SkuPrice.parse(pricesTopic + " entry " + JsonText.quote(sku), entry);
+        SkuPrice price = priceEntries.get(sku, entry);
         String rowUnit = parsed.getPricingUnit();
         if (rowUnit != null && price.pricingUnit() != null && !rowUnit.equalsIgnoreCase(price.pricingUnit())) {
             throw new RejectedRecordException(IngestReasons.PRICING_UNIT_MISMATCH, "PricingUnit "
@@ -91,7 +101,7 @@ final class ChargeValuer {
             throw new RejectedRecordException(IngestReasons.UNKNOWN_CURRENCY, what
                     + " has no rate on " + fxRatesTopic + " to the reporting currency " + reportingCurrency);
         }
-        return FxRate.parse(fxRatesTopic + " entry " + JsonText.quote(currency), entry).rate();
+        return rateEntries.get(currency, entry).rate();
     }
 
     private BigDecimal inReportingCurrency(BigDecimal amount, BigDecimal rate, String field) {

@@ -97,15 +97,15 @@ public final class IngestApp implements StreamsApp {
     private static void buildUsage(StreamsBuilder builder, AppContext context, IngestSettings settings) {
         SpendstreamTopics topics = context.topics();
         FocusRowParser parser = new FocusRowParser();
-        ChargeValuer valuer = new ChargeValuer(settings.reportingCurrency(), topics.prices.name(),
-                topics.fxRates.name());
 
         KStream<byte[], ParsedRow> rows = DeadLetterRoute.parse(
                 builder.stream(topics.usageRaw.name(), topics.usageRaw.consumed(USAGE_SOURCE)),
                 USAGE_PARSE, NAME, (key, value, timestamp) -> new ParsedRow(parser.parse(value, timestamp), value),
                 topics, context.metrics());
         KStream<byte[], Validated<ValuedCharge>> valued = rows.processValues(
-                () -> new ChargeValuation(valuer, context.metrics(), NAME, VALUE_CHARGE), Named.as(VALUE_CHARGE));
+                // One valuer per task: it keeps the parsed reference entries that task has read.
+                () -> new ChargeValuation(new ChargeValuer(settings.reportingCurrency(), topics.prices.name(),
+                        topics.fxRates.name()), context.metrics(), NAME, VALUE_CHARGE), Named.as(VALUE_CHARGE));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDENTITY_STORE),
                 Serdes.String(), topics.avroSerde(ChargeState.class)));

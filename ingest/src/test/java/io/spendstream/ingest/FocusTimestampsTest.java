@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -50,5 +51,19 @@ class FocusTimestampsTest {
                 .isInstanceOfSatisfying(RejectedRecordException.class,
                         e -> assertThat(e.reason()).isEqualTo(IngestReasons.INVALID_TIMESTAMP))
                 .hasMessageContaining("ChargePeriodEnd: '" + text + "'");
+    }
+
+    @Test
+    void shouldGiveEachTextItsOwnInstantWhileRecentTextsAreKept() {
+        // More distinct texts than are kept, twice over, interleaved with rejections that must never be kept.
+        for (int round = 0; round < 2; round++) {
+            for (int hour = 0; hour < 12; hour++) {
+                String text = String.format("2024-09-18T%02d:00:00Z", hour);
+                assertThat(FocusTimestamps.parse("ChargePeriodStart", text))
+                        .isEqualTo(Instant.parse("2024-09-18T00:00:00Z").plusSeconds(3600L * hour));
+                assertThatThrownBy(() -> FocusTimestamps.parse("ChargePeriodEnd", "2024-02-30T00:00:00Z"))
+                        .isInstanceOf(RejectedRecordException.class);
+            }
+        }
     }
 }

@@ -112,6 +112,29 @@ class IngestAppValuationTest {
     }
 
     @Test
+    void shouldPriceEachRowWithThePriceStoredWhenItArrivesThoughParsedPricesAreKept() {
+        try (TopologyFixture fixture = TopologyFixture.of(new IngestApp())) {
+            TestInputTopic<byte[], byte[]> in = usage(fixture);
+            price(fixture, "VM", "{\"unitPrice\":\"2\",\"currency\":\"USD\"}");
+            in.pipeInput(null, metered("m-1", "VM", "10"));
+            in.pipeInput(null, metered("m-2", "VM", "10"));
+            price(fixture, "VM", "{\"unitPrice\":\"3\",\"currency\":\"USD\"}");
+            in.pipeInput(null, metered("m-3", "VM", "10"));
+            price(fixture, "VM", "{\"unitPrice\":\"-1\",\"currency\":\"USD\"}");
+            in.pipeInput(null, metered("m-4", "VM", "10"));
+            in.pipeInput(null, metered("m-5", "VM", "10"));
+            price(fixture, "VM", "{\"unitPrice\":\"2\",\"currency\":\"USD\"}");
+            in.pipeInput(null, metered("m-6", "VM", "10"));
+
+            assertThat(costs(fixture).readValuesToList()).extracting(CostRecord::getEffectiveCost)
+                    .containsExactly(Money.of("20"), Money.of("20"), Money.of("30"), Money.of("20"));
+            // A malformed entry is never kept: every row that needs it is dead-lettered until it is fixed.
+            assertThat(fixture.output(fixture.topics().dlq).readValuesToList()).extracting(DeadLetter::getReason)
+                    .containsExactly(IngestReasons.INVALID_PRICE, IngestReasons.INVALID_PRICE);
+        }
+    }
+
+    @Test
     void shouldPriceThenConvertMeteredUsageRoundingOnlyOnce() {
         try (TopologyFixture fixture = TopologyFixture.of(new IngestApp())) {
             price(fixture, "TINY", "{\"unitPrice\":\"0.0000000000035\",\"currency\":\"EUR\"}");

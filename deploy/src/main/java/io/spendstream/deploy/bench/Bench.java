@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,9 @@ public final class Bench {
     private Workload workload;
     private ChildApp.Launch launch;
     private final BenchResults results = new BenchResults();
+    private WallTime wallTime;
+    /** When the last throughput phase's clock stopped (or the pre-load ended): where the next phase's time starts. */
+    private long phaseBoundary;
 
     public Bench(BenchSettings settings, PrintStream log) {
         this.settings = settings;
@@ -90,6 +94,7 @@ public final class Bench {
 
     /** Runs every phase and returns the figures; progress goes to the log stream. */
     public BenchResults run() throws Exception {
+        wallTime = new WallTime(System.nanoTime());
         resetDataDir();
         EmbeddedKafkaBroker broker = null;
         LocalSchemaRegistry registry = null;
@@ -113,6 +118,8 @@ public final class Bench {
             workload = new Workload(settings.resources(), settings.services(), 42,
                     Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(6)));
             preload();
+            createPhaseTopics();
+            phaseBoundary = wallTime.since(WallTime.SET_UP, wallTime.startedNanos());
             measure();
             return results;
         } finally {
@@ -122,6 +129,7 @@ public final class Bench {
             if (broker != null) {
                 broker.close();
             }
+            log.println(wallTime.summary(System.nanoTime()));
         }
     }
 
@@ -201,6 +209,35 @@ public final class Bench {
         }
     }
 
+    /**
+     * Every throughput phase's topics, in one request before the first phase, with the settings the apps would give
+     * them: no app start-up waits for topic creation (not measured either way, but part of every start on a busy
+     * broker). The apps still check that their topics exist. Kafka Streams' internal topics are the apps' own.
+     */
+    private void createPhaseTopics() {
+        SpendstreamConfig config = new SpendstreamConfig(Map.of(TopicCreator.PARTITIONS,
+                Integer.toString(settings.partitions())));
+        Map<String, String> shared = names("shared");
+        Set<String> planned = new HashSet<>(SHARED.stream().map(shared::get).toList());
+        List<NewTopic> plan = new ArrayList<>();
+        for (int r = 1; r <= settings.repeats(); r++) {
+            for (String phase : List.of("r" + r + ".alone", "r" + r + ".full")) {
+                for (NewTopic topic : TopicCreator.plan(topics(names(phase)), config, planned)) {
+                    plan.add(topic);
+                    planned.add(topic.name());
+                }
+            }
+            plan.add(new NewTopic(passThroughOutput(r), Optional.of(settings.partitions()), Optional.empty()));
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            TopicCreator.awaitCreated(admin.createTopics(plan).values());
+        }
+    }
+
+    private String passThroughOutput(int repeat) {
+        return run + ".r" + repeat + ".passthrough.out";
+    }
+
     private KafkaProducer<String, String> loadProducer() {
         return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -223,17 +260,17 @@ public final class Bench {
                 lastPipeline = full(catchUp, r, r == settings.repeats());
             }
             latency(catchUp, lastPipeline);
+            wallTime.since(WallTime.LATENCY, phaseBoundary);
         } finally {
-            for (ChildApp app : lastPipeline) {
-                results.addMemory(Phase.FULL, appOf(app), app.stop());
-            }
+            long stopping = System.nanoTime();
+            addMemory(Phase.FULL, lastPipeline, ChildApp.stopAll(lastPipeline));
+            wallTime.since(WallTime.BETWEEN, stopping);
         }
     }
 
     private void passThrough(CatchUp catchUp, int repeat) throws Exception {
         String phase = "r" + repeat + ".passthrough";
-        String output = run + "." + phase + ".out";
-        createTopic(output);
+        String output = passThroughOutput(repeat);
         Map<String, String> names = names(phase);
         SpendstreamTopics topics = topics(names);
         try (ChildApp app = child(phase, PassThroughApp.NAME, names, Map.of(PassThroughApp.OUTPUT, output,
@@ -244,8 +281,8 @@ public final class Bench {
             double rate = results.inputEvents / seconds(t1 - t0);
             results.addRate(Phase.PASSTHROUGH, PassThroughApp.NAME, rate);
             results.addMemory(Phase.PASSTHROUGH, PassThroughApp.NAME, app.stop());
-            log.printf("  pass-through         %,12.0f records/s  (%,d records in %.2f s)%n", rate,
-                    results.inputEvents, seconds(t1 - t0));
+            log.printf("  pass-through         %,12.0f records/s  (%,d records in %.2f s%s)%n", rate,
+                    results.inputEvents, seconds(t1 - t0), account(app.launchedAtNanos(), t0, t1));
         }
     }
 
@@ -254,15 +291,16 @@ public final class Bench {
         Map<String, String> names = names(phase);
         for (Map.Entry<String, List<String>> app : INPUTS.entrySet()) {
             List<String> inputs = app.getValue().stream().map(names::get).toList();
-            long records = catchUp.count(inputs);
+            // Ingest's input is the pre-load, already counted; the others' is what the app before them wrote.
+            long records = app.getKey().equals("ingest") ? results.inputEvents : catchUp.count(inputs);
             try (ChildApp child = child(phase, app.getKey(), names, Map.of())) {
                 long t0 = child.awaitReady(START_TIMEOUT);
                 long t1 = catchUp.await(applicationId(phase, app.getKey()), inputs, PHASE_TIMEOUT, child::isAlive);
                 double rate = records / seconds(t1 - t0);
                 results.addRate(Phase.ALONE, app.getKey(), rate);
                 results.addMemory(Phase.ALONE, app.getKey(), child.stop());
-                log.printf("  %-20s %,12.0f records/s  (%,d records in %.2f s)%n", app.getKey() + " alone", rate,
-                        records, seconds(t1 - t0));
+                log.printf("  %-20s %,12.0f records/s  (%,d records in %.2f s%s)%n", app.getKey() + " alone", rate,
+                        records, seconds(t1 - t0), account(child.launchedAtNanos(), t0, t1));
             }
         }
     }
@@ -294,19 +332,35 @@ public final class Bench {
             }
             double rate = results.inputEvents / seconds(t1 - t0);
             results.addRate(Phase.FULL, "pipeline", rate);
-            log.printf("  %-20s %,12.0f input events/s  (%,d events in %.2f s)%n", "full pipeline", rate,
-                    results.inputEvents, seconds(t1 - t0));
+            log.printf("  %-20s %,12.0f input events/s  (%,d events in %.2f s%s)%n", "full pipeline", rate,
+                    results.inputEvents, seconds(t1 - t0), account(apps.get(1).launchedAtNanos(), t0, t1));
             if (keepRunning) {
                 return apps;
             }
         } catch (RuntimeException | InterruptedException e) {
-            apps.forEach(ChildApp::stop);
+            ChildApp.stopAll(apps);
             throw e;
         }
-        for (ChildApp app : apps) {
-            results.addMemory(Phase.FULL, appOf(app), app.stop());
-        }
+        addMemory(Phase.FULL, apps, ChildApp.stopAll(apps));
         return List.of();
+    }
+
+    private void addMemory(Phase phase, List<ChildApp> apps, List<ChildApp.Memory> memory) {
+        for (int i = 0; i < apps.size(); i++) {
+            results.addMemory(phase, appOf(apps.get(i)), memory.get(i));
+        }
+    }
+
+    /**
+     * Books a throughput phase's wall time (what came before its launch: the previous phase's stop and this phase's
+     * input count; its start-up; its measured interval) and says the start-up for the progress line.
+     */
+    private String account(long launchedNanos, long readyNanos, long doneNanos) {
+        wallTime.add(WallTime.BETWEEN, launchedNanos - phaseBoundary);
+        wallTime.add(WallTime.START_UP, readyNanos - launchedNanos);
+        wallTime.add(WallTime.MEASURED, doneNanos - readyNanos);
+        phaseBoundary = doneNanos;
+        return String.format("; start-up %.1f s", seconds(readyNanos - launchedNanos));
     }
 
     // ---------------------------------------------------------------------------------------------------------

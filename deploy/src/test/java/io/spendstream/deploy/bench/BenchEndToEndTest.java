@@ -55,6 +55,10 @@ class BenchEndToEndTest {
             assertTrue(row(report, "RSS peak (VmHWM) " + app).value() > 0, "RSS of " + app);
         }
 
+        String log = progress.toString(StandardCharsets.UTF_8);
+        assertTrue(log.matches("(?s).*Wall time \\d+ s: set-up and pre-load \\d+ s, .*app start-up \\d+ s, measured "
+                + "\\d+ s.*latency \\d+ s.*"), "the run says where its time went: " + log);
+
         ByteArrayOutputStream table = new ByteArrayOutputStream();
         report.print(new PrintStream(table, true, StandardCharsets.UTF_8));
         String printed = table.toString(StandardCharsets.UTF_8);
