@@ -2,6 +2,7 @@ package io.spendstream.deploy.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -471,12 +472,25 @@ public final class Bench {
         config.put(SchemaRegistryClients.URL, registryUrl);
         config.put(TopicCreator.PARTITIONS, Integer.toString(settings.partitions()));
         config.put("spendstream.application.id.prefix", run + "-" + phase.replace('.', '-') + "-");
-        config.put("spendstream.state.dir", settings.dataDir().resolve("state").resolve(phase).toAbsolutePath()
-                .toString());
+        config.put("spendstream.state.dir", stateDir(phase).toString());
         config.put("spendstream.metrics.port", "0");
         names.forEach((logical, name) -> config.put(TopicNames.PREFIX + logical, name));
         config.putAll(extra);
         return ChildApp.start(phase + "." + app, app, config, launch);
+    }
+
+    /**
+     * The phase's state directory, created here: the apps of the full pipeline start at once, and Kafka Streams
+     * fails when another JVM creates its base directory between its own check and its mkdirs.
+     */
+    private Path stateDir(String phase) {
+        Path dir = settings.dataDir().resolve("state").resolve(phase).toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the state directory " + dir, e);
+        }
+        return dir;
     }
 
     private static String appOf(ChildApp app) {
