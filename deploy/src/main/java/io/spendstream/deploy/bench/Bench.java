@@ -438,6 +438,11 @@ public final class Bench {
     }
 
     private void report(LatencyRun.Result result) {
+        if (result.latenciesMs().isEmpty()) {
+            log.printf("  %-20s no effect seen within the drain (0 of %d probes)%n", "-> " + result.name(),
+                    result.sent());
+            return;
+        }
         log.printf("  %-20s p50 %,.0f ms  p95 %,.0f ms  p99 %,.0f ms  (%d of %d probes seen)%n",
                 "-> " + result.name(), result.percentile(50), result.percentile(95), result.percentile(99),
                 result.latenciesMs().size(), result.sent());

@@ -81,7 +81,7 @@ final class LatencyRun {
                 for (int s = 0; s < streams.size(); s++) {
                     ProbeStream stream = streams.get(s);
                     if (now >= nextProbe[s] && sent[s] < stream.max()) {
-                        String id = stream.probeId().apply(sent[s]);
+                        String id = key(stream, stream.probeId().apply(sent[s]));
                         producer.send(stream.probe().apply(sent[s]), (metadata, error) -> {
                             if (error == null) {
                                 appendedAt.put(id, metadata.timestamp());
@@ -107,7 +107,7 @@ final class LatencyRun {
             ProbeStream stream = streams.get(s);
             List<Double> latencies = new ArrayList<>();
             for (long n = 0; n < sent[s]; n++) {
-                String id = stream.probeId().apply(n);
+                String id = key(stream, stream.probeId().apply(n));
                 Long appended = appendedAt.get(id);
                 Long seen = seenAt.get(id);
                 if (appended != null && seen != null) {
@@ -119,10 +119,18 @@ final class LatencyRun {
         return results;
     }
 
+    /**
+     * A probe's key in the append and effect maps: its stream's name and its id. Ids alone collide: an alert probe's
+     * spike row also shows on spend.unit-cost under the same service name, and was taken for its alert.
+     */
+    private static String key(ProbeStream stream, String probeId) {
+        return stream.name() + "/" + probeId;
+    }
+
     private static boolean allSeen(List<ProbeStream> streams, int[] sent, Map<String, Long> seenAt) {
         for (int s = 0; s < streams.size(); s++) {
             for (long n = 0; n < sent[s]; n++) {
-                if (!seenAt.containsKey(streams.get(s).probeId().apply(n))) {
+                if (!seenAt.containsKey(key(streams.get(s), streams.get(s).probeId().apply(n)))) {
                     return false;
                 }
             }
@@ -158,7 +166,7 @@ final class LatencyRun {
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     for (ProbeStream stream : streams) {
                         if (stream.effectTopic().equals(record.topic())) {
-                            stream.effectOf().apply(record).ifPresent(id -> seenAt.putIfAbsent(id, now));
+                            stream.effectOf().apply(record).ifPresent(id -> seenAt.putIfAbsent(key(stream, id), now));
                         }
                     }
                 }
