@@ -107,7 +107,8 @@ final class ScopeDetectorProcessor implements Processor<String, ScopePartRecord,
                     : contributors.topContributors(services, transition.windowStart(), transition.partial());
             Anomaly anomaly = ScopedRecords.anomaly(scope, transition, top);
             context.forward(record.withKey(anomaly.getDedupKey())
-                    .withValue(new Emission(anomaly, alertOf(scope, transition, anomaly, top, windows))));
+                    .withValue(new Emission(anomaly, alertOf(scope, transition, anomaly, top,
+                            ScopeWindows.partsIn(windows, transition.windowStart()), windows))));
         }
         contributors.settle(services);
         contributorStore.put(scope.key(), services);
@@ -123,11 +124,12 @@ final class ScopeDetectorProcessor implements Processor<String, ScopePartRecord,
      * The alert of a scope's lifecycle event, or null. One service's spike seen again through its team (or SKU) does
      * not alert, its own anomaly pages: withheld from an OPEN that one service explains until an active window shows
      * more than that service moving (the OPEN's partial window may hold only the first services' updates), then it
-     * fires; withheld to the end otherwise. Quiet windows say nothing about who spiked.
+     * fires; withheld to the end otherwise. A window in which no service moved beyond its noise says nothing about
+     * who spiked: a spike's last, barely raised minute must not page the team for its one service.
      */
     private Alert alertOf(ScopeKey scope, Transition transition, Anomaly anomaly, List<Contributor> top,
-            ScopeWindowsRecord windows) {
-        boolean explained = settings.explainedByOneService(top);
+            int servicesInWindow, ScopeWindowsRecord windows) {
+        boolean explained = settings.explainedByOneService(top, servicesInWindow);
         if (transition.state() == AnomalyState.OPEN && explained) {
             windows.setUnalertedAnomalyId(anomaly.getAnomalyId());
             metrics.counter(EXPLAINED, "stage", AnomalyApp.NAME, "scope", scope.type().label()).increment();
@@ -137,7 +139,7 @@ final class ScopeDetectorProcessor implements Processor<String, ScopePartRecord,
             return ScopedRecords.alert(anomaly, transition.escalated()).orElse(null);
         }
         boolean active = transition.score() >= lifecycle.settings().resolveScore();
-        if (transition.state() == AnomalyState.UPDATE && active && !explained) {
+        if (transition.state() == AnomalyState.UPDATE && active && !top.isEmpty() && !explained) {
             windows.setUnalertedAnomalyId(null);
             // Fired as an escalation fires: FIRING under the same dedup key, starting when the anomaly started.
             return ScopedRecords.alert(anomaly, true).orElse(null);

@@ -71,12 +71,16 @@ public record ScopeSettings(Set<DetectionScope> scopes, double explainedShare) {
     }
 
     /**
-     * Whether a wider scope's anomaly, opening with these top contributors, is one service's spike seen again:
-     * services are detected, and the first contributor is a service carrying at least {@link #explainedShare} of
-     * the excess (a one-service team, or one service behind a team's or a SKU's spike).
+     * Whether a wider scope's anomaly, with these top contributors in a window of {@code servicesInWindow} services,
+     * is one service's spike seen again: services are detected, and either the window holds one service only (the
+     * scope's series is that service's, whatever moved) or the first contributor is a service carrying at least
+     * {@link #explainedShare} of the excess (one service behind a team's or a SKU's spike).
      */
-    public boolean explainedByOneService(List<Contributor> topContributors) {
-        return detects(DetectionScope.SERVICE) && !topContributors.isEmpty()
+    public boolean explainedByOneService(List<Contributor> topContributors, int servicesInWindow) {
+        if (!detects(DetectionScope.SERVICE)) {
+            return false;
+        }
+        return servicesInWindow == 1 || !topContributors.isEmpty()
                 && ScopeWindows.PART_KIND.equals(topContributors.get(0).getKind())
                 && topContributors.get(0).getShare() >= explainedShare;
     }

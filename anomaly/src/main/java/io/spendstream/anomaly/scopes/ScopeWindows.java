@@ -73,6 +73,16 @@ public final class ScopeWindows {
         return total(window);
     }
 
+    /** How many parts (services) the window starting at {@code windowStart} holds so far; 0 when not kept. */
+    public static int partsIn(ScopeWindowsRecord state, long windowStart) {
+        for (ScopeWindowRecord window : state.getWindows()) {
+            if (window.getWindowStart() == windowStart) {
+                return window.getParts().size();
+            }
+        }
+        return 0;
+    }
+
     /** Drops the windows starting before {@code settledBefore}: the detector has learned or skipped them. */
     public static void forgetBefore(ScopeWindowsRecord state, long settledBefore) {
         if (state.getWindows().stream().anyMatch(w -> w.getWindowStart() < settledBefore)) {

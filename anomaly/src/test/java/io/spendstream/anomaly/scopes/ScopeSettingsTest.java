@@ -53,17 +53,19 @@ class ScopeSettingsTest {
         ScopeSettings settings = ScopeSettings.defaults();
         Contributor recs = contributor("service", "recommendations", 0.95);
 
-        assertThat(settings.explainedByOneService(List.of(recs, contributor("service", "search", 0.05)))).isTrue();
+        assertThat(settings.explainedByOneService(List.of(recs, contributor("service", "search", 0.05)), 2)).isTrue();
         assertThat(settings.explainedByOneService(List.of(contributor("service", "a", 0.6),
-                contributor("service", "b", 0.4)))).isFalse();
+                contributor("service", "b", 0.4)), 2)).isFalse();
         // No service moved beyond its noise: the team itself is the contributor.
-        assertThat(settings.explainedByOneService(List.of(contributor("team", "payments", 1.0)))).isFalse();
-        assertThat(settings.explainedByOneService(List.of())).isFalse();
+        assertThat(settings.explainedByOneService(List.of(contributor("team", "payments", 1.0)), 2)).isFalse();
+        assertThat(settings.explainedByOneService(List.of(), 2)).isFalse();
+        // A scope with one service in the window is that service's series, whether or not it moved beyond its noise.
+        assertThat(settings.explainedByOneService(List.of(), 1)).isTrue();
         // Services not detected: nothing else would page.
         assertThat(ScopeSettings.from(new SpendstreamConfig(Map.of(ScopeSettings.SCOPES, "team")))
-                .explainedByOneService(List.of(recs))).isFalse();
+                .explainedByOneService(List.of(recs), 1)).isFalse();
         assertThat(ScopeSettings.from(new SpendstreamConfig(Map.of(ScopeSettings.EXPLAINED_SHARE, "1.01")))
-                .explainedByOneService(List.of(contributor("service", "recommendations", 1.0)))).isFalse();
+                .explainedByOneService(List.of(contributor("service", "recommendations", 1.0)), 2)).isFalse();
     }
 
     private static Contributor contributor(String kind, String name, double share) {
