@@ -163,7 +163,8 @@ public final class Bench {
             // Reference data first: tags valid before the first cost row, prices there before rows need them.
             producer.flush();
             sent += reference.size();
-            for (ProducerRecord<String, String> record : workload.alertHistory(shared, settings.alertServices())) {
+            for (ProducerRecord<String, String> record : workload.alertHistory(shared, settings.alertServices(),
+                    settings.partitions())) {
                 producer.send(record);
                 sent++;
             }
@@ -396,7 +397,7 @@ public final class Bench {
                             java.nio.charset.StandardCharsets.UTF_8)));
             List<LatencyRun.Result> passThrough = LatencyRun.run(bootstrap,
                     n -> workload.record(ptTopics, liveMinute + n / perInterval, (int) (n % perInterval)), rate,
-                    duration, DRAIN, List.of(probes));
+                    duration, DRAIN, List.of(probes), () -> { }, () -> { });
             results.latencies.put("passthrough", passThrough.get(0));
             report(passThrough.get(0));
         }
@@ -409,7 +410,7 @@ public final class Bench {
                 record -> Optional.ofNullable(topics.unitCost.key(record)));
         Duration spikeEvery = duration.dividedBy(settings.alertServices());
         LatencyRun.ProbeStream alerts = new LatencyRun.ProbeStream("alerts", spikeEvery, settings.alertServices(),
-                n -> workload.alertSpike(topics, (int) n), n -> Workload.ALERT_SERVICE_PREFIX + n,
+                n -> workload.alertSpike(topics, (int) n, settings.partitions()), n -> Workload.ALERT_SERVICE_PREFIX + n,
                 topics.alerts.name(), record -> firedService(topics, record));
         LongFunction<ProducerRecord<String, String>> load =
                 n -> workload.record(topics, liveMinute + n / perInterval, (int) (n % perInterval));
@@ -418,12 +419,28 @@ public final class Bench {
                 throw new IllegalStateException(app.label() + " died; see " + app.outputLog());
             }
         }
+        String fullPhase = "r" + settings.repeats() + ".full";
+        Runnable lag = () -> reportLag(catchUp, fullPhase, names("r" + settings.repeats() + ".full"), pipeline);
         List<LatencyRun.Result> pipelineResults = LatencyRun.run(bootstrap, load, rate, duration, DRAIN,
-                List.of(unitCost, alerts));
+                List.of(unitCost, alerts), lag, lag);
         for (LatencyRun.Result result : pipelineResults) {
             results.latencies.put(result.name(), result);
             report(result);
         }
+    }
+
+    /**
+     * How far behind each app of the running pipeline is: where the time goes when a probe's effect comes late or
+     * never (printed when the load stops and when the drain ends).
+     */
+    private void reportLag(CatchUp catchUp, String phase, Map<String, String> names, List<ChildApp> pipeline) {
+        StringBuilder line = new StringBuilder("  behind (offsets not yet committed as processed):");
+        for (ChildApp child : pipeline) {
+            String app = appOf(child);
+            long lag = catchUp.lag(applicationId(phase, app), INPUTS.get(app).stream().map(names::get).toList());
+            line.append(String.format(" %s %,d", app, lag));
+        }
+        log.println(line);
     }
 
     private static Optional<String> firedService(SpendstreamTopics topics,

@@ -98,6 +98,24 @@ final class CatchUp implements AutoCloseable {
         }
     }
 
+    /**
+     * How far group {@code group} is behind on {@code inputs} and its own repartition topics: the sum over their
+     * partitions of end offset - committed offset. Approximate by a few: transaction markers take offsets too.
+     */
+    long lag(String group, Collection<String> inputs) {
+        List<String> topics = new ArrayList<>(inputs);
+        topics.addAll(repartitionTopics(group));
+        List<TopicPartition> partitions = partitions(topics);
+        Map<TopicPartition, OffsetAndMetadata> committed = committed(group);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        long lag = 0;
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata offset = committed.get(tp);
+            lag += Math.max(0, ends.get(tp) - (offset == null ? 0 : offset.offset()));
+        }
+        return lag;
+    }
+
     private boolean done(String group, List<TopicPartition> partitions) {
         Map<TopicPartition, OffsetAndMetadata> committed = committed(group);
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);

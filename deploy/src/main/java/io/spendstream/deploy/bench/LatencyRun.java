@@ -51,10 +51,12 @@ final class LatencyRun {
 
     /**
      * Offers {@code load} records at {@code rate}/s for {@code duration} with the probes mixed in, then waits up to
-     * {@code drain} for the effects of the probes still outstanding.
+     * {@code drain} for the effects of the probes still outstanding. {@code afterLoad} runs when the load stops,
+     * {@code afterDrain} when the drain ends (both to look at the apps from outside, e.g. how far behind they are).
      */
     static List<Result> run(String bootstrapServers, LongFunction<ProducerRecord<String, String>> load, double rate,
-            Duration duration, Duration drain, List<ProbeStream> streams) throws InterruptedException {
+            Duration duration, Duration drain, List<ProbeStream> streams, Runnable afterLoad, Runnable afterDrain)
+            throws InterruptedException {
         Map<String, Long> appendedAt = new ConcurrentHashMap<>();
         Map<String, Long> seenAt = new ConcurrentHashMap<>();
         int[] sent = new int[streams.size()];
@@ -94,10 +96,12 @@ final class LatencyRun {
                 Thread.sleep(PACE.toMillis());
             }
             producer.flush();
+            afterLoad.run();
             long drainEnd = System.nanoTime() + drain.toNanos();
             while (System.nanoTime() < drainEnd && !allSeen(streams, sent, seenAt)) {
                 Thread.sleep(50);
             }
+            afterDrain.run();
             stop.set(true);
             consumer.wakeup();
             watcher.join(10_000);
