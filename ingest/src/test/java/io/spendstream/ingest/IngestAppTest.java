@@ -11,10 +11,11 @@ import io.spendstream.runtime.testing.TopologyFixture;
 class IngestAppTest {
 
     @Test
-    void shouldNameItselfAndItsMetricsPort() {
+    void shouldNameItselfItsMetricsPortAndAShortFetchWaitForItsGlobalTables() {
         IngestApp app = new IngestApp();
         assertThat(app.name()).isEqualTo("ingest");
-        assertThat(app.defaults()).containsExactlyEntriesOf(Map.of("spendstream.metrics.port", "9401"));
+        assertThat(app.defaults()).containsExactlyInAnyOrderEntriesOf(Map.of("spendstream.metrics.port", "9401",
+                "global.consumer.fetch.max.wait.ms", "50"));
     }
 
     @Test

@@ -69,6 +69,11 @@ final class ChildApp implements AutoCloseable {
             command.add("-Xlog:gc:file=" + gcLog);
             command.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.spendstream");
             command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+            // The bench's own logging settings go to the children too, after the default: e.g.
+            // SPENDSTREAM_JAVA_OPTS=-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams=info shows where their
+            // start-up goes.
+            System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("org.slf4j.simpleLogger."))
+                    .sorted().forEach(n -> command.add("-D" + n + "=" + System.getProperty(n)));
             if (launch.flightRecorder()) {
                 command.add("-XX:StartFlightRecording=filename=" + launch.logDir().resolve(label + ".jfr")
                         + ",settings=profile,dumponexit=true");

@@ -1,5 +1,6 @@
 package io.spendstream.deploy.bench;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,10 +35,13 @@ public final class ChildAppMain {
             int eq = args[i].indexOf('=');
             settings.put(args[i].substring(0, eq), args[i].substring(eq + 1));
         }
+        System.out.printf("JVM up %d ms: starting %s%n", ManagementFactory.getRuntimeMXBean().getUptime(), args[0]);
         RunningApp running = StreamsAppRunner.start(app, ConfigLoader.load(app.defaults(), Optional.empty(),
                 System.getenv(), settings));
         Runtime.getRuntime().addShutdownHook(new Thread(running::close, "bench-child-shutdown"));
         if (running.awaitReady(START_TIMEOUT)) {
+            // In the child's log: how its start-up splits into the JVM's own and the app's.
+            System.out.printf("JVM up %d ms: RUNNING%n", ManagementFactory.getRuntimeMXBean().getUptime());
             System.out.println(READY + " " + running.metricsPort());
         } else {
             System.out.println(FAILED + " " + running.fatalError().map(Throwable::toString).orElse("not RUNNING"));
