@@ -114,7 +114,7 @@ public final class Bench {
                 registryUrl = settings.registryUrl();
             }
             launch = new ChildApp.Launch(settings.appHeap(), settings.flightRecorder(), logDir,
-                    System.getProperty("java.class.path"));
+                    System.getProperty("java.class.path"), settings.dataDir().resolve("class-archives"));
             log.printf("Benchmark %s on %s (registry %s); logs in %s%n", run, bootstrap, registryUrl, logDir);
             workload = new Workload(settings.resources(), settings.services(), 42,
                     Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(6)));

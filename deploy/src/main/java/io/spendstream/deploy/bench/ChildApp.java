@@ -25,7 +25,12 @@ import java.util.concurrent.TimeoutException;
 final class ChildApp implements AutoCloseable {
 
     /** How the children run: heap limit, extra JVM flags, where logs go. */
-    record Launch(String maxHeap, boolean flightRecorder, Path logDir, String classpath) {
+    /**
+     * @param classArchives where each app's class-data-sharing archive goes ({@code <app>.jsa}): the first JVM of an
+     *                      app writes it when it exits, the next ones map it instead of loading and verifying every
+     *                      class again, which is most of a JVM's start-up (never measured, but minutes of a run)
+     */
+    record Launch(String maxHeap, boolean flightRecorder, Path logDir, String classpath, Path classArchives) {
     }
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(40);
@@ -74,6 +79,7 @@ final class ChildApp implements AutoCloseable {
             // start-up goes.
             System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("org.slf4j.simpleLogger."))
                     .sorted().forEach(n -> command.add("-D" + n + "=" + System.getProperty(n)));
+            command.addAll(classSharing(app, launch.classArchives()));
             if (launch.flightRecorder()) {
                 command.add("-XX:StartFlightRecording=filename=" + launch.logDir().resolve(label + ".jfr")
                         + ",settings=profile,dumponexit=true");
@@ -88,6 +94,18 @@ final class ChildApp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + label, e);
         }
+    }
+
+    /**
+     * The flags that share {@code app}'s classes between its JVMs (AppCDS, dynamic archive): map the archive when a
+     * JVM of the app wrote it already, else write it at exit. An archive that does not match the JVM or the class
+     * path is ignored by the JVM (with a warning in the child's log), never an error.
+     */
+    private static List<String> classSharing(String app, Path archives) throws IOException {
+        Files.createDirectories(archives);
+        Path archive = archives.resolve(app + ".jsa");
+        return List.of(Files.exists(archive) ? "-XX:SharedArchiveFile=" + archive
+                : "-XX:ArchiveClassesAtExit=" + archive);
     }
 
     /** Copies the child's output to its log file and watches for the readiness line. */
