@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Random;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -222,12 +225,12 @@ public final class Workload {
      * The steady history of the alert services: one billed row per service per minute for
      * {@value #ALERT_HISTORY_MINUTES} minutes from the start, 5% noise, owner in the row's FOCUS tags.
      *
-     * <p>Each service's rows carry line-item ids that all fall in one partition of {@code partitions} (see
-     * {@link #lineItemIn}): ingest repartitions rows by charge identity (the line-item id), and 40 minutes of one
-     * service spread over several partitions would leave ingest in whatever order its tasks interleave. A live
-     * service's minutes arrive one at a time, in order; a pre-loaded burst does not, and the detector, which settles
-     * windows 10 minutes behind the newest it has seen, skips most of a reordered history as late and never warms
-     * up (the latency phase then saw no alert at all).
+     * <p>Each service's rows carry line-item ids that all fall in one partition (see {@link #lineItemIn}): ingest
+     * moves rows by charge identity (the line-item id), to its repartition topic and then to {@code spend.cost}, and
+     * 40 minutes of one service spread over several partitions reach the detector in whatever order the tasks
+     * interleave. A live service's minutes arrive one at a time, in order; a pre-loaded burst does not, and the
+     * detector, which settles windows 10 minutes behind the newest it has seen, skips most of a reordered history as
+     * late and never warms up (the latency phase then saw no alert, or half of them).
      */
     public List<ProducerRecord<String, String>> alertHistory(SpendstreamTopics topics, int alertServices,
             int partitions) {
@@ -237,7 +240,7 @@ public final class Workload {
                 Random random = new Random(seed * 13 + m * 101L + a);
                 BigDecimal noise = BigDecimal.valueOf(9500 + random.nextInt(1000), 4);
                 records.add(ownedRow(topics, ALERT_SERVICE_PREFIX + a, minute(m), ALERT_STEADY_COST.multiply(noise),
-                        lineItemIn("alert-" + a + "-" + m, a % partitions, partitions)));
+                        lineItemIn(topics, "alert-" + a + "-" + m, a % partitions, partitions)));
             }
         }
         return records;
@@ -246,25 +249,28 @@ public final class Workload {
     /** Ten times the steady cost in the minute right after the alert service's history: pages at once. */
     public ProducerRecord<String, String> alertSpike(SpendstreamTopics topics, int alertService, int partitions) {
         return ownedRow(topics, ALERT_SERVICE_PREFIX + alertService, minute(ALERT_HISTORY_MINUTES), ALERT_SPIKE_COST,
-                lineItemIn("alert-spike-" + alertService, alertService % partitions, partitions));
+                lineItemIn(topics, "alert-spike-" + alertService, alertService % partitions, partitions));
     }
 
     /**
      * {@code base}, or {@code base} with the first suffix {@code -1}, {@code -2}, ... that makes it a key of
-     * {@code partition} under Kafka's default partitioner (murmur2 of the UTF-8 bytes, as Kafka Streams' String keys
-     * are partitioned).
+     * {@code partition} both where ingest writes it as a plain string (its charge-identity repartition topic) and as
+     * {@code spend.cost}'s key (Confluent Avro: the bytes differ, and so does the partition). Kafka's default
+     * partitioner places both.
      */
-    static String lineItemIn(String base, int partition, int partitions) {
+    static String lineItemIn(SpendstreamTopics topics, String base, int partition, int partitions) {
+        Serializer<String> costKeys = topics.cost.keySerde().serializer();
+        Serializer<String> plain = new StringSerializer();
         String candidate = base;
-        for (int n = 1; partitionOf(candidate, partitions) != partition; n++) {
+        for (int n = 1; partitionOf(plain.serialize(topics.cost.name(), candidate), partitions) != partition
+                || partitionOf(costKeys.serialize(topics.cost.name(), candidate), partitions) != partition; n++) {
             candidate = base + "-" + n;
         }
         return candidate;
     }
 
-    static int partitionOf(String key, int partitions) {
-        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
-                key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
+    static int partitionOf(byte[] key, int partitions) {
+        return BuiltInPartitioner.partitionForKey(key, partitions);
     }
 
     /** A row for a service never seen before ({@code bench-probe-<probe>}) in minute {@code minute}. */
