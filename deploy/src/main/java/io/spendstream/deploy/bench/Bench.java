@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.AlertStatus;
+import io.spendstream.avro.AnomalyState;
 import io.spendstream.deploy.broker.EmbeddedKafkaBroker;
 import io.spendstream.deploy.broker.FreePorts;
 import io.spendstream.deploy.registry.LocalSchemaRegistry;
@@ -392,9 +393,9 @@ public final class Bench {
             app.awaitReady(START_TIMEOUT);
             LatencyRun.ProbeStream probes = new LatencyRun.ProbeStream("passthrough", settings.probeEvery(),
                     unitCostProbes, n -> workload.probeRow(ptTopics, n, liveMinute), n -> "res-"
-                    + Workload.PROBE_SERVICE_PREFIX + n, output,
-                    record -> Optional.ofNullable(record.key()).map(k -> new String(k,
-                            java.nio.charset.StandardCharsets.UTF_8)));
+                    + Workload.PROBE_SERVICE_PREFIX + n, List.of(new LatencyRun.Effect("passthrough", output,
+                            record -> Optional.ofNullable(record.key()).map(k -> new String(k,
+                                    java.nio.charset.StandardCharsets.UTF_8)))));
             List<LatencyRun.Result> passThrough = LatencyRun.run(bootstrap,
                     n -> workload.record(ptTopics, liveMinute + n / perInterval, (int) (n % perInterval)), rate,
                     duration, DRAIN, List.of(probes), () -> { }, () -> { });
@@ -406,12 +407,15 @@ public final class Bench {
         SpendstreamTopics topics = topics(names("r" + settings.repeats() + ".full"));
         LatencyRun.ProbeStream unitCost = new LatencyRun.ProbeStream("unit-cost", settings.probeEvery(),
                 unitCostProbes, n -> workload.probeRow(topics, n, liveMinute),
-                n -> Workload.PROBE_SERVICE_PREFIX + n, topics.unitCost.name(),
-                record -> Optional.ofNullable(topics.unitCost.key(record)));
+                n -> Workload.PROBE_SERVICE_PREFIX + n, List.of(new LatencyRun.Effect("unit-cost",
+                        topics.unitCost.name(), record -> Optional.ofNullable(topics.unitCost.key(record)))));
         Duration spikeEvery = duration.dividedBy(settings.alertServices());
-        LatencyRun.ProbeStream alerts = new LatencyRun.ProbeStream("alerts", spikeEvery, settings.alertServices(),
+        // A spike's anomaly, then its alert: the difference is the alert gate's group wait, on purpose.
+        LatencyRun.ProbeStream spikes = new LatencyRun.ProbeStream("spikes", spikeEvery, settings.alertServices(),
                 n -> workload.alertSpike(topics, (int) n, settings.partitions()), n -> Workload.ALERT_SERVICE_PREFIX + n,
-                topics.alerts.name(), record -> firedService(topics, record));
+                List.of(new LatencyRun.Effect("anomalies", topics.anomalies.name(),
+                                record -> openedService(topics, record)),
+                        new LatencyRun.Effect("alerts", topics.alerts.name(), record -> firedService(topics, record))));
         LongFunction<ProducerRecord<String, String>> load =
                 n -> workload.record(topics, liveMinute + n / perInterval, (int) (n % perInterval));
         for (ChildApp app : pipeline) {
@@ -422,7 +426,7 @@ public final class Bench {
         String fullPhase = "r" + settings.repeats() + ".full";
         Runnable lag = () -> reportLag(catchUp, fullPhase, names("r" + settings.repeats() + ".full"), pipeline);
         List<LatencyRun.Result> pipelineResults = LatencyRun.run(bootstrap, load, rate, duration, DRAIN,
-                List.of(unitCost, alerts), lag, lag);
+                List.of(unitCost, spikes), lag, lag);
         for (LatencyRun.Result result : pipelineResults) {
             results.latencies.put(result.name(), result);
             report(result);
@@ -441,6 +445,16 @@ public final class Bench {
             line.append(String.format(" %s %,d", app, lag));
         }
         log.println(line);
+    }
+
+    private static Optional<String> openedService(SpendstreamTopics topics,
+            org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record) {
+        String key = topics.anomalies.key(record);
+        if (key == null || !key.startsWith(CostSpikeLifecycle.DEDUP_PREFIX)) {
+            return Optional.empty();
+        }
+        return topics.anomalies.value(record).getState() == AnomalyState.OPEN
+                ? Optional.of(key.substring(CostSpikeLifecycle.DEDUP_PREFIX.length())) : Optional.empty();
     }
 
     private static Optional<String> firedService(SpendstreamTopics topics,

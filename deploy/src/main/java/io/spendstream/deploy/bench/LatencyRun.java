@@ -30,10 +30,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class LatencyRun {
 
-    /** One kind of probe: how often, how many at most, how to make probe n, and how to recognise its effect. */
+    /** One kind of probe: how often, how many at most, how to make probe n, and the effects to time. */
     record ProbeStream(String name, Duration every, int max, LongFunction<ProducerRecord<String, String>> probe,
-            LongFunction<String> probeId, String effectTopic, Function<ConsumerRecord<byte[], byte[]>,
-            Optional<String>> effectOf) {
+            LongFunction<String> probeId, List<Effect> effects) {
+    }
+
+    /**
+     * An effect of a probe that is timed: on which topic it shows, and which probe id a record there is the effect
+     * of, if any. One probe may have several (a spike's anomaly, then its alert), each timed from the same append.
+     */
+    record Effect(String name, String topic, Function<ConsumerRecord<byte[], byte[]>, Optional<String>> effectOf) {
     }
 
     /** Latencies in ms of the probes whose effect was seen, and how many were sent. */
@@ -83,7 +89,7 @@ final class LatencyRun {
                 for (int s = 0; s < streams.size(); s++) {
                     ProbeStream stream = streams.get(s);
                     if (now >= nextProbe[s] && sent[s] < stream.max()) {
-                        String id = key(stream, stream.probeId().apply(sent[s]));
+                        String id = key(stream.name(), stream.probeId().apply(sent[s]));
                         producer.send(stream.probe().apply(sent[s]), (metadata, error) -> {
                             if (error == null) {
                                 appendedAt.put(id, metadata.timestamp());
@@ -109,33 +115,38 @@ final class LatencyRun {
         List<Result> results = new ArrayList<>();
         for (int s = 0; s < streams.size(); s++) {
             ProbeStream stream = streams.get(s);
-            List<Double> latencies = new ArrayList<>();
-            for (long n = 0; n < sent[s]; n++) {
-                String id = key(stream, stream.probeId().apply(n));
-                Long appended = appendedAt.get(id);
-                Long seen = seenAt.get(id);
-                if (appended != null && seen != null) {
-                    latencies.add((double) Math.max(0, seen - appended));
+            for (Effect effect : stream.effects()) {
+                List<Double> latencies = new ArrayList<>();
+                for (long n = 0; n < sent[s]; n++) {
+                    String id = stream.probeId().apply(n);
+                    Long appended = appendedAt.get(key(stream.name(), id));
+                    Long seen = seenAt.get(key(effect.name(), id));
+                    if (appended != null && seen != null) {
+                        latencies.add((double) Math.max(0, seen - appended));
+                    }
                 }
+                results.add(new Result(effect.name(), latencies, sent[s]));
             }
-            results.add(new Result(stream.name(), latencies, sent[s]));
         }
         return results;
     }
 
     /**
-     * A probe's key in the append and effect maps: its stream's name and its id. Ids alone collide: an alert probe's
-     * spike row also shows on spend.unit-cost under the same service name, and was taken for its alert.
+     * A probe's key in the append map (by its stream's name) and in the effect map (by the effect's name), with its
+     * id. Ids alone collide: an alert probe's spike row also shows on spend.unit-cost under the same service name, and
+     * was taken for its alert.
      */
-    private static String key(ProbeStream stream, String probeId) {
-        return stream.name() + "/" + probeId;
+    private static String key(String name, String probeId) {
+        return name + "/" + probeId;
     }
 
     private static boolean allSeen(List<ProbeStream> streams, int[] sent, Map<String, Long> seenAt) {
         for (int s = 0; s < streams.size(); s++) {
             for (long n = 0; n < sent[s]; n++) {
-                if (!seenAt.containsKey(key(streams.get(s), streams.get(s).probeId().apply(n)))) {
-                    return false;
+                for (Effect effect : streams.get(s).effects()) {
+                    if (!seenAt.containsKey(key(effect.name(), streams.get(s).probeId().apply(n)))) {
+                        return false;
+                    }
                 }
             }
         }
@@ -151,7 +162,8 @@ final class LatencyRun {
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
-        streams.stream().map(ProbeStream::effectTopic).distinct().forEach(topic -> consumer.partitionsFor(topic)
+        streams.stream().flatMap(s -> s.effects().stream()).map(Effect::topic).distinct()
+                .forEach(topic -> consumer.partitionsFor(topic)
                 .forEach(p -> partitions.add(new TopicPartition(topic, p.partition()))));
         consumer.assign(partitions);
         // Only effects from now on: earlier output (the pre-load's) is no probe's.
@@ -169,8 +181,11 @@ final class LatencyRun {
                 long now = clock.getAsLong();
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     for (ProbeStream stream : streams) {
-                        if (stream.effectTopic().equals(record.topic())) {
-                            stream.effectOf().apply(record).ifPresent(id -> seenAt.putIfAbsent(key(stream, id), now));
+                        for (Effect effect : stream.effects()) {
+                            if (effect.topic().equals(record.topic())) {
+                                effect.effectOf().apply(record)
+                                        .ifPresent(id -> seenAt.putIfAbsent(key(effect.name(), id), now));
+                            }
                         }
                     }
                 }

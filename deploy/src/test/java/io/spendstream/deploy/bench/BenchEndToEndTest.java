@@ -43,7 +43,7 @@ class BenchEndToEndTest {
             assertTrue(row.ratio() > 0, figure + " has a ratio to the pass-through: " + row);
         }
         for (String latency : List.of("pass-through append -> output", "input append -> spend.unit-cost",
-                "input append -> spend.alerts")) {
+                "input append -> spend.anomalies", "input append -> spend.alerts")) {
             double p50 = row(report, "latency " + latency + " p50").value();
             double p95 = row(report, "latency " + latency + " p95").value();
             double p99 = row(report, "latency " + latency + " p99").value();
@@ -55,7 +55,13 @@ class BenchEndToEndTest {
             assertTrue(row(report, "RSS peak (VmHWM) " + app).value() > 0, "RSS of " + app);
         }
 
+        // A spike opens its anomaly first; its alert follows (after the alert gate's group wait).
+        assertTrue(row(report, "latency input append -> spend.anomalies p50").value()
+                <= row(report, "latency input append -> spend.alerts p50").value(), "anomaly before alert");
+
         String log = progress.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("behind (offsets not yet committed as processed): ingest "),
+                "the latency phase says how far behind each app is: " + log);
         assertTrue(log.matches("(?s).*Wall time \\d+ s: set-up and pre-load \\d+ s, .*app start-up \\d+ s, measured "
                 + "\\d+ s.*latency \\d+ s.*"), "the run says where its time went: " + log);
 
