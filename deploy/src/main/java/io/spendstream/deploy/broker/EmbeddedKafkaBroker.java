@@ -73,6 +73,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private static void format(Path logDir, Properties props) throws IOException {
+        if (Files.exists(logDir.resolve("meta.properties"))) {
+            // Formatted by an earlier start (spendstream up --keep-data): its cluster id is the one the data belongs
+            // to. Formatting again, even with --ignore-formatted, fails on a new random id ("Invalid cluster.id").
+            return;
+        }
         Files.createDirectories(logDir);
         Path config = logDir.resolveSibling(logDir.getFileName() + ".properties");
         try (Writer out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
