@@ -79,7 +79,10 @@ final class ChildApp implements AutoCloseable {
             // start-up goes.
             System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("org.slf4j.simpleLogger."))
                     .sorted().forEach(n -> command.add("-D" + n + "=" + System.getProperty(n)));
-            command.addAll(classSharing(app, launch.classArchives()));
+            if (!launch.flightRecorder()) {
+                // A JVM that writes a class archive at exit records no flight recording: --jfr goes without.
+                command.addAll(classSharing(app, launch.classArchives()));
+            }
             if (launch.flightRecorder()) {
                 command.add("-XX:StartFlightRecording=filename=" + launch.logDir().resolve(label + ".jfr")
                         + ",settings=profile,dumponexit=true");
