@@ -99,11 +99,13 @@ final class NotifyCommand implements Callable<Integer> {
         }
         // Closed by the endpoint, which serves it.
         PrometheusMeterRegistry registry = NotifierEndpoint.registry(group);
-        try (AlertNotifier notifier = AlertNotifier.create(config, alertmanager, hooks,
-                new AlertNotifier.Settings(group, interval, backoff), new NotifyMetrics(new PipelineMetrics(registry)));
+        try (StopOnShutdown shutdown = StopOnShutdown.register(Duration.ofSeconds(10));
+                AlertNotifier notifier = AlertNotifier.create(config, alertmanager, hooks,
+                        new AlertNotifier.Settings(group, interval, backoff),
+                        new NotifyMetrics(new PipelineMetrics(registry)));
                 NotifierEndpoint endpoint = NotifierEndpoint.start(config, notifier, registry)) {
             LOG.info("Serving {} (and /health, /ready)", endpoint.metricsUrl());
-            StopOnShutdown.register(notifier::stop, Duration.ofSeconds(10));
+            shutdown.onStop(notifier::stop);
             notifier.run();
         }
         return 0;

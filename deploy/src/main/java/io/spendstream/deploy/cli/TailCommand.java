@@ -39,10 +39,11 @@ final class TailCommand implements Callable<Integer> {
     public Integer call() {
         SpendstreamConfig config = connection.resolve(java.util.Map.of());
         Duration idleTimeout = idle == null ? null : Durations.parse(idle);
-        try (TopicTailer tailer = new TopicTailer(config.require("bootstrap.servers"),
-                ConnectionOptions.topics(config), topicNames,
-                new TopicTailer.Options(fromBeginning, json, max, idleTimeout), System.out)) {
-            StopOnShutdown.register(tailer::stop, Duration.ofSeconds(3));
+        try (StopOnShutdown shutdown = StopOnShutdown.register(Duration.ofSeconds(3));
+                TopicTailer tailer = new TopicTailer(config.require("bootstrap.servers"),
+                        ConnectionOptions.topics(config), topicNames,
+                        new TopicTailer.Options(fromBeginning, json, max, idleTimeout), System.out)) {
+            shutdown.onStop(tailer::stop);
             tailer.run();
         }
         return 0;

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,9 @@ import picocli.CommandLine.Option;
 @Command(name = "up", description = "Run the whole pipeline locally on an embedded Kafka broker, with demo traffic "
         + "and one injected cost incident; print anomalies and alerts live.")
 final class UpCommand implements Callable<Integer> {
+
+    /** Four apps closing one after the other (each within its own shutdown timeout), then the broker. */
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(120);
 
     @Option(names = "--no-demo", description = "Start without demo traffic, to feed your own (e.g. with kcat).")
     boolean noDemo;
@@ -73,8 +77,10 @@ final class UpCommand implements Callable<Integer> {
         LocalPipeline.Settings pipelineSettings = new LocalPipeline.Settings(dataDir, kafkaPort, controllerPort,
                 registryPort, false, settings);
         CountDownLatch stop = new CountDownLatch(1);
-        try (LocalPipeline pipeline = LocalPipeline.start(pipelineSettings)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "spendstream-shutdown"));
+        // Closed last: a Ctrl-C lets the JVM exit only once the apps, the registry and the broker have closed.
+        try (StopOnShutdown shutdown = StopOnShutdown.register(SHUTDOWN_WAIT);
+                LocalPipeline pipeline = LocalPipeline.start(pipelineSettings)) {
+            shutdown.onStop(stop::countDown);
             SpendstreamConfig config = new SpendstreamConfig(Map.of(
                     "bootstrap.servers", pipeline.bootstrapServers(),
                     SchemaRegistryClients.URL, pipeline.registryUrl())).with(settings);
@@ -115,6 +121,7 @@ final class UpCommand implements Callable<Integer> {
             printerThread.join(5_000);
             out.println("Stopping...");
         }
+        out.println("Stopped.");
         return 0;
     }
 
