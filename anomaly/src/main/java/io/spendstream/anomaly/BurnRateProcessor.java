@@ -31,7 +31,7 @@ final class BurnRateProcessor implements Processor<String, BurnRate, String, Emi
     private final OpenAnomalies openAnomalies;
     private ProcessorContext<String, Emission> context;
     private KeyValueStore<String, BurnRateStateRecord> store;
-    private int open;
+    private OpenAnomalies.Count open;
 
     BurnRateProcessor(BurnRateLifecycle lifecycle, PipelineMetrics metrics, OpenAnomalies openAnomalies) {
         this.lifecycle = lifecycle;
@@ -44,8 +44,7 @@ final class BurnRateProcessor implements Processor<String, BurnRate, String, Emi
         this.context = context;
         this.store = context.getStateStore(AnomalyApp.BURN_STORE);
         // Called after the store is restored: recount so the gauge is right after a restart or a rebalance.
-        open = OpenAnomalies.countOpen(store, state -> state.getOpen() != null);
-        openAnomalies.set(context.taskId(), open);
+        open = openAnomalies.count(context.taskId(), store, state -> state.getOpen() != null);
     }
 
     @Override
@@ -76,16 +75,13 @@ final class BurnRateProcessor implements Processor<String, BurnRate, String, Emi
         for (Emission emission : out) {
             context.forward(record.withKey(emission.dedupKey()).withValue(emission));
         }
-        if (wasOpen != isOpen) {
-            open += isOpen ? 1 : -1;
-            openAnomalies.set(context.taskId(), open);
-        }
+        open.changed(wasOpen, isOpen);
     }
 
     @Override
     public void close() {
-        if (context != null) {
-            openAnomalies.remove(context.taskId());
+        if (open != null) {
+            open.withdraw();
         }
     }
 }

@@ -44,7 +44,7 @@ final class CostSpikeProcessor implements Processor<String, UnitCost, String, Em
     private ProcessorContext<String, Emission> context;
     private KeyValueStore<String, DetectorState> store;
     private KeyValueStore<String, ContributorBaselinesRecord> contributorStore;
-    private int open;
+    private OpenAnomalies.Count open;
 
     CostSpikeProcessor(CostSpikeLifecycle lifecycle, ContributorBaselines contributors, PipelineMetrics metrics,
             OpenAnomalies openAnomalies) {
@@ -60,8 +60,7 @@ final class CostSpikeProcessor implements Processor<String, UnitCost, String, Em
         this.store = context.getStateStore(AnomalyApp.STORE);
         this.contributorStore = context.getStateStore(AnomalyApp.CONTRIBUTOR_STORE);
         // Called after the store is restored: recount so the gauge is right after a restart or a rebalance.
-        open = OpenAnomalies.countOpen(store, DetectorState::isOpen);
-        openAnomalies.set(context.taskId(), open);
+        open = openAnomalies.count(context.taskId(), store, DetectorState::isOpen);
     }
 
     @Override
@@ -117,16 +116,13 @@ final class CostSpikeProcessor implements Processor<String, UnitCost, String, Em
         // After the transitions: they name contributors from windows this call may settle.
         contributors.settle(children);
         contributorStore.put(service, children);
-        if (wasOpen != state.isOpen()) {
-            open += state.isOpen() ? 1 : -1;
-            openAnomalies.set(context.taskId(), open);
-        }
+        open.changed(wasOpen, state.isOpen());
     }
 
     @Override
     public void close() {
-        if (context != null) {
-            openAnomalies.remove(context.taskId());
+        if (open != null) {
+            open.withdraw();
         }
     }
 }

@@ -43,7 +43,7 @@ final class DriftProcessor implements Processor<String, UnitCost, String, Emissi
     private ProcessorContext<String, Emission> context;
     private KeyValueStore<String, DriftStateRecord> store;
     private KeyValueStore<String, ContributorBaselinesRecord> contributorStore;
-    private int open;
+    private OpenAnomalies.Count open;
 
     DriftProcessor(DriftLifecycle lifecycle, ContributorBaselines contributors, PipelineMetrics metrics,
             OpenAnomalies openAnomalies) {
@@ -58,8 +58,7 @@ final class DriftProcessor implements Processor<String, UnitCost, String, Emissi
         this.context = context;
         this.store = context.getStateStore(AnomalyApp.DRIFT_STORE);
         this.contributorStore = context.getStateStore(AnomalyApp.DRIFT_CONTRIBUTOR_STORE);
-        open = OpenAnomalies.countOpen(store, DriftLifecycle::isOpen);
-        openAnomalies.set(context.taskId(), GAUGE_PART, open);
+        open = openAnomalies.count(context.taskId(), GAUGE_PART, store, DriftLifecycle::isOpen);
     }
 
     @Override
@@ -111,16 +110,13 @@ final class DriftProcessor implements Processor<String, UnitCost, String, Emissi
         contributors.settle(children);
         contributorStore.put(service, children);
         boolean isOpen = DriftLifecycle.isOpen(state);
-        if (wasOpen != isOpen) {
-            open += isOpen ? 1 : -1;
-            openAnomalies.set(context.taskId(), GAUGE_PART, open);
-        }
+        open.changed(wasOpen, isOpen);
     }
 
     @Override
     public void close() {
-        if (context != null) {
-            openAnomalies.remove(context.taskId(), GAUGE_PART);
+        if (open != null) {
+            open.withdraw();
         }
     }
 }

@@ -12,7 +12,7 @@ import io.spendstream.runtime.metrics.PipelineMetrics;
 
 /**
  * The gauge {@code spendstream.anomalies.open}: open anomalies of this instance, summed over its tasks. Each task's
- * processor reports its own count (recounted from its store when the task starts, so the gauge is right after a
+ * processor keeps its own {@link Count} (recounted from its store when the task starts, so the gauge is right after a
  * restart or a rebalance) and withdraws it when the task closes. Two processors of one task (cost spikes and
  * cost-per-request drift both read {@code spend.unit-cost}) report under their own name.
  */
@@ -31,36 +31,55 @@ final class OpenAnomalies {
         publish();
     }
 
-    void set(TaskId task, int open) {
-        set(task, MAIN, open);
+    /**
+     * Starts the count of the task's first detector: how many entries of its (restored) store hold an open anomaly.
+     */
+    <V> Count count(TaskId task, KeyValueStore<String, V> store, Predicate<V> isOpen) {
+        return count(task, MAIN, store, isOpen);
     }
 
-    /** The count of the processor {@code detector} of a task (one more processor beside the task's first). */
-    void set(TaskId task, String detector, int open) {
-        byTask.put(task + "/" + detector, open);
-        publish();
-    }
-
-    /** How many entries of a task's store hold an open anomaly: the count to {@link #set} after a restore. */
-    static <V> int countOpen(KeyValueStore<String, V> store, Predicate<V> isOpen) {
-        int open = 0;
+    /** As {@link #count(TaskId, KeyValueStore, Predicate)} for one more detector beside the task's first. */
+    <V> Count count(TaskId task, String detector, KeyValueStore<String, V> store, Predicate<V> isOpen) {
+        Count count = new Count(task + "/" + detector);
         try (KeyValueIterator<String, V> all = store.all()) {
             while (all.hasNext()) {
                 if (isOpen.test(all.next().value)) {
-                    open++;
+                    count.open++;
                 }
             }
         }
-        return open;
+        count.publish();
+        return count;
     }
 
-    void remove(TaskId task) {
-        remove(task, MAIN);
-    }
+    /** One processor's part of the gauge, in its task. */
+    final class Count {
 
-    void remove(TaskId task, String detector) {
-        byTask.remove(task + "/" + detector);
-        publish();
+        private final String key;
+        private int open;
+
+        private Count(String key) {
+            this.key = key;
+        }
+
+        /** After an update of one entry: moves the count when the entry opened or closed an anomaly. */
+        void changed(boolean wasOpen, boolean isOpen) {
+            if (wasOpen != isOpen) {
+                open += isOpen ? 1 : -1;
+                publish();
+            }
+        }
+
+        /** The task is closing: its anomalies are counted by whichever instance takes it over. */
+        void withdraw() {
+            byTask.remove(key);
+            OpenAnomalies.this.publish();
+        }
+
+        private void publish() {
+            byTask.put(key, open);
+            OpenAnomalies.this.publish();
+        }
     }
 
     private synchronized void publish() {

@@ -51,7 +51,7 @@ final class ScopeDetectorProcessor implements Processor<String, ScopePartRecord,
     private KeyValueStore<String, DetectorState> store;
     private KeyValueStore<String, ContributorBaselinesRecord> contributorStore;
     private KeyValueStore<String, ScopeWindowsRecord> windowsStore;
-    private int open;
+    private OpenAnomalies.Count open;
 
     ScopeDetectorProcessor(CostSpikeLifecycle lifecycle, ScopeSettings settings, ContributorBaselines contributors,
             PipelineMetrics metrics, OpenAnomalies openAnomalies) {
@@ -69,8 +69,7 @@ final class ScopeDetectorProcessor implements Processor<String, ScopePartRecord,
         this.contributorStore = context.getStateStore(ScopeTopology.CONTRIBUTOR_STORE);
         this.windowsStore = context.getStateStore(ScopeTopology.WINDOWS_STORE);
         // After the restore: the gauge counts this task's open scope anomalies too.
-        open = OpenAnomalies.countOpen(store, DetectorState::isOpen);
-        openAnomalies.set(context.taskId(), open);
+        open = openAnomalies.count(context.taskId(), store, DetectorState::isOpen);
     }
 
     @Override
@@ -114,10 +113,7 @@ final class ScopeDetectorProcessor implements Processor<String, ScopePartRecord,
         contributorStore.put(scope.key(), services);
         ScopeWindows.forgetBefore(windows, state.pending().settledBefore());
         windowsStore.put(scope.key(), windows);
-        if (wasOpen != state.isOpen()) {
-            open += state.isOpen() ? 1 : -1;
-            openAnomalies.set(context.taskId(), open);
-        }
+        open.changed(wasOpen, state.isOpen());
     }
 
     /**
@@ -152,8 +148,8 @@ final class ScopeDetectorProcessor implements Processor<String, ScopePartRecord,
 
     @Override
     public void close() {
-        if (context != null) {
-            openAnomalies.remove(context.taskId());
+        if (open != null) {
+            open.withdraw();
         }
     }
 }
