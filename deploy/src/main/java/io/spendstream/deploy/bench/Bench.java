@@ -404,7 +404,8 @@ public final class Bench {
         }
 
         // The full pipeline: probes that show on spend.unit-cost, spikes that show on spend.alerts.
-        SpendstreamTopics topics = topics(names("r" + settings.repeats() + ".full"));
+        String fullPhase = "r" + settings.repeats() + ".full";
+        SpendstreamTopics topics = topics(names(fullPhase));
         LatencyRun.ProbeStream unitCost = new LatencyRun.ProbeStream("unit-cost", settings.probeEvery(),
                 unitCostProbes, n -> workload.probeRow(topics, n, liveMinute),
                 n -> Workload.PROBE_SERVICE_PREFIX + n, List.of(new LatencyRun.Effect("unit-cost",
@@ -423,8 +424,7 @@ public final class Bench {
                 throw new IllegalStateException(app.label() + " died; see " + app.outputLog());
             }
         }
-        String fullPhase = "r" + settings.repeats() + ".full";
-        Runnable lag = () -> reportLag(catchUp, fullPhase, names("r" + settings.repeats() + ".full"), pipeline);
+        Runnable lag = () -> reportLag(catchUp, fullPhase, names(fullPhase), pipeline);
         List<LatencyRun.Result> pipelineResults = LatencyRun.run(bootstrap, load, rate, duration, DRAIN,
                 List.of(unitCost, spikes), lag, lag);
         for (LatencyRun.Result result : pipelineResults) {

@@ -81,9 +81,7 @@ final class CatchUp implements AutoCloseable {
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         // Called once the app is RUNNING: Kafka Streams has created its repartition topics by then.
-        List<String> topics = new ArrayList<>(inputs);
-        topics.addAll(repartitionTopics(group));
-        List<TopicPartition> watched = partitions(topics);
+        List<TopicPartition> watched = inputPartitions(group, inputs);
         while (true) {
             if (done(group, watched)) {
                 return System.nanoTime();
@@ -103,9 +101,7 @@ final class CatchUp implements AutoCloseable {
      * partitions of end offset - committed offset. Approximate by a few: transaction markers take offsets too.
      */
     long lag(String group, Collection<String> inputs) {
-        List<String> topics = new ArrayList<>(inputs);
-        topics.addAll(repartitionTopics(group));
-        List<TopicPartition> partitions = partitions(topics);
+        List<TopicPartition> partitions = inputPartitions(group, inputs);
         Map<TopicPartition, OffsetAndMetadata> committed = committed(group);
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
         long lag = 0;
@@ -114,6 +110,13 @@ final class CatchUp implements AutoCloseable {
             lag += Math.max(0, ends.get(tp) - (offset == null ? 0 : offset.offset()));
         }
         return lag;
+    }
+
+    /** The partitions of {@code inputs} and of the group's own repartition topics: all that the app reads. */
+    private List<TopicPartition> inputPartitions(String group, Collection<String> inputs) {
+        List<String> topics = new ArrayList<>(inputs);
+        topics.addAll(repartitionTopics(group));
+        return partitions(topics);
     }
 
     private boolean done(String group, List<TopicPartition> partitions) {

@@ -261,16 +261,17 @@ public final class Workload {
     static String lineItemIn(SpendstreamTopics topics, String base, int partition, int partitions) {
         Serializer<String> costKeys = topics.cost.keySerde().serializer();
         Serializer<String> plain = new StringSerializer();
+        String topic = topics.cost.name();
         String candidate = base;
-        for (int n = 1; partitionOf(plain.serialize(topics.cost.name(), candidate), partitions) != partition
-                || partitionOf(costKeys.serialize(topics.cost.name(), candidate), partitions) != partition; n++) {
+        for (int n = 1; !fallsIn(plain, topic, candidate, partition, partitions)
+                || !fallsIn(costKeys, topic, candidate, partition, partitions); n++) {
             candidate = base + "-" + n;
         }
         return candidate;
     }
 
-    static int partitionOf(byte[] key, int partitions) {
-        return BuiltInPartitioner.partitionForKey(key, partitions);
+    private static boolean fallsIn(Serializer<String> keys, String topic, String key, int partition, int partitions) {
+        return BuiltInPartitioner.partitionForKey(keys.serialize(topic, key), partitions) == partition;
     }
 
     /** A row for a service never seen before ({@code bench-probe-<probe>}) in minute {@code minute}. */
