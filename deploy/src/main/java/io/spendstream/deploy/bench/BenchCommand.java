@@ -1,6 +1,7 @@
 package io.spendstream.deploy.bench;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -61,6 +62,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     String appHeap;
 
+    @Option(names = "--app-java-option", paramLabel = "OPTION", description = "An option for every app JVM, "
+            + "after the bench's own (repeatable; e.g. a JIT experiment: --app-java-option=-XX:TieredStopAtLevel=1).")
+    List<String> appJavaOptions = List.of();
+
     @Option(names = "--jfr", description = "Record each app JVM with Java Flight Recorder (profile settings) into "
             + "the data directory's logs/.")
     boolean flightRecorder;
@@ -80,7 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BenchSettings settings = new BenchSettings(bootstrap, registry, dataDir, resources, services, minutes,
                 partitions, repeats, Durations.parse(latencyDuration), alertServices, Durations.parse(probeEvery),
-                appHeap, flightRecorder, overrides);
+                appHeap, appJavaOptions, flightRecorder, overrides);
         BenchResults results = new Bench(settings, System.out).run();
         BenchReport report = BenchReport.of(results, settings);
         System.out.println();

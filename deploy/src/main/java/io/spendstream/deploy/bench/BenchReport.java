@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * ratio to the pass-through's figure of the same kind (throughput: app / pass-through, so 0.5x is half the ceiling;
  * latency and memory: app / pass-through, so 3x is three times the ceiling's latency or memory).
  */
-public record BenchReport(Instant at, Map<String, Object> machine, Map<String, Object> workload, List<Row> rows) {
+public record BenchReport(Instant at, Map<String, Object> machine, Map<String, Object> workload, List<Row> rows,
+        Map<String, List<CpuTime>> cpu) {
 
     /** One line of the table. {@code samples} are the repeats (one value where the phase runs once). */
     public record Row(String figure, String unit, double value, Double ratio, List<Double> samples) {
@@ -59,7 +61,9 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
         addMemory(rows, byApp, "heap peak (before GC)", ChildApp.Memory::heapPeakBytes);
         addMemory(rows, byApp, "heap live (after GC)", ChildApp.Memory::heapLiveBytes);
         addMemory(rows, byApp, "RSS peak (VmHWM)", ChildApp.Memory::rssPeakBytes);
-        return new BenchReport(Instant.now(), machine(settings), workload(results, settings), rows);
+        addJitShares(rows, results);
+        return new BenchReport(Instant.now(), machine(settings), workload(results, settings), rows,
+                Collections.unmodifiableMap(new LinkedHashMap<>(results.cpu)));
     }
 
     private static Row rate(String figure, String unit, List<Double> samples, double ceiling) {
@@ -83,6 +87,35 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
                 .map(v -> v / MIB).toList());
     }
 
+    /**
+     * The share of each throughput phase's CPU time (while measured) that went to compiling its code: how much of a
+     * rate is the JIT's. The full pipeline's is over its four JVMs.
+     */
+    private static void addJitShares(List<Row> rows, BenchResults results) {
+        Map<String, List<List<CpuTime>>> phases = new LinkedHashMap<>();
+        phases.put("pass-through", List.of(results.cpu(Bench.Phase.PASSTHROUGH, PassThroughApp.NAME)));
+        for (String app : APPS) {
+            phases.put(app + " alone", List.of(results.cpu(Bench.Phase.ALONE, app)));
+        }
+        phases.put("full pipeline", APPS.stream().map(app -> results.cpu(Bench.Phase.FULL, app)).toList());
+        phases.forEach((phase, perApp) -> {
+            List<Double> shares = new ArrayList<>();
+            for (int repeat = 0; repeat < perApp.get(0).size(); repeat++) {
+                CpuTime sum = new CpuTime(0, 0, 0);
+                for (List<CpuTime> app : perApp) {
+                    if (repeat < app.size()) {
+                        sum = sum.plus(app.get(repeat));
+                    }
+                }
+                shares.add(sum.totalSeconds() > 0 ? 100 * sum.jitSeconds() / sum.totalSeconds() : Double.NaN);
+            }
+            if (!shares.isEmpty()) {
+                rows.add(new Row("JIT compiler share of CPU while measured, " + phase, "%", Stats.median(shares), null,
+                        shares));
+            }
+        });
+    }
+
     private static Map<String, Object> machine(BenchSettings settings) {
         Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("cores", Runtime.getRuntime().availableProcessors());
@@ -97,6 +130,7 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
         machine.put("broker", settings.embeddedBroker() ? "embedded (in the benchmark's JVM)"
                 : settings.bootstrapServers());
         machine.put("appHeap", settings.appHeap());
+        machine.put("appJavaOptions", settings.appJavaOptions());
         return machine;
     }
 
@@ -149,6 +183,11 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
             figures.add(figure);
         }
         json.put("figures", figures);
+        Map<String, Object> cpuWhileMeasured = new LinkedHashMap<>();
+        cpu.forEach((phaseAndApp, repeats) -> cpuWhileMeasured.put(phaseAndApp, repeats.stream()
+                .map(used -> Map.of("appSeconds", used.appSeconds(), "jitSeconds", used.jitSeconds(), "gcSeconds",
+                        used.gcSeconds())).toList()));
+        json.put("cpuWhileMeasured", cpuWhileMeasured);
         return json;
     }
 }

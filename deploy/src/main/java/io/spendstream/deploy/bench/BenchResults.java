@@ -13,6 +13,7 @@ public final class BenchResults {
     final Map<String, List<Double>> rates = new LinkedHashMap<>();
     final Map<String, List<ChildApp.Memory>> memory = new LinkedHashMap<>();
     final Map<String, LatencyRun.Result> latencies = new LinkedHashMap<>();
+    final Map<String, List<CpuTime>> cpu = new LinkedHashMap<>();
 
     private static String key(Bench.Phase phase, String app) {
         return phase.name().toLowerCase() + "/" + app;
@@ -28,6 +29,15 @@ public final class BenchResults {
 
     void addMemory(Bench.Phase phase, String app, ChildApp.Memory used) {
         memory.computeIfAbsent(key(phase, app), k -> new ArrayList<>()).add(used);
+    }
+
+    void addCpu(Bench.Phase phase, String app, CpuTime used) {
+        cpu.computeIfAbsent(key(phase, app), k -> new ArrayList<>()).add(used);
+    }
+
+    /** The CPU time {@code app} used while measured, one per repeat; for the full pipeline, per app. */
+    List<CpuTime> cpu(Bench.Phase phase, String app) {
+        return cpu.getOrDefault(key(phase, app), List.of());
     }
 
     List<ChildApp.Memory> memory(Bench.Phase phase, String app) {

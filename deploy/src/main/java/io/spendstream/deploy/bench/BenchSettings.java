@@ -2,6 +2,7 @@ package io.spendstream.deploy.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,11 +15,12 @@ import java.util.Map;
  * @param alertServices    warmed-up services that spike once each during the latency phase
  * @param probeEvery       how often a unit-cost probe is sent during the latency phase
  * @param appHeap          -Xmx of each app JVM
+ * @param appJavaOptions   more options for each app JVM (e.g. a JIT experiment: -XX:TieredStopAtLevel=1)
  * @param overrides        settings for every app (e.g. a tuning experiment: commit.interval.ms=200)
  */
 public record BenchSettings(String bootstrapServers, String registryUrl, Path dataDir, int resources, int services,
         int minutes, int partitions, int repeats, Duration latencyDuration, int alertServices, Duration probeEvery,
-        String appHeap, boolean flightRecorder, Map<String, String> overrides) {
+        String appHeap, List<String> appJavaOptions, boolean flightRecorder, Map<String, String> overrides) {
 
     public BenchSettings {
         if (resources < 10 || services < 1 || minutes < 1 || partitions < 1 || repeats < 1 || alertServices < 1) {
@@ -28,6 +30,7 @@ public record BenchSettings(String bootstrapServers, String registryUrl, Path da
         if (resources < services) {
             throw new IllegalArgumentException("Every service needs a resource: resources >= services");
         }
+        appJavaOptions = List.copyOf(appJavaOptions);
         overrides = Map.copyOf(overrides);
     }
 

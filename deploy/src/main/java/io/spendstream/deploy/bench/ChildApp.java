@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,7 @@ final class ChildApp implements AutoCloseable {
      *                      app writes it when it exits, the next ones map it instead of loading and verifying every
      *                      class again, which is most of a JVM's start-up (never measured, but minutes of a run)
      */
-    record Launch(String maxHeap, boolean flightRecorder, Path logDir, String classpath, Path classArchives) {
+    record Launch(String maxHeap, List<String> javaOptions, boolean flightRecorder, Path logDir, String classpath, Path classArchives) {
     }
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(40);
@@ -47,6 +48,8 @@ final class ChildApp implements AutoCloseable {
     private Memory memory;
     private long rssPeakAtStop = UNREAD;
     private long heapAtStop = UNREAD;
+    /** The JVM's CPU time when the app reported RUNNING (empty where /proc cannot tell). */
+    private volatile Optional<CpuTime> cpuAtReady = Optional.empty();
     private final long launchedAtNanos = System.nanoTime();
 
     private ChildApp(String label, Process process, Path gcLog, Path outputLog) {
@@ -87,6 +90,7 @@ final class ChildApp implements AutoCloseable {
                 command.add("-XX:StartFlightRecording=filename=" + launch.logDir().resolve(label + ".jfr")
                         + ",settings=profile,dumponexit=true");
             }
+            command.addAll(launch.javaOptions());
             command.add("-cp");
             command.add(launch.classpath());
             command.add(ChildAppMain.class.getName());
@@ -119,6 +123,7 @@ final class ChildApp implements AutoCloseable {
             while ((line = in.readLine()) != null) {
                 if (line.startsWith(ChildAppMain.READY)) {
                     long now = System.nanoTime();
+                    cpuAtReady = CpuTime.of(process.pid());
                     metricsPort = Integer.parseInt(line.substring(ChildAppMain.READY.length()).trim());
                     readyAtNanos.complete(now);
                 } else if (line.startsWith(ChildAppMain.FAILED)) {
@@ -156,6 +161,15 @@ final class ChildApp implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for " + label, e);
         }
+    }
+
+    /**
+     * The CPU time the child's JVM used since its app reported RUNNING (so: while measured, when called as the
+     * measurement ends), split into app, JIT compiler and GC; empty where /proc cannot tell.
+     */
+    Optional<CpuTime> cpuSinceReady() {
+        Optional<CpuTime> atReady = cpuAtReady;
+        return atReady.flatMap(before -> CpuTime.of(process.pid()).map(now -> now.minus(before)));
     }
 
     /** System.nanoTime() at which the child's JVM was launched. */

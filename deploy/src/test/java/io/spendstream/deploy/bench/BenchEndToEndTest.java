@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +30,8 @@ class BenchEndToEndTest {
     @Test
     void shouldProduceEveryFigureOfATinyRunInTheTableAndTheJson() throws Exception {
         BenchSettings settings = new BenchSettings(null, null, dir.resolve("bench"), 20, 4, 1, 2, 1,
-                Duration.ofSeconds(4), 1, Duration.ofMillis(500), "256m", false, Map.of());
+                Duration.ofSeconds(4), 1, Duration.ofMillis(500), "256m", List.of("-XX:TieredStopAtLevel=1", "-XX:+PrintCommandLineFlags"), false,
+                Map.of());
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         BenchResults results = new Bench(settings, new PrintStream(progress, true, StandardCharsets.UTF_8)).run();
         BenchReport report = BenchReport.of(results, settings);
@@ -76,6 +78,14 @@ class BenchEndToEndTest {
         assertEquals(report.rows().size(), written.get("figures").size());
         assertEquals(results.inputEvents, written.get("workload").get("inputEvents").asLong());
         assertTrue(written.get("figures").get(0).get("value").asDouble() > 0, "JSON carries the values");
+        assertEquals("-XX:TieredStopAtLevel=1", written.get("machine").get("appJavaOptions").get(0).asText());
+        String childLog = Files.readString(dir.resolve("bench/logs/r1.alone.anomaly.log"));
+        assertTrue(childLog.contains("-XX:TieredStopAtLevel=1"), "the app JVMs get --app-java-option: " + childLog);
+        assertTrue(log.matches("(?s).*attribution alone .*; CPU [0-9.]+ s: app [0-9.]+, JIT [0-9.]+, GC [0-9.]+\\).*"),
+                "each throughput line says where the app's CPU went while measured: " + log);
+        assertEquals(3, written.get("cpuWhileMeasured").get("alone/attribution").get(0).size());
+        assertTrue(written.get("cpuWhileMeasured").has("full/anomaly"), written.get("cpuWhileMeasured").toString());
+        assertTrue(row(report, "JIT compiler share of CPU while measured, full pipeline").value() >= 0);
     }
 
     private static BenchReport.Row row(BenchReport report, String prefix) {
