@@ -19,6 +19,7 @@ import io.spendstream.avro.AnomalyType;
 import io.spendstream.avro.Contributor;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.runtime.metrics.PipelineMetrics;
+import io.spendstream.runtime.state.ReadThroughStates;
 
 /**
  * Runs {@link CostSpikeLifecycle} (cost spikes and drops) for every {@code spend.unit-cost} update, one {@link DetectorState} per service in
@@ -42,8 +43,8 @@ final class CostSpikeProcessor implements Processor<String, UnitCost, String, Em
     private final PipelineMetrics metrics;
     private final OpenAnomalies openAnomalies;
     private ProcessorContext<String, Emission> context;
-    private KeyValueStore<String, DetectorState> store;
-    private KeyValueStore<String, ContributorBaselinesRecord> contributorStore;
+    private ReadThroughStates<DetectorState> states;
+    private ReadThroughStates<ContributorBaselinesRecord> contributorStates;
     private OpenAnomalies.Count open;
 
     CostSpikeProcessor(CostSpikeLifecycle lifecycle, ContributorBaselines contributors, PipelineMetrics metrics,
@@ -57,14 +58,28 @@ final class CostSpikeProcessor implements Processor<String, UnitCost, String, Em
     @Override
     public void init(ProcessorContext<String, Emission> context) {
         this.context = context;
-        this.store = context.getStateStore(AnomalyApp.STORE);
-        this.contributorStore = context.getStateStore(AnomalyApp.CONTRIBUTOR_STORE);
+        // New objects on every (re)initialisation: a revived task restores its stores, objects from before are stale.
+        KeyValueStore<String, DetectorState> store = context.getStateStore(AnomalyApp.STORE);
+        this.states = new ReadThroughStates<>(store, AnomalyApp.CACHED_STATES);
+        this.contributorStates = new ReadThroughStates<>(context.getStateStore(AnomalyApp.CONTRIBUTOR_STORE),
+                AnomalyApp.CACHED_STATES);
         // Called after the store is restored: recount so the gauge is right after a restart or a rebalance.
         open = openAnomalies.count(context.taskId(), store, DetectorState::isOpen);
     }
 
     @Override
     public void process(Record<String, UnitCost> record) {
+        try {
+            processRecord(record);
+        } catch (RuntimeException e) {
+            // A state object may hold part of a change its store never got (the record goes to the dead-letter topic).
+            states.clear();
+            contributorStates.clear();
+            throw e;
+        }
+    }
+
+    private void processRecord(Record<String, UnitCost> record) {
         metrics.recordIn(AnomalyApp.NAME);
         UnitCost cost = record.value();
         if (cost == null) {
@@ -84,7 +99,7 @@ final class CostSpikeProcessor implements Processor<String, UnitCost, String, Em
         String service = cost.getService() != null ? cost.getService() : record.key();
         WindowUpdate update = new WindowUpdate(service, cost.getWindowStart().toEpochMilli(),
                 cost.getWindowEnd().toEpochMilli(), cost.getCost(), cost.getCurrency(), record.timestamp());
-        DetectorState state = store.get(service);
+        DetectorState state = states.get(service);
         if (state == null) {
             state = lifecycle.newState();
         }
@@ -93,7 +108,7 @@ final class CostSpikeProcessor implements Processor<String, UnitCost, String, Em
             metrics.counter(LATE_UPDATES, "stage", AnomalyApp.NAME).increment();
             return;
         }
-        ContributorBaselinesRecord children = contributorStore.get(service);
+        ContributorBaselinesRecord children = contributorStates.get(service);
         if (children == null) {
             children = ContributorBaselines.empty();
         }
@@ -101,7 +116,7 @@ final class CostSpikeProcessor implements Processor<String, UnitCost, String, Em
                 update.timestamp());
         boolean wasOpen = state.isOpen();
         List<Transition> transitions = lifecycle.onUpdate(state, update);
-        store.put(service, state);
+        states.put(service, state);
         for (Transition transition : transitions) {
             // A resolve is about a quiet window: it names the service, not children that did not move.
             List<Contributor> top = transition.state() == AnomalyState.RESOLVED ? List.of()
@@ -115,7 +130,7 @@ final class CostSpikeProcessor implements Processor<String, UnitCost, String, Em
         }
         // After the transitions: they name contributors from windows this call may settle.
         contributors.settle(children);
-        contributorStore.put(service, children);
+        contributorStates.put(service, children);
         open.changed(wasOpen, state.isOpen());
     }
 

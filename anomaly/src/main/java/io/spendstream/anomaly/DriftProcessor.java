@@ -19,6 +19,7 @@ import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.Contributor;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.runtime.metrics.PipelineMetrics;
+import io.spendstream.runtime.state.ReadThroughStates;
 
 /**
  * Runs {@link DriftLifecycle} for every one-minute {@code spend.unit-cost} update, one {@link DriftStateRecord} per
@@ -41,8 +42,8 @@ final class DriftProcessor implements Processor<String, UnitCost, String, Emissi
     private final PipelineMetrics metrics;
     private final OpenAnomalies openAnomalies;
     private ProcessorContext<String, Emission> context;
-    private KeyValueStore<String, DriftStateRecord> store;
-    private KeyValueStore<String, ContributorBaselinesRecord> contributorStore;
+    private ReadThroughStates<DriftStateRecord> states;
+    private ReadThroughStates<ContributorBaselinesRecord> contributorStates;
     private OpenAnomalies.Count open;
 
     DriftProcessor(DriftLifecycle lifecycle, ContributorBaselines contributors, PipelineMetrics metrics,
@@ -56,13 +57,27 @@ final class DriftProcessor implements Processor<String, UnitCost, String, Emissi
     @Override
     public void init(ProcessorContext<String, Emission> context) {
         this.context = context;
-        this.store = context.getStateStore(AnomalyApp.DRIFT_STORE);
-        this.contributorStore = context.getStateStore(AnomalyApp.DRIFT_CONTRIBUTOR_STORE);
+        // New objects on every (re)initialisation: a revived task restores its stores, objects from before are stale.
+        KeyValueStore<String, DriftStateRecord> store = context.getStateStore(AnomalyApp.DRIFT_STORE);
+        this.states = new ReadThroughStates<>(store, AnomalyApp.CACHED_STATES);
+        this.contributorStates = new ReadThroughStates<>(context.getStateStore(AnomalyApp.DRIFT_CONTRIBUTOR_STORE),
+                AnomalyApp.CACHED_STATES);
         open = openAnomalies.count(context.taskId(), GAUGE_PART, store, DriftLifecycle::isOpen);
     }
 
     @Override
     public void process(Record<String, UnitCost> record) {
+        try {
+            processRecord(record);
+        } catch (RuntimeException e) {
+            // A state object may hold part of a change its store never got (the record goes to the dead-letter topic).
+            states.clear();
+            contributorStates.clear();
+            throw e;
+        }
+    }
+
+    private void processRecord(Record<String, UnitCost> record) {
         UnitCost cost = record.value();
         // The cost-spike processor counts what it skips and why (records.in, no.cost.updates): the same records.
         if (cost == null || !CostSpikeProcessor.DETECTOR_WINDOW.equals(cost.getWindowSize())
@@ -73,7 +88,7 @@ final class DriftProcessor implements Processor<String, UnitCost, String, Emissi
         DriftUpdate update = new DriftUpdate(service, cost.getWindowStart().toEpochMilli(),
                 cost.getWindowEnd().toEpochMilli(), cost.getCurrency(), cost.getCost(), cost.getRequests(),
                 cost.getCostPerRequest(), record.timestamp());
-        DriftStateRecord state = store.get(service);
+        DriftStateRecord state = states.get(service);
         if (state == null) {
             state = lifecycle.newState();
         }
@@ -81,7 +96,7 @@ final class DriftProcessor implements Processor<String, UnitCost, String, Emissi
             metrics.counter(LATE_UPDATES, "stage", AnomalyApp.NAME).increment();
             return;
         }
-        ContributorBaselinesRecord children = contributorStore.get(service);
+        ContributorBaselinesRecord children = contributorStates.get(service);
         if (children == null) {
             children = ContributorBaselines.empty();
         }
@@ -89,7 +104,7 @@ final class DriftProcessor implements Processor<String, UnitCost, String, Emissi
                 update.timestamp());
         boolean wasOpen = DriftLifecycle.isOpen(state);
         DriftLifecycle.Outcome outcome = lifecycle.onUpdate(state, update);
-        store.put(service, state);
+        states.put(service, state);
         if (outcome.noRequestWindows() > 0) {
             metrics.counter(SKIPPED_WINDOWS, "stage", AnomalyApp.NAME, "reason", "no-requests")
                     .increment(outcome.noRequestWindows());
@@ -108,7 +123,7 @@ final class DriftProcessor implements Processor<String, UnitCost, String, Emissi
         }
         // After the transitions: they name contributors of the windows this update settled.
         contributors.settle(children);
-        contributorStore.put(service, children);
+        contributorStates.put(service, children);
         boolean isOpen = DriftLifecycle.isOpen(state);
         open.changed(wasOpen, isOpen);
     }

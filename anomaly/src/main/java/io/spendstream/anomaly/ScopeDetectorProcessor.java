@@ -24,6 +24,7 @@ import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.Contributor;
 import io.spendstream.runtime.metrics.PipelineMetrics;
+import io.spendstream.runtime.state.ReadThroughStates;
 
 /**
  * Runs the cost-spike lifecycle per wider scope (team, resource, SKU) on the parts {@link ScopeTopology} repartitioned
@@ -48,9 +49,9 @@ final class ScopeDetectorProcessor implements Processor<String, ScopePartRecord,
     private final PipelineMetrics metrics;
     private final OpenAnomalies openAnomalies;
     private ProcessorContext<String, Emission> context;
-    private KeyValueStore<String, DetectorState> store;
-    private KeyValueStore<String, ContributorBaselinesRecord> contributorStore;
-    private KeyValueStore<String, ScopeWindowsRecord> windowsStore;
+    private ReadThroughStates<DetectorState> states;
+    private ReadThroughStates<ContributorBaselinesRecord> contributorStates;
+    private ReadThroughStates<ScopeWindowsRecord> windowStates;
     private OpenAnomalies.Count open;
 
     ScopeDetectorProcessor(CostSpikeLifecycle lifecycle, ScopeSettings settings, ContributorBaselines contributors,
@@ -65,18 +66,34 @@ final class ScopeDetectorProcessor implements Processor<String, ScopePartRecord,
     @Override
     public void init(ProcessorContext<String, Emission> context) {
         this.context = context;
-        this.store = context.getStateStore(ScopeTopology.STORE);
-        this.contributorStore = context.getStateStore(ScopeTopology.CONTRIBUTOR_STORE);
-        this.windowsStore = context.getStateStore(ScopeTopology.WINDOWS_STORE);
+        // New objects on every (re)initialisation: a revived task restores its stores, objects from before are stale.
+        KeyValueStore<String, DetectorState> store = context.getStateStore(ScopeTopology.STORE);
+        this.states = new ReadThroughStates<>(store, AnomalyApp.CACHED_STATES);
+        this.contributorStates = new ReadThroughStates<>(context.getStateStore(ScopeTopology.CONTRIBUTOR_STORE),
+                AnomalyApp.CACHED_STATES);
+        this.windowStates = new ReadThroughStates<>(context.getStateStore(ScopeTopology.WINDOWS_STORE),
+                AnomalyApp.CACHED_STATES);
         // After the restore: the gauge counts this task's open scope anomalies too.
         open = openAnomalies.count(context.taskId(), store, DetectorState::isOpen);
     }
 
     @Override
     public void process(Record<String, ScopePartRecord> record) {
+        try {
+            processRecord(record);
+        } catch (RuntimeException e) {
+            // A state object may hold part of a change its store never got (the record goes to the dead-letter topic).
+            states.clear();
+            contributorStates.clear();
+            windowStates.clear();
+            throw e;
+        }
+    }
+
+    private void processRecord(Record<String, ScopePartRecord> record) {
         ScopeKey scope = ScopeKey.parse(record.key());
         ScopePartRecord part = record.value();
-        DetectorState state = store.get(scope.key());
+        DetectorState state = states.get(scope.key());
         if (state == null) {
             state = lifecycle.newState();
         }
@@ -85,14 +102,14 @@ final class ScopeDetectorProcessor implements Processor<String, ScopePartRecord,
             metrics.counter(LATE_PARTS, "stage", AnomalyApp.NAME, "scope", scope.type().label()).increment();
             return;
         }
-        ScopeWindowsRecord windows = windowsStore.get(scope.key());
+        ScopeWindowsRecord windows = windowStates.get(scope.key());
         if (windows == null) {
             windows = ScopeWindows.empty();
         }
         ScopeWindows.Total total = ScopeWindows.add(windows, part, record.timestamp());
         WindowUpdate update = new WindowUpdate(scope.key(), total.windowStart(), total.windowEnd(), total.cost(),
                 total.currency(), total.lastTimestamp());
-        ContributorBaselinesRecord services = contributorStore.get(scope.key());
+        ContributorBaselinesRecord services = contributorStates.get(scope.key());
         if (services == null) {
             services = ContributorBaselines.empty();
         }
@@ -100,7 +117,7 @@ final class ScopeDetectorProcessor implements Processor<String, ScopePartRecord,
 
         boolean wasOpen = state.isOpen();
         List<Transition> transitions = lifecycle.onUpdate(state, update);
-        store.put(scope.key(), state);
+        states.put(scope.key(), state);
         for (Transition transition : transitions) {
             List<Contributor> top = transition.state() == AnomalyState.RESOLVED ? List.of()
                     : contributors.topContributors(services, transition.windowStart(), transition.partial());
@@ -110,9 +127,9 @@ final class ScopeDetectorProcessor implements Processor<String, ScopePartRecord,
                             ScopeWindows.partsIn(windows, transition.windowStart()), windows))));
         }
         contributors.settle(services);
-        contributorStore.put(scope.key(), services);
+        contributorStates.put(scope.key(), services);
         ScopeWindows.forgetBefore(windows, state.pending().settledBefore());
-        windowsStore.put(scope.key(), windows);
+        windowStates.put(scope.key(), windows);
         open.changed(wasOpen, state.isOpen());
     }
 

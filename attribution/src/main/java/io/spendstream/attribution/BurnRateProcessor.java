@@ -20,6 +20,7 @@ import io.spendstream.attribution.avro.BurnInput;
 import io.spendstream.attribution.avro.ScopeBurnState;
 import io.spendstream.avro.Budget;
 import io.spendstream.avro.BurnRate;
+import io.spendstream.runtime.state.ReadThroughStates;
 import io.spendstream.schemas.SpendstreamTopics;
 
 /**

@@ -1,4 +1,4 @@
-package io.spendstream.attribution;
+package io.spendstream.runtime.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

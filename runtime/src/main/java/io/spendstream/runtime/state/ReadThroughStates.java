@@ -1,4 +1,4 @@
-package io.spendstream.attribution;
+package io.spendstream.runtime.state;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,12 +16,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * way (an object handed out may hold part of a change the store never got). At most {@code capacity} keys are kept,
  * least recently used dropped first. Not thread-safe: one per processor instance (task).
  */
-final class ReadThroughStates<V> {
+public final class ReadThroughStates<V> {
 
     private final KeyValueStore<String, V> store;
     private final Map<String, V> values;
 
-    ReadThroughStates(KeyValueStore<String, V> store, int capacity) {
+    public ReadThroughStates(KeyValueStore<String, V> store, int capacity) {
         this.store = store;
         this.values = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -32,7 +32,7 @@ final class ReadThroughStates<V> {
     }
 
     /** The value stored under {@code key}, or null. Callers that change it must {@link #put} it back. */
-    V get(String key) {
+    public V get(String key) {
         V value = values.get(key);
         if (value == null) {
             value = store.get(key);
@@ -43,23 +43,23 @@ final class ReadThroughStates<V> {
         return value;
     }
 
-    void put(String key, V value) {
+    public void put(String key, V value) {
         store.put(key, value);
         values.put(key, value);
     }
 
-    void delete(String key) {
+    public void delete(String key) {
         store.delete(key);
         values.remove(key);
     }
 
     /** Forgets every object: the next read of each key comes from the store. */
-    void clear() {
+    public void clear() {
         values.clear();
     }
 
     /** The store itself, for what the objects do not serve (iteration). */
-    KeyValueStore<String, V> store() {
+    public KeyValueStore<String, V> store() {
         return store;
     }
 }
