@@ -43,15 +43,17 @@ import io.spendstream.schemas.registry.SchemaRegistryClients;
  * One benchmark run, every phase on the same broker (see docs/performance.md for what each figure means):
  * <ol>
  *   <li>pre-load the {@link Workload} into the raw and reference topics (not timed);</li>
- *   <li>per repeat: the {@link PassThroughApp} over the raw topics; each Spendstream app alone over its real input
- *       (ingest over the raw topics, then enrich over what ingest wrote, and so on: {@link Phase#ALONE}); the full
- *       pipeline, four apps at once ({@link Phase#FULL}). Each app is its own JVM ({@link ChildApp}); its clock runs
- *       from the moment it reported RUNNING to the moment {@link CatchUp} sees its input processed;</li>
- *   <li>latency at half the full pipeline's median rate: first the pass-through on topics of its own, then the last
- *       full pipeline, still running, with unit-cost probes and alert spikes ({@link LatencyRun}).</li>
+ *   <li>the {@link PassThroughApp} over the raw topics; each Spendstream app alone over its real input (ingest over
+ *       the raw topics, then enrich over what ingest wrote, and so on: {@link Phase#ALONE}); the full pipeline, four
+ *       apps at once ({@link Phase#FULL}). Each app is its own JVM ({@link ChildApp}), which runs the phase's warm-ups
+ *       (not counted) and then its measured repeats, one after the other ({@link Run}); a run's clock runs from the
+ *       moment it reported RUNNING to the moment {@link CatchUp} sees its input processed;</li>
+ *   <li>latency at half the full pipeline's median rate: first the pass-through, in its JVM, on topics of its own,
+ *       then the last full pipeline, still running, with unit-cost probes and alert spikes ({@link LatencyRun}).</li>
  * </ol>
- * Topics of a phase are named {@code <run>.<phase>.<logical>} through the {@code spendstream.topic.*} overrides, so
- * phases never read each other's output; the raw and reference topics {@code <run>.<logical>} are shared.
+ * Topics of a run of a phase are named {@code <bench id>.<run>.<phase>.<logical>} (e.g. {@code bench-x.r1.alone.cost})
+ * through the {@code spendstream.topic.*} overrides, so runs never read each other's output; the raw and reference
+ * topics {@code <bench id>.<logical>} are shared.
  */
 public final class Bench {
 
@@ -223,8 +225,8 @@ public final class Bench {
         Map<String, String> shared = names("shared");
         Set<String> planned = new HashSet<>(SHARED.stream().map(shared::get).toList());
         List<NewTopic> plan = new ArrayList<>();
-        for (int r = 1; r <= settings.repeats(); r++) {
-            for (String phase : List.of("r" + r + ".alone", "r" + r + ".full")) {
+        for (Run r : runs()) {
+            for (String phase : List.of(r.name() + ".alone", r.name() + ".full")) {
                 for (NewTopic topic : TopicCreator.plan(topics(names(phase)), config, planned)) {
                     plan.add(topic);
                     planned.add(topic.name());
@@ -237,8 +239,26 @@ public final class Bench {
         }
     }
 
-    private String passThroughOutput(int repeat) {
-        return run + ".r" + repeat + ".passthrough.out";
+    private String passThroughOutput(Run r) {
+        return run + "." + r.name() + ".passthrough.out";
+    }
+
+    /**
+     * One run of a phase's apps in their JVMs: warm-ups ({@code w1}, ...) first, not counted, then the measured
+     * repeats ({@code r1}, ...). Each has topics, application ids and state of its own.
+     */
+    record Run(String name, boolean warmUp, String label) {
+    }
+
+    private List<Run> runs() {
+        List<Run> runs = new ArrayList<>();
+        for (int w = 1; w <= settings.warmUps(); w++) {
+            runs.add(new Run("w" + w, true, settings.warmUps() == 1 ? "warm-up" : "warm-up " + w));
+        }
+        for (int r = 1; r <= settings.repeats(); r++) {
+            runs.add(new Run("r" + r, false, "run " + r));
+        }
+        return runs;
     }
 
     private KafkaProducer<String, String> loadProducer() {
@@ -253,116 +273,162 @@ public final class Bench {
     // ---------------------------------------------------------------------------------------------------------
     // Throughput phases
 
+    /**
+     * Each phase in JVMs of its own, which run the phase's warm-ups and then its measured repeats one after the
+     * other ({@link ChildApp#startRun}), so that the clock runs over compiled code as in a long-running deployment.
+     * The pass-through's JVM and the last full pipeline stay up for the latency phase.
+     */
     private void measure() throws Exception {
-        List<ChildApp> lastPipeline = List.of();
+        log.printf("Throughput: each phase in JVMs of its own, %s then %d measured run%s (the table: medians)%n",
+                settings.warmUps() == 0 ? "no warm-up" : settings.warmUps() + " warm-up run" + (settings.warmUps() > 1
+                        ? "s (not counted)" : " (not counted)"), settings.repeats(), settings.repeats() > 1 ? "s" : "");
+        ChildApp passThrough = null;
+        List<ChildApp> pipeline = List.of();
         try (CatchUp catchUp = new CatchUp(bootstrap)) {
-            for (int r = 1; r <= settings.repeats(); r++) {
-                log.printf("Repeat %d of %d%n", r, settings.repeats());
-                passThrough(catchUp, r);
-                alone(catchUp, r);
-                lastPipeline = full(catchUp, r, r == settings.repeats());
-            }
-            latency(catchUp, lastPipeline);
+            passThrough = passThrough(catchUp);
+            alone(catchUp);
+            pipeline = full(catchUp);
+            latency(catchUp, passThrough, pipeline);
             wallTime.since(WallTime.LATENCY, phaseBoundary);
         } finally {
             long stopping = System.nanoTime();
-            addMemory(Phase.FULL, lastPipeline, ChildApp.stopAll(lastPipeline));
+            List<ChildApp> last = new ArrayList<>(pipeline);
+            if (passThrough != null) {
+                last.add(passThrough);
+            }
+            List<ChildApp.Memory> memory = ChildApp.stopAll(last);
+            addMemory(Phase.FULL, pipeline, memory.subList(0, pipeline.size()));
+            if (passThrough != null) {
+                results.addMemory(Phase.PASSTHROUGH, PassThroughApp.NAME, memory.get(memory.size() - 1));
+            }
             wallTime.since(WallTime.BETWEEN, stopping);
         }
     }
 
-    private void passThrough(CatchUp catchUp, int repeat) throws Exception {
-        String phase = "r" + repeat + ".passthrough";
-        String output = passThroughOutput(repeat);
-        Map<String, String> names = names(phase);
-        SpendstreamTopics topics = topics(names);
-        try (ChildApp app = child(phase, PassThroughApp.NAME, names, Map.of(PassThroughApp.OUTPUT, output,
-                TopicCreator.CREATE, "false"))) {
-            long t0 = app.awaitReady(START_TIMEOUT);
-            long t1 = catchUp.await(applicationId(phase, PassThroughApp.NAME),
-                    List.of(topics.usageRaw.name(), topics.apmRaw.name()), PHASE_TIMEOUT, app::isAlive);
-            double rate = results.inputEvents / seconds(t1 - t0);
-            String cpu = cpu(Phase.PASSTHROUGH, List.of(app));
-            results.addRate(Phase.PASSTHROUGH, PassThroughApp.NAME, rate);
-            results.addMemory(Phase.PASSTHROUGH, PassThroughApp.NAME, app.stop());
-            log.printf("  pass-through         %,12.0f records/s  (%,d records in %.2f s%s%s)%n", rate,
-                    results.inputEvents, seconds(t1 - t0), account(app.launchedAtNanos(), t0, t1), cpu);
+    /** The pass-through's runs, in one JVM; returns it, idle, for the latency phase. */
+    private ChildApp passThrough(CatchUp catchUp) throws Exception {
+        ChildApp app = ChildApp.launch("passthrough", PassThroughApp.NAME, launch);
+        try {
+            for (Run r : runs()) {
+                String phase = r.name() + ".passthrough";
+                Map<String, String> names = names(phase);
+                SpendstreamTopics topics = topics(names);
+                app.startRun(settings(phase, names, Map.of(PassThroughApp.OUTPUT, passThroughOutput(r),
+                        TopicCreator.CREATE, "false")));
+                long t0 = app.awaitReady(START_TIMEOUT);
+                long t1 = catchUp.await(applicationId(phase, PassThroughApp.NAME),
+                        List.of(topics.usageRaw.name(), topics.apmRaw.name()), PHASE_TIMEOUT, app::isAlive);
+                String cpu = cpu(r, Phase.PASSTHROUGH, List.of(app));
+                app.stopRun();
+                rate(r, Phase.PASSTHROUGH, PassThroughApp.NAME, "pass-through", "records/s", results.inputEvents,
+                        List.of(app), t0, t1, cpu);
+            }
+            return app;
+        } catch (RuntimeException | InterruptedException e) {
+            app.stop();
+            throw e;
         }
     }
 
-    private void alone(CatchUp catchUp, int repeat) throws Exception {
-        String phase = "r" + repeat + ".alone";
-        Map<String, String> names = names(phase);
+    /** Each app alone on its real input: all runs of ingest, then of enrich over what each ingest run wrote, ... */
+    private void alone(CatchUp catchUp) throws Exception {
         for (Map.Entry<String, List<String>> app : INPUTS.entrySet()) {
-            List<String> inputs = app.getValue().stream().map(names::get).toList();
-            // Ingest's input is the pre-load, already counted; the others' is what the app before them wrote.
-            long records = app.getKey().equals("ingest") ? results.inputEvents : catchUp.count(inputs);
-            try (ChildApp child = child(phase, app.getKey(), names, Map.of())) {
-                long t0 = child.awaitReady(START_TIMEOUT);
-                long t1 = catchUp.await(applicationId(phase, app.getKey()), inputs, PHASE_TIMEOUT, child::isAlive);
-                double rate = records / seconds(t1 - t0);
-                String cpu = cpu(Phase.ALONE, List.of(child));
-                results.addRate(Phase.ALONE, app.getKey(), rate);
+            try (ChildApp child = ChildApp.launch("alone." + app.getKey(), app.getKey(), launch)) {
+                for (Run r : runs()) {
+                    String phase = r.name() + ".alone";
+                    Map<String, String> names = names(phase);
+                    List<String> inputs = app.getValue().stream().map(names::get).toList();
+                    // Ingest's input is the pre-load, already counted; the others' is what the app before them wrote.
+                    long records = app.getKey().equals("ingest") ? results.inputEvents : catchUp.count(inputs);
+                    child.startRun(settings(phase, names, Map.of()));
+                    long t0 = child.awaitReady(START_TIMEOUT);
+                    long t1 = catchUp.await(applicationId(phase, app.getKey()), inputs, PHASE_TIMEOUT, child::isAlive);
+                    String cpu = cpu(r, Phase.ALONE, List.of(child));
+                    child.stopRun();
+                    rate(r, Phase.ALONE, app.getKey(), app.getKey() + " alone", "records/s", records, List.of(child),
+                            t0, t1, cpu);
+                }
                 results.addMemory(Phase.ALONE, app.getKey(), child.stop());
-                log.printf("  %-20s %,12.0f records/s  (%,d records in %.2f s%s%s)%n", app.getKey() + " alone", rate,
-                        records, seconds(t1 - t0), account(child.launchedAtNanos(), t0, t1), cpu);
             }
         }
     }
 
     /**
-     * The four apps at once. Downstream apps start first and idle until ingest, started last, is RUNNING: the clock
-     * starts then and stops when anomaly has processed everything the others wrote ({@link CatchUp}, stage by stage).
+     * The four apps at once, each in its JVM, run after run. Downstream apps start first and idle until ingest,
+     * started last, is RUNNING: the clock starts then and stops when anomaly has processed everything the others
+     * wrote ({@link CatchUp}, stage by stage). The last run stays up for the latency phase.
      */
-    private List<ChildApp> full(CatchUp catchUp, int repeat, boolean keepRunning) throws Exception {
-        String phase = "r" + repeat + ".full";
-        Map<String, String> names = names(phase);
+    private List<ChildApp> full(CatchUp catchUp) throws Exception {
         List<ChildApp> apps = new ArrayList<>();
         try {
-            for (String app : List.of("enrich", "attribution", "anomaly")) {
-                apps.add(child(phase, app, names, Map.of()));
+            for (String app : INPUTS.keySet()) {
+                apps.add(ChildApp.launch("full." + app, app, launch));
             }
-            for (ChildApp app : apps) {
-                app.awaitReady(START_TIMEOUT);
+            List<Run> runs = runs();
+            for (Run r : runs) {
+                String phase = r.name() + ".full";
+                Map<String, String> names = names(phase);
+                ChildApp ingest = apps.get(0);
+                for (ChildApp app : apps.subList(1, apps.size())) {
+                    app.startRun(settings(phase, names, Map.of()));
+                }
+                for (ChildApp app : apps.subList(1, apps.size())) {
+                    app.awaitReady(START_TIMEOUT);
+                }
+                ingest.startRun(settings(phase, names, Map.of()));
+                long t0 = ingest.awaitReady(START_TIMEOUT);
+                long t1 = t0;
+                for (ChildApp child : apps) {
+                    String app = appOf(child);
+                    t1 = catchUp.await(applicationId(phase, app), INPUTS.get(app).stream().map(names::get).toList(),
+                            PHASE_TIMEOUT, child::isAlive);
+                }
+                String cpu = cpu(r, Phase.FULL, apps);
+                boolean last = r.equals(runs.get(runs.size() - 1));
+                if (!last) {
+                    apps.forEach(ChildApp::stopRun);
+                }
+                rate(r, Phase.FULL, "pipeline", "full pipeline", "input events/s", results.inputEvents,
+                        apps.subList(1, 2), t0, t1, cpu);
             }
-            ChildApp ingest = child(phase, "ingest", names, Map.of());
-            apps.add(0, ingest);
-            long t0 = ingest.awaitReady(START_TIMEOUT);
-            long t1 = t0;
-            for (int i = 0; i < apps.size(); i++) {
-                String app = appOf(apps.get(i));
-                ChildApp child = apps.get(i);
-                t1 = catchUp.await(applicationId(phase, app), INPUTS.get(app).stream().map(names::get).toList(),
-                        PHASE_TIMEOUT, child::isAlive);
-            }
-            double rate = results.inputEvents / seconds(t1 - t0);
-            String cpu = cpu(Phase.FULL, apps);
-            results.addRate(Phase.FULL, "pipeline", rate);
-            log.printf("  %-20s %,12.0f input events/s  (%,d events in %.2f s%s%s)%n", "full pipeline", rate,
-                    results.inputEvents, seconds(t1 - t0), account(apps.get(1).launchedAtNanos(), t0, t1), cpu);
-            if (keepRunning) {
-                return apps;
-            }
+            return apps;
         } catch (RuntimeException | InterruptedException e) {
             ChildApp.stopAll(apps);
             throw e;
         }
-        addMemory(Phase.FULL, apps, ChildApp.stopAll(apps));
-        return List.of();
+    }
+
+    /**
+     * Books one run's rate (a measured run's; a warm-up's is only said) and its wall time, and says it: rate, records
+     * and time, start-up (of the JVM too for its first run), CPU while measured. {@code startedBy}: the app whose
+     * start the run waited for first.
+     */
+    private void rate(Run r, Phase phase, String app, String what, String unit, long records,
+            List<ChildApp> startedBy, long t0, long t1, String cpu) {
+        double rate = records / seconds(t1 - t0);
+        if (!r.warmUp()) {
+            results.addRate(phase, app, rate);
+        }
+        ChildApp first = startedBy.get(0);
+        long started = r.equals(runs().get(0)) ? first.launchedAtNanos() : first.runStartedAtNanos();
+        log.printf("  %-20s %-10s %,10.0f %-15s (%,d records in %.2f s%s%s)%n", what, r.label(), rate, unit,
+                records, seconds(t1 - t0), account(started, t0, t1, r.warmUp()), cpu);
     }
 
     /**
      * Books the CPU time each of {@code apps} used while measured (called as the measurement ends) and says their
      * sum for the progress line: {@code ; CPU 12.2 s: app 4.7, JIT 7.3, GC 0.2}; nothing where /proc cannot tell.
      */
-    private String cpu(Phase phase, List<ChildApp> apps) {
+    private String cpu(Run r, Phase phase, List<ChildApp> apps) {
         CpuTime sum = new CpuTime(0, 0, 0);
         for (ChildApp app : apps) {
             Optional<CpuTime> used = app.cpuSinceReady();
             if (used.isEmpty()) {
                 return "";
             }
-            results.addCpu(phase, appOf(app), used.get());
+            if (!r.warmUp()) {
+                results.addCpu(phase, appOf(app), used.get());
+            }
             sum = sum.plus(used.get());
         }
         return "; " + sum.describe();
@@ -375,21 +441,22 @@ public final class Bench {
     }
 
     /**
-     * Books a throughput phase's wall time (what came before its launch: the previous phase's stop and this phase's
-     * input count; its start-up; its measured interval) and says the start-up for the progress line.
+     * Books a run's wall time (what came before its start: the previous run's stop and this run's input count; its
+     * start-up, the JVM's too for a JVM's first run; its measured or warm-up interval) and says the start-up for the
+     * progress line.
      */
-    private String account(long launchedNanos, long readyNanos, long doneNanos) {
-        wallTime.add(WallTime.BETWEEN, launchedNanos - phaseBoundary);
-        wallTime.add(WallTime.START_UP, readyNanos - launchedNanos);
-        wallTime.add(WallTime.MEASURED, doneNanos - readyNanos);
+    private String account(long startedNanos, long readyNanos, long doneNanos, boolean warmUp) {
+        wallTime.add(WallTime.BETWEEN, startedNanos - phaseBoundary);
+        wallTime.add(WallTime.START_UP, readyNanos - startedNanos);
+        wallTime.add(warmUp ? WallTime.WARM_UP : WallTime.MEASURED, doneNanos - readyNanos);
         phaseBoundary = doneNanos;
-        return String.format("; start-up %.1f s", seconds(readyNanos - launchedNanos));
+        return String.format("; start-up %.1f s", seconds(readyNanos - startedNanos));
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // Latency
 
-    private void latency(CatchUp catchUp, List<ChildApp> pipeline) throws Exception {
+    private void latency(CatchUp catchUp, ChildApp passThroughJvm, List<ChildApp> pipeline) throws Exception {
         double rate = Stats.median(results.rates(Phase.FULL, "pipeline")) / 2;
         results.offeredLoad = rate;
         Duration duration = settings.latencyDuration();
@@ -408,23 +475,24 @@ public final class Bench {
         createTopic(ptTopics.apmRaw.name());
         String output = run + "." + phase + ".out";
         createTopic(output);
-        try (ChildApp app = child(phase, PassThroughApp.NAME, names, Map.of(PassThroughApp.OUTPUT, output,
-                TopicCreator.CREATE, "false"))) {
-            app.awaitReady(START_TIMEOUT);
-            LatencyRun.ProbeStream probes = new LatencyRun.ProbeStream("passthrough", settings.probeEvery(),
-                    unitCostProbes, n -> workload.probeRow(ptTopics, n, liveMinute), n -> "res-"
-                    + Workload.PROBE_SERVICE_PREFIX + n, List.of(new LatencyRun.Effect("passthrough", output,
-                            record -> Optional.ofNullable(record.key()).map(k -> new String(k,
-                                    java.nio.charset.StandardCharsets.UTF_8)))));
-            List<LatencyRun.Result> passThrough = LatencyRun.run(bootstrap,
-                    n -> workload.record(ptTopics, liveMinute + n / perInterval, (int) (n % perInterval)), rate,
-                    duration, DRAIN, List.of(probes), () -> { }, () -> { });
-            results.latencies.put("passthrough", passThrough.get(0));
-            report(passThrough.get(0));
-        }
+        // In the pass-through's JVM, warm as the pipeline's are.
+        passThroughJvm.startRun(settings(phase, names, Map.of(PassThroughApp.OUTPUT, output,
+                TopicCreator.CREATE, "false")));
+        passThroughJvm.awaitReady(START_TIMEOUT);
+        LatencyRun.ProbeStream probes = new LatencyRun.ProbeStream("passthrough", settings.probeEvery(),
+                unitCostProbes, n -> workload.probeRow(ptTopics, n, liveMinute), n -> "res-"
+                + Workload.PROBE_SERVICE_PREFIX + n, List.of(new LatencyRun.Effect("passthrough", output,
+                        record -> Optional.ofNullable(record.key()).map(k -> new String(k,
+                                java.nio.charset.StandardCharsets.UTF_8)))));
+        List<LatencyRun.Result> passThrough = LatencyRun.run(bootstrap,
+                n -> workload.record(ptTopics, liveMinute + n / perInterval, (int) (n % perInterval)), rate,
+                duration, DRAIN, List.of(probes), () -> { }, () -> { });
+        results.latencies.put("passthrough", passThrough.get(0));
+        report(passThrough.get(0));
+        passThroughJvm.stopRun();
 
         // The full pipeline: probes that show on spend.unit-cost, spikes that show on spend.alerts.
-        String fullPhase = "r" + settings.repeats() + ".full";
+        String fullPhase = runs().get(runs().size() - 1).name() + ".full";
         SpendstreamTopics topics = topics(names(fullPhase));
         LatencyRun.ProbeStream unitCost = new LatencyRun.ProbeStream("unit-cost", settings.probeEvery(),
                 unitCostProbes, n -> workload.probeRow(topics, n, liveMinute),
@@ -522,7 +590,8 @@ public final class Bench {
         return run + "-" + phase.replace('.', '-') + "-" + app;
     }
 
-    private ChildApp child(String phase, String app, Map<String, String> names, Map<String, String> extra) {
+    /** A run's settings: the phase's topics, application ids and state directory, and the bench's overrides. */
+    private Map<String, String> settings(String phase, Map<String, String> names, Map<String, String> extra) {
         Map<String, String> config = new LinkedHashMap<>(settings.overrides());
         config.put("bootstrap.servers", bootstrap);
         config.put(SchemaRegistryClients.URL, registryUrl);
@@ -532,7 +601,7 @@ public final class Bench {
         config.put("spendstream.metrics.port", "0");
         names.forEach((logical, name) -> config.put(TopicNames.PREFIX + logical, name));
         config.putAll(extra);
-        return ChildApp.start(phase + "." + app, app, config, launch);
+        return config;
     }
 
     /**

@@ -42,6 +42,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(names = "--warm-ups", defaultValue = "1", description = "Runs of each throughput phase before the "
+            + "measured ones, in the same JVMs, not counted: the measured runs find the apps' code compiled, as in a "
+            + "long-running deployment (default: ${DEFAULT-VALUE}; 0 measures cold JVMs).")
+    int warmUps;
+
     @Option(names = "--repeats", defaultValue = "3", description = "Repeats of the throughput phases; the table "
             + "shows medians (default: ${DEFAULT-VALUE}).")
     int repeats;
@@ -84,7 +89,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BenchSettings settings = new BenchSettings(bootstrap, registry, dataDir, resources, services, minutes,
-                partitions, repeats, Durations.parse(latencyDuration), alertServices, Durations.parse(probeEvery),
+                partitions, warmUps, repeats, Durations.parse(latencyDuration), alertServices, Durations.parse(probeEvery),
                 appHeap, appJavaOptions, flightRecorder, overrides);
         BenchResults results = new Bench(settings, System.out).run();
         BenchReport report = BenchReport.of(results, settings);

@@ -141,6 +141,7 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
         workload.put("services", settings.services());
         workload.put("minutes", settings.minutes());
         workload.put("partitions", settings.partitions());
+        workload.put("warmUps", settings.warmUps());
         workload.put("repeats", settings.repeats());
         workload.put("latencySeconds", settings.latencyDuration().toSeconds());
         workload.put("alertServices", settings.alertServices());

@@ -3,7 +3,9 @@ package io.spendstream.deploy.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,23 +20,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One benchmarked app as its own JVM child process ({@link ChildAppMain}), with the benchmark's classpath, a GC log
- * and optionally a JFR recording. Knows when the app became RUNNING and, when stopped, its memory: the peak RSS the
- * kernel recorded ({@code VmHWM} in {@code /proc/<pid>/status}, read just before the stop) and the heap peaks from
- * its GC log ({@link GcLog}).
+ * One benchmarked app's JVM as a child process ({@link ChildAppMain}), with the benchmark's classpath, a GC log and
+ * optionally a JFR recording. The JVM runs the app several times, one run after the other ({@link #startRun},
+ * {@link #stopRun}): a warm-up run, then the measured ones. Knows when the current run became RUNNING and the CPU
+ * time used since; when the JVM is stopped, its memory: the peak RSS the kernel recorded ({@code VmHWM} in
+ * {@code /proc/<pid>/status}, read just before the stop) and the heap peaks from its GC log ({@link GcLog}).
  */
 final class ChildApp implements AutoCloseable {
 
-    /** How the children run: heap limit, extra JVM flags, where logs go. */
     /**
+     * How the children run: heap limit, extra JVM options, where logs go.
+     *
      * @param classArchives where each app's class-data-sharing archive goes ({@code <app>.jsa}): the first JVM of an
      *                      app writes it when it exits, the next ones map it instead of loading and verifying every
      *                      class again, which is most of a JVM's start-up (never measured, but minutes of a run)
      */
-    record Launch(String maxHeap, List<String> javaOptions, boolean flightRecorder, Path logDir, String classpath, Path classArchives) {
+    record Launch(String maxHeap, List<String> javaOptions, boolean flightRecorder, Path logDir, String classpath,
+            Path classArchives) {
     }
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(40);
+    /** How long a run may take to close (Kafka Streams' own shutdown timeout is 20 s). */
+    private static final Duration STOP_RUN_TIMEOUT = Duration.ofSeconds(40);
     /** Memory not read yet (the stop not requested). */
     private static final long UNREAD = Long.MIN_VALUE;
 
@@ -42,7 +49,11 @@ final class ChildApp implements AutoCloseable {
     private final Process process;
     private final Path gcLog;
     private final Path outputLog;
-    private final CompletableFuture<Long> readyAtNanos = new CompletableFuture<>();
+    private final Writer commands;
+    /** The current run's: when it was asked to start, when it reported RUNNING, when it reported being closed. */
+    private volatile long runStartedAtNanos;
+    private volatile CompletableFuture<Long> readyAtNanos = new CompletableFuture<>();
+    private volatile CompletableFuture<Void> runStopped = new CompletableFuture<>();
     private volatile int metricsPort = -1;
     private final Thread outputPump;
     private Memory memory;
@@ -57,16 +68,17 @@ final class ChildApp implements AutoCloseable {
         this.process = process;
         this.gcLog = gcLog;
         this.outputLog = outputLog;
+        this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         this.outputPump = new Thread(this::pumpOutput, "bench-child-output-" + label);
         outputPump.setDaemon(true);
         outputPump.start();
     }
 
     /**
-     * Starts {@code app} (a Spendstream app name or {@value PassThroughApp#NAME}) with {@code settings}; {@code label}
-     * names its log files.
+     * Launches the JVM of {@code app} (a Spendstream app name or {@value PassThroughApp#NAME}), with no run yet;
+     * {@code label} names its log files.
      */
-    static ChildApp start(String label, String app, Map<String, String> settings, Launch launch) {
+    static ChildApp launch(String label, String app, Launch launch) {
         try {
             Files.createDirectories(launch.logDir());
             Path gcLog = launch.logDir().resolve(label + ".gc.log");
@@ -95,7 +107,6 @@ final class ChildApp implements AutoCloseable {
             command.add(launch.classpath());
             command.add(ChildAppMain.class.getName());
             command.add(app);
-            settings.forEach((key, value) -> command.add(key + "=" + value));
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             return new ChildApp(label, process, gcLog, outputLog);
         } catch (IOException e) {
@@ -121,7 +132,9 @@ final class ChildApp implements AutoCloseable {
                 StandardCharsets.UTF_8)); var log = Files.newBufferedWriter(outputLog, StandardCharsets.UTF_8)) {
             String line;
             while ((line = in.readLine()) != null) {
-                if (line.startsWith(ChildAppMain.READY)) {
+                if (line.equals(ChildAppMain.STOPPED)) {
+                    runStopped.complete(null);
+                } else if (line.startsWith(ChildAppMain.READY)) {
                     long now = System.nanoTime();
                     cpuAtReady = CpuTime.of(process.pid());
                     metricsPort = Integer.parseInt(line.substring(ChildAppMain.READY.length()).trim());
@@ -136,8 +149,49 @@ final class ChildApp implements AutoCloseable {
         } catch (IOException e) {
             readyAtNanos.completeExceptionally(e);
         }
-        readyAtNanos.completeExceptionally(new IllegalStateException(label + " exited before it was RUNNING (exit "
-                + exitCode() + "); see " + outputLog));
+        IllegalStateException exited = new IllegalStateException(label + " exited (exit " + exitCode() + "); see "
+                + outputLog);
+        readyAtNanos.completeExceptionally(exited);
+        runStopped.completeExceptionally(exited);
+    }
+
+    /**
+     * Starts a run of the app with {@code settings} (its topics, application id, state directory): what
+     * {@code spendstream run} would get. The previous run must be stopped.
+     */
+    void startRun(Map<String, String> settings) {
+        readyAtNanos = new CompletableFuture<>();
+        runStopped = new CompletableFuture<>();
+        cpuAtReady = Optional.empty();
+        runStartedAtNanos = System.nanoTime();
+        StringBuilder start = new StringBuilder(ChildAppMain.START).append('\n');
+        settings.forEach((key, value) -> start.append(key).append('=').append(value).append('\n'));
+        send(start.append(ChildAppMain.END).append('\n').toString());
+    }
+
+    /** Closes the current run (Kafka Streams' graceful close: a last commit) and waits until it is closed. */
+    void stopRun() {
+        send(ChildAppMain.STOP + "\n");
+        try {
+            runStopped.get(STOP_RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(label + "'s run did not close within " + STOP_RUN_TIMEOUT + "; see "
+                    + outputLog, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while stopping " + label, e);
+        }
+    }
+
+    private void send(String command) {
+        try {
+            commands.write(command);
+            commands.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(label + " does not take commands (exited?); see " + outputLog, e);
+        }
     }
 
     private String exitCode() {
@@ -149,7 +203,7 @@ final class ChildApp implements AutoCloseable {
         }
     }
 
-    /** System.nanoTime() at which the app reported RUNNING; waits for it. */
+    /** System.nanoTime() at which the current run reported RUNNING; waits for it. */
     long awaitReady(Duration timeout) {
         try {
             return readyAtNanos.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -177,6 +231,11 @@ final class ChildApp implements AutoCloseable {
         return launchedAtNanos;
     }
 
+    /** System.nanoTime() at which the current run was asked to start. */
+    long runStartedAtNanos() {
+        return runStartedAtNanos;
+    }
+
     /** False once the child has exited (by itself: it crashed). */
     boolean isAlive() {
         return process.isAlive();
@@ -190,7 +249,7 @@ final class ChildApp implements AutoCloseable {
         return outputLog;
     }
 
-    /** Stops the child gracefully (SIGTERM) and returns its memory figures. */
+    /** Stops the child's JVM gracefully (SIGTERM: the current run closes) and returns its memory figures. */
     Memory stop() {
         requestStop();
         return awaitStopped();

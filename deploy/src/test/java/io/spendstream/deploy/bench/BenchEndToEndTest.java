@@ -1,6 +1,7 @@
 package io.spendstream.deploy.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -29,9 +30,10 @@ class BenchEndToEndTest {
 
     @Test
     void shouldProduceEveryFigureOfATinyRunInTheTableAndTheJson() throws Exception {
-        BenchSettings settings = new BenchSettings(null, null, dir.resolve("bench"), 20, 4, 1, 2, 1,
-                Duration.ofSeconds(4), 1, Duration.ofMillis(500), "256m", List.of("-XX:TieredStopAtLevel=1", "-XX:+PrintCommandLineFlags"), false,
-                Map.of());
+        // A warm-up and a measured run of every phase: every JVM runs its app twice.
+        BenchSettings settings = new BenchSettings(null, null, dir.resolve("bench"), 20, 4, 1, 2, 1, 1,
+                Duration.ofSeconds(4), 1, Duration.ofMillis(500), "256m",
+                List.of("-XX:TieredStopAtLevel=1", "-XX:+PrintCommandLineFlags"), false, Map.of());
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         BenchResults results = new Bench(settings, new PrintStream(progress, true, StandardCharsets.UTF_8)).run();
         BenchReport report = BenchReport.of(results, settings);
@@ -43,6 +45,7 @@ class BenchEndToEndTest {
             BenchReport.Row row = row(report, figure);
             assertTrue(row.value() > 0 && Double.isFinite(row.value()), figure + " has a rate: " + row);
             assertTrue(row.ratio() > 0, figure + " has a ratio to the pass-through: " + row);
+            assertEquals(List.of(row.value()), row.samples(), figure + ": the measured run, not the warm-up: " + row);
         }
         for (String latency : List.of("pass-through append -> output", "input append -> spend.unit-cost",
                 "input append -> spend.anomalies", "input append -> spend.alerts")) {
@@ -62,10 +65,15 @@ class BenchEndToEndTest {
                 <= row(report, "latency input append -> spend.alerts p50").value(), "anomaly before alert");
 
         String log = progress.toString(StandardCharsets.UTF_8);
+        for (String phase : List.of("pass-through", "ingest alone", "anomaly alone", "full pipeline")) {
+            for (String run : List.of("warm-up", "run 1")) {
+                assertTrue(log.matches("(?s).*  " + phase + " +" + run + " .*"), phase + " " + run + ": " + log);
+            }
+        }
         assertTrue(log.contains("behind (offsets not yet committed as processed): ingest "),
                 "the latency phase says how far behind each app is: " + log);
-        assertTrue(log.matches("(?s).*Wall time \\d+ s: set-up and pre-load \\d+ s, .*app start-up \\d+ s, measured "
-                + "\\d+ s.*latency \\d+ s.*"), "the run says where its time went: " + log);
+        assertTrue(log.matches("(?s).*Wall time \\d+ s: set-up and pre-load \\d+ s, .*app start-up \\d+ s, warm-up "
+                + "\\d+ s, .*measured \\d+ s.*latency \\d+ s.*"), "the run says where its time went: " + log);
 
         ByteArrayOutputStream table = new ByteArrayOutputStream();
         report.print(new PrintStream(table, true, StandardCharsets.UTF_8));
@@ -79,13 +87,15 @@ class BenchEndToEndTest {
         assertEquals(results.inputEvents, written.get("workload").get("inputEvents").asLong());
         assertTrue(written.get("figures").get(0).get("value").asDouble() > 0, "JSON carries the values");
         assertEquals("-XX:TieredStopAtLevel=1", written.get("machine").get("appJavaOptions").get(0).asText());
-        String childLog = Files.readString(dir.resolve("bench/logs/r1.alone.anomaly.log"));
+        String childLog = Files.readString(dir.resolve("bench/logs/alone.anomaly.log"));
         assertTrue(childLog.contains("-XX:TieredStopAtLevel=1"), "the app JVMs get --app-java-option: " + childLog);
         assertTrue(log.matches("(?s).*attribution alone .*; CPU [0-9.]+ s: app [0-9.]+, JIT [0-9.]+, GC [0-9.]+\\).*"),
                 "each throughput line says where the app's CPU went while measured: " + log);
         assertEquals(3, written.get("cpuWhileMeasured").get("alone/attribution").get(0).size());
+        assertEquals(1, written.get("cpuWhileMeasured").get("alone/attribution").size(), "the measured run only");
         assertTrue(written.get("cpuWhileMeasured").has("full/anomaly"), written.get("cpuWhileMeasured").toString());
-        assertTrue(row(report, "JIT compiler share of CPU while measured, full pipeline").value() >= 0);
+        // NaN when the JVMs used no measurable CPU (10 ms ticks) in a run this small.
+        assertFalse(row(report, "JIT compiler share of CPU while measured, full pipeline").value() < 0);
     }
 
     private static BenchReport.Row row(BenchReport report, String prefix) {
