@@ -192,6 +192,11 @@ final class SchemaTopic implements AutoCloseable {
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // The reader is polled only while a request waits for the log (reading back its own write), and a poll may
+        // find the consumer's previous fetch still parked on the broker for fetch.max.wait.ms: with Kafka's 500 ms,
+        // registrations one after the other took ~550 ms each (issue 7: a Spendstream app registering its subjects
+        // at start-up, or on its first records, waited seconds). 10 ms bounds that wait.
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         return config;
     }
 }
