@@ -69,14 +69,7 @@ final class CostSpikeProcessor implements Processor<String, UnitCost, String, Em
 
     @Override
     public void process(Record<String, UnitCost> record) {
-        try {
-            processRecord(record);
-        } catch (RuntimeException e) {
-            // A state object may hold part of a change its store never got (the record goes to the dead-letter topic).
-            states.clear();
-            contributorStates.clear();
-            throw e;
-        }
+        ReadThroughStates.clearingOnFailure(() -> processRecord(record), states, contributorStates);
     }
 
     private void processRecord(Record<String, UnitCost> record) {

@@ -79,15 +79,7 @@ final class ScopeDetectorProcessor implements Processor<String, ScopePartRecord,
 
     @Override
     public void process(Record<String, ScopePartRecord> record) {
-        try {
-            processRecord(record);
-        } catch (RuntimeException e) {
-            // A state object may hold part of a change its store never got (the record goes to the dead-letter topic).
-            states.clear();
-            contributorStates.clear();
-            windowStates.clear();
-            throw e;
-        }
+        ReadThroughStates.clearingOnFailure(() -> processRecord(record), states, contributorStates, windowStates);
     }
 
     private void processRecord(Record<String, ScopePartRecord> record) {

@@ -128,14 +128,7 @@ public final class BurnRateProcessor implements Processor<String, BurnInput, Str
 
     @Override
     public void process(Record<String, BurnInput> record) {
-        try {
-            processRecord(record);
-        } catch (RuntimeException e) {
-            // A state object may hold part of a change the store never got (the record goes to the dead-letter topic).
-            budgets.clear();
-            scopes.clear();
-            throw e;
-        }
+        ReadThroughStates.clearingOnFailure(() -> processRecord(record), budgets, scopes);
     }
 
     private void processRecord(Record<String, BurnInput> record) {

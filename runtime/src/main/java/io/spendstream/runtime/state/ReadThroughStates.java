@@ -53,6 +53,22 @@ public final class ReadThroughStates<V> {
         values.remove(key);
     }
 
+    /**
+     * Runs a processor's work on one record; when it throws, forgets every object of {@code states} before the
+     * exception goes on (to the dead-letter handler): an object handed out may hold part of a change its store never
+     * got.
+     */
+    public static void clearingOnFailure(Runnable work, ReadThroughStates<?>... states) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            for (ReadThroughStates<?> objects : states) {
+                objects.clear();
+            }
+            throw e;
+        }
+    }
+
     /** Forgets every object: the next read of each key comes from the store. */
     public void clear() {
         values.clear();

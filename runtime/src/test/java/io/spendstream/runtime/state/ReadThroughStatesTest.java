@@ -1,6 +1,7 @@
 package io.spendstream.runtime.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -72,6 +73,30 @@ class ReadThroughStatesTest {
         states.clear();
 
         assertThat(states.get("a")).hasToString("1");
+    }
+
+    @Test
+    void shouldForgetEveryObjectWhenTheWorkOnARecordFailsAndRethrow() {
+        states.put("a", new StringBuilder("1"));
+        IllegalStateException failure = new IllegalStateException("half way");
+
+        assertThatThrownBy(() -> ReadThroughStates.clearingOnFailure(() -> {
+            states.get("a").append(" half a change");
+            throw failure;
+        }, states)).isSameAs(failure);
+
+        assertThat(states.get("a")).hasToString("1");
+    }
+
+    @Test
+    void shouldKeepTheObjectsWhenTheWorkSucceeds() {
+        states.put("a", new StringBuilder("1"));
+        int readsBefore = reads;
+
+        ReadThroughStates.clearingOnFailure(() -> states.put("a", states.get("a").append("2")), states);
+
+        assertThat(states.get("a")).hasToString("12");
+        assertThat(reads).isEqualTo(readsBefore);
     }
 
     @Test
