@@ -88,6 +88,9 @@ final class ChildApp implements AutoCloseable {
             command.add("-Xmx" + launch.maxHeap());
             command.add("-Xlog:gc:file=" + gcLog);
             command.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.spendstream");
+            // Compiler threads that exit take their CPU time out of the per-thread sums (CpuTime): the JIT's share
+            // would come out too small, even negative. Kept, they idle when there is nothing to compile.
+            command.add("-XX:-UseDynamicNumberOfCompilerThreads");
             command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
             // The bench's own logging settings go to the children too, after the default: e.g.
             // SPENDSTREAM_JAVA_OPTS=-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams=info shows where their

@@ -12,6 +12,8 @@ import java.util.stream.Stream;
  * rest, which is the app: Kafka Streams' stream threads, the Kafka clients' network threads, RocksDB. Read from
  * Linux's {@code /proc/<pid>/stat} (the whole process, exited threads included) and {@code /proc/<pid>/task/*}
  * (each live thread by its name, which Linux cuts to 15 characters: "C2 CompilerThre", "GC Thread#0", "G1 Conc#0").
+ * A thread that exits leaves its time in the process's total only, where it counts as the app's: the bench keeps the
+ * app JVMs' compiler threads alive for that reason.
  *
  * <p>Why it is in the bench: a phase over 21,400 records is over in seconds, and a fresh JVM compiles its hot code
  * meanwhile; on two cores the compiler competes with the stream thread, so the rate says as much about the JIT as

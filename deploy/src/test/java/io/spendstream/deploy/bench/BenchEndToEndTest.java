@@ -89,8 +89,10 @@ class BenchEndToEndTest {
         assertEquals("-XX:TieredStopAtLevel=1", written.get("machine").get("appJavaOptions").get(0).asText());
         String childLog = Files.readString(dir.resolve("bench/logs/alone.anomaly.log"));
         assertTrue(childLog.contains("-XX:TieredStopAtLevel=1"), "the app JVMs get --app-java-option: " + childLog);
-        assertTrue(log.matches("(?s).*attribution alone .*; CPU [0-9.]+ s: app [0-9.]+, JIT [0-9.]+, GC [0-9.]+\\).*"),
-                "each throughput line says where the app's CPU went while measured: " + log);
+        assertTrue(log.matches("(?s).*attribution alone .*; CPU [0-9.]+ s: app [0-9.]+, JIT [0-9.]+, GC [0-9.]+; "
+                + "broker and bench [0-9.]+ s\\).*"), "each throughput line says where the CPU went while measured: "
+                + log);
+        assertTrue(written.get("cpuWhileMeasured").has("full/" + Bench.BENCH_CPU), "the broker's CPU is booked too");
         assertEquals(3, written.get("cpuWhileMeasured").get("alone/attribution").get(0).size());
         assertEquals(1, written.get("cpuWhileMeasured").get("alone/attribution").size(), "the measured run only");
         assertTrue(written.get("cpuWhileMeasured").has("full/anomaly"), written.get("cpuWhileMeasured").toString());
