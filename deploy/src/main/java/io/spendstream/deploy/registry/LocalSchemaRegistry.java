@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 
 import com.sun.net.httpserver.HttpServer;
 
+import io.spendstream.runtime.http.HttpServers;
+
 /**
  * Spendstream's own schema registry service: the part of the Confluent Schema Registry REST API that serializers,
  * deserializers and tools use (register, look up, fetch by id, list subjects and versions, compatibility levels and
@@ -79,7 +81,7 @@ public final class LocalSchemaRegistry implements AutoCloseable {
         ExecutorService executor = null;
         try {
             log.catchUp(state::apply);
-            HttpServer server = HttpServer.create(new InetSocketAddress(bindHost, port), 0);
+            HttpServer server = HttpServers.create(new InetSocketAddress(bindHost, port));
             server.createContext("/", new RegistryHttpHandler(new SchemaRegistryService(state, log)));
             executor = Executors.newFixedThreadPool(HTTP_THREADS, daemonThreads());
             server.setExecutor(executor);

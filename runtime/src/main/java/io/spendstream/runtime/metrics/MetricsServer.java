@@ -19,6 +19,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spendstream.runtime.config.SpendstreamConfig;
+import io.spendstream.runtime.http.HttpServers;
 
 /**
  * The operations endpoint of one process, on the JDK's built-in HTTP server:
@@ -80,7 +81,7 @@ public final class MetricsServer implements AutoCloseable {
             HealthSource health) {
         HttpServer server;
         try {
-            server = HttpServer.create(address, 0);
+            server = HttpServers.create(address);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot serve metrics on " + address + " (" + e.getMessage()
                     + "); set " + PORT + " to a free port, or 0 for any", e);
