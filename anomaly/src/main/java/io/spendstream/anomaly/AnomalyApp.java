@@ -28,8 +28,8 @@ import io.spendstream.avro.BurnRate;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.runtime.AppContext;
 import io.spendstream.runtime.StreamsApp;
-import io.spendstream.runtime.state.ReadThroughStates;
 import io.spendstream.runtime.metrics.PipelineMetrics;
+import io.spendstream.runtime.state.ReadThroughStates;
 import io.spendstream.schemas.SpendstreamTopics;
 
 /**

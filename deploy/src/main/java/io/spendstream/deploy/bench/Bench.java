@@ -83,6 +83,8 @@ public final class Bench {
     private final PrintStream log;
     private final String run;
     private final Path logDir;
+    /** Every run of each phase, in order: the warm-ups, then the measured repeats. */
+    private final List<Run> runs;
     private String bootstrap;
     private String registryUrl;
     private Workload workload;
@@ -97,6 +99,7 @@ public final class Bench {
         this.log = log;
         this.run = "bench-" + Long.toString(System.currentTimeMillis(), 36);
         this.logDir = settings.dataDir().resolve("logs");
+        this.runs = runs(settings);
     }
 
     /** Runs every phase and returns the figures; progress goes to the log stream. */
@@ -119,8 +122,8 @@ public final class Bench {
             } else {
                 registryUrl = settings.registryUrl();
             }
-            launch = new ChildApp.Launch(settings.appHeap(), settings.appJavaOptions(), settings.flightRecorder(), logDir,
-                    System.getProperty("java.class.path"), settings.dataDir().resolve("class-archives"));
+            launch = new ChildApp.Launch(settings.appHeap(), settings.appJavaOptions(), settings.flightRecorder(),
+                    logDir, System.getProperty("java.class.path"), settings.dataDir().resolve("class-archives"));
             log.printf("Benchmark %s on %s (registry %s); logs in %s%n", run, bootstrap, registryUrl, logDir);
             workload = new Workload(settings.resources(), settings.services(), 42,
                     Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(6)));
@@ -228,7 +231,7 @@ public final class Bench {
         Map<String, String> shared = names("shared");
         Set<String> planned = new HashSet<>(SHARED.stream().map(shared::get).toList());
         List<NewTopic> plan = new ArrayList<>();
-        for (Run r : runs()) {
+        for (Run r : runs) {
             for (String phase : List.of(r.name() + ".alone", r.name() + ".full")) {
                 for (NewTopic topic : TopicCreator.plan(topics(names(phase)), config, planned)) {
                     plan.add(topic);
@@ -253,7 +256,7 @@ public final class Bench {
     record Run(String name, boolean warmUp, String label) {
     }
 
-    private List<Run> runs() {
+    private static List<Run> runs(BenchSettings settings) {
         List<Run> runs = new ArrayList<>();
         for (int w = 1; w <= settings.warmUps(); w++) {
             runs.add(new Run("w" + w, true, settings.warmUps() == 1 ? "warm-up" : "warm-up " + w));
@@ -261,7 +264,12 @@ public final class Bench {
         for (int r = 1; r <= settings.repeats(); r++) {
             runs.add(new Run("r" + r, false, "run " + r));
         }
-        return runs;
+        return List.copyOf(runs);
+    }
+
+    /** The last measured run: the full pipeline stays up after it for the latency phase. */
+    private Run lastRun() {
+        return runs.get(runs.size() - 1);
     }
 
     private KafkaProducer<String, String> loadProducer() {
@@ -282,9 +290,10 @@ public final class Bench {
      * The pass-through's JVM and the last full pipeline stay up for the latency phase.
      */
     private void measure() throws Exception {
+        String warmUps = settings.warmUps() == 0 ? "no warm-up"
+                : settings.warmUps() + " warm-up run" + (settings.warmUps() > 1 ? "s" : "") + " (not counted)";
         log.printf("Throughput: each phase in JVMs of its own, %s then %d measured run%s (the table: medians)%n",
-                settings.warmUps() == 0 ? "no warm-up" : settings.warmUps() + " warm-up run" + (settings.warmUps() > 1
-                        ? "s (not counted)" : " (not counted)"), settings.repeats(), settings.repeats() > 1 ? "s" : "");
+                warmUps, settings.repeats(), settings.repeats() > 1 ? "s" : "");
         ChildApp passThrough = null;
         List<ChildApp> pipeline = List.of();
         try (CatchUp catchUp = new CatchUp(bootstrap)) {
@@ -312,7 +321,7 @@ public final class Bench {
     private ChildApp passThrough(CatchUp catchUp) throws Exception {
         ChildApp app = ChildApp.launch("passthrough", PassThroughApp.NAME, launch);
         try {
-            for (Run r : runs()) {
+            for (Run r : runs) {
                 String phase = r.name() + ".passthrough";
                 Map<String, String> names = names(phase);
                 SpendstreamTopics topics = topics(names);
@@ -325,7 +334,7 @@ public final class Bench {
                 String cpu = cpu(r, Phase.PASSTHROUGH, List.of(app), benchAtStart);
                 app.stopRun();
                 rate(r, Phase.PASSTHROUGH, PassThroughApp.NAME, "pass-through", "records/s", results.inputEvents,
-                        List.of(app), t0, t1, cpu);
+                        app, t0, t1, cpu);
             }
             return app;
         } catch (RuntimeException | InterruptedException e) {
@@ -338,10 +347,10 @@ public final class Bench {
     private void alone(CatchUp catchUp) throws Exception {
         for (Map.Entry<String, List<String>> app : INPUTS.entrySet()) {
             try (ChildApp child = ChildApp.launch("alone." + app.getKey(), app.getKey(), launch)) {
-                for (Run r : runs()) {
+                for (Run r : runs) {
                     String phase = r.name() + ".alone";
                     Map<String, String> names = names(phase);
-                    List<String> inputs = app.getValue().stream().map(names::get).toList();
+                    List<String> inputs = inputs(app.getKey(), names);
                     // Ingest's input is the pre-load, already counted; the others' is what the app before them wrote.
                     long records = app.getKey().equals("ingest") ? results.inputEvents : catchUp.count(inputs);
                     child.startRun(settings(phase, names, Map.of()));
@@ -350,8 +359,8 @@ public final class Bench {
                     long t1 = catchUp.await(applicationId(phase, app.getKey()), inputs, PHASE_TIMEOUT, child::isAlive);
                     String cpu = cpu(r, Phase.ALONE, List.of(child), benchAtStart);
                     child.stopRun();
-                    rate(r, Phase.ALONE, app.getKey(), app.getKey() + " alone", "records/s", records, List.of(child),
-                            t0, t1, cpu);
+                    rate(r, Phase.ALONE, app.getKey(), app.getKey() + " alone", "records/s", records, child, t0, t1,
+                            cpu);
                 }
                 results.addMemory(Phase.ALONE, app.getKey(), child.stop());
             }
@@ -369,7 +378,6 @@ public final class Bench {
             for (String app : INPUTS.keySet()) {
                 apps.add(ChildApp.launch("full." + app, app, launch));
             }
-            List<Run> runs = runs();
             for (Run r : runs) {
                 String phase = r.name() + ".full";
                 Map<String, String> names = names(phase);
@@ -386,16 +394,14 @@ public final class Bench {
                 long t1 = t0;
                 for (ChildApp child : apps) {
                     String app = appOf(child);
-                    t1 = catchUp.await(applicationId(phase, app), INPUTS.get(app).stream().map(names::get).toList(),
-                            PHASE_TIMEOUT, child::isAlive);
+                    t1 = catchUp.await(applicationId(phase, app), inputs(app, names), PHASE_TIMEOUT, child::isAlive);
                 }
                 String cpu = cpu(r, Phase.FULL, apps, benchAtStart);
-                boolean last = r.equals(runs.get(runs.size() - 1));
-                if (!last) {
+                if (!r.equals(lastRun())) {
                     apps.forEach(ChildApp::stopRun);
                 }
-                rate(r, Phase.FULL, "pipeline", "full pipeline", "input events/s", results.inputEvents,
-                        apps.subList(1, 2), t0, t1, cpu);
+                rate(r, Phase.FULL, "pipeline", "full pipeline", "input events/s", results.inputEvents, apps.get(1),
+                        t0, t1, cpu);
             }
             return apps;
         } catch (RuntimeException | InterruptedException e) {
@@ -406,17 +412,16 @@ public final class Bench {
 
     /**
      * Books one run's rate (a measured run's; a warm-up's is only said) and its wall time, and says it: rate, records
-     * and time, start-up (of the JVM too for its first run), CPU while measured. {@code startedBy}: the app whose
-     * start the run waited for first.
+     * and time, start-up (of the JVM too for its first run), CPU while measured. {@code first}: the app whose start
+     * the run waited for first.
      */
-    private void rate(Run r, Phase phase, String app, String what, String unit, long records,
-            List<ChildApp> startedBy, long t0, long t1, String cpu) {
+    private void rate(Run r, Phase phase, String app, String what, String unit, long records, ChildApp first,
+            long t0, long t1, String cpu) {
         double rate = records / seconds(t1 - t0);
         if (!r.warmUp()) {
             results.addRate(phase, app, rate);
         }
-        ChildApp first = startedBy.get(0);
-        long started = r.equals(runs().get(0)) ? first.launchedAtNanos() : first.runStartedAtNanos();
+        long started = r.equals(runs.get(0)) ? first.launchedAtNanos() : first.runStartedAtNanos();
         log.printf("  %-20s %-10s %,10.0f %-15s (%,d records in %.2f s%s%s)%n", what, r.label(), rate, unit,
                 records, seconds(t1 - t0), account(started, t0, t1, r.warmUp()), cpu);
     }
@@ -506,7 +511,7 @@ public final class Bench {
         passThroughJvm.stopRun();
 
         // The full pipeline: probes that show on spend.unit-cost, spikes that show on spend.alerts.
-        String fullPhase = runs().get(runs().size() - 1).name() + ".full";
+        String fullPhase = lastRun().name() + ".full";
         SpendstreamTopics topics = topics(names(fullPhase));
         LatencyRun.ProbeStream unitCost = new LatencyRun.ProbeStream("unit-cost", settings.probeEvery(),
                 unitCostProbes, n -> workload.probeRow(topics, n, liveMinute),
@@ -515,7 +520,8 @@ public final class Bench {
         Duration spikeEvery = duration.dividedBy(settings.alertServices());
         // A spike's anomaly, then its alert: the difference is the alert gate's group wait, on purpose.
         LatencyRun.ProbeStream spikes = new LatencyRun.ProbeStream("spikes", spikeEvery, settings.alertServices(),
-                n -> workload.alertSpike(topics, (int) n, settings.partitions()), n -> Workload.ALERT_SERVICE_PREFIX + n,
+                n -> workload.alertSpike(topics, (int) n, settings.partitions()),
+                n -> Workload.ALERT_SERVICE_PREFIX + n,
                 List.of(new LatencyRun.Effect("anomalies", topics.anomalies.name(),
                                 record -> openedService(topics, record)),
                         new LatencyRun.Effect("alerts", topics.alerts.name(), record -> firedService(topics, record))));
@@ -543,7 +549,7 @@ public final class Bench {
         StringBuilder line = new StringBuilder("  behind (offsets not yet committed as processed):");
         for (ChildApp child : pipeline) {
             String app = appOf(child);
-            long lag = catchUp.lag(applicationId(phase, app), INPUTS.get(app).stream().map(names::get).toList());
+            long lag = catchUp.lag(applicationId(phase, app), inputs(app, names));
             line.append(String.format(" %s %,d", app, lag));
         }
         log.println(line);
@@ -598,6 +604,11 @@ public final class Bench {
         names.forEach((logical, name) -> config.put(TopicNames.PREFIX + logical, name));
         return new SpendstreamTopics(TopicNames.from(config),
                 SchemaRegistryClients.fromConfig(Map.of(SchemaRegistryClients.URL, registryUrl)));
+    }
+
+    /** The topics {@code app} consumes ({@link #INPUTS}) under a phase's names. */
+    private static List<String> inputs(String app, Map<String, String> names) {
+        return INPUTS.get(app).stream().map(names::get).toList();
     }
 
     private String applicationId(String phase, String app) {

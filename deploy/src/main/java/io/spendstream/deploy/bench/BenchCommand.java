@@ -89,8 +89,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BenchSettings settings = new BenchSettings(bootstrap, registry, dataDir, resources, services, minutes,
-                partitions, warmUps, repeats, Durations.parse(latencyDuration), alertServices, Durations.parse(probeEvery),
-                appHeap, appJavaOptions, flightRecorder, overrides);
+                partitions, warmUps, repeats, Durations.parse(latencyDuration), alertServices,
+                Durations.parse(probeEvery), appHeap, appJavaOptions, flightRecorder, overrides);
         BenchResults results = new Bench(settings, System.out).run();
         BenchReport report = BenchReport.of(results, settings);
         System.out.println();

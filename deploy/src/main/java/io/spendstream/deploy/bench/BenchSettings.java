@@ -20,8 +20,9 @@ import java.util.Map;
  * @param overrides        settings for every app (e.g. a tuning experiment: commit.interval.ms=200)
  */
 public record BenchSettings(String bootstrapServers, String registryUrl, Path dataDir, int resources, int services,
-        int minutes, int partitions, int warmUps, int repeats, Duration latencyDuration, int alertServices, Duration probeEvery,
-        String appHeap, List<String> appJavaOptions, boolean flightRecorder, Map<String, String> overrides) {
+        int minutes, int partitions, int warmUps, int repeats, Duration latencyDuration, int alertServices,
+        Duration probeEvery, String appHeap, List<String> appJavaOptions, boolean flightRecorder,
+        Map<String, String> overrides) {
 
     public BenchSettings {
         if (resources < 10 || services < 1 || minutes < 1 || partitions < 1 || warmUps < 0 || repeats < 1

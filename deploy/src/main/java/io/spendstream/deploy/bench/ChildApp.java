@@ -97,13 +97,12 @@ final class ChildApp implements AutoCloseable {
             // start-up goes.
             System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("org.slf4j.simpleLogger."))
                     .sorted().forEach(n -> command.add("-D" + n + "=" + System.getProperty(n)));
-            if (!launch.flightRecorder()) {
-                // A JVM that writes a class archive at exit records no flight recording: --jfr goes without.
-                command.addAll(classSharing(app, launch.classArchives()));
-            }
             if (launch.flightRecorder()) {
+                // A JVM that writes a class archive at exit records no flight recording: --jfr goes without one.
                 command.add("-XX:StartFlightRecording=filename=" + launch.logDir().resolve(label + ".jfr")
                         + ",settings=profile,dumponexit=true");
+            } else {
+                command.addAll(classSharing(app, launch.classArchives()));
             }
             command.addAll(launch.javaOptions());
             command.add("-cp");
@@ -175,16 +174,23 @@ final class ChildApp implements AutoCloseable {
     /** Closes the current run (Kafka Streams' graceful close: a last commit) and waits until it is closed. */
     void stopRun() {
         send(ChildAppMain.STOP + "\n");
+        await(runStopped, STOP_RUN_TIMEOUT, "'s run did not close");
+    }
+
+    /**
+     * The value of one of the child's answers, or a clear failure: it exited, or it did not answer in time
+     * ({@code label + late + " within <timeout>"}).
+     */
+    private <T> T await(CompletableFuture<T> answer, Duration timeout, String late) {
         try {
-            runStopped.get(STOP_RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException(label + "'s run did not close within " + STOP_RUN_TIMEOUT + "; see "
-                    + outputLog, e);
+            throw new IllegalStateException(label + late + " within " + timeout + "; see " + outputLog, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while stopping " + label, e);
+            throw new IllegalStateException("Interrupted while waiting for " + label, e);
         }
     }
 
@@ -208,16 +214,7 @@ final class ChildApp implements AutoCloseable {
 
     /** System.nanoTime() at which the current run reported RUNNING; waits for it. */
     long awaitReady(Duration timeout) {
-        try {
-            return readyAtNanos.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException(label + " was not RUNNING within " + timeout + "; see " + outputLog, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for " + label, e);
-        }
+        return await(readyAtNanos, timeout, " was not RUNNING");
     }
 
     /**
