@@ -1,6 +1,5 @@
 package io.spendstream.attribution;
 
-import java.time.Duration;
 import java.util.List;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -14,13 +13,14 @@ import io.spendstream.runtime.AppContext;
 import io.spendstream.schemas.SpendstreamTopics;
 
 /**
- * Showback per team and per product, per hour and per UTC day, shared infrastructure apportioned: from the on-time
- * arrivals of {@link AttributionInputs} (cost rows and APM summaries, key = service), writes {@code spend.allocation}
+ * Showback per team and per product, per hour, per UTC day and per UTC calendar month, shared infrastructure
+ * apportioned: from the arrivals of {@link AttributionInputs} inside the billing horizon (cost rows and APM summaries, key = service), writes {@code spend.allocation}
  * (key = team, or {@code product:<product>} for the dimension product) for every window that changed, at most once
  * per {@code emit-interval} ({@link ShowbackSettings}), tumbling and in event time.
  *
  * <p>{@link ShowbackSplitter} cuts cost rows into hourly parts and APM summaries into hourly requests, keyed by
- * their UTC day, through the repartition topic {@code <application.id>-}{@value #BY_DAY}{@code -repartition}
+ * their UTC calendar month (so one task sums an hour, its day and its month), through the repartition topic
+ * {@code <application.id>-}{@value #BY_MONTH}{@code -repartition}
  * (private Avro {@link ShowbackInput}); {@link ShowbackProcessor} (store {@value ShowbackProcessor#STORE}) books
  * them and emits each changed allocation. {@code direct} is the team's
  * own cost; {@code shared} its part of the shared infrastructure used by its services in the same hour
@@ -45,11 +45,12 @@ public final class AllocationTopology {
     public static final String PRODUCT_PREFIX = "product:";
     public static final String DIMENSION_TEAM = "team";
     public static final String DIMENSION_PRODUCT = "product";
-    /** The showback window sizes. */
-    public static final List<Duration> WINDOWS = List.of(ShowbackSplitter.HOUR, ShowbackSplitter.DAY);
+    /** The showback window sizes ({@code windowSize} of the records): hour, UTC day, UTC calendar month. */
+    public static final List<String> WINDOW_SIZES = List.of(ShowbackProcessor.HOUR_SIZE, ShowbackProcessor.DAY_SIZE,
+            ShowbackProcessor.MONTH_SIZE);
 
     static final String SPLIT = "allocation-split";
-    static final String BY_DAY = "allocation-by-day";
+    static final String BY_MONTH = "allocation-by-month";
     static final String PROCESSOR = "allocation-showback";
     static final String COUNT_OUT = "allocation-count-out";
     static final String SINK = "allocation-sink";
@@ -57,12 +58,12 @@ public final class AllocationTopology {
     private AllocationTopology() {
     }
 
-    /** {@code arrivals}: the on-time cost rows and APM summaries of {@link AttributionInputs}. */
+    /** {@code arrivals}: the cost rows and APM summaries of {@link AttributionInputs}. */
     public static void build(KStream<String, Arrival> arrivals, AppContext context, AttributionSettings settings,
             SharedCostRules shared) {
         SpendstreamTopics topics = context.topics();
         arrivals.process(() -> new ShowbackSplitter(settings.maxSpread(), shared), Named.as(SPLIT))
-                .repartition(Repartitioned.<Long, ShowbackInput>as(BY_DAY)
+                .repartition(Repartitioned.<Long, ShowbackInput>as(BY_MONTH)
                         .withKeySerde(Serdes.Long())
                         .withValueSerde(topics.avroSerde(ShowbackInput.class)))
                 .process(ShowbackProcessor.supplier(settings, ShowbackSettings.from(context.config()), shared,

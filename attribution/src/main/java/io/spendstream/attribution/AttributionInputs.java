@@ -15,10 +15,12 @@ import io.spendstream.schemas.SpendstreamTopics;
  * The app's inputs, read once and shared by its topologies (a topic can have only one source node): reads
  * {@code spend.cost.attributed} and {@code spend.apm} (both key = service), drops tombstones (neither topic is
  * compacted, a tombstone carries no cost or traffic), merges them and lets {@link LatenessGate} decide once which
- * records are on time (store {@value LatenessGate#STREAM_TIME_STORE}); late and keyless ones go to {@code spend.dlq}.
+ * records count (store {@value LatenessGate#STREAM_TIME_STORE}); those older than the billing horizon and keyless ones
+ * go to {@code spend.dlq}.
  *
- * @param arrivals on-time cost rows and APM summaries, for unit cost
- * @param costs    on-time cost rows, for burn rate and showback
+ * @param arrivals cost rows and APM summaries inside the billing horizon, each marked whether the real-time windows
+ *                 still take it, for unit cost and showback
+ * @param costs    cost rows inside the billing horizon, for burn rate
  */
 public record AttributionInputs(KStream<String, Arrival> arrivals, KStream<String, AttributedCost> costs) {
 
@@ -40,14 +42,14 @@ public record AttributionInputs(KStream<String, Arrival> arrivals, KStream<Strin
         KStream<String, Arrival> costs = builder
                 .stream(topics.costAttributed.name(), topics.costAttributed.consumed(COST_SOURCE))
                 .filter((service, cost) -> cost != null, Named.as(DROP_COST_TOMBSTONES))
-                .<Arrival>mapValues(Arrival.Cost::new, Named.as(COST_ARRIVAL));
+                .<Arrival>mapValues(cost -> new Arrival.Cost(cost), Named.as(COST_ARRIVAL));
         KStream<String, Arrival> apm = builder
                 .stream(topics.apm.name(), topics.apm.consumed(APM_SOURCE))
                 .filter((service, summary) -> summary != null, Named.as(DROP_APM_TOMBSTONES))
-                .<Arrival>mapValues(Arrival.Apm::new, Named.as(APM_ARRIVAL));
+                .<Arrival>mapValues(summary -> new Arrival.Apm(summary), Named.as(APM_ARRIVAL));
 
         KStream<String, Validated<Arrival>> gated = costs.merge(apm, Named.as(MERGE))
-                .processValues(LatenessGate.supplier(AttributionApp.NAME, GATE, settings.grid(), topics,
+                .processValues(LatenessGate.supplier(AttributionApp.NAME, GATE, settings, topics,
                         context.metrics()), Named.as(GATE));
         KStream<String, Arrival> onTime = DeadLetterRoute.split(gated, LATENESS, topics);
         KStream<String, AttributedCost> onTimeCosts = onTime

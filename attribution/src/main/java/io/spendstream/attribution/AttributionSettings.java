@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.spendstream.runtime.config.BillingHorizon;
 import io.spendstream.runtime.config.Durations;
 import io.spendstream.runtime.config.SpendstreamConfig;
 
@@ -25,10 +26,16 @@ import io.spendstream.runtime.config.SpendstreamConfig;
  *     <td>deprecated alias for one size only: {@code window=5m} means {@code windows=5m}; setting both is an
  *     error</td></tr>
  * <tr><td>{@code spendstream.attribution.grace}</td><td>{@code 2d}</td>
- *     <td>how long after a window ends (in event time) records for it are still included; later ones go to
- *     {@code spend.dlq} with reason {@code late}. Two days because billing exports lag up to a day and because a
- *     pipeline catching up a backlog sees event-time skew of its whole backlog between upstream partitions;
- *     with emit-on-update, a long grace costs store space, not latency</td></tr>
+ *     <td>how long after a <em>real-time</em> window (a unit-cost size shorter than an hour) ends, in event time,
+ *     records for it are still included. A record past it still counts in every window of an hour or more, in
+ *     showback and in burn rate (it is not dead-lettered); it is only left out of the minute windows the detectors
+ *     read, and counted in {@value LatenessGate#PAST_REAL_TIME_METRIC}. Two days because a pipeline catching up a
+ *     backlog sees event-time skew of its whole backlog between upstream partitions</td></tr>
+ * <tr><td>{@code spendstream.billing.horizon}</td><td>{@code 65d}</td>
+ *     <td>the billing horizon ({@link BillingHorizon}): how far behind the newest cost the task has seen a record may
+ *     be and still count in the hourly and longer unit-cost windows, showback (hour, day, month) and burn rate;
+ *     older ones go to {@code spend.dlq} with reason {@code outside-billing-horizon}. These <em>ledger</em> windows
+ *     keep their state this long</td></tr>
  * <tr><td>{@code spendstream.attribution.max-spread}</td><td>{@code 1d}</td>
  *     <td>longest charge period that is spread over the windows it covers; a longer row (monthly fee, purchase) is
  *     booked whole in the window of its ChargePeriodStart. Also bounds how far ahead of stream time a row can
@@ -39,7 +46,8 @@ import io.spendstream.runtime.config.SpendstreamConfig;
  *
  * @param windows the unit-cost window sizes, smallest first, distinct
  */
-public record AttributionSettings(List<Duration> windows, Duration grace, Duration maxSpread, String currency) {
+public record AttributionSettings(List<Duration> windows, Duration grace, BillingHorizon horizon, Duration maxSpread,
+        String currency) {
 
     public static final String WINDOWS = "spendstream.attribution.windows";
     /** Deprecated single-size alias of {@link #WINDOWS}. */
@@ -52,6 +60,8 @@ public record AttributionSettings(List<Duration> windows, Duration grace, Durati
     public static final Duration DEFAULT_GRACE = Duration.ofDays(2);
     public static final Duration DEFAULT_MAX_SPREAD = Duration.ofDays(1);
     public static final String DEFAULT_CURRENCY = "USD";
+    /** Unit-cost windows shorter than this are real-time (they close after the grace), the others ledger windows. */
+    public static final Duration SHORTEST_LEDGER_WINDOW = Duration.ofHours(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(AttributionSettings.class);
 
@@ -81,6 +91,9 @@ public record AttributionSettings(List<Duration> windows, Duration grace, Durati
         if (grace.isNegative()) {
             throw new IllegalArgumentException(GRACE + " must not be negative, was " + grace);
         }
+        if (horizon == null) {
+            throw new IllegalArgumentException(BillingHorizon.KEY + " must be set");
+        }
         if (maxSpread.isNegative()) {
             throw new IllegalArgumentException(MAX_SPREAD + " must not be negative, was " + maxSpread);
         }
@@ -92,6 +105,7 @@ public record AttributionSettings(List<Duration> windows, Duration grace, Durati
     public static AttributionSettings from(SpendstreamConfig config) {
         return new AttributionSettings(windows(config),
                 config.getDuration(GRACE, DEFAULT_GRACE),
+                BillingHorizon.from(config),
                 config.getDuration(MAX_SPREAD, DEFAULT_MAX_SPREAD),
                 config.get(CURRENCY, DEFAULT_CURRENCY));
     }
@@ -122,18 +136,35 @@ public record AttributionSettings(List<Duration> windows, Duration grace, Durati
         return parsed;
     }
 
-    /** The smallest window size: the one lateness is decided on and cost rows are spread over. */
+    /** The smallest window size: the one cost rows are spread over and real-time lateness is decided on. */
     public Duration finestWindow() {
         return windows.get(0);
     }
 
-    /** The grid of the smallest windows and the lateness rule; it decides for every size (sizes nest). */
+    /**
+     * The grid of the smallest windows with the real-time grace: a record whose first such window is closed misses
+     * every real-time window (sizes nest) and lands in the ledger windows only.
+     */
     public WindowGrid grid() {
-        return grid(finestWindow());
+        return new WindowGrid(finestWindow(), grace);
     }
 
-    /** The grid of windows of {@code size} with the configured grace. */
+    /** The grid of windows of {@code size}, with the grace of a real-time window or the billing horizon of a ledger one. */
     public WindowGrid grid(Duration size) {
-        return new WindowGrid(size, grace);
+        return new WindowGrid(size, isRealTime(size) ? grace : horizon.span());
+    }
+
+    /** Whether windows of {@code size} are real-time (detectors, close after the grace) rather than ledger windows. */
+    public static boolean isRealTime(Duration size) {
+        return size.compareTo(SHORTEST_LEDGER_WINDOW) < 0;
+    }
+
+    /**
+     * How long behind the newest record a window store keeps accepting parts of a size: its grace, plus
+     * {@code max-spread} because a spread row sends parts that far ahead of stream time and advances the store's
+     * own stream time by as much.
+     */
+    public Duration storeGrace(Duration size) {
+        return grid(size).grace().plus(maxSpread);
     }
 }

@@ -11,8 +11,9 @@ import io.spendstream.attribution.avro.UnitCostTally;
 import io.spendstream.runtime.metrics.PipelineMetrics;
 
 /**
- * Turns each on-time {@link Arrival} (see {@link LatenessGate}) into its contributions to the unit-cost windows of
- * one size.
+ * Turns each {@link Arrival} into its contributions to the unit-cost windows of one size. A real-time size (shorter
+ * than an hour) takes only arrivals still on time for it ({@link Arrival#realTime()}, decided by {@link LatenessGate});
+ * a ledger size takes every arrival inside the billing horizon.
  *
  * <p>Cost rows are cut by {@link ChargePeriodSpreader} over the finest windows of {@link AttributionSettings}, and
  * for a coarser size those parts are summed per window ({@link ChargePeriodSpreader#rollUp}): so an hour's cost is
@@ -27,6 +28,7 @@ public final class ContributionProcessor implements FixedKeyProcessor<String, Ar
     private final String stage;
     private final WindowGrid grid;
     private final boolean finest;
+    private final boolean realTimeWindows;
     private final ChargePeriodSpreader spreader;
     private final PipelineMetrics metrics;
     private FixedKeyProcessorContext<String, UnitCostTally> context;
@@ -36,6 +38,7 @@ public final class ContributionProcessor implements FixedKeyProcessor<String, Ar
         this.stage = stage;
         this.grid = settings.grid(size);
         this.finest = size.equals(settings.finestWindow());
+        this.realTimeWindows = AttributionSettings.isRealTime(size);
         this.spreader = new ChargePeriodSpreader(settings.grid(), settings.maxSpread());
         this.metrics = metrics;
     }
@@ -47,6 +50,10 @@ public final class ContributionProcessor implements FixedKeyProcessor<String, Ar
 
     @Override
     public void process(FixedKeyRecord<String, Arrival> record) {
+        if (realTimeWindows && !record.value().realTime()) {
+            // Past the real-time grace: the gate counted it, and the ledger sizes take it.
+            return;
+        }
         if (record.value() instanceof Arrival.Cost cost) {
             var row = cost.value().getCost();
             // Whether a row spreads does not depend on the window size: count it once, not once per size.

@@ -1,6 +1,5 @@
 package io.spendstream.attribution;
 
-import java.time.Instant;
 import java.util.Set;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -13,6 +12,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
+import io.spendstream.runtime.config.BillingHorizon;
 import io.spendstream.runtime.dlq.DeadLetters;
 import io.spendstream.runtime.dlq.RejectedRecordException;
 import io.spendstream.runtime.dlq.Validated;
@@ -20,51 +20,61 @@ import io.spendstream.runtime.metrics.PipelineMetrics;
 import io.spendstream.schemas.SpendstreamTopics;
 
 /**
- * The app's one lateness decision: passes each {@link Arrival} on, or turns it into a dead letter when it is too late
- * or has no key, before any topology (unit cost, burn rate, showback) sees it. One decision for all means a
- * dead-lettered row is counted nowhere, so replaying it later counts it exactly once everywhere.
+ * The app's one lateness decision, taken before any topology (unit cost, burn rate, showback) sees a record, so a
+ * dead-lettered row is counted nowhere and replaying it later counts it exactly once everywhere. For each
+ * {@link Arrival}:
+ * <ul>
+ *   <li>older than the billing horizon ({@link BillingHorizon}, default 65 days behind the newest record of the
+ *       task): to the dead-letter branch with reason {@value BillingHorizon#OUTSIDE_BILLING_HORIZON}, the message
+ *       saying the horizon and the key that widens it;</li>
+ *   <li>its first real-time window closed ({@link WindowGrid#isClosed}, grid {@link AttributionSettings#grid()}: the
+ *       finest unit-cost size with the real-time grace): passed on marked {@link Arrival#pastRealTime()}, counted in
+ *       {@value #PAST_REAL_TIME_METRIC}. Bills arrive a day or more after the usage and restatements weeks later:
+ *       such money still lands in the hourly and daily unit cost, in showback per hour, day and month, and in burn
+ *       rate; only the minute windows the detectors read have closed;</li>
+ *   <li>otherwise passed on as is; a record without key goes to the dead-letter branch ({@value #MISSING_KEY}).</li>
+ * </ul>
  *
  * <p>Stream time is the largest event time this task has seen (ChargePeriodStart of cost rows, windowStart of APM
  * summaries), kept in store {@value #STREAM_TIME_STORE} (RocksDB, cached, changelogged) so it survives restarts like
- * the window stores' own stream time does. A record whose first window of the finest unit-cost size is closed
- * ({@link WindowGrid#isClosed}, grid {@link AttributionSettings#grid()}) goes whole to the dead-letter branch with
- * reason {@value #LATE}: Kafka Streams would otherwise drop it silently. As every other window of the app (the
- * coarser unit-cost sizes, which are multiples of the finest, showback's 1h and 1d, burn-rate minutes) holds that
- * window and has the same grace, a record on time here is on time for all of them.
+ * the window stores' own stream time does.
  */
 public final class LatenessGate implements FixedKeyProcessor<String, Arrival, Validated<Arrival>> {
 
     public static final String STREAM_TIME_STORE = "attribution-stream-time";
-    public static final String LATE = "late";
     public static final String MISSING_KEY = "missing-key";
+    /** Records that missed the real-time windows' grace and went to the ledger windows only. */
+    public static final String PAST_REAL_TIME_METRIC = "spendstream.attribution.records.past.realtime";
 
     private static final String STREAM_TIME_KEY = "stream-time";
 
     private final String stage;
     private final String processorName;
     private final WindowGrid grid;
+    private final BillingHorizon horizon;
     private final SpendstreamTopics topics;
     private final PipelineMetrics metrics;
     private FixedKeyProcessorContext<String, Validated<Arrival>> context;
     private KeyValueStore<String, Long> streamTimeStore;
     private long streamTime;
 
-    LatenessGate(String stage, String processorName, WindowGrid grid, SpendstreamTopics topics,
+    LatenessGate(String stage, String processorName, AttributionSettings settings, SpendstreamTopics topics,
             PipelineMetrics metrics) {
         this.stage = stage;
         this.processorName = processorName;
-        this.grid = grid;
+        this.grid = settings.grid();
+        this.horizon = settings.horizon();
         this.topics = topics;
         this.metrics = metrics;
     }
 
     /** Supplier that also declares (and so creates and connects) the stream-time store. */
     public static FixedKeyProcessorSupplier<String, Arrival, Validated<Arrival>> supplier(String stage,
-            String processorName, WindowGrid grid, SpendstreamTopics topics, PipelineMetrics metrics) {
+            String processorName, AttributionSettings settings, SpendstreamTopics topics, PipelineMetrics metrics) {
         return new FixedKeyProcessorSupplier<>() {
             @Override
             public FixedKeyProcessor<String, Arrival, Validated<Arrival>> get() {
-                return new LatenessGate(stage, processorName, grid, topics, metrics);
+                return new LatenessGate(stage, processorName, settings, topics, metrics);
             }
 
             @Override
@@ -98,12 +108,14 @@ public final class LatenessGate implements FixedKeyProcessor<String, Arrival, Va
             streamTime = eventTime;
             streamTimeStore.put(STREAM_TIME_KEY, eventTime);
         }
-        long firstWindow = grid.startOf(eventTime);
-        if (grid.isClosed(firstWindow, streamTime)) {
-            reject(record, new RejectedRecordException(LATE, arrival.describe() + " is late: its window "
-                    + Instant.ofEpochMilli(firstWindow) + " closed at " + Instant.ofEpochMilli(grid.closesAt(firstWindow))
-                    + " (grace " + grid.grace() + ") and stream time is " + Instant.ofEpochMilli(streamTime)));
+        if (horizon.isOutside(eventTime, streamTime)) {
+            reject(record, new RejectedRecordException(BillingHorizon.OUTSIDE_BILLING_HORIZON,
+                    horizon.outsideMessage(arrival.describe(), eventTime, streamTime)));
             return;
+        }
+        if (grid.isClosed(grid.startOf(eventTime), streamTime)) {
+            metrics.counter(PAST_REAL_TIME_METRIC, "stage", stage).increment();
+            arrival = arrival.pastRealTime();
         }
         context.forward(record.withValue(Validated.ok(arrival)));
     }

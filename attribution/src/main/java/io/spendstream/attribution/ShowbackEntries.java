@@ -18,7 +18,7 @@ import io.spendstream.schemas.Money;
  * The showback processor's state as entries of one key-value store (store {@value ShowbackProcessor#STORE}, key
  * {@link ShowbackKey}, value {@link ShowbackEntry}): per hour its direct cost per owner, its shared cost per
  * apportionment setting, what each service did, the allocations last emitted and a marker while it has inputs not yet
- * emitted; per day the emitted allocation of each owner. One entry per thing, so booking an input writes the two or
+ * emitted; per day and per calendar month the emitted allocation of each owner. One entry per thing, so booking an input writes the two or
  * three entries it changed, not the hour's hundreds of services. Knows keys and ranges, not showback.
  */
 final class ShowbackEntries {
@@ -48,14 +48,14 @@ final class ShowbackEntries {
         store.put(key, hour.entry(key));
     }
 
-    /** The emitted allocation of an owner for a day, zero if none yet. */
-    Showback day(long dayStart, String owner) {
-        ShowbackEntry entry = store.get(new ShowbackKey(Kind.DAY, dayStart, owner));
+    /** The emitted allocation of an owner for a day ({@link Kind#DAY}) or a month ({@link Kind#MONTH}), zero if none. */
+    Showback total(Kind period, long periodStart, String owner) {
+        ShowbackEntry entry = store.get(new ShowbackKey(period, periodStart, owner));
         return entry == null ? Showback.ZERO : new Showback(entry.getDirect(), entry.getShared());
     }
 
-    void putDay(long dayStart, String owner, Showback showback) {
-        store.put(new ShowbackKey(Kind.DAY, dayStart, owner),
+    void putTotal(Kind period, long periodStart, String owner, Showback showback) {
+        store.put(new ShowbackKey(period, periodStart, owner),
                 new ShowbackEntry(showback.direct(), showback.shared(), null));
     }
 
@@ -78,13 +78,17 @@ final class ShowbackEntries {
         return hours;
     }
 
-    /** Deletes every hour starting at or before {@code lastHour} and every day starting at or before {@code lastDay}. */
-    void purge(long lastHour, long lastDay) {
+    /**
+     * Deletes every hour starting at or before {@code lastHour}, every day starting at or before {@code lastDay} and
+     * every month starting at or before {@code lastMonth}.
+     */
+    void purge(long lastHour, long lastDay, long lastMonth) {
         for (Kind kind : HOUR_KINDS) {
             purge(kind, lastHour);
         }
         purge(Kind.DIRTY, lastHour);
         purge(Kind.DAY, lastDay);
+        purge(Kind.MONTH, lastMonth);
     }
 
     private void purge(Kind kind, long lastWindow) {

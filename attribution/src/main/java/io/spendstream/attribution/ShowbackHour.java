@@ -119,7 +119,7 @@ public final class ShowbackHour {
                 Showback shown = emitted.get(key.name());
                 yield shown == null ? null : amounts(shown.direct(), shown.shared());
             }
-            case DAY, DIRTY -> throw new IllegalArgumentException(key.kind() + " is not an entry of an hour");
+            case DAY, MONTH, DIRTY -> throw new IllegalArgumentException(key.kind() + " is not an entry of an hour");
         };
     }
 
@@ -131,7 +131,7 @@ public final class ShowbackHour {
             case SHARED_RULE -> sharedByRule.put(key.name(), Money.of(entry.getShared()));
             case SERVICE -> services.put(key.name(), entry.getUse());
             case EMITTED -> emitted.put(key.name(), new Showback(entry.getDirect(), entry.getShared()));
-            case DAY, DIRTY -> throw new IllegalArgumentException(key.kind() + " is not an entry of an hour");
+            case DAY, MONTH, DIRTY -> throw new IllegalArgumentException(key.kind() + " is not an entry of an hour");
         }
     }
 

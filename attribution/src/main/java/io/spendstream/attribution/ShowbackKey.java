@@ -10,7 +10,7 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Key of one entry of the showback store ({@link ShowbackEntries}): what the entry holds, the start of its window
- * (an hour, or a day for {@link Kind#DAY}) and a name (owner, service or rule; empty where there is one entry per
+ * (an hour, a day for {@link Kind#DAY}, a calendar month for {@link Kind#MONTH}) and a name (owner, service or rule; empty where there is one entry per
  * window).
  *
  * <p>Serialized as {@code kind byte, window start (8 bytes, big-endian, sign bit flipped), name (UTF-8)}: the store
@@ -22,7 +22,7 @@ record ShowbackKey(Kind kind, long windowStart, String name) {
 
     /** What an entry holds; the code is the key's first byte, so it must never change. */
     enum Kind {
-        DIRECT('d'), SHARED_DEFAULT('c'), SHARED_RULE('r'), SERVICE('s'), EMITTED('e'), DAY('y'), DIRTY('x');
+        DIRECT('d'), SHARED_DEFAULT('c'), SHARED_RULE('r'), SERVICE('s'), EMITTED('e'), DAY('y'), DIRTY('x'), MONTH('m');
 
         private final byte code;
 

@@ -30,8 +30,9 @@ import io.spendstream.runtime.metrics.PipelineMetrics;
 import io.spendstream.schemas.SpendstreamTopics;
 
 /**
- * Showback of every team and every product per hour and per UTC day, shared cost apportioned, for the days of one
- * partition of {@code <application.id>-allocation-by-day-repartition} (key = day start); writes {@link Allocation}s
+ * Showback of every team and every product per hour, per UTC day and per UTC calendar month, shared cost
+ * apportioned, for the months of one partition of {@code <application.id>-allocation-by-month-repartition} (key =
+ * month start); writes {@link Allocation}s
  * keyed by team or {@code product:<product>} (the owners of {@link ShowbackHour}, told apart by {@code dimension}).
  *
  * <p><b>Book on every input, emit per interval.</b> Apportionment needs all the requests of an hour, and they keep
@@ -40,24 +41,26 @@ import io.spendstream.schemas.SpendstreamTopics;
  * (in the store too). Every {@code emit-interval} of wall-clock time ({@link ShowbackSettings}; {@code 0s}: after
  * each input) each dirty hour's allocation is computed again; every owner whose allocation changed since it was last
  * emitted (including one that drops out, such as {@value AllocationTopology#SHARED_UNAPPORTIONED} once requests
- * arrive: it gets zeros) is emitted, and the change is added to the owner's day, which is emitted too. Recomputing
+ * arrive: it gets zeros) is emitted, and the change is added to the owner's day and month, which are emitted too. Recomputing
  * an hour costs O(services of the hour); doing it per interval instead of per input is what makes an input cost O(1)
  * (issue 7: the hour's hundreds of services were re-serialized and re-apportioned on every input). The last record
  * of an owner's window is its final value, and every set of records emitted together leaves the hour's allocations
- * over all owners summing to the hour's spend exactly; the day's are sums of its hours' so they do too.
+ * over all owners summing to the hour's spend exactly; days and months are sums of their hours' so they do too.
  *
- * <p><b>Exactly once.</b> Every change (booked entries, dirty markers, emitted allocations, days) is in the store
+ * <p><b>Exactly once.</b> Every change (booked entries, dirty markers, emitted allocations, days, months) is in the store
  * before the commit that carries the input offsets and the emitted records. Hours in memory are a cache of the
  * store, bounded by {@value #CACHED_HOURS} clean hours, dropped when the task (re)initialises; then the hours marked
  * dirty in the store are emitted at the next interval, so inputs committed but not yet emitted before a crash are
  * emitted after it (against the allocations the store says were emitted, so nothing is emitted twice).
  *
- * <p><b>Retention.</b> Lateness was decided before the repartition ({@link LatenessGate}); here stream time is the
- * newest hour from all partitions feeding the task, which can run ahead by their event-time skew and by spread parts
- * ({@code max-spread}). An hour (a day) is therefore kept until stream time passes its end by
- * {@code 2 x grace + max-spread}, then emitted one last time if dirty and deleted by a stream-time punctuation. A
- * part arriving for an hour already past that point is not booked (its hour's allocations are gone) and is counted in
- * {@value #DROPPED_METRIC}, as Kafka Streams' window stores did before with {@code dropped-records}.
+ * <p><b>Retention: the billing horizon.</b> Which records count was decided before the repartition
+ * ({@link LatenessGate}: everything inside the billing horizon, however late); here stream time is the newest hour
+ * from all partitions feeding the task, which can run ahead by their event-time skew and by spread parts
+ * ({@code max-spread}). An hour, a day and a month are therefore kept until stream time passes their end by
+ * {@code horizon + grace + max-spread} ({@link #retention}), then emitted one last time if dirty and deleted by a
+ * stream-time punctuation. A part arriving for an hour already past that point is not booked (its hour's allocations
+ * are gone) and is counted in {@value #DROPPED_METRIC}. Keeping 65 days of hours is what lets a bill or restatement
+ * weeks late re-apportion its hour's shared cost exactly; docs/operations.md "Billing horizon" gives the state size.
  */
 public final class ShowbackProcessor implements Processor<Long, ShowbackInput, String, Allocation> {
 
@@ -68,6 +71,10 @@ public final class ShowbackProcessor implements Processor<Long, ShowbackInput, S
      * still receive late rows; reloading an evicted hour is a range scan of all its services.
      */
     static final int CACHED_HOURS = 48;
+    /** {@code windowSize} of the allocations of an hour, a UTC day and a UTC calendar month. */
+    public static final String HOUR_SIZE = ShowbackSplitter.HOUR.toString();
+    public static final String DAY_SIZE = ShowbackSplitter.DAY.toString();
+    public static final String MONTH_SIZE = "P1M";
 
     private final AttributionSettings settings;
     private final ShowbackSettings showback;
@@ -87,7 +94,16 @@ public final class ShowbackProcessor implements Processor<Long, ShowbackInput, S
         this.showback = showback;
         this.shared = shared;
         this.dropped = metrics.counter(DROPPED_METRIC);
-        this.retentionMs = settings.grace().multipliedBy(2).plus(settings.maxSpread()).toMillis();
+        this.retentionMs = retention(settings).toMillis();
+    }
+
+    /**
+     * How long after its end stream time keeps an hour, a day and a month: the billing horizon, plus how far stream
+     * time here can run ahead of the gate's (the partitions' event-time skew, bounded by the real-time grace in
+     * practice, and spread parts up to {@code max-spread} ahead).
+     */
+    static Duration retention(AttributionSettings settings) {
+        return settings.horizon().span().plus(settings.grace()).plus(settings.maxSpread());
     }
 
     /** Supplier that also declares (and so creates and connects) the processor's store. */
@@ -180,33 +196,43 @@ public final class ShowbackProcessor implements Processor<Long, ShowbackInput, S
                 continue;
             }
             Showback now = after.getOrDefault(owner, Showback.ZERO);
-            emit(owner, hour.start(), ShowbackSplitter.HOUR, now, hour.start());
+            emit(owner, hour.start(), hour.start() + ShowbackSplitter.HOUR.toMillis(), HOUR_SIZE, now, hour.start());
             dayChanges.put(owner, now.minus(before.getOrDefault(owner, Showback.ZERO)));
         }
         hour.setEmitted(after);
         dayChanges.keySet().forEach(owner -> entries.write(hour, new ShowbackKey(ShowbackKey.Kind.EMITTED,
                 hour.start(), owner)));
         long dayStart = ShowbackSplitter.dayOf(hour.start());
+        long monthStart = ShowbackSplitter.monthOf(hour.start());
         dayChanges.forEach((owner, change) -> {
-            Showback total = entries.day(dayStart, owner).plus(change);
-            entries.putDay(dayStart, owner, total);
-            emit(owner, dayStart, ShowbackSplitter.DAY, total, hour.start());
+            addToPeriod(owner, ShowbackKey.Kind.DAY, dayStart, dayStart + ShowbackSplitter.DAY.toMillis(), DAY_SIZE,
+                    change, hour.start());
+            addToPeriod(owner, ShowbackKey.Kind.MONTH, monthStart, ShowbackSplitter.monthAfter(monthStart), MONTH_SIZE,
+                    change, hour.start());
         });
         if (showback.emitsOnEveryInput()) {
             evictCleanHours();
         }
     }
 
+    /** Adds an hour's change of an owner to the owner's day or month, and emits the period's new total. */
+    private void addToPeriod(String owner, ShowbackKey.Kind period, long start, long end, String size, Showback change,
+            long timestamp) {
+        Showback total = entries.total(period, start, owner).plus(change);
+        entries.putTotal(period, start, owner, total);
+        emit(owner, start, end, size, total, timestamp);
+    }
+
     /** {@code owner}: a team, or {@code product:<product>}; it is also the record's key. */
-    private void emit(String owner, long windowStart, Duration window, Showback showback, long timestamp) {
+    private void emit(String owner, long windowStart, long windowEnd, String size, Showback showback, long timestamp) {
         boolean product = owner.startsWith(AllocationTopology.PRODUCT_PREFIX);
         Allocation allocation = Allocation.newBuilder()
                 .setDimension(product ? AllocationTopology.DIMENSION_PRODUCT : AllocationTopology.DIMENSION_TEAM)
                 .setTeam(product ? "" : owner)
                 .setProduct(product ? owner.substring(AllocationTopology.PRODUCT_PREFIX.length()) : null)
                 .setWindowStart(Instant.ofEpochMilli(windowStart))
-                .setWindowEnd(Instant.ofEpochMilli(windowStart + window.toMillis()))
-                .setWindowSize(window.toString())
+                .setWindowEnd(Instant.ofEpochMilli(windowEnd))
+                .setWindowSize(size)
                 .setCurrency(settings.currency())
                 .setDirect(showback.direct())
                 .setShared(showback.shared())
@@ -237,7 +263,9 @@ public final class ShowbackProcessor implements Processor<Long, ShowbackInput, S
             emitDirtyHours();
         }
         hours.keySet().removeIf(hourStart -> isExpired(hourStart, ShowbackSplitter.HOUR, streamTime));
+        // The month holding (stream time - retention) is still open to parts; the one before it is the last expired.
+        long lastExpiredMonth = ShowbackSplitter.monthOf(ShowbackSplitter.monthOf(streamTime - retentionMs) - 1);
         entries.purge(streamTime - ShowbackSplitter.HOUR.toMillis() - retentionMs,
-                streamTime - ShowbackSplitter.DAY.toMillis() - retentionMs);
+                streamTime - ShowbackSplitter.DAY.toMillis() - retentionMs, lastExpiredMonth);
     }
 }

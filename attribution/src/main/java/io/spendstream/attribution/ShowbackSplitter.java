@@ -1,6 +1,9 @@
 package io.spendstream.attribution;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -14,8 +17,8 @@ import io.spendstream.avro.Attribution;
 import io.spendstream.schemas.Money;
 
 /**
- * Turns the on-time arrivals of {@link AttributionInputs} (key = service) into {@link ShowbackInput}s keyed by the
- * start of their UTC day, on their way to {@link ShowbackProcessor}: a cost row is cut into its hours' parts
+ * Turns the arrivals of {@link AttributionInputs} (key = service) into {@link ShowbackInput}s keyed by the
+ * start of their UTC calendar month, on their way to {@link ShowbackProcessor}: a cost row is cut into its hours' parts
  * ({@link ChargePeriodSpreader}: exact, a daily row puts 1/24 in each hour), each a {@code SHARED} part when the
  * row's resource is shared infrastructure (naming the apportionment override that applies to it, if any:
  * {@link SharedCostRules}) and a {@code DIRECT} part of its team and product otherwise; an APM summary gives its
@@ -33,6 +36,17 @@ public final class ShowbackSplitter implements Processor<String, Arrival, Long, 
     /** Start of the UTC day of an instant (epoch ms). */
     static long dayOf(long epochMs) {
         return DAYS.startOf(epochMs);
+    }
+
+    /** Start of the UTC calendar month of an instant (epoch ms): the key the showback repartition uses. */
+    static long monthOf(long epochMs) {
+        return YearMonth.from(Instant.ofEpochMilli(epochMs).atOffset(ZoneOffset.UTC)).atDay(1)
+                .atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    }
+
+    /** Start of the UTC calendar month after the one starting at {@code monthStartMs}. */
+    static long monthAfter(long monthStartMs) {
+        return Instant.ofEpochMilli(monthStartMs).atOffset(ZoneOffset.UTC).plusMonths(1).toInstant().toEpochMilli();
     }
 
     private final ChargePeriodSpreader spreader;
@@ -87,6 +101,7 @@ public final class ShowbackSplitter implements Processor<String, Arrival, Long, 
 
     private void forward(Record<String, Arrival> record, ShowbackInput input) {
         long hour = input.getHourStart();
-        context.forward(new Record<>(dayOf(hour), input, hour, record.headers()));
+        // Keyed by month: the task that books an hour also sums its day and its calendar month.
+        context.forward(new Record<>(monthOf(hour), input, hour, record.headers()));
     }
 }

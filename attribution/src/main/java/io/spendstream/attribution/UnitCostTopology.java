@@ -38,11 +38,16 @@ import io.spendstream.schemas.SpendstreamTopics;
  * {@link UnitCostChildrenSettings#top} of each kind plus an {@code (other)} remainder, summing exactly to the cost,
  * for the anomaly app's contributor baselines.
  *
- * <p>The window stores' grace is {@code grace + max-spread}, not {@code grace}: a spread row sends parts up to
- * {@code max-spread} ahead of stream time, which would otherwise advance the store's own stream time and make it
- * drop on-time records. Lateness is decided upstream by {@link LatenessGate} with the configured grace on the finest
- * windows, which nest in every other size, so no store ever drops a record (their {@code dropped-records} metric
- * stays 0).
+ * <p><b>Real-time and ledger sizes.</b> A size shorter than an hour (default: the minute) is real-time: it feeds the
+ * detectors, and closes {@code spendstream.attribution.grace} after its end. A size of an hour or more is a ledger
+ * window: it takes everything inside the billing horizon ({@code spendstream.billing.horizon}, 65 days), so a bill
+ * arriving a day late or a restatement weeks later corrects the hour (and day, if configured) it belongs to. Each
+ * store's grace is its size's grace plus {@code max-spread} ({@link AttributionSettings#storeGrace}): a spread row
+ * sends parts up to {@code max-spread} ahead of stream time, which would otherwise advance the store's own stream
+ * time and make it drop records it should take. What each size takes is decided upstream ({@link LatenessGate}, on
+ * the finest grid, which nests in every other size), so no store ever drops a record (their
+ * {@code dropped-records} metric stays 0). A ledger store holds {@code horizon + max-spread} of windows: see
+ * docs/operations.md "Billing horizon" for its size.
  */
 public final class UnitCostTopology {
 
@@ -81,7 +86,7 @@ public final class UnitCostTopology {
         arrivals.processValues(() -> new ContributionProcessor(stage, settings, size, context.metrics()),
                         Named.as(CONTRIBUTIONS + suffix))
                 .groupByKey(Grouped.with(GROUP + suffix, Serdes.String(), tallySerde))
-                .windowedBy(TimeWindows.ofSizeAndGrace(size, settings.grace().plus(settings.maxSpread())))
+                .windowedBy(TimeWindows.ofSizeAndGrace(size, settings.storeGrace(size)))
                 .aggregate(UnitCostAccumulator::empty, (service, part, total) -> UnitCostAccumulator.add(total, part, children.tracked()),
                         Named.as(AGGREGATE + suffix),
                         Materialized.<String, UnitCostTally, WindowStore<Bytes, byte[]>>as(storeName(size))

@@ -30,6 +30,7 @@ import io.spendstream.avro.Allocation;
 import io.spendstream.avro.ApmRecord;
 import io.spendstream.avro.AttributedCost;
 import io.spendstream.avro.DeadLetter;
+import io.spendstream.runtime.config.BillingHorizon;
 import io.spendstream.runtime.testing.TopologyFixture;
 import io.spendstream.schemas.Money;
 
@@ -39,6 +40,7 @@ class AllocationTopologyTest {
 
     private TopologyFixture fixture;
     private static final Instant DAY = Instant.parse("2026-11-23T00:00:00Z");
+    private static final Instant MONTH = Instant.parse("2026-11-01T00:00:00Z");
     private static final Duration MINUTE = Duration.ofMinutes(1);
 
     private TestInputTopic<String, AttributedCost> costs;
@@ -310,8 +312,9 @@ class AllocationTopologyTest {
 
     @Test
     void shouldForgetAnHourOnceNoOnTimePartCanReachItAnyMore() {
-        // Kept until stream time passes the hour's end by 2 x grace + max-spread = 1h here.
-        restartWith(Map.of(AttributionSettings.GRACE, "0s", AttributionSettings.MAX_SPREAD, "1h"));
+        // Kept until stream time passes the hour's end by horizon + grace + max-spread = 1h here.
+        restartWith(Map.of(AttributionSettings.GRACE, "0s", AttributionSettings.MAX_SPREAD, "0s",
+                BillingHorizon.KEY, "1h"));
         pipe(cost("checkout", "payments", null, "1.00", T0, MINUTE));
         pipe(cost("checkout", "payments", null, "1.00", T0.plus(Duration.ofMinutes(90)), MINUTE));
         KeyValueStore<ShowbackKey, ShowbackEntry> store = fixture.driver().getKeyValueStore(ShowbackProcessor.STORE);
@@ -324,8 +327,10 @@ class AllocationTopologyTest {
         assertThat(paymentsOf.apply(T0)).as("10:00 is gone at 12:00").isNull();
         assertThat(store.get(new ShowbackKey(ShowbackKey.Kind.SERVICE, T0.toEpochMilli(), "checkout"))).isNull();
         assertThat(paymentsOf.apply(T0.plus(Duration.ofHours(2)))).isNotNull();
-        assertThat(lastByWindow(emitted()).get("payments@PT24H@" + DAY).getTotal())
+        Map<String, Allocation> last = lastByWindow(emitted());
+        assertThat(last.get("payments@PT24H@" + DAY).getTotal())
                 .as("the day is kept until its own end").isEqualTo(Money.of("3.00"));
+        assertThat(last.get("payments@P1M@" + MONTH).getTotal()).isEqualTo(Money.of("3.00"));
     }
 
     @Test
@@ -408,6 +413,8 @@ class AllocationTopologyTest {
         String products = AllocationTopology.DIMENSION_PRODUCT;
         assertThat(sumOf(last, products, "PT1H", Allocation::getTotal)).isEqualTo(input);
         assertThat(sumOf(last, products, "PT24H", Allocation::getTotal)).isEqualTo(input);
+        assertThat(sumOf(last, "P1M", Allocation::getTotal)).as("the month of that one day").isEqualTo(input);
+        assertThat(sumOf(last, products, "P1M", Allocation::getTotal)).isEqualTo(input);
         assertThat(sumOf(last, products, "PT1H", Allocation::getShared)).isEqualTo(sharedInput);
         assertThat(sumOf(last, products, "PT24H", Allocation::getShared)).isEqualTo(sharedInput);
         assertThat(last.keySet()).anyMatch(k -> k.startsWith("product:unallocated@PT1H@"));
@@ -435,7 +442,8 @@ class AllocationTopologyTest {
 
         List<KeyValue<String, Allocation>> first = emitted();
         assertThat(first).extracting(kv -> kv.key + "@" + kv.value.getWindowSize()).containsExactly(
-                "payments@PT1H", "product:store@PT1H", "payments@PT24H", "product:store@PT24H");
+                "payments@PT1H", "product:store@PT1H", "payments@PT24H", "payments@P1M", "product:store@PT24H",
+                "product:store@P1M");
         assertShowback(lastByWindow(first).get("payments@PT1H@" + T0), "10.00", "0");
 
         pipe(shared(null, "platform", "2.00", T0, Duration.ofHours(1)));
@@ -443,6 +451,8 @@ class AllocationTopologyTest {
         Map<String, Allocation> second = lastByWindow(emitted());
         assertShowback(second.get("payments@PT1H@" + T0), "10.00", "2.00");
         assertShowback(second.get("payments@PT24H@" + DAY), "10.00", "2.00");
+        assertShowback(second.get("payments@P1M@" + MONTH), "10.00", "2.00");
+        assertThat(second.get("payments@P1M@" + MONTH).getWindowEnd()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
         assertShowback(second.get("discovery@PT1H@" + T0), "1.00", "0");
         assertThat(sum(second, "PT1H")).isEqualTo(Money.of("13.00"));
 

@@ -26,6 +26,7 @@ import io.spendstream.avro.AttributedCost;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.FailurePhase;
 import io.spendstream.avro.UnitCost;
+import io.spendstream.runtime.config.BillingHorizon;
 import io.spendstream.runtime.testing.TopologyFixture;
 import io.spendstream.schemas.Money;
 
@@ -305,32 +306,61 @@ class AttributionAppTest {
     }
 
     @Test
-    void shouldDeadLetterRecordsBeyondGraceInsteadOfDroppingThem() {
+    void shouldBookRecordsPastTheRealTimeGraceInTheirHourButNotInTheirMinutes() {
         pipeCost(cost("checkout", "1", T0, Duration.ofSeconds(60)));
         pipeApm(apm("checkout", T0.plus(Duration.ofMinutes(30)), 10, 0));
         unitCost.readValuesToList();
 
-        AttributedCost late = cost("checkout", "7.5", T0.plus(Duration.ofMinutes(5)), Duration.ofHours(1));
-        pipeCost(late);
+        // 25 and 11 minutes behind stream time, with a 10-minute grace: a bill and a summary arriving late.
+        pipeCost(cost("checkout", "7.5", T0.plus(Duration.ofMinutes(5)), Duration.ofHours(1)));
         pipeApm(apm("checkout", T0.plus(Duration.ofMinutes(19)), 10, 0));
 
-        assertThat(unitCost.readValuesToList()).as("late records change no window").isEmpty();
-        List<KeyValue<byte[], DeadLetter>> dead = dlq.readKeyValuesToList();
-        assertThat(dead).hasSize(2);
-        DeadLetter letter = dead.get(0).value;
-        assertThat(letter.getReason()).isEqualTo("late");
-        assertThat(letter.getPhase()).isEqualTo(FailurePhase.VALIDATION);
-        assertThat(letter.getStage()).isEqualTo("attribution");
-        assertThat(letter.getSourceTopic()).isEqualTo("spend.cost.attributed");
-        assertThat(letter.getMessage()).contains("late", "2026-11-23T10:05:00Z", "PT10M");
-        assertThat(fixture.topics().costAttributed.keySerde().deserializer()
-                .deserialize("spend.cost.attributed", dead.get(0).key)).isEqualTo("checkout");
-        assertThat(fixture.topics().costAttributed.valueSerde().deserializer()
-                .deserialize("spend.cost.attributed", bytes(letter.getRawValue()))).isEqualTo(late);
-        assertThat(dead.get(1).value.getReason()).isEqualTo("late");
-        assertThat(dead.get(1).value.getSourceTopic()).isEqualTo("spend.apm");
-        assertThat(fixture.count("spendstream.records.dead.lettered", "reason", "late")).isEqualTo(2.0);
+        Drained out = drain();
+        assertThat(out.minutes()).as("the minute windows, which the detectors read, are closed").isEmpty();
+        assertThat(lastOf(out.hours())).satisfies(hour -> {
+            assertThat(hour.getWindowStart()).isEqualTo(T0);
+            assertThat(hour.getCost()).as("1 + the 55 minutes of 7.5 that fall in this hour").isEqualTo(
+                    Money.of("7.875"));
+            assertThat(hour.getRequests()).isEqualTo(20);
+        });
+        assertThat(dlq.isEmpty()).as("money inside the billing horizon is never dead-lettered").isTrue();
+        assertThat(fixture.count(LatenessGate.PAST_REAL_TIME_METRIC, "stage", "attribution")).isEqualTo(2.0);
         assertThat(droppedRecords()).as("Kafka Streams dropped nothing silently").isZero();
+    }
+
+    @Test
+    void shouldDeadLetterRecordsOlderThanTheBillingHorizonSayingHowToWidenIt() {
+        try (TopologyFixture shortHorizon = TopologyFixture.of(new AttributionApp(), Map.of(
+                AttributionSettings.GRACE, "10m", BillingHorizon.KEY, "2d"))) {
+            TestInputTopic<String, AttributedCost> in = shortHorizon.input(shortHorizon.topics().costAttributed);
+            TestInputTopic<String, ApmRecord> apmIn = shortHorizon.input(shortHorizon.topics().apm);
+            TestOutputTopic<byte[], DeadLetter> dead = shortHorizon.output(shortHorizon.topics().dlq);
+            Instant now = T0.plus(Duration.ofDays(3));
+            in.pipeInput("checkout", cost("checkout", "1", now, Duration.ofHours(1)), now);
+            AttributedCost old = cost("checkout", "7.5", T0.plus(Duration.ofMinutes(5)), Duration.ofHours(1));
+            in.pipeInput("checkout", old, now);
+            AttributedCost inside = cost("checkout", "2", now.minus(Duration.ofDays(2)), Duration.ofHours(1));
+            in.pipeInput("checkout", inside, now);
+            apmIn.pipeInput("checkout", apm("checkout", T0, 10, 0), now);
+
+            List<KeyValue<byte[], DeadLetter>> letters = dead.readKeyValuesToList();
+            assertThat(letters).hasSize(2);
+            DeadLetter letter = letters.get(0).value;
+            assertThat(letter.getReason()).isEqualTo(BillingHorizon.OUTSIDE_BILLING_HORIZON);
+            assertThat(letter.getPhase()).isEqualTo(FailurePhase.VALIDATION);
+            assertThat(letter.getStage()).isEqualTo("attribution");
+            assertThat(letter.getSourceTopic()).isEqualTo("spend.cost.attributed");
+            assertThat(letter.getMessage()).contains("2026-11-23T10:05:00Z", "2d", BillingHorizon.KEY);
+            assertThat(shortHorizon.topics().costAttributed.valueSerde().deserializer()
+                    .deserialize("spend.cost.attributed", bytes(letter.getRawValue()))).isEqualTo(old);
+            assertThat(letters.get(1).value.getSourceTopic()).isEqualTo("spend.apm");
+            assertThat(shortHorizon.count("spendstream.records.dead.lettered", "reason",
+                    BillingHorizon.OUTSIDE_BILLING_HORIZON)).isEqualTo(2.0);
+            assertThat(shortHorizon.output(shortHorizon.topics().unitCost).readValuesToList())
+                    .filteredOn(u -> u.getWindowSize().equals("PT1H"))
+                    .extracting(UnitCost::getWindowStart)
+                    .as("the row exactly at the horizon still lands in its hour").contains(now.minus(Duration.ofDays(2)));
+        }
     }
 
     @Test
@@ -408,7 +438,7 @@ class AttributionAppTest {
     void shouldUseConfiguredWindowGraceAndCurrency() {
         try (TopologyFixture custom = TopologyFixture.of(new AttributionApp(), Map.of(
                 AttributionSettings.WINDOW, "5m", AttributionSettings.GRACE, "0s",
-                AttributionSettings.CURRENCY, "EUR"))) {
+                AttributionSettings.CURRENCY, "EUR", BillingHorizon.KEY, "1h"))) {
             TestInputTopic<String, AttributedCost> in = custom.input(custom.topics().costAttributed);
             in.pipeInput("checkout", cost("checkout", "1.5", T0, Duration.ofMinutes(10)), T0);
             in.pipeInput("checkout", cost("checkout", "1", T0.plus(Duration.ofMinutes(5)), Duration.ofMinutes(1)),
@@ -421,8 +451,9 @@ class AttributionAppTest {
             assertThat(out).extracting(UnitCost::getCurrency).containsOnly("EUR");
             assertThat(out).extracting(UnitCost::getCost)
                     .containsExactly(Money.of("0.75"), Money.of("0.75"), Money.of("1.75"));
-            assertThat(custom.output(custom.topics().dlq).readValuesToList()).as("zero grace: 10:04 is late at 10:05")
-                    .singleElement().satisfies(letter -> assertThat(letter.getReason()).isEqualTo("late"));
+            assertThat(custom.output(custom.topics().dlq).readValuesToList()).as("zero grace: 10:04 misses its 5m window")
+                    .isEmpty();
+            assertThat(custom.count(LatenessGate.PAST_REAL_TIME_METRIC, "stage", "attribution")).isEqualTo(1.0);
             assertThat(custom.topology().describe().toString()).contains("unit-cost-5m");
         }
     }
@@ -436,7 +467,7 @@ class AttributionAppTest {
                         LatenessGate.STREAM_TIME_STORE,
                         BurnRateProcessor.BUDGETS_STORE, BurnRateProcessor.SCOPES_STORE,
                         BurnRateProcessor.STREAM_TIME_STORE, ScopeSpend.BUCKETS_STORE, ScopeSpend.DAYS_STORE,
-                        "burn-rate-by-scope-repartition", "allocation-by-day-repartition",
+                        "burn-rate-by-scope-repartition", "allocation-by-month-repartition",
                         ShowbackProcessor.STORE)
                 .doesNotContain("KSTREAM-", "KTABLE-");
     }

@@ -9,16 +9,33 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.spendstream.runtime.config.BillingHorizon;
 import io.spendstream.runtime.config.SpendstreamConfig;
 
 class AttributionSettingsTest {
 
+    private static final BillingHorizon HORIZON = new BillingHorizon(Duration.ofDays(65));
+
     @Test
-    void shouldDefaultToOneMinuteAndOneHourWindowsTwoDaysGraceOneDaySpreadAndUsd() {
+    void shouldGiveRealTimeWindowsTheGraceAndLedgerWindowsTheBillingHorizon() {
+        AttributionSettings settings = AttributionSettings.from(new SpendstreamConfig(Map.of(
+                AttributionSettings.WINDOWS, "1m,5m,1h,1d", AttributionSettings.GRACE, "10m",
+                BillingHorizon.KEY, "40d")));
+
+        assertThat(settings.grid(Duration.ofMinutes(5))).isEqualTo(new WindowGrid(Duration.ofMinutes(5),
+                Duration.ofMinutes(10)));
+        assertThat(settings.grid(Duration.ofHours(1))).isEqualTo(new WindowGrid(Duration.ofHours(1),
+                Duration.ofDays(40)));
+        assertThat(settings.storeGrace(Duration.ofDays(1))).isEqualTo(Duration.ofDays(41));
+        assertThat(settings.storeGrace(Duration.ofMinutes(1))).isEqualTo(Duration.ofDays(1).plusMinutes(10));
+    }
+
+    @Test
+    void shouldDefaultToOneMinuteAndOneHourWindowsTwoDaysGraceSixtyFiveDaysHorizonOneDaySpreadAndUsd() {
         AttributionSettings settings = AttributionSettings.from(new SpendstreamConfig(Map.of()));
 
         assertThat(settings).isEqualTo(new AttributionSettings(List.of(Duration.ofMinutes(1), Duration.ofHours(1)),
-                Duration.ofDays(2), Duration.ofDays(1), "USD"));
+                Duration.ofDays(2), new BillingHorizon(Duration.ofDays(65)), Duration.ofDays(1), "USD"));
         assertThat(settings.grid()).isEqualTo(new WindowGrid(Duration.ofMinutes(1), Duration.ofDays(2)));
         assertThat(settings.windows()).extracting(UnitCostTopology::storeName)
                 .containsExactly("unit-cost-1m", "unit-cost-1h");
@@ -65,10 +82,11 @@ class AttributionSettingsTest {
         assertThatThrownBy(() -> AttributionSettings.from(new SpendstreamConfig(
                 Map.of(AttributionSettings.WINDOWS, "0s,1m"))))
                 .hasMessageContaining(AttributionSettings.WINDOWS);
-        assertThatThrownBy(() -> new AttributionSettings(List.of(), Duration.ofMinutes(1), Duration.ofDays(1), "USD"))
+        assertThatThrownBy(() -> new AttributionSettings(List.of(), Duration.ofMinutes(1), HORIZON, Duration.ofDays(1),
+                "USD"))
                 .hasMessageContaining(AttributionSettings.WINDOWS);
         assertThatThrownBy(() -> new AttributionSettings(List.of(Duration.ofMinutes(1)), Duration.ofSeconds(-1),
-                Duration.ofDays(1), "USD"))
+                HORIZON, Duration.ofDays(1), "USD"))
                 .hasMessageContaining(AttributionSettings.GRACE);
     }
 

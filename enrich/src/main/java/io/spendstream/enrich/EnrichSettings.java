@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
+import io.spendstream.runtime.config.BillingHorizon;
 import io.spendstream.runtime.config.SpendstreamConfig;
 
 /**
@@ -13,9 +14,11 @@ import io.spendstream.runtime.config.SpendstreamConfig;
  * <table>
  * <caption>Keys</caption>
  * <tr><th>key</th><th>default</th><th>meaning</th></tr>
- * <tr><td>{@code spendstream.enrich.tags.history}</td><td>{@code 30d}</td>
+ * <tr><td>{@code spendstream.enrich.tags.history}</td><td>the billing horizon ({@code spendstream.billing.horizon},
+ *     65d)</td>
  *     <td>how far back the tag store keeps old tag versions, i.e. how old a cost may be and still be attributed
- *     with the tags that were valid at its own time</td></tr>
+ *     with the tags that were valid at its own time. It follows the billing horizon, so a bill or a restatement
+ *     weeks late is attributed as of its own time like everything the rest of the pipeline still counts</td></tr>
  * <tr><td>{@code spendstream.enrich.join.grace}</td><td>{@code 0s}</td>
  *     <td>how long (in stream time) a cost waits before it is joined, so that a tag version arriving slightly
  *     after the cost but valid before it is still used; every attributed cost is delayed by this much</td></tr>
@@ -44,7 +47,6 @@ public record EnrichSettings(Duration tagsHistory, Duration joinGrace, FocusTagK
     public static final String FOCUS_TAGS_ENVIRONMENT = "spendstream.enrich.focus-tags.environment";
     public static final String FOCUS_TAGS_COST_CENTER = "spendstream.enrich.focus-tags.cost-center";
 
-    public static final Duration DEFAULT_TAGS_HISTORY = Duration.ofDays(30);
     public static final Duration DEFAULT_JOIN_GRACE = Duration.ZERO;
 
     public EnrichSettings {
@@ -65,7 +67,7 @@ public record EnrichSettings(Duration tagsHistory, Duration joinGrace, FocusTagK
                 keyList(config, FOCUS_TAGS_PRODUCT, defaults.product()),
                 keyList(config, FOCUS_TAGS_ENVIRONMENT, defaults.environment()),
                 keyList(config, FOCUS_TAGS_COST_CENTER, defaults.costCenter()));
-        return new EnrichSettings(config.getDuration(TAGS_HISTORY, DEFAULT_TAGS_HISTORY),
+        return new EnrichSettings(config.getDuration(TAGS_HISTORY, BillingHorizon.from(config).span()),
                 config.getDuration(JOIN_GRACE, DEFAULT_JOIN_GRACE), focusTags);
     }
 

@@ -9,15 +9,18 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.spendstream.runtime.config.BillingHorizon;
 import io.spendstream.runtime.config.SpendstreamConfig;
 
 class EnrichSettingsTest {
 
     @Test
-    void shouldDefaultToThirtyDaysOfTagHistoryAndNoJoinDelay() {
+    void shouldKeepTagHistoryForTheBillingHorizonAndNotDelayJoinsByDefault() {
         EnrichSettings settings = EnrichSettings.from(new SpendstreamConfig(Map.of()));
 
-        assertThat(settings.tagsHistory()).isEqualTo(Duration.ofDays(30));
+        assertThat(settings.tagsHistory()).isEqualTo(Duration.ofDays(65));
+        assertThat(EnrichSettings.from(new SpendstreamConfig(Map.of(BillingHorizon.KEY, "100d"))).tagsHistory())
+                .isEqualTo(Duration.ofDays(100));
         assertThat(settings.joinGrace()).isZero();
         assertThat(settings.focusTags()).isEqualTo(FocusTagKeys.DEFAULT);
         assertThat(settings.focusTags().costCenter()).containsExactly("costcenter", "cost_center", "cost-center");

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import io.spendstream.runtime.config.BillingHorizon;
 import io.spendstream.runtime.config.SpendstreamConfig;
 
 /**
@@ -14,10 +15,11 @@ import io.spendstream.runtime.config.SpendstreamConfig;
  * <tr><th>key</th><th>default</th><th>meaning</th></tr>
  * <tr><td>{@code spendstream.reporting.currency}</td><td>{@code USD}</td><td>the currency of every amount written to
  *     {@code spend.cost}; rows in another currency are converted with {@code spend.fx-rates}</td></tr>
- * <tr><td>{@code spendstream.ingest.identity.retention}</td><td>{@code 45d}</td><td>how long a charge identity is
- *     remembered after its row was last seen (Kafka timestamp of the raw row, i.e. stream time): a re-send or
- *     restatement within it is recognised, one after it counts again. 45 days covers a billing month plus the
- *     providers' usual correction period.</td></tr>
+ * <tr><td>{@code spendstream.ingest.identity.retention}</td><td>the billing horizon
+ *     ({@code spendstream.billing.horizon}, 65d)</td><td>how long a charge identity is remembered after its row was
+ *     last seen (Kafka timestamp of the raw row, i.e. stream time): a re-send or restatement within it is
+ *     recognised, one after it counts again. It follows the billing horizon, so every restatement the rest of the
+ *     pipeline still books is booked as a delta, never as a second charge.</td></tr>
  * </table>
  */
 public record IngestSettings(String reportingCurrency, Duration identityRetention) {
@@ -25,7 +27,6 @@ public record IngestSettings(String reportingCurrency, Duration identityRetentio
     public static final String REPORTING_CURRENCY = "spendstream.reporting.currency";
     public static final String DEFAULT_REPORTING_CURRENCY = "USD";
     public static final String IDENTITY_RETENTION = "spendstream.ingest.identity.retention";
-    public static final Duration DEFAULT_IDENTITY_RETENTION = Duration.ofDays(45);
 
     private static final Pattern ISO_4217 = Pattern.compile("[A-Z]{3}");
 
@@ -42,6 +43,6 @@ public record IngestSettings(String reportingCurrency, Duration identityRetentio
 
     public static IngestSettings from(SpendstreamConfig config) {
         return new IngestSettings(config.get(REPORTING_CURRENCY, DEFAULT_REPORTING_CURRENCY).trim()
-                .toUpperCase(Locale.ROOT), config.getDuration(IDENTITY_RETENTION, DEFAULT_IDENTITY_RETENTION));
+                .toUpperCase(Locale.ROOT), config.getDuration(IDENTITY_RETENTION, BillingHorizon.from(config).span()));
     }
 }
