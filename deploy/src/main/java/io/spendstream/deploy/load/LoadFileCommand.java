@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.spendstream.deploy.cli.ConnectionOptions;
+import io.spendstream.runtime.config.BillingHorizon;
 import io.spendstream.runtime.config.Durations;
 import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.schemas.TopicNames;
@@ -26,8 +28,10 @@ import picocli.CommandLine.Spec;
 /**
  * What every {@code spendstream load <kind> FILE} shares: the file, {@code --dry-run}, progress and timeout options,
  * the connection options of every command, and the run itself. The summary goes to stdout, progress and errors to
- * stderr. Exit code: 0 every row sent, 1 some rows rejected but some sent, 2 nothing sent or the load could not
- * start (file unreadable, Kafka unreachable, topic missing), with one clear line and no stack trace.
+ * stderr. A usage file is first checked against the billing horizon ({@link BillingHorizonCheck}): rows the pipeline
+ * would dead-letter as too old are said before sending, not sent, and count as rejected. Exit code: 0 every row
+ * sent, 1 some rows rejected but some sent, 2 nothing sent or the load could not start (file unreadable, Kafka
+ * unreachable, topic missing), with one clear line and no stack trace.
  */
 abstract class LoadFileCommand implements Callable<Integer> {
 
@@ -80,6 +84,13 @@ abstract class LoadFileCommand implements Callable<Integer> {
             SpendstreamConfig config = connection.resolve(Map.of());
             String topic = TopicNames.from(config.asMap()).name(kind().logicalTopic());
             RowShaper shaper = kind().shaper(currency, validate(), Clock.systemUTC());
+            if (kind() == LoadKind.USAGE) {
+                BillingHorizonCheck horizon = BillingHorizonCheck.of(file, BillingHorizon.from(config),
+                        position(config, err));
+                err.println(horizon.describe());
+                err.flush();
+                shaper = new HorizonFilter(shaper, horizon);
+            }
             RowSource source = RowSource.open(file);
             RecordSink sink;
             try {
@@ -101,6 +112,22 @@ abstract class LoadFileCommand implements Callable<Integer> {
             return 2;
         } finally {
             printed.countDown();
+        }
+    }
+
+    /**
+     * The pipeline's position in event time ({@link PipelinePosition}); a dry run that cannot reach Kafka goes on
+     * without it, saying so.
+     */
+    private Instant position(SpendstreamConfig config, PrintWriter err) {
+        try {
+            return PipelinePosition.read(config, Durations.parse(timeout)).orElse(null);
+        } catch (LoadException e) {
+            if (!dryRun) {
+                throw e;
+            }
+            err.println("Dry run: " + e.getMessage() + "; checking the billing horizon against the file alone.");
+            return null;
         }
     }
 

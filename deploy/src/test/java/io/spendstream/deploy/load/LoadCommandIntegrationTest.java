@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.LongSerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,6 +83,8 @@ class LoadCommandIntegrationTest {
         Run run = load("usage", SAMPLE_1000.toString(), "--set", "spendstream.topic.usage-raw=" + topic);
 
         assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.err).as("a fresh pipeline: the horizon follows the file").contains(
+                "the pipeline has seen no cost yet", "All 1000 rows are inside it.");
         assertThat(run.out).contains("rows read   1000").contains("sent        1000").contains("rejected    0")
                 .contains("EffectiveCost " + expectedTotal.toPlainString() + " USD");
         assertThat(expectedTotal).isEqualByComparingTo("14.97651418586");
@@ -204,6 +212,40 @@ class LoadCommandIntegrationTest {
         assertThat(run.exitCode).as(run.toString()).isZero();
         assertThat(run.out).contains("dry run: nothing sent").contains("valid       1000");
         assertThat(consume(topic, 0)).isEmpty();
+    }
+
+    @Test
+    void shouldHoldBackRowsOlderThanThePipelinesBillingHorizonAndSayHowToLoadThem() throws Exception {
+        String topic = createTopic("horizon");
+        // The attribution app has seen cost up to 2026-11-30: its stream-time changelog says so.
+        String prefix = "load-it-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        String changelog = prefix + "attribution-attribution-stream-time-changelog";
+        admin.createTopics(List.of(new NewTopic(changelog, 2, (short) 1))).all().get();
+        try (KafkaProducer<String, Long> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new StringSerializer(),
+                new LongSerializer())) {
+            producer.send(new ProducerRecord<>(changelog, 0, "stream-time",
+                    Instant.parse("2026-11-30T00:00:00Z").toEpochMilli())).get();
+            producer.send(new ProducerRecord<>(changelog, 1, "stream-time",
+                    Instant.parse("2026-11-29T00:00:00Z").toEpochMilli())).get();
+        }
+
+        Run held = load("usage", SAMPLE_1000.toString(), "--set", "spendstream.topic.usage-raw=" + topic,
+                "--set", "spendstream.application.id.prefix=" + prefix);
+
+        assertThat(held.exitCode).as(held.toString()).isEqualTo(2);
+        assertThat(held.err).contains("has seen cost up to 2026-11-30T00:00:00Z",
+                "1000 of 1000 rows (oldest 2024-09-01T00:00:00Z) are older",
+                "set spendstream.billing.horizon=821d on every Spendstream app");
+        assertThat(held.out).contains("sent        0").contains("outside-billing-horizon");
+        assertThat(consume(topic, 0)).isEmpty();
+
+        Run widened = load("usage", SAMPLE_1000.toString(), "--set", "spendstream.topic.usage-raw=" + topic,
+                "--set", "spendstream.application.id.prefix=" + prefix, "--set", "spendstream.billing.horizon=821d");
+
+        assertThat(widened.exitCode).as(widened.toString()).isZero();
+        assertThat(widened.err).contains("All 1000 rows are inside it.");
+        assertThat(consume(topic, 1000)).hasSize(1000);
     }
 
     /** Runs {@code load ARGS -b <broker>} in process, capturing stdout and stderr. */
