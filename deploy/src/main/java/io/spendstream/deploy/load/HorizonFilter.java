@@ -1,7 +1,5 @@
 package io.spendstream.deploy.load;
 
-import java.time.Instant;
-
 import io.spendstream.runtime.config.BillingHorizon;
 
 /**
@@ -21,10 +19,9 @@ final class HorizonFilter implements RowShaper {
 
     @Override
     public OutgoingRecord shape(SourceItem.InputRow row) {
-        Instant start = BillingHorizonCheck.chargePeriodStart(row);
-        if (start != null && check.isOutside(start)) {
-            throw new RowRejectedException(BillingHorizon.OUTSIDE_BILLING_HORIZON, "ChargePeriodStart " + start
-                    + " is before " + check.floor() + ", the oldest time the pipeline still counts: not sent");
+        if (check.isOutside(row)) {
+            throw new RowRejectedException(BillingHorizon.OUTSIDE_BILLING_HORIZON, "ChargePeriodStart "
+                    + BillingHorizonCheck.chargePeriodStart(row) + " is older than the billing horizon: not sent");
         }
         return shaper.shape(row);
     }

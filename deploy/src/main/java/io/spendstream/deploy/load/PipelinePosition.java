@@ -54,6 +54,7 @@ final class PipelinePosition {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "spendstream-load-position");
         try (KafkaConsumer<byte[], Long> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new LongDeserializer())) {
@@ -83,7 +84,9 @@ final class PipelinePosition {
 
     private static boolean exists(SpendstreamConfig config, String topic, Duration timeout) {
         Map<String, Object> props = ConnectionOptions.clientProps(config, AdminClientConfig.configNames(), "admin.");
+        // The client refuses an API timeout shorter than its request timeout: both follow --timeout.
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         try (Admin admin = Admin.create(props)) {
             Set<String> names = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return names.contains(topic);

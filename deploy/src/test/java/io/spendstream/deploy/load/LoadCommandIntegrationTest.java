@@ -109,8 +109,10 @@ class LoadCommandIntegrationTest {
         try (var files = Files.list(FOCUS_DATA)) {
             for (Path file : files.filter(f -> f.getFileName().toString().startsWith("focus_1.2_spec")).sorted()
                     .toList()) {
+                // The SaaS agreement's last row is a year-long charge starting 306 days before the row above it: past
+                // the default 65-day billing horizon, so it loads with a horizon that covers the year.
                 Run run = load("usage", file.toString(), "--currency", "USD",
-                        "--set", "spendstream.topic.usage-raw=" + topic);
+                        "--set", "spendstream.topic.usage-raw=" + topic, "--set", "spendstream.billing.horizon=400d");
                 assertThat(run.exitCode).as(run.toString()).isZero();
                 expected += dataRows(file);
             }
@@ -215,6 +217,20 @@ class LoadCommandIntegrationTest {
     }
 
     @Test
+    void shouldHoldBackTheRowOfAFileThatComesAfterNewerOnesByMoreThanTheHorizon() throws Exception {
+        String topic = createTopic("saas");
+        Path saas = FOCUS_DATA.resolve("focus_1.2_spec_saas_spend_agreements_b2.csv");
+
+        Run run = load("usage", saas.toString(), "--currency", "USD", "--set", "spendstream.topic.usage-raw=" + topic);
+
+        assertThat(run.exitCode).as(run.toString()).isEqualTo(1);
+        assertThat(run.err).contains("the pipeline has seen no cost yet", "1 of 14 rows are older than 65d",
+                "set spendstream.billing.horizon=307d");
+        assertThat(run.out).contains("sent        13", "line 15: outside-billing-horizon");
+        assertThat(consume(topic, 13)).hasSize(13);
+    }
+
+    @Test
     void shouldHoldBackRowsOlderThanThePipelinesBillingHorizonAndSayHowToLoadThem() throws Exception {
         String topic = createTopic("horizon");
         // The attribution app has seen cost up to 2026-11-30: its stream-time changelog says so.
@@ -235,7 +251,8 @@ class LoadCommandIntegrationTest {
 
         assertThat(held.exitCode).as(held.toString()).isEqualTo(2);
         assertThat(held.err).contains("has seen cost up to 2026-11-30T00:00:00Z",
-                "1000 of 1000 rows (oldest 2024-09-01T00:00:00Z) are older",
+                "1000 of 1000 rows are older than 65d behind the newest cost before them (oldest "
+                        + "2024-09-01T00:00:00Z, 820d behind 2026-11-30T00:00:00Z)",
                 "set spendstream.billing.horizon=821d on every Spendstream app");
         assertThat(held.out).contains("sent        0").contains("outside-billing-horizon");
         assertThat(consume(topic, 0)).isEmpty();
