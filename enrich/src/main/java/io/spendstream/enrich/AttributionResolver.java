@@ -1,5 +1,8 @@
 package io.spendstream.enrich;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import io.spendstream.avro.AttributedCost;
 import io.spendstream.avro.Attribution;
 import io.spendstream.avro.CostRecord;
@@ -19,6 +22,12 @@ import io.spendstream.avro.ResourceTags;
  * per-service unit cost can use it, per-team allocation cannot. Shared resources count as allocated, because the
  * attribution app apportions them to the services that used them. No source is merged with another: the tag
  * table, when it has an owner, wins as a whole.
+ *
+ * <p>A row the provider already split (FOCUS 1.3 split cost allocation, {@code CostRecord.providerSplit}) is
+ * attributed by its allocated resource: the tag table is looked up by its AllocatedResourceId (its ResourceId is the
+ * origin charge's, often the shared cluster), and its FOCUS tags are its Tags with its AllocatedTags over them. It is
+ * never {@code shared}: the provider has already divided it, and apportioning it again would move money from the
+ * services the provider charged to the ones that happened to send requests.
  */
 public final class AttributionResolver {
 
@@ -46,10 +55,10 @@ public final class AttributionResolver {
     /** The cost with its owner; {@code tableTags} is the tag table's entry as of the cost's time, or null. */
     public AttributedCost resolve(CostRecord cost, ResourceTags tableTags) {
         if (namesAnOwner(tableTags)) {
-            return new AttributedCost(cost, owned(tableTags, SOURCE_TAG_TABLE));
+            return new AttributedCost(cost, owned(tableTags, SOURCE_TAG_TABLE, cost.getProviderSplit()));
         }
-        return focusTags.read(cost.getTags())
-                .map(tags -> new AttributedCost(cost, owned(tags, SOURCE_FOCUS_TAGS)))
+        return focusTags.read(focusTagsOf(cost))
+                .map(tags -> new AttributedCost(cost, owned(tags, SOURCE_FOCUS_TAGS, cost.getProviderSplit())))
                 .orElseGet(() -> new AttributedCost(cost,
                         unallocated(hasResourceId(cost) ? UNTAGGED : NO_RESOURCE_ID)));
     }
@@ -60,22 +69,40 @@ public final class AttributionResolver {
     }
 
     static boolean hasResourceId(CostRecord cost) {
-        return cost.getResourceId() != null && !cost.getResourceId().isBlank();
+        String resourceId = attributionResourceId(cost);
+        return resourceId != null && !resourceId.isBlank();
+    }
+
+    /** The resource whose tags own the cost: the allocated resource of a provider-split row, else the ResourceId. */
+    static String attributionResourceId(CostRecord cost) {
+        String allocated = cost.getAllocatedResourceId();
+        return cost.getProviderSplit() && allocated != null && !allocated.isBlank() ? allocated : cost.getResourceId();
+    }
+
+    /** The row's FOCUS Tags, with a provider-split row's AllocatedTags over them. */
+    private static Map<String, String> focusTagsOf(CostRecord cost) {
+        if (cost.getAllocatedTags().isEmpty()) {
+            return cost.getTags();
+        }
+        Map<String, String> tags = new HashMap<>(cost.getTags());
+        tags.putAll(cost.getAllocatedTags());
+        return tags;
     }
 
     static boolean namesAnOwner(ResourceTags tags) {
         return tags != null && (tags.getService() != null || tags.getTeam() != null || tags.getShared());
     }
 
-    private static Attribution owned(ResourceTags tags, String source) {
-        boolean allocated = tags.getTeam() != null || tags.getShared();
+    private static Attribution owned(ResourceTags tags, String source, boolean providerSplit) {
+        boolean shared = tags.getShared() && !providerSplit;
+        boolean allocated = tags.getTeam() != null || shared;
         return Attribution.newBuilder()
                 .setService(tags.getService())
                 .setTeam(tags.getTeam())
                 .setProduct(tags.getProduct())
                 .setEnvironment(tags.getEnvironment())
                 .setCostCenter(tags.getCostCenter())
-                .setShared(tags.getShared())
+                .setShared(shared)
                 .setAllocated(allocated)
                 .setUnallocatedReason(allocated ? null : TAG_MISSING_TEAM)
                 .setSource(source)

@@ -19,7 +19,7 @@ import io.spendstream.schemas.SpendstreamTopics;
 
 /**
  * Attributes every cost line: reads {@code spend.cost} (key chargeId, event time = ChargePeriodStart), re-keys lines
- * that have a ResourceId through the repartition topic {@value #REPARTITION} (co-partitioned with
+ * that have a ResourceId (a provider-split row: its AllocatedResourceId) through the repartition topic {@value #REPARTITION} (co-partitioned with
  * {@code spend.tags}), left-joins them with the versioned tag table as of their own timestamp, and resolves the
  * owner with {@link AttributionResolver}. Lines without a ResourceId cannot join and go straight to the resolver.
  * Writes {@code spend.cost.attributed} (key = service, or {@code unallocated}) with the input record's timestamp.
@@ -64,7 +64,7 @@ public final class CostAttribution {
                 .defaultBranch(Branched.as(WITHOUT_RESOURCE));
 
         KStream<String, AttributedCost> joined = byResource.get(SPLIT + WITH_RESOURCE)
-                .selectKey((chargeId, cost) -> cost.getResourceId(), Named.as(KEY_BY_RESOURCE))
+                .selectKey((chargeId, cost) -> AttributionResolver.attributionResourceId(cost), Named.as(KEY_BY_RESOURCE))
                 // Same key serde as spend.tags (plain UTF-8), so a ResourceId lands on the partition of its tags.
                 .repartition(Repartitioned.<String, CostRecord>as(REPARTITION)
                         .withKeySerde(Serdes.String())

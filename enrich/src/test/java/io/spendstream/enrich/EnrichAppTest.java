@@ -159,6 +159,45 @@ class EnrichAppTest {
         assertThat(owner.getAllocated()).isTrue();
     }
 
+    /**
+     * FOCUS 1.3 split cost allocation: the provider already divided the shared cluster's charge between namespaces.
+     * Each share is owned by its allocated resource, and none is apportioned again as shared infrastructure.
+     */
+    @Test
+    void shouldAttributeAProviderSplitRowByItsAllocatedResourceAndNeverAsShared() {
+        tag("eks-cluster-1", "{\"service\":\"platform-k8s\",\"team\":\"platform\",\"shared\":true}", T0800);
+        tag("eks-cluster-1/ns/checkout", "{\"service\":\"checkout\",\"team\":\"payments\"}", T0800);
+        costs.pipeInput("share-1", providerSplit("share-1", "eks-cluster-1/ns/checkout", "3.00", Map.of()), T0900);
+        costs.pipeInput("share-2", providerSplit("share-2", "eks-cluster-1/ns/search", "2.00",
+                Map.of("service", "search", "team", "discovery")), T0900);
+        costs.pipeInput("share-3", providerSplit("share-3", "eks-cluster-1/ns/batch", "1.00", Map.of()), T0900);
+
+        List<AttributedCost> out = attributed.readValuesToList();
+        assertThat(out).hasSize(3);
+        assertThat(out).extracting(a -> a.getAttribution().getShared()).containsOnly(false);
+        assertThat(out.get(0).getAttribution().getService()).isEqualTo("checkout");
+        assertThat(out.get(0).getAttribution().getSource()).isEqualTo(AttributionResolver.SOURCE_TAG_TABLE);
+        assertThat(out.get(1).getAttribution().getTeam()).as("AllocatedTags").isEqualTo("discovery");
+        assertThat(out.get(1).getAttribution().getSource()).isEqualTo(AttributionResolver.SOURCE_FOCUS_TAGS);
+        assertThat(out.get(2).getAttribution().getAllocated()).as("an allocated resource nobody tagged").isFalse();
+        assertThat(out.get(2).getAttribution().getUnallocatedReason()).isEqualTo(AttributionResolver.TAG_MISSING_TEAM);
+
+        // The same origin resource without a provider split is still shared infrastructure.
+        costs.pipeInput("charge-1", cost("charge-1", "eks-cluster-1", "6.00", T0900, Map.of()), T0900);
+        assertThat(attributed.readValue().getAttribution().getShared()).isTrue();
+    }
+
+    /** A share of the cluster's charge, its Tags saying shared (the origin's tags) as the FOCUS 1.3 rows do. */
+    private static CostRecord providerSplit(String chargeId, String allocatedResourceId, String amount,
+            Map<String, String> allocatedTags) {
+        return CostRecord.newBuilder(cost(chargeId, "eks-cluster-1", amount, T0900, Map.of("shared", "true")))
+                .setProviderSplit(true)
+                .setAllocatedMethodId("CPU-MEMORY-RATIO")
+                .setAllocatedResourceId(allocatedResourceId)
+                .setAllocatedTags(allocatedTags)
+                .build();
+    }
+
     @Test
     void shouldAttributeEachCostWithTagsValidAtItsEventTime() {
         tag("i-1", "{\"service\":\"checkout\",\"team\":\"payments\",\"validFrom\":\"2026-11-23T08:00:00Z\"}", T0800);

@@ -1,5 +1,6 @@
 package io.spendstream.ingest;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,6 +24,24 @@ import java.util.List;
  * Each column is encoded as {@code name:length:value;} (absent: {@code name!;}) before hashing, so no two different
  * rows can produce the same input by moving text across column boundaries. Changing this encoding or the column list
  * changes every identity, which breaks restatement matching for charges already seen: treat both as a contract.
+ *
+ * <p>Two kinds of row get more in their identity, appended only when they are of that kind, so that the identity of
+ * every other row is unchanged:
+ * <ul>
+ *   <li><b>Provider-split rows</b> (FOCUS 1.3 split cost allocation, any of {@link #ALLOCATION_COLUMNS} present): the
+ *       allocated charges of one origin charge share all the columns above and differ only in what they were
+ *       allocated to, so {@link #ALLOCATION_COLUMNS} (AllocatedTags as one {@code AllocatedTags.key} entry per tag,
+ *       sorted by key) are hashed after the others. Without them each allocated charge would restate the previous
+ *       one and only the last would count.</li>
+ *   <li><b>Corrections</b> ({@code ChargeClass} Correction): a correction is its own delta against an earlier billing
+ *       period, never a new version of the row it corrects nor of another correction. Its identity adds
+ *       {@link #CORRECTION_COLUMNS} (the billing period it was issued in and its invoice) and its direction
+ *       ({@code debit} when its cost, else its PricingQuantity, is zero or more; {@code credit} when negative), so a
+ *       ledger-style reversal and the corrected charge after it are two charges. With an {@code x_LineItemId} the
+ *       identity is {@code <x_LineItemId>#correction@<BillingPeriodStart>:<direction>}, so a correction that reuses
+ *       the corrected line's id still does not replace it. A correction re-sent in the same billing period with the
+ *       same direction is the same correction (a duplicate, or a restatement of the correction).</li>
+ * </ul>
  */
 public final class ChargeIdentity {
 
@@ -37,14 +56,25 @@ public final class ChargeIdentity {
     /** A provider row id (the FOCUS 1.0 sample's {@code Id}), hashed after the others when present. */
     public static final String ROW_ID = "Id";
 
+    /** FOCUS 1.3 split cost allocation: hashed after the others when any is present. */
+    public static final List<String> ALLOCATION_COLUMNS = List.of("AllocatedMethodId", "AllocatedResourceId",
+            "AllocatedResourceName", "AllocatedTags");
+
+    /** Hashed (with the direction) after the others on a correction. */
+    public static final List<String> CORRECTION_COLUMNS = List.of("BillingPeriodStart", "InvoiceId");
+
+    private static final String DIRECTION = "Direction";
+
     private ChargeIdentity() {
     }
 
     /** The identity of {@code row}, whose charge period has already been parsed to {@code start}/{@code end}. */
     public static String of(FocusRow row, Instant start, Instant end) {
+        boolean correction = FocusCharge.isCorrection(row);
         String lineItemId = row.text(LINE_ITEM_ID);
         if (lineItemId != null) {
-            return lineItemId;
+            return correction ? lineItemId + "#correction@" + billingPeriodStart(row) + ":" + direction(row)
+                    : lineItemId;
         }
         StringBuilder canonical = new StringBuilder(512);
         for (String column : IDENTIFYING_COLUMNS) {
@@ -59,7 +89,42 @@ public final class ChargeIdentity {
         if (rowId != null) {
             append(canonical, ROW_ID, rowId);
         }
+        if (isProviderSplit(row)) {
+            append(canonical, "AllocatedMethodId", row.text("AllocatedMethodId"));
+            append(canonical, "AllocatedResourceId", row.text("AllocatedResourceId"));
+            append(canonical, "AllocatedResourceName", row.text("AllocatedResourceName"));
+            row.keyValues("AllocatedTags").forEach((key, value) -> append(canonical, "AllocatedTags." + key, value));
+        }
+        if (correction) {
+            append(canonical, "BillingPeriodStart", billingPeriodStart(row));
+            append(canonical, "InvoiceId", row.text("InvoiceId"));
+            append(canonical, DIRECTION, direction(row));
+        }
         return sha256Hex(canonical.toString());
+    }
+
+    /** True when the provider already split the charge (FOCUS 1.3): any Allocated* column is present. */
+    public static boolean isProviderSplit(FocusRow row) {
+        return ALLOCATION_COLUMNS.stream().anyMatch(column -> row.value(column) != null)
+                || row.value("AllocatedMethodDetails") != null;
+    }
+
+    /** BillingPeriodStart as a UTC instant in ISO form, or null when absent. */
+    private static String billingPeriodStart(FocusRow row) {
+        String text = row.text("BillingPeriodStart");
+        return text == null ? null : FocusTimestamps.parse("BillingPeriodStart", text).toString();
+    }
+
+    /** {@code credit} when the correction takes money (or, metered, quantity) back; {@code debit} otherwise. */
+    private static String direction(FocusRow row) {
+        BigDecimal amount = row.amount("EffectiveCost");
+        if (amount == null) {
+            amount = row.amount("BilledCost");
+        }
+        if (amount == null) {
+            amount = row.quantity("PricingQuantity");
+        }
+        return amount != null && amount.signum() < 0 ? "credit" : "debit";
     }
 
     private static void append(StringBuilder canonical, String column, String value) {

@@ -71,22 +71,45 @@ public final class FocusRow {
      * (a key-only tag) as the empty string.
      */
     public SortedMap<String, String> tags() {
-        JsonNode node = value("Tags");
-        if (node == null) {
+        return keyValues("Tags");
+    }
+
+    /**
+     * A key-value column ({@code Tags}, FOCUS 1.3 {@code AllocatedTags}) as a map, read like {@link #tags()}; empty
+     * when the column is absent.
+     */
+    public SortedMap<String, String> keyValues(String column) {
+        ObjectNode object = object(column);
+        if (object == null) {
             return Collections.emptySortedMap();
-        }
-        ObjectNode object;
-        if (node.isObject()) {
-            object = (ObjectNode) node;
-        } else if (node.isTextual()) {
-            object = JsonObjects.parseEmbedded(node.textValue(), "Tags");
-        } else {
-            throw new RejectedRecordException(IngestReasons.INVALID_FIELD,
-                    "Tags: expected a JSON object, got " + JsonText.quote(node.toString()));
         }
         SortedMap<String, String> tags = new TreeMap<>();
         object.properties().forEach(e -> tags.put(e.getKey(), tagValue(e.getValue())));
         return tags;
+    }
+
+    /**
+     * A JSON-object column (FOCUS 1.3 {@code ContractApplied}, {@code AllocatedMethodDetails}) as compact JSON text,
+     * given as a JSON object or as a string holding one (CSV exports serialise it); null when absent.
+     */
+    public String jsonText(String column) {
+        ObjectNode object = object(column);
+        return object == null ? null : object.toString();
+    }
+
+    private ObjectNode object(String column) {
+        JsonNode node = value(column);
+        if (node == null) {
+            return null;
+        }
+        if (node.isObject()) {
+            return (ObjectNode) node;
+        }
+        if (node.isTextual()) {
+            return JsonObjects.parseEmbedded(node.textValue(), column);
+        }
+        throw new RejectedRecordException(IngestReasons.INVALID_FIELD,
+                column + ": expected a JSON object, got " + JsonText.quote(node.toString()));
     }
 
     /** Every non-null {@code x_} column, as text (numbers exactly, objects as JSON). */

@@ -10,7 +10,7 @@ import io.spendstream.runtime.dlq.RejectedRecordException;
 import io.spendstream.schemas.Money;
 
 /**
- * Parses one FOCUS row (1.0 to 1.2 column names, a JSON object from {@code spend.usage.raw}) into a
+ * Parses one FOCUS row (1.0 to 1.3 column names, a JSON object from {@code spend.usage.raw}) into a
  * {@link CostRecord} in the row's own currency, or rejects it with a reason from {@link IngestReasons}. Pricing,
  * currency conversion and restatements need reference data and state, and happen later in the topology
  * ({@link ChargeValuer}, {@link RestatementProcessor}).
@@ -29,7 +29,11 @@ import io.spendstream.schemas.Money;
  * Everything else is optional and carried when present. A negative {@code PricingQuantity}/{@code ConsumedQuantity}
  * is accepted only on a refund or correction, i.e. when the cost is not positive or {@code ChargeClass} is
  * {@code Correction} (the FOCUS 1.0 sample's Microsoft rows reverse usage this way; a metered row has no cost yet,
- * so only a correction may be negative); otherwise it is {@code negative-quantity}.
+ * so only a correction may be negative); otherwise it is {@code negative-quantity}. ChargeCategory, ChargeClass and
+ * the cost they allow are checked by {@link FocusCharge} (EffectiveCost is what counts, so a commitment is counted
+ * once). FOCUS 1.3 columns are carried: ServiceProviderName and HostProviderName (ProviderName, deprecated in 1.3,
+ * falls back to ServiceProviderName), ContractApplied and AllocatedMethodDetails as JSON text, and the split cost
+ * allocation columns, with {@code providerSplit} set when any Allocated* column is present.
  *
  * <p>Stateless and thread-safe; the same instance may serve the topology and a command-line loader.
  */
@@ -80,9 +84,13 @@ public final class FocusRowParser implements RecordParser<byte[], CostRecord> {
         BigDecimal pricingQuantity = row.quantity("PricingQuantity");
         BigDecimal consumedQuantity = row.quantity("ConsumedQuantity");
 
+        String category = FocusCharge.category(row);
+        String chargeClass = FocusCharge.chargeClass(row);
+
         CostRecord.Builder record = CostRecord.newBuilder();
         if (cost != null) {
             String currency = row.requiredText("BillingCurrency").toUpperCase(Locale.ROOT);
+            FocusCharge.checkCost(row, category, chargeClass, effectiveCost, cost);
             checkQuantitySign(row, "PricingQuantity", pricingQuantity, cost);
             checkQuantitySign(row, "ConsumedQuantity", consumedQuantity, cost);
             record.setEffectiveCost(cost).setBilledCost(billedCost).setListCost(listCost)
@@ -103,8 +111,21 @@ public final class FocusRowParser implements RecordParser<byte[], CostRecord> {
                 .setRevision(1)
                 .setChargePeriodStart(start)
                 .setChargePeriodEnd(end)
-                .setChargeCategory(row.text("ChargeCategory"))
-                .setProviderName(row.text("ProviderName"))
+                .setChargeCategory(category)
+                .setChargeClass(chargeClass)
+                // FOCUS 1.3 deprecates ProviderName for ServiceProviderName: either fills providerName.
+                .setProviderName(firstPresent(row, "ProviderName", "ServiceProviderName"))
+                .setServiceProviderName(row.text("ServiceProviderName"))
+                .setHostProviderName(row.text("HostProviderName"))
+                .setCommitmentDiscountId(row.text("CommitmentDiscountId"))
+                .setCommitmentDiscountStatus(row.text("CommitmentDiscountStatus"))
+                .setContractApplied(row.jsonText("ContractApplied"))
+                .setAllocatedMethodId(row.text("AllocatedMethodId"))
+                .setAllocatedMethodDetails(row.jsonText("AllocatedMethodDetails"))
+                .setAllocatedResourceId(row.text("AllocatedResourceId"))
+                .setAllocatedResourceName(row.text("AllocatedResourceName"))
+                .setAllocatedTags(row.keyValues("AllocatedTags"))
+                .setProviderSplit(ChargeIdentity.isProviderSplit(row))
                 .setServiceName(row.text("ServiceName"))
                 .setServiceCategory(row.text("ServiceCategory"))
                 .setResourceId(row.text("ResourceId"))
@@ -120,8 +141,13 @@ public final class FocusRowParser implements RecordParser<byte[], CostRecord> {
                 .build();
     }
 
+    private static String firstPresent(FocusRow row, String column, String otherwise) {
+        String text = row.text(column);
+        return text != null ? text : row.text(otherwise);
+    }
+
     private static void checkMeteredQuantitySign(FocusRow row, String column, BigDecimal quantity) {
-        if (quantity != null && quantity.signum() < 0 && !"Correction".equalsIgnoreCase(row.text("ChargeClass"))) {
+        if (quantity != null && quantity.signum() < 0 && !FocusCharge.isCorrection(row)) {
             throw new RejectedRecordException(IngestReasons.NEGATIVE_QUANTITY, column + " "
                     + JsonText.quote(row.text(column)) + " is negative on metered usage; only corrections"
                     + " (ChargeClass Correction) may have negative quantities");
@@ -132,7 +158,7 @@ public final class FocusRowParser implements RecordParser<byte[], CostRecord> {
         if (quantity == null || quantity.signum() >= 0) {
             return;
         }
-        boolean refundOrCorrection = cost.signum() <= 0 || "Correction".equalsIgnoreCase(row.text("ChargeClass"));
+        boolean refundOrCorrection = cost.signum() <= 0 || FocusCharge.isCorrection(row);
         if (!refundOrCorrection) {
             throw new RejectedRecordException(IngestReasons.NEGATIVE_QUANTITY, column + " "
                     + JsonText.quote(row.text(column)) + " is negative on a charge costing "

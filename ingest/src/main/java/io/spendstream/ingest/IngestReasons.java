@@ -53,12 +53,24 @@ public final class IngestReasons {
     /** A metered row whose PricingUnit differs from the pricingUnit of its price: the price would be wrong. */
     public static final String PRICING_UNIT_MISMATCH = "pricing-unit-mismatch";
 
+    /** A FOCUS row whose ChargeCategory is not Usage, Purchase, Tax, Credit or Adjustment. */
+    public static final String INVALID_CHARGE_CATEGORY = "invalid-charge-category";
+    /** A FOCUS row whose ChargeClass is neither null nor Correction. */
+    public static final String INVALID_CHARGE_CLASS = "invalid-charge-class";
+    /** A Purchase row, or a row of a commitment discount, without EffectiveCost: BilledCost would count it wrong. */
+    public static final String MISSING_EFFECTIVE_COST = "missing-effective-cost";
+    /** The Purchase of a commitment discount with a non-zero EffectiveCost: it would be counted twice. */
+    public static final String UNAMORTISED_PURCHASE = "unamortised-purchase";
+    /** A Credit row (not a correction) with a positive cost. */
+    public static final String POSITIVE_CREDIT = "positive-credit";
+
     /** Every code above, for documentation and tests. */
     public static final List<String> ALL = List.of(INVALID_JSON, NOT_AN_OBJECT, RECORD_TOO_LARGE, MISSING_FIELD,
             MISSING_COST, INVALID_FIELD, INVALID_DECIMAL, INVALID_NUMBER, INVALID_TIMESTAMP, INVALID_PERIOD,
             TIMESTAMP_OUT_OF_RANGE, ABSURD_AMOUNT, NEGATIVE_QUANTITY, UNKNOWN_CURRENCY, NEGATIVE_COUNT,
             ERRORS_EXCEED_REQUESTS, NEGATIVE_LATENCY, UNKNOWN_PRICE, INVALID_PRICE, INVALID_FX_RATE,
-            PRICING_UNIT_MISMATCH);
+            PRICING_UNIT_MISMATCH, INVALID_CHARGE_CATEGORY, INVALID_CHARGE_CLASS, MISSING_EFFECTIVE_COST,
+            UNAMORTISED_PURCHASE, POSITIVE_CREDIT);
 
     private IngestReasons() {
     }

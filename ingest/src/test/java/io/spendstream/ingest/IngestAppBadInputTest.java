@@ -97,7 +97,29 @@ class IngestAppBadInputTest {
                 bad(IngestReasons.INVALID_FX_RATE, "rate 0 is not positive", r -> r.put("BillingCurrency", "CHF")),
                 bad(IngestReasons.INVALID_FX_RATE, "rate: 'NaN' is not a finite number",
                         r -> r.put("BillingCurrency", "JPY")),
-                bad(IngestReasons.INVALID_FX_RATE, "asOf: 'yesterday'", r -> r.put("BillingCurrency", "SEK")));
+                bad(IngestReasons.INVALID_FX_RATE, "asOf: 'yesterday'", r -> r.put("BillingCurrency", "SEK")),
+                bad(IngestReasons.INVALID_CHARGE_CATEGORY, "ChargeCategory 'Refund' is not one of",
+                        r -> r.put("ChargeCategory", "Refund")),
+                bad(IngestReasons.INVALID_CHARGE_CLASS, "ChargeClass 'Restated' is neither null nor Correction",
+                        r -> r.put("ChargeClass", "Restated")),
+                bad(IngestReasons.MISSING_EFFECTIVE_COST, "EffectiveCost is missing on a Purchase row", r -> {
+                    r.put("ChargeCategory", "Purchase");
+                    r.remove("EffectiveCost");
+                }),
+                bad(IngestReasons.MISSING_EFFECTIVE_COST, "row of CommitmentDiscountId 'ri-0042'", r -> {
+                    r.put("CommitmentDiscountId", "ri-0042");
+                    r.putNull("EffectiveCost");
+                }),
+                bad(IngestReasons.UNAMORTISED_PURCHASE, "EffectiveCost 1200 on the Purchase of CommitmentDiscountId", r -> {
+                    r.put("ChargeCategory", "Purchase");
+                    r.put("CommitmentDiscountId", "ri-0042");
+                    r.put("EffectiveCost", "1200.00");
+                    r.put("BilledCost", "1200.00");
+                }),
+                bad(IngestReasons.POSITIVE_CREDIT, "EffectiveCost 0.0000008 on a Credit row is positive",
+                        r -> r.put("ChargeCategory", "Credit")),
+                bad(IngestReasons.INVALID_FIELD, "AllocatedTags: expected a JSON object",
+                        r -> r.putArray("AllocatedTags").add("team=payments")));
     }
 
     /** A metered row: no cost columns, priced from spend.prices under {@code skuPriceId}. */
