@@ -19,8 +19,9 @@ import io.spendstream.runtime.config.SpendstreamConfig;
  *     restatement within it is recognised, one after it counts again. 45 days covers a billing month plus the
  *     providers' usual correction period.</td></tr>
  * </table>
+ * Estimates and the bill: {@link EstimateSettings}.
  */
-public record IngestSettings(String reportingCurrency, Duration identityRetention) {
+public record IngestSettings(String reportingCurrency, Duration identityRetention, EstimateSettings estimates) {
 
     public static final String REPORTING_CURRENCY = "spendstream.reporting.currency";
     public static final String DEFAULT_REPORTING_CURRENCY = "USD";
@@ -42,6 +43,7 @@ public record IngestSettings(String reportingCurrency, Duration identityRetentio
 
     public static IngestSettings from(SpendstreamConfig config) {
         return new IngestSettings(config.get(REPORTING_CURRENCY, DEFAULT_REPORTING_CURRENCY).trim()
-                .toUpperCase(Locale.ROOT), config.getDuration(IDENTITY_RETENTION, DEFAULT_IDENTITY_RETENTION));
+                .toUpperCase(Locale.ROOT), config.getDuration(IDENTITY_RETENTION, DEFAULT_IDENTITY_RETENTION),
+                EstimateSettings.from(config));
     }
 }
