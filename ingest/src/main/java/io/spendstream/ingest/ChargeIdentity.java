@@ -136,7 +136,7 @@ public final class ChargeIdentity {
         }
     }
 
-    private static String sha256Hex(String text) {
+    static String sha256Hex(String text) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));

@@ -16,6 +16,7 @@ import org.apache.kafka.streams.state.Stores;
 import io.spendstream.avro.ApmRecord;
 import io.spendstream.avro.CostRecord;
 import io.spendstream.ingest.avro.ChargeState;
+import io.spendstream.ingest.avro.EstimateDay;
 import io.spendstream.runtime.AppContext;
 import io.spendstream.runtime.StreamsApp;
 import io.spendstream.runtime.dlq.DeadLetterRoute;
@@ -31,7 +32,8 @@ import io.spendstream.schemas.Topic;
  *       {@code spend.fx-rates}, stores {@value #PRICES_STORE} and {@value #FX_RATES_STORE}), re-partitioned by
  *       {@link ChargeIdentity} (repartition topic {@value #IDENTITY_REPARTITION}), matched against earlier versions
  *       ({@link RestatementProcessor}, RocksDB store {@value #IDENTITY_STORE}) and written to {@code spend.cost} keyed
- *       by charge identity, with the record timestamp set to ChargePeriodStart;</li>
+ *       by charge identity, with the record timestamp set to ChargePeriodStart; on the way metered estimates give
+ *       way to the bill ({@link EstimateSupersessionTopology});</li>
  *   <li>{@code spend.apm.raw} (APM interval summaries or OTLP JSON traces, {@link ApmInputParser}): written to
  *       {@code spend.apm} keyed by service with the timestamp set to windowStart.</li>
  * </ul>
@@ -47,6 +49,13 @@ public final class IngestApp implements StreamsApp {
     static final String KEY_BY_IDENTITY = "key-by-charge-identity";
     static final String IDENTITY_REPARTITION = "charge-identity";
     static final String RESTATE = "restate-charge";
+    static final String ESTIMATE_SPLIT = "estimate-match-";
+    static final String ESTIMATE_MATCHING = ESTIMATE_SPLIT + "matching";
+    static final String ESTIMATE_OTHER = ESTIMATE_SPLIT + "other";
+    static final String KEY_BY_MATCH = "key-by-estimate-match";
+    static final String ESTIMATE_REPARTITION = "estimate-match";
+    static final String SUPERSEDE = "supersede-estimates";
+    static final String ESTIMATE_MERGE = "merge-estimate-match";
     static final String COST_KEY = "cost-by-charge-id";
     static final String COST_SINK = "cost-sink";
     static final String PRICES_SOURCE = "prices-source";
@@ -63,6 +72,8 @@ public final class IngestApp implements StreamsApp {
     public static final String FX_RATES_STORE = "fx-rates";
     /** RocksDB store of the last version of each charge, by charge identity ({@link ChargeState}). */
     public static final String IDENTITY_STORE = "charge-identity";
+    /** RocksDB store of each match key's estimates and bills per UTC day ({@link EstimateDay}). */
+    public static final String ESTIMATE_STORE = "estimate-days";
 
     @Override
     public String name() {
@@ -111,7 +122,7 @@ public final class IngestApp implements StreamsApp {
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDENTITY_STORE),
                 Serdes.String(), topics.avroSerde(ChargeState.class)));
-        DeadLetterRoute.split(valued, VALUE_CHARGE, topics)
+        KStream<String, CostRecord> restated = DeadLetterRoute.split(valued, VALUE_CHARGE, topics)
                 .selectKey((key, charge) -> charge.cost().getChargeId(), Named.as(KEY_BY_IDENTITY))
                 // The same charge may arrive on any raw partition (rows are keyed by whatever the producer chose):
                 // bring all its versions to one task before comparing them.
@@ -119,7 +130,8 @@ public final class IngestApp implements StreamsApp {
                         .withKeySerde(Serdes.String())
                         .withValueSerde(new ValuedChargeSerde(topics.avroSerde(CostRecord.class))))
                 .process(() -> new RestatementProcessor(settings.identityRetention(), context.metrics()),
-                        Named.as(RESTATE), IDENTITY_STORE)
+                        Named.as(RESTATE), IDENTITY_STORE);
+        EstimateSupersessionTopology.build(builder, restated, context, settings.estimates())
                 .process(() -> new EventTimeKeyer<String, CostRecord>(CostRecord::getChargeId,
                         CostRecord::getChargePeriodStart, context.metrics(), NAME, topics.cost.name()),
                         Named.as(COST_KEY))

@@ -21,8 +21,9 @@ import io.spendstream.runtime.config.SpendstreamConfig;
  *     recognised, one after it counts again. It follows the billing horizon, so every restatement the rest of the
  *     pipeline still books is booked as a delta, never as a second charge.</td></tr>
  * </table>
+ * Estimates and the bill: {@link EstimateSettings}.
  */
-public record IngestSettings(String reportingCurrency, Duration identityRetention) {
+public record IngestSettings(String reportingCurrency, Duration identityRetention, EstimateSettings estimates) {
 
     public static final String REPORTING_CURRENCY = "spendstream.reporting.currency";
     public static final String DEFAULT_REPORTING_CURRENCY = "USD";
@@ -43,6 +44,7 @@ public record IngestSettings(String reportingCurrency, Duration identityRetentio
 
     public static IngestSettings from(SpendstreamConfig config) {
         return new IngestSettings(config.get(REPORTING_CURRENCY, DEFAULT_REPORTING_CURRENCY).trim()
-                .toUpperCase(Locale.ROOT), config.getDuration(IDENTITY_RETENTION, BillingHorizon.from(config).span()));
+                .toUpperCase(Locale.ROOT), config.getDuration(IDENTITY_RETENTION, BillingHorizon.from(config).span()),
+                EstimateSettings.from(config));
     }
 }

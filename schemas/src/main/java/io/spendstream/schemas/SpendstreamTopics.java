@@ -14,6 +14,7 @@ import io.spendstream.avro.AttributedCost;
 import io.spendstream.avro.BurnRate;
 import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.DeadLetter;
+import io.spendstream.avro.Reconciliation;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.schemas.registry.SchemaRegistryClient;
 import io.spendstream.schemas.serde.ConfluentAvroSerde;
@@ -38,6 +39,7 @@ public final class SpendstreamTopics {
     public final Topic<String, UnitCost> unitCost;
     public final Topic<String, Allocation> allocation;
     public final Topic<String, BurnRate> burnRate;
+    public final Topic<String, Reconciliation> reconciliation;
     public final Topic<String, Anomaly> anomalies;
     public final Topic<String, Alert> alerts;
     public final Topic<byte[], DeadLetter> dlq;
@@ -61,6 +63,7 @@ public final class SpendstreamTopics {
         unitCost = avro(names.name("unit-cost"), UnitCost.class);
         allocation = avro(names.name("allocation"), Allocation.class);
         burnRate = avro(names.name("burn-rate"), BurnRate.class);
+        reconciliation = avro(names.name("reconciliation"), Reconciliation.class);
         anomalies = avro(names.name("anomalies"), Anomaly.class);
         alerts = avro(names.name("alerts"), Alert.class);
         dlq = new Topic<>(names.name("dlq"), bytes,
@@ -84,7 +87,7 @@ public final class SpendstreamTopics {
 
     public List<Topic<?, ?>> all() {
         return List.of(usageRaw, apmRaw, tags, budgets, fxRates, prices, silences, cost, apm, costAttributed,
-                unitCost, allocation, burnRate, anomalies, alerts, dlq);
+                unitCost, allocation, burnRate, reconciliation, anomalies, alerts, dlq);
     }
 
     public Optional<Topic<?, ?>> byName(String name) {

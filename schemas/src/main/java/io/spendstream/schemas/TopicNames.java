@@ -29,6 +29,7 @@ public final class TopicNames {
         names.put("unit-cost", "spend.unit-cost");
         names.put("allocation", "spend.allocation");
         names.put("burn-rate", "spend.burn-rate");
+        names.put("reconciliation", "spend.reconciliation");
         names.put("anomalies", "spend.anomalies");
         names.put("alerts", "spend.alerts");
         names.put("dlq", "spend.dlq");

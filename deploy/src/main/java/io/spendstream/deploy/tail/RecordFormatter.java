@@ -18,6 +18,7 @@ import io.spendstream.avro.ChildCost;
 import io.spendstream.avro.Contributor;
 import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.DeadLetter;
+import io.spendstream.avro.Reconciliation;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.runtime.config.Durations;
 
@@ -45,6 +46,9 @@ public final class RecordFormatter {
         }
         if (value instanceof UnitCost u) {
             return unitCost(u);
+        }
+        if (value instanceof Reconciliation r) {
+            return reconciliation(r);
         }
         if (value instanceof AttributedCost c) {
             return cost(c.getCost()) + " -> " + attribution(c.getAttribution());
@@ -101,6 +105,15 @@ public final class RecordFormatter {
                 + " top-resource=%s", time(u.getWindowStart()), Durations.format(Duration.parse(u.getWindowSize())),
                 u.getService(), money(u.getCost()), u.getCurrency(), u.getRequests(), u.getErrors(),
                 exact(u.getCostPerRequest()), exact(u.getCostPerSuccessfulRequest()), topResource(u.getChildren()));
+    }
+
+    /** E.g. {@code 2026-11-22 09:00:00Z BILLED   checkout sku=SQS.REQUESTS estimated=0.40 billed=0.42 diff=-0.02 error=-4.76% USD}. */
+    private static String reconciliation(Reconciliation r) {
+        return String.format("%s %-8s %-16s sku=%s estimated=%s billed=%s diff=%s error=%s %s", time(r.getWindowStart()),
+                r.getStatus(), r.getService(), r.getSku(), money(r.getEstimated()), money(r.getBilled()),
+                money(r.getDifference()), r.getErrorPercent() == null ? "-"
+                        : r.getErrorPercent().setScale(2, RoundingMode.HALF_EVEN).toPlainString() + "%",
+                r.getCurrency());
     }
 
     private static String cost(CostRecord c) {

@@ -12,6 +12,7 @@ import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.AnomalyType;
 import io.spendstream.avro.ChildCost;
 import io.spendstream.avro.Contributor;
+import io.spendstream.avro.Reconciliation;
 import io.spendstream.avro.Severity;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.schemas.Money;
@@ -77,5 +78,16 @@ class RecordFormatterTest {
     private static ChildCost child(String kind, String name, String cost, boolean remainder) {
         return ChildCost.newBuilder().setKind(kind).setName(name).setCost(Money.of(cost)).setRemainder(remainder)
                 .build();
+    }
+
+    @Test
+    void shouldShowAReconciledHoursEstimateBillAndErrorOnOneLine() {
+        Reconciliation hour = Reconciliation.newBuilder()
+                .setService("checkout").setSku("SQS.REQUESTS")
+                .setWindowStart(Instant.parse("2026-11-22T09:00:00Z")).setWindowEnd(Instant.parse("2026-11-22T10:00:00Z"))
+                .setEstimated(Money.of("0.40")).setBilled(Money.of("0.42")).setDifference(Money.of("-0.02"))
+                .setErrorPercent(new java.math.BigDecimal("-4.761905")).setCurrency("USD").setStatus("BILLED").build();
+        assertThat(RecordFormatter.format("checkout", hour)).isEqualTo("2026-11-22 09:00:00Z BILLED   checkout"
+                + "         sku=SQS.REQUESTS estimated=0.4 billed=0.42 diff=-0.02 error=-4.76% USD");
     }
 }

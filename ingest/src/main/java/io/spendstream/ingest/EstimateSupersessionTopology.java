@@ -1,0 +1,49 @@
+package io.spendstream.ingest;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+import io.spendstream.avro.CostRecord;
+import io.spendstream.ingest.avro.EstimateDay;
+import io.spendstream.runtime.AppContext;
+
+/**
+ * The usage path's estimate step, between restatement and the {@code spend.cost} sink: rows that take part
+ * ({@link EstimateMatch}) are re-partitioned by match key (repartition topic
+ * {@code <application.id>-}{@value IngestApp#ESTIMATE_REPARTITION}{@code -repartition}) to
+ * {@link EstimateSupersession} (store {@value IngestApp#ESTIMATE_STORE}); the others skip it. With
+ * {@value EstimateSettings#SUPERSEDE}{@code =false} the step is not built at all.
+ */
+final class EstimateSupersessionTopology {
+
+    private EstimateSupersessionTopology() {
+    }
+
+    /** The rows after the step (keys are not kept: the sink re-keys by charge identity). */
+    static KStream<String, CostRecord> build(StreamsBuilder builder, KStream<String, CostRecord> rows,
+            AppContext context, EstimateSettings settings) {
+        if (!settings.supersede()) {
+            return rows;
+        }
+        EstimateMatch match = new EstimateMatch(settings.match());
+        var branches = rows.split(Named.as(IngestApp.ESTIMATE_SPLIT))
+                .branch((key, cost) -> match.takesPart(cost), Branched.as("matching"))
+                .defaultBranch(Branched.as("other"));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IngestApp.ESTIMATE_STORE),
+                Serdes.String(), context.topics().avroSerde(EstimateDay.class)));
+        KStream<String, CostRecord> superseded = branches.get(IngestApp.ESTIMATE_MATCHING)
+                .selectKey((key, cost) -> match.key(cost), Named.as(IngestApp.KEY_BY_MATCH))
+                // A resource's estimates and its bill come from different charges (other identities, other tasks).
+                .repartition(Repartitioned.<String, CostRecord>as(IngestApp.ESTIMATE_REPARTITION)
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(context.topics().avroSerde(CostRecord.class)))
+                .process(() -> new EstimateSupersession(settings, context.metrics()), Named.as(IngestApp.SUPERSEDE),
+                        IngestApp.ESTIMATE_STORE);
+        return superseded.merge(branches.get(IngestApp.ESTIMATE_OTHER), Named.as(IngestApp.ESTIMATE_MERGE));
+    }
+}
