@@ -10,6 +10,7 @@ import org.apache.kafka.streams.state.Stores;
 
 import io.spendstream.anomaly.alerting.AlertGateSettings;
 import io.spendstream.anomaly.alerting.AlertGateTopology;
+import io.spendstream.anomaly.billing.BillMismatchSettings;
 import io.spendstream.anomaly.burn.BurnRateLifecycle;
 import io.spendstream.anomaly.burn.BurnRateSettings;
 import io.spendstream.anomaly.burn.BurnRateStateSerde;
@@ -28,6 +29,7 @@ import io.spendstream.avro.BurnRate;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.runtime.AppContext;
 import io.spendstream.runtime.StreamsApp;
+import io.spendstream.runtime.config.BillingHorizon;
 import io.spendstream.runtime.metrics.PipelineMetrics;
 import io.spendstream.runtime.state.ReadThroughStates;
 import io.spendstream.schemas.SpendstreamTopics;
@@ -57,6 +59,11 @@ import io.spendstream.schemas.SpendstreamTopics;
  * per scope in the RocksDB store {@value #BURN_STORE} (changelogged), and writes BURN_RATE anomaly events (key
  * {@code burn-rate:budget:<scope>}) to {@code spend.anomalies} and their alerts and the stage alerts (key
  * {@code budget-stage:<scope>:<fraction>}) to {@code spend.alerts}. Settings: {@link BurnRateSettings}.
+ *
+ * <p>A third sub-topology ({@link BillMismatchTopology}) reads {@code spend.reconciliation} and raises BILL_MISMATCH
+ * tickets (key {@code bill-mismatch:service:<service>}) when a service's bill differs from its metered estimate by
+ * more than {@link BillMismatchSettings}; stores {@value BillMismatchTopology#HOURS_STORE} and
+ * {@value BillMismatchTopology#STATE_STORE}.
  *
  * <p>The same detection runs per team (and, opt-in, per resource and per SKU) in {@link ScopeTopology}: the
  * services' parts of each scope repartitioned by scope key, summed per window, dedup key
@@ -153,9 +160,13 @@ public final class AnomalyApp implements StreamsApp {
                         settings.lifecycle()), openAnomalies);
 
         // One gate for all: their alerts meet in the gate's repartition topic, keyed by dedup key.
+        KStream<String, Alert> billMismatchAlerts = BillMismatchTopology.build(builder, topics, metrics,
+                BillMismatchSettings.from(context.config()), BillingHorizon.from(context.config()), openAnomalies);
+
         KStream<String, Alert> serviceBurnRateAndDrift = costSpikeAlerts
                 .merge(burnRateAlerts, Named.as(ALERTS_MERGED))
-                .merge(driftAlerts, Named.as(DriftTopology.ALERTS_MERGED));
+                .merge(driftAlerts, Named.as(DriftTopology.ALERTS_MERGED))
+                .merge(billMismatchAlerts, Named.as(BillMismatchTopology.ALERTS_MERGED));
         KStream<String, Alert> alerts = ScopeTopology.build(builder, unitCost, topics, metrics, scopes, lifecycle,
                         contributors, openAnomalies)
                 .map(scope -> serviceBurnRateAndDrift.merge(scope, Named.as(ScopeTopology.ALERTS_MERGED)))

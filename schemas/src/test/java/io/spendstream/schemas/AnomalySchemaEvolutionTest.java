@@ -11,20 +11,35 @@ import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyType;
 
 /**
- * {@code COST_DROP} was appended to {@code AnomalyType}. What that means for the registry (BACKWARD, its default, must
+ * {@code COST_DROP}, then {@code BILL_MISMATCH}, were appended to {@code AnomalyType}. What that means for the registry (BACKWARD, its default, must
  * accept the new schema) and for the order of an upgrade (a reader without the symbol cannot read it).
  */
 class AnomalySchemaEvolutionTest {
 
-    /** The released Anomaly schema: the current one without COST_DROP. */
-    private static final Schema BEFORE_COST_DROP = new Schema.Parser().parse(Anomaly.getClassSchema().toString()
-            .replace(", \"COST_DROP\"", "").replace(",\"COST_DROP\"", ""));
+    /** The Anomaly schema released before BILL_MISMATCH: the current one without it. */
+    private static final Schema BEFORE_BILL_MISMATCH = withoutSymbols(Anomaly.getClassSchema(), "BILL_MISMATCH");
+    /** The Anomaly schema released before COST_DROP: without both symbols appended since. */
+    private static final Schema BEFORE_COST_DROP = withoutSymbols(BEFORE_BILL_MISMATCH, "COST_DROP");
+
+    private static Schema withoutSymbols(Schema schema, String symbol) {
+        return new Schema.Parser().parse(schema.toString().replace(", \"" + symbol + "\"", "")
+                .replace(",\"" + symbol + "\"", ""));
+    }
 
     @Test
     void shouldAppendCostDropAsTheLastSymbolSoEarlierSymbolsKeepTheirIndex() {
         assertThat(BEFORE_COST_DROP.getField("type").schema().getEnumSymbols())
                 .containsExactly("COST_SPIKE", "COST_PER_REQUEST_DRIFT", "UNALLOCATED_SURGE", "BURN_RATE");
         assertThat(AnomalyType.COST_DROP.ordinal()).isEqualTo(4);
+        assertThat(AnomalyType.BILL_MISMATCH.ordinal()).isEqualTo(5);
+    }
+
+    @Test
+    void shouldReadEveryEventWrittenBeforeBillMismatchWithTheNewSchemaButNotTheReverse() {
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(Anomaly.getClassSchema(), BEFORE_BILL_MISMATCH)
+                .getType()).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(BEFORE_BILL_MISMATCH, Anomaly.getClassSchema())
+                .getType()).isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
     }
 
     @Test
