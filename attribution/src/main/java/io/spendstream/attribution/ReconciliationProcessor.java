@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -14,6 +16,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import io.spendstream.attribution.avro.ReconciliationHour;
+import io.spendstream.attribution.avro.ReconciliationResource;
 import io.spendstream.avro.AttributedCost;
 import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.Reconciliation;
@@ -23,11 +26,17 @@ import io.spendstream.runtime.metrics.PipelineMetrics;
 import io.spendstream.schemas.Money;
 
 /**
- * Sums, per service (the record key), SKU ({@code estimateSku}) and UTC hour, the metered estimates and the bill rows
- * that superseded them, in store {@value ReconciliationTopology#STORE} ({@link ReconciliationHour}), and writes the
- * hour's {@link Reconciliation} each time its billed side changes. A row is cut into hours with
- * {@link ChargePeriodSpreader} (exact, as showback cuts it), so a daily bill row fills the 24 hours of its day.
- * Reversal rows are not counted: they take back exactly the estimates already summed on the estimated side.
+ * Sums, per service (the record key), SKU ({@code estimateSku}), UTC hour and resource, the metered estimates, the
+ * part of them each bill superseded (the estimate-reversal ingest wrote for it) and the bill rows, in store
+ * {@value ReconciliationTopology#STORE} ({@link ReconciliationHour}), and writes the hour's {@link Reconciliation}
+ * each time it changes once billed. A row is cut into hours with {@link ChargePeriodSpreader} (exact, as showback
+ * cuts it), so a daily bill row fills the 24 hours of its day.
+ *
+ * <p><b>Like with like.</b> A bill arrives resource by resource, and a resource's bill row and its reversal reach this
+ * app in either order (they are different charges, on different partitions upstream). So the record compares, over
+ * the resources of the hour whose bill <em>and</em> reversal both arrived, the estimate the bill superseded with what
+ * was billed: never a whole hour's estimates against the first resource's bill, which would read as a mismatch until
+ * the last resource is billed.
  *
  * <p>A stream-time punctuation (event time of the attributed rows) every hour writes, once, an {@code UNBILLED}
  * record for each hour whose estimates found no bill the bill lag after the hour ended, and forgets hours older than
@@ -43,6 +52,9 @@ final class ReconciliationProcessor implements Processor<String, AttributedCost,
     static final String ERROR_PERCENT = "spendstream.attribution.estimate.error.percent";
     static final String UNBILLED = "spendstream.attribution.estimates.unbilled";
     static final int PERCENT_SCALE = 6;
+    /** The cost sources this processor reads (ingest's EstimateSupersession writes the last two). */
+    static final String METERED = "metered";
+    static final String REVERSAL = "estimate-reversal";
 
     private static final Duration SWEEP_INTERVAL = Duration.ofHours(1);
     private static final long HOUR_MS = Duration.ofHours(1).toMillis();
@@ -73,10 +85,11 @@ final class ReconciliationProcessor implements Processor<String, AttributedCost,
     @Override
     public void process(Record<String, AttributedCost> record) {
         CostRecord cost = record.value().getCost();
-        boolean estimate = "metered".equals(cost.getCostSource());
-        if (!estimate && !"billing".equals(cost.getCostSource())) {
+        String source = cost.getCostSource();
+        if (!METERED.equals(source) && !REVERSAL.equals(source) && !"billing".equals(source)) {
             return;
         }
+        String resource = cost.getResourceId() == null ? "" : cost.getResourceId();
         for (ChargePeriodSpreader.Part part : hours.spread(cost.getEffectiveCost(), cost.getChargePeriodStart(),
                 cost.getChargePeriodEnd())) {
             String key = record.key() + "|" + cost.getEstimateSku() + "|" + part.windowStartMs();
@@ -84,20 +97,29 @@ final class ReconciliationProcessor implements Processor<String, AttributedCost,
             if (hour == null) {
                 hour = ReconciliationHour.newBuilder().setService(record.key()).setSku(cost.getEstimateSku())
                         .setHourStart(Instant.ofEpochMilli(part.windowStartMs()))
-                        .setCurrency(cost.getCurrency()).setEstimated(Money.ZERO).setBilled(Money.ZERO).build();
+                        .setCurrency(cost.getCurrency()).setResources(new HashMap<>()).build();
             }
             hour.setTeam(record.value().getAttribution().getTeam());
             hour.setSkuId(cost.getSkuId());
             hour.setProviderService(cost.getServiceName());
-            if (estimate) {
-                hour.setEstimated(Money.add(hour.getEstimated(), part.amount()));
-                hour.setEstimateParts(hour.getEstimateParts() + 1);
-            } else {
-                hour.setBilled(Money.add(hour.getBilled(), part.amount()));
-                hour.setBillParts(hour.getBillParts() + 1);
+            Map<String, ReconciliationResource> resources = new HashMap<>(hour.getResources());
+            ReconciliationResource amounts = resources.getOrDefault(resource, new ReconciliationResource(Money.ZERO,
+                    Money.ZERO, false, Money.ZERO, 0));
+            switch (source) {
+                case METERED -> amounts.setEstimated(Money.add(amounts.getEstimated(), part.amount()));
+                case REVERSAL -> {
+                    amounts.setSuperseded(Money.add(amounts.getSuperseded(), part.amount().negate()));
+                    amounts.setReversed(true);
+                }
+                default -> {
+                    amounts.setBilled(Money.add(amounts.getBilled(), part.amount()));
+                    amounts.setBillParts(amounts.getBillParts() + 1);
+                }
             }
+            resources.put(resource, amounts);
+            hour.setResources(resources);
             store.put(key, hour);
-            if (hour.getBillParts() > 0) {
+            if (isBilled(amounts)) {
                 Reconciliation out = reconciliation(hour, BILLED);
                 if (out.getErrorPercent() != null) {
                     metrics.setGauge(ERROR_PERCENT, out.getErrorPercent().abs(), "service", hour.getService());
@@ -105,6 +127,11 @@ final class ReconciliationProcessor implements Processor<String, AttributedCost,
                 context.forward(new Record<>(hour.getService(), out, record.timestamp()));
             }
         }
+    }
+
+    /** A resource of the hour counts once both its bill and the reversal of its estimate have arrived. */
+    private static boolean isBilled(ReconciliationResource amounts) {
+        return amounts.getReversed() && amounts.getBillParts() > 0;
     }
 
     private void sweep(long streamTimeMs) {
@@ -115,7 +142,8 @@ final class ReconciliationProcessor implements Processor<String, AttributedCost,
                 long start = hour.getHourStart().toEpochMilli();
                 if (horizon.isOutside(start + HOUR_MS, streamTimeMs)) {
                     store.delete(entry.key);
-                } else if (hour.getBillParts() == 0 && hour.getEstimateParts() > 0 && !hour.getUnbilledReported()
+                } else if (!hour.getUnbilledReported() && hour.getResources().values().stream()
+                        .noneMatch(ReconciliationProcessor::isBilled)
                         && billLag.isOverdue(start + HOUR_MS, streamTimeMs)) {
                     hour.setUnbilledReported(true);
                     store.put(entry.key, hour);
@@ -127,8 +155,22 @@ final class ReconciliationProcessor implements Processor<String, AttributedCost,
         }
     }
 
+    /**
+     * The hour as a record: BILLED compares the resources billed so far (estimate superseded vs billed); UNBILLED
+     * gives the estimate no bill came for.
+     */
     static Reconciliation reconciliation(ReconciliationHour hour, String status) {
-        BigDecimal difference = Money.of(hour.getEstimated().subtract(hour.getBilled()));
+        BigDecimal estimated = Money.ZERO;
+        BigDecimal billed = Money.ZERO;
+        for (ReconciliationResource amounts : hour.getResources().values()) {
+            if (STATUS_UNBILLED.equals(status)) {
+                estimated = estimated.add(amounts.getEstimated());
+            } else if (isBilled(amounts)) {
+                estimated = estimated.add(amounts.getSuperseded());
+                billed = billed.add(amounts.getBilled());
+            }
+        }
+        BigDecimal difference = Money.of(estimated.subtract(billed));
         return Reconciliation.newBuilder()
                 .setService(hour.getService())
                 .setTeam(hour.getTeam())
@@ -137,10 +179,10 @@ final class ReconciliationProcessor implements Processor<String, AttributedCost,
                 .setProviderService(hour.getProviderService())
                 .setWindowStart(hour.getHourStart())
                 .setWindowEnd(hour.getHourStart().plusMillis(HOUR_MS))
-                .setEstimated(hour.getEstimated())
-                .setBilled(hour.getBilled())
+                .setEstimated(Money.of(estimated))
+                .setBilled(Money.of(billed))
                 .setDifference(difference)
-                .setErrorPercent(errorPercent(difference, hour.getBilled()))
+                .setErrorPercent(errorPercent(difference, billed))
                 .setCurrency(hour.getCurrency())
                 .setStatus(status)
                 .build();

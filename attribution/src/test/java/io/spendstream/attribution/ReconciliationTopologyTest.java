@@ -135,6 +135,30 @@ class ReconciliationTopologyTest {
     }
 
     @Test
+    void shouldCompareOnlyTheResourcesWhoseBillAndReversalBothArrivedWhateverTheirOrder() {
+        pipe(estimate("checkout", "payments", "vm-1", VM, Money.of("2.00"), hour(5)));
+        pipe(estimate("checkout", "payments", "vm-2", VM, Money.of("3.00"), hour(5)));
+        // vm-1's bill before its reversal: nothing to compare yet, so nothing to publish.
+        pipe(bill("checkout", "payments", "vm-1", VM, Money.of("2.04"), hour(5), HOUR));
+        assertThat(reconciliation.isEmpty()).isTrue();
+
+        pipe(reversal("checkout", "payments", "vm-1", VM, Money.of("2.00"), hour(5)));
+        assertThat(reconciliation.readValuesToList()).singleElement().satisfies(r -> {
+            assertThat(r.getEstimated()).as("vm-1 only: vm-2 is not billed yet").isEqualTo(Money.of("2.00"));
+            assertThat(r.getBilled()).isEqualTo(Money.of("2.04"));
+            assertThat(r.getErrorPercent()).isEqualTo(new BigDecimal("-1.960784"));
+        });
+
+        pipe(reversal("checkout", "payments", "vm-2", VM, Money.of("3.00"), hour(5)));
+        pipe(bill("checkout", "payments", "vm-2", VM, Money.of("2.91"), hour(5), HOUR));
+        assertThat(reconciliation.readValuesToList()).last().satisfies(r -> {
+            assertThat(r.getEstimated()).isEqualTo(Money.of("5.00"));
+            assertThat(r.getBilled()).isEqualTo(Money.of("4.95"));
+            assertThat(r.getDifference()).isEqualTo(Money.of("0.05"));
+        });
+    }
+
+    @Test
     void shouldAddARestatedBillToTheBilledSideAndRepublishTheHour() {
         pipe(estimate("checkout", "payments", "queue-1", SQS, Money.of("1.00"), hour(3)));
         pipe(reversal("checkout", "payments", "queue-1", SQS, Money.of("1.00"), hour(3)));
