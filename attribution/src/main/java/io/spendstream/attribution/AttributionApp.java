@@ -18,7 +18,9 @@ import io.spendstream.runtime.StreamsApp;
  * <li>{@link BurnRateTopology}: cost rows + {@code spend.budgets} to {@code spend.burn-rate}
  *     (key = budget scope), bad budgets to {@code spend.dlq}; stores {@code attribution-burn-rate-*};</li>
  * <li>{@link AllocationTopology}: cost rows and APM summaries to {@code spend.allocation} (key = team, or
- *     {@code product:<product>}) per hour and per day, shared infrastructure apportioned; store {@code allocation-entries}.</li>
+ *     {@code product:<product>}) per hour and per day, shared infrastructure apportioned; store {@code allocation-entries};</li>
+ * <li>{@link CommitmentTopology}: cost rows of commitment discounts to {@code spend.commitments} (key = commitment),
+ *     used and unused cost and utilisation per hour and per day; store {@value CommitmentProcessor#STORE}.</li>
  * </ul>
  * Settings: {@link AttributionSettings}, {@link BurnRateSettings}, {@link ShowbackSettings}, {@link SharedCostRules}.
  */
@@ -44,5 +46,6 @@ public final class AttributionApp implements StreamsApp {
         UnitCostTopology.build(inputs.arrivals(), context, settings);
         BurnRateTopology.build(builder, inputs.costs(), context, BurnRateSettings.from(context.config(), settings));
         AllocationTopology.build(inputs.arrivals(), context, settings, SharedCostRules.from(context.config()));
+        CommitmentTopology.build(inputs.costs(), context, settings);
     }
 }

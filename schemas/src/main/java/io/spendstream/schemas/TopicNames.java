@@ -28,6 +28,7 @@ public final class TopicNames {
         names.put("cost-attributed", "spend.cost.attributed");
         names.put("unit-cost", "spend.unit-cost");
         names.put("allocation", "spend.allocation");
+        names.put("commitments", "spend.commitments");
         names.put("burn-rate", "spend.burn-rate");
         names.put("anomalies", "spend.anomalies");
         names.put("alerts", "spend.alerts");
