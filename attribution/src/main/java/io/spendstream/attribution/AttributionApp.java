@@ -20,7 +20,9 @@ import io.spendstream.runtime.StreamsApp;
  * <li>{@link AllocationTopology}: cost rows and APM summaries to {@code spend.allocation} (key = team, or
  *     {@code product:<product>}) per hour and per day, shared infrastructure apportioned; store {@code allocation-entries};</li>
  * <li>{@link ReconciliationTopology}: metered estimates versus the bill that superseded them, per service, SKU and
- *     hour, to {@code spend.reconciliation} (key = service); store {@value ReconciliationTopology#STORE}.</li>
+ *     hour, to {@code spend.reconciliation} (key = service); store {@value ReconciliationTopology#STORE};</li>
+ * <li>{@link CommitmentTopology}: cost rows of commitment discounts to {@code spend.commitments} (key = commitment),
+ *     used and unused cost and utilisation per hour and per day; store {@value CommitmentProcessor#STORE}.</li>
  * </ul>
  * Settings: {@link AttributionSettings}, {@link BurnRateSettings}, {@link ShowbackSettings}, {@link SharedCostRules}.
  */
@@ -47,5 +49,6 @@ public final class AttributionApp implements StreamsApp {
         BurnRateTopology.build(builder, inputs.costs(), context, BurnRateSettings.from(context.config(), settings));
         AllocationTopology.build(inputs.arrivals(), context, settings, SharedCostRules.from(context.config()));
         ReconciliationTopology.build(builder, inputs.costs(), context, settings);
+        CommitmentTopology.build(inputs.costs(), context, settings);
     }
 }

@@ -12,6 +12,7 @@ import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.ApmRecord;
 import io.spendstream.avro.AttributedCost;
 import io.spendstream.avro.BurnRate;
+import io.spendstream.avro.CommitmentUtilisation;
 import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.Reconciliation;
@@ -38,6 +39,7 @@ public final class SpendstreamTopics {
     public final Topic<String, AttributedCost> costAttributed;
     public final Topic<String, UnitCost> unitCost;
     public final Topic<String, Allocation> allocation;
+    public final Topic<String, CommitmentUtilisation> commitments;
     public final Topic<String, BurnRate> burnRate;
     public final Topic<String, Reconciliation> reconciliation;
     public final Topic<String, Anomaly> anomalies;
@@ -62,6 +64,7 @@ public final class SpendstreamTopics {
         costAttributed = avro(names.name("cost-attributed"), AttributedCost.class);
         unitCost = avro(names.name("unit-cost"), UnitCost.class);
         allocation = avro(names.name("allocation"), Allocation.class);
+        commitments = avro(names.name("commitments"), CommitmentUtilisation.class);
         burnRate = avro(names.name("burn-rate"), BurnRate.class);
         reconciliation = avro(names.name("reconciliation"), Reconciliation.class);
         anomalies = avro(names.name("anomalies"), Anomaly.class);
@@ -87,7 +90,7 @@ public final class SpendstreamTopics {
 
     public List<Topic<?, ?>> all() {
         return List.of(usageRaw, apmRaw, tags, budgets, fxRates, prices, silences, cost, apm, costAttributed,
-                unitCost, allocation, burnRate, reconciliation, anomalies, alerts, dlq);
+                unitCost, allocation, commitments, burnRate, reconciliation, anomalies, alerts, dlq);
     }
 
     public Optional<Topic<?, ?>> byName(String name) {

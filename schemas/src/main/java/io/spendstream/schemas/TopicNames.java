@@ -28,6 +28,7 @@ public final class TopicNames {
         names.put("cost-attributed", "spend.cost.attributed");
         names.put("unit-cost", "spend.unit-cost");
         names.put("allocation", "spend.allocation");
+        names.put("commitments", "spend.commitments");
         names.put("burn-rate", "spend.burn-rate");
         names.put("reconciliation", "spend.reconciliation");
         names.put("anomalies", "spend.anomalies");
