@@ -1,4 +1,4 @@
-package io.spendstream.deploy.tail;
+package io.spendstream.schemas;
 
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package io.spendstream.deploy.local;
+package io.spendstream.deploy.cli;
 
 import java.util.LinkedHashMap;
 import java.util.List;

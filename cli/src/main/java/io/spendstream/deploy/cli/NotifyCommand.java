@@ -18,6 +18,7 @@ import io.spendstream.deploy.notify.NotifierEndpoint;
 import io.spendstream.deploy.notify.NotifyMetrics;
 import io.spendstream.deploy.notify.WebhookTarget;
 import io.spendstream.runtime.StreamsProperties;
+import io.spendstream.runtime.config.ConnectionOptions;
 import io.spendstream.runtime.config.Durations;
 import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.runtime.metrics.MetricsServer;

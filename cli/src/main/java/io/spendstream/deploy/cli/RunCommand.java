@@ -2,9 +2,9 @@ package io.spendstream.deploy.cli;
 
 import java.util.concurrent.Callable;
 
-import io.spendstream.deploy.local.Apps;
 import io.spendstream.runtime.StreamsApp;
 import io.spendstream.runtime.StreamsAppRunner;
+import io.spendstream.runtime.config.ConnectionOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;

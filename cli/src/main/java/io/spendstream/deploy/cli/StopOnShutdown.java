@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>When the command ends by itself, {@link #close} removes the hook.
  */
-final class StopOnShutdown implements AutoCloseable {
+public final class StopOnShutdown implements AutoCloseable {
 
     private final CountDownLatch cleanedUp = new CountDownLatch(1);
     private final AtomicReference<Runnable> stop = new AtomicReference<>(() -> { });
@@ -34,7 +34,7 @@ final class StopOnShutdown implements AutoCloseable {
     }
 
     /** Registers the hook; on shutdown it waits up to {@code wait} for {@link #close}. */
-    static StopOnShutdown register(Duration wait) {
+    public static StopOnShutdown register(Duration wait) {
         StopOnShutdown shutdown = new StopOnShutdown(wait);
         Runtime.getRuntime().addShutdownHook(shutdown.hook);
         return shutdown;
@@ -44,7 +44,7 @@ final class StopOnShutdown implements AutoCloseable {
      * What stops the command's loop (idempotent: it may run twice when the shutdown begins while it is being set).
      * Runs at once if the shutdown has begun already.
      */
-    void onStop(Runnable action) {
+    public void onStop(Runnable action) {
         stop.set(action);
         if (stopping) {
             action.run();

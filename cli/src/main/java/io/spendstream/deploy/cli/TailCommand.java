@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.spendstream.deploy.tail.TopicTailer;
+import io.spendstream.runtime.config.ConnectionOptions;
 import io.spendstream.runtime.config.Durations;
 import io.spendstream.runtime.config.SpendstreamConfig;
 import picocli.CommandLine.Command;

@@ -17,7 +17,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import io.spendstream.deploy.cli.ConnectionOptions;
+import io.spendstream.runtime.config.ConnectionOptions;
 import io.spendstream.runtime.config.SpendstreamConfig;
 
 /**

@@ -13,7 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.spendstream.deploy.cli.ConnectionOptions;
+import io.spendstream.runtime.config.ConnectionOptions;
 import io.spendstream.runtime.config.Durations;
 import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.schemas.TopicNames;

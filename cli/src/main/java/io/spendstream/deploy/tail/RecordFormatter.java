@@ -20,6 +20,7 @@ import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.runtime.config.Durations;
+import io.spendstream.schemas.AvroJson;
 
 /**
  * One readable line per record for the terminal, per record type; any other type falls back to JSON.

@@ -18,6 +18,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.spendstream.schemas.AvroJson;
 import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.schemas.Topic;
 

@@ -67,14 +67,15 @@ class DeploymentFilesTest {
         assertThat(entrypoint).contains("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.spendstream");
         assertThat(entrypoint.get(entrypoint.size() - 1)).isEqualTo(SpendstreamCli.class.getName());
         String classpath = entrypoint.get(entrypoint.indexOf("-cp") + 1);
-        assertThat(classpath.split(":")).containsExactly("/opt/spendstream/spendstream-deploy.jar",
+        assertThat(classpath.split(":")).containsExactly("/opt/spendstream/spendstream-cli.jar",
                 "/opt/spendstream/lib/*");
         assertThat(dockerfile.all("COPY")).contains("--from=build /out/lib /opt/spendstream/lib",
-                "--from=build /out/spendstream-deploy.jar /opt/spendstream/spendstream-deploy.jar");
-        // The build stage copies what deploy's package phase produces (the launcher's layout: jar + target/lib).
-        assertThat(String.join("\n", dockerfile.all("RUN"))).contains("-pl deploy -am package")
-                .contains("cp deploy/target/spendstream-deploy-*.jar /out/spendstream-deploy.jar")
-                .contains("cp -r deploy/target/lib /out/lib");
+                "--from=build /out/spendstream-cli.jar /opt/spendstream/spendstream-cli.jar");
+        // The build stage copies what cli's package phase produces (jar + target/lib: the production classpath,
+        // no broker, no demo, no bench; the cli module's enforcer rule keeps kafka_2.13 out of it).
+        assertThat(String.join("\n", dockerfile.all("RUN"))).contains("-pl cli -am package")
+                .contains("cp cli/target/spendstream-cli-*.jar /out/spendstream-cli.jar")
+                .contains("cp -r cli/target/lib /out/lib");
 
         assertThat(dockerfile.last("USER")).isEqualTo("10001:10001");
         String javaOptions = dockerfile.env("JDK_JAVA_OPTIONS").orElseThrow();

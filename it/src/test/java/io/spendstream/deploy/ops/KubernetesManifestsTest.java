@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.spendstream.deploy.cli.Apps;
 import io.spendstream.deploy.cli.SpendstreamCli;
-import io.spendstream.deploy.local.Apps;
 import io.spendstream.runtime.StreamsAppRunner;
 import io.spendstream.runtime.config.ConfigLoader;
 import io.spendstream.runtime.config.Durations;

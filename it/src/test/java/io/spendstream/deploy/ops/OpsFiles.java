@@ -18,7 +18,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * The deployment files under {@code deploy/} (container, kubernetes, prometheus, alertmanager, grafana) as the tests
- * read them: paths relative to the deploy module, YAML (multi-document) and JSON parsed with Jackson.
+ * read them: paths relative to {@code deploy/}, YAML (multi-document) and JSON parsed with Jackson.
  */
 final class OpsFiles {
 
@@ -30,12 +30,15 @@ final class OpsFiles {
     private OpsFiles() {
     }
 
-    /** The deploy module's directory (Maven runs tests there and says so in {@code basedir}). */
+    /**
+     * The repository's {@code deploy/} directory: beside this module's directory, where Maven runs the tests and
+     * which it names in {@code basedir}.
+     */
     static Path moduleDir() {
-        return Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("../deploy").normalize();
     }
 
-    /** A file under the deploy module that must exist. */
+    /** A file under {@code deploy/} that must exist. */
     static Path path(String relative) {
         Path path = moduleDir().resolve(relative);
         assertThat(path).as("deployment file %s", relative).isRegularFile();

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.spendstream.deploy.broker.EmbeddedKafkaBroker;
+import io.spendstream.deploy.cli.Apps;
 import io.spendstream.deploy.registry.LocalSchemaRegistry;
 import io.spendstream.runtime.RunningApp;
 import io.spendstream.runtime.StreamsAppRunner;

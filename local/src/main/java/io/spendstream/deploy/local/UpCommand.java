@@ -1,4 +1,4 @@
-package io.spendstream.deploy.cli;
+package io.spendstream.deploy.local;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,9 +14,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.spendstream.deploy.cli.StopOnShutdown;
 import io.spendstream.deploy.demo.DemoScenario;
 import io.spendstream.deploy.demo.DemoTraffic;
-import io.spendstream.deploy.local.LocalPipeline;
 import io.spendstream.deploy.tail.TopicTailer;
 import io.spendstream.runtime.RunningApp;
 import io.spendstream.runtime.config.Durations;
@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "up", description = "Run the whole pipeline locally on an embedded Kafka broker, with demo traffic "
         + "and one injected cost incident; print anomalies and alerts live.")
-final class UpCommand implements Callable<Integer> {
+public final class UpCommand implements Callable<Integer> {
 
     /** Four apps closing one after the other (each within its own shutdown timeout), then the broker. */
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(120);

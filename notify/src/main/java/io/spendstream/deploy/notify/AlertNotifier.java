@@ -31,7 +31,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.FailurePhase;
-import io.spendstream.deploy.cli.ConnectionOptions;
+import io.spendstream.runtime.config.ConnectionOptions;
 import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.runtime.metrics.ClientMeters;
 import io.spendstream.schemas.SpendstreamTopics;

@@ -9,7 +9,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import io.spendstream.deploy.cli.ConnectionOptions;
+import io.spendstream.runtime.config.ConnectionOptions;
 import io.spendstream.runtime.config.SpendstreamConfig;
 
 /**

@@ -3,7 +3,7 @@ package io.spendstream.deploy.notify;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.spendstream.avro.Alert;
-import io.spendstream.deploy.tail.AvroJson;
+import io.spendstream.schemas.AvroJson;
 
 /**
  * The body a generic webhook receives for one alert event: the alert's fields as plain JSON (timestamps ISO-8601,

@@ -1,4 +1,4 @@
-package io.spendstream.deploy.cli;
+package io.spendstream.runtime.config;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -6,8 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import io.spendstream.runtime.config.ConfigLoader;
-import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.schemas.TopicNames;
 import io.spendstream.schemas.registry.SchemaRegistryClients;

@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import io.spendstream.deploy.local.Apps;
+import io.spendstream.deploy.cli.Apps;
 import io.spendstream.runtime.RunningApp;
 import io.spendstream.runtime.StreamsApp;
 import io.spendstream.runtime.StreamsAppRunner;

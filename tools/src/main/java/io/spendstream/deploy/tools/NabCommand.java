@@ -1,4 +1,4 @@
-package io.spendstream.deploy.cli;
+package io.spendstream.deploy.tools;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
