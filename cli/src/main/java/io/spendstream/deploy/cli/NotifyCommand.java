@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
  * {@code spendstream notify}: forwards {@code spend.alerts} to Prometheus Alertmanager and to JSON webhooks, at least
  * once (see {@link AlertNotifier}).
  */
-@Command(name = "notify", description = "Forward spend.alerts to Prometheus Alertmanager (v2 API) and to JSON "
+@Command(name = "notify", mixinStandardHelpOptions = true,
+        description = "Forward spend.alerts to Prometheus Alertmanager (v2 API) and to JSON "
         + "webhooks, with retries; offsets are committed only once every target has the alert.")
 final class NotifyCommand implements Callable<Integer> {
 

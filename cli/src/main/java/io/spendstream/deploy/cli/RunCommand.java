@@ -10,7 +10,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code spendstream run <app>}: one stream app against a given cluster and registry, until SIGTERM. */
-@Command(name = "run", description = "Run one stream app (ingest, enrich, attribution, anomaly) against a Kafka "
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run one stream app (ingest, enrich, attribution, anomaly) against a Kafka "
         + "cluster and schema registry until stopped.")
 final class RunCommand implements Callable<Integer> {
 

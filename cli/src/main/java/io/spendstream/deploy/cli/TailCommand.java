@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code spendstream tail <topic>...}: decode Spendstream topics to readable lines or JSON, live. */
-@Command(name = "tail", description = "Print records of Spendstream topics as readable lines (or JSON), live.")
+@Command(name = "tail", mixinStandardHelpOptions = true,
+        description = "Print records of Spendstream topics as readable lines (or JSON), live.")
 final class TailCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "TOPIC", description = "e.g. spend.anomalies spend.alerts")

@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
  * {@code spendstream up}: broker, registry, the four apps and (unless {@code --no-demo}) demo traffic with one
  * incident, all in this process; anomalies and alerts are printed as they happen. Ctrl-C stops everything cleanly.
  */
-@Command(name = "up", description = "Run the whole pipeline locally on an embedded Kafka broker, with demo traffic "
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Run the whole pipeline locally on an embedded Kafka broker, with demo traffic "
         + "and one injected cost incident; print anomalies and alerts live.")
 public final class UpCommand implements Callable<Integer> {
 

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
  * production detector over every NAB series, writes per-row scores, scores them with NAB's rules and prints the
  * standard / low-FP / low-FN scores, after checking the scorer against NAB's published results.
  */
-@Command(name = "nab", description = "Score the production anomaly detector on the Numenta Anomaly Benchmark.")
+@Command(name = "nab", mixinStandardHelpOptions = true,
+        description = "Score the production anomaly detector on the Numenta Anomaly Benchmark.")
 final class NabCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "../shared/data/nab",
