@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Finds the shared NAB data for the tests whatever the working directory: Maven runs them in {@code anomaly/}, an
+ * Finds the shared NAB data for the tests whatever the working directory: Maven runs them in {@code tools/}, an
  * IDE often in the repository root. {@code -Dspendstream.nab.data=...} overrides. Missing data fails the test: the
  * scorer's reproduction of the published numbers is the point of these tests and cannot be checked without it.
  */
