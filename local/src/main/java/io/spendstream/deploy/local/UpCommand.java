@@ -1,0 +1,153 @@
+package io.spendstream.deploy.local;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.spendstream.deploy.cli.StopOnShutdown;
+import io.spendstream.deploy.demo.DemoScenario;
+import io.spendstream.deploy.demo.DemoTraffic;
+import io.spendstream.deploy.tail.TopicTailer;
+import io.spendstream.runtime.RunningApp;
+import io.spendstream.runtime.config.Durations;
+import io.spendstream.runtime.config.SpendstreamConfig;
+import io.spendstream.schemas.SpendstreamTopics;
+import io.spendstream.schemas.TopicNames;
+import io.spendstream.schemas.registry.SchemaRegistryClients;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code spendstream up}: broker, registry, the four apps and (unless {@code --no-demo}) demo traffic with one
+ * incident, all in this process; anomalies and alerts are printed as they happen. Ctrl-C stops everything cleanly.
+ */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Run the whole pipeline locally on an embedded Kafka broker, with demo traffic "
+        + "and one injected cost incident; print anomalies and alerts live.")
+public final class UpCommand implements Callable<Integer> {
+
+    /** Four apps closing one after the other (each within its own shutdown timeout), then the broker. */
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(120);
+
+    @Option(names = "--no-demo", description = "Start without demo traffic, to feed your own (e.g. with kcat).")
+    boolean noDemo;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Broker data and app state (default: "
+            + "${DEFAULT-VALUE}).", defaultValue = ".spendstream/local")
+    Path dataDir;
+
+    @Option(names = "--keep-data", description = "Keep what the last run left in --data-dir instead of starting "
+            + "from an empty cluster.")
+    boolean keepData;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker port (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--controller-port", defaultValue = "9093", description = "KRaft controller port (default: "
+            + "${DEFAULT-VALUE}).")
+    int controllerPort;
+
+    @Option(names = "--registry-port", defaultValue = "8081", description = "Schema registry port (default: "
+            + "${DEFAULT-VALUE}).")
+    int registryPort;
+
+    @Option(names = "--exit-after", paramLabel = "DURATION", description = "Stop by itself after this long, e.g. "
+            + "90s (for scripts); default: run until Ctrl-C.")
+    String exitAfter;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Any setting for all four apps.")
+    Map<String, String> settings = Map.of();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        if (!keepData) {
+            deleteRecursively(dataDir);
+        }
+        out.println("Starting Spendstream: Kafka broker, schema registry, ingest, enrich, attribution, anomaly...");
+        LocalPipeline.Settings pipelineSettings = new LocalPipeline.Settings(dataDir, kafkaPort, controllerPort,
+                registryPort, false, settings);
+        CountDownLatch stop = new CountDownLatch(1);
+        // Closed last: a Ctrl-C lets the JVM exit only once the apps, the registry and the broker have closed.
+        try (StopOnShutdown shutdown = StopOnShutdown.register(SHUTDOWN_WAIT);
+                LocalPipeline pipeline = LocalPipeline.start(pipelineSettings)) {
+            shutdown.onStop(stop::countDown);
+            SpendstreamConfig config = new SpendstreamConfig(Map.of(
+                    "bootstrap.servers", pipeline.bootstrapServers(),
+                    SchemaRegistryClients.URL, pipeline.registryUrl())).with(settings);
+            SpendstreamTopics topics = new SpendstreamTopics(TopicNames.from(config.asMap()),
+                    SchemaRegistryClients.fromConfig(config.asMap()));
+            printBanner(out, pipeline, topics);
+            TopicTailer printer = new TopicTailer(pipeline.bootstrapServers(), topics,
+                    List.of(topics.anomalies.name(), topics.alerts.name()),
+                    new TopicTailer.Options(true, false, 0, null), out);
+            Thread printerThread = new Thread(() -> {
+                try (printer) {
+                    printer.run();
+                }
+            }, "spendstream-printer");
+            printerThread.start();
+            try (DemoTraffic demo = noDemo ? null
+                    : new DemoTraffic(pipeline.bootstrapServers(), topics, new DemoScenario(42), Clock.systemUTC())) {
+                if (demo != null) {
+                    DemoTraffic.Plan plan = DemoTraffic.Plan.standard();
+                    demo.start(plan);
+                    out.printf("Demo traffic: 6 services, 15 resources, 1 hour of history sent; a cost incident on "
+                            + "'%s' starts in %ds and lasts %d minutes (its anomaly resolves when it ends, its "
+                            + "alert after the alert gate's cooldown, spendstream.anomaly.alerts.cooldown).%n",
+                            DemoScenario.INCIDENT_SERVICE, plan.incidentDelay().toSeconds(),
+                            plan.incidentLength().toMinutes());
+                } else {
+                    out.println("No demo traffic: produce JSON to " + topics.usageRaw.name() + ", "
+                            + topics.apmRaw.name() + " and " + topics.tags.name() + " (see README).");
+                }
+                out.println("Anomalies and alerts as they happen (Ctrl-C to stop):");
+                if (exitAfter == null) {
+                    stop.await();
+                } else {
+                    stop.await(Durations.parse(exitAfter).toMillis(), TimeUnit.MILLISECONDS);
+                }
+            }
+            printer.stop();
+            printerThread.join(5_000);
+            out.println("Stopping...");
+        }
+        out.println("Stopped.");
+        return 0;
+    }
+
+    private void printBanner(PrintStream out, LocalPipeline pipeline, SpendstreamTopics topics) {
+        out.println();
+        out.println("Spendstream is up.");
+        out.printf("  Kafka broker      %s%n", pipeline.bootstrapServers());
+        out.printf("  Schema registry   %s%n", pipeline.registryUrl());
+        for (RunningApp app : pipeline.apps()) {
+            out.printf("  %-17s http://localhost:%d/metrics  /health  /ready%n", app.applicationId(),
+                    app.metricsPort());
+        }
+        out.printf("  Data directory    %s%n", dataDir.toAbsolutePath());
+        out.printf("  Tail any topic:   ./spendstream tail %s --from-beginning%n", topics.unitCost.name());
+        out.println();
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

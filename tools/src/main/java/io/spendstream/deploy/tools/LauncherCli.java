@@ -1,0 +1,24 @@
+package io.spendstream.deploy.tools;
+
+import java.util.List;
+
+import io.spendstream.deploy.bench.BenchCommand;
+import io.spendstream.deploy.cli.SpendstreamCli;
+import io.spendstream.deploy.local.UpCommand;
+
+/**
+ * The {@code spendstream} command the {@code ./spendstream} launcher runs: the production commands of
+ * {@link SpendstreamCli} (run, tail, load, notify) plus the local-only ones, {@code up} (everything on an embedded
+ * broker), {@code nab} (the detector's quality benchmark) and {@code bench} (throughput, latency and memory against
+ * a pass-through Kafka Streams app). The production image runs {@link SpendstreamCli} and holds none of these.
+ */
+public final class LauncherCli {
+
+    private LauncherCli() {
+    }
+
+    public static void main(String[] args) {
+        SpendstreamCli.execute(SpendstreamCli.commandLine(List.of(new UpCommand(), new NabCommand(),
+                new BenchCommand())), args);
+    }
+}
