@@ -217,8 +217,11 @@ class WorkedExampleTest {
     private static void assertAllocations(Map<String, Allocation> allocations) {
         Map<String, String> expected = Map.of("payments", "1.283543700000", "discovery", "0.250000100000",
                 "unallocated", "0.006300000000");
-        for (String size : List.of("PT1H", "PT24H")) {
-            String windowStart = size.equals("PT1H") ? "2026-11-18T10:00:00Z" : "2026-11-18T00:00:00Z";
+        // The hour, its day and its calendar month hold the same money: the example has one hour.
+        Map<String, String> windowStarts = Map.of("PT1H", "2026-11-18T10:00:00Z", "PT24H", "2026-11-18T00:00:00Z",
+                "P1M", "2026-11-01T00:00:00Z");
+        for (String size : List.of("PT1H", "PT24H", "P1M")) {
+            String windowStart = windowStarts.get(size);
             BigDecimal sum = BigDecimal.ZERO;
             for (Map.Entry<String, String> team : expected.entrySet()) {
                 Allocation a = allocations.get(team.getKey() + "@" + size + "@" + windowStart);
@@ -247,7 +250,7 @@ class WorkedExampleTest {
             assertThat(productSum).as("products + unallocated = the file's EffectiveCost total")
                     .isEqualByComparingTo("1.539843800000");
         }
-        assertThat(allocations).hasSize(10);
+        assertThat(allocations).hasSize(15);
     }
 
     private static void assertBurnRates(Map<String, BurnRate> burnRates) {
