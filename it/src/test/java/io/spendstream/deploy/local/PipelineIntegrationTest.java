@@ -185,7 +185,7 @@ class PipelineIntegrationTest {
         // CI installs Debian's python3-confluent-kafka (.ci/run) and must run this check; elsewhere it needs it too.
         org.junit.jupiter.api.Assumptions.assumeTrue(clientInstalled || System.getenv("CI") != null,
                 "Debian's python3-confluent-kafka is not installed: apt-get install -y python3-confluent-kafka "
-                        + "python3-avro");
+                        + "python3-avro python3-requests");
         assertThat(clientInstalled).as("python3-confluent-kafka must be installed in CI").isTrue();
 
         Instant window = Instant.now().truncatedTo(ChronoUnit.MINUTES);
