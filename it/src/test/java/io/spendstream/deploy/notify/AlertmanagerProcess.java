@@ -23,8 +23,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A real Prometheus Alertmanager (Debian's {@code prometheus-alertmanager}) on a loopback port, for tests: a minimal
- * configuration (one route to a receiver that sends nothing), its own storage directory, gossip off. Started and
- * stopped by the test; {@link #alerts()} reads Alertmanager's own {@code GET /api/v2/alerts}.
+ * configuration (one route to a receiver that sends nothing) unless the test gives its own, its own storage
+ * directory, gossip off. Started and stopped by the test; {@link #alerts()} reads Alertmanager's own
+ * {@code GET /api/v2/alerts}, {@link #post(String)} sends alerts as Prometheus does.
  */
 final class AlertmanagerProcess implements AutoCloseable {
 
@@ -63,8 +64,13 @@ final class AlertmanagerProcess implements AutoCloseable {
 
     /** Starts Alertmanager on 127.0.0.1:{@code port} with its files under {@code dir}; returns once it is ready. */
     static AlertmanagerProcess start(Path dir, int port) throws IOException {
+        return start(dir, port, CONFIG);
+    }
+
+    /** Starts Alertmanager with the configuration {@code configYaml}; returns once it is ready. */
+    static AlertmanagerProcess start(Path dir, int port, String configYaml) throws IOException {
         Files.createDirectories(dir);
-        Path config = Files.writeString(dir.resolve("alertmanager.yml"), CONFIG);
+        Path config = Files.writeString(dir.resolve("alertmanager.yml"), configYaml);
         Path log = dir.resolve("alertmanager.log");
         List<String> command = new ArrayList<>(List.of(BINARY.toString(),
                 "--config.file=" + config,
@@ -102,6 +108,16 @@ final class AlertmanagerProcess implements AutoCloseable {
             throw new IOException("GET /api/v2/alerts answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body());
+    }
+
+    /** Posts alerts (a JSON array of {@code {labels, annotations, startsAt, endsAt}}) to {@code /api/v2/alerts}. */
+    void post(String alertsJson) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v2/alerts"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(alertsJson))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("POST /api/v2/alerts answered " + response.statusCode() + ": " + response.body());
+        }
     }
 
     /** The alert with this dedup_key label, or null. */

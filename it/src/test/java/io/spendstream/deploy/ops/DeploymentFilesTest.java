@@ -79,8 +79,10 @@ class DeploymentFilesTest {
 
         assertThat(dockerfile.last("USER")).isEqualTo("10001:10001");
         String javaOptions = dockerfile.env("JDK_JAVA_OPTIONS").orElseThrow();
-        assertThat(Quantities.mebibytes(Quantities.jvm(javaOptions, "Xmx"))).isLessThanOrEqualTo(512);
-        assertThat(javaOptions).contains("-XX:+ExitOnOutOfMemoryError");
+        // The heap follows the pod's memory limit: half of it, 512 MiB in a 1 GiB pod; no -Xmx to override that.
+        assertThat(javaOptions).doesNotContain("-Xmx", "-Xms").contains("-XX:+ExitOnOutOfMemoryError");
+        assertThat(Quantities.mebibytes(Quantities.heap(javaOptions, 1L << 30))).isEqualTo(512);
+        assertThat(Quantities.mebibytes(Quantities.heap(javaOptions, 2L << 30))).isEqualTo(1024);
         assertThat(dockerfile.env("SPENDSTREAM_STATE_DIR")).contains(KubernetesManifests.load().sharedConfig()
                 .get("SPENDSTREAM_STATE_DIR"));
         assertThat(dockerfile.all("CMD")).containsExactly("[\"--help\"]");

@@ -37,6 +37,14 @@ record KubernetesManifests(List<JsonNode> objects) {
         return data;
     }
 
+    /** The stringData of a Secret as a map. */
+    Map<String, String> secret(String name) {
+        Map<String, String> data = new LinkedHashMap<>();
+        get("Secret", name).path("stringData").fields().forEachRemaining(e -> data.put(e.getKey(),
+                e.getValue().asText()));
+        return data;
+    }
+
     /** The environment every Spendstream container gets (envFrom). */
     Map<String, String> sharedConfig() {
         return configMap("spendstream-config");

@@ -3,14 +3,18 @@ package io.spendstream.deploy.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Prometheus, Alertmanager and Kubernetes files pass their own tools' checks: {@code promtool check rules},
  * {@code promtool test rules} (the rules fire, and only, as spendstream-rules.test.yml says), {@code promtool check
- * config}, {@code amtool check-config} and its routing test, {@code kubectl kustomize}.
+ * config}, {@code amtool check-config} and its routing test, {@code kubectl kustomize}; and that every inhibit rule
+ * requires the labels it compares.
  */
 class MonitoringToolChecksTest {
 
@@ -59,6 +63,30 @@ class MonitoringToolChecksTest {
         assertThat(route(amtool, "alertname=COST_SPIKE", "severity=info", "team=payments")).isEqualTo("blackhole");
         assertThat(route(amtool, "alertname=SpendstreamAppDown", "severity=page", "team=platform"))
                 .isEqualTo("spendstream-pager");
+        // Another team's Prometheus ticket without dedup_key: still a ticket (inhibition: AlertmanagerInhibitionTest).
+        assertThat(route(amtool, "alertname=PaymentsQueueBacklog", "severity=ticket", "team=payments"))
+                .isEqualTo("spendstream-tickets");
+    }
+
+    @Test
+    void shouldRequireEveryEqualLabelOfAnInhibitRuleOnBothSides() {
+        // Alertmanager's `equal` holds for a label both alerts lack ("" == ""): a rule that does not require its
+        // equal labels lets, e.g., any page without dedup_key inhibit any ticket without one.
+        JsonNode rules = OpsFiles.yaml("alertmanager/alertmanager.yml").get("inhibit_rules");
+        assertThat(rules).isNotEmpty();
+        for (JsonNode rule : rules) {
+            for (JsonNode label : rule.get("equal")) {
+                String required = label.asText() + "=~\".+\"";
+                assertThat(strings(rule.get("source_matchers"))).as("source_matchers of %s", rule).contains(required);
+                assertThat(strings(rule.get("target_matchers"))).as("target_matchers of %s", rule).contains(required);
+            }
+        }
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> strings = new ArrayList<>();
+        array.forEach(node -> strings.add(node.asText()));
+        return strings;
     }
 
     @Test
@@ -74,6 +102,12 @@ class MonitoringToolChecksTest {
                 .hasSize(5).allMatch(l -> l.strip().equals("image: registry.example.com/spendstream:0.1.0"));
         assertThat(output.lines().filter(l -> l.strip().equals("namespace: spendstream")).count())
                 .isGreaterThanOrEqualTo(10);
+        assertThat(output.lines().filter(l -> l.startsWith("kind: Secret"))).hasSize(1);
+
+        String operator = kubectl.check(OpsFiles.moduleDir(), "kustomize", "kubernetes/prometheus-operator");
+        assertThat(operator.lines().filter(l -> l.startsWith("kind: "))).containsExactlyInAnyOrder(
+                "kind: PodMonitor", "kind: PrometheusRule");
+        assertThat(operator.lines().filter(l -> l.strip().equals("namespace: spendstream"))).hasSize(2);
     }
 
     private String route(CommandLineTool amtool, String... labels) throws Exception {
