@@ -43,6 +43,7 @@ import io.spendstream.avro.UnitCost;
 import io.spendstream.deploy.broker.EmbeddedKafkaBroker;
 import io.spendstream.deploy.broker.FreePorts;
 import io.spendstream.deploy.cli.Apps;
+import io.spendstream.deploy.example.MeteredEstate;
 import io.spendstream.deploy.registry.LocalSchemaRegistry;
 import io.spendstream.runtime.RunningApp;
 import io.spendstream.runtime.StreamsApp;
@@ -73,13 +74,11 @@ class SupersessionCrashTest {
     private static final Logger LOG = LoggerFactory.getLogger(SupersessionCrashTest.class);
 
     private static final Instant DAY = Instant.parse("2026-11-20T00:00:00Z");
-    private static final int RESOURCES = 20;
     private static final int HOURS = 12;
     private static final List<String> SERVICES = List.of("svc-a", "svc-b", "svc-c", "svc-d");
-    private static final String VM = "VM.M5.LARGE.OD";
-    private static final String VOLUME = "EBS.GP3.GBHR";
-    private static final BigDecimal VM_PRICE = new BigDecimal("0.096");
-    private static final BigDecimal VOLUME_PRICE = new BigDecimal("0.000109589041");
+    /** Five resources per service, both SKUs in each; every bill 5% under to 5% over its estimate. */
+    private static final MeteredEstate ESTATE = new MeteredEstate("i-crash-", DAY, SERVICES, 5, null);
+    private static final int RESOURCES = ESTATE.resources();
     /** Pace of the rows: a phase's 240 rows take about 42 s, as long as its four rounds of kills and restarts. */
     private static final Duration ROW_PACE = Duration.ofMillis(175);
     /** Started, killed, started: a restart must be RUNNING again within this (rejoin + state restore). */
@@ -158,13 +157,11 @@ class SupersessionCrashTest {
     void shouldNeitherLoseNorDoubleASupersessionWhenIngestAndAttributionAreKilledMidFlow() throws Exception {
         long started = System.nanoTime();
         try (KafkaProducer<String, String> producer = producer()) {
-            producer.send(new ProducerRecord<>(topics.prices.name(), VM,
-                    "{\"unitPrice\":\"" + VM_PRICE + "\",\"currency\":\"USD\",\"pricingUnit\":\"Hours\"}"));
-            producer.send(new ProducerRecord<>(topics.prices.name(), VOLUME,
-                    "{\"unitPrice\":\"" + VOLUME_PRICE + "\",\"currency\":\"USD\",\"pricingUnit\":\"GB-Hours\"}"));
+            for (String sku : MeteredEstate.SKUS) {
+                producer.send(new ProducerRecord<>(topics.prices.name(), sku, MeteredEstate.priceJson(sku)));
+            }
             for (int r = 0; r < RESOURCES; r++) {
-                producer.send(new ProducerRecord<>(topics.tags.name(), resource(r), "{\"service\":\"" + service(r)
-                        + "\",\"team\":\"" + team(service(r)) + "\",\"validFrom\":\"2026-01-01T00:00:00Z\"}"));
+                producer.send(new ProducerRecord<>(topics.tags.name(), ESTATE.resource(r), ESTATE.tagJson(r)));
             }
             producer.flush();
         }
@@ -180,12 +177,12 @@ class SupersessionCrashTest {
         List<ProducerRecord<String, String>> billed = new ArrayList<>();
         for (int h = 0; h < HOURS; h++) {
             for (int r = 0; r < RESOURCES; r++) {
-                BigDecimal est = quantity(r, h).multiply(price(r));
-                BigDecimal act = Money.of(est.multiply(BigDecimal.ONE.add(share(r, h))));
+                BigDecimal est = ESTATE.estimate(r, h);
+                BigDecimal act = ESTATE.bill(r, h);
                 estimate.put(r + "@" + h, est);
                 bill.put(r + "@" + h, act);
-                metered.add(new ProducerRecord<>(topics.usageRaw.name(), resource(r), row("est", r, h, null)));
-                billed.add(new ProducerRecord<>(topics.usageRaw.name(), resource(r), row("bill", r, h, act)));
+                metered.add(new ProducerRecord<>(topics.usageRaw.name(), ESTATE.resource(r), ESTATE.meteredRow(r, h)));
+                billed.add(new ProducerRecord<>(topics.usageRaw.name(), ESTATE.resource(r), ESTATE.billedRow(r, h)));
             }
         }
         BigDecimal estimatedTotal = sum(estimate.values());
@@ -226,7 +223,7 @@ class SupersessionCrashTest {
         for (int r = 0; r < RESOURCES; r++) {
             for (int h = 0; h < HOURS; h++) {
                 Instant hour = DAY.plus(Duration.ofHours(h));
-                String at = resource(r) + "|" + hour;
+                String at = ESTATE.resource(r) + "|" + hour;
                 BigDecimal est = estimate.get(r + "@" + h);
                 assertThat(only(bySourceResourceHour, "metered|" + at).getEffectiveCost()).as("estimate of %s", at)
                         .isEqualByComparingTo(est);
@@ -234,7 +231,7 @@ class SupersessionCrashTest {
                         .isEqualByComparingTo(bill.get(r + "@" + h));
                 CostRecord reversal = only(bySourceResourceHour, "estimate-reversal|" + at);
                 assertThat(reversal.getEffectiveCost()).as("reversal of %s", at).isEqualByComparingTo(est.negate());
-                assertThat(reversal.getSkuPriceId()).isEqualTo(sku(r));
+                assertThat(reversal.getSkuPriceId()).isEqualTo(MeteredEstate.sku(r));
             }
         }
         assertThat(costs).as("nothing but estimates, bill rows and their reversals").hasSize(3 * RESOURCES * HOURS);
@@ -246,19 +243,19 @@ class SupersessionCrashTest {
             for (String service : SERVICES) {
                 BigDecimal expected = Money.ZERO;
                 for (int r = 0; r < RESOURCES; r++) {
-                    if (service(r).equals(service)) {
+                    if (ESTATE.service(r).equals(service)) {
                         expected = expected.add(bill.get(r + "@" + h));
                     }
                 }
                 assertThat(unitCosts.get(service + "@" + hour).getCost()).as("unit cost of %s at %s", service, hour)
                         .isEqualByComparingTo(expected);
-                assertThat(allocations.get(team(service) + "@" + hour).getTotal()).as("showback of %s at %s",
-                        team(service), hour).isEqualByComparingTo(expected);
-                for (String sku : List.of(VM, VOLUME)) {
+                assertThat(allocations.get(MeteredEstate.team(service) + "@" + hour).getTotal()).as("showback of %s at %s",
+                        MeteredEstate.team(service), hour).isEqualByComparingTo(expected);
+                for (String sku : MeteredEstate.SKUS) {
                     BigDecimal est = Money.ZERO;
                     BigDecimal act = Money.ZERO;
                     for (int r = 0; r < RESOURCES; r++) {
-                        if (service(r).equals(service) && sku(r).equals(sku)) {
+                        if (ESTATE.service(r).equals(service) && MeteredEstate.sku(r).equals(sku)) {
                             est = est.add(estimate.get(r + "@" + h));
                             act = act.add(bill.get(r + "@" + h));
                         }
@@ -387,7 +384,7 @@ class SupersessionCrashTest {
         int h = (int) Duration.between(DAY, rec.getWindowStart()).toHours();
         BigDecimal total = Money.ZERO;
         for (int r = 0; r < RESOURCES; r++) {
-            if (service(r).equals(rec.getService()) && sku(r).equals(rec.getSku())) {
+            if (ESTATE.service(r).equals(rec.getService()) && MeteredEstate.sku(r).equals(rec.getSku())) {
                 total = total.add(bill.get(r + "@" + h));
             }
         }
@@ -402,48 +399,6 @@ class SupersessionCrashTest {
 
     private static BigDecimal sum(java.util.Collection<BigDecimal> amounts) {
         return amounts.stream().reduce(BigDecimal.ZERO, BigDecimal::add).stripTrailingZeros();
-    }
-
-    private static String resource(int r) {
-        return "i-crash-" + r;
-    }
-
-    /** Five resources per service, both SKUs in each. */
-    private static String service(int r) {
-        return SERVICES.get(r / 5);
-    }
-
-    private static String team(String service) {
-        return "team-" + service.substring(4);
-    }
-
-    private static String sku(int r) {
-        return r % 2 == 0 ? VM : VOLUME;
-    }
-
-    private static BigDecimal price(int r) {
-        return r % 2 == 0 ? VM_PRICE : VOLUME_PRICE;
-    }
-
-    private static BigDecimal quantity(int r, int h) {
-        return r % 2 == 0 ? BigDecimal.valueOf(10 + 5 * ((r + h) % 3)) : BigDecimal.valueOf(50_000 + 10 * r + h);
-    }
-
-    /** -5.0% to +5.0% by resource and hour. */
-    private static BigDecimal share(int r, int h) {
-        return BigDecimal.valueOf((r * 24 + h) % 101 - 50, 3);
-    }
-
-    /** A metered row ({@code cost} null: priced from spend.prices) or a bill row, of resource r at hour h. */
-    private static String row(String kind, int r, int h, BigDecimal cost) {
-        Instant start = DAY.plus(Duration.ofHours(h));
-        String money = cost == null ? "" : ",\"EffectiveCost\":\"" + cost.toPlainString() + "\",\"BilledCost\":\""
-                + cost.toPlainString() + "\",\"BillingCurrency\":\"USD\"";
-        return "{\"x_LineItemId\":\"" + kind + "-" + r + "-" + h + "\",\"ChargeCategory\":\"Usage\","
-                + "\"ChargePeriodStart\":\"" + start + "\",\"ChargePeriodEnd\":\"" + start.plus(Duration.ofHours(1))
-                + "\",\"ResourceId\":\"" + resource(r) + "\",\"SkuPriceId\":\"" + sku(r) + "\",\"PricingQuantity\":\""
-                + quantity(r, h) + "\",\"PricingUnit\":\"" + (r % 2 == 0 ? "Hours" : "GB-Hours") + "\"" + money
-                + ",\"ServiceName\":\"Amazon Elastic Compute Cloud\"}";
     }
 
     private KafkaProducer<String, String> producer() {

@@ -62,14 +62,11 @@ import io.spendstream.schemas.registry.SchemaRegistryClients;
 class EstimateToBillIntegrationTest {
 
     private static final Instant DAY = Instant.parse("2026-11-20T00:00:00Z");
-    private static final int RESOURCES = 24;
     private static final int HOURS = 24;
     private static final String PUSHED = "svc-d";
-    /** An instance-hour and a GB-hour: the even resources are VMs, the odd ones volumes. */
-    private static final String VM = "VM.M5.LARGE.OD";
-    private static final String VOLUME = "EBS.GP3.GBHR";
-    private static final BigDecimal VM_PRICE = new BigDecimal("0.096");
-    private static final BigDecimal VOLUME_PRICE = new BigDecimal("0.000109589041");
+    private static final MeteredEstate ESTATE = new MeteredEstate("i-eb-", DAY,
+            List.of("svc-a", "svc-b", "svc-c", "svc-d"), 6, PUSHED);
+    private static final int RESOURCES = ESTATE.resources();
 
     @TempDir
     static Path dataDir;
@@ -107,15 +104,13 @@ class EstimateToBillIntegrationTest {
     @Test
     void shouldEndEveryMoneyOutputEqualToTheBillAndTicketOnlyTheServiceBilledPastTheThreshold() throws Exception {
         try (KafkaProducer<String, String> producer = producer()) {
-            producer.send(new ProducerRecord<>(topics.prices.name(), VM,
-                    "{\"unitPrice\":\"" + VM_PRICE + "\",\"currency\":\"USD\",\"pricingUnit\":\"Hours\"}"));
-            producer.send(new ProducerRecord<>(topics.prices.name(), VOLUME,
-                    "{\"unitPrice\":\"" + VOLUME_PRICE + "\",\"currency\":\"USD\",\"pricingUnit\":\"GB-Hours\"}"));
+            for (String sku : MeteredEstate.SKUS) {
+                producer.send(new ProducerRecord<>(topics.prices.name(), sku, MeteredEstate.priceJson(sku)));
+            }
             producer.send(new ProducerRecord<>(topics.budgets.name(), "all",
                     "{\"amount\":\"100000.00\",\"currency\":\"USD\",\"period\":\"MONTH\"}"));
             for (int r = 0; r < RESOURCES; r++) {
-                producer.send(new ProducerRecord<>(topics.tags.name(), resource(r), "{\"service\":\"" + service(r)
-                        + "\",\"team\":\"team-" + service(r).substring(4) + "\",\"validFrom\":\"2026-01-01T00:00:00Z\"}"));
+                producer.send(new ProducerRecord<>(topics.tags.name(), ESTATE.resource(r), ESTATE.tagJson(r)));
             }
             producer.flush();
         }
@@ -126,8 +121,9 @@ class EstimateToBillIntegrationTest {
         try (KafkaProducer<String, String> producer = producer()) {
             for (int r = 0; r < RESOURCES; r++) {
                 for (int h = 0; h < HOURS; h++) {
-                    producer.send(new ProducerRecord<>(topics.usageRaw.name(), resource(r), meteredRow(r, h)));
-                    estimate.put(r + "@" + h, quantity(r, h).multiply(price(r)));
+                    producer.send(new ProducerRecord<>(topics.usageRaw.name(), ESTATE.resource(r),
+                            ESTATE.meteredRow(r, h)));
+                    estimate.put(r + "@" + h, ESTATE.estimate(r, h));
                 }
             }
             producer.flush();
@@ -145,9 +141,9 @@ class EstimateToBillIntegrationTest {
             try (KafkaProducer<String, String> producer = producer()) {
                 for (int r = 0; r < RESOURCES; r++) {
                     for (int h = 0; h < HOURS; h++) {
-                        BigDecimal billed = Money.of(estimate.get(r + "@" + h).multiply(BigDecimal.ONE.add(share(r, h))));
-                        bill.put(r + "@" + h, billed);
-                        producer.send(new ProducerRecord<>(topics.usageRaw.name(), resource(r), billedRow(r, h, billed)));
+                        bill.put(r + "@" + h, ESTATE.bill(r, h));
+                        producer.send(new ProducerRecord<>(topics.usageRaw.name(), ESTATE.resource(r),
+                                ESTATE.billedRow(r, h)));
                     }
                 }
                 producer.flush();
@@ -174,29 +170,29 @@ class EstimateToBillIntegrationTest {
             for (String service : List.of("svc-a", "svc-b", "svc-c", "svc-d")) {
                 BigDecimal expected = Money.ZERO;
                 for (int r = 0; r < RESOURCES; r++) {
-                    if (service(r).equals(service)) {
+                    if (ESTATE.service(r).equals(service)) {
                         expected = expected.add(bill.get(r + "@" + h));
                     }
                 }
                 assertThat(unitCosts.get(service + "@" + hour).getCost()).as("%s at %s", service, hour)
                         .isEqualByComparingTo(expected);
-                assertThat(allocations.get("team-" + service.substring(4) + "@PT1H@" + hour).getTotal())
+                assertThat(allocations.get(MeteredEstate.team(service) + "@PT1H@" + hour).getTotal())
                         .isEqualByComparingTo(expected);
             }
         }
         // Each service, SKU and hour: the estimate, the bill, their difference and the error.
         for (int s = 0; s < 4; s++) {
-            for (String sku : List.of(VM, VOLUME)) {
+            for (String sku : MeteredEstate.SKUS) {
                 for (int h = 0; h < HOURS; h++) {
                     BigDecimal est = Money.ZERO;
                     BigDecimal act = Money.ZERO;
                     for (int r = s * 6; r < s * 6 + 6; r++) {
-                        if (sku(r).equals(sku)) {
+                        if (MeteredEstate.sku(r).equals(sku)) {
                             est = est.add(estimate.get(r + "@" + h));
                             act = act.add(bill.get(r + "@" + h));
                         }
                     }
-                    Reconciliation rec = reconciliations.get(service(s * 6) + "@" + sku + "@" + DAY.plus(
+                    Reconciliation rec = reconciliations.get(ESTATE.service(s * 6) + "@" + sku + "@" + DAY.plus(
                             Duration.ofHours(h)));
                     assertThat(rec.getEstimated()).isEqualByComparingTo(est);
                     assertThat(rec.getBilled()).isEqualByComparingTo(act);
@@ -223,7 +219,7 @@ class EstimateToBillIntegrationTest {
                 .pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
                     ReadOnlyKeyValueStore<Object, Object> prices = ingest.streams().store(
                             StoreQueryParameters.fromNameAndType("prices", QueryableStoreTypes.keyValueStore()));
-                    return prices.get(VM) != null && prices.get(VOLUME) != null;
+                    return MeteredEstate.SKUS.stream().allMatch(sku -> prices.get(sku) != null);
                 });
     }
 
@@ -268,55 +264,6 @@ class EstimateToBillIntegrationTest {
 
     private static BigDecimal sum(java.util.Collection<BigDecimal> amounts) {
         return amounts.stream().reduce(BigDecimal.ZERO, BigDecimal::add).stripTrailingZeros();
-    }
-
-    private static String resource(int r) {
-        return "i-eb-" + r;
-    }
-
-    /** Six resources per service: svc-a .. svc-d. */
-    private static String service(int r) {
-        return "svc-" + (char) ('a' + r / 6);
-    }
-
-    private static String sku(int r) {
-        return r % 2 == 0 ? VM : VOLUME;
-    }
-
-    private static BigDecimal price(int r) {
-        return r % 2 == 0 ? VM_PRICE : VOLUME_PRICE;
-    }
-
-    /**
-     * 10 to 20 instance-hours (a small fleet), or 50,000 to 50,253 GB-hours, varying by hour: a service costs about
-     * 20 USD an hour, so svc-d's 30% is well past the ticket's minimum difference (1.00) as well as its 10%.
-     */
-    private static BigDecimal quantity(int r, int h) {
-        return r % 2 == 0 ? BigDecimal.valueOf(10 + 5 * ((r + h) % 3)) : BigDecimal.valueOf(50_000 + 10 * r + h);
-    }
-
-    /** How far the bill is off the estimate: -5.0% to +5.0% by resource and hour, +30% for every row of svc-d. */
-    private static BigDecimal share(int r, int h) {
-        return service(r).equals(PUSHED) ? new BigDecimal("0.30") : BigDecimal.valueOf((r * 24 + h) % 101 - 50, 3);
-    }
-
-    private static String meteredRow(int r, int h) {
-        Instant start = DAY.plus(Duration.ofHours(h));
-        return "{\"x_LineItemId\":\"est-" + r + "-" + h + "\",\"ChargeCategory\":\"Usage\",\"ChargePeriodStart\":\""
-                + start + "\",\"ChargePeriodEnd\":\"" + start.plus(Duration.ofHours(1)) + "\",\"ResourceId\":\""
-                + resource(r) + "\",\"SkuPriceId\":\"" + sku(r) + "\",\"PricingQuantity\":\"" + quantity(r, h)
-                + "\",\"PricingUnit\":\"" + (r % 2 == 0 ? "Hours" : "GB-Hours")
-                + "\",\"ServiceName\":\"Amazon Elastic Compute Cloud\"}";
-    }
-
-    private static String billedRow(int r, int h, BigDecimal cost) {
-        Instant start = DAY.plus(Duration.ofHours(h));
-        return "{\"x_LineItemId\":\"bill-" + r + "-" + h + "\",\"ChargeCategory\":\"Usage\",\"ChargePeriodStart\":\""
-                + start + "\",\"ChargePeriodEnd\":\"" + start.plus(Duration.ofHours(1)) + "\",\"ResourceId\":\""
-                + resource(r) + "\",\"SkuPriceId\":\"" + sku(r) + "\",\"PricingQuantity\":\"" + quantity(r, h)
-                + "\",\"PricingUnit\":\"" + (r % 2 == 0 ? "Hours" : "GB-Hours") + "\",\"EffectiveCost\":\""
-                + cost.toPlainString() + "\",\"BilledCost\":\"" + cost.toPlainString()
-                + "\",\"BillingCurrency\":\"USD\",\"ServiceName\":\"Amazon Elastic Compute Cloud\"}";
     }
 
     private KafkaProducer<String, String> producer() {
