@@ -17,6 +17,13 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import java.util.Optional;
+import java.util.Properties;
+
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +35,16 @@ import io.spendstream.deploy.broker.FreePorts;
 import io.spendstream.deploy.cli.Apps;
 import io.spendstream.deploy.local.LocalPipeline;
 import io.spendstream.runtime.RunningApp;
-import io.spendstream.runtime.testing.TopologyFixture;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.spendstream.runtime.AppContext;
+import io.spendstream.runtime.StreamsApp;
+import io.spendstream.runtime.StreamsProperties;
+import io.spendstream.runtime.config.ConfigLoader;
+import io.spendstream.runtime.config.SpendstreamConfig;
+import io.spendstream.runtime.metrics.PipelineMetrics;
+import io.spendstream.schemas.SpendstreamTopics;
+import io.spendstream.schemas.TopicNames;
+import io.spendstream.schemas.registry.SchemaRegistryClients;
 
 /**
  * Every state store of every app is in its {@code /metrics}: the four apps on a real broker, scraped like
@@ -48,7 +64,7 @@ class StateStoreMetricsIntegrationTest {
     private LocalPipeline pipeline;
 
     @BeforeAll
-    void startPipeline() {
+    void startPipeline() throws IOException {
         pipeline = LocalPipeline.start(new LocalPipeline.Settings(dataDir, FreePorts.next(), FreePorts.next(), 0, true,
                 Map.of("spendstream.application.id.prefix", "it-" + UUID.randomUUID().toString().substring(0, 8)
                         + "-")));
@@ -66,9 +82,7 @@ class StateStoreMetricsIntegrationTest {
         await("all apps RUNNING").atMost(Duration.ofMinutes(2)).until(pipeline::isReady);
         Map<String, Set<String>> expected = new TreeMap<>();
         for (String name : Apps.names()) {
-            try (TopologyFixture fixture = TopologyFixture.of(Apps.create(name))) {
-                expected.put(name, storeNames(fixture.topology().describe()));
-            }
+            expected.put(name, storeNames(topology(Apps.create(name)).describe()));
         }
         assertThat(expected.get("attribution")).as("attribution's stores").hasSizeGreaterThan(5);
         assertThat(expected.get("anomaly")).as("anomaly's stores").hasSizeGreaterThan(5);
@@ -87,6 +101,20 @@ class StateStoreMetricsIntegrationTest {
                         }
                     });
         }
+    }
+
+    /** The app's topology as StreamsAppRunner builds it (same defaults, same registry). */
+    private Topology topology(StreamsApp app) {
+        SpendstreamConfig config = ConfigLoader.load(app.defaults(), Optional.empty(), Map.of(),
+                Map.of("bootstrap.servers", pipeline.bootstrapServers(), "schema.registry.url", pipeline.registryUrl(),
+                        "spendstream.state.dir", dataDir.resolve("describe").toString()));
+        SpendstreamTopics topics = new SpendstreamTopics(TopicNames.from(config.asMap()),
+                SchemaRegistryClients.fromConfig(config.asMap()));
+        PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
+        Properties props = StreamsProperties.build(app, config, metrics);
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
+        app.buildTopology(builder, new AppContext(topics, config, metrics));
+        return builder.build(props);
     }
 
     private static Set<String> storeNames(TopologyDescription description) {
