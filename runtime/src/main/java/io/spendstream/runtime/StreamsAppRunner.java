@@ -61,6 +61,8 @@ public final class StreamsAppRunner {
         // Several apps may share a JVM (the local all-in-one runner) or a dashboard: tag every meter with its app.
         registry.config().commonTags("application", applicationId).meterFilter(new StateStoreTagFilter());
         PipelineMetrics metrics = new PipelineMetrics(registry);
+        // The stage the dead-letter handlers count under (StreamsProperties sets spendstream.stage to the app's name).
+        metrics.expectStage(app.name());
 
         Properties props = StreamsProperties.build(app, config, metrics);
         // The builder gets the app's own config: a bare StreamsBuilder() builds with defaults (and says so in a WARN).

@@ -90,6 +90,8 @@ public final class IngestApp implements StreamsApp {
     @Override
     public void buildTopology(StreamsBuilder builder, AppContext context) {
         IngestSettings settings = IngestSettings.from(context.config());
+        // Every reason counted at 0 from the start, so that increase() in alerts sees the first dead letter.
+        context.metrics().expectDeadLetters(NAME, IngestReasons.ALL);
         buildReferenceTables(builder, context.topics());
         buildUsage(builder, context, settings);
         buildApm(builder, context, new ApmInputParser(settings.reportingCurrency()));

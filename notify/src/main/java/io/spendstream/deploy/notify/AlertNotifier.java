@@ -116,6 +116,7 @@ public final class AlertNotifier implements AutoCloseable {
         targets.addAll(webhooks);
         this.settings = settings;
         this.metrics = metrics;
+        metrics.expect(targets, alerts.name(), alertmanager);
         this.clock = clock;
         this.sender = new RetryingSender(settings.backoff(), () -> ThreadLocalRandom.current().nextDouble(),
                 this::keepAlive, metrics);

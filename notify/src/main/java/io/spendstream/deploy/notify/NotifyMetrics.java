@@ -1,5 +1,7 @@
 package io.spendstream.deploy.notify;
 
+import java.util.List;
+
 import io.micrometer.core.instrument.Counter;
 import io.spendstream.runtime.metrics.PipelineMetrics;
 
@@ -9,6 +11,8 @@ import io.spendstream.runtime.metrics.PipelineMetrics;
  * {@code spendstream.notify.failed} (given up: {@code reason} = rejected for a 4xx, undecodable for a record that is
  * not an Alert, repost for a re-post that did not get through), {@code spendstream.notify.assignments} (how often
  * partitions were assigned: more than once means rebalances) and the gauge {@code spendstream.notify.firing}.
+ * {@link #expect} creates them at 0 at start-up for every target, so that {@code increase()} in alerts sees the
+ * first failure (a counter created by its first increment starts at 1).
  */
 public final class NotifyMetrics {
 
@@ -22,6 +26,27 @@ public final class NotifyMetrics {
 
     public NotifyMetrics(PipelineMetrics metrics) {
         this.metrics = metrics;
+    }
+
+    /**
+     * Creates every counter whose labels are known at start-up, at 0: per target sent (event), retried and failed
+     * (rejected); failed (undecodable) under the alerts topic's name; for Alertmanager sent and failed (repost).
+     *
+     * @param alertmanager null when there is none
+     */
+    public void expect(List<? extends AlertTarget> targets, String alertsTopic, AlertTarget alertmanager) {
+        for (AlertTarget target : targets) {
+            metrics.counter(SENT, "target", target.name(), "kind", "event");
+            metrics.counter(RETRIED, "target", target.name());
+            metrics.counter(FAILED, "target", target.name(), "reason", "rejected");
+        }
+        metrics.counter(FAILED, "target", alertsTopic, "reason", "undecodable");
+        if (alertmanager != null) {
+            metrics.counter(SENT, "target", alertmanager.name(), "kind", "repost");
+            metrics.counter(FAILED, "target", alertmanager.name(), "reason", "repost");
+        }
+        metrics.counter(ASSIGNMENTS);
+        metrics.setGauge(FIRING, 0);
     }
 
     public void sent(String target, String kind) {

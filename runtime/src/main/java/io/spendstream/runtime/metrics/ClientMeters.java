@@ -1,11 +1,24 @@
 package io.spendstream.runtime.metrics;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Measurement;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -32,10 +45,61 @@ public final class ClientMeters implements AutoCloseable {
         this.toClose = toClose;
     }
 
-    /** Binds everything to {@code registry}; call before {@code streams.start()} so no client metric is missed. */
+    /** How often the Kafka binder looks for new and removed Kafka metrics (Micrometer's default). */
+    static final Duration REFRESH = Duration.ofSeconds(60);
+
+    /**
+     * Binds everything to {@code registry}; call before {@code streams.start()} so no client metric is missed. A
+     * registry with a {@link StateStoreTagFilter} also gets the meters of closed stores removed.
+     */
     public static ClientMeters bind(KafkaStreams streams, MeterRegistry registry) {
-        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
-        return bind(registry, List.of(streamsMetrics), List.of(streamsMetrics));
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "spendstream-kafka-metrics");
+            thread.setDaemon(true);
+            return thread;
+        });
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, Tags.empty(), scheduler);
+        // The binder removes a closed store's meters by their unfiltered id, which misses the meters that
+        // StateStoreTagFilter renamed: they would stay, reading NaN (and turn a sum over stores into NaN).
+        scheduler.scheduleWithFixedDelay(() -> removeClosedStoreMeters(registry, streams::metrics),
+                REFRESH.toMillis(), REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+        return bind(registry, List.of(streamsMetrics), List.of(streamsMetrics, scheduler::shutdownNow));
+    }
+
+    /**
+     * Removes the state-store meters (renamed by {@link StateStoreTagFilter}) whose store is no longer open on this
+     * instance and that the binder already gave up (they read NaN: the binder's view no longer has their metric). A
+     * meter whose store is open again, or that the binder still serves, is kept.
+     */
+    static void removeClosedStoreMeters(MeterRegistry registry,
+            Supplier<? extends Map<MetricName, ? extends Metric>> kafkaMetrics) {
+        Set<List<String>> open = new HashSet<>();
+        for (MetricName name : kafkaMetrics.get().keySet()) {
+            name.tags().forEach((key, value) -> {
+                if (key.endsWith("-state-id")) {
+                    open.add(List.of(String.valueOf(name.tags().get("thread-id")),
+                            String.valueOf(name.tags().get("task-id")), value));
+                }
+            });
+        }
+        for (Meter meter : registry.getMeters()) {
+            Meter.Id id = meter.getId();
+            if (StateStoreTagFilter.isStoreMeter(id)
+                    && !open.contains(List.of(String.valueOf(id.getTag("thread.id")),
+                            String.valueOf(id.getTag("task.id")), id.getTag(StateStoreTagFilter.STORE)))
+                    && readsNaN(meter)) {
+                registry.remove(id);
+            }
+        }
+    }
+
+    private static boolean readsNaN(Meter meter) {
+        for (Measurement measurement : meter.measure()) {
+            if (!Double.isNaN(measurement.getValue())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Binds plain Kafka clients (one {@link KafkaClientMetrics} per consumer or producer) and the JVM meters. */

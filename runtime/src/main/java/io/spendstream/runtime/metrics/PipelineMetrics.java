@@ -1,6 +1,8 @@
 package io.spendstream.runtime.metrics;
 
 import java.math.BigDecimal;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -14,8 +16,23 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@code spendstream.records.in}, {@code spendstream.records.out}, {@code spendstream.records.dead.lettered}
  * (tagged with stage and reason), and named gauges apps register for their own state (open anomalies,
  * unallocated share, ...). Prometheus renders them as {@code spendstream_records_in_total} etc.
+ *
+ * <p>A counter exists from its first increment, so its first value Prometheus sees is 1 and {@code increase()} over
+ * it misses that first event. Counters that alerts use are therefore created at 0 at start-up for every label set
+ * known in advance: {@link #expectStage} (records in, dead letters for the reasons of the runtime's handlers) and
+ * {@link #expectDeadLetters} (an app's own reason codes).
  */
 public final class PipelineMetrics {
+
+    public static final String RECORDS_IN = "spendstream.records.in";
+    public static final String DEAD_LETTERED = "spendstream.records.dead.lettered";
+
+    /**
+     * The reasons the runtime writes for any stage: the Kafka Streams exception handlers (deserialization,
+     * processing, production) and {@code ValidatingProcessor}'s catch-all.
+     */
+    public static final List<String> RUNTIME_DEAD_LETTER_REASONS = List.of("deserialization-error",
+            "processing-error", "serialization-error", "record-too-large");
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -30,7 +47,7 @@ public final class PipelineMetrics {
     }
 
     public void recordIn(String stage) {
-        counter("spendstream.records.in", "stage", stage).increment();
+        counter(RECORDS_IN, "stage", stage).increment();
     }
 
     public void recordOut(String stage, String topic) {
@@ -38,7 +55,21 @@ public final class PipelineMetrics {
     }
 
     public void deadLettered(String stage, String reason) {
-        counter("spendstream.records.dead.lettered", "stage", stage, "reason", reason).increment();
+        counter(DEAD_LETTERED, "stage", stage, "reason", reason).increment();
+    }
+
+    /**
+     * Creates, at 0, the stage's records-in counter and its dead-letter counters for
+     * {@link #RUNTIME_DEAD_LETTER_REASONS}: the series exist before the first event (see the class comment).
+     */
+    public void expectStage(String stage) {
+        counter(RECORDS_IN, "stage", stage);
+        expectDeadLetters(stage, RUNTIME_DEAD_LETTER_REASONS);
+    }
+
+    /** Creates, at 0, the dead-letter counter of each of a stage's reason codes. */
+    public void expectDeadLetters(String stage, Collection<String> reasons) {
+        reasons.forEach(reason -> counter(DEAD_LETTERED, "stage", stage, "reason", reason));
     }
 
     /** Counter by name and tags (key, value pairs), created once. */
