@@ -54,6 +54,8 @@ public final class SpendstreamCli implements Runnable {
         CommandLine cli = new CommandLine(new SpendstreamCli());
         more.forEach(cli::addSubcommand);
         cli.addSubcommand(new CommandLine.HelpCommand());
+        // --log-format json as well as JSON
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("spendstream: " + e.getMessage());
             if (e instanceof IllegalArgumentException) {

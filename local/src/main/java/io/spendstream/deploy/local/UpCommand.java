@@ -14,6 +14,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.spendstream.deploy.cli.LogOptions;
+import io.spendstream.deploy.cli.Logging;
 import io.spendstream.deploy.cli.StopOnShutdown;
 import io.spendstream.deploy.demo.DemoScenario;
 import io.spendstream.deploy.demo.DemoTraffic;
@@ -25,6 +27,7 @@ import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.schemas.TopicNames;
 import io.spendstream.schemas.registry.SchemaRegistryClients;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,6 +38,9 @@ import picocli.CommandLine.Option;
         description = "Run the whole pipeline locally on an embedded Kafka broker, with demo traffic "
         + "and one injected cost incident; print anomalies and alerts live.")
 public final class UpCommand implements Callable<Integer> {
+
+    /** Under --data-dir: the broker's and Kafka clients' logs, which the console does not show. */
+    static final String KAFKA_LOG = "kafka.log";
 
     /** Four apps closing one after the other (each within its own shutdown timeout), then the broker. */
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(120);
@@ -68,12 +74,25 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Any setting for all four apps.")
     Map<String, String> settings = Map.of();
 
+    @Mixin
+    LogOptions logging;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        logging.apply();
         if (!keepData) {
             deleteRecursively(dataDir);
         }
+        Files.createDirectories(dataDir);
+        // The embedded broker's retriable errors (e.g. OutOfOrderSequenceException, KAFKA-18202) and its clients'
+        // retries are for a file, not for the person at the console; closed last, after the broker has stopped.
+        try (Logging.KafkaLogFile kafkaLog = Logging.sendKafkaLogsTo(dataDir.resolve(KAFKA_LOG))) {
+            return runPipeline(out);
+        }
+    }
+
+    private int runPipeline(PrintStream out) throws Exception {
         out.println("Starting Spendstream: Kafka broker, schema registry, ingest, enrich, attribution, anomaly...");
         LocalPipeline.Settings pipelineSettings = new LocalPipeline.Settings(dataDir, kafkaPort, controllerPort,
                 registryPort, false, settings);
@@ -136,6 +155,7 @@ public final class UpCommand implements Callable<Integer> {
                     app.metricsPort());
         }
         out.printf("  Data directory    %s%n", dataDir.toAbsolutePath());
+        out.printf("  Kafka logs        %s%n", dataDir.resolve(KAFKA_LOG).toAbsolutePath());
         out.printf("  Tail any topic:   ./spendstream tail %s --from-beginning%n", topics.unitCost.name());
         out.println();
     }
