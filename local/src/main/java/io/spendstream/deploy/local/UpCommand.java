@@ -2,6 +2,7 @@ package io.spendstream.deploy.local;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,6 +42,9 @@ public final class UpCommand implements Callable<Integer> {
 
     /** Under --data-dir: the broker's and Kafka clients' logs, which the console does not show. */
     static final String KAFKA_LOG = "kafka.log";
+
+    /** The printer's broker is this process's, already up: a generous bound, never reached in practice. */
+    private static final Duration PRINTER_CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
     /** Four apps closing one after the other (each within its own shutdown timeout), then the broker. */
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(120);
@@ -107,12 +111,12 @@ public final class UpCommand implements Callable<Integer> {
             SpendstreamTopics topics = new SpendstreamTopics(TopicNames.from(config.asMap()),
                     SchemaRegistryClients.fromConfig(config.asMap()));
             printBanner(out, pipeline, topics);
-            TopicTailer printer = new TopicTailer(pipeline.bootstrapServers(), topics,
+            TopicTailer printer = new TopicTailer(Map.of("bootstrap.servers", pipeline.bootstrapServers()), topics,
                     List.of(topics.anomalies.name(), topics.alerts.name()),
-                    new TopicTailer.Options(true, false, 0, null), out);
+                    new TopicTailer.Options(true, true, false, 0, null), new PrintWriter(out, true));
             Thread printerThread = new Thread(() -> {
                 try (printer) {
-                    printer.run();
+                    printer.run(PRINTER_CONNECT_TIMEOUT);
                 }
             }, "spendstream-printer");
             printerThread.start();
@@ -156,7 +160,7 @@ public final class UpCommand implements Callable<Integer> {
         }
         out.printf("  Data directory    %s%n", dataDir.toAbsolutePath());
         out.printf("  Kafka logs        %s%n", dataDir.resolve(KAFKA_LOG).toAbsolutePath());
-        out.printf("  Tail any topic:   ./spendstream tail %s --from-beginning%n", topics.unitCost.name());
+        out.printf("  Tail any topic:   ./spendstream tail %s -f --from-beginning%n", topics.unitCost.name());
         out.println();
     }
 
