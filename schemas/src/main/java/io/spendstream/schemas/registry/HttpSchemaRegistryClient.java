@@ -61,6 +61,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 node.path("id").asInt(), new Schema.Parser().parse(node.path("schema").asText()));
     }
 
+    /** {@code GET /subjects}: served by every compatible registry to any client that may read a subject. */
+    @Override
+    public void checkReachable() {
+        send("GET", "subjects", null);
+    }
+
     private JsonNode send(String method, String path, String body) {
         URI uri = baseUrl.resolve(path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
