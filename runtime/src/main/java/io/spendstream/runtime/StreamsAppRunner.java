@@ -4,10 +4,14 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -18,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.spendstream.runtime.config.ConnectionException;
 import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.runtime.metrics.ClientMeters;
 import io.spendstream.runtime.metrics.MetricsServer;
@@ -26,7 +31,9 @@ import io.spendstream.runtime.metrics.PipelineMetrics;
 import io.spendstream.runtime.topics.TopicCreator;
 import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.schemas.TopicNames;
+import io.spendstream.schemas.registry.SchemaRegistryClient;
 import io.spendstream.schemas.registry.SchemaRegistryClients;
+import io.spendstream.schemas.registry.SchemaRegistryException;
 
 /**
  * Runs one {@link StreamsApp} in production: topics and serdes from the configuration, the app's topology,
@@ -43,6 +50,10 @@ public final class StreamsAppRunner {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsAppRunner.class);
     private static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
+    /** How long the start-up check waits for the cluster to answer before the app fails with one line. */
+    public static final String CONNECT_TIMEOUT = "spendstream.connect.timeout";
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
     private StreamsAppRunner() {
     }
 
@@ -50,13 +61,15 @@ public final class StreamsAppRunner {
      * Starts the app and returns once its client is starting (not yet necessarily RUNNING: see
      * {@link RunningApp#awaitReady}). The caller closes the result.
      *
-     * @throws IllegalArgumentException for invalid configuration, IllegalStateException when topics cannot be
-     *         created, UncheckedIOException when the metrics port is taken
+     * @throws IllegalArgumentException for invalid configuration, ConnectionException when the schema registry or
+     *         the cluster cannot be reached (checked before anything starts), IllegalStateException when topics
+     *         cannot be created, UncheckedIOException when the metrics port is taken
      */
     public static RunningApp start(StreamsApp app, SpendstreamConfig config) {
         String applicationId = StreamsProperties.applicationId(app, config);
-        SpendstreamTopics topics = new SpendstreamTopics(TopicNames.from(config.asMap()),
-                SchemaRegistryClients.fromConfig(config.asMap()));
+        SchemaRegistryClient schemaRegistry = SchemaRegistryClients.fromConfig(config.asMap());
+        checkRegistry(schemaRegistry, config);
+        SpendstreamTopics topics = new SpendstreamTopics(TopicNames.from(config.asMap()), schemaRegistry);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // Several apps may share a JVM (the local all-in-one runner) or a dashboard: tag every meter with its app.
         registry.config().commonTags("application", applicationId).meterFilter(new StateStoreTagFilter());
@@ -115,6 +128,24 @@ public final class StreamsAppRunner {
         });
     }
 
+    /**
+     * The registry is otherwise first called by a serde on the first record, inside a stream thread: a wrong URL
+     * then showed as pages of stack traces after "Started".
+     */
+    private static void checkRegistry(SchemaRegistryClient registry, SpendstreamConfig config) {
+        try {
+            registry.checkReachable();
+        } catch (SchemaRegistryException e) {
+            throw new ConnectionException(e.getMessage() + " (" + SchemaRegistryClients.URL + "="
+                    + config.get(SchemaRegistryClients.URL, "?") + ")", e);
+        }
+    }
+
+    /**
+     * Creates the missing topics, after checking that the cluster answers: one line naming the address instead of
+     * a timed-out admin call. With {@code spendstream.topics.create=false} the app starts without the cluster and
+     * waits for it, serving /health (ready once it is RUNNING), as Kafka Streams does.
+     */
     private static void ensureTopics(String applicationId, Properties props, SpendstreamTopics topics,
             SpendstreamConfig config) {
         if (!config.getBoolean(TopicCreator.CREATE, true)) {
@@ -122,10 +153,30 @@ public final class StreamsAppRunner {
         }
         Admin admin = Admin.create(adminConfig(applicationId, props));
         try {
+            checkCluster(admin, config);
             TopicCreator.ensureTopics(admin, topics, config);
         } finally {
             // Bounded: after a timed-out request the default close would wait for it indefinitely.
             admin.close(ADMIN_CLOSE_TIMEOUT);
+        }
+    }
+
+    private static void checkCluster(Admin admin, SpendstreamConfig config) {
+        Duration timeout = config.getDuration(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT);
+        String kafka = "Kafka at " + config.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "?");
+        String noAnswer = kafka + " did not answer within " + timeout.toSeconds() + "s (is the cluster up, "
+                + "bootstrap.servers right, security.protocol / sasl.* / ssl.* set?)";
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis())).clusterId()
+                    .get(timeout.toMillis() + ADMIN_CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new ConnectionException(e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException
+                    ? noAnswer : kafka + " refused: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new ConnectionException(noAnswer, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectionException("Interrupted while connecting to " + kafka, e);
         }
     }
 

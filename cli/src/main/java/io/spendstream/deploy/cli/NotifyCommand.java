@@ -73,6 +73,9 @@ final class NotifyCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Mixin
+    LogOptions logging;
+
     private static final Logger LOG = LoggerFactory.getLogger(NotifyCommand.class);
 
     /** Firing alerts get endsAt this many re-post intervals ahead, as Prometheus does: three re-posts may fail. */
@@ -80,6 +83,7 @@ final class NotifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        logging.apply();
         // Like the stream apps: the notifier's port is its default, below the file, SPENDSTREAM_METRICS_PORT and --set;
         // the dedicated flag is a flag like the others, so it wins.
         SpendstreamConfig config = connection.resolve(Map.of(MetricsServer.PORT, NotifierEndpoint.DEFAULT_PORT));

@@ -21,8 +21,12 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Mixin
+    LogOptions logging;
+
     @Override
     public Integer call() {
+        logging.apply();
         StreamsApp app = Apps.create(appName);
         StreamsAppRunner.runUntilShutdown(app, connection.resolve(app.defaults()));
         return 0;

@@ -3,6 +3,7 @@ package io.spendstream.deploy.cli;
 import java.util.List;
 
 import io.spendstream.deploy.load.LoadCommand;
+import io.spendstream.runtime.config.ConnectionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -54,10 +55,16 @@ public final class SpendstreamCli implements Runnable {
         CommandLine cli = new CommandLine(new SpendstreamCli());
         more.forEach(cli::addSubcommand);
         cli.addSubcommand(new CommandLine.HelpCommand());
+        // --log-format json as well as JSON
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("spendstream: " + e.getMessage());
             if (e instanceof IllegalArgumentException) {
                 return 2;
+            }
+            if (e instanceof ConnectionException) {
+                // The message names the address and the cause: a stack trace would bury it.
+                return 1;
             }
             e.printStackTrace(commandLine.getErr());
             return 1;

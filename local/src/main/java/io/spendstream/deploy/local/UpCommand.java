@@ -2,6 +2,7 @@ package io.spendstream.deploy.local;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,6 +15,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.spendstream.deploy.cli.LogOptions;
+import io.spendstream.deploy.cli.Logging;
 import io.spendstream.deploy.cli.StopOnShutdown;
 import io.spendstream.deploy.demo.DemoScenario;
 import io.spendstream.deploy.demo.DemoTraffic;
@@ -25,6 +28,7 @@ import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.schemas.TopicNames;
 import io.spendstream.schemas.registry.SchemaRegistryClients;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,6 +39,12 @@ import picocli.CommandLine.Option;
         description = "Run the whole pipeline locally on an embedded Kafka broker, with demo traffic "
         + "and one injected cost incident; print anomalies and alerts live.")
 public final class UpCommand implements Callable<Integer> {
+
+    /** Under --data-dir: the broker's and Kafka clients' logs, which the console does not show. */
+    static final String KAFKA_LOG = "kafka.log";
+
+    /** The printer's broker is this process's, already up: a generous bound, never reached in practice. */
+    private static final Duration PRINTER_CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
     /** Four apps closing one after the other (each within its own shutdown timeout), then the broker. */
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(120);
@@ -68,12 +78,25 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Any setting for all four apps.")
     Map<String, String> settings = Map.of();
 
+    @Mixin
+    LogOptions logging;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        logging.apply();
         if (!keepData) {
             deleteRecursively(dataDir);
         }
+        Files.createDirectories(dataDir);
+        // The embedded broker's retriable errors (e.g. OutOfOrderSequenceException, KAFKA-18202) and its clients'
+        // retries are for a file, not for the person at the console; closed last, after the broker has stopped.
+        try (Logging.KafkaLogFile kafkaLog = Logging.sendKafkaLogsTo(dataDir.resolve(KAFKA_LOG))) {
+            return runPipeline(out);
+        }
+    }
+
+    private int runPipeline(PrintStream out) throws Exception {
         out.println("Starting Spendstream: Kafka broker, schema registry, ingest, enrich, attribution, anomaly...");
         LocalPipeline.Settings pipelineSettings = new LocalPipeline.Settings(dataDir, kafkaPort, controllerPort,
                 registryPort, false, settings);
@@ -88,12 +111,12 @@ public final class UpCommand implements Callable<Integer> {
             SpendstreamTopics topics = new SpendstreamTopics(TopicNames.from(config.asMap()),
                     SchemaRegistryClients.fromConfig(config.asMap()));
             printBanner(out, pipeline, topics);
-            TopicTailer printer = new TopicTailer(pipeline.bootstrapServers(), topics,
+            TopicTailer printer = new TopicTailer(Map.of("bootstrap.servers", pipeline.bootstrapServers()), topics,
                     List.of(topics.anomalies.name(), topics.alerts.name()),
-                    new TopicTailer.Options(true, false, 0, null), out);
+                    new TopicTailer.Options(true, true, false, 0, null), new PrintWriter(out, true));
             Thread printerThread = new Thread(() -> {
                 try (printer) {
-                    printer.run();
+                    printer.run(PRINTER_CONNECT_TIMEOUT);
                 }
             }, "spendstream-printer");
             printerThread.start();
@@ -136,7 +159,8 @@ public final class UpCommand implements Callable<Integer> {
                     app.metricsPort());
         }
         out.printf("  Data directory    %s%n", dataDir.toAbsolutePath());
-        out.printf("  Tail any topic:   ./spendstream tail %s --from-beginning%n", topics.unitCost.name());
+        out.printf("  Kafka logs        %s%n", dataDir.resolve(KAFKA_LOG).toAbsolutePath());
+        out.printf("  Tail any topic:   ./spendstream tail %s -f --from-beginning%n", topics.unitCost.name());
         out.println();
     }
 

@@ -22,7 +22,8 @@ public final class ConnectionOptions {
     String bootstrapServers;
 
     @Option(names = {"-r", "--schema-registry-url"}, paramLabel = "URL",
-            description = "Confluent-compatible schema registry (default: http://localhost:8081).")
+            description = "Confluent-compatible schema registry, or several instances of it comma-separated "
+            + "(failover; default: http://localhost:8081). TLS: --set schema.registry.ssl.truststore.location=...")
     String schemaRegistryUrl;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file with Kafka and "

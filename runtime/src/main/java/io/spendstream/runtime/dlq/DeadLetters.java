@@ -9,12 +9,16 @@ import java.util.Optional;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.FailurePhase;
 
 /** Builds the dead-letter envelope, whichever path a failure takes (handler or in-topology validation). */
 public final class DeadLetters {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
     private DeadLetters() {
     }
@@ -28,8 +32,22 @@ public final class DeadLetters {
         }
     }
 
+    /**
+     * The envelope of one failed record, logged once here at WARN with its coordinates, processor and reason (as
+     * key-value pairs too, for JSON logs), never its payload or the error message, which may quote it.
+     */
     public static DeadLetter build(String applicationId, String stage, FailurePhase phase, String processor,
             String reason, String message, Throwable error, Source source, byte[] rawKey, byte[] rawValue) {
+        LOG.atWarn()
+                .addKeyValue("application", applicationId)
+                .addKeyValue("topic", source.topic())
+                .addKeyValue("partition", source.partition())
+                .addKeyValue("offset", source.offset())
+                .addKeyValue("processor", processor)
+                .addKeyValue("phase", phase)
+                .addKeyValue("reason", reason)
+                .log("Dead-lettered {}[{}]@{} in {} of {} ({}): {}", source.topic(), source.partition(),
+                        source.offset(), processor, applicationId, phase, reason);
         return DeadLetter.newBuilder()
                 .setApplicationId(applicationId)
                 .setStage(stage)

@@ -14,6 +14,11 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.kstream.Named;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.DeadLetter;
@@ -49,6 +54,10 @@ class DeadLetterDeserializationHandlerTest {
         // transaction included) after each piped record, and a record that fails deserialization triggers no
         // commit of its own, so the driver drops the dead letter before any commit could keep it. In production the
         // dead letter rides in the task's open transaction: the broker-backed integration test must cover that.
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger deadLetterLog = (Logger) LoggerFactory.getLogger(DeadLetters.class);
+        deadLetterLog.addAppender(log);
         try (TopologyFixture fixture = TopologyFixture.of(new ChargeIdsApp(),
                 Map.of(StreamsProperties.PROCESSING_GUARANTEE, StreamsConfig.AT_LEAST_ONCE))) {
             var cost = fixture.topics().cost;
@@ -83,6 +92,17 @@ class DeadLetterDeserializationHandlerTest {
             });
             assertThat(fixture.count("spendstream.records.dead.lettered", "stage", "charge-ids", "reason",
                     "deserialization-error")).isEqualTo(1.0);
+            // Logged once at WARN with coordinates, processor and reason, never the payload.
+            assertThat(log.list).singleElement().satisfies(event -> {
+                assertThat(event.getLevel()).hasToString("WARN");
+                assertThat(event.getFormattedMessage()).startsWith("Dead-lettered spend.cost[0]@1 in ")
+                        .contains("DESERIALIZATION").endsWith("deserialization-error")
+                        .doesNotContain("not\":\"avro");
+                assertThat(event.getKeyValuePairs()).extracting(kv -> kv.key + "=" + kv.value)
+                        .contains("topic=spend.cost", "partition=0", "offset=1", "reason=deserialization-error");
+            });
+        } finally {
+            deadLetterLog.detachAppender(log);
         }
     }
 

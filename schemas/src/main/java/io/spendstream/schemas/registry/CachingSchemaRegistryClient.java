@@ -36,4 +36,9 @@ public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
     public RegisteredSchema latest(String subject) {
         return delegate.latest(subject);
     }
+
+    @Override
+    public void checkReachable() {
+        delegate.checkReachable();
+    }
 }

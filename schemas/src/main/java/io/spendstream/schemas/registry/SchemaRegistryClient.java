@@ -19,4 +19,13 @@ public interface SchemaRegistryClient {
 
     /** The newest version registered under the subject. */
     RegisteredSchema latest(String subject);
+
+    /**
+     * Asks the registry something cheap, so that a wrong URL or missing credentials fail an app at start, not on
+     * its first record in a stream thread. Nothing to check for an in-process registry.
+     *
+     * @throws SchemaRegistryException when the registry cannot be reached or refuses
+     */
+    default void checkReachable() {
+    }
 }

@@ -1,12 +1,17 @@
 package io.spendstream.schemas.registry;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+
+import javax.net.ssl.SSLContext;
 
 /**
  * Builds the registry client from the same keys Confluent's serdes use, so one properties file serves both:
- * {@code schema.registry.url} (an {@code http(s)://} URL, or {@code mock://scope} for an in-memory registry) and
- * {@code basic.auth.user.info} ({@code user:password}).
+ * {@code schema.registry.url} (one or more comma-separated {@code http(s)://} URLs of the same registry, tried in
+ * turn, or {@code mock://scope} for an in-memory registry), {@code basic.auth.user.info} ({@code user:password}) and
+ * {@code schema.registry.ssl.*} (trust store and key store, see {@link RegistrySsl}).
  */
 public final class SchemaRegistryClients {
 
@@ -26,18 +31,25 @@ public final class SchemaRegistryClients {
                     + "http://localhost:8081) or mock://<scope> for an in-memory registry");
         }
         Object user = config.get(BASIC_AUTH_USER_INFO);
-        return forUrl(url.toString(), user == null ? null : user.toString());
+        return forUrl(url.toString(), user == null ? null : user.toString(), RegistrySsl.fromConfig(config));
     }
 
     public static SchemaRegistryClient forUrl(String url, String basicAuthUserInfo) {
+        return forUrl(url, basicAuthUserInfo, null);
+    }
+
+    private static SchemaRegistryClient forUrl(String url, String basicAuthUserInfo, SSLContext sslContext) {
         if (url.startsWith(MOCK_PREFIX)) {
             return InMemorySchemaRegistry.scope(url.substring(MOCK_PREFIX.length()));
         }
-        if (!url.startsWith("http://") && !url.startsWith("https://")) {
-            throw new IllegalArgumentException(URL + "=" + url + " is not an http(s):// or mock:// URL");
+        List<String> urls = Arrays.stream(url.split(",")).map(String::trim).filter(u -> !u.isEmpty()).toList();
+        for (String each : urls) {
+            if (!each.startsWith("http://") && !each.startsWith("https://")) {
+                throw new IllegalArgumentException(URL + "=" + url + " is not an http(s):// or mock:// URL"
+                        + (urls.size() > 1 ? " list" : ""));
+            }
         }
-        // Confluent allows a comma-separated list; the first reachable entry is enough for the subset used here.
-        String first = url.split(",")[0].trim();
-        return new CachingSchemaRegistryClient(new HttpSchemaRegistryClient(first, basicAuthUserInfo, TIMEOUT));
+        return new CachingSchemaRegistryClient(new HttpSchemaRegistryClient(urls, basicAuthUserInfo, TIMEOUT,
+                sslContext, HttpSchemaRegistryClient.Retry.DEFAULT));
     }
 }

@@ -91,11 +91,12 @@ final class ChildApp implements AutoCloseable {
             // Compiler threads that exit take their CPU time out of the per-thread sums (CpuTime): the JIT's share
             // would come out too small, even negative. Kept, they idle when there is nothing to compile.
             command.add("-XX:-UseDynamicNumberOfCompilerThreads");
-            command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+            command.add("-Dspendstream.log.level=warn");
             // The bench's own logging settings go to the children too, after the default: e.g.
-            // SPENDSTREAM_JAVA_OPTS=-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams=info shows where their
+            // SPENDSTREAM_JAVA_OPTS=-Dlogback.configurationFile=debug.xml (Kafka Streams at INFO) shows where their
             // start-up goes.
-            System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("org.slf4j.simpleLogger."))
+            System.getProperties().stringPropertyNames().stream()
+                    .filter(n -> n.startsWith("spendstream.log.") || n.equals("logback.configurationFile"))
                     .sorted().forEach(n -> command.add("-D" + n + "=" + System.getProperty(n)));
             if (launch.flightRecorder()) {
                 // A JVM that writes a class archive at exit records no flight recording: --jfr goes without one.
