@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
@@ -197,16 +195,16 @@ class WorkedExampleTest {
             assertThat(minuteWindowsOfOtherDays).as("one-minute unit costs outside 2026-11-18").isEmpty();
 
             // What `spendstream tail spend.reconciliation --from-beginning --idle 3s` prints, as the doc shows it.
-            ByteArrayOutputStream printed = new ByteArrayOutputStream();
-            try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
-                    TopicTailer tail = new TopicTailer(pipeline.bootstrapServers(), topics,
-                            List.of(topics.reconciliation.name()),
-                            new TopicTailer.Options(true, false, 0, Duration.ofSeconds(3)), out)) {
-                assertThat(tail.run()).isEqualTo(2);
+            StringWriter printed = new StringWriter();
+            try (PrintWriter out = new PrintWriter(printed, true);
+                    TopicTailer tail = new TopicTailer(Map.of("bootstrap.servers", pipeline.bootstrapServers()),
+                            topics, List.of(topics.reconciliation.name()),
+                            new TopicTailer.Options(true, false, false, 0, Duration.ofSeconds(3)), out)) {
+                assertThat(tail.run(Duration.ofSeconds(10))).isEqualTo(2);
             }
             assertThat(Files.readString(DOC, StandardCharsets.UTF_8))
                     .as("docs/worked-example.md shows exactly what the tail printed")
-                    .contains("```\n" + printed.toString(StandardCharsets.UTF_8) + "```\n");
+                    .contains("```\n" + printed + "```\n");
 
             // Both hours are within the bill-mismatch threshold (10% and 1.00): the anomaly app, having read every
             // reconciliation, opened no BILL_MISMATCH ticket.
