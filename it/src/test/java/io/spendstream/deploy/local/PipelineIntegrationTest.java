@@ -179,7 +179,7 @@ class PipelineIntegrationTest {
 
     @Test
     void shouldBeReadableByConfluentsOwnPythonClientThroughTheRegistry() throws Exception {
-        Path script = Path.of("scripts", "confluent-decode.py").toAbsolutePath();
+        Path script = Path.of("..", "deploy", "scripts", "confluent-decode.py").toAbsolutePath().normalize();
         boolean clientInstalled = new ProcessBuilder("/usr/bin/python3", "-c", "import confluent_kafka.avro")
                 .redirectErrorStream(true).start().waitFor() == 0;
         // CI installs Debian's python3-confluent-kafka (.ci/run) and must run this check; elsewhere it needs it too.
