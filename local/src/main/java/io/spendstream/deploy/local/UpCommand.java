@@ -127,7 +127,9 @@ public final class UpCommand implements Callable<Integer> {
                     demo.start(plan);
                     out.printf("Demo traffic: 6 services, 15 resources, 1 hour of history sent; a cost incident on "
                             + "'%s' starts in %ds and lasts %d minutes (its anomaly resolves when it ends, its "
-                            + "alert after the alert gate's cooldown, spendstream.anomaly.alerts.cooldown).%n",
+                            + "alert after the alert gate's cooldown, spendstream.anomaly.alerts.cooldown). One "
+                            + "malformed row is sent on purpose: its WARN line shows a dead letter, "
+                            + "./spendstream tail spend.dlq shows the record.%n",
                             DemoScenario.INCIDENT_SERVICE, plan.incidentDelay().toSeconds(),
                             plan.incidentLength().toMinutes());
                 } else {
