@@ -8,8 +8,14 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.state.Stores;
 
-import io.spendstream.anomaly.alerting.AlertGateSettings;
-import io.spendstream.anomaly.alerting.AlertGateTopology;
+import io.spendstream.anomaly.billing.BillMismatchTopology;
+import io.spendstream.anomaly.burn.BurnRateProcessor;
+import io.spendstream.anomaly.core.AnomalySettings;
+import io.spendstream.anomaly.core.Emission;
+import io.spendstream.anomaly.core.OpenAnomalies;
+import io.spendstream.anomaly.drift.DriftTopology;
+import io.spendstream.anomaly.gate.AlertGateSettings;
+import io.spendstream.anomaly.gate.AlertGateTopology;
 import io.spendstream.anomaly.billing.BillMismatchSettings;
 import io.spendstream.anomaly.burn.BurnRateLifecycle;
 import io.spendstream.anomaly.burn.BurnRateSettings;
@@ -22,8 +28,10 @@ import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.drift.DriftSettings;
 import io.spendstream.anomaly.scopes.DetectionScope;
 import io.spendstream.anomaly.scopes.ScopeSettings;
+import io.spendstream.anomaly.scopes.ScopeTopology;
+import io.spendstream.anomaly.spike.CostSpikeProcessor;
 import io.spendstream.anomaly.state.DetectorStateSerde;
-import io.spendstream.anomaly.unallocated.UnallocatedSurge;
+import io.spendstream.anomaly.spike.UnallocatedSurge;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.BurnRate;
 import io.spendstream.avro.UnitCost;
@@ -87,7 +95,7 @@ public final class AnomalyApp implements StreamsApp {
      * Keys per store and task whose values a detector processor keeps as objects ({@link ReadThroughStates}): every
      * service of a task at the default estate (500 services over 4 partitions), a few MiB per store.
      */
-    static final int CACHED_STATES = 256;
+    public static final int CACHED_STATES = 256;
 
     static final String SOURCE = "anomaly-unit-cost-source";
     static final String DETECTOR = "anomaly-cost-spike-detector";

@@ -17,12 +17,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 import io.spendstream.anomaly.UnitCostFeed.Update;
-import io.spendstream.anomaly.alerting.AlertGateSettings;
-import io.spendstream.anomaly.alerting.AlertGateTopology;
+import io.spendstream.anomaly.core.OpenAnomalies;
+import io.spendstream.anomaly.gate.AlertGateSettings;
+import io.spendstream.anomaly.gate.AlertGateTopology;
 import io.spendstream.anomaly.avro.AlertGateStateRecord;
 import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.SkewedDelivery;
 import io.spendstream.anomaly.scopes.ScopeSettings;
+import io.spendstream.anomaly.spike.CostSpikeProcessor;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.AlertStatus;
 import io.spendstream.avro.Anomaly;
@@ -31,7 +33,7 @@ import io.spendstream.avro.AnomalyType;
 import io.spendstream.avro.Severity;
 import io.spendstream.runtime.testing.TopologyFixture;
 
-class AnomalyAppTest {
+public class AnomalyAppTest {
 
     private static final Instant T0 = TopologyFixture.START;
     private static final String DEDUP_KEY = "cost-spike:service:checkout";
@@ -44,17 +46,17 @@ class AnomalyAppTest {
      * clock stands still, so the gate's group wait (wall clock) would still hold the FIRING when the spike resolves.
      * The group wait is {@code AlertGateTest}'s subject.
      */
-    static final Map<String, String> NO_GROUP_WAIT = Map.of(AlertGateSettings.GROUP_WAIT, "0s");
+    public static final Map<String, String> NO_GROUP_WAIT = Map.of(AlertGateSettings.GROUP_WAIT, "0s");
     /**
      * For tests of the service detector: their services name no team, so the default team scope would see them all
      * as team {@code unallocated} and raise its own anomaly on their spikes (checked in {@code ScopeDetectionTest}).
      */
-    static final Map<String, String> SERVICE_ONLY = Map.of(ScopeSettings.SCOPES, "service");
-    static final Map<String, String> SERVICE_ONLY_NO_GROUP_WAIT = Map.of(ScopeSettings.SCOPES, "service",
+    public static final Map<String, String> SERVICE_ONLY = Map.of(ScopeSettings.SCOPES, "service");
+    public static final Map<String, String> SERVICE_ONLY_NO_GROUP_WAIT = Map.of(ScopeSettings.SCOPES, "service",
             AlertGateSettings.GROUP_WAIT, "0s");
 
     @Test
-    void shouldRaiseNothingOnSteadyNoisyCostsForHours() {
+    public void shouldRaiseNothingOnSteadyNoisyCostsForHours() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 4);
             Random random = new Random(20261123);
@@ -72,7 +74,7 @@ class AnomalyAppTest {
     }
 
     @Test
-    void shouldOpenOneAnomalyWithinAMinuteOfATenfoldSpikeUpdateItAndResolveWhenItStops() {
+    public void shouldOpenOneAnomalyWithinAMinuteOfATenfoldSpikeUpdateItAndResolveWhenItStops() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY_NO_GROUP_WAIT)) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 6);
             Random random = new Random(5);
@@ -150,7 +152,7 @@ class AnomalyAppTest {
     }
 
     @Test
-    void shouldIgnoreWindowsThatHaveOnlyApmDataSoFar() {
+    public void shouldIgnoreWindowsThatHaveOnlyApmDataSoFar() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
             var input = fixture.input(fixture.topics().unitCost);
             UnitCostFeed feed = new UnitCostFeed(input, 4);
@@ -171,7 +173,7 @@ class AnomalyAppTest {
     }
 
     @Test
-    void shouldLearnFromOneMinuteWindowsOnlyAndIgnoreHourlyOnes() {
+    public void shouldLearnFromOneMinuteWindowsOnlyAndIgnoreHourlyOnes() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
             var input = fixture.input(fixture.topics().unitCost);
             UnitCostFeed feed = new UnitCostFeed(input, 4);
@@ -200,7 +202,7 @@ class AnomalyAppTest {
     }
 
     @Test
-    void shouldRaiseNothingDuringWarmUp() {
+    public void shouldRaiseNothingDuringWarmUp() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 6);
 
@@ -217,7 +219,7 @@ class AnomalyAppTest {
     }
 
     @Test
-    void shouldCarryOnAcrossAGapAndStillCatchTheNextSpike() {
+    public void shouldCarryOnAcrossAGapAndStillCatchTheNextSpike() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY)) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 3);
             Random random = new Random(11);
@@ -246,7 +248,7 @@ class AnomalyAppTest {
     }
 
     @Test
-    void shouldIgnoreAndCountLateUpdatesOfAnOlderWindow() {
+    public void shouldIgnoreAndCountLateUpdatesOfAnOlderWindow() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 2);
             for (int m = 0; m < 30; m++) {
@@ -261,7 +263,7 @@ class AnomalyAppTest {
     }
 
     @Test
-    void shouldContinueAnOpenAnomalyFromRestoredState() {
+    public void shouldContinueAnOpenAnomalyFromRestoredState() {
         List<KeyValue<String, DetectorState>> saved = new ArrayList<>();
         List<KeyValue<String, AlertGateStateRecord>> savedGate = new ArrayList<>();
         String anomalyId;
@@ -311,7 +313,7 @@ class AnomalyAppTest {
     }
 
     @Test
-    void shouldRaiseNothingOnSteadyNoisyCostsOfSeveralServicesDeliveredOutOfOrder() {
+    public void shouldRaiseNothingOnSteadyNoisyCostsOfSeveralServicesDeliveredOutOfOrder() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 4);
             Random random = new Random(1927);
@@ -336,7 +338,7 @@ class AnomalyAppTest {
     }
 
     @Test
-    void shouldOpenOneAnomalyOnATenfoldSpikeDeliveredOutOfOrderAndResolveItAfterItStops() {
+    public void shouldOpenOneAnomalyOnATenfoldSpikeDeliveredOutOfOrderAndResolveItAfterItStops() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY_NO_GROUP_WAIT)) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 4);
             Random random = new Random(1948);
@@ -397,7 +399,7 @@ class AnomalyAppTest {
     }
 
     @Test
-    void shouldRaiseNothingWhenAServiceResumesNormallyAfterHalfAnHourWithoutData() {
+    public void shouldRaiseNothingWhenAServiceResumesNormallyAfterHalfAnHourWithoutData() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 4);
             Random random = new Random(30);

@@ -1,0 +1,140 @@
+package io.spendstream.anomaly.spike;
+
+import java.util.List;
+
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import io.spendstream.anomaly.AnomalyApp;
+import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
+import io.spendstream.anomaly.contributors.ContributorBaselines;
+import io.spendstream.anomaly.core.AnomalyRecords;
+import io.spendstream.anomaly.core.Emission;
+import io.spendstream.anomaly.core.OpenAnomalies;
+import io.spendstream.anomaly.detector.CostSpikeLifecycle;
+import io.spendstream.anomaly.detector.DetectorState;
+import io.spendstream.anomaly.detector.Transition;
+import io.spendstream.anomaly.detector.WindowUpdate;
+import io.spendstream.avro.Anomaly;
+import io.spendstream.avro.AnomalyState;
+import io.spendstream.avro.AnomalyType;
+import io.spendstream.avro.Contributor;
+import io.spendstream.avro.UnitCost;
+import io.spendstream.runtime.metrics.PipelineMetrics;
+import io.spendstream.runtime.state.ReadThroughStates;
+
+/**
+ * Runs {@link CostSpikeLifecycle} (cost spikes and drops) for every {@code spend.unit-cost} update, one {@link DetectorState} per service in
+ * the store {@link AnomalyApp#STORE}, and forwards each lifecycle event (keyed by its dedup key, at the input
+ * record's timestamp) with the alert it raises or clears. Keeps the open-anomalies gauge of its task. Alongside, the
+ * baselines of each service's children (resources, SKUs) in the store {@link AnomalyApp#CONTRIBUTOR_STORE}, which
+ * name the top contributors of each OPEN and UPDATE ({@link ContributorBaselines}).
+ */
+public final class CostSpikeProcessor implements Processor<String, UnitCost, String, Emission> {
+
+    /** The unit-cost window size the detector learns from (ISO-8601, as attribution writes it). */
+    public static final String DETECTOR_WINDOW = "PT1M";
+
+    /** Updates skipped because their window had no cost line yet (APM only). */
+    public static final String NO_COST_UPDATES = "spendstream.anomaly.no.cost.updates";
+
+    public static final String LATE_UPDATES = "spendstream.anomaly.late.updates";
+
+    private final CostSpikeLifecycle lifecycle;
+    private final ContributorBaselines contributors;
+    private final PipelineMetrics metrics;
+    private final OpenAnomalies openAnomalies;
+    private ProcessorContext<String, Emission> context;
+    private ReadThroughStates<DetectorState> states;
+    private ReadThroughStates<ContributorBaselinesRecord> contributorStates;
+    private OpenAnomalies.Count open;
+
+    public CostSpikeProcessor(CostSpikeLifecycle lifecycle, ContributorBaselines contributors, PipelineMetrics metrics,
+            OpenAnomalies openAnomalies) {
+        this.lifecycle = lifecycle;
+        this.contributors = contributors;
+        this.metrics = metrics;
+        this.openAnomalies = openAnomalies;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Emission> context) {
+        this.context = context;
+        // New objects on every (re)initialisation: a revived task restores its stores, objects from before are stale.
+        KeyValueStore<String, DetectorState> store = context.getStateStore(AnomalyApp.STORE);
+        this.states = new ReadThroughStates<>(store, AnomalyApp.CACHED_STATES);
+        this.contributorStates = new ReadThroughStates<>(context.getStateStore(AnomalyApp.CONTRIBUTOR_STORE),
+                AnomalyApp.CACHED_STATES);
+        // Called after the store is restored: recount so the gauge is right after a restart or a rebalance.
+        open = openAnomalies.count(context.taskId(), store, DetectorState::isOpen);
+    }
+
+    @Override
+    public void process(Record<String, UnitCost> record) {
+        ReadThroughStates.clearingOnFailure(() -> processRecord(record), states, contributorStates);
+    }
+
+    private void processRecord(Record<String, UnitCost> record) {
+        metrics.recordIn(AnomalyApp.NAME);
+        UnitCost cost = record.value();
+        if (cost == null) {
+            return;
+        }
+        if (!DETECTOR_WINDOW.equals(cost.getWindowSize())) {
+            // Attribution also writes hourly windows to the same topic; the detector learns one-minute windows.
+            return;
+        }
+        if (cost.getCostRecords() == 0) {
+            // A window that so far has only APM data says nothing about cost: the cost lines for it come through
+            // enrich and may arrive minutes after the APM summaries (much more while catching up a backlog).
+            // Taking it as a zero-cost window would teach the baseline that the service costs nothing.
+            metrics.counter(NO_COST_UPDATES, "stage", AnomalyApp.NAME).increment();
+            return;
+        }
+        String service = cost.getService() != null ? cost.getService() : record.key();
+        WindowUpdate update = new WindowUpdate(service, cost.getWindowStart().toEpochMilli(),
+                cost.getWindowEnd().toEpochMilli(), cost.getCost(), cost.getCurrency(), record.timestamp());
+        DetectorState state = states.get(service);
+        if (state == null) {
+            state = lifecycle.newState();
+        }
+        if (lifecycle.isLate(state, update)) {
+            // The window settled already (learned, or skipped as having no data): it cannot be un-learned.
+            metrics.counter(LATE_UPDATES, "stage", AnomalyApp.NAME).increment();
+            return;
+        }
+        ContributorBaselinesRecord children = contributorStates.get(service);
+        if (children == null) {
+            children = ContributorBaselines.empty();
+        }
+        contributors.observe(children, update.windowStart(), update.windowEnd(), cost.getChildren(),
+                update.timestamp());
+        boolean wasOpen = state.isOpen();
+        List<Transition> transitions = lifecycle.onUpdate(state, update);
+        states.put(service, state);
+        for (Transition transition : transitions) {
+            // A resolve is about a quiet window: it names the service, not children that did not move.
+            List<Contributor> top = transition.state() == AnomalyState.RESOLVED ? List.of()
+                    : transition.type() == AnomalyType.COST_DROP
+                            ? contributors.fallenContributors(children, transition.windowStart())
+                            : contributors.topContributors(children, transition.windowStart(), transition.partial());
+            Anomaly anomaly = AnomalyRecords.anomaly(transition, top);
+            Emission emission = new Emission(anomaly,
+                    AnomalyRecords.alert(anomaly, transition.escalated()).orElse(null));
+            context.forward(record.withKey(anomaly.getDedupKey()).withValue(emission));
+        }
+        // After the transitions: they name contributors from windows this call may settle.
+        contributors.settle(children);
+        contributorStates.put(service, children);
+        open.changed(wasOpen, state.isOpen());
+    }
+
+    @Override
+    public void close() {
+        if (open != null) {
+            open.withdraw();
+        }
+    }
+}
