@@ -25,6 +25,7 @@ import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.SkewedDelivery;
 import io.spendstream.anomaly.scopes.ScopeSettings;
 import io.spendstream.anomaly.spike.CostSpikeProcessor;
+import io.spendstream.anomaly.spike.CostSpikeTopology;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.AlertStatus;
 import io.spendstream.avro.Anomaly;
@@ -235,7 +236,7 @@ public class AnomalyAppTest {
             List<Anomaly> afterGap = anomalyTopic.readValuesToList();
             feed.window("checkout", minute(110), new BigDecimal("10.00"));
 
-            KeyValueStore<String, DetectorState> store = fixture.driver().getKeyValueStore(AnomalyApp.STORE);
+            KeyValueStore<String, DetectorState> store = fixture.driver().getKeyValueStore(CostSpikeTopology.STORE);
             // 30 windows, then 50 of the 60 after the gap: the gap is skipped, not learned as 20 zero-cost windows
             // (it used to be), and the 10 newest windows have not settled yet.
             assertThat(store.get("checkout").baseline().learnedWindows()).isEqualTo(30 + 50);
@@ -274,7 +275,7 @@ public class AnomalyAppTest {
             }
             feed.window("checkout", minute(30), new BigDecimal("10.00"));
             anomalyId = before.output(before.topics().anomalies).readValuesToList().get(0).getAnomalyId();
-            KeyValueStore<String, DetectorState> store = before.driver().getKeyValueStore(AnomalyApp.STORE);
+            KeyValueStore<String, DetectorState> store = before.driver().getKeyValueStore(CostSpikeTopology.STORE);
             try (KeyValueIterator<String, DetectorState> all = store.all()) {
                 all.forEachRemaining(saved::add);
             }
@@ -287,7 +288,7 @@ public class AnomalyAppTest {
 
         try (TopologyFixture after = TopologyFixture.of(new AnomalyApp(), NO_GROUP_WAIT)) {
             // What a restart restores from the store's changelog, written through the store's own serde.
-            KeyValueStore<String, DetectorState> store = after.driver().getKeyValueStore(AnomalyApp.STORE);
+            KeyValueStore<String, DetectorState> store = after.driver().getKeyValueStore(CostSpikeTopology.STORE);
             saved.forEach(kv -> store.put(kv.key, kv.value));
             // The alert gate's store too: it knows the alert fired, so it lets the RESOLVED through.
             KeyValueStore<String, AlertGateStateRecord> gate =
@@ -330,7 +331,7 @@ public class AnomalyAppTest {
             assertThat(fixture.output(fixture.topics().anomalies).readValuesToList()).isEmpty();
             assertThat(fixture.output(fixture.topics().alerts).readValuesToList()).isEmpty();
             assertThat(fixture.count(CostSpikeProcessor.LATE_UPDATES)).isZero();
-            KeyValueStore<String, DetectorState> store = fixture.driver().getKeyValueStore(AnomalyApp.STORE);
+            KeyValueStore<String, DetectorState> store = fixture.driver().getKeyValueStore(CostSpikeTopology.STORE);
             assertThat(store.get("checkout").baseline().level()).isCloseTo(1.00, within(0.05));
             assertThat(store.get("search").baseline().level()).isCloseTo(3.00, within(0.15));
             assertThat(store.get("ledger").baseline().level()).isCloseTo(0.40, within(0.04));
@@ -414,7 +415,7 @@ public class AnomalyAppTest {
 
             assertThat(fixture.output(fixture.topics().anomalies).readValuesToList()).isEmpty();
             assertThat(fixture.output(fixture.topics().alerts).readValuesToList()).isEmpty();
-            DetectorState checkout = fixture.driver().<String, DetectorState>getKeyValueStore(AnomalyApp.STORE)
+            DetectorState checkout = fixture.driver().<String, DetectorState>getKeyValueStore(CostSpikeTopology.STORE)
                     .get("checkout");
             // The 30 missing windows were skipped: learned are 0..39 and 70..118 (the rest has not settled).
             assertThat(checkout.baseline().learnedWindows()).isEqualTo(40 + 49);

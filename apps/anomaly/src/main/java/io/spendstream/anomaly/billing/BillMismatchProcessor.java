@@ -11,7 +11,6 @@ import java.util.UUID;
 
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -21,6 +20,7 @@ import io.spendstream.anomaly.AnomalyApp;
 import io.spendstream.anomaly.avro.BillMismatchHourRecord;
 import io.spendstream.anomaly.avro.BillMismatchSkuRecord;
 import io.spendstream.anomaly.avro.BillMismatchStateRecord;
+import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.avro.Anomaly;
@@ -42,7 +42,7 @@ import io.spendstream.schemas.Money;
  * <p>Hours are forgotten once stream time (the reconciliation records' timestamps) is the billing horizon past them,
  * by a stream-time punctuation every {@link #PURGE_INTERVAL}; an anomaly whose hours were all forgotten resolves then.
  */
-public final class BillMismatchProcessor implements Processor<String, Reconciliation, String, Emission> {
+public final class BillMismatchProcessor extends DetectorProcessor<Reconciliation> {
 
     public static final String NOT_BILLED = "spendstream.anomaly.bill.mismatch.unbilled.skipped";
     public static final Duration PURGE_INTERVAL = Duration.ofHours(1);
@@ -51,32 +51,26 @@ public final class BillMismatchProcessor implements Processor<String, Reconcilia
 
     private final BillMismatchSettings settings;
     private final Duration horizon;
-    private final PipelineMetrics metrics;
-    private final OpenAnomalies openAnomalies;
-    private ProcessorContext<String, Emission> context;
     private KeyValueStore<String, BillMismatchHourRecord> hours;
     private KeyValueStore<String, BillMismatchStateRecord> states;
-    private OpenAnomalies.Count open;
 
     public BillMismatchProcessor(BillMismatchSettings settings, Duration horizon, PipelineMetrics metrics,
             OpenAnomalies openAnomalies) {
+        super(metrics, openAnomalies);
         this.settings = settings;
         this.horizon = horizon;
-        this.metrics = metrics;
-        this.openAnomalies = openAnomalies;
     }
 
     @Override
-    public void init(ProcessorContext<String, Emission> context) {
-        this.context = context;
+    protected void open(ProcessorContext<String, Emission> context) {
         this.hours = context.getStateStore(BillMismatchTopology.HOURS_STORE);
         this.states = context.getStateStore(BillMismatchTopology.STATE_STORE);
-        open = openAnomalies.count(context.taskId(), "bill-mismatch", states, state -> true);
+        countOpen("bill-mismatch", states, state -> true);
         context.schedule(PURGE_INTERVAL, PunctuationType.STREAM_TIME, this::purge);
     }
 
     @Override
-    public void process(Record<String, Reconciliation> record) {
+    protected void processRecord(Record<String, Reconciliation> record) {
         metrics.recordIn(AnomalyApp.NAME);
         Reconciliation reconciliation = record.value();
         if (reconciliation == null || !BILLED.equals(reconciliation.getStatus())) {
@@ -123,7 +117,7 @@ public final class BillMismatchProcessor implements Processor<String, Reconcilia
                 emit(record, state, AnomalyState.UPDATE, service, reconciliation.getCurrency(), hour, skus, null);
             }
         }
-        open.changed(wasOpen, states.get(service) != null);
+        openChanged(wasOpen, states.get(service) != null);
     }
 
     private void emit(Record<String, Reconciliation> record, BillMismatchStateRecord state, AnomalyState event,
@@ -137,7 +131,7 @@ public final class BillMismatchProcessor implements Processor<String, Reconcilia
                 settings.thresholdPercent());
         Emission emission = new Emission(anomaly, event == AnomalyState.UPDATE ? null
                 : BillMismatchRecords.alert(anomaly, state.getTeam()));
-        context.forward(record.withKey(emission.dedupKey()).withValue(emission));
+        forward(record, emission);
     }
 
     /** Forgets the hours the billing horizon has passed, and resolves anomalies left without an hour. */
@@ -164,18 +158,11 @@ public final class BillMismatchProcessor implements Processor<String, Reconcilia
                 entry.value.setHours(kept);
                 if (kept.isEmpty()) {
                     states.delete(entry.key);
-                    open.changed(true, false);
+                    openChanged(true, false);
                 } else {
                     states.put(entry.key, entry.value);
                 }
             }
-        }
-    }
-
-    @Override
-    public void close() {
-        if (open != null) {
-            open.withdraw();
         }
     }
 

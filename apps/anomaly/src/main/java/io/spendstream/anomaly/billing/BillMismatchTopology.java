@@ -10,6 +10,7 @@ import io.spendstream.anomaly.AnomalyApp;
 import io.spendstream.anomaly.avro.BillMismatchHourRecord;
 import io.spendstream.anomaly.avro.BillMismatchStateRecord;
 import io.spendstream.anomaly.core.Emission;
+import io.spendstream.anomaly.core.EmissionTail;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.core.PrivateAvroSerde;
 import io.spendstream.avro.Alert;
@@ -29,11 +30,8 @@ public final class BillMismatchTopology {
     public static final String STATE_STORE = "anomaly-bill-mismatch-state";
     public static final String SOURCE = "anomaly-reconciliation-source";
     public static final String DETECTOR = "anomaly-bill-mismatch-detector";
-    public static final String ANOMALY_EVENTS = "anomaly-bill-mismatch-events";
-    public static final String ANOMALIES_OUT = "anomaly-bill-mismatch-anomalies-out";
-    public static final String ANOMALIES_SINK = "anomaly-bill-mismatch-anomalies-sink";
-    public static final String ALERT_WORTHY = "anomaly-bill-mismatch-alert-worthy";
-    public static final String ALERTS = "anomaly-bill-mismatch-alerts";
+    /** Node names {@code anomaly-bill-mismatch-events}, {@code anomaly-bill-mismatch-anomalies-sink}, {@code anomaly-bill-mismatch-alerts}, ... */
+    public static final EmissionTail TAIL = EmissionTail.of("anomaly-bill-mismatch");
     public static final String ALERTS_MERGED = "anomaly-bill-mismatch-alerts-merged";
 
     private BillMismatchTopology() {
@@ -49,11 +47,6 @@ public final class BillMismatchTopology {
                 .stream(topics.reconciliation.name(), topics.reconciliation.consumed(SOURCE))
                 .process(() -> new BillMismatchProcessor(settings, horizon.span(), metrics, openAnomalies),
                         Named.as(DETECTOR), HOURS_STORE, STATE_STORE);
-        emissions.mapValues(Emission::anomaly, Named.as(ANOMALY_EVENTS))
-                .peek((key, anomaly) -> metrics.recordOut(AnomalyApp.NAME, topics.anomalies.name()),
-                        Named.as(ANOMALIES_OUT))
-                .to(topics.anomalies.name(), topics.anomalies.produced(ANOMALIES_SINK));
-        return emissions.filter((key, emission) -> emission.hasAlert(), Named.as(ALERT_WORTHY))
-                .mapValues(Emission::alert, Named.as(ALERTS));
+        return TAIL.write(emissions, topics, metrics);
     }
 }

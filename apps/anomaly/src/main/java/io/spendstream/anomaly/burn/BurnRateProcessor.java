@@ -3,13 +3,13 @@ package io.spendstream.anomaly.burn;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import io.spendstream.anomaly.AnomalyApp;
 import io.spendstream.anomaly.avro.BurnRateStateRecord;
+import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.avro.BurnRate;
@@ -17,11 +17,11 @@ import io.spendstream.runtime.metrics.PipelineMetrics;
 
 /**
  * Runs {@link BurnRateLifecycle} for every {@code spend.burn-rate} record (key = budget scope; null value = budget
- * deleted), one state per scope in the store {@link AnomalyApp#BURN_STORE}, and forwards what it emits (keyed by
+ * deleted), one state per scope in the store {@link BurnRateTopology#STORE}, and forwards what it emits (keyed by
  * dedup key, at the input record's timestamp): BURN_RATE anomaly events with their alerts, and staged budget alerts.
  * Adds its open burn-rate anomalies to the open-anomalies gauge (its tasks are not the cost-spike tasks).
  */
-public final class BurnRateProcessor implements Processor<String, BurnRate, String, Emission> {
+public final class BurnRateProcessor extends DetectorProcessor<BurnRate> {
 
     /** Evaluations older than the last one applied to their scope, ignored. */
     public static final String STALE = "spendstream.anomaly.burn.stale";
@@ -29,28 +29,22 @@ public final class BurnRateProcessor implements Processor<String, BurnRate, Stri
     public static final String NO_SCOPE = "spendstream.anomaly.burn.no.scope";
 
     private final BurnRateLifecycle lifecycle;
-    private final PipelineMetrics metrics;
-    private final OpenAnomalies openAnomalies;
-    private ProcessorContext<String, Emission> context;
     private KeyValueStore<String, BurnRateStateRecord> store;
-    private OpenAnomalies.Count open;
 
     public BurnRateProcessor(BurnRateLifecycle lifecycle, PipelineMetrics metrics, OpenAnomalies openAnomalies) {
+        super(metrics, openAnomalies);
         this.lifecycle = lifecycle;
-        this.metrics = metrics;
-        this.openAnomalies = openAnomalies;
     }
 
     @Override
-    public void init(ProcessorContext<String, Emission> context) {
-        this.context = context;
-        this.store = context.getStateStore(AnomalyApp.BURN_STORE);
+    protected void open(ProcessorContext<String, Emission> context) {
+        this.store = context.getStateStore(BurnRateTopology.STORE);
         // Called after the store is restored: recount so the gauge is right after a restart or a rebalance.
-        open = openAnomalies.count(context.taskId(), store, state -> state.getOpen() != null);
+        countOpen(store, state -> state.getOpen() != null);
     }
 
     @Override
-    public void process(Record<String, BurnRate> record) {
+    protected void processRecord(Record<String, BurnRate> record) {
         metrics.recordIn(AnomalyApp.NAME);
         BurnRate rate = record.value();
         String scope = record.key() != null ? record.key() : rate == null ? null : rate.getScope();
@@ -75,15 +69,8 @@ public final class BurnRateProcessor implements Processor<String, BurnRate, Stri
             isOpen = state.getOpen() != null;
         }
         for (Emission emission : out) {
-            context.forward(record.withKey(emission.dedupKey()).withValue(emission));
+            forward(record, emission);
         }
-        open.changed(wasOpen, isOpen);
-    }
-
-    @Override
-    public void close() {
-        if (open != null) {
-            open.withdraw();
-        }
+        openChanged(wasOpen, isOpen);
     }
 }

@@ -2,7 +2,6 @@ package io.spendstream.anomaly.drift;
 
 import java.util.List;
 
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -12,6 +11,7 @@ import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
 import io.spendstream.anomaly.avro.DriftStateRecord;
 import io.spendstream.anomaly.contributors.ContributorBaselines;
 import io.spendstream.anomaly.core.AnomalyRecords;
+import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.spike.CostSpikeProcessor;
@@ -24,13 +24,13 @@ import io.spendstream.runtime.state.ReadThroughStates;
 
 /**
  * Runs {@link DriftLifecycle} for every one-minute {@code spend.unit-cost} update, one {@link DriftStateRecord} per
- * service in the store {@link AnomalyApp#DRIFT_STORE}, and forwards each COST_PER_REQUEST_DRIFT event (keyed by its
+ * service in the store {@link DriftTopology#STORE}, and forwards each COST_PER_REQUEST_DRIFT event (keyed by its
  * dedup key, at the input record's timestamp) with the alert it raises or clears. Alongside, its own baselines of
- * each service's children in {@link AnomalyApp#DRIFT_CONTRIBUTOR_STORE} (the cost-spike processor's are learned on
+ * each service's children in {@link DriftTopology#CONTRIBUTOR_STORE} (the cost-spike processor's are learned on
  * another schedule), which name the resources and SKUs whose cost moved in a drift's window. Counts the settled
  * windows skipped for no or too few requests ({@value #SKIPPED_WINDOWS}) and late updates ({@value #LATE_UPDATES}).
  */
-public final class DriftProcessor implements Processor<String, UnitCost, String, Emission> {
+public final class DriftProcessor extends DetectorProcessor<UnitCost> {
 
     /** Settled windows not judged, by reason: {@code no-requests}, {@code few-requests}. */
     public static final String SKIPPED_WINDOWS = "spendstream.anomaly.drift.skipped.windows";
@@ -40,38 +40,26 @@ public final class DriftProcessor implements Processor<String, UnitCost, String,
 
     private final DriftLifecycle lifecycle;
     private final ContributorBaselines contributors;
-    private final PipelineMetrics metrics;
-    private final OpenAnomalies openAnomalies;
-    private ProcessorContext<String, Emission> context;
     private ReadThroughStates<DriftStateRecord> states;
     private ReadThroughStates<ContributorBaselinesRecord> contributorStates;
-    private OpenAnomalies.Count open;
 
     public DriftProcessor(DriftLifecycle lifecycle, ContributorBaselines contributors, PipelineMetrics metrics,
             OpenAnomalies openAnomalies) {
+        super(metrics, openAnomalies);
         this.lifecycle = lifecycle;
         this.contributors = contributors;
-        this.metrics = metrics;
-        this.openAnomalies = openAnomalies;
     }
 
     @Override
-    public void init(ProcessorContext<String, Emission> context) {
-        this.context = context;
-        // New objects on every (re)initialisation: a revived task restores its stores, objects from before are stale.
-        KeyValueStore<String, DriftStateRecord> store = context.getStateStore(AnomalyApp.DRIFT_STORE);
-        this.states = new ReadThroughStates<>(store, AnomalyApp.CACHED_STATES);
-        this.contributorStates = new ReadThroughStates<>(context.getStateStore(AnomalyApp.DRIFT_CONTRIBUTOR_STORE),
-                AnomalyApp.CACHED_STATES);
-        open = openAnomalies.count(context.taskId(), GAUGE_PART, store, DriftLifecycle::isOpen);
+    protected void open(ProcessorContext<String, Emission> context) {
+        KeyValueStore<String, DriftStateRecord> store = context.getStateStore(DriftTopology.STORE);
+        this.states = cached(store);
+        this.contributorStates = cached(context.getStateStore(DriftTopology.CONTRIBUTOR_STORE));
+        countOpen(GAUGE_PART, store, DriftLifecycle::isOpen);
     }
 
     @Override
-    public void process(Record<String, UnitCost> record) {
-        ReadThroughStates.clearingOnFailure(() -> processRecord(record), states, contributorStates);
-    }
-
-    private void processRecord(Record<String, UnitCost> record) {
+    protected void processRecord(Record<String, UnitCost> record) {
         UnitCost cost = record.value();
         // The cost-spike processor counts what it skips and why (records.in, no.cost.updates): the same records.
         if (cost == null || !CostSpikeProcessor.DETECTOR_WINDOW.equals(cost.getWindowSize())
@@ -113,19 +101,12 @@ public final class DriftProcessor implements Processor<String, UnitCost, String,
                     : contributors.topContributors(children, transition.windowStart(), false);
             Anomaly anomaly = DriftRecords.anomaly(transition, top);
             Emission emission = new Emission(anomaly, AnomalyRecords.alert(anomaly, false).orElse(null));
-            context.forward(record.withKey(anomaly.getDedupKey()).withValue(emission));
+            forward(record, emission);
         }
         // After the transitions: they name contributors of the windows this update settled.
         contributors.settle(children);
         contributorStates.put(service, children);
         boolean isOpen = DriftLifecycle.isOpen(state);
-        open.changed(wasOpen, isOpen);
-    }
-
-    @Override
-    public void close() {
-        if (open != null) {
-            open.withdraw();
-        }
+        openChanged(wasOpen, isOpen);
     }
 }

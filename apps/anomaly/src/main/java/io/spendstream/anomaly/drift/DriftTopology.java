@@ -11,6 +11,7 @@ import io.spendstream.anomaly.contributors.ContributorBaselines;
 import io.spendstream.anomaly.contributors.ContributorBaselinesSerde;
 import io.spendstream.anomaly.contributors.ContributorSettings;
 import io.spendstream.anomaly.core.Emission;
+import io.spendstream.anomaly.core.EmissionTail;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.UnitCost;
@@ -19,19 +20,19 @@ import io.spendstream.schemas.SpendstreamTopics;
 
 /**
  * The cost-per-request drift branch of the anomaly app: a second processor on the {@code spend.unit-cost} stream
- * ({@link DriftProcessor}, node names {@code anomaly-drift-*}) with its stores {@value AnomalyApp#DRIFT_STORE} and
- * {@value AnomalyApp#DRIFT_CONTRIBUTOR_STORE} (RocksDB, changelogged). Writes COST_PER_REQUEST_DRIFT events to
+ * ({@link DriftProcessor}, node names {@code anomaly-drift-*}) with its stores {@value #STORE} and
+ * {@value #CONTRIBUTOR_STORE} (RocksDB, changelogged). Writes COST_PER_REQUEST_DRIFT events to
  * {@code spend.anomalies} (key {@code cost-per-request-drift:service:<service>}) and returns their alerts for the
  * alert gate.
  */
 public final class DriftTopology {
 
+    public static final String STORE = "anomaly-drift-state";
+    public static final String CONTRIBUTOR_STORE = "anomaly-drift-contributor-baselines";
+
     public static final String DETECTOR = "anomaly-drift-detector";
-    public static final String ANOMALY_EVENTS = "anomaly-drift-events";
-    public static final String ANOMALIES_OUT = "anomaly-drift-anomalies-out";
-    public static final String ANOMALIES_SINK = "anomaly-drift-anomalies-sink";
-    public static final String ALERT_WORTHY = "anomaly-drift-alert-worthy";
-    public static final String ALERTS = "anomaly-drift-alerts";
+    /** Node names {@code anomaly-drift-events}, {@code anomaly-drift-anomalies-sink}, {@code anomaly-drift-alerts}, ... */
+    public static final EmissionTail TAIL = EmissionTail.of("anomaly-drift");
     public static final String ALERTS_MERGED = "anomaly-drift-alerts-merged";
 
     private DriftTopology() {
@@ -40,22 +41,16 @@ public final class DriftTopology {
     public static KStream<String, Alert> build(StreamsBuilder builder, KStream<String, UnitCost> unitCost,
             SpendstreamTopics topics, PipelineMetrics metrics, DriftSettings settings,
             ContributorSettings contributorSettings, OpenAnomalies openAnomalies) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AnomalyApp.DRIFT_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), new DriftStateSerde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(AnomalyApp.DRIFT_CONTRIBUTOR_STORE), Serdes.String(),
-                new ContributorBaselinesSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONTRIBUTOR_STORE),
+                Serdes.String(), new ContributorBaselinesSerde()));
         DriftLifecycle lifecycle = new DriftLifecycle(settings);
         ContributorBaselines contributors = new ContributorBaselines(contributorSettings);
 
         KStream<String, Emission> emissions = unitCost.process(
                 () -> new DriftProcessor(lifecycle, contributors, metrics, openAnomalies), Named.as(DETECTOR),
-                AnomalyApp.DRIFT_STORE, AnomalyApp.DRIFT_CONTRIBUTOR_STORE);
-        emissions.mapValues(Emission::anomaly, Named.as(ANOMALY_EVENTS))
-                .peek((key, anomaly) -> metrics.recordOut(AnomalyApp.NAME, topics.anomalies.name()),
-                        Named.as(ANOMALIES_OUT))
-                .to(topics.anomalies.name(), topics.anomalies.produced(ANOMALIES_SINK));
-        return emissions.filter((key, emission) -> emission.hasAlert(), Named.as(ALERT_WORTHY))
-                .mapValues(Emission::alert, Named.as(ALERTS));
+                STORE, CONTRIBUTOR_STORE);
+        return TAIL.write(emissions, topics, metrics);
     }
 }

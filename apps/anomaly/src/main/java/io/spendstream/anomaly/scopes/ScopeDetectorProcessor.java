@@ -2,7 +2,6 @@ package io.spendstream.anomaly.scopes;
 
 import java.util.List;
 
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -12,6 +11,7 @@ import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
 import io.spendstream.anomaly.avro.ScopePartRecord;
 import io.spendstream.anomaly.avro.ScopeWindowsRecord;
 import io.spendstream.anomaly.contributors.ContributorBaselines;
+import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
@@ -35,7 +35,7 @@ import io.spendstream.runtime.state.ReadThroughStates;
  * open-anomalies gauge. An anomaly that one service explains ({@link ScopeSettings#explainedByOneService}) goes out
  * without alerts ({@link #alertOf}); the store {@link ScopeTopology#WINDOWS_STORE} remembers which.
  */
-public final class ScopeDetectorProcessor implements Processor<String, ScopePartRecord, String, Emission> {
+public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRecord> {
 
     /** Part updates of a window the scope's detector has settled already; tag {@code scope} = the scope type. */
     public static final String LATE_PARTS = "spendstream.anomaly.scope.late.parts";
@@ -45,43 +45,30 @@ public final class ScopeDetectorProcessor implements Processor<String, ScopePart
     private final CostSpikeLifecycle lifecycle;
     private final ScopeSettings settings;
     private final ContributorBaselines contributors;
-    private final PipelineMetrics metrics;
-    private final OpenAnomalies openAnomalies;
-    private ProcessorContext<String, Emission> context;
     private ReadThroughStates<DetectorState> states;
     private ReadThroughStates<ContributorBaselinesRecord> contributorStates;
     private ReadThroughStates<ScopeWindowsRecord> windowStates;
-    private OpenAnomalies.Count open;
 
     public ScopeDetectorProcessor(CostSpikeLifecycle lifecycle, ScopeSettings settings, ContributorBaselines contributors,
             PipelineMetrics metrics, OpenAnomalies openAnomalies) {
+        super(metrics, openAnomalies);
         this.lifecycle = lifecycle;
         this.settings = settings;
         this.contributors = contributors;
-        this.metrics = metrics;
-        this.openAnomalies = openAnomalies;
     }
 
     @Override
-    public void init(ProcessorContext<String, Emission> context) {
-        this.context = context;
-        // New objects on every (re)initialisation: a revived task restores its stores, objects from before are stale.
+    protected void open(ProcessorContext<String, Emission> context) {
         KeyValueStore<String, DetectorState> store = context.getStateStore(ScopeTopology.STORE);
-        this.states = new ReadThroughStates<>(store, AnomalyApp.CACHED_STATES);
-        this.contributorStates = new ReadThroughStates<>(context.getStateStore(ScopeTopology.CONTRIBUTOR_STORE),
-                AnomalyApp.CACHED_STATES);
-        this.windowStates = new ReadThroughStates<>(context.getStateStore(ScopeTopology.WINDOWS_STORE),
-                AnomalyApp.CACHED_STATES);
+        this.states = cached(store);
+        this.contributorStates = cached(context.getStateStore(ScopeTopology.CONTRIBUTOR_STORE));
+        this.windowStates = cached(context.getStateStore(ScopeTopology.WINDOWS_STORE));
         // After the restore: the gauge counts this task's open scope anomalies too.
-        open = openAnomalies.count(context.taskId(), store, DetectorState::isOpen);
+        countOpen(store, DetectorState::isOpen);
     }
 
     @Override
-    public void process(Record<String, ScopePartRecord> record) {
-        ReadThroughStates.clearingOnFailure(() -> processRecord(record), states, contributorStates, windowStates);
-    }
-
-    private void processRecord(Record<String, ScopePartRecord> record) {
+    protected void processRecord(Record<String, ScopePartRecord> record) {
         ScopeKey scope = ScopeKey.parse(record.key());
         ScopePartRecord part = record.value();
         DetectorState state = states.get(scope.key());
@@ -113,15 +100,14 @@ public final class ScopeDetectorProcessor implements Processor<String, ScopePart
             List<Contributor> top = transition.state() == AnomalyState.RESOLVED ? List.of()
                     : contributors.topContributors(services, transition.windowStart(), transition.partial());
             Anomaly anomaly = ScopedRecords.anomaly(scope, transition, top);
-            context.forward(record.withKey(anomaly.getDedupKey())
-                    .withValue(new Emission(anomaly, alertOf(scope, transition, anomaly, top,
-                            ScopeWindows.partsIn(windows, transition.windowStart()), windows))));
+            forward(record, new Emission(anomaly, alertOf(scope, transition, anomaly, top,
+                    ScopeWindows.partsIn(windows, transition.windowStart()), windows)));
         }
         contributors.settle(services);
         contributorStates.put(scope.key(), services);
         ScopeWindows.forgetBefore(windows, state.pending().settledBefore());
         windowStates.put(scope.key(), windows);
-        open.changed(wasOpen, state.isOpen());
+        openChanged(wasOpen, state.isOpen());
     }
 
     /**
@@ -152,12 +138,5 @@ public final class ScopeDetectorProcessor implements Processor<String, ScopePart
             windows.setUnalertedAnomalyId(null);
         }
         return null;
-    }
-
-    @Override
-    public void close() {
-        if (open != null) {
-            open.withdraw();
-        }
     }
 }

@@ -15,6 +15,7 @@ import io.spendstream.anomaly.AnomalyApp;
 import io.spendstream.anomaly.contributors.ContributorBaselines;
 import io.spendstream.anomaly.contributors.ContributorBaselinesSerde;
 import io.spendstream.anomaly.core.Emission;
+import io.spendstream.anomaly.core.EmissionTail;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.spike.CostSpikeProcessor;
@@ -43,11 +44,8 @@ public final class ScopeTopology {
 
     public static final String PARTS = "anomaly-scope-parts";
     public static final String DETECTOR = "anomaly-scope-detector";
-    public static final String ANOMALY_EVENTS = "anomaly-scope-events";
-    public static final String ANOMALIES_OUT = "anomaly-scope-anomalies-out";
-    public static final String ANOMALIES_SINK = "anomaly-scope-anomalies-sink";
-    public static final String ALERT_WORTHY = "anomaly-scope-alert-worthy";
-    public static final String ALERTS = "anomaly-scope-alerts";
+    /** Node names {@code anomaly-scope-events}, {@code anomaly-scope-anomalies-sink}, {@code anomaly-scope-alerts}, ... */
+    public static final EmissionTail TAIL = EmissionTail.of("anomaly-scope");
     /** The merge of these alerts into the alert gate's input. */
     public static final String ALERTS_MERGED = "anomaly-scope-alerts-merged";
 
@@ -85,11 +83,6 @@ public final class ScopeTopology {
                 .process(() -> new ScopeDetectorProcessor(lifecycle, settings, contributors, metrics, openAnomalies),
                         Named.as(DETECTOR), STORE, CONTRIBUTOR_STORE, WINDOWS_STORE);
 
-        emissions.mapValues(Emission::anomaly, Named.as(ANOMALY_EVENTS))
-                .peek((key, anomaly) -> metrics.recordOut(AnomalyApp.NAME, topics.anomalies.name()),
-                        Named.as(ANOMALIES_OUT))
-                .to(topics.anomalies.name(), topics.anomalies.produced(ANOMALIES_SINK));
-        return Optional.of(emissions.filter((key, emission) -> emission.hasAlert(), Named.as(ALERT_WORTHY))
-                .mapValues(Emission::alert, Named.as(ALERTS)));
+        return Optional.of(TAIL.write(emissions, topics, metrics));
     }
 }

@@ -2,7 +2,6 @@ package io.spendstream.anomaly.spike;
 
 import java.util.List;
 
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -11,6 +10,7 @@ import io.spendstream.anomaly.AnomalyApp;
 import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
 import io.spendstream.anomaly.contributors.ContributorBaselines;
 import io.spendstream.anomaly.core.AnomalyRecords;
+import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
@@ -27,12 +27,12 @@ import io.spendstream.runtime.state.ReadThroughStates;
 
 /**
  * Runs {@link CostSpikeLifecycle} (cost spikes and drops) for every {@code spend.unit-cost} update, one {@link DetectorState} per service in
- * the store {@link AnomalyApp#STORE}, and forwards each lifecycle event (keyed by its dedup key, at the input
+ * the store {@link CostSpikeTopology#STORE}, and forwards each lifecycle event (keyed by its dedup key, at the input
  * record's timestamp) with the alert it raises or clears. Keeps the open-anomalies gauge of its task. Alongside, the
- * baselines of each service's children (resources, SKUs) in the store {@link AnomalyApp#CONTRIBUTOR_STORE}, which
+ * baselines of each service's children (resources, SKUs) in the store {@link CostSpikeTopology#CONTRIBUTOR_STORE}, which
  * name the top contributors of each OPEN and UPDATE ({@link ContributorBaselines}).
  */
-public final class CostSpikeProcessor implements Processor<String, UnitCost, String, Emission> {
+public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
 
     /** The unit-cost window size the detector learns from (ISO-8601, as attribution writes it). */
     public static final String DETECTOR_WINDOW = "PT1M";
@@ -44,39 +44,27 @@ public final class CostSpikeProcessor implements Processor<String, UnitCost, Str
 
     private final CostSpikeLifecycle lifecycle;
     private final ContributorBaselines contributors;
-    private final PipelineMetrics metrics;
-    private final OpenAnomalies openAnomalies;
-    private ProcessorContext<String, Emission> context;
     private ReadThroughStates<DetectorState> states;
     private ReadThroughStates<ContributorBaselinesRecord> contributorStates;
-    private OpenAnomalies.Count open;
 
     public CostSpikeProcessor(CostSpikeLifecycle lifecycle, ContributorBaselines contributors, PipelineMetrics metrics,
             OpenAnomalies openAnomalies) {
+        super(metrics, openAnomalies);
         this.lifecycle = lifecycle;
         this.contributors = contributors;
-        this.metrics = metrics;
-        this.openAnomalies = openAnomalies;
     }
 
     @Override
-    public void init(ProcessorContext<String, Emission> context) {
-        this.context = context;
-        // New objects on every (re)initialisation: a revived task restores its stores, objects from before are stale.
-        KeyValueStore<String, DetectorState> store = context.getStateStore(AnomalyApp.STORE);
-        this.states = new ReadThroughStates<>(store, AnomalyApp.CACHED_STATES);
-        this.contributorStates = new ReadThroughStates<>(context.getStateStore(AnomalyApp.CONTRIBUTOR_STORE),
-                AnomalyApp.CACHED_STATES);
+    protected void open(ProcessorContext<String, Emission> context) {
+        KeyValueStore<String, DetectorState> store = context.getStateStore(CostSpikeTopology.STORE);
+        this.states = cached(store);
+        this.contributorStates = cached(context.getStateStore(CostSpikeTopology.CONTRIBUTOR_STORE));
         // Called after the store is restored: recount so the gauge is right after a restart or a rebalance.
-        open = openAnomalies.count(context.taskId(), store, DetectorState::isOpen);
+        countOpen(store, DetectorState::isOpen);
     }
 
     @Override
-    public void process(Record<String, UnitCost> record) {
-        ReadThroughStates.clearingOnFailure(() -> processRecord(record), states, contributorStates);
-    }
-
-    private void processRecord(Record<String, UnitCost> record) {
+    protected void processRecord(Record<String, UnitCost> record) {
         metrics.recordIn(AnomalyApp.NAME);
         UnitCost cost = record.value();
         if (cost == null) {
@@ -123,18 +111,11 @@ public final class CostSpikeProcessor implements Processor<String, UnitCost, Str
             Anomaly anomaly = AnomalyRecords.anomaly(transition, top);
             Emission emission = new Emission(anomaly,
                     AnomalyRecords.alert(anomaly, transition.escalated()).orElse(null));
-            context.forward(record.withKey(anomaly.getDedupKey()).withValue(emission));
+            forward(record, emission);
         }
         // After the transitions: they name contributors from windows this call may settle.
         contributors.settle(children);
         contributorStates.put(service, children);
-        open.changed(wasOpen, state.isOpen());
-    }
-
-    @Override
-    public void close() {
-        if (open != null) {
-            open.withdraw();
-        }
+        openChanged(wasOpen, state.isOpen());
     }
 }

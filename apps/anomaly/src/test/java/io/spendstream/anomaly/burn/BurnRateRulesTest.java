@@ -24,6 +24,7 @@ import io.spendstream.anomaly.AnomalyApp;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.gate.AlertGateSettings;
 import io.spendstream.anomaly.avro.BurnRateStateRecord;
+import io.spendstream.anomaly.spike.CostSpikeTopology;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.AlertStatus;
 import io.spendstream.avro.Anomaly;
@@ -346,7 +347,7 @@ class BurnRateRulesTest {
             h.send(T0, rates("1h", 15, "5m", 15));
 
             assertThat(h.fixture.count("spendstream.records.in", "stage", "anomaly")).isEqualTo(1);
-            assertThat(h.fixture.driver().getKeyValueStore(AnomalyApp.STORE).approximateNumEntries()).isZero();
+            assertThat(h.fixture.driver().getKeyValueStore(CostSpikeTopology.STORE).approximateNumEntries()).isZero();
         }
     }
 
@@ -441,7 +442,7 @@ class BurnRateRulesTest {
         }
 
         KeyValueStore<String, BurnRateStateRecord> store() {
-            return fixture.driver().getKeyValueStore(AnomalyApp.BURN_STORE);
+            return fixture.driver().getKeyValueStore(BurnRateTopology.STORE);
         }
 
         double openGauge() {

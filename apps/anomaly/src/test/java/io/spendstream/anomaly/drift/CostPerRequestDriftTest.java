@@ -189,17 +189,17 @@ class CostPerRequestDriftTest {
             List<Anomaly> drift = drift(before.output(before.topics().anomalies).readKeyValuesToList());
             assertThat(drift).extracting(Anomaly::getState).containsExactly(AnomalyState.OPEN);
             anomalyId = drift.get(0).getAnomalyId();
-            copy(before.driver().getKeyValueStore(AnomalyApp.DRIFT_STORE), saved);
-            copy(before.driver().getKeyValueStore(AnomalyApp.DRIFT_CONTRIBUTOR_STORE), savedChildren);
+            copy(before.driver().getKeyValueStore(DriftTopology.STORE), saved);
+            copy(before.driver().getKeyValueStore(DriftTopology.CONTRIBUTOR_STORE), savedChildren);
             copy(before.driver().getKeyValueStore(AlertGateTopology.GATE_STORE), savedGate);
         }
 
         try (TopologyFixture after = TopologyFixture.of(new AnomalyApp(), AnomalyAppTest.NO_GROUP_WAIT)) {
             // What a restart restores from the stores' changelogs, written through the stores' own serdes.
-            KeyValueStore<String, DriftStateRecord> store = after.driver().getKeyValueStore(AnomalyApp.DRIFT_STORE);
+            KeyValueStore<String, DriftStateRecord> store = after.driver().getKeyValueStore(DriftTopology.STORE);
             saved.forEach(kv -> store.put(kv.key, kv.value));
             KeyValueStore<String, ContributorBaselinesRecord> children =
-                    after.driver().getKeyValueStore(AnomalyApp.DRIFT_CONTRIBUTOR_STORE);
+                    after.driver().getKeyValueStore(DriftTopology.CONTRIBUTOR_STORE);
             savedChildren.forEach(kv -> children.put(kv.key, kv.value));
             KeyValueStore<String, AlertGateStateRecord> gate =
                     after.driver().getKeyValueStore(AlertGateTopology.GATE_STORE);

@@ -25,6 +25,7 @@ import io.spendstream.anomaly.AnomalyAppTest;
 import io.spendstream.anomaly.UnitCostFeed;
 import io.spendstream.anomaly.avro.AlertGateStateRecord;
 import io.spendstream.anomaly.burn.BurnRateSettings;
+import io.spendstream.anomaly.burn.BurnRateTopology;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.AlertStatus;
 import io.spendstream.avro.Anomaly;
@@ -59,7 +60,7 @@ public class AlertGateTest {
         try (Gate g = new Gate(Map.of())) {
             g.burn(PAYMENTS, T0, TICKET);
             // The burn-rate rules forget the scope (a store reset, a state-format upgrade) and raise it afresh.
-            g.fixture.driver().getKeyValueStore(AnomalyApp.BURN_STORE).delete(PAYMENTS);
+            g.fixture.driver().getKeyValueStore(BurnRateTopology.STORE).delete(PAYMENTS);
             g.burn(PAYMENTS, T0.plusSeconds(10), TICKET);
             g.burn(PAYMENTS, T0.plusSeconds(20), PAGE);
             g.burn(PAYMENTS, T0.plusSeconds(30), PAGE);

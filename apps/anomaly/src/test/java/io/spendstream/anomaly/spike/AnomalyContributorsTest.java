@@ -112,7 +112,7 @@ class AnomalyContributorsTest {
             assertThat(resolved.getTopContributors()).extracting(Contributor::getName).containsExactly("checkout");
 
             ContributorBaselinesRecord baselines = fixture.driver()
-                    .<String, ContributorBaselinesRecord>getKeyValueStore(AnomalyApp.CONTRIBUTOR_STORE)
+                    .<String, ContributorBaselinesRecord>getKeyValueStore(CostSpikeTopology.CONTRIBUTOR_STORE)
                     .get("checkout");
             assertThat(baselines.getBaselines()).extracting(b -> b.getName()).containsExactly("db-checkout",
                     "i-0checkout01", "i-0checkout02", "db.r6g.large", "m6i.xlarge");
