@@ -14,6 +14,7 @@ import io.spendstream.anomaly.contributors.ContributorBaselines;
 import io.spendstream.anomaly.contributors.ContributorSettings;
 import io.spendstream.anomaly.core.AnomalySettings;
 import io.spendstream.anomaly.core.OpenAnomalies;
+import io.spendstream.anomaly.core.Stage;
 import io.spendstream.anomaly.detector.CostDetector;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.drift.DriftSettings;
@@ -75,7 +76,7 @@ import io.spendstream.schemas.SpendstreamTopics;
  */
 public final class AnomalyApp implements StreamsApp {
 
-    public static final String NAME = "anomaly";
+    public static final String NAME = Stage.NAME;
 
     /** The app's one source of {@code spend.unit-cost}: cost spikes, drift and the scopes all read it. */
     static final String SOURCE = "anomaly-unit-cost-source";

@@ -16,13 +16,13 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import io.spendstream.anomaly.AnomalyApp;
 import io.spendstream.anomaly.avro.BillMismatchHourRecord;
 import io.spendstream.anomaly.avro.BillMismatchSkuRecord;
 import io.spendstream.anomaly.avro.BillMismatchStateRecord;
 import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.OpenAnomalies;
+import io.spendstream.anomaly.core.Stage;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.Reconciliation;
@@ -71,10 +71,10 @@ public final class BillMismatchProcessor extends DetectorProcessor<Reconciliatio
 
     @Override
     protected void processRecord(Record<String, Reconciliation> record) {
-        metrics.recordIn(AnomalyApp.NAME);
+        metrics.recordIn(Stage.NAME);
         Reconciliation reconciliation = record.value();
         if (reconciliation == null || !BILLED.equals(reconciliation.getStatus())) {
-            metrics.counter(NOT_BILLED, "stage", AnomalyApp.NAME).increment();
+            metrics.counter(NOT_BILLED, "stage", Stage.NAME).increment();
             return;
         }
         String service = reconciliation.getService();

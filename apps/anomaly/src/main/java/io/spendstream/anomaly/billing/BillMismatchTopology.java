@@ -6,7 +6,6 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.state.Stores;
 
-import io.spendstream.anomaly.AnomalyApp;
 import io.spendstream.anomaly.avro.BillMismatchHourRecord;
 import io.spendstream.anomaly.avro.BillMismatchStateRecord;
 import io.spendstream.anomaly.core.Emission;

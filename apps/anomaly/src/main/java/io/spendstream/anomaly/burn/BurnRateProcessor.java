@@ -7,11 +7,11 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import io.spendstream.anomaly.AnomalyApp;
 import io.spendstream.anomaly.avro.BurnRateStateRecord;
 import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.OpenAnomalies;
+import io.spendstream.anomaly.core.Stage;
 import io.spendstream.avro.BurnRate;
 import io.spendstream.runtime.metrics.PipelineMetrics;
 
@@ -45,11 +45,11 @@ public final class BurnRateProcessor extends DetectorProcessor<BurnRate> {
 
     @Override
     protected void processRecord(Record<String, BurnRate> record) {
-        metrics.recordIn(AnomalyApp.NAME);
+        metrics.recordIn(Stage.NAME);
         BurnRate rate = record.value();
         String scope = record.key() != null ? record.key() : rate == null ? null : rate.getScope();
         if (scope == null) {
-            metrics.counter(NO_SCOPE, "stage", AnomalyApp.NAME).increment();
+            metrics.counter(NO_SCOPE, "stage", Stage.NAME).increment();
             return;
         }
         BurnRateStateRecord state = store.get(scope);
@@ -61,7 +61,7 @@ public final class BurnRateProcessor extends DetectorProcessor<BurnRate> {
             store.delete(scope);
             isOpen = false;
         } else if (lifecycle.isStale(state, rate)) {
-            metrics.counter(STALE, "stage", AnomalyApp.NAME).increment();
+            metrics.counter(STALE, "stage", Stage.NAME).increment();
             return;
         } else {
             state = lifecycle.onBurnRate(scope, state, rate, out);

@@ -8,6 +8,7 @@ import org.apache.kafka.streams.state.Stores;
 
 import io.spendstream.anomaly.core.EmissionTail;
 import io.spendstream.anomaly.core.OpenAnomalies;
+import io.spendstream.anomaly.core.Stage;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.BurnRate;
 import io.spendstream.runtime.metrics.PipelineMetrics;

@@ -3,7 +3,6 @@ package io.spendstream.anomaly.core;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 
-import io.spendstream.anomaly.AnomalyApp;
 import io.spendstream.avro.Alert;
 import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.runtime.metrics.PipelineMetrics;
@@ -62,7 +61,7 @@ public record EmissionTail(String prefix, boolean filtersAlertOnly) {
                 ? emissions.filter((key, emission) -> emission.hasAnomaly(), Named.as(hasAnomaly()))
                 : emissions;
         withAnomaly.mapValues(Emission::anomaly, Named.as(anomalyEvents()))
-                .peek((key, anomaly) -> metrics.recordOut(AnomalyApp.NAME, topics.anomalies.name()),
+                .peek((key, anomaly) -> metrics.recordOut(Stage.NAME, topics.anomalies.name()),
                         Named.as(anomaliesOut()))
                 .to(topics.anomalies.name(), topics.anomalies.produced(anomaliesSink()));
         return emissions.filter((key, emission) -> emission.hasAlert(), Named.as(alertWorthy()))

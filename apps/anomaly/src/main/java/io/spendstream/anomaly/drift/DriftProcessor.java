@@ -6,7 +6,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import io.spendstream.anomaly.AnomalyApp;
 import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
 import io.spendstream.anomaly.avro.DriftStateRecord;
 import io.spendstream.anomaly.contributors.ContributorBaselines;
@@ -14,6 +13,7 @@ import io.spendstream.anomaly.core.AnomalyRecords;
 import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.OpenAnomalies;
+import io.spendstream.anomaly.core.Stage;
 import io.spendstream.anomaly.spike.CostSpikeProcessor;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
@@ -75,7 +75,7 @@ public final class DriftProcessor extends DetectorProcessor<UnitCost> {
             state = lifecycle.newState();
         }
         if (lifecycle.isLate(state, update)) {
-            metrics.counter(LATE_UPDATES, "stage", AnomalyApp.NAME).increment();
+            metrics.counter(LATE_UPDATES, "stage", Stage.NAME).increment();
             return;
         }
         ContributorBaselinesRecord children = contributorStates.get(service);
@@ -88,11 +88,11 @@ public final class DriftProcessor extends DetectorProcessor<UnitCost> {
         DriftLifecycle.Outcome outcome = lifecycle.onUpdate(state, update);
         states.put(service, state);
         if (outcome.noRequestWindows() > 0) {
-            metrics.counter(SKIPPED_WINDOWS, "stage", AnomalyApp.NAME, "reason", "no-requests")
+            metrics.counter(SKIPPED_WINDOWS, "stage", Stage.NAME, "reason", "no-requests")
                     .increment(outcome.noRequestWindows());
         }
         if (outcome.fewRequestWindows() > 0) {
-            metrics.counter(SKIPPED_WINDOWS, "stage", AnomalyApp.NAME, "reason", "few-requests")
+            metrics.counter(SKIPPED_WINDOWS, "stage", Stage.NAME, "reason", "few-requests")
                     .increment(outcome.fewRequestWindows());
         }
         for (DriftTransition transition : outcome.transitions()) {

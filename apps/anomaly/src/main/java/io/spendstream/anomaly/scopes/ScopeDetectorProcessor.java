@@ -6,7 +6,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import io.spendstream.anomaly.AnomalyApp;
 import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
 import io.spendstream.anomaly.avro.ScopePartRecord;
 import io.spendstream.anomaly.avro.ScopeWindowsRecord;
@@ -14,6 +13,7 @@ import io.spendstream.anomaly.contributors.ContributorBaselines;
 import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.OpenAnomalies;
+import io.spendstream.anomaly.core.Stage;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.Transition;
@@ -77,7 +77,7 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
         }
         if (state.pending().isSettled(part.getWindowStart())) {
             // The scope learned (or skipped) this window already: as for a service, it cannot be un-learned.
-            metrics.counter(LATE_PARTS, "stage", AnomalyApp.NAME, "scope", scope.type().label()).increment();
+            metrics.counter(LATE_PARTS, "stage", Stage.NAME, "scope", scope.type().label()).increment();
             return;
         }
         ScopeWindowsRecord windows = windowStates.get(scope.key());
@@ -122,7 +122,7 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
         boolean explained = settings.explainedByOneService(top, servicesInWindow);
         if (transition.state() == AnomalyState.OPEN && explained) {
             windows.setUnalertedAnomalyId(anomaly.getAnomalyId());
-            metrics.counter(EXPLAINED, "stage", AnomalyApp.NAME, "scope", scope.type().label()).increment();
+            metrics.counter(EXPLAINED, "stage", Stage.NAME, "scope", scope.type().label()).increment();
             return null;
         }
         if (!anomaly.getAnomalyId().equals(windows.getUnalertedAnomalyId())) {

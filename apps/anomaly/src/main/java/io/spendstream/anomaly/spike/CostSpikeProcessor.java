@@ -6,13 +6,13 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import io.spendstream.anomaly.AnomalyApp;
 import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
 import io.spendstream.anomaly.contributors.ContributorBaselines;
 import io.spendstream.anomaly.core.AnomalyRecords;
 import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.OpenAnomalies;
+import io.spendstream.anomaly.core.Stage;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.Transition;
@@ -65,7 +65,7 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
 
     @Override
     protected void processRecord(Record<String, UnitCost> record) {
-        metrics.recordIn(AnomalyApp.NAME);
+        metrics.recordIn(Stage.NAME);
         UnitCost cost = record.value();
         if (cost == null) {
             return;
@@ -78,7 +78,7 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
             // A window that so far has only APM data says nothing about cost: the cost lines for it come through
             // enrich and may arrive minutes after the APM summaries (much more while catching up a backlog).
             // Taking it as a zero-cost window would teach the baseline that the service costs nothing.
-            metrics.counter(NO_COST_UPDATES, "stage", AnomalyApp.NAME).increment();
+            metrics.counter(NO_COST_UPDATES, "stage", Stage.NAME).increment();
             return;
         }
         String service = cost.getService() != null ? cost.getService() : record.key();
@@ -90,7 +90,7 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
         }
         if (lifecycle.isLate(state, update)) {
             // The window settled already (learned, or skipped as having no data): it cannot be un-learned.
-            metrics.counter(LATE_UPDATES, "stage", AnomalyApp.NAME).increment();
+            metrics.counter(LATE_UPDATES, "stage", Stage.NAME).increment();
             return;
         }
         ContributorBaselinesRecord children = contributorStates.get(service);
