@@ -21,6 +21,7 @@ import io.spendstream.anomaly.drift.DriftSettings;
 import io.spendstream.anomaly.drift.DriftTopology;
 import io.spendstream.anomaly.gate.AlertGateSettings;
 import io.spendstream.anomaly.gate.AlertGateTopology;
+import io.spendstream.anomaly.scopes.DetectionScope;
 import io.spendstream.anomaly.scopes.ScopeSettings;
 import io.spendstream.anomaly.scopes.ScopeTopology;
 import io.spendstream.anomaly.spike.CostSpikeTopology;
@@ -114,8 +115,8 @@ public final class AnomalyApp implements StreamsApp {
         CostSpikeTopology.addStores(builder);
         KStream<String, UnitCost> unitCost = builder.stream(topics.unitCost.name(), topics.unitCost.consumed(SOURCE));
         KStream<String, Alert> costSpikeAlerts = CostSpikeTopology.build(unitCost, topics, metrics, lifecycle,
-                contributors, UnallocatedSurge.from(config, settings.lifecycle().resolveScore()), scopes,
-                openAnomalies);
+                contributors, UnallocatedSurge.from(config, settings.lifecycle().resolveScore()),
+                scopes.detects(DetectionScope.SERVICE), openAnomalies);
         KStream<String, Alert> burnRateAlerts = BurnRateTopology.build(builder, topics, metrics,
                 BurnRateSettings.from(config), openAnomalies);
         KStream<String, Alert> driftAlerts = DriftTopology.build(builder, unitCost, topics, metrics,

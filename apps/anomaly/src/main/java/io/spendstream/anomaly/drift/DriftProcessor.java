@@ -13,8 +13,8 @@ import io.spendstream.anomaly.core.AnomalyRecords;
 import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.OpenAnomalies;
+import io.spendstream.anomaly.core.UnitCostInput;
 import io.spendstream.anomaly.core.Stage;
-import io.spendstream.anomaly.spike.CostSpikeProcessor;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.Contributor;
@@ -62,8 +62,7 @@ public final class DriftProcessor extends DetectorProcessor<UnitCost> {
     protected void processRecord(Record<String, UnitCost> record) {
         UnitCost cost = record.value();
         // The cost-spike processor counts what it skips and why (records.in, no.cost.updates): the same records.
-        if (cost == null || !CostSpikeProcessor.DETECTOR_WINDOW.equals(cost.getWindowSize())
-                || cost.getCostRecords() == 0) {
+        if (!UnitCostInput.isLearnable(cost)) {
             return;
         }
         String service = cost.getService() != null ? cost.getService() : record.key();

@@ -16,8 +16,8 @@ import io.spendstream.anomaly.contributors.ContributorBaselinesSerde;
 import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.EmissionTail;
 import io.spendstream.anomaly.core.OpenAnomalies;
+import io.spendstream.anomaly.core.UnitCostInput;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
-import io.spendstream.anomaly.spike.CostSpikeProcessor;
 import io.spendstream.anomaly.state.DetectorStateSerde;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.UnitCost;
@@ -48,8 +48,6 @@ public final class ScopeTopology {
     /** The merge of these alerts into the alert gate's input. */
     public static final String ALERTS_MERGED = "anomaly-scope-alerts-merged";
 
-    /** The window size the scopes learn, the service detector's ({@link CostSpikeProcessor#DETECTOR_WINDOW}). */
-    private static final String WINDOW = CostSpikeProcessor.DETECTOR_WINDOW;
 
     private ScopeTopology() {
     }
@@ -74,8 +72,7 @@ public final class ScopeTopology {
 
         KStream<String, Emission> emissions = unitCost
                 // As the service detector: one-minute windows that have cost lines (it counts the others).
-                .flatMap((service, cost) -> cost == null || !WINDOW.equals(cost.getWindowSize())
-                        || cost.getCostRecords() == 0 ? List.of()
+                .flatMap((service, cost) -> !UnitCostInput.isLearnable(cost) ? List.of()
                         : ScopeParts.of(cost.getService() != null ? cost.getService() : service, cost, scopes),
                         Named.as(PARTS))
                 .repartition(Repartitioned.with(Serdes.String(), new ScopePartSerde()).withName(PARTS))

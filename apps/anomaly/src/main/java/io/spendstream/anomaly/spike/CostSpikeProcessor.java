@@ -12,6 +12,7 @@ import io.spendstream.anomaly.core.AnomalyRecords;
 import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.OpenAnomalies;
+import io.spendstream.anomaly.core.UnitCostInput;
 import io.spendstream.anomaly.core.Stage;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.detector.DetectorState;
@@ -33,9 +34,6 @@ import io.spendstream.runtime.state.ReadThroughStates;
  * name the top contributors of each OPEN and UPDATE ({@link ContributorBaselines}).
  */
 public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
-
-    /** The unit-cost window size the detector learns from (ISO-8601, as attribution writes it). */
-    public static final String DETECTOR_WINDOW = "PT1M";
 
     /** Updates skipped because their window had no cost line yet (APM only). */
     public static final String NO_COST_UPDATES = "spendstream.anomaly.no.cost.updates";
@@ -70,7 +68,7 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
         if (cost == null) {
             return;
         }
-        if (!DETECTOR_WINDOW.equals(cost.getWindowSize())) {
+        if (!UnitCostInput.DETECTOR_WINDOW.equals(cost.getWindowSize())) {
             // Attribution also writes hourly windows to the same topic; the detector learns one-minute windows.
             return;
         }

@@ -11,8 +11,6 @@ import io.spendstream.anomaly.contributors.ContributorBaselinesSerde;
 import io.spendstream.anomaly.core.EmissionTail;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
-import io.spendstream.anomaly.scopes.DetectionScope;
-import io.spendstream.anomaly.scopes.ScopeSettings;
 import io.spendstream.anomaly.state.DetectorStateSerde;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.UnitCost;
@@ -52,16 +50,19 @@ public final class CostSpikeTopology {
                 Serdes.String(), new ContributorBaselinesSerde()));
     }
 
-    /** Builds the detection on {@code unitCost}; the stores must have been added ({@link #addStores}). */
+    /**
+     * Builds the detection on {@code unitCost}; the stores must have been added ({@link #addStores}).
+     * {@code detectsServices} false ({@code spendstream.anomaly.scopes} without {@code service}) drops the events.
+     */
     public static KStream<String, Alert> build(KStream<String, UnitCost> unitCost, SpendstreamTopics topics,
             PipelineMetrics metrics, CostSpikeLifecycle lifecycle, ContributorBaselines contributors,
-            UnallocatedSurge unallocatedSurge, ScopeSettings scopes, OpenAnomalies openAnomalies) {
+            UnallocatedSurge unallocatedSurge, boolean detectsServices, OpenAnomalies openAnomalies) {
         // The service scope's state and stream always exist (scopes=team drops only its events): switching it off
         // must not change this sub-topology's stores or the other sub-topologies' numbering.
         return TAIL.write(unitCost.process(
                 () -> new CostSpikeProcessor(lifecycle, contributors, metrics, openAnomalies), Named.as(DETECTOR),
                 STORE, CONTRIBUTOR_STORE).map(unallocatedSurge::retype, Named.as(UNALLOCATED_SURGE))
-                .filter((key, emission) -> scopes.detects(DetectionScope.SERVICE), Named.as(SERVICE_SCOPE)),
+                .filter((key, emission) -> detectsServices, Named.as(SERVICE_SCOPE)),
                 topics, metrics);
     }
 }
