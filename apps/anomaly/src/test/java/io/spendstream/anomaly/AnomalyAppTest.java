@@ -17,12 +17,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 import io.spendstream.anomaly.UnitCostFeed.Update;
-import io.spendstream.anomaly.alerting.AlertGateSettings;
-import io.spendstream.anomaly.alerting.AlertGateTopology;
+import io.spendstream.anomaly.core.OpenAnomalies;
+import io.spendstream.anomaly.gate.AlertGateSettings;
+import io.spendstream.anomaly.gate.AlertGateTopology;
 import io.spendstream.anomaly.avro.AlertGateStateRecord;
 import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.SkewedDelivery;
 import io.spendstream.anomaly.scopes.ScopeSettings;
+import io.spendstream.anomaly.spike.CostSpikeProcessor;
+import io.spendstream.anomaly.spike.CostSpikeTopology;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.AlertStatus;
 import io.spendstream.avro.Anomaly;
@@ -31,7 +34,7 @@ import io.spendstream.avro.AnomalyType;
 import io.spendstream.avro.Severity;
 import io.spendstream.runtime.testing.TopologyFixture;
 
-class AnomalyAppTest {
+public class AnomalyAppTest {
 
     private static final Instant T0 = TopologyFixture.START;
     private static final String DEDUP_KEY = "cost-spike:service:checkout";
@@ -44,17 +47,17 @@ class AnomalyAppTest {
      * clock stands still, so the gate's group wait (wall clock) would still hold the FIRING when the spike resolves.
      * The group wait is {@code AlertGateTest}'s subject.
      */
-    static final Map<String, String> NO_GROUP_WAIT = Map.of(AlertGateSettings.GROUP_WAIT, "0s");
+    public static final Map<String, String> NO_GROUP_WAIT = Map.of(AlertGateSettings.GROUP_WAIT, "0s");
     /**
      * For tests of the service detector: their services name no team, so the default team scope would see them all
      * as team {@code unallocated} and raise its own anomaly on their spikes (checked in {@code ScopeDetectionTest}).
      */
-    static final Map<String, String> SERVICE_ONLY = Map.of(ScopeSettings.SCOPES, "service");
-    static final Map<String, String> SERVICE_ONLY_NO_GROUP_WAIT = Map.of(ScopeSettings.SCOPES, "service",
+    public static final Map<String, String> SERVICE_ONLY = Map.of(ScopeSettings.SCOPES, "service");
+    public static final Map<String, String> SERVICE_ONLY_NO_GROUP_WAIT = Map.of(ScopeSettings.SCOPES, "service",
             AlertGateSettings.GROUP_WAIT, "0s");
 
     @Test
-    void shouldRaiseNothingOnSteadyNoisyCostsForHours() {
+    public void shouldRaiseNothingOnSteadyNoisyCostsForHours() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 4);
             Random random = new Random(20261123);
@@ -72,7 +75,7 @@ class AnomalyAppTest {
     }
 
     @Test
-    void shouldOpenOneAnomalyWithinAMinuteOfATenfoldSpikeUpdateItAndResolveWhenItStops() {
+    public void shouldOpenOneAnomalyWithinAMinuteOfATenfoldSpikeUpdateItAndResolveWhenItStops() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY_NO_GROUP_WAIT)) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 6);
             Random random = new Random(5);
@@ -150,7 +153,7 @@ class AnomalyAppTest {
     }
 
     @Test
-    void shouldIgnoreWindowsThatHaveOnlyApmDataSoFar() {
+    public void shouldIgnoreWindowsThatHaveOnlyApmDataSoFar() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
             var input = fixture.input(fixture.topics().unitCost);
             UnitCostFeed feed = new UnitCostFeed(input, 4);
@@ -171,7 +174,7 @@ class AnomalyAppTest {
     }
 
     @Test
-    void shouldLearnFromOneMinuteWindowsOnlyAndIgnoreHourlyOnes() {
+    public void shouldLearnFromOneMinuteWindowsOnlyAndIgnoreHourlyOnes() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
             var input = fixture.input(fixture.topics().unitCost);
             UnitCostFeed feed = new UnitCostFeed(input, 4);
@@ -200,7 +203,7 @@ class AnomalyAppTest {
     }
 
     @Test
-    void shouldRaiseNothingDuringWarmUp() {
+    public void shouldRaiseNothingDuringWarmUp() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 6);
 
@@ -217,7 +220,7 @@ class AnomalyAppTest {
     }
 
     @Test
-    void shouldCarryOnAcrossAGapAndStillCatchTheNextSpike() {
+    public void shouldCarryOnAcrossAGapAndStillCatchTheNextSpike() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY)) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 3);
             Random random = new Random(11);
@@ -233,7 +236,7 @@ class AnomalyAppTest {
             List<Anomaly> afterGap = anomalyTopic.readValuesToList();
             feed.window("checkout", minute(110), new BigDecimal("10.00"));
 
-            KeyValueStore<String, DetectorState> store = fixture.driver().getKeyValueStore(AnomalyApp.STORE);
+            KeyValueStore<String, DetectorState> store = fixture.driver().getKeyValueStore(CostSpikeTopology.STORE);
             // 30 windows, then 50 of the 60 after the gap: the gap is skipped, not learned as 20 zero-cost windows
             // (it used to be), and the 10 newest windows have not settled yet.
             assertThat(store.get("checkout").baseline().learnedWindows()).isEqualTo(30 + 50);
@@ -246,7 +249,7 @@ class AnomalyAppTest {
     }
 
     @Test
-    void shouldIgnoreAndCountLateUpdatesOfAnOlderWindow() {
+    public void shouldIgnoreAndCountLateUpdatesOfAnOlderWindow() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 2);
             for (int m = 0; m < 30; m++) {
@@ -261,7 +264,7 @@ class AnomalyAppTest {
     }
 
     @Test
-    void shouldContinueAnOpenAnomalyFromRestoredState() {
+    public void shouldContinueAnOpenAnomalyFromRestoredState() {
         List<KeyValue<String, DetectorState>> saved = new ArrayList<>();
         List<KeyValue<String, AlertGateStateRecord>> savedGate = new ArrayList<>();
         String anomalyId;
@@ -272,7 +275,7 @@ class AnomalyAppTest {
             }
             feed.window("checkout", minute(30), new BigDecimal("10.00"));
             anomalyId = before.output(before.topics().anomalies).readValuesToList().get(0).getAnomalyId();
-            KeyValueStore<String, DetectorState> store = before.driver().getKeyValueStore(AnomalyApp.STORE);
+            KeyValueStore<String, DetectorState> store = before.driver().getKeyValueStore(CostSpikeTopology.STORE);
             try (KeyValueIterator<String, DetectorState> all = store.all()) {
                 all.forEachRemaining(saved::add);
             }
@@ -285,7 +288,7 @@ class AnomalyAppTest {
 
         try (TopologyFixture after = TopologyFixture.of(new AnomalyApp(), NO_GROUP_WAIT)) {
             // What a restart restores from the store's changelog, written through the store's own serde.
-            KeyValueStore<String, DetectorState> store = after.driver().getKeyValueStore(AnomalyApp.STORE);
+            KeyValueStore<String, DetectorState> store = after.driver().getKeyValueStore(CostSpikeTopology.STORE);
             saved.forEach(kv -> store.put(kv.key, kv.value));
             // The alert gate's store too: it knows the alert fired, so it lets the RESOLVED through.
             KeyValueStore<String, AlertGateStateRecord> gate =
@@ -311,7 +314,7 @@ class AnomalyAppTest {
     }
 
     @Test
-    void shouldRaiseNothingOnSteadyNoisyCostsOfSeveralServicesDeliveredOutOfOrder() {
+    public void shouldRaiseNothingOnSteadyNoisyCostsOfSeveralServicesDeliveredOutOfOrder() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 4);
             Random random = new Random(1927);
@@ -328,7 +331,7 @@ class AnomalyAppTest {
             assertThat(fixture.output(fixture.topics().anomalies).readValuesToList()).isEmpty();
             assertThat(fixture.output(fixture.topics().alerts).readValuesToList()).isEmpty();
             assertThat(fixture.count(CostSpikeProcessor.LATE_UPDATES)).isZero();
-            KeyValueStore<String, DetectorState> store = fixture.driver().getKeyValueStore(AnomalyApp.STORE);
+            KeyValueStore<String, DetectorState> store = fixture.driver().getKeyValueStore(CostSpikeTopology.STORE);
             assertThat(store.get("checkout").baseline().level()).isCloseTo(1.00, within(0.05));
             assertThat(store.get("search").baseline().level()).isCloseTo(3.00, within(0.15));
             assertThat(store.get("ledger").baseline().level()).isCloseTo(0.40, within(0.04));
@@ -336,7 +339,7 @@ class AnomalyAppTest {
     }
 
     @Test
-    void shouldOpenOneAnomalyOnATenfoldSpikeDeliveredOutOfOrderAndResolveItAfterItStops() {
+    public void shouldOpenOneAnomalyOnATenfoldSpikeDeliveredOutOfOrderAndResolveItAfterItStops() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY_NO_GROUP_WAIT)) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 4);
             Random random = new Random(1948);
@@ -397,7 +400,7 @@ class AnomalyAppTest {
     }
 
     @Test
-    void shouldRaiseNothingWhenAServiceResumesNormallyAfterHalfAnHourWithoutData() {
+    public void shouldRaiseNothingWhenAServiceResumesNormallyAfterHalfAnHourWithoutData() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
             UnitCostFeed feed = new UnitCostFeed(fixture.input(fixture.topics().unitCost), 4);
             Random random = new Random(30);
@@ -412,7 +415,7 @@ class AnomalyAppTest {
 
             assertThat(fixture.output(fixture.topics().anomalies).readValuesToList()).isEmpty();
             assertThat(fixture.output(fixture.topics().alerts).readValuesToList()).isEmpty();
-            DetectorState checkout = fixture.driver().<String, DetectorState>getKeyValueStore(AnomalyApp.STORE)
+            DetectorState checkout = fixture.driver().<String, DetectorState>getKeyValueStore(CostSpikeTopology.STORE)
                     .get("checkout");
             // The 30 missing windows were skipped: learned are 0..39 and 70..118 (the rest has not settled).
             assertThat(checkout.baseline().learnedWindows()).isEqualTo(40 + 49);

@@ -19,18 +19,18 @@ import io.spendstream.schemas.Money;
  * SKUs), the way attribution emits them: {@code updates} updates per window with the totals so far (cost, requests
  * and every child in proportion), the last one final, all stamped with the window's start as attribution does.
  */
-final class ServiceWindows {
+public final class ServiceWindows {
 
     private final TestInputTopic<String, UnitCost> input;
     private final int updates;
 
-    ServiceWindows(TestInputTopic<String, UnitCost> input, int updates) {
+    public ServiceWindows(TestInputTopic<String, UnitCost> input, int updates) {
         this.input = input;
         this.updates = updates;
     }
 
     /** The window's final resources (name -> cost); the service cost is their sum, its SKU is {@code sku}. */
-    void window(String service, Instant start, long requests, String sku, Map<String, BigDecimal> resources) {
+    public void window(String service, Instant start, long requests, String sku, Map<String, BigDecimal> resources) {
         for (int k = 1; k <= updates; k++) {
             BigDecimal part = BigDecimal.valueOf(k).divide(BigDecimal.valueOf(updates), Money.SCALE,
                     RoundingMode.HALF_EVEN);
@@ -40,7 +40,7 @@ final class ServiceWindows {
         }
     }
 
-    static UnitCost unitCost(String service, Instant start, long requests, String sku,
+    public static UnitCost unitCost(String service, Instant start, long requests, String sku,
             Map<String, BigDecimal> resources) {
         BigDecimal cost = resources.values().stream().reduce(Money.ZERO, Money::add);
         List<ChildCost> children = new ArrayList<>();

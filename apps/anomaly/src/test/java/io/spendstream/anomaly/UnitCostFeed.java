@@ -18,20 +18,20 @@ import io.spendstream.schemas.Money;
  * far, evenly spaced in event time, the last one carrying the window's final cost. {@link #updatesOf} builds them
  * without piping, for tests that deliver them out of order.
  */
-final class UnitCostFeed {
+public final class UnitCostFeed {
 
-    static final Duration WINDOW = Duration.ofMinutes(1);
+    public static final Duration WINDOW = Duration.ofMinutes(1);
 
     private final TestInputTopic<String, UnitCost> input;
     private final int updatesPerWindow;
 
-    UnitCostFeed(TestInputTopic<String, UnitCost> input, int updatesPerWindow) {
+    public UnitCostFeed(TestInputTopic<String, UnitCost> input, int updatesPerWindow) {
         this.input = input;
         this.updatesPerWindow = updatesPerWindow;
     }
 
     /** One update of one window: the cost so far at an event time. */
-    record Update(String service, Instant windowStart, BigDecimal costSoFar, Instant timestamp) {
+    public record Update(String service, Instant windowStart, BigDecimal costSoFar, Instant timestamp) {
 
         long eventTime() {
             return timestamp.toEpochMilli();
@@ -39,7 +39,7 @@ final class UnitCostFeed {
     }
 
     /** All updates of one window, in order. */
-    void window(String service, Instant start, BigDecimal finalCost) {
+    public void window(String service, Instant start, BigDecimal finalCost) {
         updatesOf(service, start, finalCost).forEach(this::pipe);
     }
 
@@ -54,20 +54,20 @@ final class UnitCostFeed {
         return updates;
     }
 
-    void pipe(Update update) {
+    public void pipe(Update update) {
         update(update.service(), update.windowStart(), update.costSoFar(), update.timestamp());
     }
 
-    void update(String service, Instant windowStart, BigDecimal costSoFar, Instant timestamp) {
+    public void update(String service, Instant windowStart, BigDecimal costSoFar, Instant timestamp) {
         input.pipeInput(service, unitCost(service, windowStart, costSoFar), timestamp);
     }
 
     /** A cost of {@code mean} with Gaussian noise of {@code relativeSd}, rounded to the cent. */
-    static BigDecimal noisy(Random random, double mean, double relativeSd) {
+    public static BigDecimal noisy(Random random, double mean, double relativeSd) {
         return BigDecimal.valueOf(mean * (1 + relativeSd * random.nextGaussian())).setScale(2, RoundingMode.HALF_EVEN);
     }
 
-    static UnitCost unitCost(String service, Instant windowStart, BigDecimal cost) {
+    public static UnitCost unitCost(String service, Instant windowStart, BigDecimal cost) {
         return UnitCost.newBuilder()
                 .setService(service)
                 .setWindowStart(windowStart)

@@ -18,8 +18,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.spendstream.anomaly.alerting.AlertGateSettings;
-import io.spendstream.anomaly.alerting.AlertGateTopology;
+import io.spendstream.anomaly.gate.AlertGateSettings;
+import io.spendstream.anomaly.gate.AlertGateTopology;
 import io.spendstream.anomaly.burn.BurnRateRecords;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.AlertStatus;

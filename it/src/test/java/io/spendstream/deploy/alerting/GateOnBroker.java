@@ -26,7 +26,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
 
 import io.spendstream.anomaly.AnomalyApp;
-import io.spendstream.anomaly.alerting.AlertGateSettings;
+import io.spendstream.anomaly.gate.AlertGateSettings;
 import io.spendstream.anomaly.burn.BurnRateSettings;
 import io.spendstream.avro.BurnRate;
 import io.spendstream.avro.BurnWindow;

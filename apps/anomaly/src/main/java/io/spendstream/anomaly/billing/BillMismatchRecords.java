@@ -109,7 +109,7 @@ public final class BillMismatchRecords {
      * E.g. {@code checkout's bill for 2026-11-20 10:00Z is 25% above its metered estimate (12.50 vs 10.00 USD);
      * 3 hours mismatched, 7.41 USD off so far}. Rounded for display only; the exact amounts are in the fields.
      */
-    static String summary(AnomalyState state, String service, String currency, long hourStart, BigDecimal estimated,
+    public static String summary(AnomalyState state, String service, String currency, long hourStart, BigDecimal estimated,
             BigDecimal billed, BigDecimal excess, int mismatchedHours) {
         String hour = HOUR.format(Instant.ofEpochMilli(hourStart));
         if (state == AnomalyState.RESOLVED) {
@@ -155,7 +155,7 @@ public final class BillMismatchRecords {
         return out;
     }
 
-    static BigDecimal sum(Map<String, BillMismatchSkuRecord> skus, boolean estimated) {
+    public static BigDecimal sum(Map<String, BillMismatchSkuRecord> skus, boolean estimated) {
         BigDecimal sum = Money.ZERO;
         for (BillMismatchSkuRecord amounts : skus.values()) {
             sum = sum.add(estimated ? amounts.getEstimated() : amounts.getBilled());

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import io.spendstream.anomaly.Emission;
 import io.spendstream.anomaly.avro.BurnRateStateRecord;
 import io.spendstream.anomaly.avro.OpenBurnRecord;
+import io.spendstream.anomaly.core.Emission;
 import io.spendstream.avro.AlertStatus;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;

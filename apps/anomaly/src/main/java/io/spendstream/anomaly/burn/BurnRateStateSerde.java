@@ -1,7 +1,7 @@
 package io.spendstream.anomaly.burn;
 
-import io.spendstream.anomaly.PrivateAvroSerde;
 import io.spendstream.anomaly.avro.BurnRateStateRecord;
+import io.spendstream.anomaly.core.PrivateAvroSerde;
 
 /**
  * Serde of the state store {@code anomaly-burn-rate-state} (and its changelog): a format byte followed by Avro binary

@@ -1,7 +1,7 @@
 package io.spendstream.anomaly.contributors;
 
-import io.spendstream.anomaly.PrivateAvroSerde;
 import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
+import io.spendstream.anomaly.core.PrivateAvroSerde;
 
 /**
  * Serde of the state store {@code anomaly-contributor-baselines} (and its changelog): a format byte followed by Avro

@@ -1,6 +1,6 @@
 package io.spendstream.anomaly.contributors;
 
-import static io.spendstream.anomaly.AnomalySettings.decimal;
+import static io.spendstream.anomaly.core.AnomalySettings.decimal;
 
 import java.math.BigDecimal;
 import java.time.Duration;

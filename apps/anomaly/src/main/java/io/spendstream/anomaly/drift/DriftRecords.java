@@ -8,7 +8,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
-import io.spendstream.anomaly.AnomalyRecords;
+import io.spendstream.anomaly.core.AnomalyRecords;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.AnomalyType;

@@ -1,10 +1,10 @@
 package io.spendstream.anomaly.drift;
 
-import static io.spendstream.anomaly.AnomalySettings.decimal;
+import static io.spendstream.anomaly.core.AnomalySettings.decimal;
 
 import java.math.BigDecimal;
 
-import io.spendstream.anomaly.AnomalySettings;
+import io.spendstream.anomaly.core.AnomalySettings;
 import io.spendstream.anomaly.detector.DetectorSettings;
 import io.spendstream.anomaly.detector.LifecycleSettings;
 import io.spendstream.avro.Severity;

@@ -1,7 +1,7 @@
 package io.spendstream.anomaly.drift;
 
-import io.spendstream.anomaly.PrivateAvroSerde;
 import io.spendstream.anomaly.avro.DriftStateRecord;
+import io.spendstream.anomaly.core.PrivateAvroSerde;
 
 /**
  * Serde of the state store {@code anomaly-drift-state} (and its changelog): a format byte followed by Avro binary

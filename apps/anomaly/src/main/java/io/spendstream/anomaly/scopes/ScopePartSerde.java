@@ -1,7 +1,7 @@
 package io.spendstream.anomaly.scopes;
 
-import io.spendstream.anomaly.PrivateAvroSerde;
 import io.spendstream.anomaly.avro.ScopePartRecord;
+import io.spendstream.anomaly.core.PrivateAvroSerde;
 
 /**
  * Serde of the repartition topic {@code anomaly-scope-parts}: a format byte and Avro binary

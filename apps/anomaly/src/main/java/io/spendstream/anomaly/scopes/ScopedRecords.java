@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.spendstream.anomaly.AnomalyRecords;
+import io.spendstream.anomaly.core.AnomalyRecords;
 import io.spendstream.anomaly.detector.Transition;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.Anomaly;

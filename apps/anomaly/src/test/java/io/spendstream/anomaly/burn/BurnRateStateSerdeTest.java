@@ -8,9 +8,9 @@ import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
-import io.spendstream.anomaly.PrivateAvroSerde;
 import io.spendstream.anomaly.avro.BurnRateStateRecord;
 import io.spendstream.anomaly.avro.OpenBurnRecord;
+import io.spendstream.anomaly.core.PrivateAvroSerde;
 import io.spendstream.schemas.Money;
 
 class BurnRateStateSerdeTest {

@@ -16,9 +16,9 @@ import java.util.Random;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
-import io.spendstream.anomaly.PrivateAvroSerde;
 import io.spendstream.anomaly.avro.ChildBaselineRecord;
 import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
+import io.spendstream.anomaly.core.PrivateAvroSerde;
 import io.spendstream.anomaly.detector.LifecycleSettings;
 import io.spendstream.avro.ChildCost;
 import io.spendstream.avro.Contributor;

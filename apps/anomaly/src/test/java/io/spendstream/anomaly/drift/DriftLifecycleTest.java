@@ -11,8 +11,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.spendstream.anomaly.AnomalySettings;
 import io.spendstream.anomaly.avro.DriftStateRecord;
+import io.spendstream.anomaly.core.AnomalySettings;
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.Severity;
 import io.spendstream.runtime.config.SpendstreamConfig;

@@ -1,0 +1,126 @@
+package io.spendstream.anomaly.core;
+
+import java.math.BigDecimal;
+import java.util.Locale;
+
+import io.spendstream.anomaly.detector.DetectorSettings;
+import io.spendstream.anomaly.detector.LifecycleSettings;
+import io.spendstream.avro.Severity;
+import io.spendstream.runtime.config.SpendstreamConfig;
+
+/**
+ * The anomaly app's {@code spendstream.anomaly.*} settings, read once from the app's configuration into the
+ * detector's and the lifecycle's settings. Defaults are those of {@link DetectorSettings#defaults()} and
+ * {@link LifecycleSettings#defaults()}; the javadoc there says why.
+ */
+public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifecycle) {
+
+    public static final String PREFIX = "spendstream.anomaly.";
+    /** Score at or above which an update opens an anomaly. */
+    public static final String THRESHOLD = PREFIX + "threshold";
+    /** Score below which a finished window counts towards resolving (hysteresis). */
+    public static final String RESOLVE_THRESHOLD = PREFIX + "resolve-threshold";
+    public static final String RESOLVE_AFTER_WINDOWS = PREFIX + "resolve-after-windows";
+    /** Excess cost per hour (reporting currency) from which an anomaly pages rather than tickets. */
+    public static final String PAGE_PER_HOUR = PREFIX + "page-per-hour";
+    public static final String MIN_EXCESS_PER_HOUR = PREFIX + "min-excess-per-hour";
+    public static final String WARMUP_WINDOWS = PREFIX + "warmup-windows";
+    public static final String ALPHA = PREFIX + "alpha";
+    public static final String RELATIVE_FLOOR = PREFIX + "relative-floor";
+    public static final String ABSOLUTE_FLOOR = PREFIX + "absolute-floor";
+    public static final String CLIP_SIGMAS = PREFIX + "clip-sigmas";
+    /** EWMA weight of the unclipped long-run spread that floors the scale. */
+    public static final String SPREAD_ALPHA = PREFIX + "spread-alpha";
+    /** Robust sigmas (after the daily profile) a window must also be out to be anomalous. */
+    public static final String MIN_SIGMAS = PREFIX + "min-sigmas";
+    /** Windows of history the rarity of a deviation is judged against. */
+    public static final String TAIL_MEMORY = PREFIX + "tail-memory";
+    /** Slots per day of the daily profile (0 = off). */
+    public static final String SEASONAL_SLOTS = PREFIX + "seasonal-slots";
+    /** Weight of the last day in a slot's typical daily peak. */
+    public static final String SEASONAL_WEIGHT = PREFIX + "seasonal-weight";
+    /** Windows after an onset during which a repeat of it is damped. */
+    public static final String ONSET_WINDOWS = PREFIX + "onset-windows";
+    /** Score drops too (true, the default: they open COST_DROP tickets), or only rises (false). */
+    public static final String TWO_SIDED = PREFIX + "two-sided";
+    /** Complete weeks of every weekday before the day-of-week factors are used (0 turns weekly seasonality off). */
+    public static final String WEEKLY_MIN_WEEKS = PREFIX + "weekly-min-weeks";
+    /** Weight of the last week in a weekday's factor. */
+    public static final String WEEKLY_WEIGHT = PREFIX + "weekly-weight";
+    /** Holt's beta of the damped trend (0, the default, turns the trend off). */
+    public static final String TREND_ALPHA = PREFIX + "trend-alpha";
+    /** Holt's phi: the trend's damping per window. */
+    public static final String TREND_DAMPING = PREFIX + "trend-damping";
+    /** Severity of a cost drop: TICKET (the default) or PAGE. */
+    public static final String DROP_SEVERITY = PREFIX + "drop-severity";
+    public static final String PARTIAL_MIN_FRACTION = PREFIX + "partial-min-fraction";
+    /**
+     * How far behind the newest window of a service a window must be before it is learned (10m, 30s, PT10M...):
+     * the event-time skew between upstream partitions while a backlog is caught up, see
+     * {@link LifecycleSettings#settle}.
+     */
+    public static final String SETTLE = PREFIX + "settle";
+
+    public static AnomalySettings defaults() {
+        return new AnomalySettings(DetectorSettings.defaults(), LifecycleSettings.defaults());
+    }
+
+    public static AnomalySettings from(SpendstreamConfig config) {
+        DetectorSettings d = DetectorSettings.defaults();
+        LifecycleSettings l = LifecycleSettings.defaults();
+        DetectorSettings detector = new DetectorSettings(
+                config.getDouble(ALPHA, d.alpha()),
+                config.getInt(WARMUP_WINDOWS, d.warmupWindows()),
+                config.getDouble(RELATIVE_FLOOR, d.relativeFloor()),
+                config.getDouble(ABSOLUTE_FLOOR, d.absoluteFloor()),
+                config.getDouble(THRESHOLD, d.anomalousScore()),
+                config.getDouble(MIN_SIGMAS, d.minSigmas()),
+                config.getDouble(CLIP_SIGMAS, d.clipSigmas()),
+                config.getDouble(SPREAD_ALPHA, d.spreadAlpha()),
+                config.getInt(TAIL_MEMORY, d.tailMemory()),
+                config.getInt(SEASONAL_SLOTS, d.seasonalSlots()),
+                config.getDouble(SEASONAL_WEIGHT, d.seasonalWeight()),
+                config.getInt(ONSET_WINDOWS, d.onsetWindows()),
+                config.getBoolean(TWO_SIDED, d.twoSided()),
+                config.getInt(WEEKLY_MIN_WEEKS, d.weeklyMinWeeks()),
+                config.getDouble(WEEKLY_WEIGHT, d.weeklyWeight()),
+                config.getDouble(TREND_ALPHA, d.trendAlpha()),
+                config.getDouble(TREND_DAMPING, d.trendDamping()));
+        LifecycleSettings lifecycle = new LifecycleSettings(
+                config.getDouble(RESOLVE_THRESHOLD, l.resolveScore()),
+                config.getInt(RESOLVE_AFTER_WINDOWS, l.resolveAfterWindows()),
+                decimal(config, PAGE_PER_HOUR, l.pagePerHour()),
+                decimal(config, MIN_EXCESS_PER_HOUR, l.minExcessPerHour()),
+                config.getDouble(PARTIAL_MIN_FRACTION, l.partialMinFraction()),
+                config.getDuration(SETTLE, l.settle()),
+                severity(config, DROP_SEVERITY, l.dropSeverity()));
+        if (lifecycle.resolveScore() >= detector.anomalousScore()) {
+            throw new IllegalArgumentException(RESOLVE_THRESHOLD + " (" + lifecycle.resolveScore()
+                    + ") must be below " + THRESHOLD + " (" + detector.anomalousScore() + ")");
+        }
+        return new AnomalySettings(detector, lifecycle);
+    }
+
+    /** A severity setting ({@code PAGE}, {@code TICKET}, {@code INFO}, any case), with a clear error otherwise. */
+    public static Severity severity(SpendstreamConfig config, String key, Severity defaultValue) {
+        return config.find(key).map(v -> {
+            try {
+                return Severity.valueOf(v.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "Setting " + key + "=" + v + " is not a severity (PAGE, TICKET, INFO)", e);
+            }
+        }).orElse(defaultValue);
+    }
+
+    /** A decimal setting, with a clear error when it is not one. */
+    public static BigDecimal decimal(SpendstreamConfig config, String key, BigDecimal defaultValue) {
+        return config.find(key).map(v -> {
+            try {
+                return new BigDecimal(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Setting " + key + "=" + v + " is not a decimal amount", e);
+            }
+        }).orElse(defaultValue);
+    }
+}

@@ -1,0 +1,100 @@
+package io.spendstream.anomaly.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import io.spendstream.runtime.metrics.PipelineMetrics;
+import io.spendstream.runtime.state.ReadThroughStates;
+
+/**
+ * The set-up every detector processor shares: its stores opened again on every (re)initialisation (a revived task
+ * restores its stores, objects from before are stale), the states it keeps as objects ({@link ReadThroughStates},
+ * {@value #CACHED_STATES} per store and task) forgotten when a record fails (the store, not the half-updated objects,
+ * is what the retry must see), its part of the open-anomalies gauge ({@link OpenAnomalies}: recounted from its
+ * restored store at start, withdrawn when the task closes), and each emission forwarded under its dedup key at the
+ * input record's timestamp.
+ *
+ * @param <V> the value type the detector reads
+ */
+public abstract class DetectorProcessor<V> implements Processor<String, V, String, Emission> {
+
+    /**
+     * Keys per store and task whose values a detector processor keeps as objects ({@link ReadThroughStates}): every
+     * service of a task at the default estate (500 services over 4 partitions), a few MiB per store.
+     */
+    public static final int CACHED_STATES = 256;
+
+    protected final PipelineMetrics metrics;
+    private final OpenAnomalies openAnomalies;
+    private final List<ReadThroughStates<?>> cached = new ArrayList<>();
+    private ProcessorContext<String, Emission> context;
+    private OpenAnomalies.Count open;
+
+    protected DetectorProcessor(PipelineMetrics metrics, OpenAnomalies openAnomalies) {
+        this.metrics = metrics;
+        this.openAnomalies = openAnomalies;
+    }
+
+    @Override
+    public final void init(ProcessorContext<String, Emission> context) {
+        this.context = context;
+        cached.clear();
+        open(context);
+    }
+
+    /** Opens the detector's stores (and schedules what it needs) and starts its count of open anomalies. */
+    protected abstract void open(ProcessorContext<String, Emission> context);
+
+    /** Handles one input record; a failure forgets the objects of {@link #cached}. */
+    protected abstract void processRecord(Record<String, V> record);
+
+    @Override
+    public final void process(Record<String, V> record) {
+        ReadThroughStates.clearingOnFailure(() -> processRecord(record),
+                cached.toArray(ReadThroughStates<?>[]::new));
+    }
+
+    /** The store {@code name}, its values kept as objects for this task's life. */
+    protected final <S> ReadThroughStates<S> cached(KeyValueStore<String, S> store) {
+        ReadThroughStates<S> states = new ReadThroughStates<>(store, CACHED_STATES);
+        cached.add(states);
+        return states;
+    }
+
+    /** Starts the count of the task's first detector (see {@link OpenAnomalies#count(org.apache.kafka.streams.processor.TaskId, KeyValueStore, Predicate)}). */
+    protected final <S> void countOpen(KeyValueStore<String, S> store, Predicate<S> isOpen) {
+        open = openAnomalies.count(context.taskId(), store, isOpen);
+    }
+
+    /** Starts the count of one more detector of the task, under its own name in the gauge. */
+    protected final <S> void countOpen(String detector, KeyValueStore<String, S> store, Predicate<S> isOpen) {
+        open = openAnomalies.count(context.taskId(), detector, store, isOpen);
+    }
+
+    /** After an update of one entry: moves the gauge when the entry opened or closed an anomaly. */
+    protected final void openChanged(boolean wasOpen, boolean isOpen) {
+        open.changed(wasOpen, isOpen);
+    }
+
+    protected final ProcessorContext<String, Emission> context() {
+        return context;
+    }
+
+    /** Forwards {@code emission} keyed by its dedup key, at {@code record}'s timestamp. */
+    protected final void forward(Record<?, ?> record, Emission emission) {
+        context.forward(record.withKey(emission.dedupKey()).withValue(emission));
+    }
+
+    @Override
+    public void close() {
+        if (open != null) {
+            open.withdraw();
+        }
+    }
+}

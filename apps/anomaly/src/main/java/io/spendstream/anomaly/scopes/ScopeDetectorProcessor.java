@@ -1,0 +1,142 @@
+package io.spendstream.anomaly.scopes;
+
+import java.util.List;
+
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
+import io.spendstream.anomaly.avro.ScopePartRecord;
+import io.spendstream.anomaly.avro.ScopeWindowsRecord;
+import io.spendstream.anomaly.contributors.ContributorBaselines;
+import io.spendstream.anomaly.core.DetectorProcessor;
+import io.spendstream.anomaly.core.Emission;
+import io.spendstream.anomaly.core.OpenAnomalies;
+import io.spendstream.anomaly.core.Stage;
+import io.spendstream.anomaly.detector.CostSpikeLifecycle;
+import io.spendstream.anomaly.detector.DetectorState;
+import io.spendstream.anomaly.detector.Transition;
+import io.spendstream.anomaly.detector.WindowUpdate;
+import io.spendstream.avro.Alert;
+import io.spendstream.avro.Anomaly;
+import io.spendstream.avro.AnomalyState;
+import io.spendstream.avro.Contributor;
+import io.spendstream.runtime.metrics.PipelineMetrics;
+import io.spendstream.runtime.state.ReadThroughStates;
+
+/**
+ * Runs the cost-spike lifecycle per wider scope (team, resource, SKU) on the parts {@link ScopeTopology} repartitioned
+ * by scope key: sums each window's parts ({@link ScopeWindows}, store {@link ScopeTopology#WINDOWS_STORE}), feeds
+ * every new total to the same {@link CostSpikeLifecycle} the services use (store {@link ScopeTopology#STORE}), and
+ * names the services that moved most as top contributors from their baselines within the scope
+ * ({@link ContributorBaselines}, store {@link ScopeTopology#CONTRIBUTOR_STORE}). Forwards each lifecycle event as
+ * the service processor does, keyed by its dedup key ({@code cost-spike:team:payments}), and keeps its share of the
+ * open-anomalies gauge. An anomaly that one service explains ({@link ScopeSettings#explainedByOneService}) goes out
+ * without alerts ({@link #alertOf}); the store {@link ScopeTopology#WINDOWS_STORE} remembers which.
+ */
+public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRecord> {
+
+    /** Part updates of a window the scope's detector has settled already; tag {@code scope} = the scope type. */
+    public static final String LATE_PARTS = "spendstream.anomaly.scope.late.parts";
+    /** Scope anomalies opened without an alert because one service explained them; tag {@code scope}. */
+    public static final String EXPLAINED = "spendstream.anomaly.scope.explained";
+
+    private final CostSpikeLifecycle lifecycle;
+    private final ScopeSettings settings;
+    private final ContributorBaselines contributors;
+    private ReadThroughStates<DetectorState> states;
+    private ReadThroughStates<ContributorBaselinesRecord> contributorStates;
+    private ReadThroughStates<ScopeWindowsRecord> windowStates;
+
+    public ScopeDetectorProcessor(CostSpikeLifecycle lifecycle, ScopeSettings settings, ContributorBaselines contributors,
+            PipelineMetrics metrics, OpenAnomalies openAnomalies) {
+        super(metrics, openAnomalies);
+        this.lifecycle = lifecycle;
+        this.settings = settings;
+        this.contributors = contributors;
+    }
+
+    @Override
+    protected void open(ProcessorContext<String, Emission> context) {
+        KeyValueStore<String, DetectorState> store = context.getStateStore(ScopeTopology.STORE);
+        this.states = cached(store);
+        this.contributorStates = cached(context.getStateStore(ScopeTopology.CONTRIBUTOR_STORE));
+        this.windowStates = cached(context.getStateStore(ScopeTopology.WINDOWS_STORE));
+        // After the restore: the gauge counts this task's open scope anomalies too.
+        countOpen(store, DetectorState::isOpen);
+    }
+
+    @Override
+    protected void processRecord(Record<String, ScopePartRecord> record) {
+        ScopeKey scope = ScopeKey.parse(record.key());
+        ScopePartRecord part = record.value();
+        DetectorState state = states.get(scope.key());
+        if (state == null) {
+            state = lifecycle.newState();
+        }
+        if (state.pending().isSettled(part.getWindowStart())) {
+            // The scope learned (or skipped) this window already: as for a service, it cannot be un-learned.
+            metrics.counter(LATE_PARTS, "stage", Stage.NAME, "scope", scope.type().label()).increment();
+            return;
+        }
+        ScopeWindowsRecord windows = windowStates.get(scope.key());
+        if (windows == null) {
+            windows = ScopeWindows.empty();
+        }
+        ScopeWindows.Total total = ScopeWindows.add(windows, part, record.timestamp());
+        WindowUpdate update = new WindowUpdate(scope.key(), total.windowStart(), total.windowEnd(), total.cost(),
+                total.currency(), total.lastTimestamp());
+        ContributorBaselinesRecord services = contributorStates.get(scope.key());
+        if (services == null) {
+            services = ContributorBaselines.empty();
+        }
+        contributors.observe(services, update.windowStart(), update.windowEnd(), total.parts(), update.timestamp());
+
+        boolean wasOpen = state.isOpen();
+        List<Transition> transitions = lifecycle.onUpdate(state, update);
+        states.put(scope.key(), state);
+        for (Transition transition : transitions) {
+            List<Contributor> top = transition.state() == AnomalyState.RESOLVED ? List.of()
+                    : contributors.topContributors(services, transition.windowStart(), transition.partial());
+            Anomaly anomaly = ScopedRecords.anomaly(scope, transition, top);
+            forward(record, new Emission(anomaly, alertOf(scope, transition, anomaly, top,
+                    ScopeWindows.partsIn(windows, transition.windowStart()), windows)));
+        }
+        contributors.settle(services);
+        contributorStates.put(scope.key(), services);
+        ScopeWindows.forgetBefore(windows, state.pending().settledBefore());
+        windowStates.put(scope.key(), windows);
+        openChanged(wasOpen, state.isOpen());
+    }
+
+    /**
+     * The alert of a scope's lifecycle event, or null. One service's spike seen again through its team (or SKU) does
+     * not alert, its own anomaly pages: withheld from an OPEN that one service explains until an active window shows
+     * more than that service moving (the OPEN's partial window may hold only the first services' updates), then it
+     * fires; withheld to the end otherwise. A window in which no service moved beyond its noise says nothing about
+     * who spiked: a spike's last, barely raised minute must not page the team for its one service.
+     */
+    private Alert alertOf(ScopeKey scope, Transition transition, Anomaly anomaly, List<Contributor> top,
+            int servicesInWindow, ScopeWindowsRecord windows) {
+        boolean explained = settings.explainedByOneService(top, servicesInWindow);
+        if (transition.state() == AnomalyState.OPEN && explained) {
+            windows.setUnalertedAnomalyId(anomaly.getAnomalyId());
+            metrics.counter(EXPLAINED, "stage", Stage.NAME, "scope", scope.type().label()).increment();
+            return null;
+        }
+        if (!anomaly.getAnomalyId().equals(windows.getUnalertedAnomalyId())) {
+            return ScopedRecords.alert(anomaly, transition.escalated()).orElse(null);
+        }
+        boolean active = transition.score() >= lifecycle.settings().resolveScore();
+        if (transition.state() == AnomalyState.UPDATE && active && !top.isEmpty() && !explained) {
+            windows.setUnalertedAnomalyId(null);
+            // Fired as an escalation fires: FIRING under the same dedup key, starting when the anomaly started.
+            return ScopedRecords.alert(anomaly, true).orElse(null);
+        }
+        if (transition.state() == AnomalyState.RESOLVED) {
+            windows.setUnalertedAnomalyId(null);
+        }
+        return null;
+    }
+}

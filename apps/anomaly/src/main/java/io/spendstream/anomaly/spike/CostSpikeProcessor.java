@@ -1,0 +1,119 @@
+package io.spendstream.anomaly.spike;
+
+import java.util.List;
+
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
+import io.spendstream.anomaly.contributors.ContributorBaselines;
+import io.spendstream.anomaly.core.AnomalyRecords;
+import io.spendstream.anomaly.core.DetectorProcessor;
+import io.spendstream.anomaly.core.Emission;
+import io.spendstream.anomaly.core.OpenAnomalies;
+import io.spendstream.anomaly.core.UnitCostInput;
+import io.spendstream.anomaly.core.Stage;
+import io.spendstream.anomaly.detector.CostSpikeLifecycle;
+import io.spendstream.anomaly.detector.DetectorState;
+import io.spendstream.anomaly.detector.Transition;
+import io.spendstream.anomaly.detector.WindowUpdate;
+import io.spendstream.avro.Anomaly;
+import io.spendstream.avro.AnomalyState;
+import io.spendstream.avro.AnomalyType;
+import io.spendstream.avro.Contributor;
+import io.spendstream.avro.UnitCost;
+import io.spendstream.runtime.metrics.PipelineMetrics;
+import io.spendstream.runtime.state.ReadThroughStates;
+
+/**
+ * Runs {@link CostSpikeLifecycle} (cost spikes and drops) for every {@code spend.unit-cost} update, one {@link DetectorState} per service in
+ * the store {@link CostSpikeTopology#STORE}, and forwards each lifecycle event (keyed by its dedup key, at the input
+ * record's timestamp) with the alert it raises or clears. Keeps the open-anomalies gauge of its task. Alongside, the
+ * baselines of each service's children (resources, SKUs) in the store {@link CostSpikeTopology#CONTRIBUTOR_STORE}, which
+ * name the top contributors of each OPEN and UPDATE ({@link ContributorBaselines}).
+ */
+public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
+
+    /** Updates skipped because their window had no cost line yet (APM only). */
+    public static final String NO_COST_UPDATES = "spendstream.anomaly.no.cost.updates";
+
+    public static final String LATE_UPDATES = "spendstream.anomaly.late.updates";
+
+    private final CostSpikeLifecycle lifecycle;
+    private final ContributorBaselines contributors;
+    private ReadThroughStates<DetectorState> states;
+    private ReadThroughStates<ContributorBaselinesRecord> contributorStates;
+
+    public CostSpikeProcessor(CostSpikeLifecycle lifecycle, ContributorBaselines contributors, PipelineMetrics metrics,
+            OpenAnomalies openAnomalies) {
+        super(metrics, openAnomalies);
+        this.lifecycle = lifecycle;
+        this.contributors = contributors;
+    }
+
+    @Override
+    protected void open(ProcessorContext<String, Emission> context) {
+        KeyValueStore<String, DetectorState> store = context.getStateStore(CostSpikeTopology.STORE);
+        this.states = cached(store);
+        this.contributorStates = cached(context.getStateStore(CostSpikeTopology.CONTRIBUTOR_STORE));
+        // Called after the store is restored: recount so the gauge is right after a restart or a rebalance.
+        countOpen(store, DetectorState::isOpen);
+    }
+
+    @Override
+    protected void processRecord(Record<String, UnitCost> record) {
+        metrics.recordIn(Stage.NAME);
+        UnitCost cost = record.value();
+        if (cost == null) {
+            return;
+        }
+        if (!UnitCostInput.DETECTOR_WINDOW.equals(cost.getWindowSize())) {
+            // Attribution also writes hourly windows to the same topic; the detector learns one-minute windows.
+            return;
+        }
+        if (cost.getCostRecords() == 0) {
+            // A window that so far has only APM data says nothing about cost: the cost lines for it come through
+            // enrich and may arrive minutes after the APM summaries (much more while catching up a backlog).
+            // Taking it as a zero-cost window would teach the baseline that the service costs nothing.
+            metrics.counter(NO_COST_UPDATES, "stage", Stage.NAME).increment();
+            return;
+        }
+        String service = cost.getService() != null ? cost.getService() : record.key();
+        WindowUpdate update = new WindowUpdate(service, cost.getWindowStart().toEpochMilli(),
+                cost.getWindowEnd().toEpochMilli(), cost.getCost(), cost.getCurrency(), record.timestamp());
+        DetectorState state = states.get(service);
+        if (state == null) {
+            state = lifecycle.newState();
+        }
+        if (lifecycle.isLate(state, update)) {
+            // The window settled already (learned, or skipped as having no data): it cannot be un-learned.
+            metrics.counter(LATE_UPDATES, "stage", Stage.NAME).increment();
+            return;
+        }
+        ContributorBaselinesRecord children = contributorStates.get(service);
+        if (children == null) {
+            children = ContributorBaselines.empty();
+        }
+        contributors.observe(children, update.windowStart(), update.windowEnd(), cost.getChildren(),
+                update.timestamp());
+        boolean wasOpen = state.isOpen();
+        List<Transition> transitions = lifecycle.onUpdate(state, update);
+        states.put(service, state);
+        for (Transition transition : transitions) {
+            // A resolve is about a quiet window: it names the service, not children that did not move.
+            List<Contributor> top = transition.state() == AnomalyState.RESOLVED ? List.of()
+                    : transition.type() == AnomalyType.COST_DROP
+                            ? contributors.fallenContributors(children, transition.windowStart())
+                            : contributors.topContributors(children, transition.windowStart(), transition.partial());
+            Anomaly anomaly = AnomalyRecords.anomaly(transition, top);
+            Emission emission = new Emission(anomaly,
+                    AnomalyRecords.alert(anomaly, transition.escalated()).orElse(null));
+            forward(record, emission);
+        }
+        // After the transitions: they name contributors from windows this call may settle.
+        contributors.settle(children);
+        contributorStates.put(service, children);
+        openChanged(wasOpen, state.isOpen());
+    }
+}

@@ -1,0 +1,43 @@
+package io.spendstream.anomaly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.spendstream.anomaly.scopes.ScopeSettings;
+import io.spendstream.runtime.testing.TopologyFixture;
+
+/**
+ * The anomaly app's topology is its state on upgrade: every node, store, repartition topic and changelog name, and the
+ * sub-topology each sits in. The descriptions in the test resources were taken from the topology as it stood before
+ * the app was cut into one package per detection (issue 14); any change to them is a change of the app's state layout
+ * and must be deliberate.
+ */
+class AnomalyTopologyDescriptionTest {
+
+    @Test
+    void shouldDescribeTheDefaultTopologyExactlyAsBefore() throws IOException {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+            assertThat(fixture.topology().describe().toString()).isEqualTo(resource("topology-default.txt"));
+        }
+    }
+
+    @Test
+    void shouldDescribeTheServiceOnlyTopologyExactlyAsBefore() throws IOException {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), Map.of(ScopeSettings.SCOPES, "service"))) {
+            assertThat(fixture.topology().describe().toString()).isEqualTo(resource("topology-service-only.txt"));
+        }
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = AnomalyTopologyDescriptionTest.class.getResourceAsStream(name)) {
+            assertThat(in).as("test resource %s", name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
