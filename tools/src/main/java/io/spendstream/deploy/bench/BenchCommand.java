@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import io.spendstream.deploy.cli.Logging;
 import io.spendstream.runtime.config.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -91,7 +92,14 @@ public final class BenchCommand implements Callable<Integer> {
         BenchSettings settings = new BenchSettings(bootstrap, registry, dataDir, resources, services, minutes,
                 partitions, warmUps, repeats, Durations.parse(latencyDuration), alertServices,
                 Durations.parse(probeEvery), appHeap, appJavaOptions, flightRecorder, overrides);
-        BenchResults results = new Bench(settings, System.out).run();
+        // The embedded broker's retriable errors (transactions v2 sequence resets, KAFKA-18202) and the clients'
+        // chatter go to a file beside the data directory (which the bench empties at start), not between the figures.
+        Path kafkaLog = dataDir.toAbsolutePath().resolveSibling(dataDir.getFileName() + "-kafka.log");
+        BenchResults results;
+        try (Logging.KafkaLogFile ignored = Logging.sendKafkaLogsTo(kafkaLog)) {
+            System.out.println("Kafka logs: " + kafkaLog);
+            results = new Bench(settings, System.out).run();
+        }
         BenchReport report = BenchReport.of(results, settings);
         System.out.println();
         report.print(System.out);
