@@ -1,5 +1,6 @@
 package io.spendstream.runtime;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.streams.StreamsBuilder;
@@ -16,6 +17,16 @@ public interface StreamsApp {
 
     /** Adds this app's topology to the builder. Must not do I/O. */
     void buildTopology(StreamsBuilder builder, AppContext context);
+
+    /**
+     * The reason codes this app's own validation writes to the dead-letter topic (its stage of
+     * {@code io.spendstream.schemas.DeadLetterReasons}); the runtime's own reasons, which every app can write, are
+     * not repeated here. The runtime creates their dead-letter counters at 0 at start-up, so that {@code increase()}
+     * in an alert sees the first dead letter of each.
+     */
+    default List<String> deadLetterReasons() {
+        return List.of();
+    }
 
     /** This app's built-in defaults, applied below the user's configuration (e.g. its metrics port). */
     default Map<String, String> defaults() {

@@ -1,5 +1,6 @@
 package io.spendstream.anomaly;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -32,6 +33,7 @@ import io.spendstream.runtime.StreamsApp;
 import io.spendstream.runtime.config.BillingHorizon;
 import io.spendstream.runtime.metrics.PipelineMetrics;
 import io.spendstream.runtime.state.ReadThroughStates;
+import io.spendstream.schemas.DeadLetterReasons;
 import io.spendstream.schemas.SpendstreamTopics;
 
 /**
@@ -112,6 +114,11 @@ public final class AnomalyApp implements StreamsApp {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public List<String> deadLetterReasons() {
+        return DeadLetterReasons.Anomaly.ALL;
     }
 
     @Override

@@ -1,11 +1,13 @@
 package io.spendstream.attribution;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.streams.StreamsBuilder;
 
 import io.spendstream.runtime.AppContext;
 import io.spendstream.runtime.StreamsApp;
+import io.spendstream.schemas.DeadLetterReasons;
 
 /**
  * The attribution stream app: what each service's traffic costs, per window, and how fast each budget burns, as the
@@ -34,6 +36,11 @@ public final class AttributionApp implements StreamsApp {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public List<String> deadLetterReasons() {
+        return DeadLetterReasons.Attribution.ALL;
     }
 
     @Override

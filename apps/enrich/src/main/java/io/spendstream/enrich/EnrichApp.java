@@ -1,5 +1,6 @@
 package io.spendstream.enrich;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.streams.StreamsBuilder;
@@ -8,6 +9,7 @@ import org.apache.kafka.streams.kstream.KTable;
 import io.spendstream.avro.ResourceTags;
 import io.spendstream.runtime.AppContext;
 import io.spendstream.runtime.StreamsApp;
+import io.spendstream.schemas.DeadLetterReasons;
 
 /**
  * The enrich stream app: gives every cost line its owner, as of the line's own event time.
@@ -25,6 +27,11 @@ public final class EnrichApp implements StreamsApp {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public List<String> deadLetterReasons() {
+        return DeadLetterReasons.Enrich.ALL;
     }
 
     @Override
