@@ -5,6 +5,8 @@ import java.util.Map;
 
 import org.apache.kafka.streams.StreamsBuilder;
 
+import io.spendstream.schemas.SpendstreamTopics;
+
 /**
  * One Spendstream stream app: a name and a topology. Everything else (configuration, serdes, metrics, health,
  * dead-letter handlers, topic creation, shutdown) is the runtime's job, so the app class holds only the DSL and
@@ -14,6 +16,12 @@ public interface StreamsApp {
 
     /** Short name: ingest, enrich, attribution, anomaly. Also the default application.id suffix. */
     String name();
+
+    /**
+     * The topics this app reads and writes, declared once: topic tooling, the bench and the README table (checked by
+     * a test) read it, and a test per app checks it against the topology's sources and sinks.
+     */
+    AppTopics topics(SpendstreamTopics topics);
 
     /** Adds this app's topology to the builder. Must not do I/O. */
     void buildTopology(StreamsBuilder builder, AppContext context);

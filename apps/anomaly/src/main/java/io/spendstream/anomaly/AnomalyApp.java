@@ -29,6 +29,7 @@ import io.spendstream.avro.Alert;
 import io.spendstream.avro.BurnRate;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.runtime.AppContext;
+import io.spendstream.runtime.AppTopics;
 import io.spendstream.runtime.StreamsApp;
 import io.spendstream.runtime.config.BillingHorizon;
 import io.spendstream.runtime.metrics.PipelineMetrics;
@@ -114,6 +115,12 @@ public final class AnomalyApp implements StreamsApp {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public AppTopics topics(SpendstreamTopics topics) {
+        return new AppTopics(List.of(topics.unitCost, topics.burnRate, topics.reconciliation, topics.silences,
+                topics.tags), List.of(), List.of(topics.anomalies, topics.alerts), topics.dlq);
     }
 
     @Override

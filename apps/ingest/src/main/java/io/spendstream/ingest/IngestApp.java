@@ -18,6 +18,7 @@ import io.spendstream.avro.CostRecord;
 import io.spendstream.ingest.avro.ChargeState;
 import io.spendstream.ingest.avro.EstimateDay;
 import io.spendstream.runtime.AppContext;
+import io.spendstream.runtime.AppTopics;
 import io.spendstream.runtime.StreamsApp;
 import io.spendstream.runtime.dlq.DeadLetterRoute;
 import io.spendstream.runtime.dlq.Validated;
@@ -79,6 +80,12 @@ public final class IngestApp implements StreamsApp {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public AppTopics topics(SpendstreamTopics topics) {
+        return new AppTopics(List.of(topics.usageRaw, topics.apmRaw), List.of(topics.prices, topics.fxRates),
+                List.of(topics.cost, topics.apm), topics.dlq);
     }
 
     @Override
