@@ -76,6 +76,7 @@ public final class StreamsAppRunner {
         PipelineMetrics metrics = new PipelineMetrics(registry);
         // The stage the dead-letter handlers count under (StreamsProperties sets spendstream.stage to the app's name).
         metrics.expectStage(app.name());
+        metrics.expectDeadLetters(app.name(), app.deadLetterReasons());
 
         Properties props = StreamsProperties.build(app, config, metrics);
         // The builder gets the app's own config: a bare StreamsBuilder() builds with defaults (and says so in a WARN).

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.spendstream.runtime.config.SpendstreamConfig;
+import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.schemas.registry.InMemorySchemaRegistry;
 import io.spendstream.schemas.registry.SchemaRegistryClients;
 
@@ -36,6 +38,11 @@ class StreamsAppRunnerTest {
         @Override
         public String name() {
             return "pass-through";
+        }
+
+        @Override
+        public AppTopics topics(SpendstreamTopics topics) {
+            return new AppTopics(List.of(topics.usageRaw), List.of(), List.of(topics.apmRaw), topics.dlq);
         }
 
         @Override

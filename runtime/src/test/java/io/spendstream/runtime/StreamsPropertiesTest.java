@@ -3,6 +3,7 @@ package io.spendstream.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -14,6 +15,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.runtime.dlq.DeadLetterDeserializationHandler;
 import io.spendstream.runtime.metrics.PipelineMetrics;
+import io.spendstream.schemas.SpendstreamTopics;
 
 class StreamsPropertiesTest {
 
@@ -21,6 +23,11 @@ class StreamsPropertiesTest {
         @Override
         public String name() {
             return "ingest";
+        }
+
+        @Override
+        public AppTopics topics(SpendstreamTopics topics) {
+            return new AppTopics(List.of(), List.of(), List.of(), topics.dlq);
         }
 
         @Override

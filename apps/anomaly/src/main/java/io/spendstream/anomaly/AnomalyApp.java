@@ -1,5 +1,6 @@
 package io.spendstream.anomaly;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.streams.StreamsBuilder;
@@ -29,10 +30,12 @@ import io.spendstream.anomaly.spike.UnallocatedSurge;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.runtime.AppContext;
+import io.spendstream.runtime.AppTopics;
 import io.spendstream.runtime.StreamsApp;
 import io.spendstream.runtime.config.BillingHorizon;
 import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.runtime.metrics.PipelineMetrics;
+import io.spendstream.schemas.DeadLetterReasons;
 import io.spendstream.schemas.SpendstreamTopics;
 
 /**
@@ -87,6 +90,17 @@ public final class AnomalyApp implements StreamsApp {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public AppTopics topics(SpendstreamTopics topics) {
+        return new AppTopics(List.of(topics.unitCost, topics.burnRate, topics.reconciliation, topics.silences,
+                topics.tags), List.of(), List.of(topics.anomalies, topics.alerts), topics.dlq);
+    }
+
+    @Override
+    public List<String> deadLetterReasons() {
+        return DeadLetterReasons.Anomaly.ALL;
     }
 
     @Override

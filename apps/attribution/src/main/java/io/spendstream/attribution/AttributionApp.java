@@ -1,11 +1,15 @@
 package io.spendstream.attribution;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.streams.StreamsBuilder;
 
 import io.spendstream.runtime.AppContext;
+import io.spendstream.runtime.AppTopics;
 import io.spendstream.runtime.StreamsApp;
+import io.spendstream.schemas.DeadLetterReasons;
+import io.spendstream.schemas.SpendstreamTopics;
 
 /**
  * The attribution stream app: what each service's traffic costs, per window, and how fast each budget burns, as the
@@ -34,6 +38,18 @@ public final class AttributionApp implements StreamsApp {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public AppTopics topics(SpendstreamTopics topics) {
+        return new AppTopics(List.of(topics.costAttributed, topics.apm, topics.budgets), List.of(),
+                List.of(topics.unitCost, topics.burnRate, topics.allocation, topics.reconciliation, topics.commitments),
+                topics.dlq);
+    }
+
+    @Override
+    public List<String> deadLetterReasons() {
+        return DeadLetterReasons.Attribution.ALL;
     }
 
     @Override

@@ -1,5 +1,11 @@
 package io.spendstream.attribution;
 
+import static io.spendstream.schemas.DeadLetterReasons.Attribution.CURRENCY_MISMATCH;
+import static io.spendstream.schemas.DeadLetterReasons.Attribution.INVALID_FIELD;
+import static io.spendstream.schemas.DeadLetterReasons.Attribution.INVALID_JSON;
+import static io.spendstream.schemas.DeadLetterReasons.Attribution.INVALID_SCOPE;
+import static io.spendstream.schemas.DeadLetterReasons.Attribution.MISSING_KEY;
+
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -31,11 +37,6 @@ import io.spendstream.schemas.Money;
  */
 public final class BudgetJsonParser implements RecordParser<String, Budget> {
 
-    public static final String MISSING_KEY = "missing-key";
-    public static final String INVALID_SCOPE = "invalid-scope";
-    public static final String INVALID_JSON = "invalid-json";
-    public static final String INVALID_FIELD = "invalid-field";
-    public static final String CURRENCY_MISMATCH = "currency-mismatch";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

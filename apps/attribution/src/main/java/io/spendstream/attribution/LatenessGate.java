@@ -1,5 +1,8 @@
 package io.spendstream.attribution;
 
+import static io.spendstream.schemas.DeadLetterReasons.Attribution.MISSING_KEY;
+import static io.spendstream.schemas.DeadLetterReasons.Attribution.OUTSIDE_BILLING_HORIZON;
+
 import java.util.Set;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,7 +28,7 @@ import io.spendstream.schemas.SpendstreamTopics;
  * {@link Arrival}:
  * <ul>
  *   <li>older than the billing horizon ({@link BillingHorizon}, default 65 days behind the newest record of the
- *       task): to the dead-letter branch with reason {@value BillingHorizon#OUTSIDE_BILLING_HORIZON}, the message
+ *       task): to the dead-letter branch with reason {@value #OUTSIDE_BILLING_HORIZON}, the message
  *       saying the horizon and the key that widens it;</li>
  *   <li>its first real-time window closed ({@link WindowGrid#isClosed}, grid {@link AttributionSettings#grid()}: the
  *       finest unit-cost size with the real-time grace): passed on marked {@link Arrival#pastRealTime()}, counted in
@@ -42,7 +45,6 @@ import io.spendstream.schemas.SpendstreamTopics;
 public final class LatenessGate implements FixedKeyProcessor<String, Arrival, Validated<Arrival>> {
 
     public static final String STREAM_TIME_STORE = "attribution-stream-time";
-    public static final String MISSING_KEY = "missing-key";
     /** Records that missed the real-time windows' grace and went to the ledger windows only. */
     public static final String PAST_REAL_TIME_METRIC = "spendstream.attribution.records.past.realtime";
 
@@ -109,7 +111,7 @@ public final class LatenessGate implements FixedKeyProcessor<String, Arrival, Va
             streamTimeStore.put(STREAM_TIME_KEY, eventTime);
         }
         if (horizon.isOutside(eventTime, streamTime)) {
-            reject(record, new RejectedRecordException(BillingHorizon.OUTSIDE_BILLING_HORIZON,
+            reject(record, new RejectedRecordException(OUTSIDE_BILLING_HORIZON,
                     horizon.outsideMessage(arrival.describe(), eventTime, streamTime)));
             return;
         }

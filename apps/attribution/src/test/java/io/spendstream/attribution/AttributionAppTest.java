@@ -28,6 +28,7 @@ import io.spendstream.avro.FailurePhase;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.runtime.config.BillingHorizon;
 import io.spendstream.runtime.testing.TopologyFixture;
+import io.spendstream.schemas.DeadLetterReasons;
 import io.spendstream.schemas.Money;
 
 class AttributionAppTest {
@@ -346,7 +347,7 @@ class AttributionAppTest {
             List<KeyValue<byte[], DeadLetter>> letters = dead.readKeyValuesToList();
             assertThat(letters).hasSize(2);
             DeadLetter letter = letters.get(0).value;
-            assertThat(letter.getReason()).isEqualTo(BillingHorizon.OUTSIDE_BILLING_HORIZON);
+            assertThat(letter.getReason()).isEqualTo(DeadLetterReasons.Attribution.OUTSIDE_BILLING_HORIZON);
             assertThat(letter.getPhase()).isEqualTo(FailurePhase.VALIDATION);
             assertThat(letter.getStage()).isEqualTo("attribution");
             assertThat(letter.getSourceTopic()).isEqualTo("spend.cost.attributed");
@@ -355,7 +356,7 @@ class AttributionAppTest {
                     .deserialize("spend.cost.attributed", bytes(letter.getRawValue()))).isEqualTo(old);
             assertThat(letters.get(1).value.getSourceTopic()).isEqualTo("spend.apm");
             assertThat(shortHorizon.count("spendstream.records.dead.lettered", "reason",
-                    BillingHorizon.OUTSIDE_BILLING_HORIZON)).isEqualTo(2.0);
+                    DeadLetterReasons.Attribution.OUTSIDE_BILLING_HORIZON)).isEqualTo(2.0);
             assertThat(shortHorizon.output(shortHorizon.topics().unitCost).readValuesToList())
                     .filteredOn(u -> u.getWindowSize().equals("PT1H"))
                     .extracting(UnitCost::getWindowStart)

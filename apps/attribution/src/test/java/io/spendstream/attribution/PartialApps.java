@@ -3,7 +3,9 @@ package io.spendstream.attribution;
 import org.apache.kafka.streams.StreamsBuilder;
 
 import io.spendstream.runtime.AppContext;
+import io.spendstream.runtime.AppTopics;
 import io.spendstream.runtime.StreamsApp;
+import io.spendstream.schemas.SpendstreamTopics;
 
 /**
  * The attribution app with its shared inputs and only one of its topologies, built by the same methods production
@@ -41,6 +43,11 @@ final class PartialApps {
         @Override
         public String name() {
             return AttributionApp.NAME;
+        }
+
+        @Override
+        public AppTopics topics(SpendstreamTopics topics) {
+            return new AttributionApp().topics(topics);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.spendstream.enrich;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.streams.StreamsBuilder;
@@ -7,7 +8,10 @@ import org.apache.kafka.streams.kstream.KTable;
 
 import io.spendstream.avro.ResourceTags;
 import io.spendstream.runtime.AppContext;
+import io.spendstream.runtime.AppTopics;
 import io.spendstream.runtime.StreamsApp;
+import io.spendstream.schemas.DeadLetterReasons;
+import io.spendstream.schemas.SpendstreamTopics;
 
 /**
  * The enrich stream app: gives every cost line its owner, as of the line's own event time.
@@ -25,6 +29,17 @@ public final class EnrichApp implements StreamsApp {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public AppTopics topics(SpendstreamTopics topics) {
+        return new AppTopics(List.of(topics.cost, topics.tags), List.of(), List.of(topics.costAttributed),
+                topics.dlq);
+    }
+
+    @Override
+    public List<String> deadLetterReasons() {
+        return DeadLetterReasons.Enrich.ALL;
     }
 
     @Override

@@ -1,5 +1,10 @@
 package io.spendstream.enrich;
 
+import static io.spendstream.schemas.DeadLetterReasons.Enrich.INVALID_FIELD;
+import static io.spendstream.schemas.DeadLetterReasons.Enrich.INVALID_JSON;
+import static io.spendstream.schemas.DeadLetterReasons.Enrich.INVALID_TIMESTAMP;
+import static io.spendstream.schemas.DeadLetterReasons.Enrich.MISSING_KEY;
+
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -29,10 +34,6 @@ import io.spendstream.runtime.dlq.RejectedRecordException;
  */
 public final class TagJsonParser implements RecordParser<String, TagUpdate> {
 
-    public static final String MISSING_KEY = "missing-key";
-    public static final String INVALID_JSON = "invalid-json";
-    public static final String INVALID_FIELD = "invalid-field";
-    public static final String INVALID_TIMESTAMP = "invalid-timestamp";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

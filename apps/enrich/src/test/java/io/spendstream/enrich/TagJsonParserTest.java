@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.spendstream.avro.ResourceTags;
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.schemas.DeadLetterReasons;
 
 class TagJsonParserTest {
 
@@ -76,7 +77,7 @@ class TagJsonParserTest {
     void shouldRejectKeylessDelete() {
         assertThatThrownBy(() -> parser.parse(null, null, 0L))
                 .isInstanceOfSatisfying(RejectedRecordException.class,
-                        e -> assertThat(e.reason()).isEqualTo(TagJsonParser.MISSING_KEY));
+                        e -> assertThat(e.reason()).isEqualTo(DeadLetterReasons.Enrich.MISSING_KEY));
     }
 
     private TagUpdate parse(String key, String json) {

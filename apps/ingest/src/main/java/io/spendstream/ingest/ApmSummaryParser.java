@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spendstream.avro.ApmRecord;
 import io.spendstream.runtime.dlq.RecordParser;
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.schemas.DeadLetterReasons.Ingest;
 
 /**
  * Parses one APM interval summary from {@code spend.apm.raw} into the {@link ApmRecord} written to {@code spend.apm}:
@@ -57,7 +58,7 @@ public final class ApmSummaryParser implements RecordParser<byte[], ApmRecord> {
         Long reportedErrors = JsonDecimals.count(json.get("errors"), "errors");
         long errors = reportedErrors == null ? 0L : reportedErrors;
         if (errors > requests) {
-            throw new RejectedRecordException(IngestReasons.ERRORS_EXCEED_REQUESTS,
+            throw new RejectedRecordException(Ingest.ERRORS_EXCEED_REQUESTS,
                     "errors " + errors + " exceeds requests " + requests);
         }
         Long conversions = JsonDecimals.count(json.get("conversions"), "conversions");
@@ -82,12 +83,12 @@ public final class ApmSummaryParser implements RecordParser<byte[], ApmRecord> {
         }
         String currency = JsonText.scalar(json.get("currency"), "currency");
         if (currency == null) {
-            throw new RejectedRecordException(IngestReasons.MISSING_FIELD,
+            throw new RejectedRecordException(Ingest.MISSING_FIELD,
                     "currency is missing while revenue " + revenue.toPlainString() + " is present");
         }
         currency = currency.toUpperCase(Locale.ROOT);
         if (!currency.equals(reportingCurrency)) {
-            throw new RejectedRecordException(IngestReasons.UNKNOWN_CURRENCY, "currency " + JsonText.quote(currency)
+            throw new RejectedRecordException(Ingest.UNKNOWN_CURRENCY, "currency " + JsonText.quote(currency)
                     + " has no known rate to the reporting currency " + reportingCurrency);
         }
         record.setRevenue(revenue).setCurrency(currency);
@@ -98,7 +99,7 @@ public final class ApmSummaryParser implements RecordParser<byte[], ApmRecord> {
             return;
         }
         if (!latency.isObject()) {
-            throw new RejectedRecordException(IngestReasons.INVALID_FIELD,
+            throw new RejectedRecordException(Ingest.INVALID_FIELD,
                     "latencyMs: expected an object like {\"p50\":41.0}, got " + JsonText.quote(latency.toString()));
         }
         record.setLatencyP50Ms(millis(latency.get("p50"), "latencyMs.p50"))
@@ -113,12 +114,12 @@ public final class ApmSummaryParser implements RecordParser<byte[], ApmRecord> {
             return null;
         }
         if (value.signum() < 0) {
-            throw new RejectedRecordException(IngestReasons.NEGATIVE_LATENCY,
+            throw new RejectedRecordException(Ingest.NEGATIVE_LATENCY,
                     field + ": " + value.toPlainString() + " ms is negative");
         }
         double millis = value.doubleValue();
         if (Double.isInfinite(millis)) {
-            throw new RejectedRecordException(IngestReasons.INVALID_NUMBER,
+            throw new RejectedRecordException(Ingest.INVALID_NUMBER,
                     field + ": " + value + " ms is beyond any measurable latency");
         }
         return millis;
@@ -133,6 +134,6 @@ public final class ApmSummaryParser implements RecordParser<byte[], ApmRecord> {
     }
 
     private static RejectedRecordException missing(String field) {
-        return new RejectedRecordException(IngestReasons.MISSING_FIELD, field + " is missing (absent, null or empty)");
+        return new RejectedRecordException(Ingest.MISSING_FIELD, field + " is missing (absent, null or empty)");
     }
 }

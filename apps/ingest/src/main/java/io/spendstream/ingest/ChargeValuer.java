@@ -5,6 +5,7 @@ import java.util.function.Function;
 
 import io.spendstream.avro.CostRecord;
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.schemas.DeadLetterReasons.Ingest;
 import io.spendstream.schemas.Money;
 
 /**
@@ -65,13 +66,13 @@ final class ChargeValuer {
         String sku = parsed.getSkuPriceId();
         byte[] entry = prices.apply(sku);
         if (entry == null) {
-            throw new RejectedRecordException(IngestReasons.UNKNOWN_PRICE, "SkuPriceId " + JsonText.quote(sku)
+            throw new RejectedRecordException(Ingest.UNKNOWN_PRICE, "SkuPriceId " + JsonText.quote(sku)
                     + " has no price on " + pricesTopic + "; metered usage is never priced at zero");
         }
         SkuPrice price = priceEntries.get(sku, entry);
         String rowUnit = parsed.getPricingUnit();
         if (rowUnit != null && price.pricingUnit() != null && !rowUnit.equalsIgnoreCase(price.pricingUnit())) {
-            throw new RejectedRecordException(IngestReasons.PRICING_UNIT_MISMATCH, "PricingUnit "
+            throw new RejectedRecordException(Ingest.PRICING_UNIT_MISMATCH, "PricingUnit "
                     + JsonText.quote(rowUnit) + " differs from the pricingUnit " + JsonText.quote(price.pricingUnit())
                     + " of SkuPriceId " + JsonText.quote(sku) + " on " + pricesTopic);
         }
@@ -98,7 +99,7 @@ final class ChargeValuer {
         }
         byte[] entry = fxRates.apply(currency);
         if (entry == null) {
-            throw new RejectedRecordException(IngestReasons.UNKNOWN_CURRENCY, what
+            throw new RejectedRecordException(Ingest.UNKNOWN_CURRENCY, what
                     + " has no rate on " + fxRatesTopic + " to the reporting currency " + reportingCurrency);
         }
         return rateEntries.get(currency, entry).rate();
@@ -113,7 +114,7 @@ final class ChargeValuer {
 
     private static BigDecimal checked(BigDecimal amount, String field, String currency) {
         if (amount.abs().compareTo(JsonDecimals.MAX_AMOUNT) > 0) {
-            throw new RejectedRecordException(IngestReasons.ABSURD_AMOUNT, field + ": " + amount.toPlainString()
+            throw new RejectedRecordException(Ingest.ABSURD_AMOUNT, field + ": " + amount.toPlainString()
                     + " " + currency + " exceeds the plausible maximum of "
                     + JsonDecimals.MAX_AMOUNT.toPlainString() + " per record");
         }

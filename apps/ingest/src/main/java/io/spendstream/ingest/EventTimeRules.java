@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.schemas.DeadLetterReasons.Ingest;
 
 /**
  * Sanity rules for the time range a record covers (a FOCUS charge period, an APM window), applied before the range
@@ -36,13 +37,13 @@ public final class EventTimeRules {
         checkBounds(startField, start);
         checkBounds(endField, end);
         if (!end.isAfter(start)) {
-            throw new RejectedRecordException(IngestReasons.INVALID_PERIOD,
+            throw new RejectedRecordException(Ingest.INVALID_PERIOD,
                     endField + " " + end + " is not after " + startField + " " + start);
         }
         if (recordTimestamp >= 0) {
             Instant latestStart = Instant.ofEpochMilli(recordTimestamp).plus(FUTURE_TOLERANCE);
             if (start.isAfter(latestStart)) {
-                throw new RejectedRecordException(IngestReasons.TIMESTAMP_OUT_OF_RANGE,
+                throw new RejectedRecordException(Ingest.TIMESTAMP_OUT_OF_RANGE,
                         startField + " " + start + " is more than " + FUTURE_TOLERANCE.toMinutes()
                                 + " minutes after the record's timestamp " + Instant.ofEpochMilli(recordTimestamp));
             }
@@ -51,7 +52,7 @@ public final class EventTimeRules {
 
     private static void checkBounds(String field, Instant value) {
         if (value.isBefore(EARLIEST) || !value.isBefore(LATEST)) {
-            throw new RejectedRecordException(IngestReasons.TIMESTAMP_OUT_OF_RANGE,
+            throw new RejectedRecordException(Ingest.TIMESTAMP_OUT_OF_RANGE,
                     field + " " + value + " is outside [" + EARLIEST + ", " + LATEST + ")");
         }
     }

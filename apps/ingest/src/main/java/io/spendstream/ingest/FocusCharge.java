@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.List;
 
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.schemas.DeadLetterReasons.Ingest;
 
 /**
  * The FOCUS rules that decide how much money a row moves, checked before the row is counted. The cost that counts is
@@ -11,19 +12,19 @@ import io.spendstream.runtime.dlq.RejectedRecordException;
  * <ul>
  *   <li>{@code ChargeCategory} is one of {@link #CATEGORIES} (any case; written back in FOCUS's spelling), or
  *       absent (metered usage and hand-made rows: treated as Usage); anything else is
- *       {@value IngestReasons#INVALID_CHARGE_CATEGORY}.</li>
+ *       {@value Ingest#INVALID_CHARGE_CATEGORY}.</li>
  *   <li>{@code ChargeClass} is absent or {@value #CORRECTION}; anything else is
- *       {@value IngestReasons#INVALID_CHARGE_CLASS}.</li>
+ *       {@value Ingest#INVALID_CHARGE_CLASS}.</li>
  *   <li>A <b>Purchase</b> row, or any row of a commitment discount ({@code CommitmentDiscountId}), must carry
  *       {@code EffectiveCost}: its BilledCost is the payment (a Purchase) or the covered usage at zero (a Usage row),
  *       whereas the amortised share is only in EffectiveCost. Falling back to BilledCost there would count a
  *       commitment twice (once on the Purchase, once amortised on the Usage rows) or not at all:
- *       {@value IngestReasons#MISSING_EFFECTIVE_COST}.</li>
+ *       {@value Ingest#MISSING_EFFECTIVE_COST}.</li>
  *   <li>A Purchase of a commitment discount covers future usage, so FOCUS requires its EffectiveCost to be 0 (the
  *       money arrives amortised on the Usage rows it covers); a non-zero one would be counted twice:
- *       {@value IngestReasons#UNAMORTISED_PURCHASE}. Corrections are exempt.</li>
+ *       {@value Ingest#UNAMORTISED_PURCHASE}. Corrections are exempt.</li>
  *   <li>A <b>Credit</b> reduces spend: its EffectiveCost (FOCUS: equal to its BilledCost) is at most zero, except on
- *       a correction (taking a credit back); a positive one is {@value IngestReasons#POSITIVE_CREDIT}.</li>
+ *       a correction (taking a credit back); a positive one is {@value Ingest#POSITIVE_CREDIT}.</li>
  * </ul>
  * Tax and Adjustment rows count as they are, of either sign. A {@value #CORRECTION} row is a delta of its own against
  * an earlier billing period ({@link ChargeIdentity} gives it an identity apart from the row it corrects).
@@ -56,7 +57,7 @@ final class FocusCharge {
                 return category;
             }
         }
-        throw new RejectedRecordException(IngestReasons.INVALID_CHARGE_CATEGORY, "ChargeCategory "
+        throw new RejectedRecordException(Ingest.INVALID_CHARGE_CATEGORY, "ChargeCategory "
                 + JsonText.quote(text) + " is not one of " + String.join(", ", CATEGORIES));
     }
 
@@ -67,7 +68,7 @@ final class FocusCharge {
             return null;
         }
         if (!CORRECTION.equalsIgnoreCase(text)) {
-            throw new RejectedRecordException(IngestReasons.INVALID_CHARGE_CLASS, "ChargeClass " + JsonText.quote(text)
+            throw new RejectedRecordException(Ingest.INVALID_CHARGE_CLASS, "ChargeClass " + JsonText.quote(text)
                     + " is neither null nor " + CORRECTION);
         }
         return CORRECTION;
@@ -87,7 +88,7 @@ final class FocusCharge {
         boolean correction = CORRECTION.equals(chargeClass);
         String commitment = row.text("CommitmentDiscountId");
         if (effectiveCost == null && (PURCHASE.equals(category) || commitment != null)) {
-            throw new RejectedRecordException(IngestReasons.MISSING_EFFECTIVE_COST, "EffectiveCost is missing on a "
+            throw new RejectedRecordException(Ingest.MISSING_EFFECTIVE_COST, "EffectiveCost is missing on a "
                     + (PURCHASE.equals(category) ? "Purchase row" : "row of CommitmentDiscountId "
                             + JsonText.quote(commitment))
                     + "; its BilledCost is not the amortised cost, so counting it would count the commitment twice"
@@ -97,13 +98,13 @@ final class FocusCharge {
             return;
         }
         if (PURCHASE.equals(category) && commitment != null && effectiveCost.signum() != 0) {
-            throw new RejectedRecordException(IngestReasons.UNAMORTISED_PURCHASE, "EffectiveCost "
+            throw new RejectedRecordException(Ingest.UNAMORTISED_PURCHASE, "EffectiveCost "
                     + plain(effectiveCost) + " on the Purchase of CommitmentDiscountId " + JsonText.quote(commitment)
                     + " is not 0; FOCUS amortises a commitment over the Usage rows it covers, so a non-zero purchase"
                     + " would be counted twice");
         }
         if (CREDIT.equals(category) && cost.signum() > 0) {
-            throw new RejectedRecordException(IngestReasons.POSITIVE_CREDIT, (effectiveCost != null ? "EffectiveCost "
+            throw new RejectedRecordException(Ingest.POSITIVE_CREDIT, (effectiveCost != null ? "EffectiveCost "
                     : "BilledCost ") + plain(cost) + " on a Credit row is positive; a credit reduces spend (only a Correction may take one back)");
         }
     }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.schemas.DeadLetterReasons.Ingest;
 
 /**
  * Column access to one FOCUS row (a JSON object keyed by FOCUS column names), with FOCUS's null conventions
@@ -48,7 +49,7 @@ public final class FocusRow {
     public String requiredText(String column) {
         String text = text(column);
         if (text == null) {
-            throw new RejectedRecordException(IngestReasons.MISSING_FIELD, column + " is missing (absent, null or empty)");
+            throw new RejectedRecordException(Ingest.MISSING_FIELD, column + " is missing (absent, null or empty)");
         }
         return text;
     }
@@ -108,7 +109,7 @@ public final class FocusRow {
         if (node.isTextual()) {
             return JsonObjects.parseEmbedded(node.textValue(), column);
         }
-        throw new RejectedRecordException(IngestReasons.INVALID_FIELD,
+        throw new RejectedRecordException(Ingest.INVALID_FIELD,
                 column + ": expected a JSON object, got " + JsonText.quote(node.toString()));
     }
 

@@ -7,11 +7,12 @@ import java.util.Locale;
 import io.spendstream.avro.CostRecord;
 import io.spendstream.runtime.dlq.RecordParser;
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.schemas.DeadLetterReasons.Ingest;
 import io.spendstream.schemas.Money;
 
 /**
  * Parses one FOCUS row (1.0 to 1.3 column names, a JSON object from {@code spend.usage.raw}) into a
- * {@link CostRecord} in the row's own currency, or rejects it with a reason from {@link IngestReasons}. Pricing,
+ * {@link CostRecord} in the row's own currency, or rejects it with a reason from {@link Ingest DeadLetterReasons.Ingest}. Pricing,
  * currency conversion and restatements need reference data and state, and happen later in the topology
  * ({@link ChargeValuer}, {@link RestatementProcessor}).
  *
@@ -102,7 +103,7 @@ public final class FocusRowParser implements RecordParser<byte[], CostRecord> {
             record.setEffectiveCost(Money.ZERO).setCurrency("").setOriginalEffectiveCost(Money.ZERO)
                     .setOriginalCurrency("").setCostSource(COST_SOURCE_METERED);
         } else {
-            throw new RejectedRecordException(IngestReasons.MISSING_COST, "Neither EffectiveCost nor BilledCost is"
+            throw new RejectedRecordException(Ingest.MISSING_COST, "Neither EffectiveCost nor BilledCost is"
                     + " present, and the row is not metered usage (SkuPriceId and PricingQuantity)");
         }
 
@@ -148,7 +149,7 @@ public final class FocusRowParser implements RecordParser<byte[], CostRecord> {
 
     private static void checkMeteredQuantitySign(FocusRow row, String column, BigDecimal quantity) {
         if (quantity != null && quantity.signum() < 0 && !FocusCharge.isCorrection(row)) {
-            throw new RejectedRecordException(IngestReasons.NEGATIVE_QUANTITY, column + " "
+            throw new RejectedRecordException(Ingest.NEGATIVE_QUANTITY, column + " "
                     + JsonText.quote(row.text(column)) + " is negative on metered usage; only corrections"
                     + " (ChargeClass Correction) may have negative quantities");
         }
@@ -160,7 +161,7 @@ public final class FocusRowParser implements RecordParser<byte[], CostRecord> {
         }
         boolean refundOrCorrection = cost.signum() <= 0 || FocusCharge.isCorrection(row);
         if (!refundOrCorrection) {
-            throw new RejectedRecordException(IngestReasons.NEGATIVE_QUANTITY, column + " "
+            throw new RejectedRecordException(Ingest.NEGATIVE_QUANTITY, column + " "
                     + JsonText.quote(row.text(column)) + " is negative on a charge costing "
                     + cost.stripTrailingZeros().toPlainString()
                     + "; only refunds and corrections may have negative quantities");

@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.schemas.DeadLetterReasons.Ingest;
 
 /**
  * Date/time columns in the forms billing exports and collectors actually write, read as UTC instants:
@@ -65,10 +66,10 @@ public final class FocusTimestamps {
                 return us(us);
             }
         } catch (DateTimeException e) {
-            throw new RejectedRecordException(IngestReasons.INVALID_TIMESTAMP,
+            throw new RejectedRecordException(Ingest.INVALID_TIMESTAMP,
                     field + ": " + JsonText.quote(text) + " is not a valid date/time (" + e.getMessage() + ")", e);
         }
-        throw new RejectedRecordException(IngestReasons.INVALID_TIMESTAMP, field + ": " + JsonText.quote(text)
+        throw new RejectedRecordException(Ingest.INVALID_TIMESTAMP, field + ": " + JsonText.quote(text)
                 + " is not a date/time in a supported form (e.g. 2024-09-18T22:00:00Z or 2024-09-18 22:00:00)");
     }
 

@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.schemas.DeadLetterReasons.Ingest;
 import io.spendstream.schemas.Money;
 
 /**
@@ -45,19 +46,19 @@ public final class JsonDecimals {
             if (node.isFloat() || node.isDouble()) {
                 // Floats are read as BigDecimal, so a double here is a bare NaN/Infinity token (Jackson cannot
                 // represent those as BigDecimal); a double is never trusted for money either way.
-                throw new RejectedRecordException(IngestReasons.INVALID_NUMBER, field + ": " + node.asText()
+                throw new RejectedRecordException(Ingest.INVALID_NUMBER, field + ": " + node.asText()
                         + (Double.isFinite(node.doubleValue()) ? " is not an exact decimal" : " is not a finite number"));
             }
             value = node.decimalValue();
         } else if (node.isTextual()) {
             value = parseText(node.textValue().trim(), field);
         } else {
-            throw new RejectedRecordException(IngestReasons.INVALID_DECIMAL,
+            throw new RejectedRecordException(Ingest.INVALID_DECIMAL,
                     field + ": expected a decimal number, got " + JsonText.quote(node.toString()));
         }
         int exponent = value.precision() - value.scale() - 1;
         if (Math.abs(exponent) > MAX_EXPONENT) {
-            throw new RejectedRecordException(IngestReasons.INVALID_DECIMAL,
+            throw new RejectedRecordException(Ingest.INVALID_DECIMAL,
                     field + ": " + value + " is outside any plausible range");
         }
         return value;
@@ -70,7 +71,7 @@ public final class JsonDecimals {
             return null;
         }
         if (value.abs().compareTo(MAX_AMOUNT) > 0) {
-            throw new RejectedRecordException(IngestReasons.ABSURD_AMOUNT,
+            throw new RejectedRecordException(Ingest.ABSURD_AMOUNT,
                     field + ": " + JsonText.quote(JsonText.plain(value)) + " exceeds the plausible maximum of "
                             + MAX_AMOUNT.toPlainString() + " per record");
         }
@@ -84,7 +85,7 @@ public final class JsonDecimals {
             return null;
         }
         if (value.abs().compareTo(MAX_QUANTITY) >= 0) {
-            throw new RejectedRecordException(IngestReasons.INVALID_DECIMAL,
+            throw new RejectedRecordException(Ingest.INVALID_DECIMAL,
                     field + ": " + JsonText.quote(value.toString()) + " does not fit decimal(38, 12)");
         }
         return Money.of(value);
@@ -100,11 +101,11 @@ public final class JsonDecimals {
         try {
             count = value.longValueExact();
         } catch (ArithmeticException e) {
-            throw new RejectedRecordException(IngestReasons.INVALID_NUMBER,
+            throw new RejectedRecordException(Ingest.INVALID_NUMBER,
                     field + ": " + JsonText.quote(value.toString()) + " is not a whole number in range", e);
         }
         if (count < 0) {
-            throw new RejectedRecordException(IngestReasons.NEGATIVE_COUNT,
+            throw new RejectedRecordException(Ingest.NEGATIVE_COUNT,
                     field + ": " + count + " is negative; counts start at 0");
         }
         return count;
@@ -112,17 +113,17 @@ public final class JsonDecimals {
 
     private static BigDecimal parseText(String text, String field) {
         if (NON_FINITE.matcher(text).matches()) {
-            throw new RejectedRecordException(IngestReasons.INVALID_NUMBER,
+            throw new RejectedRecordException(Ingest.INVALID_NUMBER,
                     field + ": " + JsonText.quote(text) + " is not a finite number");
         }
         if (text.length() > MAX_TEXT_LENGTH) {
-            throw new RejectedRecordException(IngestReasons.INVALID_DECIMAL,
+            throw new RejectedRecordException(Ingest.INVALID_DECIMAL,
                     field + ": " + JsonText.quote(text) + " is too long to be a decimal number");
         }
         try {
             return new BigDecimal(text);
         } catch (NumberFormatException e) {
-            throw new RejectedRecordException(IngestReasons.INVALID_DECIMAL,
+            throw new RejectedRecordException(Ingest.INVALID_DECIMAL,
                     field + ": " + JsonText.quote(text) + " is not a decimal number", e);
         }
     }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.schemas.DeadLetterReasons.Ingest;
 
 /**
  * Turns the bytes of one raw input record ({@code spend.usage.raw}, {@code spend.apm.raw}) into a JSON object, or
@@ -41,26 +42,26 @@ public final class JsonObjects {
 
     public static ObjectNode parse(byte[] value) {
         if (value == null || value.length == 0) {
-            throw new RejectedRecordException(IngestReasons.INVALID_JSON, "Record value is empty: expected a JSON object");
+            throw new RejectedRecordException(Ingest.INVALID_JSON, "Record value is empty: expected a JSON object");
         }
         if (value.length > MAX_RECORD_BYTES) {
-            throw new RejectedRecordException(IngestReasons.RECORD_TOO_LARGE,
+            throw new RejectedRecordException(Ingest.RECORD_TOO_LARGE,
                     "Record value is " + value.length + " bytes; the limit is " + MAX_RECORD_BYTES);
         }
         JsonNode node;
         try {
             node = MAPPER.readTree(value);
         } catch (JsonProcessingException e) {
-            throw new RejectedRecordException(IngestReasons.INVALID_JSON, "Not valid JSON: " + e.getOriginalMessage()
+            throw new RejectedRecordException(Ingest.INVALID_JSON, "Not valid JSON: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " at byte " + e.getLocation().getByteOffset()), e);
         } catch (IOException e) {
-            throw new RejectedRecordException(IngestReasons.INVALID_JSON, "Not valid JSON: " + e.getMessage(), e);
+            throw new RejectedRecordException(Ingest.INVALID_JSON, "Not valid JSON: " + e.getMessage(), e);
         }
         if (node == null || node.isMissingNode()) {
-            throw new RejectedRecordException(IngestReasons.INVALID_JSON, "Record value is blank: expected a JSON object");
+            throw new RejectedRecordException(Ingest.INVALID_JSON, "Record value is blank: expected a JSON object");
         }
         if (!node.isObject()) {
-            throw new RejectedRecordException(IngestReasons.NOT_AN_OBJECT,
+            throw new RejectedRecordException(Ingest.NOT_AN_OBJECT,
                     "Expected a JSON object, got " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
         }
         return (ObjectNode) node;
@@ -75,11 +76,11 @@ public final class JsonObjects {
         try {
             node = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new RejectedRecordException(IngestReasons.INVALID_FIELD,
+            throw new RejectedRecordException(Ingest.INVALID_FIELD,
                     field + ": " + JsonText.quote(text) + " is not a JSON object", e);
         }
         if (node == null || !node.isObject()) {
-            throw new RejectedRecordException(IngestReasons.INVALID_FIELD,
+            throw new RejectedRecordException(Ingest.INVALID_FIELD,
                     field + ": " + JsonText.quote(text) + " is not a JSON object");
         }
         return (ObjectNode) node;

@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.schemas.DeadLetterReasons.Ingest;
 
 /**
  * How ingest reads JSON values as text. One rule for "absent" everywhere: a missing key, JSON {@code null}, an empty
@@ -38,7 +39,7 @@ public final class JsonText {
             return null;
         }
         if (node.isContainerNode()) {
-            throw new RejectedRecordException(IngestReasons.INVALID_FIELD,
+            throw new RejectedRecordException(Ingest.INVALID_FIELD,
                     field + ": expected text, got a JSON " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
                             + " " + quote(node.toString()));
         }

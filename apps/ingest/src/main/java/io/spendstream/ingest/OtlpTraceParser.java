@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.spendstream.avro.ApmRecord;
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.schemas.DeadLetterReasons.Ingest;
 
 /**
  * Turns one OTLP JSON {@code ExportTraceServiceRequest}, as the OpenTelemetry Collector's Kafka exporter writes it
@@ -100,7 +101,7 @@ final class OtlpTraceParser {
         long start = nanos(span.get("startTimeUnixNano"), at + ".startTimeUnixNano");
         long end = nanos(span.get("endTimeUnixNano"), at + ".endTimeUnixNano");
         if (end < start) {
-            throw new RejectedRecordException(IngestReasons.INVALID_PERIOD, at + ": endTimeUnixNano " + end
+            throw new RejectedRecordException(Ingest.INVALID_PERIOD, at + ": endTimeUnixNano " + end
                     + " is before startTimeUnixNano " + start + " (negative duration)");
         }
         String route = attribute(span.get("attributes"), HTTP_ROUTE, at + ".attributes");
@@ -162,7 +163,7 @@ final class OtlpTraceParser {
         if (value.isTextual() && names.contains(value.textValue())) {
             return names.indexOf(value.textValue());
         }
-        throw new RejectedRecordException(IngestReasons.INVALID_FIELD,
+        throw new RejectedRecordException(Ingest.INVALID_FIELD,
                 at + ": " + JsonText.quote(value.toString()) + " is not one of " + names + " or its number");
     }
 
@@ -172,7 +173,7 @@ final class OtlpTraceParser {
                 : attribute(object(description, at + ".resource").get("attributes"), SERVICE_NAME,
                         at + ".resource.attributes");
         if (service == null) {
-            throw new RejectedRecordException(IngestReasons.MISSING_FIELD,
+            throw new RejectedRecordException(Ingest.MISSING_FIELD,
                     at + ": the resource has server spans but no " + SERVICE_NAME + " attribute");
         }
         return service;
@@ -187,7 +188,7 @@ final class OtlpTraceParser {
             if (key.equals(attribute.path("key").asText(null))) {
                 JsonNode value = object(attribute.get("value"), at + "[" + key + "].value").get("stringValue");
                 if (value != null && !value.isTextual()) {
-                    throw new RejectedRecordException(IngestReasons.INVALID_FIELD,
+                    throw new RejectedRecordException(Ingest.INVALID_FIELD,
                             at + "[" + key + "]: expected a stringValue, got " + JsonText.quote(value.toString()));
                 }
                 return JsonText.scalar(value, key);
@@ -199,16 +200,16 @@ final class OtlpTraceParser {
     /** Unsigned 64-bit nanoseconds since the epoch, as a JSON string or integer. */
     private static long nanos(JsonNode value, String at) {
         if (JsonText.isAbsent(value)) {
-            throw new RejectedRecordException(IngestReasons.MISSING_FIELD, at + " is missing");
+            throw new RejectedRecordException(Ingest.MISSING_FIELD, at + " is missing");
         }
         String text = value.isTextual() ? value.textValue().trim() : value.isIntegralNumber() ? value.asText() : null;
         if (text == null || !text.matches("\\d{1,20}")) {
-            throw new RejectedRecordException(IngestReasons.INVALID_TIMESTAMP,
+            throw new RejectedRecordException(Ingest.INVALID_TIMESTAMP,
                     at + ": " + JsonText.quote(value.toString()) + " is not a count of nanoseconds since the epoch");
         }
         BigInteger nanos = new BigInteger(text);
         if (nanos.compareTo(MAX_NANOS) > 0) {
-            throw new RejectedRecordException(IngestReasons.TIMESTAMP_OUT_OF_RANGE,
+            throw new RejectedRecordException(Ingest.TIMESTAMP_OUT_OF_RANGE,
                     at + ": " + text + " ns is beyond the year 2262");
         }
         return nanos.longValueExact();
@@ -219,7 +220,7 @@ final class OtlpTraceParser {
             return List.of();
         }
         if (!node.isArray()) {
-            throw new RejectedRecordException(IngestReasons.INVALID_FIELD,
+            throw new RejectedRecordException(Ingest.INVALID_FIELD,
                     at + ": expected a JSON array, got " + JsonText.quote(node.toString()));
         }
         List<JsonNode> items = new ArrayList<>(node.size());
@@ -229,7 +230,7 @@ final class OtlpTraceParser {
 
     private static JsonNode object(JsonNode node, String at) {
         if (node == null || !node.isObject()) {
-            throw new RejectedRecordException(IngestReasons.INVALID_FIELD,
+            throw new RejectedRecordException(Ingest.INVALID_FIELD,
                     at + ": expected a JSON object, got " + JsonText.quote(String.valueOf(node)));
         }
         return node;

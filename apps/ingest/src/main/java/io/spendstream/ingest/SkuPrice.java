@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.Locale;
 
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.schemas.DeadLetterReasons.Ingest;
 
 /**
  * One entry of {@code spend.prices} (key SkuPriceId): {@code {"unitPrice":"0.0000004","currency":"USD",
@@ -15,18 +16,18 @@ record SkuPrice(BigDecimal unitPrice, String currency, String pricingUnit) {
 
     /** {@code entry} names the entry in messages, e.g. {@code spend.prices entry 'SKU-1'}. */
     static SkuPrice parse(String entry, byte[] json) {
-        return ReferenceEntry.read(entry, json, IngestReasons.INVALID_PRICE, price -> {
+        return ReferenceEntry.read(entry, json, Ingest.INVALID_PRICE, price -> {
             BigDecimal unitPrice = JsonDecimals.read(price.get("unitPrice"), "unitPrice");
             if (unitPrice == null) {
-                throw new RejectedRecordException(IngestReasons.MISSING_FIELD, "unitPrice is missing");
+                throw new RejectedRecordException(Ingest.MISSING_FIELD, "unitPrice is missing");
             }
             if (unitPrice.signum() < 0) {
-                throw new RejectedRecordException(IngestReasons.INVALID_DECIMAL,
+                throw new RejectedRecordException(Ingest.INVALID_DECIMAL,
                         "unitPrice " + unitPrice.toPlainString() + " is negative");
             }
             String currency = JsonText.scalar(price.get("currency"), "currency");
             if (currency == null) {
-                throw new RejectedRecordException(IngestReasons.MISSING_FIELD, "currency is missing");
+                throw new RejectedRecordException(Ingest.MISSING_FIELD, "currency is missing");
             }
             return new SkuPrice(unitPrice, currency.toUpperCase(Locale.ROOT),
                     JsonText.scalar(price.get("pricingUnit"), "pricingUnit"));

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spendstream.avro.CostRecord;
 import io.spendstream.runtime.dlq.RejectedRecordException;
 import io.spendstream.runtime.testing.TopologyFixture;
+import io.spendstream.schemas.DeadLetterReasons.Ingest;
 import io.spendstream.schemas.Money;
 
 class FocusRowParserTest {
@@ -165,7 +166,7 @@ class FocusRowParserTest {
 
         ObjectNode positiveCost = TestRows.focus();
         positiveCost.put("ConsumedQuantity", "-3");
-        assertThat(rejectionReason(positiveCost)).isEqualTo(IngestReasons.NEGATIVE_QUANTITY);
+        assertThat(rejectionReason(positiveCost)).isEqualTo(Ingest.NEGATIVE_QUANTITY);
     }
 
     @Test
@@ -192,11 +193,11 @@ class FocusRowParserTest {
         assertThat(record.getSkuPriceId()).isEqualTo("G95FST5FTYV3JSRX.JRTCKXETXF.VXGXCWQKTY");
 
         row.put("PricingQuantity", "-2");
-        assertThat(rejectionReason(row)).as("negative metered usage").isEqualTo(IngestReasons.NEGATIVE_QUANTITY);
+        assertThat(rejectionReason(row)).as("negative metered usage").isEqualTo(Ingest.NEGATIVE_QUANTITY);
         row.put("ChargeClass", "Correction");
         assertThat(rejectionReason(row)).as("a metered correction").isEqualTo("accepted");
         row.remove("SkuPriceId");
-        assertThat(rejectionReason(row)).as("no cost and no price id").isEqualTo(IngestReasons.MISSING_COST);
+        assertThat(rejectionReason(row)).as("no cost and no price id").isEqualTo(Ingest.MISSING_COST);
     }
 
     @Test
@@ -206,7 +207,7 @@ class FocusRowParserTest {
         row.put("ChargePeriodEnd", "2026-11-23T12:00:00Z");
         assertThat(rejectionReason(row)).isEqualTo("accepted");
         row.put("ChargePeriodStart", "2026-11-23T11:00:00.001Z");
-        assertThat(rejectionReason(row)).isEqualTo(IngestReasons.TIMESTAMP_OUT_OF_RANGE);
+        assertThat(rejectionReason(row)).isEqualTo(Ingest.TIMESTAMP_OUT_OF_RANGE);
         assertThat(parser.parse(TestRows.bytes(row), -1L).getChargePeriodStart())
                 .as("no record timestamp: no future check").isEqualTo(Instant.parse("2026-11-23T11:00:00.001Z"));
     }

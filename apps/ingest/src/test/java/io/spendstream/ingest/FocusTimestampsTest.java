@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.schemas.DeadLetterReasons.Ingest;
 
 class FocusTimestampsTest {
 
@@ -49,7 +50,7 @@ class FocusTimestampsTest {
     void shouldRejectAnythingElseNamingTheFieldAndValue(String text) {
         assertThatThrownBy(() -> FocusTimestamps.parse("ChargePeriodEnd", text))
                 .isInstanceOfSatisfying(RejectedRecordException.class,
-                        e -> assertThat(e.reason()).isEqualTo(IngestReasons.INVALID_TIMESTAMP))
+                        e -> assertThat(e.reason()).isEqualTo(Ingest.INVALID_TIMESTAMP))
                 .hasMessageContaining("ChargePeriodEnd: '" + text + "'");
     }
 

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spendstream.avro.ApmRecord;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.runtime.testing.TopologyFixture;
+import io.spendstream.schemas.DeadLetterReasons.Ingest;
 import io.spendstream.schemas.Money;
 
 /** APM interval summaries through the ingest topology: spend.apm.raw to spend.apm, or spend.dlq with a reason. */
@@ -78,28 +79,28 @@ class IngestAppApmTest {
     @Test
     void shouldDeadLetterMalformedSummariesWithTheirReasonWhileGoodOnesFlow() {
         List<Bad> corpus = List.of(
-                new Bad(IngestReasons.INVALID_JSON, "Not valid JSON", TestRows.utf8("{\"service\":")),
-                new Bad(IngestReasons.NOT_AN_OBJECT, "string", TestRows.utf8("\"checkout\"")),
-                bad(IngestReasons.MISSING_FIELD, "service", s -> s.put("service", " ")),
-                bad(IngestReasons.MISSING_FIELD, "windowStart", s -> s.remove("windowStart")),
-                bad(IngestReasons.MISSING_FIELD, "requests", s -> s.putNull("requests")),
-                bad(IngestReasons.INVALID_TIMESTAMP, "windowEnd: 'soon'", s -> s.put("windowEnd", "soon")),
-                bad(IngestReasons.INVALID_PERIOD, "windowEnd", s -> s.put("windowEnd", "2026-11-23T10:00:00Z")),
-                bad(IngestReasons.INVALID_PERIOD, "is not after", s -> s.put("windowEnd", "2026-11-23T09:59:50Z")),
-                bad(IngestReasons.TIMESTAMP_OUT_OF_RANGE, "windowStart", s -> s.put("windowStart", "1970-01-01T00:00:00Z")),
-                bad(IngestReasons.NEGATIVE_COUNT, "requests: -1", s -> s.put("requests", -1)),
-                bad(IngestReasons.NEGATIVE_COUNT, "errors: -2", s -> s.put("errors", -2)),
-                bad(IngestReasons.NEGATIVE_COUNT, "conversions: -3", s -> s.put("conversions", -3)),
-                bad(IngestReasons.ERRORS_EXCEED_REQUESTS, "errors 1201 exceeds requests 1200", s -> s.put("errors", 1201)),
-                bad(IngestReasons.INVALID_NUMBER, "requests: '1.5'", s -> s.put("requests", new BigDecimal("1.5"))),
-                bad(IngestReasons.INVALID_NUMBER, "requests: 'Infinity'", s -> s.put("requests", "Infinity")),
-                bad(IngestReasons.INVALID_DECIMAL, "requests: 'many'", s -> s.put("requests", "many")),
-                bad(IngestReasons.NEGATIVE_LATENCY, "latencyMs.p95", s -> ((ObjectNode) s.get("latencyMs")).put("p95", -1)),
-                bad(IngestReasons.INVALID_FIELD, "latencyMs", s -> s.put("latencyMs", 41)),
-                bad(IngestReasons.MISSING_FIELD, "currency", s -> s.remove("currency")),
-                bad(IngestReasons.UNKNOWN_CURRENCY, "currency 'GBP'", s -> s.put("currency", "GBP")),
-                bad(IngestReasons.ABSURD_AMOUNT, "revenue", s -> s.put("revenue", "2E+12")),
-                bad(IngestReasons.INVALID_FIELD, "operation", s -> s.putArray("operation").add("POST /pay")));
+                new Bad(Ingest.INVALID_JSON, "Not valid JSON", TestRows.utf8("{\"service\":")),
+                new Bad(Ingest.NOT_AN_OBJECT, "string", TestRows.utf8("\"checkout\"")),
+                bad(Ingest.MISSING_FIELD, "service", s -> s.put("service", " ")),
+                bad(Ingest.MISSING_FIELD, "windowStart", s -> s.remove("windowStart")),
+                bad(Ingest.MISSING_FIELD, "requests", s -> s.putNull("requests")),
+                bad(Ingest.INVALID_TIMESTAMP, "windowEnd: 'soon'", s -> s.put("windowEnd", "soon")),
+                bad(Ingest.INVALID_PERIOD, "windowEnd", s -> s.put("windowEnd", "2026-11-23T10:00:00Z")),
+                bad(Ingest.INVALID_PERIOD, "is not after", s -> s.put("windowEnd", "2026-11-23T09:59:50Z")),
+                bad(Ingest.TIMESTAMP_OUT_OF_RANGE, "windowStart", s -> s.put("windowStart", "1970-01-01T00:00:00Z")),
+                bad(Ingest.NEGATIVE_COUNT, "requests: -1", s -> s.put("requests", -1)),
+                bad(Ingest.NEGATIVE_COUNT, "errors: -2", s -> s.put("errors", -2)),
+                bad(Ingest.NEGATIVE_COUNT, "conversions: -3", s -> s.put("conversions", -3)),
+                bad(Ingest.ERRORS_EXCEED_REQUESTS, "errors 1201 exceeds requests 1200", s -> s.put("errors", 1201)),
+                bad(Ingest.INVALID_NUMBER, "requests: '1.5'", s -> s.put("requests", new BigDecimal("1.5"))),
+                bad(Ingest.INVALID_NUMBER, "requests: 'Infinity'", s -> s.put("requests", "Infinity")),
+                bad(Ingest.INVALID_DECIMAL, "requests: 'many'", s -> s.put("requests", "many")),
+                bad(Ingest.NEGATIVE_LATENCY, "latencyMs.p95", s -> ((ObjectNode) s.get("latencyMs")).put("p95", -1)),
+                bad(Ingest.INVALID_FIELD, "latencyMs", s -> s.put("latencyMs", 41)),
+                bad(Ingest.MISSING_FIELD, "currency", s -> s.remove("currency")),
+                bad(Ingest.UNKNOWN_CURRENCY, "currency 'GBP'", s -> s.put("currency", "GBP")),
+                bad(Ingest.ABSURD_AMOUNT, "revenue", s -> s.put("revenue", "2E+12")),
+                bad(Ingest.INVALID_FIELD, "operation", s -> s.putArray("operation").add("POST /pay")));
 
         try (TopologyFixture fixture = TopologyFixture.of(new IngestApp())) {
             TestInputTopic<byte[], byte[]> in = fixture.input(fixture.topics().apmRaw);
@@ -121,7 +122,7 @@ class IngestAppApmTest {
                 assertThat(dead.get(i).getSourceTopic()).isEqualTo(fixture.topics().apmRaw.name());
             }
             assertThat(fixture.count("spendstream.records.dead.lettered", "stage", "ingest")).isEqualTo(corpus.size());
-            assertThat(fixture.count("spendstream.records.dead.lettered", "reason", IngestReasons.NEGATIVE_COUNT))
+            assertThat(fixture.count("spendstream.records.dead.lettered", "reason", Ingest.NEGATIVE_COUNT))
                     .isEqualTo(3.0);
             assertThat(fixture.count("spendstream.records.out", "topic", fixture.topics().apm.name()))
                     .isEqualTo(corpus.size());

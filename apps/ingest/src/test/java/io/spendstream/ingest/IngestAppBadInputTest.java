@@ -17,6 +17,7 @@ import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.FailurePhase;
 import io.spendstream.runtime.testing.TopologyFixture;
+import io.spendstream.schemas.DeadLetterReasons.Ingest;
 
 /** A corpus of malformed FOCUS rows: each lands on spend.dlq with its reason and exact bytes; good rows flow on. */
 class IngestAppBadInputTest {
@@ -37,88 +38,88 @@ class IngestAppBadInputTest {
     private static List<Bad> corpus() {
         String valid = new String(TestRows.bytes(TestRows.focus()), java.nio.charset.StandardCharsets.UTF_8);
         return List.of(
-                bad(IngestReasons.INVALID_JSON, "Not valid JSON", valid.substring(0, valid.length() / 2)),
-                bad(IngestReasons.INVALID_JSON, "Duplicate field 'EffectiveCost'",
+                bad(Ingest.INVALID_JSON, "Not valid JSON", valid.substring(0, valid.length() / 2)),
+                bad(Ingest.INVALID_JSON, "Duplicate field 'EffectiveCost'",
                         "{\"EffectiveCost\":\"1\",\"EffectiveCost\":\"1000\"}"),
-                bad(IngestReasons.INVALID_JSON, "Not valid JSON", valid + " trailing"),
-                bad(IngestReasons.INVALID_JSON, "empty", ""),
-                bad(IngestReasons.NOT_AN_OBJECT, "array", "[" + valid + "]"),
-                bad(IngestReasons.RECORD_TOO_LARGE, "limit is 1048576",
+                bad(Ingest.INVALID_JSON, "Not valid JSON", valid + " trailing"),
+                bad(Ingest.INVALID_JSON, "empty", ""),
+                bad(Ingest.NOT_AN_OBJECT, "array", "[" + valid + "]"),
+                bad(Ingest.RECORD_TOO_LARGE, "limit is 1048576",
                         r -> r.put("x_Padding", "p".repeat(JsonObjects.MAX_RECORD_BYTES))),
-                bad(IngestReasons.MISSING_FIELD, "ChargePeriodStart", r -> r.remove("ChargePeriodStart")),
-                bad(IngestReasons.MISSING_FIELD, "BillingCurrency", r -> r.put("BillingCurrency", "NULL")),
-                bad(IngestReasons.MISSING_COST, "EffectiveCost", r -> {
+                bad(Ingest.MISSING_FIELD, "ChargePeriodStart", r -> r.remove("ChargePeriodStart")),
+                bad(Ingest.MISSING_FIELD, "BillingCurrency", r -> r.put("BillingCurrency", "NULL")),
+                bad(Ingest.MISSING_COST, "EffectiveCost", r -> {
                     r.putNull("EffectiveCost");
                     r.put("BilledCost", "");
                     r.remove("SkuPriceId");
                 }),
-                bad(IngestReasons.INVALID_DECIMAL, "EffectiveCost: '12,50'", r -> r.put("EffectiveCost", "12,50")),
-                bad(IngestReasons.INVALID_DECIMAL, "BilledCost", r -> r.put("BilledCost", true)),
-                bad(IngestReasons.INVALID_NUMBER, "EffectiveCost: 'NaN'", r -> r.put("EffectiveCost", "NaN")),
-                bad(IngestReasons.INVALID_NUMBER, "EffectiveCost: -Infinity is not a finite number", valid.replace("\"EffectiveCost\":\"0.00000080000\"",
+                bad(Ingest.INVALID_DECIMAL, "EffectiveCost: '12,50'", r -> r.put("EffectiveCost", "12,50")),
+                bad(Ingest.INVALID_DECIMAL, "BilledCost", r -> r.put("BilledCost", true)),
+                bad(Ingest.INVALID_NUMBER, "EffectiveCost: 'NaN'", r -> r.put("EffectiveCost", "NaN")),
+                bad(Ingest.INVALID_NUMBER, "EffectiveCost: -Infinity is not a finite number", valid.replace("\"EffectiveCost\":\"0.00000080000\"",
                         "\"EffectiveCost\":-Infinity")),
-                bad(IngestReasons.INVALID_TIMESTAMP, "ChargePeriodStart: '2026-02-30 10:00:00'",
+                bad(Ingest.INVALID_TIMESTAMP, "ChargePeriodStart: '2026-02-30 10:00:00'",
                         r -> r.put("ChargePeriodStart", "2026-02-30 10:00:00")),
-                bad(IngestReasons.INVALID_TIMESTAMP, "ChargePeriodEnd: 'tomorrow'", r -> r.put("ChargePeriodEnd", "tomorrow")),
-                bad(IngestReasons.INVALID_PERIOD, "ChargePeriodEnd", r -> r.put("ChargePeriodEnd", "2026-11-23 08:00:00")),
-                bad(IngestReasons.INVALID_PERIOD, "is not after", r -> r.put("ChargePeriodEnd", "2026-11-23T09:00:00Z")),
-                bad(IngestReasons.TIMESTAMP_OUT_OF_RANGE, "ChargePeriodStart 1999-12-31T23:00:00Z",
+                bad(Ingest.INVALID_TIMESTAMP, "ChargePeriodEnd: 'tomorrow'", r -> r.put("ChargePeriodEnd", "tomorrow")),
+                bad(Ingest.INVALID_PERIOD, "ChargePeriodEnd", r -> r.put("ChargePeriodEnd", "2026-11-23 08:00:00")),
+                bad(Ingest.INVALID_PERIOD, "is not after", r -> r.put("ChargePeriodEnd", "2026-11-23T09:00:00Z")),
+                bad(Ingest.TIMESTAMP_OUT_OF_RANGE, "ChargePeriodStart 1999-12-31T23:00:00Z",
                         r -> r.put("ChargePeriodStart", "1999-12-31 23:00:00")),
-                bad(IngestReasons.TIMESTAMP_OUT_OF_RANGE, "ChargePeriodStart 2026-11-23T12:00:00Z is more than 60 minutes",
+                bad(Ingest.TIMESTAMP_OUT_OF_RANGE, "ChargePeriodStart 2026-11-23T12:00:00Z is more than 60 minutes",
                         r -> {
                             r.put("ChargePeriodStart", "2026-11-23T12:00:00Z");
                             r.put("ChargePeriodEnd", "2026-11-23T13:00:00Z");
                         }),
-                bad(IngestReasons.TIMESTAMP_OUT_OF_RANGE, "ChargePeriodEnd 9999-12-31",
+                bad(Ingest.TIMESTAMP_OUT_OF_RANGE, "ChargePeriodEnd 9999-12-31",
                         r -> r.put("ChargePeriodEnd", "9999-12-31T00:00:00Z")),
-                bad(IngestReasons.ABSURD_AMOUNT, "EffectiveCost: '1000000000000.01'",
+                bad(Ingest.ABSURD_AMOUNT, "EffectiveCost: '1000000000000.01'",
                         r -> r.put("EffectiveCost", new java.math.BigDecimal("1000000000000.01"))),
-                bad(IngestReasons.ABSURD_AMOUNT, "ListCost", r -> r.put("ListCost", "-5E+20")),
-                bad(IngestReasons.NEGATIVE_QUANTITY, "PricingQuantity '-2'", r -> r.put("PricingQuantity", "-2")),
-                bad(IngestReasons.UNKNOWN_CURRENCY, "BillingCurrency 'EUR'", r -> r.put("BillingCurrency", "eur")),
-                bad(IngestReasons.INVALID_FIELD, "Tags: 'application=checkout'", r -> r.put("Tags", "application=checkout")),
-                bad(IngestReasons.INVALID_FIELD, "ServiceName", r -> r.putObject("ServiceName").put("name", "SQS")),
-                bad(IngestReasons.INVALID_DECIMAL, "outside any plausible range",
+                bad(Ingest.ABSURD_AMOUNT, "ListCost", r -> r.put("ListCost", "-5E+20")),
+                bad(Ingest.NEGATIVE_QUANTITY, "PricingQuantity '-2'", r -> r.put("PricingQuantity", "-2")),
+                bad(Ingest.UNKNOWN_CURRENCY, "BillingCurrency 'EUR'", r -> r.put("BillingCurrency", "eur")),
+                bad(Ingest.INVALID_FIELD, "Tags: 'application=checkout'", r -> r.put("Tags", "application=checkout")),
+                bad(Ingest.INVALID_FIELD, "ServiceName", r -> r.putObject("ServiceName").put("name", "SQS")),
+                bad(Ingest.INVALID_DECIMAL, "outside any plausible range",
                         r -> r.put("PricingQuantity", "1e999999999")),
-                bad(IngestReasons.UNKNOWN_PRICE, "SkuPriceId 'SKU-NOBODY-KNOWS' has no price", metered("SKU-NOBODY-KNOWS")),
-                bad(IngestReasons.INVALID_PRICE, "spend.prices entry 'SKU-BAD-JSON' is not usable (invalid-json)",
+                bad(Ingest.UNKNOWN_PRICE, "SkuPriceId 'SKU-NOBODY-KNOWS' has no price", metered("SKU-NOBODY-KNOWS")),
+                bad(Ingest.INVALID_PRICE, "spend.prices entry 'SKU-BAD-JSON' is not usable (invalid-json)",
                         metered("SKU-BAD-JSON")),
-                bad(IngestReasons.INVALID_PRICE, "unitPrice -0.1 is negative", metered("SKU-NEGATIVE")),
-                bad(IngestReasons.INVALID_PRICE, "currency is missing", metered("SKU-NO-CURRENCY")),
-                bad(IngestReasons.PRICING_UNIT_MISMATCH, "PricingUnit 'Requests' differs from the pricingUnit 'GB-Hours'",
+                bad(Ingest.INVALID_PRICE, "unitPrice -0.1 is negative", metered("SKU-NEGATIVE")),
+                bad(Ingest.INVALID_PRICE, "currency is missing", metered("SKU-NO-CURRENCY")),
+                bad(Ingest.PRICING_UNIT_MISMATCH, "PricingUnit 'Requests' differs from the pricingUnit 'GB-Hours'",
                         metered("SKU-GB-HOURS")),
-                bad(IngestReasons.UNKNOWN_CURRENCY, "currency 'AUD' of SkuPriceId 'SKU-IN-AUD'", metered("SKU-IN-AUD")),
-                bad(IngestReasons.ABSURD_AMOUNT, "PricingQuantity x unitPrice", r -> {
+                bad(Ingest.UNKNOWN_CURRENCY, "currency 'AUD' of SkuPriceId 'SKU-IN-AUD'", metered("SKU-IN-AUD")),
+                bad(Ingest.ABSURD_AMOUNT, "PricingQuantity x unitPrice", r -> {
                     metered("SKU-EXPENSIVE").accept(r);
                     r.put("PricingQuantity", "2000000");
                 }),
-                bad(IngestReasons.INVALID_FX_RATE, "spend.fx-rates entry 'GBP' is not usable (invalid-json)",
+                bad(Ingest.INVALID_FX_RATE, "spend.fx-rates entry 'GBP' is not usable (invalid-json)",
                         r -> r.put("BillingCurrency", "GBP")),
-                bad(IngestReasons.INVALID_FX_RATE, "rate 0 is not positive", r -> r.put("BillingCurrency", "CHF")),
-                bad(IngestReasons.INVALID_FX_RATE, "rate: 'NaN' is not a finite number",
+                bad(Ingest.INVALID_FX_RATE, "rate 0 is not positive", r -> r.put("BillingCurrency", "CHF")),
+                bad(Ingest.INVALID_FX_RATE, "rate: 'NaN' is not a finite number",
                         r -> r.put("BillingCurrency", "JPY")),
-                bad(IngestReasons.INVALID_FX_RATE, "asOf: 'yesterday'", r -> r.put("BillingCurrency", "SEK")),
-                bad(IngestReasons.INVALID_CHARGE_CATEGORY, "ChargeCategory 'Refund' is not one of",
+                bad(Ingest.INVALID_FX_RATE, "asOf: 'yesterday'", r -> r.put("BillingCurrency", "SEK")),
+                bad(Ingest.INVALID_CHARGE_CATEGORY, "ChargeCategory 'Refund' is not one of",
                         r -> r.put("ChargeCategory", "Refund")),
-                bad(IngestReasons.INVALID_CHARGE_CLASS, "ChargeClass 'Restated' is neither null nor Correction",
+                bad(Ingest.INVALID_CHARGE_CLASS, "ChargeClass 'Restated' is neither null nor Correction",
                         r -> r.put("ChargeClass", "Restated")),
-                bad(IngestReasons.MISSING_EFFECTIVE_COST, "EffectiveCost is missing on a Purchase row", r -> {
+                bad(Ingest.MISSING_EFFECTIVE_COST, "EffectiveCost is missing on a Purchase row", r -> {
                     r.put("ChargeCategory", "Purchase");
                     r.remove("EffectiveCost");
                 }),
-                bad(IngestReasons.MISSING_EFFECTIVE_COST, "row of CommitmentDiscountId 'ri-0042'", r -> {
+                bad(Ingest.MISSING_EFFECTIVE_COST, "row of CommitmentDiscountId 'ri-0042'", r -> {
                     r.put("CommitmentDiscountId", "ri-0042");
                     r.putNull("EffectiveCost");
                 }),
-                bad(IngestReasons.UNAMORTISED_PURCHASE, "EffectiveCost 1200 on the Purchase of CommitmentDiscountId", r -> {
+                bad(Ingest.UNAMORTISED_PURCHASE, "EffectiveCost 1200 on the Purchase of CommitmentDiscountId", r -> {
                     r.put("ChargeCategory", "Purchase");
                     r.put("CommitmentDiscountId", "ri-0042");
                     r.put("EffectiveCost", "1200.00");
                     r.put("BilledCost", "1200.00");
                 }),
-                bad(IngestReasons.POSITIVE_CREDIT, "EffectiveCost 0.0000008 on a Credit row is positive",
+                bad(Ingest.POSITIVE_CREDIT, "EffectiveCost 0.0000008 on a Credit row is positive",
                         r -> r.put("ChargeCategory", "Credit")),
-                bad(IngestReasons.INVALID_FIELD, "AllocatedTags: expected a JSON object",
+                bad(Ingest.INVALID_FIELD, "AllocatedTags: expected a JSON object",
                         r -> r.putArray("AllocatedTags").add("team=payments")));
     }
 
@@ -198,9 +199,9 @@ class IngestAppBadInputTest {
 
     @Test
     void shouldCoverEveryFocusReasonCodeInTheCorpus() {
-        List<String> apmOnly = List.of(IngestReasons.NEGATIVE_COUNT, IngestReasons.ERRORS_EXCEED_REQUESTS,
-                IngestReasons.NEGATIVE_LATENCY);
+        List<String> apmOnly = List.of(Ingest.NEGATIVE_COUNT, Ingest.ERRORS_EXCEED_REQUESTS,
+                Ingest.NEGATIVE_LATENCY);
         assertThat(corpus().stream().map(Bad::reason).distinct())
-                .containsExactlyInAnyOrderElementsOf(IngestReasons.ALL.stream().filter(r -> !apmOnly.contains(r)).toList());
+                .containsExactlyInAnyOrderElementsOf(Ingest.ALL.stream().filter(r -> !apmOnly.contains(r)).toList());
     }
 }

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.runtime.testing.TopologyFixture;
+import io.spendstream.schemas.DeadLetterReasons.Ingest;
 import io.spendstream.schemas.Money;
 
 /** Real FOCUS exports through the ingest topology: every row lands on spend.cost or spend.dlq, totals exact. */
@@ -106,7 +107,7 @@ class IngestAppFocusFilesTest {
                 assertThat(loaded.dead()).hasSize(csv.rows().size());
                 for (int i = 0; i < loaded.dead().size(); i++) {
                     DeadLetter dead = loaded.dead().get(i);
-                    assertThat(dead.getReason()).isEqualTo(IngestReasons.MISSING_FIELD);
+                    assertThat(dead.getReason()).isEqualTo(Ingest.MISSING_FIELD);
                     assertThat(dead.getMessage()).contains("BillingCurrency");
                     assertThat(bytes(dead)).isEqualTo(csv.toJsonBytes(csv.rows().get(i)));
                 }

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.runtime.testing.TopologyFixture;
+import io.spendstream.schemas.DeadLetterReasons.Ingest;
 import io.spendstream.schemas.Money;
 
 /**
@@ -96,7 +97,7 @@ class IngestAppFocusSemanticsTest {
             List<CostRecord> cost = load(fixture, List.of(purchase, amortised));
             List<DeadLetter> dead = fixture.output(fixture.topics().dlq).readValuesToList();
 
-            assertThat(dead).extracting(DeadLetter::getReason).containsExactly(IngestReasons.UNAMORTISED_PURCHASE);
+            assertThat(dead).extracting(DeadLetter::getReason).containsExactly(Ingest.UNAMORTISED_PURCHASE);
             assertThat(sum(cost, CostRecord::getEffectiveCost)).isEqualByComparingTo("1200.00");
         }
     }
@@ -248,7 +249,7 @@ class IngestAppFocusSemanticsTest {
             List<CostRecord> cost = load(fixture, List.of(purchase, row("Adjustment", null, "-0.25")));
             List<DeadLetter> dead = fixture.output(fixture.topics().dlq).readValuesToList();
 
-            assertThat(dead).extracting(DeadLetter::getReason).containsExactly(IngestReasons.MISSING_EFFECTIVE_COST);
+            assertThat(dead).extracting(DeadLetter::getReason).containsExactly(Ingest.MISSING_EFFECTIVE_COST);
             assertThat(dead.get(0).getMessage()).contains("Purchase row");
             assertThat(cost).hasSize(1);
             assertThat(cost.get(0).getChargeCategory()).isEqualTo("Adjustment");

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spendstream.avro.ApmRecord;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.runtime.testing.TopologyFixture;
+import io.spendstream.schemas.DeadLetterReasons.Ingest;
 
 /** OTLP JSON traces on spend.apm.raw: server spans become ApmRecords on spend.apm, malformed ones dead letters. */
 class IngestAppOtlpTest {
@@ -151,36 +152,36 @@ class IngestAppOtlpTest {
 
     static List<Bad> corpus() {
         return List.of(
-                bad(IngestReasons.INVALID_FIELD, "resourceSpans: expected a JSON array",
+                bad(Ingest.INVALID_FIELD, "resourceSpans: expected a JSON array",
                         (request, span) -> request.putObject("resourceSpans")),
-                bad(IngestReasons.INVALID_FIELD, "resourceSpans[1]: expected a JSON object",
+                bad(Ingest.INVALID_FIELD, "resourceSpans[1]: expected a JSON object",
                         (request, span) -> ((ArrayNode) request.get("resourceSpans")).add("checkout")),
-                bad(IngestReasons.INVALID_FIELD, "resourceSpans[0].scopeSpans: expected a JSON array",
+                bad(Ingest.INVALID_FIELD, "resourceSpans[0].scopeSpans: expected a JSON array",
                         (request, span) -> ((ObjectNode) request.get("resourceSpans").get(0)).put("scopeSpans", 1)),
-                bad(IngestReasons.MISSING_FIELD, "no service.name attribute", (request, span) -> ((ArrayNode) request
+                bad(Ingest.MISSING_FIELD, "no service.name attribute", (request, span) -> ((ArrayNode) request
                         .get("resourceSpans").get(0).get("resource").get("attributes")).remove(0)),
-                bad(IngestReasons.INVALID_FIELD, "expected a stringValue", (request, span) -> ((ObjectNode) request
+                bad(Ingest.INVALID_FIELD, "expected a stringValue", (request, span) -> ((ObjectNode) request
                         .get("resourceSpans").get(0).get("resource").get("attributes").get(0).get("value"))
                         .put("stringValue", 42)),
-                bad(IngestReasons.INVALID_PERIOD, "negative duration",
+                bad(Ingest.INVALID_PERIOD, "negative duration",
                         s -> s.put("endTimeUnixNano", Long.toString(Otlp.nanos(T0) - 1))),
-                bad(IngestReasons.INVALID_TIMESTAMP, "startTimeUnixNano: '\"soon\"'", s -> s.put("startTimeUnixNano", "soon")),
-                bad(IngestReasons.INVALID_TIMESTAMP, "endTimeUnixNano", s -> s.put("endTimeUnixNano", -5)),
-                bad(IngestReasons.MISSING_FIELD, "endTimeUnixNano is missing", s -> s.remove("endTimeUnixNano")),
-                bad(IngestReasons.TIMESTAMP_OUT_OF_RANGE, "beyond the year 2262",
+                bad(Ingest.INVALID_TIMESTAMP, "startTimeUnixNano: '\"soon\"'", s -> s.put("startTimeUnixNano", "soon")),
+                bad(Ingest.INVALID_TIMESTAMP, "endTimeUnixNano", s -> s.put("endTimeUnixNano", -5)),
+                bad(Ingest.MISSING_FIELD, "endTimeUnixNano is missing", s -> s.remove("endTimeUnixNano")),
+                bad(Ingest.TIMESTAMP_OUT_OF_RANGE, "beyond the year 2262",
                         s -> s.put("endTimeUnixNano", "99999999999999999999")),
-                bad(IngestReasons.TIMESTAMP_OUT_OF_RANGE, "windowStart 1990-01-01", s -> {
+                bad(Ingest.TIMESTAMP_OUT_OF_RANGE, "windowStart 1990-01-01", s -> {
                     s.put("startTimeUnixNano", Long.toString(Otlp.nanos(Instant.parse("1990-01-01T00:00:00Z"))));
                 }),
-                bad(IngestReasons.TIMESTAMP_OUT_OF_RANGE, "more than 60 minutes", s -> {
+                bad(Ingest.TIMESTAMP_OUT_OF_RANGE, "more than 60 minutes", s -> {
                     Instant later = TopologyFixture.START.plus(Duration.ofHours(2));
                     s.put("startTimeUnixNano", Long.toString(Otlp.nanos(later)));
                     s.put("endTimeUnixNano", Long.toString(Otlp.nanos(later) + 1));
                 }),
-                bad(IngestReasons.INVALID_FIELD, "kind: '\"SPAN_KIND_WEB\"'", s -> s.put("kind", "SPAN_KIND_WEB")),
-                bad(IngestReasons.INVALID_FIELD, "status.code: '7'", s -> s.putObject("status").put("code", 7)),
-                bad(IngestReasons.INVALID_FIELD, "status: expected a JSON object", s -> s.put("status", "ERROR")),
-                bad(IngestReasons.INVALID_FIELD, "name: expected text",
+                bad(Ingest.INVALID_FIELD, "kind: '\"SPAN_KIND_WEB\"'", s -> s.put("kind", "SPAN_KIND_WEB")),
+                bad(Ingest.INVALID_FIELD, "status.code: '7'", s -> s.putObject("status").put("code", 7)),
+                bad(Ingest.INVALID_FIELD, "status: expected a JSON object", s -> s.put("status", "ERROR")),
+                bad(Ingest.INVALID_FIELD, "name: expected text",
                         s -> {
                             s.remove("attributes");
                             s.putObject("name").put("en", "POST /pay");

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.runtime.testing.TopologyFixture;
+import io.spendstream.schemas.DeadLetterReasons.Ingest;
 import io.spendstream.schemas.Money;
 
 /** Currency conversion (spend.fx-rates) and metered pricing (spend.prices) through the ingest topology. */
@@ -72,7 +73,7 @@ class IngestAppValuationTest {
             assertThat(costs(fixture).readValuesToList()).extracting(CostRecord::getEffectiveCost)
                     .containsExactly(Money.of("11"), Money.of("12"));
             DeadLetter dead = fixture.output(fixture.topics().dlq).readValue();
-            assertThat(dead.getReason()).isEqualTo(IngestReasons.UNKNOWN_CURRENCY);
+            assertThat(dead.getReason()).isEqualTo(Ingest.UNKNOWN_CURRENCY);
             assertThat(dead.getMessage()).contains("BillingCurrency 'EUR'", "spend.fx-rates", "USD");
             assertThat(IngestAppFocusFilesTest.bytes(dead)).isEqualTo(orphan);
             assertThat(dead.getSourceTopic()).isEqualTo(fixture.topics().usageRaw.name());
@@ -130,7 +131,7 @@ class IngestAppValuationTest {
                     .containsExactly(Money.of("20"), Money.of("20"), Money.of("30"), Money.of("20"));
             // A malformed entry is never kept: every row that needs it is dead-lettered until it is fixed.
             assertThat(fixture.output(fixture.topics().dlq).readValuesToList()).extracting(DeadLetter::getReason)
-                    .containsExactly(IngestReasons.INVALID_PRICE, IngestReasons.INVALID_PRICE);
+                    .containsExactly(Ingest.INVALID_PRICE, Ingest.INVALID_PRICE);
         }
     }
 
@@ -158,9 +159,9 @@ class IngestAppValuationTest {
 
             assertThat(costs(fixture).isEmpty()).isTrue();
             DeadLetter dead = fixture.output(fixture.topics().dlq).readValue();
-            assertThat(dead.getReason()).isEqualTo(IngestReasons.UNKNOWN_PRICE);
+            assertThat(dead.getReason()).isEqualTo(Ingest.UNKNOWN_PRICE);
             assertThat(IngestAppFocusFilesTest.bytes(dead)).isEqualTo(row);
-            assertThat(fixture.count("spendstream.records.dead.lettered", "reason", IngestReasons.UNKNOWN_PRICE))
+            assertThat(fixture.count("spendstream.records.dead.lettered", "reason", Ingest.UNKNOWN_PRICE))
                     .isEqualTo(1.0);
         }
     }

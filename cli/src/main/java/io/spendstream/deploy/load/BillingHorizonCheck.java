@@ -9,6 +9,7 @@ import java.util.BitSet;
 import io.spendstream.ingest.FocusTimestamps;
 import io.spendstream.runtime.config.BillingHorizon;
 import io.spendstream.runtime.config.Durations;
+import io.spendstream.schemas.DeadLetterReasons;
 
 /**
  * Before a usage file is sent: which of its rows the pipeline would dead-letter as older than the billing horizon
@@ -133,7 +134,8 @@ record BillingHorizonCheck(BillingHorizon horizon, Instant position, long rows, 
                 .append(Durations.format(horizon.span())).append(" behind the newest cost before them (oldest ")
                 .append(oldest).append(", ").append(Durations.format(Duration.between(oldest, reference)
                         .truncatedTo(java.time.temporal.ChronoUnit.DAYS))).append(" behind ").append(reference)
-                .append("): the pipeline would dead-letter them as ").append(BillingHorizon.OUTSIDE_BILLING_HORIZON)
+                .append("): the pipeline would dead-letter them as ")
+                .append(DeadLetterReasons.Attribution.OUTSIDE_BILLING_HORIZON)
                 .append(", so they are not sent. ").append(howToLoadAll()).toString();
     }
 

@@ -5,8 +5,8 @@ import java.time.Clock;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.spendstream.ingest.FocusRowParser;
-import io.spendstream.ingest.IngestReasons;
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.schemas.DeadLetterReasons.Ingest;
 
 /**
  * Checks a FOCUS row with ingest's own {@link FocusRowParser} before it is sent, so that a row ingest would
@@ -36,7 +36,7 @@ final class FocusRowPreValidation {
         byte[] checked = json;
         if (currency == null) {
             if (!isMetered(row)) {
-                throw new RowRejectedException(IngestReasons.MISSING_FIELD,
+                throw new RowRejectedException(Ingest.MISSING_FIELD,
                         "BillingCurrency is missing (absent, null or empty); pass --currency CODE to fill it");
             }
             // A metered row's currency comes with its price; check the rest under ISO 4217's "no currency" code.
@@ -46,7 +46,7 @@ final class FocusRowPreValidation {
             currency = NO_CURRENCY;
         }
         if (!ReferenceField.isCurrencyCode(currency)) {
-            throw new RowRejectedException(IngestReasons.INVALID_FIELD, "BillingCurrency '" + currency
+            throw new RowRejectedException(Ingest.INVALID_FIELD, "BillingCurrency '" + currency
                     + "' is not a three-letter ISO 4217 code");
         }
         try {

@@ -37,6 +37,7 @@ import io.spendstream.deploy.broker.FreePorts;
 import io.spendstream.deploy.load.LoadCommand;
 import io.spendstream.deploy.local.LocalPipeline;
 import io.spendstream.runtime.config.BillingHorizon;
+import io.spendstream.schemas.DeadLetterReasons;
 import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.schemas.TopicNames;
 import io.spendstream.schemas.registry.SchemaRegistryClients;
@@ -114,7 +115,7 @@ class BillingHorizonIntegrationTest {
                     });
         }
         assertThat(deadLetters).singleElement().satisfies(letter -> {
-            assertThat(letter.getReason()).isEqualTo(BillingHorizon.OUTSIDE_BILLING_HORIZON);
+            assertThat(letter.getReason()).isEqualTo(DeadLetterReasons.Attribution.OUTSIDE_BILLING_HORIZON);
             assertThat(letter.getStage()).isEqualTo("attribution");
             assertThat(letter.getMessage()).contains("2024-06-01T10:00:00Z", "65d", BillingHorizon.KEY);
         });

@@ -3,13 +3,16 @@ package io.spendstream.runtime.config;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.spendstream.schemas.DeadLetterReasons;
+
 /**
  * How far behind the newest cost a pipeline has seen (in event time) money may still arrive and be counted: the
  * billing horizon. Bills arrive a day or more after usage and providers restate line items for weeks through and
  * after month close, so money is never "late" inside the horizon: it lands in every hourly, daily and monthly money
  * output and in burn rate. Only data older than the horizon is refused, with the dead-letter reason
- * {@value #OUTSIDE_BILLING_HORIZON}. One key for the whole pipeline, so that ingest remembers charge identities
- * (restatements), enrich keeps tag versions, and attribution keeps ledger state, for the same span.
+ * {@value DeadLetterReasons.Attribution#OUTSIDE_BILLING_HORIZON}. One key for the whole pipeline, so that ingest
+ * remembers charge identities (restatements), enrich keeps tag versions, and attribution keeps ledger state, for the
+ * same span.
  *
  * <p>The default, {@value #DEFAULT_TEXT}, covers the open billing month (up to 31 days), the previous one (31) and
  * the providers' usual restatement tail after month close (a few days).
@@ -21,8 +24,6 @@ public record BillingHorizon(Duration span) {
     public static final String KEY = "spendstream.billing.horizon";
     public static final String DEFAULT_TEXT = "65d";
     public static final Duration DEFAULT = Duration.ofDays(65);
-    /** Dead-letter reason of a record older than the horizon: a public contract, see docs/operations.md. */
-    public static final String OUTSIDE_BILLING_HORIZON = "outside-billing-horizon";
 
     public BillingHorizon {
         if (span == null || span.compareTo(Duration.ofHours(1)) < 0) {

@@ -7,6 +7,7 @@ import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 
 import io.spendstream.avro.FailurePhase;
+import io.spendstream.schemas.DeadLetterReasons;
 
 /** A record whose bytes cannot be deserialized goes to the dead-letter topic as received; the app resumes. */
 public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
@@ -21,7 +22,7 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
             Exception exception) {
-        return Response.resume(handlers.deadLetter(context, FailurePhase.DESERIALIZATION, "deserialization-error",
-                exception, record.key(), record.value()));
+        return Response.resume(handlers.deadLetter(context, FailurePhase.DESERIALIZATION,
+                DeadLetterReasons.Any.DESERIALIZATION_ERROR, exception, record.key(), record.value()));
     }
 }

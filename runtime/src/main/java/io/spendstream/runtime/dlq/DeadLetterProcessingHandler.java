@@ -7,6 +7,7 @@ import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 
 import io.spendstream.avro.FailurePhase;
+import io.spendstream.schemas.DeadLetterReasons;
 
 /**
  * An exception thrown by a processor dead-letters the source record (its raw bytes as read from the input topic)
@@ -23,7 +24,7 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        return Response.resume(handlers.deadLetter(context, FailurePhase.PROCESSING, "processing-error", exception,
-                context.sourceRawKey(), context.sourceRawValue()));
+        return Response.resume(handlers.deadLetter(context, FailurePhase.PROCESSING,
+                DeadLetterReasons.Any.PROCESSING_ERROR, exception, context.sourceRawKey(), context.sourceRawValue()));
     }
 }

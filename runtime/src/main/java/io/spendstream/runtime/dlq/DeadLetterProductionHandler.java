@@ -8,6 +8,7 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 
 import io.spendstream.avro.FailurePhase;
+import io.spendstream.schemas.DeadLetterReasons;
 
 /**
  * Output that cannot be serialized, or that the broker refuses for good (e.g. too large), is dead-lettered with
@@ -27,8 +28,9 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
             Exception exception) {
         if (exception instanceof RecordTooLargeException) {
-            return Response.resume(handlers.deadLetter(context, FailurePhase.PRODUCTION, "record-too-large",
-                    exception, context.sourceRawKey(), context.sourceRawValue()));
+            return Response.resume(handlers.deadLetter(context, FailurePhase.PRODUCTION,
+                    DeadLetterReasons.Any.RECORD_TOO_LARGE, exception, context.sourceRawKey(),
+                    context.sourceRawValue()));
         }
         return Response.fail();
     }
@@ -37,7 +39,8 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
     @SuppressWarnings("rawtypes")
     public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
             SerializationExceptionOrigin origin) {
-        return Response.resume(handlers.deadLetter(context, FailurePhase.PRODUCTION, "serialization-error",
-                exception, context.sourceRawKey(), context.sourceRawValue()));
+        return Response.resume(handlers.deadLetter(context, FailurePhase.PRODUCTION,
+                DeadLetterReasons.Any.SERIALIZATION_ERROR, exception, context.sourceRawKey(),
+                context.sourceRawValue()));
     }
 }

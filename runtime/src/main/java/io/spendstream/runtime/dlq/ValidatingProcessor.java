@@ -7,6 +7,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 import io.spendstream.runtime.metrics.PipelineMetrics;
+import io.spendstream.schemas.DeadLetterReasons;
 
 /**
  * Parses each raw record with a {@link RecordParser}; forwards {@link Validated#ok} or a dead letter carrying the
@@ -42,7 +43,7 @@ public final class ValidatingProcessor<K, V> implements FixedKeyProcessor<K, byt
         } catch (RejectedRecordException e) {
             reject(record, e);
         } catch (RuntimeException e) {
-            reject(record, new RejectedRecordException("processing-error",
+            reject(record, new RejectedRecordException(DeadLetterReasons.Any.PROCESSING_ERROR,
                     "Unexpected " + e.getClass().getSimpleName() + " while parsing: " + e.getMessage(), e));
         }
     }

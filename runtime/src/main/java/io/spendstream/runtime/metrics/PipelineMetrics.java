@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import io.spendstream.schemas.DeadLetterReasons;
+
 /**
  * Spendstream's own meters, shared by every app so that dashboards see one vocabulary:
  * {@code spendstream.records.in}, {@code spendstream.records.out}, {@code spendstream.records.dead.lettered}
@@ -31,8 +33,7 @@ public final class PipelineMetrics {
      * The reasons the runtime writes for any stage: the Kafka Streams exception handlers (deserialization,
      * processing, production) and {@code ValidatingProcessor}'s catch-all.
      */
-    public static final List<String> RUNTIME_DEAD_LETTER_REASONS = List.of("deserialization-error",
-            "processing-error", "serialization-error", "record-too-large");
+    public static final List<String> RUNTIME_DEAD_LETTER_REASONS = DeadLetterReasons.Any.ALL;
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();

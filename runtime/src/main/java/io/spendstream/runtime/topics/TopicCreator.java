@@ -29,6 +29,13 @@ import io.spendstream.schemas.Topic;
  * their partitions and settings belong to whoever runs the cluster. Several apps usually start at once, so a topic
  * that another app creates between our listing and our request ({@link TopicExistsException}) counts as created.
  *
+ * <p>Each app creates all the pipeline's topics, not only those it declares ({@code StreamsApp.topics}): the
+ * reference topics (tags, budgets, prices, FX rates, silences) and the raw inputs are written by people and tools
+ * ({@code load}, the local demo, kcat) whenever they like, whichever apps are up. A topic its reader has not created
+ * yet would otherwise be auto-created by the broker with its defaults: no compaction for reference data, and a
+ * partition count that breaks attribution's co-partitioned join. Every topic of {@link SpendstreamTopics#all()} is
+ * some app's input or output (a test in the it module checks it), so nothing here is created for nobody.
+ *
  * <p>Kafka Streams creates its own internal topics (repartition, changelog); this class does not touch them.
  */
 public final class TopicCreator {

@@ -24,10 +24,12 @@ import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.FailurePhase;
 import io.spendstream.runtime.AppContext;
+import io.spendstream.runtime.AppTopics;
 import io.spendstream.runtime.StreamsApp;
 import io.spendstream.runtime.StreamsProperties;
 import io.spendstream.runtime.testing.TopologyFixture;
 import io.spendstream.schemas.Money;
+import io.spendstream.schemas.SpendstreamTopics;
 
 class DeadLetterDeserializationHandlerTest {
 
@@ -36,6 +38,11 @@ class DeadLetterDeserializationHandlerTest {
         @Override
         public String name() {
             return "charge-ids";
+        }
+
+        @Override
+        public AppTopics topics(SpendstreamTopics topics) {
+            return new AppTopics(List.of(topics.cost), List.of(), List.of(topics.apmRaw), topics.dlq);
         }
 
         @Override

@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.FailurePhase;
 import io.spendstream.runtime.AppContext;
+import io.spendstream.runtime.AppTopics;
 import io.spendstream.runtime.StreamsApp;
 import io.spendstream.runtime.testing.TopologyFixture;
+import io.spendstream.schemas.SpendstreamTopics;
 
 class DeadLetterRouteTest {
 
@@ -23,6 +25,11 @@ class DeadLetterRouteTest {
         @Override
         public String name() {
             return "numbers";
+        }
+
+        @Override
+        public AppTopics topics(SpendstreamTopics topics) {
+            return new AppTopics(List.of(topics.usageRaw), List.of(), List.of(topics.apmRaw), topics.dlq);
         }
 
         @Override

@@ -64,6 +64,9 @@ public final class TopologyFixture implements AutoCloseable {
         SpendstreamConfig config = new SpendstreamConfig(settings);
         topics = new SpendstreamTopics(TopicNames.from(config.asMap()), SchemaRegistryClients.fromConfig(config.asMap()));
         PipelineMetrics metrics = new PipelineMetrics(meters);
+        // As StreamsAppRunner does: the app's dead-letter counters exist at 0 before the first dead letter.
+        metrics.expectStage(app.name());
+        metrics.expectDeadLetters(app.name(), app.deadLetterReasons());
         Properties props = StreamsProperties.build(app, config, metrics);
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
         app.buildTopology(builder, new AppContext(topics, config, metrics));

@@ -32,6 +32,7 @@ import io.spendstream.avro.AlertStatus;
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.deploy.broker.EmbeddedKafkaBroker;
 import io.spendstream.deploy.broker.FreePorts;
+import io.spendstream.deploy.cli.Apps;
 import io.spendstream.deploy.registry.LocalSchemaRegistry;
 import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.runtime.topics.TopicCreator;
@@ -60,15 +61,6 @@ public final class Bench {
     /** Logical topics every phase shares: the pre-loaded inputs. */
     static final List<String> SHARED = List.of("usage-raw", "apm-raw", "tags", "budgets", "fx-rates", "prices",
             "silences");
-    /** Each app's inputs (its consumer group's source topics; global tables are restored, not consumed). */
-    static final Map<String, List<String>> INPUTS = new LinkedHashMap<>();
-
-    static {
-        INPUTS.put("ingest", List.of("usage-raw", "apm-raw"));
-        INPUTS.put("enrich", List.of("cost", "tags"));
-        INPUTS.put("attribution", List.of("cost-attributed", "apm", "budgets"));
-        INPUTS.put("anomaly", List.of("unit-cost", "burn-rate"));
-    }
 
     enum Phase { PASSTHROUGH, ALONE, FULL }
 
@@ -345,24 +337,24 @@ public final class Bench {
 
     /** Each app alone on its real input: all runs of ingest, then of enrich over what each ingest run wrote, ... */
     private void alone(CatchUp catchUp) throws Exception {
-        for (Map.Entry<String, List<String>> app : INPUTS.entrySet()) {
-            try (ChildApp child = ChildApp.launch("alone." + app.getKey(), app.getKey(), launch)) {
+        for (String appName : Apps.names()) {
+            try (ChildApp child = ChildApp.launch("alone." + appName, appName, launch)) {
                 for (Run r : runs) {
                     String phase = r.name() + ".alone";
                     Map<String, String> names = names(phase);
-                    List<String> inputs = inputs(app.getKey(), names);
+                    List<String> inputs = inputs(appName, names);
                     // Ingest's input is the pre-load, already counted; the others' is what the app before them wrote.
-                    long records = app.getKey().equals("ingest") ? results.inputEvents : catchUp.count(inputs);
+                    long records = appName.equals("ingest") ? results.inputEvents : catchUp.count(inputs);
                     child.startRun(settings(phase, names, Map.of()));
                     long t0 = child.awaitReady(START_TIMEOUT);
                     Optional<CpuTime> benchAtStart = CpuTime.of(BENCH_PID);
-                    long t1 = catchUp.await(applicationId(phase, app.getKey()), inputs, PHASE_TIMEOUT, child::isAlive);
+                    long t1 = catchUp.await(applicationId(phase, appName), inputs, PHASE_TIMEOUT, child::isAlive);
                     String cpu = cpu(r, Phase.ALONE, List.of(child), benchAtStart);
                     child.stopRun();
-                    rate(r, Phase.ALONE, app.getKey(), app.getKey() + " alone", "records/s", records, child, t0, t1,
+                    rate(r, Phase.ALONE, appName, appName + " alone", "records/s", records, child, t0, t1,
                             cpu);
                 }
-                results.addMemory(Phase.ALONE, app.getKey(), child.stop());
+                results.addMemory(Phase.ALONE, appName, child.stop());
             }
         }
     }
@@ -375,7 +367,7 @@ public final class Bench {
     private List<ChildApp> full(CatchUp catchUp) throws Exception {
         List<ChildApp> apps = new ArrayList<>();
         try {
-            for (String app : INPUTS.keySet()) {
+            for (String app : Apps.names()) {
                 apps.add(ChildApp.launch("full." + app, app, launch));
             }
             for (Run r : runs) {
@@ -606,9 +598,12 @@ public final class Bench {
                 SchemaRegistryClients.fromConfig(Map.of(SchemaRegistryClients.URL, registryUrl)));
     }
 
-    /** The topics {@code app} consumes ({@link #INPUTS}) under a phase's names. */
-    private static List<String> inputs(String app, Map<String, String> names) {
-        return INPUTS.get(app).stream().map(names::get).toList();
+    /**
+     * The topics {@code app}'s consumer group reads under a phase's names: its declared inputs
+     * ({@code StreamsApp.topics}; global tables are restored, not consumed, so they are not waited for).
+     */
+    private List<String> inputs(String app, Map<String, String> names) {
+        return Apps.create(app).topics(topics(names)).inputNames();
     }
 
     private String applicationId(String phase, String app) {

@@ -1,11 +1,14 @@
 package io.spendstream.deploy.bench;
 
+import java.util.List;
+
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 
 import io.spendstream.runtime.AppContext;
+import io.spendstream.runtime.AppTopics;
 import io.spendstream.runtime.StreamsApp;
 import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.schemas.Topic;
@@ -26,6 +29,12 @@ public final class PassThroughApp implements StreamsApp {
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** The raw inputs; the output is the bench's own topic, named by {@value #OUTPUT}, not a Spendstream topic. */
+    @Override
+    public AppTopics topics(SpendstreamTopics topics) {
+        return new AppTopics(List.of(topics.usageRaw, topics.apmRaw), List.of(), List.of(), topics.dlq);
     }
 
     @Override

@@ -1,5 +1,10 @@
 package io.spendstream.anomaly.gate;
 
+import static io.spendstream.schemas.DeadLetterReasons.Anomaly.INVALID_FIELD;
+import static io.spendstream.schemas.DeadLetterReasons.Anomaly.INVALID_JSON;
+import static io.spendstream.schemas.DeadLetterReasons.Anomaly.MISSING_FIELD;
+import static io.spendstream.schemas.DeadLetterReasons.Anomaly.MISSING_KEY;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -28,7 +33,7 @@ final class SilenceParser implements RecordParser<String, AlertGateEvent> {
     @Override
     public AlertGateEvent parse(String key, byte[] value, long timestamp) {
         if (key == null || key.isBlank()) {
-            throw new RejectedRecordException("missing-key",
+            throw new RejectedRecordException(MISSING_KEY,
                     "A silence needs its id as the record key (a tombstone with that key deletes it)");
         }
         if (value == null) {
@@ -38,22 +43,22 @@ final class SilenceParser implements RecordParser<String, AlertGateEvent> {
         try {
             json = JSON.readTree(new String(value, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
-            throw new RejectedRecordException("invalid-json", "Silence " + key + " is not JSON: "
+            throw new RejectedRecordException(INVALID_JSON, "Silence " + key + " is not JSON: "
                     + e.getOriginalMessage(), e);
         }
         if (json == null || !json.isObject()) {
-            throw new RejectedRecordException("invalid-json", "Silence " + key + " must be a JSON object");
+            throw new RejectedRecordException(INVALID_JSON, "Silence " + key + " must be a JSON object");
         }
         String scopeType = text(key, json, "scopeType");
         if (!Silences.SCOPE_TYPES.contains(scopeType)) {
-            throw new RejectedRecordException("invalid-field", "Silence " + key + ": scopeType '" + scopeType
+            throw new RejectedRecordException(INVALID_FIELD, "Silence " + key + ": scopeType '" + scopeType
                     + "' is not one of " + String.join(", ", Silences.SCOPE_TYPES.stream().sorted().toList()));
         }
         String scope = Silences.ALL.equals(scopeType) ? "" : text(key, json, "scope");
         long startsAt = instant(key, json, "startsAt");
         long endsAt = instant(key, json, "endsAt");
         if (endsAt <= startsAt) {
-            throw new RejectedRecordException("invalid-field", "Silence " + key + ": endsAt must be after startsAt");
+            throw new RejectedRecordException(INVALID_FIELD, "Silence " + key + ": endsAt must be after startsAt");
         }
         return GateEvents.silence(key, SilenceRecord.newBuilder()
                 .setScopeType(scopeType)
@@ -68,7 +73,7 @@ final class SilenceParser implements RecordParser<String, AlertGateEvent> {
     private static String text(String key, JsonNode json, String field) {
         JsonNode node = json.get(field);
         if (node == null || node.isNull() || !node.isTextual() || node.asText().isBlank()) {
-            throw new RejectedRecordException("missing-field", "Silence " + key + " needs a non-empty text field "
+            throw new RejectedRecordException(MISSING_FIELD, "Silence " + key + " needs a non-empty text field "
                     + field);
         }
         return node.asText().trim();
@@ -79,7 +84,7 @@ final class SilenceParser implements RecordParser<String, AlertGateEvent> {
         try {
             return Instant.parse(text).toEpochMilli();
         } catch (DateTimeParseException e) {
-            throw new RejectedRecordException("invalid-field", "Silence " + key + ": " + field + " '" + text
+            throw new RejectedRecordException(INVALID_FIELD, "Silence " + key + ": " + field + " '" + text
                     + "' is not an ISO-8601 instant such as 2026-11-23T10:00:00Z", e);
         }
     }
