@@ -87,8 +87,8 @@ public final class BillMismatchProcessor extends DetectorProcessor<Reconciliatio
                 Money.of(reconciliation.getBilled())));
         hours.put(hourKey, new BillMismatchHourRecord(skus));
 
-        BigDecimal estimated = sum(skus, true);
-        BigDecimal billed = sum(skus, false);
+        BigDecimal estimated = BillMismatchRecords.sum(skus, true);
+        BigDecimal billed = BillMismatchRecords.sum(skus, false);
         BillMismatchStateRecord state = states.get(service);
         boolean wasOpen = state != null;
         String hourText = Long.toString(hour);
@@ -179,13 +179,5 @@ public final class BillMismatchProcessor extends DetectorProcessor<Reconciliatio
     private static String anomalyId(String service, long hour) {
         return UUID.nameUUIDFromBytes((BillMismatchRecords.dedupKey(service) + "@" + hour)
                 .getBytes(StandardCharsets.UTF_8)).toString();
-    }
-
-    private static BigDecimal sum(Map<String, BillMismatchSkuRecord> skus, boolean estimated) {
-        BigDecimal sum = Money.ZERO;
-        for (BillMismatchSkuRecord amounts : skus.values()) {
-            sum = sum.add(estimated ? amounts.getEstimated() : amounts.getBilled());
-        }
-        return Money.of(sum);
     }
 }
