@@ -17,7 +17,8 @@ import io.spendstream.deploy.cli.SpendstreamCli;
 /**
  * The deployment files parse and agree with each other and with the code: every YAML and JSON file under deploy/'s
  * container, kubernetes, prometheus, alertmanager and grafana directories, the kustomization's resource list, and the
- * Dockerfile's entry point, user, heap and state directory (read, not built: there is no container engine here).
+ * Dockerfile's entry point, user, heap and state directory (read, not built: there is no container engine here), and
+ * the Jib build of the same image (cli/pom.xml's {@code image} profile) agreeing with the Dockerfile.
  */
 class DeploymentFilesTest {
 
@@ -88,5 +89,24 @@ class DeploymentFilesTest {
         assertThat(dockerfile.all("CMD")).containsExactly("[\"--help\"]");
         // The default command must be one the CLI accepts.
         SpendstreamCli.commandLine().parseArgs("--help");
+    }
+
+    @Test
+    void shouldDescribeOneImageInTheJibProfileAndTheDockerfile() {
+        Dockerfile dockerfile = Dockerfile.read(OpsFiles.path("container/Dockerfile"));
+        JibImage jib = JibImage.read();
+        List<String> entrypoint = dockerfile.execForm("ENTRYPOINT");
+
+        assertThat(jib.baseImage()).as("default base image").isEqualTo(dockerfile.last("FROM"));
+        assertThat(jib.mainClass()).isEqualTo(entrypoint.get(entrypoint.size() - 1));
+        assertThat(entrypoint).containsAll(jib.jvmFlags());
+        assertThat(jib.jvmFlags()).contains("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.spendstream");
+        assertThat(jib.args()).containsExactly("--help");
+        assertThat(jib.environment()).containsOnlyKeys("JDK_JAVA_OPTIONS", "SPENDSTREAM_STATE_DIR");
+        jib.environment().forEach((name, value) ->
+                assertThat(dockerfile.env(name)).as("Dockerfile ENV %s", name).contains(value));
+        assertThat(jib.user()).isEqualTo(dockerfile.last("USER"));
+        assertThat(jib.workingDirectory()).isEqualTo(dockerfile.last("WORKDIR"));
+        assertThat(String.join(" ", jib.ports())).isEqualTo(dockerfile.last("EXPOSE"));
     }
 }
