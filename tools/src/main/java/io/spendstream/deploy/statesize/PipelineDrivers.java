@@ -3,6 +3,7 @@ package io.spendstream.deploy.statesize;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -24,6 +25,7 @@ import io.spendstream.attribution.AttributionApp;
 import io.spendstream.enrich.EnrichApp;
 import io.spendstream.ingest.IngestApp;
 import io.spendstream.runtime.AppContext;
+import io.spendstream.runtime.AppTopics;
 import io.spendstream.runtime.StreamsApp;
 import io.spendstream.runtime.StreamsProperties;
 import io.spendstream.runtime.config.SpendstreamConfig;
@@ -36,9 +38,10 @@ import io.spendstream.schemas.registry.SchemaRegistryClients;
 /**
  * Ingest, enrich and attribution, each in a {@link TopologyTestDriver} built as production builds it
  * ({@link StreamsProperties}, the app's own {@code buildTopology}, default settings plus {@code overrides}), with
- * RocksDB state in {@code stateDir/<app>} and one in-memory schema registry for the three, chained: what ingest writes
- * to {@code spend.cost} and {@code spend.apm} and what enrich writes to {@code spend.cost.attributed} is piped, as
- * bytes with its timestamps, into the next app. Every other output (changelogs included) is read and dropped after
+ * RocksDB state in {@code stateDir/<app>} and one in-memory schema registry for the three, chained by the topics each
+ * declares ({@link StreamsApp#topics}): each input goes to the app that reads its topic, and what an app writes to a
+ * topic another app's group reads (ingest's {@code spend.cost} and {@code spend.apm}, enrich's
+ * {@code spend.cost.attributed}) is piped on, as bytes with its timestamps. Every other output (changelogs included) is read and dropped after
  * each batch, counting the dead-letter records, which must stay 0 for the estate to mean what it says.
  */
 final class PipelineDrivers implements AutoCloseable {
@@ -49,6 +52,8 @@ final class PipelineDrivers implements AutoCloseable {
     private final String registryScope = "state-size-" + UUID.randomUUID();
     private final Map<String, TopologyTestDriver> drivers = new HashMap<>();
     private final Map<String, SpendstreamTopics> topics = new HashMap<>();
+    /** What each app reads and writes, as it declares it, in pipeline order: it routes records between the drivers. */
+    private final Map<String, AppTopics> declared = new LinkedHashMap<>();
     private long deadLetters;
     private boolean storesClosed;
 
@@ -68,18 +73,14 @@ final class PipelineDrivers implements AutoCloseable {
             app.buildTopology(builder, new AppContext(appTopics, config, metrics));
             drivers.put(app.name(), new TopologyTestDriver(builder.build(props), props, StateSizeEstate.START));
             topics.put(app.name(), appTopics);
+            declared.put(app.name(), app.topics(appTopics));
         }
     }
 
-    /** Pipes {@code records} into ingest (or, for tags and budgets, the app that reads them) and down the chain. */
+    /** Pipes {@code records} into the app that reads each one's topic, then each app's outputs into its readers. */
     void pipe(List<StateSizeEstate.Raw> records) {
         SpendstreamTopics t = topics.get(IngestApp.NAME);
         for (StateSizeEstate.Raw raw : records) {
-            String app = switch (raw.input()) {
-                case TAGS -> EnrichApp.NAME;
-                case BUDGETS -> AttributionApp.NAME;
-                default -> IngestApp.NAME;
-            };
             String topic = switch (raw.input()) {
                 case USAGE -> t.usageRaw.name();
                 case APM -> t.apmRaw.name();
@@ -88,17 +89,27 @@ final class PipelineDrivers implements AutoCloseable {
                 case PRICES -> t.prices.name();
                 case FX_RATES -> t.fxRates.name();
             };
-            input(app, topic).pipeInput(raw.keyBytes(), raw.valueBytes(), raw.timestamp());
+            input(readerOf(topic), topic).pipeInput(raw.keyBytes(), raw.valueBytes(), raw.timestamp());
         }
-        forward(IngestApp.NAME, List.of(t.cost.name()), EnrichApp.NAME);
-        forward(IngestApp.NAME, List.of(t.apm.name()), AttributionApp.NAME);
-        forward(EnrichApp.NAME, List.of(t.costAttributed.name()), AttributionApp.NAME);
+        declared.forEach((from, written) -> written.outputNames().forEach(topic ->
+                declared.forEach((to, read) -> {
+                    if (read.inputNames().contains(topic)) {
+                        forward(from, topic, to);
+                    }
+                })));
         for (TopologyTestDriver driver : drivers.values()) {
             driver.advanceWallClockTime(WALL_CLOCK_STEP);
         }
         for (String app : drivers.keySet()) {
             discardOutputs(app);
         }
+    }
+
+    /** The first app, in pipeline order, whose consumer group or global tables read {@code topic}. */
+    private String readerOf(String topic) {
+        return declared.entrySet().stream().filter(app -> app.getValue().readNames().contains(topic))
+                .map(Map.Entry::getKey).findFirst()
+                .orElseThrow(() -> new IllegalStateException("No app here reads " + topic));
     }
 
     private TestInputTopic<byte[], byte[]> input(String app, String topic) {
@@ -110,14 +121,10 @@ final class PipelineDrivers implements AutoCloseable {
         return drivers.get(app).createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    private void forward(String from, List<String> outputTopics, String to) {
-        for (String topic : outputTopics) {
-            TestInputTopic<byte[], byte[]> next = input(to, topic);
-            List<TestRecord<byte[], byte[]>> records = output(from, topic).readRecordsToList();
-            for (TestRecord<byte[], byte[]> record : records) {
-                next.pipeInput(new TestRecord<>(record.key(), record.value(), record.headers(),
-                        record.getRecordTime()));
-            }
+    private void forward(String from, String topic, String to) {
+        TestInputTopic<byte[], byte[]> next = input(to, topic);
+        for (TestRecord<byte[], byte[]> record : output(from, topic).readRecordsToList()) {
+            next.pipeInput(new TestRecord<>(record.key(), record.value(), record.headers(), record.getRecordTime()));
         }
     }
 
