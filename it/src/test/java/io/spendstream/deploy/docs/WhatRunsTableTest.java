@@ -26,6 +26,7 @@ import io.spendstream.schemas.registry.SchemaRegistryClients;
 /**
  * README.md's "What runs" table says which topics each app reads and writes; it must say what the apps declare
  * ({@code StreamsApp.topics}, itself checked against each topology), so that the table cannot drift from the code.
+ * Each app class's javadoc, which explains the app topic by topic, may name only topics the app declares.
  */
 class WhatRunsTableTest {
 
@@ -67,6 +68,29 @@ class WhatRunsTableTest {
         }
         assertThat(declared).as("topics some app reads or writes")
                 .containsExactlyInAnyOrderElementsOf(topics.all().stream().map(Topic::name).toList());
+    }
+
+    @Test
+    void shouldNameOnlyDeclaredTopicsInEachAppsJavadoc() throws IOException {
+        Pattern inJavadoc = Pattern.compile("\\{@code (spend\\.[a-z.-]+)}");
+        for (String app : Apps.names()) {
+            Class<?> appClass = Apps.create(app).getClass();
+            Path source = Path.of(System.getProperty("basedir", ".")).toAbsolutePath()
+                    .resolve("../apps/" + app + "/src/main/java").resolve(appClass.getName().replace('.', '/') + ".java")
+                    .normalize();
+            String text = Files.readString(source);
+            String javadoc = text.substring(0, text.indexOf("public final class " + appClass.getSimpleName()));
+            Set<String> named = new TreeSet<>();
+            Matcher matcher = inJavadoc.matcher(javadoc);
+            while (matcher.find()) {
+                named.add(matcher.group(1));
+            }
+            AppTopics declared = Apps.create(app).topics(topics);
+            Set<String> declaredNames = new HashSet<>(declared.readNames());
+            declaredNames.addAll(declared.writeNames());
+            assertThat(named).as("topics the javadoc of %s names", appClass.getSimpleName()).isNotEmpty()
+                    .isSubsetOf(declaredNames);
+        }
     }
 
     private static List<String[]> whatRunsRows() throws IOException {
