@@ -196,6 +196,41 @@ class IngestAppGenAiTest {
         }
     }
 
+    @Test
+    void shouldGiveWayToTheProvidersBillForTheServiceModelAndHour() {
+        Otlp otlp = new Otlp();
+        ArrayNode assistant = otlp.resource("assistant");
+        // Two calls in the 09:00 hour: 2 x 0.0035 = 0.007 estimated.
+        for (String spanId : List.of("00000000000000f1", "00000000000000f2")) {
+            Otlp.genAiSpan(assistant, spanId, T0, CALL, "gen_ai.operation.name", "chat",
+                    "gen_ai.provider.name", "openai", "gen_ai.request.model", "gpt-4o",
+                    "gen_ai.usage.input_tokens", 1000L, "gen_ai.usage.output_tokens", 100L);
+        }
+        try (TopologyFixture fixture = TopologyFixture.of(new IngestApp())) {
+            prices(fixture);
+            fixture.input(fixture.topics().apmRaw).pipeInput(null, otlp.bytes());
+            // The provider's FOCUS bill for the hour, with the estimate's resource and SKU: 0.0071 billed.
+            com.fasterxml.jackson.databind.node.ObjectNode bill = TestRows.focus();
+            bill.put("ResourceId", "openai/gpt-4o@assistant");
+            bill.put("SkuPriceId", "openai/gpt-4o");
+            bill.put("SkuId", "gpt-4o");
+            bill.put("ProviderName", "OpenAI");
+            bill.put("EffectiveCost", "0.0071");
+            bill.put("BilledCost", "0.0071");
+            bill.put("Tags", "{\"service\": \"assistant\"}");
+            fixture.input(fixture.topics().usageRaw).pipeInput(null, TestRows.bytes(bill));
+
+            List<CostRecord> out = fixture.output(fixture.topics().cost).readValuesToList();
+            assertThat(out).extracting(CostRecord::getCostSource).containsExactly("metered", "metered",
+                    EstimateSupersession.COST_SOURCE_REVERSAL, FocusRowParser.COST_SOURCE_BILLING);
+            CostRecord reversal = out.get(2);
+            assertThat(reversal.getEffectiveCost()).isEqualTo(Money.of("-0.007"));
+            assertThat(reversal.getTags()).as("the estimate's owner").containsEntry("service", "assistant");
+            assertThat(out.stream().map(CostRecord::getEffectiveCost).reduce(Money::add).orElseThrow())
+                    .as("spend.cost ends equal to the bill").isEqualTo(Money.of("0.0071"));
+        }
+    }
+
     private static void prices(TopologyFixture fixture) {
         Map<String, String> prices = Map.of(
                 "openai/gpt-4o", "{\"currency\":\"USD\",\"inputPerMillionTokens\":\"2.50\","

@@ -86,7 +86,7 @@ class PipelineIntegrationTest {
     void shouldTurnUsageAndApmIntoUnitCostAnomalyAlertAndDeadLetter() throws Exception {
         DemoScenario scenario = new DemoScenario(7);
         // Three minutes of incident, then two quiet minutes so it can resolve.
-        DemoIncidentFeed.send(pipeline.bootstrapServers(), topics, scenario, Duration.ofMinutes(2));
+        DemoIncidentFeed.send(pipeline, topics, scenario, Duration.ofMinutes(2));
 
         List<Anomaly> anomalies = new ArrayList<>();
         List<Alert> alerts = new ArrayList<>();
