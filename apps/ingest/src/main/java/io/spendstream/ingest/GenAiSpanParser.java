@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.spendstream.avro.CostRecord;
-import io.spendstream.runtime.dlq.RecordParser;
 import io.spendstream.runtime.dlq.RejectedRecordException;
 import io.spendstream.schemas.DeadLetterReasons.Ingest;
 import io.spendstream.schemas.Money;
@@ -49,7 +48,7 @@ import io.spendstream.schemas.Money;
  *
  * <p>Stateless and thread-safe.
  */
-final class GenAiSpanParser implements RecordParser<byte[], List<ModelCall>> {
+final class GenAiSpanParser {
 
     /** GenAI operations that are one model inference each. */
     static final List<String> MODEL_CALLS = List.of("chat", "text_completion", "generate_content", "embeddings");
@@ -76,8 +75,8 @@ final class GenAiSpanParser implements RecordParser<byte[], List<ModelCall>> {
     private static final List<String> ENVIRONMENT = List.of("deployment.environment.name", "deployment.environment");
     private static final long NANOS_PER_MILLI = 1_000_000L;
 
-    @Override
-    public List<ModelCall> parse(byte[] key, byte[] value, long timestamp) {
+    /** The model calls of one record of spend.apm.raw whose Kafka timestamp is {@code timestamp}. */
+    List<ModelCall> parse(byte[] key, byte[] value, long timestamp) {
         ObjectNode request;
         try {
             request = JsonObjects.parse(value);

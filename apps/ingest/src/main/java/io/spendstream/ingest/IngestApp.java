@@ -69,7 +69,7 @@ public final class IngestApp implements StreamsApp {
     static final String APM_FLATTEN = "apm-records";
     static final String APM_KEY = "apm-by-service";
     static final String APM_SINK = "apm-sink";
-    static final String GENAI_PARSE = "parse-genai-spans";
+    static final String GENAI_READ = "read-genai-calls";
     static final String GENAI_CALLS = "genai-calls";
     static final String GENAI_MERGE = "merge-genai-calls";
 
@@ -178,13 +178,7 @@ public final class IngestApp implements StreamsApp {
     }
 
     private static KStream<byte[], ParsedRow> modelCalls(KStream<byte[], byte[]> raw, AppContext context) {
-        GenAiSpanParser genAi = new GenAiSpanParser();
-        // The parser rejects nothing itself (a call it cannot read carries its problem to valuation), so the parse
-        // route only guards against its bugs.
-        KStream<byte[], List<ParsedRow>> calls = DeadLetterRoute.parse(raw, GENAI_PARSE, NAME,
-                (key, value, timestamp) -> genAi.parse(key, value, timestamp).stream()
-                        .map(call -> ParsedRow.of(call, value)).toList(),
-                context.topics(), context.metrics());
-        return calls.flatMapValues(rows -> rows, Named.as(GENAI_CALLS));
+        return raw.processValues(() -> new ModelCallReader(context.metrics()), Named.as(GENAI_READ))
+                .flatMapValues(rows -> rows, Named.as(GENAI_CALLS));
     }
 }

@@ -175,6 +175,9 @@ class IngestAppGenAiTest {
                     .containsExactly(Money.of("0.0035"), Money.of("0.0035"));
             assertThat(costs).extracting(CostRecord::getResourceId).containsOnly("openai/gpt-4o@assistant");
             assertThat(fixture.count("spendstream.ingest.duplicates")).isEqualTo(2.0);
+            assertThat(fixture.count("spendstream.records.in", "stage", "ingest"))
+                    .as("each message counted once, by the APM parse").isEqualTo(2.0);
+            assertThat(fixture.count(ModelCallReader.MODEL_CALLS)).isEqualTo(4.0);
         }
     }
 
