@@ -34,8 +34,7 @@ class IngestAppGenAiTest {
         Otlp otlp = new Otlp();
         ArrayNode assistant = otlp.resource("assistant");
         // 1,000 uncached + 200 cached input, 300 output: (1000 x 2.50 + 200 x 1.25 + 300 x 10.00) / 1e6 = 0.00575.
-        Otlp.genAiSpan(assistant, "00000000000000a1", T0, CALL, "gen_ai.operation.name", "chat",
-                "gen_ai.provider.name", "openai", "gen_ai.request.model", "gpt-4o",
+        gpt4o(assistant, "00000000000000a1", T0,
                 "gen_ai.usage.input_tokens", 1200L, "gen_ai.usage.output_tokens", 300L,
                 "gen_ai.usage.cache_read.input_tokens", 200L);
         // Deprecated names (gen_ai.system, prompt/completion tokens); the dated response model has no price, the
@@ -105,19 +104,16 @@ class IngestAppGenAiTest {
     void shouldDeadLetterEachCallWithoutTokensOrWithAnUnknownModelAndPriceTheOthers() {
         Otlp otlp = new Otlp();
         ArrayNode assistant = otlp.resource("assistant");
-        Otlp.genAiSpan(assistant, "00000000000000c1", T0, CALL, "gen_ai.operation.name", "chat",
-                "gen_ai.provider.name", "openai", "gen_ai.request.model", "gpt-4o",
+        gpt4o(assistant, "00000000000000c1", T0,
                 "gen_ai.usage.input_tokens", 1000L);
         Otlp.genAiSpan(assistant, "00000000000000c2", T0, CALL, "gen_ai.operation.name", "chat",
                 "gen_ai.provider.name", "openai", "gen_ai.request.model", "gpt-5-unpriced",
                 "gen_ai.usage.input_tokens", 1000L, "gen_ai.usage.output_tokens", 10L);
-        Otlp.genAiSpan(assistant, "00000000000000c3", T0, CALL, "gen_ai.operation.name", "chat",
-                "gen_ai.provider.name", "openai", "gen_ai.request.model", "gpt-4o",
+        gpt4o(assistant, "00000000000000c3", T0,
                 "gen_ai.usage.input_tokens", 100L, "gen_ai.usage.output_tokens", 10L,
                 "gen_ai.usage.cache_read.input_tokens", 200L);
         // The good one: (1000 x 2.50 + 100 x 10) / 1e6 = 0.0035.
-        Otlp.genAiSpan(assistant, "00000000000000c4", T0, CALL, "gen_ai.operation.name", "chat",
-                "gen_ai.provider.name", "openai", "gen_ai.request.model", "gpt-4o",
+        gpt4o(assistant, "00000000000000c4", T0,
                 "gen_ai.usage.input_tokens", 1000L, "gen_ai.usage.output_tokens", 100L);
         // An agent span reports the usage of the calls inside it, and a tool call has none: neither is priced.
         Otlp.genAiSpan(assistant, "00000000000000c5", T0, CALL, "gen_ai.operation.name", "invoke_agent",
@@ -156,8 +152,7 @@ class IngestAppGenAiTest {
         Otlp.span(assistant, 2, "POST /ask", "/ask", T0, Duration.ofSeconds(5), false);
         // Two model calls inside the request: 2 x (1000 x 2.50 + 100 x 10) / 1e6 = 0.007.
         for (String spanId : List.of("00000000000000d1", "00000000000000d2")) {
-            Otlp.genAiSpan(assistant, spanId, T0.plusMillis(100), CALL, "gen_ai.operation.name", "chat",
-                    "gen_ai.provider.name", "openai", "gen_ai.request.model", "gpt-4o",
+            gpt4o(assistant, spanId, T0.plusMillis(100),
                     "gen_ai.usage.input_tokens", 1000L, "gen_ai.usage.output_tokens", 100L);
         }
 
@@ -205,8 +200,7 @@ class IngestAppGenAiTest {
         ArrayNode assistant = otlp.resource("assistant");
         // Two calls in the 09:00 hour: 2 x 0.0035 = 0.007 estimated.
         for (String spanId : List.of("00000000000000f1", "00000000000000f2")) {
-            Otlp.genAiSpan(assistant, spanId, T0, CALL, "gen_ai.operation.name", "chat",
-                    "gen_ai.provider.name", "openai", "gen_ai.request.model", "gpt-4o",
+            gpt4o(assistant, spanId, T0,
                     "gen_ai.usage.input_tokens", 1000L, "gen_ai.usage.output_tokens", 100L);
         }
         try (TopologyFixture fixture = TopologyFixture.of(new IngestApp())) {
@@ -232,6 +226,15 @@ class IngestAppGenAiTest {
             assertThat(out.stream().map(CostRecord::getEffectiveCost).reduce(Money::add).orElseThrow())
                     .as("spend.cost ends equal to the bill").isEqualTo(Money.of("0.0071"));
         }
+    }
+
+    /** A chat call of OpenAI's gpt-4o with the given token attributes. */
+    private static void gpt4o(ArrayNode spans, String spanId, Instant start, Object... tokens) {
+        Object[] attributes = new Object[6 + tokens.length];
+        System.arraycopy(new Object[] {"gen_ai.operation.name", "chat", "gen_ai.provider.name", "openai",
+            "gen_ai.request.model", "gpt-4o"}, 0, attributes, 0, 6);
+        System.arraycopy(tokens, 0, attributes, 6, tokens.length);
+        Otlp.genAiSpan(spans, spanId, start, CALL, attributes);
     }
 
     private static void prices(TopologyFixture fixture) {

@@ -13,13 +13,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,16 +34,13 @@ import io.spendstream.avro.Contributor;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.Severity;
 import io.spendstream.avro.UnitCost;
-import io.spendstream.deploy.broker.FreePorts;
 import io.spendstream.deploy.demo.DemoIncidentFeed;
 import io.spendstream.deploy.demo.DemoScenario;
 import io.spendstream.deploy.local.LocalPipeline;
+import io.spendstream.deploy.local.TestPipelines;
 import io.spendstream.deploy.tail.TopicTailer;
 import io.spendstream.schemas.Money;
 import io.spendstream.schemas.SpendstreamTopics;
-import io.spendstream.schemas.Topic;
-import io.spendstream.schemas.TopicNames;
-import io.spendstream.schemas.registry.SchemaRegistryClients;
 
 /**
  * An agent loop on a real in-process KRaft broker with the four apps as {@code spendstream up} runs them: the demo's
@@ -71,11 +65,8 @@ class AgentLoopIntegrationTest {
 
     @BeforeAll
     void startPipeline() throws java.io.IOException {
-        pipeline = LocalPipeline.start(new LocalPipeline.Settings(dataDir, FreePorts.next(), FreePorts.next(), 0,
-                true, Map.of("spendstream.application.id.prefix", "it-genai-"
-                        + UUID.randomUUID().toString().substring(0, 8) + "-")));
-        topics = new SpendstreamTopics(TopicNames.defaults(),
-                SchemaRegistryClients.forUrl(pipeline.registryUrl(), null));
+        pipeline = TestPipelines.start(dataDir, "genai");
+        topics = TestPipelines.topics(pipeline);
     }
 
     @AfterAll
@@ -95,16 +86,16 @@ class AgentLoopIntegrationTest {
         List<Alert> alerts = new ArrayList<>();
         List<UnitCost> unitCosts = new ArrayList<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+        try (KafkaConsumer<byte[], byte[]> consumer = TestPipelines.consumer(pipeline)) {
             consumer.subscribe(List.of(topics.anomalies.name(), topics.alerts.name(), topics.unitCost.name(),
                     topics.dlq.name()));
             await("a FIRING PAGE for " + DemoScenario.MODEL_SERVICE).atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofMillis(200)).until(() -> {
                         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                            collect(r, topics.anomalies, anomalies);
-                            collect(r, topics.alerts, alerts);
-                            collect(r, topics.unitCost, unitCosts);
-                            collect(r, topics.dlq, deadLetters);
+                            TestPipelines.collect(r, topics.anomalies, anomalies);
+                            TestPipelines.collect(r, topics.alerts, alerts);
+                            TestPipelines.collect(r, topics.unitCost, unitCosts);
+                            TestPipelines.collect(r, topics.dlq, deadLetters);
                         }
                         return alerts.stream().anyMatch(a -> a.getStatus() == AlertStatus.FIRING
                                 && a.getSeverity() == Severity.PAGE);
@@ -227,18 +218,4 @@ class AgentLoopIntegrationTest {
         alertLines.forEach(System.out::println);
     }
 
-    private static <V> void collect(ConsumerRecord<byte[], byte[]> record, Topic<?, V> topic, List<V> into) {
-        if (record.topic().equals(topic.name())) {
-            into.add(topic.value(record));
-        }
-    }
-
-    private KafkaConsumer<byte[], byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
 }
