@@ -1,6 +1,7 @@
 package io.spendstream.ingest;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,9 +75,14 @@ final class GenAiSpanParser {
     private static final String SERVICE_NAME = "service.name";
     private static final List<String> ENVIRONMENT = List.of("deployment.environment.name", "deployment.environment");
     private static final long NANOS_PER_MILLI = 1_000_000L;
+    private static final byte[] RESOURCE_SPANS_KEY = OtlpTraceParser.RESOURCE_SPANS.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] UNICODE_ESCAPE = "\\u".getBytes(StandardCharsets.UTF_8);
 
     /** The model calls of one record of spend.apm.raw whose Kafka timestamp is {@code timestamp}. */
     List<ModelCall> parse(byte[] key, byte[] value, long timestamp) {
+        if (!mayBeTrace(value)) {
+            return List.of();
+        }
         ObjectNode request;
         try {
             request = JsonObjects.parse(value);
@@ -106,6 +112,28 @@ final class GenAiSpanParser {
             }
         }
         return calls;
+    }
+
+    /**
+     * False when the record cannot be a trace request, so that an APM summary is not parsed a second time: its bytes
+     * hold no {@code resourceSpans} key, neither as is nor written with JSON escapes (a record with any
+     * backslash-u escape is parsed to be sure).
+     */
+    static boolean mayBeTrace(byte[] value) {
+        return value != null && (contains(value, RESOURCE_SPANS_KEY) || contains(value, UNICODE_ESCAPE));
+    }
+
+    private static boolean contains(byte[] value, byte[] part) {
+        outer:
+        for (int i = 0; i <= value.length - part.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (value[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /** The span's model call, null when it is a GenAI span of another operation, or a call with its problem. */

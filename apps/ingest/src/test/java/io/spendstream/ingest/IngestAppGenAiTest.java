@@ -177,6 +177,25 @@ class IngestAppGenAiTest {
     }
 
     @Test
+    void shouldReadATraceWhoseKeysAreWrittenWithJsonEscapesButNotParseSummariesTwice() {
+        Otlp otlp = new Otlp();
+        gpt4o(otlp.resource("assistant"), "00000000000000g1", T0,
+                "gen_ai.usage.input_tokens", 1000L, "gen_ai.usage.output_tokens", 100L);
+        String escaped = new String(otlp.bytes(), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("\"resourceSpans\"", "\"\\u0072esourceSpans\"");
+        assertThat(escaped).doesNotContain("resourceSpans");
+        assertThat(GenAiSpanParser.mayBeTrace(TestRows.utf8(escaped))).isTrue();
+        assertThat(GenAiSpanParser.mayBeTrace(TestRows.bytes(TestRows.apm()))).isFalse();
+        try (TopologyFixture fixture = TopologyFixture.of(new IngestApp())) {
+            prices(fixture);
+            fixture.input(fixture.topics().apmRaw).pipeInput(null, TestRows.utf8(escaped));
+
+            assertThat(fixture.output(fixture.topics().cost).readValuesToList())
+                    .extracting(CostRecord::getEffectiveCost).containsExactly(Money.of("0.0035"));
+        }
+    }
+
+    @Test
     void shouldDeadLetterACallWhoseModelPriceIsMalformedNamingTheEntry() {
         Otlp otlp = new Otlp();
         Otlp.genAiSpan(otlp.resource("assistant"), "00000000000000e1", T0, CALL, "gen_ai.operation.name", "chat",

@@ -36,7 +36,8 @@ class ReferenceRowShaperTest {
     @Test
     void shouldShapeAModelPriceListRowKeyedByProviderAndModel() {
         OutgoingRecord record = shape(LoadKind.PRICES, null, "provider,model,currency,inputPerMillionTokens,"
-                + "outputPerMillionTokens,cachedInputPerMillionTokens,perRequest\nopenai,gpt-4o,usd,2.50,10.00,1.25,\n");
+                + "outputPerMillionTokens,cachedInputPerMillionTokens,perRequest\n"
+                + "openai,gpt-4o,usd,2.50,10.00,1.25,\n");
 
         assertThat(record.key()).isEqualTo("openai/gpt-4o");
         assertThat(json(record)).isEqualTo("{\"currency\":\"USD\",\"inputPerMillionTokens\":\"2.50\","
