@@ -98,13 +98,20 @@ public final class DeadLetterReasons {
         /** A Credit row (not a correction) with a positive cost. */
         public static final String POSITIVE_CREDIT = "positive-credit";
 
+        /** A GenAI model-call span whose model (response, else request model) has no price on {@code spend.prices}. */
+        public static final String UNKNOWN_MODEL = "unknown-model";
+        /** A GenAI model-call span without its token counts (input, and output unless embeddings): never a zero cost. */
+        public static final String MISSING_TOKEN_USAGE = "missing-token-usage";
+        /** A GenAI model-call span whose token counts contradict each other (cached tokens above input tokens). */
+        public static final String INVALID_TOKEN_USAGE = "invalid-token-usage";
+
         /** Every code above. */
         public static final List<String> ALL = List.of(INVALID_JSON, NOT_AN_OBJECT, RECORD_TOO_LARGE, MISSING_FIELD,
                 MISSING_COST, INVALID_FIELD, INVALID_DECIMAL, INVALID_NUMBER, INVALID_TIMESTAMP, INVALID_PERIOD,
                 TIMESTAMP_OUT_OF_RANGE, ABSURD_AMOUNT, NEGATIVE_QUANTITY, UNKNOWN_CURRENCY, NEGATIVE_COUNT,
                 ERRORS_EXCEED_REQUESTS, NEGATIVE_LATENCY, UNKNOWN_PRICE, INVALID_PRICE, INVALID_FX_RATE,
                 PRICING_UNIT_MISMATCH, INVALID_CHARGE_CATEGORY, INVALID_CHARGE_CLASS, MISSING_EFFECTIVE_COST,
-                UNAMORTISED_PURCHASE, POSITIVE_CREDIT);
+                UNAMORTISED_PURCHASE, POSITIVE_CREDIT, UNKNOWN_MODEL, MISSING_TOKEN_USAGE, INVALID_TOKEN_USAGE);
 
         private Ingest() {
         }
@@ -120,6 +127,13 @@ public final class DeadLetterReasons {
         public static final String INVALID_FIELD = "invalid-field";
         /** A tag record whose {@code validFrom} is not a date-time. */
         public static final String INVALID_TIMESTAMP = "invalid-timestamp";
+
+        /** A GenAI model-call span whose model (response, else request model) has no price on {@code spend.prices}. */
+        public static final String UNKNOWN_MODEL = "unknown-model";
+        /** A GenAI model-call span without its token counts (input, and output unless embeddings): never a zero cost. */
+        public static final String MISSING_TOKEN_USAGE = "missing-token-usage";
+        /** A GenAI model-call span whose token counts contradict each other (cached tokens above input tokens). */
+        public static final String INVALID_TOKEN_USAGE = "invalid-token-usage";
 
         /** Every code above. */
         public static final List<String> ALL = List.of(INVALID_JSON, MISSING_KEY, INVALID_FIELD, INVALID_TIMESTAMP);

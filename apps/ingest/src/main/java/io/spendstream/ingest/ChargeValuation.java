@@ -48,7 +48,7 @@ final class ChargeValuation implements FixedKeyProcessor<byte[], ParsedRow, Vali
         ParsedRow row = record.value();
         try {
             context.forward(record.withValue(Validated.ok(
-                    valuer.value(row.record(), sku -> lookup(prices, sku), currency -> lookup(fxRates, currency)))));
+                    valuer.value(row, sku -> lookup(prices, sku), currency -> lookup(fxRates, currency)))));
         } catch (RejectedRecordException e) {
             reject(record, e);
         } catch (RuntimeException e) {

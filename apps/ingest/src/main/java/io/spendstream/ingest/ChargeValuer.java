@@ -2,6 +2,7 @@ package io.spendstream.ingest;
 
 import java.math.BigDecimal;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import io.spendstream.avro.CostRecord;
 import io.spendstream.runtime.dlq.RejectedRecordException;
@@ -9,7 +10,8 @@ import io.spendstream.schemas.DeadLetterReasons.Ingest;
 import io.spendstream.schemas.Money;
 
 /**
- * Puts a parsed FOCUS row into the reporting currency: prices a metered row from {@code spend.prices}, converts
+ * Puts a parsed FOCUS row into the reporting currency: prices a metered row, or a GenAI model call
+ * ({@link #priceModelCall}), from {@code spend.prices}, converts
  * amounts with {@code spend.fx-rates}, or rejects the row ({@code unknown-price}, {@code invalid-price},
  * {@code pricing-unit-mismatch}, {@code unknown-currency}, {@code invalid-fx-rate}, {@code absurd-amount}).
  *
@@ -33,6 +35,7 @@ final class ChargeValuer {
     private final String fxRatesTopic;
     private final ParsedEntries<SkuPrice> priceEntries;
     private final ParsedEntries<FxRate> rateEntries;
+    private final ParsedEntries<ModelPrice> modelEntries;
 
     /** The topic names only appear in dead-letter messages, so that they name the topics actually configured. */
     ChargeValuer(String reportingCurrency, String pricesTopic, String fxRatesTopic) {
@@ -41,8 +44,17 @@ final class ChargeValuer {
         this.fxRatesTopic = fxRatesTopic;
         this.priceEntries = new ParsedEntries<>(PARSED_ENTRIES,
                 (sku, json) -> SkuPrice.parse(pricesTopic + " entry " + JsonText.quote(sku), json));
+        this.modelEntries = new ParsedEntries<>(PARSED_ENTRIES,
+                (model, json) -> ModelPrice.parse(pricesTopic + " entry " + JsonText.quote(model), json));
         this.rateEntries = new ParsedEntries<>(PARSED_ENTRIES,
                 (currency, json) -> FxRate.parse(fxRatesTopic + " entry " + JsonText.quote(currency), json));
+    }
+
+    ValuedCharge value(ParsedRow row, Function<String, byte[]> prices, Function<String, byte[]> fxRates) {
+        if (row.call() != null) {
+            return priceModelCall(row.call(), prices, fxRates);
+        }
+        return value(row.record(), prices, fxRates);
     }
 
     ValuedCharge value(CostRecord parsed, Function<String, byte[]> prices, Function<String, byte[]> fxRates) {
@@ -77,19 +89,62 @@ final class ChargeValuer {
                     + " of SkuPriceId " + JsonText.quote(sku) + " on " + pricesTopic);
         }
         BigDecimal exact = parsed.getPricingQuantity().multiply(price.unitPrice());
-        BigDecimal original = checked(Money.of(exact), "PricingQuantity x unitPrice", price.currency());
-        BigDecimal rate = rate(price.currency(), "currency " + JsonText.quote(price.currency()) + " of SkuPriceId "
-                + JsonText.quote(sku), fxRates);
-        BigDecimal cost = inReportingCurrency(exact, rate, "PricingQuantity x unitPrice");
-        CostRecord record = CostRecord.newBuilder(parsed)
+        return priced(CostRecord.newBuilder(parsed), exact, "PricingQuantity x unitPrice", price.currency(),
+                "SkuPriceId " + JsonText.quote(sku), fxRates);
+    }
+
+    /**
+     * Prices a GenAI model call ({@link GenAiSpanParser}) from the {@link ModelPrice} entry of the first of its models
+     * that has one ({@code <provider>/<model>} on {@code spend.prices}), or rejects it: {@code unknown-model} when
+     * none has, never a zero cost. The model priced is the SKU (SkuId the model, SkuPriceId the price key) and, with
+     * the calling service, the resource: {@code <provider>/<model>@<service>}, one resource per model and service,
+     * like a provider's model deployment, so that estimate supersession (keyed by resource and SKU) reverses each
+     * service's own estimates when the bill comes.
+     */
+    private ValuedCharge priceModelCall(ModelCall call, Function<String, byte[]> prices,
+            Function<String, byte[]> fxRates) {
+        if (call.problem() != null) {
+            throw call.problem();
+        }
+        for (ModelCall.Model model : call.models()) {
+            String key = ModelPrice.key(call.provider(), model.name());
+            byte[] entry = prices.apply(key);
+            if (entry == null) {
+                continue;
+            }
+            ModelPrice price = modelEntries.get(key, entry);
+            CostRecord.Builder record = CostRecord.newBuilder(call.unpriced())
+                    .setResourceId(key + "@" + call.service())
+                    .setResourceName(model.name())
+                    .setSkuId(model.name())
+                    .setSkuPriceId(key);
+            return priced(record, price.cost(call.tokens()), "tokens x model price", price.currency(),
+                    "model " + JsonText.quote(key), fxRates);
+        }
+        throw new RejectedRecordException(Ingest.UNKNOWN_MODEL, call.models().stream()
+                .map(m -> JsonText.quote(ModelPrice.key(call.provider(), m.name())) + " (" + m.attribute() + ")")
+                .collect(Collectors.joining(" nor ", "No price on " + pricesTopic + " for ", ""))
+                + "; a model call is never priced at zero");
+    }
+
+    /**
+     * An estimate priced at {@code exact} in {@code currency} ({@code what} names its price in messages): the
+     * original amount is {@code exact} rounded to the wire scale, the cost its conversion to the reporting currency.
+     */
+    private ValuedCharge priced(CostRecord.Builder record, BigDecimal exact, String field, String currency,
+            String what, Function<String, byte[]> fxRates) {
+        BigDecimal original = checked(Money.of(exact), field, currency);
+        BigDecimal rate = rate(currency, "currency " + JsonText.quote(currency) + " of " + what, fxRates);
+        BigDecimal cost = inReportingCurrency(exact, rate, field);
+        CostRecord priced = record
                 .setEffectiveCost(cost)
                 .setBilledCost(cost)
                 .setListCost(null)
                 .setCurrency(reportingCurrency)
                 .setOriginalEffectiveCost(original)
-                .setOriginalCurrency(price.currency())
+                .setOriginalCurrency(currency)
                 .build();
-        return new ValuedCharge(record, original, null);
+        return new ValuedCharge(priced, original, null);
     }
 
     /** Units of reporting currency per unit of {@code currency}; {@code what} names the currency in messages. */

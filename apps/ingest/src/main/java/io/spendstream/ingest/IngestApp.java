@@ -37,7 +37,9 @@ import io.spendstream.schemas.Topic;
  *       by charge identity, with the record timestamp set to ChargePeriodStart; on the way metered estimates give
  *       way to the bill ({@link EstimateSupersessionTopology});</li>
  *   <li>{@code spend.apm.raw} (APM interval summaries or OTLP JSON traces, {@link ApmInputParser}): written to
- *       {@code spend.apm} keyed by service with the timestamp set to windowStart.</li>
+ *       {@code spend.apm} keyed by service with the timestamp set to windowStart; the GenAI model calls of its OTLP
+ *       traces ({@link GenAiSpanParser}) join the FOCUS rows before valuation, priced from {@code spend.prices}
+ *       ({@link ModelPrice}) as metered estimates of the calling service.</li>
  * </ul>
  * Rejected records go to {@code spend.dlq} with a reason from {@link Ingest DeadLetterReasons.Ingest} and their exact bytes.
  */
@@ -67,6 +69,9 @@ public final class IngestApp implements StreamsApp {
     static final String APM_FLATTEN = "apm-records";
     static final String APM_KEY = "apm-by-service";
     static final String APM_SINK = "apm-sink";
+    static final String GENAI_READ = "read-genai-calls";
+    static final String GENAI_CALLS = "genai-calls";
+    static final String GENAI_MERGE = "merge-genai-calls";
 
     /** Global store of {@code spend.prices} (SkuPriceId to the entry's JSON bytes). */
     public static final String PRICES_STORE = "prices";
@@ -104,8 +109,9 @@ public final class IngestApp implements StreamsApp {
     public void buildTopology(StreamsBuilder builder, AppContext context) {
         IngestSettings settings = IngestSettings.from(context.config());
         buildReferenceTables(builder, context.topics());
-        buildUsage(builder, context, settings);
-        buildApm(builder, context, new ApmInputParser(settings.reportingCurrency()));
+        KStream<byte[], ParsedRow> modelCalls = buildApm(builder, context,
+                new ApmInputParser(settings.reportingCurrency()));
+        buildUsage(builder, context, settings, modelCalls);
     }
 
     /** Reference data every task needs whole, whatever the charge's partition: global tables of the raw JSON. */
@@ -120,7 +126,9 @@ public final class IngestApp implements StreamsApp {
                         .withKeySerde(topic.keySerde()).withValueSerde(topic.valueSerde()));
     }
 
-    private static void buildUsage(StreamsBuilder builder, AppContext context, IngestSettings settings) {
+    /** {@code modelCalls}: the GenAI model calls of spend.apm.raw, priced and written like metered usage. */
+    private static void buildUsage(StreamsBuilder builder, AppContext context, IngestSettings settings,
+            KStream<byte[], ParsedRow> modelCalls) {
         SpendstreamTopics topics = context.topics();
         FocusRowParser parser = new FocusRowParser();
 
@@ -128,7 +136,7 @@ public final class IngestApp implements StreamsApp {
                 builder.stream(topics.usageRaw.name(), topics.usageRaw.consumed(USAGE_SOURCE)),
                 USAGE_PARSE, NAME, (key, value, timestamp) -> new ParsedRow(parser.parse(value, timestamp), value),
                 topics, context.metrics());
-        KStream<byte[], Validated<ValuedCharge>> valued = rows.processValues(
+        KStream<byte[], Validated<ValuedCharge>> valued = rows.merge(modelCalls, Named.as(GENAI_MERGE)).processValues(
                 // One valuer per task: it keeps the parsed reference entries that task has read.
                 () -> new ChargeValuation(new ChargeValuer(settings.reportingCurrency(), topics.prices.name(),
                         topics.fxRates.name()), context.metrics(), NAME, VALUE_CHARGE), Named.as(VALUE_CHARGE));
@@ -151,15 +159,26 @@ public final class IngestApp implements StreamsApp {
                 .to(topics.cost.name(), topics.cost.produced(COST_SINK));
     }
 
-    private static void buildApm(StreamsBuilder builder, AppContext context, ApmInputParser parser) {
+    /**
+     * spend.apm.raw to spend.apm; returns the GenAI model calls of its OTLP traces ({@link GenAiSpanParser}), which
+     * the usage path prices. Both read the same records: a broken message is the APM parser's to dead-letter.
+     */
+    private static KStream<byte[], ParsedRow> buildApm(StreamsBuilder builder, AppContext context,
+            ApmInputParser parser) {
         SpendstreamTopics topics = context.topics();
-        KStream<byte[], List<ApmRecord>> parsed = DeadLetterRoute.parse(
-                builder.stream(topics.apmRaw.name(), topics.apmRaw.consumed(APM_SOURCE)),
-                APM_PARSE, NAME, parser, topics, context.metrics());
+        KStream<byte[], byte[]> raw = builder.stream(topics.apmRaw.name(), topics.apmRaw.consumed(APM_SOURCE));
+        KStream<byte[], List<ApmRecord>> parsed = DeadLetterRoute.parse(raw, APM_PARSE, NAME, parser, topics,
+                context.metrics());
         parsed.flatMapValues(records -> records, Named.as(APM_FLATTEN))
                 .process(() -> new EventTimeKeyer<byte[], ApmRecord>(ApmRecord::getService,
                         ApmRecord::getWindowStart, context.metrics(), NAME, topics.apm.name()),
                         Named.as(APM_KEY))
                 .to(topics.apm.name(), topics.apm.produced(APM_SINK));
+        return modelCalls(raw, context);
+    }
+
+    private static KStream<byte[], ParsedRow> modelCalls(KStream<byte[], byte[]> raw, AppContext context) {
+        return raw.processValues(() -> new ModelCallReader(context.metrics()), Named.as(GENAI_READ))
+                .flatMapValues(rows -> rows, Named.as(GENAI_CALLS));
     }
 }

@@ -198,7 +198,7 @@ final class OtlpTraceParser {
     }
 
     /** Unsigned 64-bit nanoseconds since the epoch, as a JSON string or integer. */
-    private static long nanos(JsonNode value, String at) {
+    static long nanos(JsonNode value, String at) {
         if (JsonText.isAbsent(value)) {
             throw new RejectedRecordException(Ingest.MISSING_FIELD, at + " is missing");
         }

@@ -54,6 +54,34 @@ final class Otlp {
         return span;
     }
 
+    /**
+     * Adds a GenAI client span (kind 3) as the OpenTelemetry GenAI conventions describe it: {@code gen_ai.*}
+     * attributes given as key, value pairs; a {@link Long} value becomes an intValue (int64 as a JSON string, as
+     * the protobuf JSON mapping writes it), anything else a stringValue.
+     */
+    static ObjectNode genAiSpan(ArrayNode spans, String spanId, Instant start, Duration duration,
+            Object... attributes) {
+        ObjectNode span = spans.addObject();
+        span.put("traceId", "4bf92f3577b34da6a3ce929d0e0e4736");
+        span.put("spanId", spanId);
+        span.put("name", "chat");
+        span.put("kind", 3);
+        span.put("startTimeUnixNano", Long.toString(nanos(start)));
+        span.put("endTimeUnixNano", Long.toString(nanos(start) + duration.toNanos()));
+        ArrayNode list = span.putArray("attributes");
+        for (int i = 0; i < attributes.length; i += 2) {
+            ObjectNode attribute = list.addObject();
+            attribute.put("key", (String) attributes[i]);
+            if (attributes[i + 1] instanceof Long count) {
+                attribute.putObject("value").put("intValue", Long.toString(count));
+            } else {
+                attribute.putObject("value").put("stringValue", (String) attributes[i + 1]);
+            }
+        }
+        span.putObject("status");
+        return span;
+    }
+
     byte[] bytes() {
         return TestRows.bytes(request);
     }

@@ -96,7 +96,8 @@ public final class LoadCommand implements Runnable {
 
     @Command(name = "prices", mixinStandardHelpOptions = true,
             description = "Unit prices to spend.prices: SkuPriceId, unitPrice, currency, "
-            + "pricingUnit.")
+            + "pricingUnit; or a model price list (GenAI): provider, model, currency, inputPerMillionTokens, "
+            + "outputPerMillionTokens, cachedInputPerMillionTokens, cacheWritePerMillionTokens, perRequest.")
     static final class Prices extends LoadFileCommand {
 
         @Option(names = "--currency", paramLabel = "CODE", description = "Currency for rows that have none.")

@@ -20,7 +20,8 @@ import io.spendstream.runtime.dlq.RejectedRecordException;
  *     {@code costCenter}, {@code shared}, {@code validFrom}, checked by enrich's own tag parser;</li>
  * <li>budgets: key {@code scope} (e.g. {@code team:payments}); {@code amount}, {@code currency}, {@code period},
  *     {@code alertAt};</li>
- * <li>prices: key {@code SkuPriceId}; {@code unitPrice}, {@code currency}, {@code pricingUnit};</li>
+ * <li>prices: key {@code SkuPriceId}; {@code unitPrice}, {@code currency}, {@code pricingUnit}; or a model price
+ *     list row, key {@code <provider>/<model>}, prices per million tokens ({@link PriceRowShaper});</li>
  * <li>fx: key the currency code ({@code currency} column); {@code rate} (units of reporting currency per unit),
  *     {@code asOf}.</li>
  * </ul>
@@ -62,9 +63,7 @@ public enum LoadKind {
                         required("period", Type.TEXT), optional("alertAt", Type.POSITIVE_NUMBER_LIST)),
                         defaultCurrency, null);
             case PRICES:
-                return new ReferenceRowShaper(required("SkuPriceId", Type.TEXT), List.of(
-                        required("unitPrice", Type.NON_NEGATIVE_DECIMAL), required("currency", Type.CURRENCY),
-                        optional("pricingUnit", Type.TEXT)), defaultCurrency, null);
+                return new PriceRowShaper(defaultCurrency);
             case FX:
                 return new ReferenceRowShaper(required("currency", Type.CURRENCY), List.of(
                         required("rate", Type.POSITIVE_DECIMAL), optional("asOf", Type.TIMESTAMP)), null, null);

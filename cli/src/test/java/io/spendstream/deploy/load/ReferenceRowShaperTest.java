@@ -34,6 +34,44 @@ class ReferenceRowShaperTest {
     }
 
     @Test
+    void shouldShapeAModelPriceListRowKeyedByProviderAndModel() {
+        OutgoingRecord record = shape(LoadKind.PRICES, null, "provider,model,currency,inputPerMillionTokens,"
+                + "outputPerMillionTokens,cachedInputPerMillionTokens,perRequest\n"
+                + "openai,gpt-4o,usd,2.50,10.00,1.25,\n");
+
+        assertThat(record.key()).isEqualTo("openai/gpt-4o");
+        assertThat(json(record)).isEqualTo("{\"currency\":\"USD\",\"inputPerMillionTokens\":\"2.50\","
+                + "\"outputPerMillionTokens\":\"10.00\",\"cachedInputPerMillionTokens\":\"1.25\","
+                + "\"provider\":\"openai\",\"model\":\"gpt-4o\"}");
+    }
+
+    @Test
+    void shouldLoadTheExampleModelPriceFileShippedInTheDocs() throws java.io.IOException {
+        Path file = Path.of("..", "docs", "genai", "model-prices-EXAMPLE-2026-12-06.csv");
+        try (CsvRowSource source = CsvRowSource.open(new CsvReader(java.nio.file.Files.newBufferedReader(file)),
+                () -> 0, file)) {
+            RowShaper shaper = LoadKind.PRICES.shaper(null, true, Clock.systemUTC());
+            java.util.List<String> keys = new java.util.ArrayList<>();
+            for (SourceItem item = source.next(); item != null; item = source.next()) {
+                keys.add(shaper.shape((SourceItem.InputRow) item).key());
+            }
+            assertThat(keys).contains("openai/gpt-4o", "anthropic/claude-sonnet-4").hasSize(5);
+        }
+    }
+
+    @Test
+    void shouldRefuseAModelRowWithoutProviderOrOutputPrice() {
+        assertThatThrownBy(() -> shape(LoadKind.PRICES, "USD", "model,inputPerMillionTokens,"
+                + "outputPerMillionTokens\ngpt-4o,2.5,10\n"))
+                .isInstanceOfSatisfying(RowRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo("missing-key"))
+                .hasMessageContaining("provider is missing");
+        assertThatThrownBy(() -> shape(LoadKind.PRICES, "USD", "provider,model,inputPerMillionTokens\n"
+                + "openai,gpt-4o,2.5\n"))
+                .isInstanceOf(RowRejectedException.class).hasMessage("outputPerMillionTokens is missing");
+    }
+
+    @Test
     void shouldShapeFxRateKeyedByCurrencyCode() {
         OutgoingRecord record = shape(LoadKind.FX, null, "currency,rate,asOf\neur,1.0842,2026-11-23T00:00:00Z\n");
 

@@ -18,13 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,7 +84,7 @@ class PipelineIntegrationTest {
     void shouldTurnUsageAndApmIntoUnitCostAnomalyAlertAndDeadLetter() throws Exception {
         DemoScenario scenario = new DemoScenario(7);
         // Three minutes of incident, then two quiet minutes so it can resolve.
-        DemoIncidentFeed.send(pipeline.bootstrapServers(), topics, scenario, Duration.ofMinutes(2));
+        DemoIncidentFeed.send(pipeline, topics, scenario, Duration.ofMinutes(2));
 
         List<Anomaly> anomalies = new ArrayList<>();
         List<Alert> alerts = new ArrayList<>();
@@ -228,17 +226,10 @@ class PipelineIntegrationTest {
     }
 
     private static <V> void collect(ConsumerRecord<byte[], byte[]> record, Topic<?, V> topic, List<V> into) {
-        if (record.topic().equals(topic.name())) {
-            into.add(topic.value(record));
-        }
+        TestPipelines.collect(record, topic, into);
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return TestPipelines.consumer(pipeline);
     }
 }

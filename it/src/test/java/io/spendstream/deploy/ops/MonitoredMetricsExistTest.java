@@ -69,7 +69,7 @@ class MonitoredMetricsExistTest {
     private static void sendDemoTrafficWithAnIncidentAndABadRecord(LocalPipeline pipeline) {
         SpendstreamTopics topics = new SpendstreamTopics(TopicNames.defaults(),
                 SchemaRegistryClients.forUrl(pipeline.registryUrl(), null));
-        DemoIncidentFeed.send(pipeline.bootstrapServers(), topics, new DemoScenario(11), Duration.ZERO);
+        DemoIncidentFeed.send(pipeline, topics, new DemoScenario(11), Duration.ZERO);
     }
 
     private static String scrape(RunningApp app) throws IOException, InterruptedException {

@@ -17,8 +17,11 @@ import io.spendstream.schemas.SpendstreamTopics;
 
 /**
  * A small but realistic estate, as JSON the way collectors write it: six services of four teams on fifteen
- * resources, metered usage rows (FOCUS) and APM summaries every five seconds with a few percent of noise, and one
- * injected incident: the {@code recommendations} GPU pool scales out and costs ten times its usual rate.
+ * resources, metered usage rows (FOCUS) and APM summaries every five seconds with a few percent of noise, plus a
+ * seventh service, {@value ModelCalls#SERVICE}, that calls a model (OTLP traces with GenAI spans, priced from
+ * {@code spend.prices}: {@link ModelCalls}); and one injected incident ({@link Incident}): by default the
+ * {@code recommendations} GPU pool scales out and costs ten times its usual rate; or an agent loop, where each
+ * request of {@value ModelCalls#SERVICE} calls the model twenty times.
  *
  * <p>Pure: the records for an interval depend only on the interval's start and the seed, so tests replay exactly
  * what {@code spendstream up} shows.
@@ -30,6 +33,21 @@ public final class DemoScenario {
     /** The resource whose cost spikes: the anomaly names it (and its SKU) as top contributor. */
     public static final String INCIDENT_RESOURCE = "gpu-recs-pool";
     public static final int INCIDENT_FACTOR = 10;
+    /** The service that calls a model, and the model: the agent loop's service and its top contributor. */
+    public static final String MODEL_SERVICE = ModelCalls.SERVICE;
+    public static final String MODEL = ModelCalls.MODEL;
+    /** The resource of the model's cost: one per model and calling service ({@code <provider>/<model>@<service>}). */
+    public static final String MODEL_RESOURCE = ModelCalls.priceKey() + "@" + ModelCalls.SERVICE;
+    /** How much more the agent loop spends on tokens: each request calls the model this many times instead of once. */
+    public static final int AGENT_LOOP_FACTOR = ModelCalls.LOOP_CALLS;
+
+    /** The demo's incident. */
+    public enum Incident {
+        /** The recommendations GPU pool costs {@value #INCIDENT_FACTOR} times its usual rate. */
+        GPU_POOL,
+        /** An agent of {@value ModelCalls#SERVICE} loops: {@value ModelCalls#LOOP_CALLS} model calls a request. */
+        AGENT_LOOP
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,9 +87,30 @@ public final class DemoScenario {
             new Traffic("auth", 2000, 0.0005, 20.0, null));
 
     private final long seed;
+    private final Incident incident;
 
     public DemoScenario(long seed) {
+        this(seed, Incident.GPU_POOL);
+    }
+
+    public DemoScenario(long seed, Incident incident) {
         this.seed = seed;
+        this.incident = incident;
+    }
+
+    /** The service the incident hits. */
+    public String incidentService() {
+        return incident == Incident.AGENT_LOOP ? MODEL_SERVICE : INCIDENT_SERVICE;
+    }
+
+    /** The model price entries of {@code spend.prices} the model calls need (before any call is sent). */
+    public List<ProducerRecord<String, String>> prices(SpendstreamTopics topics) {
+        return List.of(new ProducerRecord<>(topics.prices.name(), ModelCalls.priceKey(), ModelCalls.PRICE));
+    }
+
+    /** The keys of {@link #prices}. */
+    public static List<String> priceKeys() {
+        return ModelCalls.priceKeys();
     }
 
     private static Resource resource(String id, String service, String team, String product, String providerService,
@@ -96,16 +135,18 @@ public final class DemoScenario {
     }
 
     /**
-     * The usage rows and APM summaries of the interval starting at {@code start}; with {@code incident} the GPU pool
-     * of {@value #INCIDENT_SERVICE} costs {@value #INCIDENT_FACTOR} times its usual rate.
+     * The usage rows, APM summaries and model-call traces of the interval starting at {@code start}; with
+     * {@code incident} the scenario's {@link Incident} is on.
      */
     public List<ProducerRecord<String, String>> interval(SpendstreamTopics topics, Instant start, boolean incident) {
+        boolean gpuPool = incident && this.incident == Incident.GPU_POOL;
+        boolean agentLoop = incident && this.incident == Incident.AGENT_LOOP;
         Random random = new Random(seed ^ start.toEpochMilli());
         Instant end = start.plus(INTERVAL);
         List<ProducerRecord<String, String>> records = new ArrayList<>();
         for (Resource r : RESOURCES) {
             BigDecimal cost = r.costPerInterval().multiply(noise(random));
-            if (incident && r.id().equals(INCIDENT_RESOURCE)) {
+            if (gpuPool && r.id().equals(INCIDENT_RESOURCE)) {
                 cost = cost.multiply(BigDecimal.valueOf(INCIDENT_FACTOR));
             }
             records.add(new ProducerRecord<>(topics.usageRaw.name(), r.id(), usageRow(r, start, end, cost).toString()));
@@ -114,6 +155,9 @@ public final class DemoScenario {
             records.add(new ProducerRecord<>(topics.apmRaw.name(), t.service(),
                     apmSummary(t, start, end, random).toString()));
         }
+        // Last, so that the other records' noise is the same with or without the agent loop.
+        records.add(new ProducerRecord<>(topics.apmRaw.name(), MODEL_SERVICE,
+                ModelCalls.trace(start, agentLoop, random).toString()));
         return records;
     }
 

@@ -58,10 +58,22 @@ public final class DemoTraffic implements AutoCloseable {
 
     /** Sends the history and schedules live traffic; returns at once. */
     public void start(Plan plan) {
+        start(plan, () -> { });
+    }
+
+    /**
+     * Sends the reference data (tags, model prices), runs {@code referenceDataRead} (which waits until ingest has
+     * read the model prices, so that no model call of the history meets an unknown model), then sends the history
+     * and schedules live traffic.
+     */
+    public void start(Plan plan, Runnable referenceDataRead) {
         Instant now = clock.instant();
         Instant liveFrom = align(now);
         Instant historyFrom = liveFrom.minus(plan.history());
         send(scenario.tags(topics, historyFrom.minus(Duration.ofDays(1))));
+        send(scenario.prices(topics));
+        producer.flush();
+        referenceDataRead.run();
         // One record nobody can parse, so spend.dlq shows what a bad record looks like.
         producer.send(new ProducerRecord<>(topics.usageRaw.name(), "demo-bad-row", "{\"EffectiveCost\": \"12,50\""));
         int intervals = 0;
@@ -71,7 +83,7 @@ public final class DemoTraffic implements AutoCloseable {
         }
         producer.flush();
         LOG.info("Demo: sent {} of history ({} intervals); live traffic every {}s, incident on {} in {}s",
-                plan.history(), intervals, DemoScenario.INTERVAL.toSeconds(), DemoScenario.INCIDENT_SERVICE,
+                plan.history(), intervals, DemoScenario.INTERVAL.toSeconds(), scenario.incidentService(),
                 plan.incidentDelay().toSeconds());
         Instant incidentStart = liveFrom.plus(plan.incidentDelay());
         Instant incidentEnd = incidentStart.plus(plan.incidentLength());

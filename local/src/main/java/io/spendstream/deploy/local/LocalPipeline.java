@@ -1,18 +1,26 @@
 package io.spendstream.deploy.local;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.spendstream.deploy.broker.EmbeddedKafkaBroker;
 import io.spendstream.deploy.cli.Apps;
 import io.spendstream.deploy.registry.LocalSchemaRegistry;
+import io.spendstream.ingest.IngestApp;
 import io.spendstream.runtime.RunningApp;
 import io.spendstream.runtime.StreamsAppRunner;
 import io.spendstream.runtime.StreamsApp;
@@ -27,6 +35,7 @@ import io.spendstream.runtime.config.SpendstreamConfig;
 public final class LocalPipeline implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalPipeline.class);
+    private static final Duration PRICE_POLL = Duration.ofMillis(50);
 
     /** Where and on which ports to run. Port 0 for the registry or metrics means "any free port" (tests). */
     public record Settings(Path dataDir, int kafkaPort, int controllerPort, int registryPort,
@@ -98,6 +107,42 @@ public final class LocalPipeline implements AutoCloseable {
 
     public List<RunningApp> apps() {
         return apps;
+    }
+
+    /**
+     * Waits until the ingest app's global table of {@code spend.prices} holds every key of {@code keys}: a model
+     * call sent after that finds its price. (The global table is read by a thread of its own, in parallel with the
+     * traces, so a price sent just before a trace may otherwise be read just after it.)
+     *
+     * @throws IllegalStateException when they are not all there within {@code timeout}
+     */
+    public void awaitPrices(Collection<String> keys, Duration timeout) {
+        RunningApp ingest = apps.get(Apps.names().indexOf(IngestApp.NAME));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Collection<String> missing = keys;
+        while (true) {
+            try {
+                ReadOnlyKeyValueStore<String, ValueAndTimestamp<byte[]>> prices = ingest.streams().store(
+                        StoreQueryParameters.fromNameAndType(IngestApp.PRICES_STORE,
+                                QueryableStoreTypes.<String, byte[]>timestampedKeyValueStore()));
+                missing = keys.stream().filter(key -> prices.get(key) == null).toList();
+                if (missing.isEmpty()) {
+                    return;
+                }
+            } catch (InvalidStateStoreException notQueryableYet) {
+                // Still starting or rebalancing: ask again.
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("ingest has not read the prices of " + missing + " from "
+                        + "spend.prices within " + timeout);
+            }
+            try {
+                Thread.sleep(PRICE_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for prices", e);
+            }
+        }
     }
 
     public boolean isReady() {

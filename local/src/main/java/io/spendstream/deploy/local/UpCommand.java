@@ -52,6 +52,14 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--no-demo", description = "Start without demo traffic, to feed your own (e.g. with kcat).")
     boolean noDemo;
 
+    @Option(names = "--incident", paramLabel = "KIND", defaultValue = "gpu-pool", converter = IncidentConverter.class,
+            description = "The demo's incident: gpu-pool (a GPU pool scales out to ten times its cost) or agent-loop "
+            + "(the assistant service's agent calls its model twenty times a request) (default: ${DEFAULT-VALUE}).")
+    DemoScenario.Incident incident;
+
+    /** Waits for ingest to have read the demo's model prices before any model call is sent. */
+    private static final Duration PRICES_READ_TIMEOUT = Duration.ofSeconds(60);
+
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Broker data and app state (default: "
             + "${DEFAULT-VALUE}).", defaultValue = ".spendstream/local")
     Path dataDir;
@@ -120,17 +128,20 @@ public final class UpCommand implements Callable<Integer> {
                 }
             }, "spendstream-printer");
             printerThread.start();
+            DemoScenario scenario = new DemoScenario(42, incident);
             try (DemoTraffic demo = noDemo ? null
-                    : new DemoTraffic(pipeline.bootstrapServers(), topics, new DemoScenario(42), Clock.systemUTC())) {
+                    : new DemoTraffic(pipeline.bootstrapServers(), topics, scenario, Clock.systemUTC())) {
                 if (demo != null) {
                     DemoTraffic.Plan plan = DemoTraffic.Plan.standard();
-                    demo.start(plan);
-                    out.printf("Demo traffic: 6 services, 15 resources, 1 hour of history sent; a cost incident on "
+                    demo.start(plan, () -> pipeline.awaitPrices(DemoScenario.priceKeys(), PRICES_READ_TIMEOUT));
+                    out.printf("Demo traffic: 7 services (one calls a model), 16 resources, 1 hour of history sent; "
+                            + "a cost incident (%s) on "
                             + "'%s' starts in %ds and lasts %d minutes (its anomaly resolves when it ends, its "
                             + "alert after the alert gate's cooldown, spendstream.anomaly.alerts.cooldown). One "
                             + "malformed row is sent on purpose: its WARN line shows a dead letter, "
                             + "./spendstream tail spend.dlq shows the record.%n",
-                            DemoScenario.INCIDENT_SERVICE, plan.incidentDelay().toSeconds(),
+                            incident.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                            scenario.incidentService(), plan.incidentDelay().toSeconds(),
                             plan.incidentLength().toMinutes());
                 } else {
                     out.println("No demo traffic: produce JSON to " + topics.usageRaw.name() + ", "
@@ -164,6 +175,14 @@ public final class UpCommand implements Callable<Integer> {
         out.printf("  Kafka logs        %s%n", dataDir.resolve(KAFKA_LOG).toAbsolutePath());
         out.printf("  Tail any topic:   ./spendstream tail %s -f --from-beginning%n", topics.unitCost.name());
         out.println();
+    }
+
+    /** {@code gpu-pool}, {@code agent-loop} (any case) to the demo's incident. */
+    static final class IncidentConverter implements picocli.CommandLine.ITypeConverter<DemoScenario.Incident> {
+        @Override
+        public DemoScenario.Incident convert(String value) {
+            return DemoScenario.Incident.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        }
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
