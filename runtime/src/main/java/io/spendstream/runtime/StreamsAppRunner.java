@@ -110,9 +110,10 @@ public final class StreamsAppRunner {
             running = new RunningApp(applicationId, streams, topics, registry, clientMeters,
                     config.getDuration(SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT), outages, admin);
             health.set(running.health());
-            Duration timeout = config.getDuration(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT);
-            outages.startProbes(config.getDuration(DependencyProbe.INTERVAL, DependencyProbe.DEFAULT_INTERVAL),
-                    () -> describeCluster(admin, timeout), schemaRegistry::checkReachable);
+            // A cluster that does not answer within one interval counts as down: /ready turns 503 within two.
+            Duration probeInterval = config.getDuration(DependencyProbe.INTERVAL, DependencyProbe.DEFAULT_INTERVAL);
+            outages.startProbes(probeInterval, () -> describeCluster(admin, probeInterval),
+                    schemaRegistry::checkReachable);
             running.start(server);
         } catch (RuntimeException e) {
             if (running != null) {
