@@ -156,6 +156,7 @@ class OutageIntegrationTest {
             // 1. The registry is down; anomaly is restarted into the outage.
             long down = System.nanoTime();
             proxy.set(RegistryProxy.Mode.DOWN);
+            LOG.info("Registry down for {} s", OUTAGE.toSeconds());
             sendHours(2, 4);
             try (KafkaProducer<byte[], byte[]> producer = producer()) {
                 producer.send(new ProducerRecord<>(topics.usageRaw.name(), null, "not json".getBytes()));
@@ -182,26 +183,36 @@ class OutageIntegrationTest {
             sleepUntil(down, OUTAGE);
             assertNoneReady("the registry is still down after " + OUTAGE.toSeconds() + " s");
             proxy.set(RegistryProxy.Mode.FORWARD);
+            LOG.info("Registry back after {} s; anomaly waited at start-up, every other app runs", seconds(down));
+            long back = System.nanoTime();
             apps.put("anomaly", anomaly.get(60, java.util.concurrent.TimeUnit.SECONDS));
             awaitAllReady("the registry is back");
+            LOG.info("All four apps ready {} ms after the registry came back", millis(back));
             awaitCaughtUp(consumer, "after the registry outage");
 
             // 2. The registry answers 401.
             long refused = System.nanoTime();
             proxy.set(RegistryProxy.Mode.UNAUTHORIZED);
+            LOG.info("Registry answers 401 for {} s", OUTAGE.dividedBy(2).toSeconds());
             sendHours(4, 6);
             awaitNoneReady("the registry answers 401");
             sleepUntil(refused, OUTAGE.dividedBy(2));
             assertNoneReady("the registry still answers 401");
             proxy.set(RegistryProxy.Mode.FORWARD);
+            back = System.nanoTime();
             awaitAllReady("the registry accepts again");
+            LOG.info("All four apps ready {} ms after the 401s ended", millis(back));
             awaitCaughtUp(consumer, "after the 401s");
 
             // 3. The broker stops and comes back on its data.
+            long stopped = System.nanoTime();
             broker.close();
             awaitNoneReady("the broker is down");
+            LOG.info("Broker stopped; no app ready {} ms later", millis(stopped));
             broker = startBroker();
+            back = System.nanoTime();
             awaitAllReady("the broker is back");
+            LOG.info("All four apps ready {} ms after the broker restarted", millis(back));
             sendHours(6, 8);
             awaitCaughtUp(consumer, "after the broker restart");
         }
@@ -280,6 +291,14 @@ class OutageIntegrationTest {
             assertThat(get(app.metricsPort(), "/health").statusCode()).as("%s /health: %s", app.applicationId(), when)
                     .isEqualTo(200);
         }
+    }
+
+    private static long seconds(long since) {
+        return Duration.ofNanos(System.nanoTime() - since).toSeconds();
+    }
+
+    private static long millis(long since) {
+        return Duration.ofNanos(System.nanoTime() - since).toMillis();
     }
 
     /** Waits out the rest of an outage that began at {@code start}: the outage's length is the scenario. */
