@@ -6,7 +6,6 @@ import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 
-import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 
 import io.spendstream.avro.CostRecord;
@@ -14,16 +13,15 @@ import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.FailurePhase;
 import io.spendstream.avro.ResourceTags;
 import io.spendstream.schemas.registry.CachingSchemaRegistryClient;
+import io.spendstream.schemas.registry.FailingRegistry;
 import io.spendstream.schemas.registry.InMemorySchemaRegistry;
-import io.spendstream.schemas.registry.RegisteredSchema;
-import io.spendstream.schemas.registry.SchemaRegistryClient;
 import io.spendstream.schemas.registry.SchemaRegistryException;
 
 /** Issue 15: every schema an app writes is registered at start-up, so that writing never needs the registry. */
 class SpendstreamTopicsTest {
 
     private final InMemorySchemaRegistry backing = new InMemorySchemaRegistry();
-    private final Switch registry = new Switch();
+    private final FailingRegistry registry = new FailingRegistry(backing);
     private final SpendstreamTopics topics = new SpendstreamTopics(TopicNames.defaults(),
             new CachingSchemaRegistryClient(registry));
 
@@ -44,7 +42,8 @@ class SpendstreamTopicsTest {
     void shouldWriteOutputsInternalTopicsStateAndDeadLettersWithoutTheRegistryOnceRegistered() {
         var tagsSerde = topics.avroSerde(ResourceTags.class);
         topics.registerSchemas();
-        registry.down = true;
+        registry.fail(new SchemaRegistryException("down", new java.io.IOException("Connection refused")),
+                Integer.MAX_VALUE);
 
         byte[] cost = topics.cost.valueSerde().serializer().serialize(topics.cost.name(), cost());
         byte[] repartitioned = topics.cost.valueSerde().serializer().serialize("spendstream-enrich-x-repartition",
@@ -61,7 +60,7 @@ class SpendstreamTopicsTest {
         assertThat(topics.cost.valueSerde().deserializer().deserialize(topics.cost.name(), repartitioned))
                 .isEqualTo(cost());
         assertThat(tagsSerde.deserializer().deserialize("spendstream-enrich-tags-changelog", state)).isEqualTo(tags());
-        assertThat(registry.refused).as("calls refused while down").isZero();
+        assertThat(registry.refused()).as("calls refused while down").isZero();
     }
 
     private static int id(byte[] framed) {
@@ -87,36 +86,5 @@ class SpendstreamTopicsTest {
                 .setPhase(FailurePhase.DESERIALIZATION).setProcessor("p").setReason("deserialization-error")
                 .setMessage("m").setFailedAt(Instant.parse("2026-11-20T00:00:00Z")).setHeaders(java.util.Map.of())
                 .build();
-    }
-
-    /** The in-memory registry, or, once {@link #down}, a registry that does not answer. */
-    private final class Switch implements SchemaRegistryClient {
-
-        volatile boolean down;
-        int refused;
-
-        private void check() {
-            if (down) {
-                refused++;
-                throw new SchemaRegistryException("down", new java.io.IOException("Connection refused"));
-            }
-        }
-
-        @Override
-        public int register(String subject, Schema schema) {
-            check();
-            return backing.register(subject, schema);
-        }
-
-        @Override
-        public Schema getById(int id) {
-            check();
-            return backing.getById(id);
-        }
-
-        @Override
-        public RegisteredSchema latest(String subject) {
-            return backing.latest(subject);
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.spendstream.deploy.outage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -21,14 +22,18 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +46,7 @@ import org.slf4j.LoggerFactory;
 import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.UnitCost;
+import io.spendstream.deploy.TopicReads;
 import io.spendstream.deploy.broker.EmbeddedKafkaBroker;
 import io.spendstream.deploy.broker.FreePorts;
 import io.spendstream.deploy.cli.Apps;
@@ -50,9 +56,11 @@ import io.spendstream.runtime.RunningApp;
 import io.spendstream.runtime.StreamsApp;
 import io.spendstream.runtime.StreamsAppRunner;
 import io.spendstream.runtime.config.ConfigLoader;
+import io.spendstream.schemas.Money;
 import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.schemas.TopicNames;
 import io.spendstream.schemas.registry.SchemaRegistryClients;
+import io.spendstream.schemas.serde.ConfluentWireFormat;
 
 /**
  * Issue 15, outages are waited out: the four apps (in this JVM, exactly-once) reach the schema registry through a
@@ -60,8 +68,9 @@ import io.spendstream.schemas.registry.SchemaRegistryClients;
  * <ol>
  * <li>the registry <b>down</b> for {@code spendstream.it.outage} (default 6 s; {@code -Dspendstream.it.outage=30} for the 30 s of the issue): every app
  * stays up and turns not-ready; a dead letter of each path (a validation reject in ingest, bytes that are not Avro
- * read by enrich) is written while the registry is down; anomaly, restarted meanwhile, waits at start-up (live, not
- * ready) and starts once the registry is back;</li>
+ * read by enrich) is written while the registry is down, while a cost record of a newer producer (a schema id enrich
+ * has not seen) waits for the registry instead of being dead-lettered; anomaly, restarted meanwhile, waits at
+ * start-up (live, not ready) and starts once the registry is back;</li>
  * <li>the registry answering <b>401</b> for half that;</li>
  * <li>the <b>broker</b> stopped and restarted on its data.</li>
  * </ol>
@@ -95,6 +104,7 @@ class OutageIntegrationTest {
     private final Map<String, UnitCost> unitCosts = new HashMap<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     private BigDecimal sent = BigDecimal.ZERO;
+    private Schema newerCostSchema;
     private int rowsSent;
 
     @BeforeAll
@@ -148,6 +158,7 @@ class OutageIntegrationTest {
     @Test
     void shouldWaitOutARegistryOutageA401AndABrokerRestartAndCatchUpExactly() throws Exception {
         awaitAllReady("start-up");
+        int newerSchemaId = registerNewerCostSchema();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer("read_committed")) {
             consumer.subscribe(List.of(topics.unitCost.name(), topics.dlq.name()));
             sendHours(0, 2);
@@ -180,6 +191,11 @@ class OutageIntegrationTest {
                                         org.assertj.core.groups.Tuple.tuple("enrich", "deserialization-error"));
                     });
             assertThat(anomaly).isNotDone();
+            try (KafkaProducer<byte[], byte[]> producer = producer()) {
+                // A cost record of a newer producer: enrich has never seen its schema id and must wait for it (after
+                // the dead letters: a stream thread that waits commits nothing meanwhile).
+                producer.send(new ProducerRecord<>(topics.cost.name(), null, newerWriterCost(newerSchemaId)));
+            }
             sleepUntil(down, OUTAGE);
             assertNoneReady("the registry is still down after " + OUTAGE.toSeconds() + " s");
             proxy.set(RegistryProxy.Mode.FORWARD);
@@ -189,6 +205,9 @@ class OutageIntegrationTest {
             awaitAllReady("the registry is back");
             LOG.info("All four apps ready {} ms after the registry came back", millis(back));
             awaitCaughtUp(consumer, "after the registry outage");
+            assertThat(get(apps.get("enrich").metricsPort(), "/metrics").body())
+                    .as("enrich waited in its stream thread for the newer schema")
+                    .containsPattern("spendstream_schema_registry_retries_total\\{[^}]*\\} [1-9]");
 
             // 2. The registry answers 401.
             long refused = System.nanoTime();
@@ -217,7 +236,8 @@ class OutageIntegrationTest {
             awaitCaughtUp(consumer, "after the broker restart");
         }
 
-        List<CostRecord> costs = readAll(topics.cost.name()).stream()
+        List<CostRecord> costs = TopicReads.readAll(broker.bootstrapServers(), topics.cost.name(), "read_committed")
+                .stream()
                 .filter(r -> r.value() != null && r.value().length > 0 && r.value()[0] == 0)
                 .map(topics.cost::value).toList();
         assertThat(costs).as("every metered row exactly once in spend.cost").hasSize(rowsSent)
@@ -229,6 +249,45 @@ class OutageIntegrationTest {
             assertThat(app.streams().metadataForLocalThreads()).as("%s stream threads", app.applicationId())
                     .hasSize(1);
         }
+    }
+
+    /** spend.cost's value schema with one more optional field, as a newer producer would register it. */
+    private int registerNewerCostSchema() {
+        Schema current = CostRecord.getClassSchema();
+        List<Schema.Field> fields = new ArrayList<>();
+        for (Schema.Field field : current.getFields()) {
+            fields.add(new Schema.Field(field, field.schema()));
+        }
+        fields.add(new Schema.Field("exportBatch", Schema.createUnion(Schema.create(Schema.Type.NULL),
+                Schema.create(Schema.Type.STRING)), "added by a newer exporter", Schema.Field.NULL_DEFAULT_VALUE));
+        newerCostSchema = Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false,
+                fields);
+        return topics.registry().register(topics.cost.name() + "-value", newerCostSchema);
+    }
+
+    /** A metered cost of resource 0 at hour 8 (no other row has that hour), framed with the newer schema's id. */
+    private byte[] newerWriterCost(int schemaId) throws IOException {
+        Instant hour = DAY.plus(Duration.ofHours(8));
+        BigDecimal amount = Money.of(new BigDecimal("7.25"));
+        CostRecord cost = CostRecord.newBuilder().setChargeId("outage-newer-writer").setCostSource("metered")
+                .setResourceId(ESTATE.resource(0)).setSkuPriceId(MeteredEstate.sku(0))
+                .setChargePeriodStart(hour).setChargePeriodEnd(hour.plus(Duration.ofHours(1)))
+                .setEffectiveCost(amount).setCurrency("USD").setOriginalEffectiveCost(amount).setOriginalCurrency("USD")
+                .build();
+        GenericRecord newer = new GenericData.Record(newerCostSchema);
+        for (Schema.Field field : CostRecord.getClassSchema().getFields()) {
+            newer.put(field.name(), cost.get(field.name()));
+        }
+        newer.put("exportBatch", "batch-42");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(ConfluentWireFormat.header(schemaId, 0).array());
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(newerCostSchema, SpecificData.getForClass(CostRecord.class))
+                .write(newer, encoder);
+        encoder.flush();
+        sent = sent.add(amount).stripTrailingZeros();
+        rowsSent++;
+        return out.toByteArray();
     }
 
     private void start(String name) {
@@ -327,22 +386,6 @@ class OutageIntegrationTest {
         }
     }
 
-    private List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer("read_committed")) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            await("all of " + topic).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ZERO).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(all::add);
-                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
-            });
-        }
-        return all;
-    }
-
     private static BigDecimal sum(List<BigDecimal> amounts) {
         return amounts.stream().reduce(BigDecimal.ZERO, BigDecimal::add).stripTrailingZeros();
     }
@@ -357,11 +400,6 @@ class OutageIntegrationTest {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer(String isolation) {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "outage-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return TopicReads.consumer(broker.bootstrapServers(), isolation);
     }
 }

@@ -39,8 +39,8 @@ class WaitingSchemaRegistryClientTest {
     @Test
     void shouldWaitOutAnOutageAndReturnTheRegistrysAnswer() {
         int id = backing.register("spend.cost-value", CostRecord.getClassSchema());
-        FlakyRegistry flaky = new FlakyRegistry(new SchemaRegistryException("Schema registry at x is unreachable",
-                new java.io.IOException("Connection refused")), 3);
+        FailingRegistry flaky = new FailingRegistry(backing).fail(new SchemaRegistryException(
+                "Schema registry at x is unreachable", new java.io.IOException("Connection refused")), 3);
 
         Schema schema = new WaitingSchemaRegistryClient(flaky, FAST, listener()).getById(id);
 
@@ -51,7 +51,7 @@ class WaitingSchemaRegistryClientTest {
 
     @Test
     void shouldWaitWhileTheRegistryRefusesTheCredentials() {
-        FlakyRegistry flaky = new FlakyRegistry(new SchemaRegistryException("HTTP 401", 401, 401), 2);
+        FailingRegistry flaky = new FailingRegistry(backing).fail(new SchemaRegistryException("HTTP 401", 401, 401), 2);
 
         int id = new WaitingSchemaRegistryClient(flaky, FAST, listener()).register("spend.cost-value",
                 CostRecord.getClassSchema());
@@ -71,7 +71,8 @@ class WaitingSchemaRegistryClientTest {
 
     @Test
     void shouldStopWaitingWhenTheAppCloses() {
-        FlakyRegistry down = new FlakyRegistry(new SchemaRegistryException("HTTP 503", 503, 503), Integer.MAX_VALUE);
+        FailingRegistry down = new FailingRegistry(backing).fail(new SchemaRegistryException("HTTP 503", 503, 503),
+                Integer.MAX_VALUE);
         WaitingSchemaRegistryClient client = new WaitingSchemaRegistryClient(down,
                 new HttpSchemaRegistryClient.Retry(1, Duration.ofMillis(50), Duration.ofMillis(50)), listener());
         Thread closer = new Thread(() -> {
@@ -103,41 +104,5 @@ class WaitingSchemaRegistryClientTest {
                 return keepWaiting.get();
             }
         };
-    }
-
-    /** Fails the first {@code failures} calls with {@code error}, then answers from {@link #backing}. */
-    private final class FlakyRegistry implements SchemaRegistryClient {
-
-        private final SchemaRegistryException error;
-        private final AtomicInteger left;
-
-        FlakyRegistry(SchemaRegistryException error, int failures) {
-            this.error = error;
-            this.left = new AtomicInteger(failures);
-        }
-
-        private void maybeFail() {
-            if (left.getAndDecrement() > 0) {
-                throw error;
-            }
-        }
-
-        @Override
-        public int register(String subject, Schema schema) {
-            maybeFail();
-            return backing.register(subject, schema);
-        }
-
-        @Override
-        public Schema getById(int id) {
-            maybeFail();
-            return backing.getById(id);
-        }
-
-        @Override
-        public RegisteredSchema latest(String subject) {
-            maybeFail();
-            return backing.latest(subject);
-        }
     }
 }
