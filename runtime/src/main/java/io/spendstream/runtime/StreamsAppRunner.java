@@ -39,9 +39,11 @@ import io.spendstream.schemas.registry.SchemaRegistryClients;
 
 /**
  * Runs one {@link StreamsApp} in production: topics and serdes from the configuration, the app's topology,
- * {@link StreamsProperties}, missing topics created ({@link TopicCreator}), a Prometheus registry with pipeline,
- * Kafka Streams and JVM meters, the {@code /metrics}, {@code /health} and {@code /ready} endpoint, and a graceful
- * stop. Reads and writes whatever topics the app's topology does; keeps no state of its own.
+ * {@link StreamsProperties}, the app's schemas registered and missing topics created ({@link TopicCreator}) once the
+ * registry and the cluster answer ({@link StartupWait}), a Prometheus registry with pipeline, Kafka Streams and JVM
+ * meters, the {@code /metrics}, {@code /health} and {@code /ready} endpoint (served from the start; ready only while
+ * the cluster and the registry answer, {@link OutageWatch}), and a graceful stop. Reads and writes whatever topics the
+ * app's topology does; keeps no state of its own.
  */
 public final class StreamsAppRunner {
 
@@ -52,7 +54,7 @@ public final class StreamsAppRunner {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsAppRunner.class);
     private static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
-    /** How long the start-up check waits for the cluster to answer before the app fails with one line. */
+    /** How long one request to the cluster at start-up may take (start-up repeats it while the cluster is down). */
     public static final String CONNECT_TIMEOUT = "spendstream.connect.timeout";
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -64,8 +66,9 @@ public final class StreamsAppRunner {
      * {@link RunningApp#awaitReady}). The caller closes the result.
      *
      * @throws IllegalArgumentException for invalid configuration, ConnectionException when the schema registry or
-     *         the cluster cannot be reached (checked before anything starts), IllegalStateException when topics
-     *         cannot be created, UncheckedIOException when the metrics port is taken
+     *         the cluster refuses for good, or stays down longer than {@value StartupWait#TIMEOUT} (checked before
+     *         anything starts), IllegalStateException when topics cannot be created, UncheckedIOException when the
+     *         metrics port is taken
      */
     public static RunningApp start(StreamsApp app, SpendstreamConfig config) {
         String applicationId = StreamsProperties.applicationId(app, config);
@@ -79,6 +82,7 @@ public final class StreamsAppRunner {
         AtomicReference<HealthSource> health = new AtomicReference<>(outages.starting(applicationId));
         MetricsServer server = MetricsServer.start(config, registry, () -> health.get().report());
         RunningApp running = null;
+        Admin admin = null;
         try {
             StartupWait wait = StartupWait.from(config, outages);
             wait.forRegistry(schemaRegistry, config.get(SchemaRegistryClients.URL, "?"));
@@ -97,13 +101,9 @@ public final class StreamsAppRunner {
             Topology topology = builder.build(props);
             wait.forSchemas(topics);
 
-            Admin admin = Admin.create(adminConfig(applicationId, props));
-            try {
-                ensureTopics(admin, topics, config, wait);
-            } catch (RuntimeException e) {
-                admin.close(ADMIN_CLOSE_TIMEOUT);
-                throw e;
-            }
+            // Kept for the app's life: the probe asks the cluster through it.
+            admin = Admin.create(adminConfig(applicationId, props));
+            ensureTopics(admin, topics, config, wait);
 
             KafkaStreams streams = new KafkaStreams(topology, props);
             ClientMeters clientMeters = ClientMeters.bind(streams, registry);
@@ -112,7 +112,8 @@ public final class StreamsAppRunner {
             health.set(running.health());
             // A cluster that does not answer within one interval counts as down: /ready turns 503 within two.
             Duration probeInterval = config.getDuration(DependencyProbe.INTERVAL, DependencyProbe.DEFAULT_INTERVAL);
-            outages.startProbes(probeInterval, () -> describeCluster(admin, probeInterval),
+            Admin probeAdmin = admin;
+            outages.startProbes(probeInterval, () -> describeCluster(probeAdmin, probeInterval),
                     schemaRegistry::checkReachable);
             running.start(server);
         } catch (RuntimeException e) {
@@ -120,6 +121,9 @@ public final class StreamsAppRunner {
                 running.close();
             } else {
                 outages.close();
+                if (admin != null) {
+                    admin.close(ADMIN_CLOSE_TIMEOUT);
+                }
                 server.close();
                 registry.close();
             }
