@@ -97,6 +97,8 @@ public final class AlertNotifier implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     /** Ends what waits for the registry (made by {@link #create}). */
     private Runnable onStop = () -> { };
+    /** Registers the schemas it writes (made by {@link #create}). */
+    private Runnable beforeRun = () -> { };
     private final NotifierHealth health;
     private boolean assignmentChanged;
     private Instant nextSummary;
@@ -138,18 +140,20 @@ public final class AlertNotifier implements AutoCloseable {
         OutageWatch outages = new OutageWatch(settings.groupId(), metrics.meters(), Clock.systemUTC());
         SpendstreamTopics topics = new SpendstreamTopics(TopicNames.from(config.asMap()),
                 SchemaRegistryClients.waitingOutOutages(config.asMap(), outages.registryWaits()));
-        try {
-            topics.registerSchemas();
-        } catch (SchemaRegistryException e) {
-            outages.close();
-            throw new ConnectionException(e.getMessage() + " (" + SchemaRegistryClients.URL + "="
-                    + config.get(SchemaRegistryClients.URL, "?") + ")", e);
-        }
         KafkaConsumer<byte[], byte[]> consumer = NotifierKafkaClients.consumer(config, settings.groupId());
         try {
             AlertNotifier notifier = new AlertNotifier(consumer, NotifierKafkaClients.deadLetterProducer(config),
                     topics.alerts, topics.dlq, alertmanager, webhooks, settings, metrics, Clock.systemUTC());
             notifier.onStop = outages::close;
+            // In run(), once the endpoint serves: a registry that is down is waited for (/ready 503 meanwhile).
+            notifier.beforeRun = () -> {
+                try {
+                    topics.registerSchemas();
+                } catch (SchemaRegistryException e) {
+                    throw new ConnectionException(e.getMessage() + " (" + SchemaRegistryClients.URL + "="
+                            + config.get(SchemaRegistryClients.URL, "?") + ")", e);
+                }
+            };
             return notifier;
         } catch (RuntimeException e) {
             consumer.close(Duration.ZERO);
@@ -166,6 +170,16 @@ public final class AlertNotifier implements AutoCloseable {
 
     /** Delivers until {@link #stop()} is called (from another thread). */
     public void run() {
+        try {
+            beforeRun.run();
+        } catch (RuntimeException e) {
+            if (!running.get()) {
+                // Stopped while it waited for the registry.
+                health.stopped();
+                return;
+            }
+            throw e;
+        }
         consumer.subscribe(List.of(alerts.name()), new Rebalance());
         LOG.info("Forwarding {} to {} (consumer group {}, firing alerts re-posted every {})", alerts.name(),
                 targets.stream().map(AlertTarget::name).toList(), settings.groupId(), settings.repostInterval());
