@@ -88,14 +88,16 @@ public final class StreamsAppRunner {
             wait.forRegistry(schemaRegistry, config.get(SchemaRegistryClients.URL, "?"));
             SpendstreamTopics topics = new SpendstreamTopics(TopicNames.from(config.asMap()), schemaRegistry);
             PipelineMetrics metrics = new PipelineMetrics(registry);
-            // The stage the dead-letter handlers count under (StreamsProperties sets spendstream.stage to the app's name).
+            // The stage the dead-letter handlers count under (StreamsProperties sets spendstream.stage to the app's
+            // name).
             metrics.expectStage(app.name());
             metrics.expectDeadLetters(app.name(), app.deadLetterReasons());
 
             Properties props = StreamsProperties.build(app, config, metrics);
             // The dead-letter handlers write with this app's serdes, whose schema ids are registered below.
             props.put(StreamsProperties.TOPICS, topics);
-            // The builder gets the app's own config: a bare StreamsBuilder() builds with defaults (and says so in a WARN).
+            // The builder gets the app's own config: a bare StreamsBuilder() builds with defaults (and says so in a
+            // WARN).
             StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
             app.buildTopology(builder, new AppContext(topics, config, metrics));
             Topology topology = builder.build(props);

@@ -77,7 +77,8 @@ class SpendstreamTopicsTest {
     }
 
     private static ResourceTags tags() {
-        return ResourceTags.newBuilder().setService("checkout").setTeam("payments").setValidFrom(Instant.ofEpochMilli(1_795_000_000_000L))
+        return ResourceTags.newBuilder().setService("checkout").setTeam("payments")
+                .setValidFrom(Instant.ofEpochMilli(1_795_000_000_000L))
                 .build();
     }
 

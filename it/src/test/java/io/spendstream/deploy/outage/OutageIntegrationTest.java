@@ -1,6 +1,7 @@
 package io.spendstream.deploy.outage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
@@ -66,7 +67,8 @@ import io.spendstream.schemas.serde.ConfluentWireFormat;
  * Issue 15, outages are waited out: the four apps (in this JVM, exactly-once) reach the schema registry through a
  * {@link RegistryProxy}. One run, three outages, rows of a {@link MeteredEstate} sent during each:
  * <ol>
- * <li>the registry <b>down</b> for {@code spendstream.it.outage} (default 6 s; {@code -Dspendstream.it.outage=30} for the 30 s of the issue): every app
+ * <li>the registry <b>down</b> for {@code spendstream.it.outage} (default 6 s; {@code -Dspendstream.it.outage=30}
+ * for the 30 s of the issue): every app
  * stays up and turns not-ready; a dead letter of each path (a validation reject in ingest, bytes that are not Avro
  * read by enrich) is written while the registry is down, while a cost record of a newer producer (a schema id enrich
  * has not seen) waits for the registry instead of being dead-lettered; anomaly, restarted meanwhile, waits at
@@ -118,7 +120,8 @@ class OutageIntegrationTest {
         topics = new SpendstreamTopics(TopicNames.defaults(), SchemaRegistryClients.forUrl(registry.url(), null));
         settings.put("bootstrap.servers", broker.bootstrapServers());
         settings.put("schema.registry.url", proxy.url());
-        settings.put("spendstream.application.id.prefix", "outage-" + UUID.randomUUID().toString().substring(0, 8) + "-");
+        settings.put("spendstream.application.id.prefix",
+                "outage-" + UUID.randomUUID().toString().substring(0, 8) + "-");
         settings.put("spendstream.state.dir", dataDir.resolve("state").toString());
         settings.put("spendstream.topics.partitions", "1");
         settings.put("spendstream.metrics.port", "0");
@@ -187,8 +190,8 @@ class OutageIntegrationTest {
                     .untilAsserted(() -> {
                         poll(consumer);
                         assertThat(deadLetters).extracting(DeadLetter::getStage, DeadLetter::getReason)
-                                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("ingest", "invalid-json"),
-                                        org.assertj.core.groups.Tuple.tuple("enrich", "deserialization-error"));
+                                .containsExactlyInAnyOrder(tuple("ingest", "invalid-json"),
+                                        tuple("enrich", "deserialization-error"));
                     });
             assertThat(anomaly).isNotDone();
             try (KafkaProducer<byte[], byte[]> producer = producer()) {

@@ -122,7 +122,8 @@ class MetricsServerTest {
         assertThat(get("/metrics", null).body())
                 .contains("spendstream_dependency_up{dependency=\"schema-registry\"} 0.0")
                 .contains("spendstream_dependency_up{dependency=\"kafka\"} 1.0")
-                .contains("spendstream_dependency_failures_total{dependency=\"schema-registry\",reason=\"unauthorized\"} 2.0");
+                .contains("spendstream_dependency_failures_total{dependency=\"schema-registry\","
+                        + "reason=\"unauthorized\"} 2.0");
 
         schemaRegistry.answered();
         assertThat(get("/ready", null).statusCode()).isEqualTo(200);

@@ -6,10 +6,10 @@ import java.util.function.Supplier;
 import org.apache.avro.Schema;
 
 /**
- * Waits out registry outages instead of failing: a call that fails with an {@linkplain SchemaRegistryException#isOutage()
- * outage} (no answer, 5xx, 401/403, 408, 429) is repeated with a doubling backoff for as long as the
- * {@link Listener} says to keep waiting; the registry's final word (unknown id, incompatible schema) is thrown at
- * once. Put it under {@link CachingSchemaRegistryClient}, so that only calls the cache cannot answer wait.
+ * Waits out registry outages instead of failing: a call that fails with an
+ * {@linkplain SchemaRegistryException#isOutage() outage} (no answer, 5xx, 401/403, 408, 429) is repeated with a
+ * doubling backoff for as long as the {@link Listener} says to keep waiting; the registry's final word (unknown id,
+ * incompatible schema) is thrown at once. Put it under {@link CachingSchemaRegistryClient}, so that only calls the cache cannot answer wait.
  *
  * <p>What waits: a stream thread reading a record whose writer schema this process has not seen (a new producer
  * version) during an outage. Such a record is neither dead-lettered nor allowed to kill the thread: it is read once
