@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -13,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spendstream.runtime.metrics.ClientMeters;
 import io.spendstream.runtime.metrics.MetricsServer;
 import io.spendstream.runtime.metrics.StreamsHealth;
+import io.spendstream.runtime.outage.OutageWatch;
 import io.spendstream.schemas.SpendstreamTopics;
 
 /**
@@ -25,6 +27,9 @@ import io.spendstream.schemas.SpendstreamTopics;
  * while looking healthy. Instead {@code /health} turns 503 with the error, {@link #awaitTermination()} returns,
  * and {@link StreamsAppRunner#runUntilShutdown} exits non-zero so the orchestrator restarts the process; under
  * exactly-once the restart resumes from the last committed transaction without loss or double counting.
+ *
+ * <p>An outage of the cluster or the schema registry is not such an error: the app waits it out, {@code /ready}
+ * answering 503 meanwhile ({@link OutageWatch}).
  */
 public final class RunningApp implements AutoCloseable {
 
@@ -37,19 +42,23 @@ public final class RunningApp implements AutoCloseable {
     private final StreamsHealth health;
     private final ClientMeters clientMeters;
     private final Duration shutdownTimeout;
+    private final OutageWatch outages;
+    private final Admin admin;
     private final Object stateChanged = new Object();
     private MetricsServer metricsServer;
     private volatile boolean closed;
 
     RunningApp(String applicationId, KafkaStreams streams, SpendstreamTopics topics, PrometheusMeterRegistry registry,
-            ClientMeters clientMeters, Duration shutdownTimeout) {
+            ClientMeters clientMeters, Duration shutdownTimeout, OutageWatch outages, Admin admin) {
         this.applicationId = applicationId;
         this.streams = streams;
         this.topics = topics;
         this.registry = registry;
         this.clientMeters = clientMeters;
         this.shutdownTimeout = shutdownTimeout;
-        this.health = StreamsHealth.of(applicationId, streams);
+        this.outages = outages;
+        this.admin = admin;
+        this.health = StreamsHealth.of(applicationId, streams, outages.dependencies());
         streams.setUncaughtExceptionHandler(error -> {
             LOG.error("{} stops after an unrecoverable error; /health now reports it", applicationId, error);
             health.recordFatalError(error);
@@ -97,7 +106,7 @@ public final class RunningApp implements AutoCloseable {
         return metricsServer.metricsUrl();
     }
 
-    /** True while the client is RUNNING (not starting, rebalancing, failed or stopped). */
+    /** True while the client is RUNNING and reaches the cluster and the registry. */
     public boolean isReady() {
         return health.isReady();
     }
@@ -143,10 +152,13 @@ public final class RunningApp implements AutoCloseable {
             return;
         }
         closed = true;
+        // First: a stream thread waiting for the registry gives up its wait, else the close would wait for it.
+        outages.close();
         if (!streams.close(shutdownTimeout)) {
             LOG.warn("{} did not close within {}; its state will be recovered from the changelog on next start",
                     applicationId, shutdownTimeout);
         }
+        admin.close(Duration.ofSeconds(5));
         clientMeters.close();
         if (metricsServer != null) {
             metricsServer.close();

@@ -1,12 +1,12 @@
 package io.spendstream.runtime;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -22,24 +22,28 @@ import org.slf4j.LoggerFactory;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.spendstream.runtime.config.ConnectionException;
 import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.runtime.metrics.ClientMeters;
+import io.spendstream.runtime.metrics.HealthSource;
 import io.spendstream.runtime.metrics.MetricsServer;
 import io.spendstream.runtime.metrics.StateStoreTagFilter;
 import io.spendstream.runtime.metrics.PipelineMetrics;
+import io.spendstream.runtime.outage.DependencyProbe;
+import io.spendstream.runtime.outage.OutageWatch;
+import io.spendstream.runtime.outage.StartupWait;
 import io.spendstream.runtime.topics.TopicCreator;
 import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.schemas.TopicNames;
 import io.spendstream.schemas.registry.SchemaRegistryClient;
 import io.spendstream.schemas.registry.SchemaRegistryClients;
-import io.spendstream.schemas.registry.SchemaRegistryException;
 
 /**
  * Runs one {@link StreamsApp} in production: topics and serdes from the configuration, the app's topology,
- * {@link StreamsProperties}, missing topics created ({@link TopicCreator}), a Prometheus registry with pipeline,
- * Kafka Streams and JVM meters, the {@code /metrics}, {@code /health} and {@code /ready} endpoint, and a graceful
- * stop. Reads and writes whatever topics the app's topology does; keeps no state of its own.
+ * {@link StreamsProperties}, the app's schemas registered and missing topics created ({@link TopicCreator}) once the
+ * registry and the cluster answer ({@link StartupWait}), a Prometheus registry with pipeline, Kafka Streams and JVM
+ * meters, the {@code /metrics}, {@code /health} and {@code /ready} endpoint (served from the start; ready only while
+ * the cluster and the registry answer, {@link OutageWatch}), and a graceful stop. Reads and writes whatever topics the
+ * app's topology does; keeps no state of its own.
  */
 public final class StreamsAppRunner {
 
@@ -50,7 +54,7 @@ public final class StreamsAppRunner {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsAppRunner.class);
     private static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
-    /** How long the start-up check waits for the cluster to answer before the app fails with one line. */
+    /** How long one request to the cluster at start-up may take (start-up repeats it while the cluster is down). */
     public static final String CONNECT_TIMEOUT = "spendstream.connect.timeout";
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -62,38 +66,69 @@ public final class StreamsAppRunner {
      * {@link RunningApp#awaitReady}). The caller closes the result.
      *
      * @throws IllegalArgumentException for invalid configuration, ConnectionException when the schema registry or
-     *         the cluster cannot be reached (checked before anything starts), IllegalStateException when topics
-     *         cannot be created, UncheckedIOException when the metrics port is taken
+     *         the cluster refuses for good, or stays down longer than {@value StartupWait#TIMEOUT} (checked before
+     *         anything starts), IllegalStateException when topics cannot be created, UncheckedIOException when the
+     *         metrics port is taken
      */
     public static RunningApp start(StreamsApp app, SpendstreamConfig config) {
         String applicationId = StreamsProperties.applicationId(app, config);
-        SchemaRegistryClient schemaRegistry = SchemaRegistryClients.fromConfig(config.asMap());
-        checkRegistry(schemaRegistry, config);
-        SpendstreamTopics topics = new SpendstreamTopics(TopicNames.from(config.asMap()), schemaRegistry);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // Several apps may share a JVM (the local all-in-one runner) or a dashboard: tag every meter with its app.
         registry.config().commonTags("application", applicationId).meterFilter(new StateStoreTagFilter());
-        PipelineMetrics metrics = new PipelineMetrics(registry);
-        // The stage the dead-letter handlers count under (StreamsProperties sets spendstream.stage to the app's name).
-        metrics.expectStage(app.name());
-        metrics.expectDeadLetters(app.name(), app.deadLetterReasons());
-
-        Properties props = StreamsProperties.build(app, config, metrics);
-        // The builder gets the app's own config: a bare StreamsBuilder() builds with defaults (and says so in a WARN).
-        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
-        app.buildTopology(builder, new AppContext(topics, config, metrics));
-        Topology topology = builder.build(props);
-
-        ensureTopics(applicationId, props, topics, config);
-
-        KafkaStreams streams = new KafkaStreams(topology, props);
-        ClientMeters clientMeters = ClientMeters.bind(streams, registry);
-        RunningApp running = new RunningApp(applicationId, streams, topics, registry, clientMeters,
-                config.getDuration(SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT));
+        OutageWatch outages = new OutageWatch(applicationId, registry, Clock.systemUTC());
+        SchemaRegistryClient schemaRegistry = SchemaRegistryClients.waitingOutOutages(config.asMap(),
+                outages.registryWaits());
+        // Served from the start: while the app waits for the registry or the cluster, /health is 200 and /ready 503.
+        AtomicReference<HealthSource> health = new AtomicReference<>(outages.starting(applicationId));
+        MetricsServer server = MetricsServer.start(config, registry, () -> health.get().report());
+        RunningApp running = null;
+        Admin admin = null;
         try {
-            running.start(MetricsServer.start(config, registry, running.health()));
+            StartupWait wait = StartupWait.from(config, outages);
+            wait.forRegistry(schemaRegistry, config.get(SchemaRegistryClients.URL, "?"));
+            SpendstreamTopics topics = new SpendstreamTopics(TopicNames.from(config.asMap()), schemaRegistry);
+            PipelineMetrics metrics = new PipelineMetrics(registry);
+            // The stage the dead-letter handlers count under (StreamsProperties sets spendstream.stage to the app's
+            // name).
+            metrics.expectStage(app.name());
+            metrics.expectDeadLetters(app.name(), app.deadLetterReasons());
+
+            Properties props = StreamsProperties.build(app, config, metrics);
+            // The dead-letter handlers write with this app's serdes, whose schema ids are registered below.
+            props.put(StreamsProperties.TOPICS, topics);
+            // The builder gets the app's own config: a bare StreamsBuilder() builds with defaults (and says so in a
+            // WARN).
+            StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
+            app.buildTopology(builder, new AppContext(topics, config, metrics));
+            Topology topology = builder.build(props);
+            wait.forSchemas(topics);
+
+            // Kept for the app's life: the probe asks the cluster through it.
+            admin = Admin.create(adminConfig(applicationId, props));
+            ensureTopics(admin, topics, config, wait);
+
+            KafkaStreams streams = new KafkaStreams(topology, props);
+            ClientMeters clientMeters = ClientMeters.bind(streams, registry);
+            running = new RunningApp(applicationId, streams, topics, registry, clientMeters,
+                    config.getDuration(SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT), outages, admin);
+            health.set(running.health());
+            // A cluster that does not answer within one interval counts as down: /ready turns 503 within two.
+            Duration probeInterval = config.getDuration(DependencyProbe.INTERVAL, DependencyProbe.DEFAULT_INTERVAL);
+            Admin probeAdmin = admin;
+            outages.startProbes(probeInterval, () -> describeCluster(probeAdmin, probeInterval),
+                    schemaRegistry::checkReachable);
+            running.start(server);
         } catch (RuntimeException e) {
-            running.close();
+            if (running != null) {
+                running.close();
+            } else {
+                outages.close();
+                if (admin != null) {
+                    admin.close(ADMIN_CLOSE_TIMEOUT);
+                }
+                server.close();
+                registry.close();
+            }
             throw e;
         }
         LOG.info("Started {}: application.id={}, bootstrap.servers={}, metrics={}", app.name(), applicationId,
@@ -130,55 +165,25 @@ public final class StreamsAppRunner {
     }
 
     /**
-     * The registry is otherwise first called by a serde on the first record, inside a stream thread: a wrong URL
-     * then showed as pages of stack traces after "Started".
+     * Creates the missing topics, after waiting for the cluster to answer ({@link StartupWait#forCluster}). With
+     * {@code spendstream.topics.create=false} the app starts without the cluster and waits for it, serving /health
+     * (ready once it is RUNNING), as Kafka Streams does.
      */
-    private static void checkRegistry(SchemaRegistryClient registry, SpendstreamConfig config) {
-        try {
-            registry.checkReachable();
-        } catch (SchemaRegistryException e) {
-            throw new ConnectionException(e.getMessage() + " (" + SchemaRegistryClients.URL + "="
-                    + config.get(SchemaRegistryClients.URL, "?") + ")", e);
-        }
-    }
-
-    /**
-     * Creates the missing topics, after checking that the cluster answers: one line naming the address instead of
-     * a timed-out admin call. With {@code spendstream.topics.create=false} the app starts without the cluster and
-     * waits for it, serving /health (ready once it is RUNNING), as Kafka Streams does.
-     */
-    private static void ensureTopics(String applicationId, Properties props, SpendstreamTopics topics,
-            SpendstreamConfig config) {
+    private static void ensureTopics(Admin admin, SpendstreamTopics topics, SpendstreamConfig config,
+            StartupWait wait) {
         if (!config.getBoolean(TopicCreator.CREATE, true)) {
             return;
         }
-        Admin admin = Admin.create(adminConfig(applicationId, props));
-        try {
-            checkCluster(admin, config);
-            TopicCreator.ensureTopics(admin, topics, config);
-        } finally {
-            // Bounded: after a timed-out request the default close would wait for it indefinitely.
-            admin.close(ADMIN_CLOSE_TIMEOUT);
-        }
+        Duration timeout = config.getDuration(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT);
+        wait.forCluster(() -> describeCluster(admin, timeout), config.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "?"),
+                timeout);
+        TopicCreator.ensureTopics(admin, topics, config);
     }
 
-    private static void checkCluster(Admin admin, SpendstreamConfig config) {
-        Duration timeout = config.getDuration(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT);
-        String kafka = "Kafka at " + config.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "?");
-        String noAnswer = kafka + " did not answer within " + timeout.toSeconds() + "s (is the cluster up, "
-                + "bootstrap.servers right, security.protocol / sasl.* / ssl.* set?)";
-        try {
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis())).clusterId()
-                    .get(timeout.toMillis() + ADMIN_CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new ConnectionException(e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException
-                    ? noAnswer : kafka + " refused: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new ConnectionException(noAnswer, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectionException("Interrupted while connecting to " + kafka, e);
-        }
+    /** Asks the cluster its id: answers within the timeout, or throws. */
+    static void describeCluster(Admin admin, Duration timeout) throws Exception {
+        admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis())).clusterId()
+                .get(timeout.toMillis() + ADMIN_CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The admin subset of the app's settings (connection and security keys, {@code admin.*} overrides). */

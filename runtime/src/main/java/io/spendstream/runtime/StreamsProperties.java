@@ -34,6 +34,12 @@ public final class StreamsProperties {
      */
     public static final String PIPELINE_METRICS = "spendstream.pipeline.metrics";
 
+    /**
+     * Carries the app's {@code SpendstreamTopics} (an object) to the dead-letter handlers, so that they write with the
+     * serdes whose schema ids the runner registered at start-up: a dead letter then never needs the registry.
+     */
+    public static final String TOPICS = "spendstream.runtime.topics";
+
     private static final Set<String> OWNED = Set.of(
             StreamsConfig.APPLICATION_ID_CONFIG,
             StreamsConfig.PROCESSING_GUARANTEE_CONFIG,

@@ -1,7 +1,10 @@
 package io.spendstream.schemas;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -24,6 +27,11 @@ import io.spendstream.schemas.serde.ConfluentAvroSerde;
  * Every topic of the pipeline with its serdes: raw inputs are JSON read as bytes (so a bad record can be dead-lettered
  * with its exact bytes), everything Spendstream writes is Confluent-framed Avro with Avro string keys.
  * The DLQ key is the raw key as received.
+ *
+ * <p>Each Avro serde writes under one subject: a topic's under {@code <topic>-key} / {@code <topic>-value}, also when
+ * an app writes it to an internal topic; one of a record kept only in state ({@link #avroSerde}) under the record's
+ * full name. {@link #registerSchemas()} registers them all at start-up, after the topology is built, so that
+ * processing never calls the registry to write (see {@link ConfluentAvroSerde}).
  */
 public final class SpendstreamTopics {
 
@@ -47,6 +55,9 @@ public final class SpendstreamTopics {
     public final Topic<byte[], DeadLetter> dlq;
 
     private final SchemaRegistryClient registry;
+    /** Every Avro serde handed out, in order: what {@link #registerSchemas()} registers. */
+    private final List<ConfluentAvroSerde<?>> avroSerdes = new ArrayList<>();
+    private final Map<Class<?>, Serde<?>> stateSerdes = new ConcurrentHashMap<>();
 
     public SpendstreamTopics(TopicNames names, SchemaRegistryClient registry) {
         this.registry = registry;
@@ -69,13 +80,35 @@ public final class SpendstreamTopics {
         reconciliation = avro(names.name("reconciliation"), Reconciliation.class);
         anomalies = avro(names.name("anomalies"), Anomaly.class);
         alerts = avro(names.name("alerts"), Alert.class);
-        dlq = new Topic<>(names.name("dlq"), bytes,
-                ConfluentAvroSerde.forRecord(DeadLetter.class, registry, false), false);
+        String dlqName = names.name("dlq");
+        dlq = new Topic<>(dlqName, bytes,
+                track(ConfluentAvroSerde.forRecord(DeadLetter.class, registry, dlqName + "-value")), false);
     }
 
     private <V extends org.apache.avro.specific.SpecificRecord> Topic<String, V> avro(String name, Class<V> type) {
-        return new Topic<>(name, ConfluentAvroSerde.forString(registry, true),
-                ConfluentAvroSerde.forRecord(type, registry, false), false);
+        return new Topic<>(name, track(ConfluentAvroSerde.forString(registry, name + "-key")),
+                track(ConfluentAvroSerde.forRecord(type, registry, name + "-value")), false);
+    }
+
+    private synchronized <T> ConfluentAvroSerde<T> track(ConfluentAvroSerde<T> serde) {
+        avroSerdes.add(serde);
+        return serde;
+    }
+
+    /**
+     * Registers the schema of every Avro serde handed out so far (call it after the topology is built) and returns
+     * how many subjects that was. Registering is idempotent: a restart finds the ids of its own schemas.
+     *
+     * @throws io.spendstream.schemas.registry.SchemaRegistryException when the registry cannot or will not register
+     *         one (e.g. an incompatible schema)
+     */
+    public int registerSchemas() {
+        List<ConfluentAvroSerde<?>> serdes;
+        synchronized (this) {
+            serdes = List.copyOf(avroSerdes);
+        }
+        serdes.forEach(ConfluentAvroSerde::register);
+        return serdes.size();
     }
 
     /** The registry the Avro serdes use (also for serdes of state stores and repartition topics). */
@@ -83,9 +116,15 @@ public final class SpendstreamTopics {
         return registry;
     }
 
-    /** Avro serde for a record type that is not a topic's value, e.g. a state store's value. */
+    /**
+     * Avro serde for a record type that is not a topic's value, e.g. a state store's value: one per type, writing
+     * under the record's full name (e.g. {@code io.spendstream.avro.ChargeState}) whichever changelog or repartition
+     * topic it writes to.
+     */
+    @SuppressWarnings("unchecked")
     public <V extends org.apache.avro.specific.SpecificRecord> Serde<V> avroSerde(Class<V> type) {
-        return ConfluentAvroSerde.forRecord(type, registry, false);
+        return (Serde<V>) stateSerdes.computeIfAbsent(type, t -> track(ConfluentAvroSerde.forRecord(type, registry,
+                type.getName())));
     }
 
     public List<Topic<?, ?>> all() {

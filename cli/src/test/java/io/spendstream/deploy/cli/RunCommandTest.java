@@ -18,7 +18,9 @@ import picocli.CommandLine;
 
 /**
  * {@code spendstream run} fails at start, with one line naming the address and exit code 1, when the schema registry
- * or the cluster cannot be used: before, it printed "Started ingest" and then hundreds of lines of stack traces.
+ * or the cluster cannot be used: before, it printed "Started ingest" and then hundreds of lines of stack traces. A
+ * configuration that can never work (a URL that is no registry) fails at once; an outage (nothing listening, no
+ * answer) is waited out, here for the second that {@code spendstream.startup.timeout} allows.
  */
 class RunCommandTest {
 
@@ -26,7 +28,8 @@ class RunCommandTest {
     void shouldSayInOneLineThatTheRegistryIsUnreachable() throws IOException {
         String registry = "http://127.0.0.1:" + closedPort();
 
-        Run run = run("run", "ingest", "-b", "127.0.0.1:" + closedPort(), "-r", registry);
+        Run run = run("run", "ingest", "-b", "127.0.0.1:" + closedPort(), "-r", registry,
+                "--set", "spendstream.startup.timeout=1s", "--set", "spendstream.metrics.port=0");
 
         assertThat(run.exit).isEqualTo(1);
         assertThat(run.err.lines()).singleElement().asString()
@@ -48,7 +51,9 @@ class RunCommandTest {
         try {
             String url = "http://127.0.0.1:" + notARegistry.getAddress().getPort();
 
-            Run run = run("run", "ingest", "-b", "127.0.0.1:" + closedPort(), "-r", url);
+            // No spendstream.startup.timeout: a 404 page is no outage, so the app does not wait.
+            Run run = run("run", "ingest", "-b", "127.0.0.1:" + closedPort(), "-r", url,
+                    "--set", "spendstream.metrics.port=0");
 
             assertThat(run.exit).isEqualTo(1);
             assertThat(run.err.lines()).singleElement().asString()
@@ -63,7 +68,7 @@ class RunCommandTest {
         String kafka = "127.0.0.1:" + closedPort();
 
         Run run = run("run", "ingest", "-b", kafka, "-r", "mock://run-test", "--set", "spendstream.connect.timeout=2s",
-                "--set", "spendstream.metrics.port=0");
+                "--set", "spendstream.startup.timeout=1s", "--set", "spendstream.metrics.port=0");
 
         assertThat(run.exit).isEqualTo(1);
         assertThat(run.err.lines()).containsExactly("spendstream: Kafka at " + kafka + " did not answer within 2s "

@@ -18,14 +18,11 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +37,7 @@ import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.Reconciliation;
 import io.spendstream.avro.UnitCost;
+import io.spendstream.deploy.TopicReads;
 import io.spendstream.deploy.broker.EmbeddedKafkaBroker;
 import io.spendstream.deploy.broker.FreePorts;
 import io.spendstream.deploy.cli.Apps;
@@ -353,24 +351,6 @@ class SupersessionCrashTest {
         }
     }
 
-    /** Every record of a topic (one partition or more), read from the start to its end for {@code isolation}. */
-    private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, String isolation) {
-        List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(isolation)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            await("all of " + topic + " (" + isolation + ")").atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ZERO).until(() -> {
-                        consumer.poll(Duration.ofMillis(200)).forEach(all::add);
-                        return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
-                    });
-        }
-        return all;
-    }
-
     private BigDecimal hourlyUnitCostTotal() {
         return sum(unitCosts.values().stream().map(UnitCost::getCost).toList());
     }
@@ -406,12 +386,11 @@ class SupersessionCrashTest {
                 new StringSerializer(), new StringSerializer());
     }
 
+    private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, String isolation) {
+        return TopicReads.readAll(broker.bootstrapServers(), topic, isolation);
+    }
+
     private KafkaConsumer<byte[], byte[]> consumer(String isolation) {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "crash-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return TopicReads.consumer(broker.bootstrapServers(), isolation);
     }
 }

@@ -31,11 +31,15 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.FailurePhase;
-import io.spendstream.runtime.config.ConnectionOptions;
+import io.spendstream.runtime.config.ConnectionException;
 import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.runtime.metrics.ClientMeters;
+import io.spendstream.runtime.outage.OutageWatch;
 import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.schemas.Topic;
+import io.spendstream.schemas.TopicNames;
+import io.spendstream.schemas.registry.SchemaRegistryClients;
+import io.spendstream.schemas.registry.SchemaRegistryException;
 
 /**
  * Forwards {@code spend.alerts} to Alertmanager and to webhooks, at least once: a record's offset is committed only
@@ -91,6 +95,10 @@ public final class AlertNotifier implements AutoCloseable {
     /** Partitions the rebalance listener has just positioned (their position must not be overwritten). */
     private final Set<TopicPartition> repositioned = new HashSet<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Ends what waits for the registry (made by {@link #create}). */
+    private Runnable onStop = () -> { };
+    /** Registers the schemas it writes (made by {@link #create}). */
+    private Runnable beforeRun = () -> { };
     private final NotifierHealth health;
     private boolean assignmentChanged;
     private Instant nextSummary;
@@ -127,13 +135,29 @@ public final class AlertNotifier implements AutoCloseable {
     public static AlertNotifier create(SpendstreamConfig config, AlertmanagerTarget alertmanager,
             List<? extends AlertTarget> webhooks, Settings settings, NotifyMetrics metrics) {
         requireTarget(alertmanager, webhooks);
-        SpendstreamTopics topics = ConnectionOptions.topics(config);
+        // As the stream apps do: an alert whose schema id is new waits out a registry outage instead of being
+        // dead-lettered, and the dead-letter schema is registered now, so that a dead letter never needs the registry.
+        OutageWatch outages = new OutageWatch(settings.groupId(), metrics.meters(), Clock.systemUTC());
+        SpendstreamTopics topics = new SpendstreamTopics(TopicNames.from(config.asMap()),
+                SchemaRegistryClients.waitingOutOutages(config.asMap(), outages.registryWaits()));
         KafkaConsumer<byte[], byte[]> consumer = NotifierKafkaClients.consumer(config, settings.groupId());
         try {
-            return new AlertNotifier(consumer, NotifierKafkaClients.deadLetterProducer(config), topics.alerts,
-                    topics.dlq, alertmanager, webhooks, settings, metrics, Clock.systemUTC());
+            AlertNotifier notifier = new AlertNotifier(consumer, NotifierKafkaClients.deadLetterProducer(config),
+                    topics.alerts, topics.dlq, alertmanager, webhooks, settings, metrics, Clock.systemUTC());
+            notifier.onStop = outages::close;
+            // In run(), once the endpoint serves: a registry that is down is waited for (/ready 503 meanwhile).
+            notifier.beforeRun = () -> {
+                try {
+                    topics.registerSchemas();
+                } catch (SchemaRegistryException e) {
+                    throw new ConnectionException(e.getMessage() + " (" + SchemaRegistryClients.URL + "="
+                            + config.get(SchemaRegistryClients.URL, "?") + ")", e);
+                }
+            };
+            return notifier;
         } catch (RuntimeException e) {
             consumer.close(Duration.ZERO);
+            outages.close();
             throw e;
         }
     }
@@ -146,6 +170,16 @@ public final class AlertNotifier implements AutoCloseable {
 
     /** Delivers until {@link #stop()} is called (from another thread). */
     public void run() {
+        try {
+            beforeRun.run();
+        } catch (RuntimeException e) {
+            if (!running.get()) {
+                // Stopped while it waited for the registry.
+                health.stopped();
+                return;
+            }
+            throw e;
+        }
         consumer.subscribe(List.of(alerts.name()), new Rebalance());
         LOG.info("Forwarding {} to {} (consumer group {}, firing alerts re-posted every {})", alerts.name(),
                 targets.stream().map(AlertTarget::name).toList(), settings.groupId(), settings.repostInterval());
@@ -191,6 +225,7 @@ public final class AlertNotifier implements AutoCloseable {
     /** Makes {@link #run()} return soon; an event still being retried is delivered again on the next start. */
     public void stop() {
         running.set(false);
+        onStop.run();
         consumer.wakeup();
     }
 
@@ -223,6 +258,10 @@ public final class AlertNotifier implements AutoCloseable {
         try {
             alert = alerts.value(record);
         } catch (RuntimeException e) {
+            if (!running.get()) {
+                // Stopped while it waited for the registry: not undecodable, read again on the next start.
+                throw new Stopped();
+            }
             metrics.failed(alerts.name(), "undecodable");
             LOG.error("{}-{}@{} is not an Alert ({}); sent to {}", tp.topic(), tp.partition(), record.offset(),
                     e.getMessage(), deadLetters.topicName());

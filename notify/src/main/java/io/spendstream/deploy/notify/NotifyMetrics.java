@@ -49,6 +49,11 @@ public final class NotifyMetrics {
         metrics.setGauge(FIRING, 0);
     }
 
+    /** The registry the counters are in. */
+    public io.micrometer.core.instrument.MeterRegistry meters() {
+        return metrics.registry();
+    }
+
     public void sent(String target, String kind) {
         metrics.counter(SENT, "target", target, "kind", kind).increment();
     }

@@ -34,7 +34,11 @@ final class DeadLetterHandlers {
         applicationId = String.valueOf(configs.get(StreamsConfig.APPLICATION_ID_CONFIG));
         Object configuredStage = configs.get(STAGE);
         stage = configuredStage == null ? applicationId : configuredStage.toString();
-        dlq = new SpendstreamTopics(TopicNames.from(configs), SchemaRegistryClients.fromConfig(configs)).dlq;
+        // The app's own topics when the runner passes them (their dead-letter schema id is registered at start-up, so
+        // a dead letter never needs the registry); topology tests build their own.
+        dlq = configs.get(io.spendstream.runtime.StreamsProperties.TOPICS) instanceof SpendstreamTopics topics
+                ? topics.dlq
+                : new SpendstreamTopics(TopicNames.from(configs), SchemaRegistryClients.fromConfig(configs)).dlq;
         // Absent when the properties were built without metrics: dead letters are then only visible on the topic.
         metrics = configs.get(io.spendstream.runtime.StreamsProperties.PIPELINE_METRICS) instanceof PipelineMetrics m
                 ? m : null;

@@ -98,6 +98,40 @@ class MetricsServerTest {
     }
 
     @Test
+    void shouldBeNotReadyWhileADependencyIsDownAndSaySinceWhenAndWhy() throws Exception {
+        java.time.Instant t0 = java.time.Instant.parse("2026-12-06T20:00:00Z");
+        java.time.Clock clock = java.time.Clock.fixed(t0, java.time.ZoneOffset.UTC);
+        Dependency kafka = new Dependency(Dependency.KAFKA, "spendstream-enrich", "it waits", registry, clock);
+        Dependency schemaRegistry = new Dependency(Dependency.SCHEMA_REGISTRY, "spendstream-enrich", "it waits",
+                registry, clock);
+        server = start(new StreamsHealth("spendstream-enrich", state::get, java.util.List.of(kafka, schemaRegistry)));
+        state.set(KafkaStreams.State.RUNNING);
+        assertThat(get("/ready", null).statusCode()).isEqualTo(200);
+
+        schemaRegistry.failed("unauthorized", "HTTP 401");
+        schemaRegistry.failed("unauthorized", "HTTP 401 again");
+        HttpResponse<String> ready = get("/ready", null);
+
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(get("/health", null).statusCode()).isEqualTo(200);
+        JsonNode body = new ObjectMapper().readTree(ready.body());
+        assertThat(body.get("state").asText()).isEqualTo("RUNNING");
+        assertThat(body.at("/waitingFor/schema-registry/since").asText()).isEqualTo(t0.toString());
+        assertThat(body.at("/waitingFor/schema-registry/error").asText()).isEqualTo("HTTP 401 again");
+        assertThat(body.at("/waitingFor/kafka").isMissingNode()).isTrue();
+        assertThat(get("/metrics", null).body())
+                .contains("spendstream_dependency_up{dependency=\"schema-registry\"} 0.0")
+                .contains("spendstream_dependency_up{dependency=\"kafka\"} 1.0")
+                .contains("spendstream_dependency_failures_total{dependency=\"schema-registry\","
+                        + "reason=\"unauthorized\"} 2.0");
+
+        schemaRegistry.answered();
+        assertThat(get("/ready", null).statusCode()).isEqualTo(200);
+        kafka.failed("timeout", "no answer");
+        assertThat(get("/ready", null).statusCode()).isEqualTo(503);
+    }
+
+    @Test
     void shouldReportAFailedClientAsUnhealthyWithItsError() throws Exception {
         StreamsHealth health = new StreamsHealth("spendstream-attribution", state::get);
         server = start(health);

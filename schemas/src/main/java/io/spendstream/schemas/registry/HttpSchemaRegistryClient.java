@@ -46,7 +46,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             }
         }
 
-        Duration backoffBefore(int round) {
+        /** The wait before round {@code round} (2 = the first retry): the initial backoff, doubling, capped. */
+        public Duration backoffBefore(int round) {
             long millis = initialBackoff.toMillis() << Math.min(round - 2, 20);
             return Duration.ofMillis(Math.min(millis, maxBackoff.toMillis()));
         }
@@ -182,13 +183,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         } catch (IOException e) {
             throw new SchemaRegistryException("Schema registry at " + baseUrl + " answered " + method + " " + path
                     + " with HTTP " + response.statusCode() + " and a body that is not JSON: "
-                    + abbreviate(response.body()), response.statusCode());
+                    + abbreviate(response.body()), response.statusCode(), response.statusCode());
         }
         if (response.statusCode() / 100 != 2) {
             int code = node.path("error_code").asInt(response.statusCode());
             throw new SchemaRegistryException("Schema registry at " + baseUrl + " refused " + method + " " + path
                     + ": HTTP " + response.statusCode() + ", error " + code + ": " + node.path("message").asText(""),
-                    code);
+                    code, response.statusCode());
         }
         return node;
     }

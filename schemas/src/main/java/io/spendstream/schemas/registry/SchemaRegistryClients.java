@@ -25,20 +25,39 @@ public final class SchemaRegistryClients {
     }
 
     public static SchemaRegistryClient fromConfig(Map<String, ?> config) {
+        return fromConfig(config, null);
+    }
+
+    /**
+     * Like {@link #fromConfig(Map)}, but a call the cache cannot answer waits out a registry outage
+     * ({@link WaitingSchemaRegistryClient}, backoff {@link #WAIT_BACKOFF}) and tells the listener about it.
+     */
+    public static SchemaRegistryClient waitingOutOutages(Map<String, ?> config,
+            WaitingSchemaRegistryClient.Listener listener) {
+        return fromConfig(config, listener);
+    }
+
+    /** Waits between calls during an outage: 0.5 s, doubling up to 10 s. */
+    public static final HttpSchemaRegistryClient.Retry WAIT_BACKOFF = new HttpSchemaRegistryClient.Retry(1,
+            Duration.ofMillis(500), Duration.ofSeconds(10));
+
+    private static SchemaRegistryClient fromConfig(Map<String, ?> config,
+            WaitingSchemaRegistryClient.Listener listener) {
         Object url = config.get(URL);
         if (url == null || url.toString().isBlank()) {
             throw new IllegalArgumentException("Missing " + URL + ": set it to the schema registry (e.g. "
                     + "http://localhost:8081) or mock://<scope> for an in-memory registry");
         }
         Object user = config.get(BASIC_AUTH_USER_INFO);
-        return forUrl(url.toString(), user == null ? null : user.toString(), RegistrySsl.fromConfig(config));
+        return forUrl(url.toString(), user == null ? null : user.toString(), RegistrySsl.fromConfig(config), listener);
     }
 
     public static SchemaRegistryClient forUrl(String url, String basicAuthUserInfo) {
-        return forUrl(url, basicAuthUserInfo, null);
+        return forUrl(url, basicAuthUserInfo, null, null);
     }
 
-    private static SchemaRegistryClient forUrl(String url, String basicAuthUserInfo, SSLContext sslContext) {
+    private static SchemaRegistryClient forUrl(String url, String basicAuthUserInfo, SSLContext sslContext,
+            WaitingSchemaRegistryClient.Listener listener) {
         if (url.startsWith(MOCK_PREFIX)) {
             return InMemorySchemaRegistry.scope(url.substring(MOCK_PREFIX.length()));
         }
@@ -49,7 +68,9 @@ public final class SchemaRegistryClients {
                         + (urls.size() > 1 ? " list" : ""));
             }
         }
-        return new CachingSchemaRegistryClient(new HttpSchemaRegistryClient(urls, basicAuthUserInfo, TIMEOUT,
-                sslContext, HttpSchemaRegistryClient.Retry.DEFAULT));
+        SchemaRegistryClient http = new HttpSchemaRegistryClient(urls, basicAuthUserInfo, TIMEOUT, sslContext,
+                HttpSchemaRegistryClient.Retry.DEFAULT);
+        return new CachingSchemaRegistryClient(listener == null ? http
+                : new WaitingSchemaRegistryClient(http, WAIT_BACKOFF, listener));
     }
 }

@@ -29,6 +29,13 @@ import io.spendstream.schemas.registry.SchemaRegistryClient;
  * Avro in the Confluent wire format, with schemas registered under {@code <topic>-key} / {@code <topic>-value}
  * (Confluent's TopicNameStrategy), so Confluent's own deserializers, Karapace or Redpanda clients read what it writes.
  *
+ * <p>A serde made for one subject ({@link #forRecord(Class, SchemaRegistryClient, String)}) writes every record with
+ * that subject's id, whatever topic it writes to: the serdes of a topic also write the app's internal repartition and
+ * changelog topics, and those of state records are made for their record name (Confluent's RecordNameStrategy). Its
+ * id is registered once, by {@link #register()} at start-up, so that writing never needs the registry: a registry
+ * outage cannot stop an app in the middle of a transaction. A serde made without a subject registers
+ * {@code <topic>-key} / {@code <topic>-value} on its first record to each topic (tests, tools).
+ *
  * <p>Reads resolve the writer's schema (fetched by id, cached) against this serde's reader schema, so consumers keep
  * working while producers move to a newer compatible schema. Null is a tombstone both ways.
  *
@@ -39,35 +46,79 @@ public final class ConfluentAvroSerde<T> implements Serde<T> {
     private final Schema readerSchema;
     private final SchemaRegistryClient registry;
     private final boolean isKey;
+    /** The one subject this serde writes under, or null to follow the topic (TopicNameStrategy). */
+    private final String subject;
+    /** The id of {@link #readerSchema} under {@link #subject}, once registered. */
+    private volatile Integer subjectId;
     private final GenericData model;
     private final Map<String, Integer> registeredIds = new ConcurrentHashMap<>();
     private final Map<Integer, DatumReader<Object>> readersByWriterId = new ConcurrentHashMap<>();
     private final DatumWriter<Object> writer;
 
-    private ConfluentAvroSerde(Schema readerSchema, GenericData model, SchemaRegistryClient registry, boolean isKey) {
+    private ConfluentAvroSerde(Schema readerSchema, GenericData model, SchemaRegistryClient registry, boolean isKey,
+            String subject) {
         this.readerSchema = readerSchema;
         this.model = model;
         this.registry = registry;
         this.isKey = isKey;
+        this.subject = subject;
         this.writer = model instanceof SpecificData specific
                 ? new SpecificDatumWriter<>(readerSchema, specific)
                 : new GenericDatumWriter<>(readerSchema, model);
     }
 
-    /** Serde for a generated record class (values, or record keys). */
+    /** Serde for a generated record class (values, or record keys) registering {@code <topic>-key|value}. */
     public static <T extends SpecificRecord> ConfluentAvroSerde<T> forRecord(
             Class<T> type, SchemaRegistryClient registry, boolean isKey) {
         SpecificData model = SpecificData.getForClass(type);
-        return new ConfluentAvroSerde<>(model.getSchema(type), model, registry, isKey);
+        return new ConfluentAvroSerde<>(model.getSchema(type), model, registry, isKey, null);
+    }
+
+    /** Serde for a generated record class writing under one subject, e.g. {@code spend.cost-value}. */
+    public static <T extends SpecificRecord> ConfluentAvroSerde<T> forRecord(
+            Class<T> type, SchemaRegistryClient registry, String subject) {
+        SpecificData model = SpecificData.getForClass(type);
+        return new ConfluentAvroSerde<>(model.getSchema(type), model, registry, subject.endsWith("-key"), subject);
     }
 
     /** Serde for Avro {@code "string"} keys, as Confluent's KafkaAvroSerializer writes a Java String. */
     public static ConfluentAvroSerde<String> forString(SchemaRegistryClient registry, boolean isKey) {
-        return new ConfluentAvroSerde<>(Schema.create(Schema.Type.STRING), GenericData.get(), registry, isKey);
+        return new ConfluentAvroSerde<>(Schema.create(Schema.Type.STRING), GenericData.get(), registry, isKey, null);
+    }
+
+    /** Serde for Avro {@code "string"} keys writing under one subject, e.g. {@code spend.cost-key}. */
+    public static ConfluentAvroSerde<String> forString(SchemaRegistryClient registry, String subject) {
+        return new ConfluentAvroSerde<>(Schema.create(Schema.Type.STRING), GenericData.get(), registry, true,
+                subject);
     }
 
     public Schema schema() {
         return readerSchema;
+    }
+
+    /** The subject this serde writes under, or null when it follows the topic it writes to. */
+    public String subject() {
+        return subject;
+    }
+
+    /**
+     * Registers (or finds: registering is idempotent) this serde's schema under its subject and keeps the id, so that
+     * no later write calls the registry. Also caches the schema by id in a caching client, so that records written by
+     * this version of the app are read without a lookup.
+     *
+     * @throws IllegalStateException when the serde has no subject of its own
+     * @throws io.spendstream.schemas.registry.SchemaRegistryException when the registry cannot or will not register it
+     */
+    public int register() {
+        if (subject == null) {
+            throw new IllegalStateException("A serde without a subject registers per topic on its first record");
+        }
+        Integer id = subjectId;
+        if (id == null) {
+            id = registry.register(subject, readerSchema);
+            subjectId = id;
+        }
+        return id;
     }
 
     @Override
@@ -80,7 +131,7 @@ public final class ConfluentAvroSerde<T> implements Serde<T> {
         return this::deserialize;
     }
 
-    private String subject(String topic) {
+    private String topicSubject(String topic) {
         return topic + (isKey ? "-key" : "-value");
     }
 
@@ -88,7 +139,8 @@ public final class ConfluentAvroSerde<T> implements Serde<T> {
         if (data == null) {
             return null;
         }
-        int id = registeredIds.computeIfAbsent(subject(topic), s -> registry.register(s, readerSchema));
+        int id = subject != null ? register()
+                : registeredIds.computeIfAbsent(topicSubject(topic), s -> registry.register(s, readerSchema));
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(256);
             // Buffered, not direct: a direct encoder writes each varint and zero byte to the stream one call at a time,
