@@ -18,16 +18,24 @@ import io.spendstream.schemas.registry.SchemaRegistryException;
  * <ul>
  * <li>an <b>outage</b> (no answer, a 5xx, a 401/403, a cluster that does not answer in time) is waited out, retrying
  * with a doubling backoff up to 10 s, logged once when the wait starts and once when it ends, with {@code /health}
- * 200 and {@code /ready} 503 meanwhile; for ever unless {@value #TIMEOUT} is set, after which the app fails with one
- * line (exit 1);</li>
+ * 200 and {@code /ready} 503 meanwhile, for {@value #TIMEOUT} (default {@link #DEFAULT_TIMEOUT}, 0 for ever), after
+ * which the app fails with one line (exit 1);</li>
  * <li>a configuration that can never work (an answer that is no registry's, e.g. a 404 page; an incompatible schema;
  * a cluster refusing the credentials) fails at once with one line naming the address and the cause.</li>
  * </ul>
  */
 public final class StartupWait {
 
-    /** How long start-up waits for the registry and the cluster; unset: as long as it takes. */
+    /** How long start-up waits for the registry and the cluster; {@code 0}: as long as it takes. */
     public static final String TIMEOUT = "spendstream.startup.timeout";
+
+    /**
+     * Long enough to ride out a registry or broker restart (a 30 s outage is waited out with room to spare), short
+     * enough that a wrong address, which looks exactly like a dependency that is down, ends in one line and exit 1
+     * instead of a process that waits for ever. An orchestrator restarts the process, so a longer outage is still
+     * waited out, one start-up at a time.
+     */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
     private static final String WAITING = "the app waits for it before starting (retrying with backoff, /health 200)";
 
@@ -40,8 +48,8 @@ public final class StartupWait {
     }
 
     public static StartupWait from(SpendstreamConfig config, OutageWatch outages) {
-        return new StartupWait(config.find(TIMEOUT).map(value -> config.getDuration(TIMEOUT, Duration.ZERO)),
-                outages);
+        Duration timeout = config.getDuration(TIMEOUT, DEFAULT_TIMEOUT);
+        return new StartupWait(timeout.isZero() ? Optional.empty() : Optional.of(timeout), outages);
     }
 
     /** Waits until the registry answers {@code GET /subjects}. */
