@@ -101,6 +101,24 @@ public final class AnomalyRecords {
                 .build();
     }
 
+    /**
+     * The annotation that marks a refresh: a FIRING built from an UPDATE that changes nothing on-call was told, only
+     * the figures. The alert gate keeps the newest figures of an alert it holds (in a silence, in group wait) so that
+     * it is released with them; it never sends a refresh as such.
+     */
+    public static final String REFRESH = "refresh";
+
+    /** The refresh of an UPDATE (see {@link #REFRESH}). */
+    public static Alert refresh(Anomaly anomaly) {
+        Alert alert = alert(Anomaly.newBuilder(anomaly).setState(AnomalyState.OPEN).build(), false).orElseThrow();
+        alert.getAnnotations().put(REFRESH, "true");
+        return alert;
+    }
+
+    public static boolean isRefresh(Alert alert) {
+        return alert != null && "true".equals(alert.getAnnotations().get(REFRESH));
+    }
+
     /** The alert this transition raises or clears, if any. */
     public static Optional<Alert> alert(Anomaly anomaly, boolean escalated) {
         AlertStatus status;
@@ -126,7 +144,7 @@ public final class AnomalyRecords {
                 .setStartsAt(anomaly.getStartedAt())
                 .setEndsAt(status == AlertStatus.RESOLVED ? anomaly.getEndedAt() : null)
                 .setAnomalyIds(List.of(anomaly.getAnomalyId()))
-                .setAnnotations(PageText.annotations(anomaly))
+                .setAnnotations(new java.util.LinkedHashMap<>(PageText.annotations(anomaly)))
                 .build());
     }
 

@@ -117,8 +117,9 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
                             : contributors.topContributors(children, transition.windowStart(), transition.partial());
             Anomaly anomaly = AnomalyRecords.anomaly(transition, top, cost.getTeam(),
                     TrafficContexts.of(transition, cost, drift));
-            Emission emission = new Emission(anomaly,
-                    AnomalyRecords.alert(anomaly, transition.escalated()).orElse(null));
+            // An UPDATE that changes nothing on-call was told still refreshes the figures the gate holds.
+            Emission emission = new Emission(anomaly, AnomalyRecords.alert(anomaly, transition.escalated())
+                    .orElseGet(() -> AnomalyRecords.refresh(anomaly)));
             forward(record, emission);
         }
         // After the transitions: they name contributors from windows this call may settle.

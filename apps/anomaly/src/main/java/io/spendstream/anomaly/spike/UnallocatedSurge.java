@@ -91,8 +91,11 @@ public final class UnallocatedSurge {
                 .setSummary(summary(spike))
                 .build();
         // An UPDATE carries an alert only when it escalated; with a fixed severity there is nothing to escalate.
-        boolean escalated = spike.getState() == AnomalyState.UPDATE && emission.hasAlert() && severity.isEmpty();
-        Alert alert = emission.hasAlert() ? AnomalyRecords.alert(surge, escalated).orElse(null) : null;
+        boolean refresh = AnomalyRecords.isRefresh(emission.alert());
+        boolean escalated = spike.getState() == AnomalyState.UPDATE && emission.hasAlert() && !refresh
+                && severity.isEmpty();
+        Alert alert = refresh ? AnomalyRecords.refresh(surge)
+                : emission.hasAlert() ? AnomalyRecords.alert(surge, escalated).orElse(null) : null;
         return KeyValue.pair(DEDUP_KEY, new Emission(surge, alert));
     }
 
