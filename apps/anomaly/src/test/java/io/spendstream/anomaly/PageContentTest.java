@@ -115,43 +115,41 @@ public class PageContentTest {
 
     @Test
     public void shouldCallAFivefoldTrafficSurgeWithFlatCostPerRequestTrafficDriven() {
-        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY_NO_GROUP_WAIT)) {
-            Estate estate = new Estate(fixture.input(fixture.topics().unitCost), new Random(5));
-            estate.service = "search-api";
-            for (int m = 0; m < 90; m++) {
-                estate.minute(m, List.of(row("saas-search", "search-requests", 36 * noise(estate))), 1.0);
-            }
-            // Five times the requests on a per-request SKU: five times the cost, the same cost per request.
-            for (int m = 90; m < 100; m++) {
-                estate.minute(m, List.of(row("saas-search", "search-requests", 180 * noise(estate))), 5.0);
-            }
+        // Five times the requests on a per-request SKU: five times the cost, the same cost per request.
+        Alert page = fivefoldCostPage(5, 5.0);
 
-            Alert page = spikeAlerts(fixture.output(fixture.topics().alerts).readValuesToList()).get(0);
-            assertThat(page.getSeverity()).isEqualTo(Severity.PAGE);
-            assertThat(page.getSummary()).contains("requests 5.0x usual (30,000 vs 6,000)")
-                    .endsWith("verdict: traffic driven");
-            assertThat(page.getAnnotations()).containsEntry("verdict", "traffic-driven");
-        }
+        assertThat(page.getSeverity()).isEqualTo(Severity.PAGE);
+        assertThat(page.getSummary()).contains("requests 5.0x usual (30,000 vs 6,000)")
+                .endsWith("verdict: traffic driven");
+        assertThat(page.getAnnotations()).containsEntry("verdict", "traffic-driven");
     }
 
     @Test
     public void shouldCallAFivefoldCostOnFlatTrafficAnEfficiencyRegression() {
+        // The same requests cost five times as much: a regression, not traffic.
+        Alert page = fivefoldCostPage(6, 1.0);
+
+        assertThat(page.getSummary()).contains("requests flat (6,000 vs 6,000)")
+                .containsPattern("cost/request 0\\.000[0-9]+ vs 0\\.0000[0-9]+ USD \\(\\+[34][0-9]{2}%\\)")
+                .contains("resource saas-search +14").endsWith("verdict: efficiency regression");
+        assertThat(page.getAnnotations()).containsEntry("verdict", "efficiency-regression");
+    }
+
+    /**
+     * The first cost-spike alert of {@code search-api} (a per-request SaaS SKU at 36 USD/h) when its cost goes to five
+     * times the usual for ten minutes and its requests to {@code traffic} times.
+     */
+    private static Alert fivefoldCostPage(long seed, double traffic) {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY_NO_GROUP_WAIT)) {
-            Estate estate = new Estate(fixture.input(fixture.topics().unitCost), new Random(6));
+            Estate estate = new Estate(fixture.input(fixture.topics().unitCost), new Random(seed));
             estate.service = "search-api";
             for (int m = 0; m < 90; m++) {
                 estate.minute(m, List.of(row("saas-search", "search-requests", 36 * noise(estate))), 1.0);
             }
-            // The same requests cost five times as much: a regression, not traffic.
             for (int m = 90; m < 100; m++) {
-                estate.minute(m, List.of(row("saas-search", "search-requests", 180 * noise(estate))), 1.0);
+                estate.minute(m, List.of(row("saas-search", "search-requests", 180 * noise(estate))), traffic);
             }
-
-            Alert page = spikeAlerts(fixture.output(fixture.topics().alerts).readValuesToList()).get(0);
-            assertThat(page.getSummary()).contains("requests flat (6,000 vs 6,000)")
-                    .containsPattern("cost/request 0\\.000[0-9]+ vs 0\\.0000[0-9]+ USD \\(\\+[34][0-9]{2}%\\)")
-                    .contains("resource saas-search +14").endsWith("verdict: efficiency regression");
-            assertThat(page.getAnnotations()).containsEntry("verdict", "efficiency-regression");
+            return spikeAlerts(fixture.output(fixture.topics().alerts).readValuesToList()).get(0);
         }
     }
 
