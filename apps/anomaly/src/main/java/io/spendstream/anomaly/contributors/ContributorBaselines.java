@@ -68,6 +68,8 @@ public final class ContributorBaselines {
     private static final String OTHER = "(other)";
     /** Share of the SKUs' excess from which one SKU is named as what the new resources are. */
     private static final double MAIN_SKU_SHARE = 0.9;
+    /** New resources named on their summary entry. */
+    private static final int EXAMPLES = 3;
 
     private final ContributorSettings settings;
 
@@ -159,7 +161,8 @@ public final class ContributorBaselines {
      * {@code (other)} of 57%. Attribution lists only the costliest children of a window, so new resources in the
      * {@code (other)} remainder are inferred from its excess over the mean cost of the listed new ones
      * ({@code countEstimated}); that excess joins the entry. The SKU that carries at least 90% of the SKUs' excess,
-     * if any, is named on it. Fewer than two new resources are left as they are.
+     * if any, is named on it, and the three costliest new resources as examples. Fewer than two new resources are
+     * left as they are.
      */
     private static List<Contributor> summariseNewResources(List<Contributor> moved) {
         List<Contributor> fresh = new ArrayList<>();
@@ -204,7 +207,10 @@ public final class ContributorBaselines {
         rest.add(Contributor.newBuilder().setKind(RESOURCE).setName(NEW_RESOURCES).setObserved(observed)
                 .setExpected(expected).setExcess(excess).setShare(Math.min(1.0, share))
                 .setCount(fresh.size() + inferred).setCountEstimated(inferred > 0).setIsNew(true)
-                .setSku(mainSku == null ? null : mainSku.getName()).build());
+                .setSku(mainSku == null ? null : mainSku.getName())
+                .setExamples(fresh.stream().sorted(LARGEST_EXCESS_FIRST).limit(EXAMPLES).map(Contributor::getName)
+                        .toList())
+                .build());
         return rest;
     }
 

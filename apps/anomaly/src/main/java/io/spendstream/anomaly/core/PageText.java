@@ -155,7 +155,8 @@ public final class PageText {
 
     /**
      * The contributors, e.g. {@code resource db-replica-1 +190 USD/h (100%, new), sku sku-db +190 USD/h (100%)};
-     * new resources summarised, e.g. {@code ~48 new resources (sku m6i.16xlarge) +147 USD/h (100%)}. Per-hour
+     * new resources summarised, e.g. {@code ~48 new resources (sku m6i.16xlarge: i-ci-00, i-ci-01, i-ci-02, ...) +147
+     * USD/h (100%)}. Per-hour
      * figures are the contributor's share of the anomaly's excess per hour (shares are per kind: resources and SKUs
      * each split the same cost). Empty when the scope itself is the only contributor or nothing moved.
      */
@@ -178,14 +179,25 @@ public final class PageText {
             String money = excessOf(anomaly, c);
             String share = Math.round(c.getShare() * 100) + "%";
             if (ContributorBaselines.NEW_RESOURCES.equals(c.getName())) {
-                parts.add((c.getCountEstimated() ? "~" : "") + c.getCount() + " new resources"
-                        + (c.getSku() == null ? "" : " (sku " + c.getSku() + ")") + " " + money + " (" + share + ")");
+                parts.add(newResources(c) + " " + money + " (" + share + ")");
             } else {
                 parts.add(c.getKind() + " " + c.getName() + " " + money + " (" + share + (c.getIsNew() ? ", new" : "")
                         + ")");
             }
         }
         return String.join(", ", parts);
+    }
+
+    /**
+     * A {@code (new)} resources entry, e.g. {@code ~48 new resources (sku m6i.16xlarge: i-ci-07, i-ci-12, i-ci-30,
+     * ...)}.
+     */
+    public static String newResources(Contributor c) {
+        String detail = (c.getSku() == null ? "" : "sku " + c.getSku())
+                + (c.getExamples().isEmpty() ? "" : (c.getSku() == null ? "" : ": ") + String.join(", ", c.getExamples())
+                        + (c.getExamples().size() < c.getCount() ? ", ..." : ""));
+        return (c.getCountEstimated() ? "~" : "") + c.getCount() + " new resources"
+                + (detail.isEmpty() ? "" : " (" + detail + ")");
     }
 
     private static String excessOf(Anomaly anomaly, Contributor c) {
