@@ -133,7 +133,7 @@ public final class AnomalyApp implements StreamsApp {
                 scopes.detects(DetectionScope.SERVICE), openAnomalies);
         KStream<String, Alert> burnRateAlerts = BurnRateTopology.build(builder, topics, metrics,
                 BurnRateSettings.from(config), openAnomalies);
-        KStream<String, Alert> driftAlerts = DriftTopology.build(builder, unitCost, topics, metrics,
+        KStream<String, Alert> driftAlerts = DriftTopology.build(unitCost, topics, metrics,
                 DriftSettings.from(config, settings), contributorSettings, openAnomalies);
         KStream<String, Alert> billMismatchAlerts = BillMismatchTopology.build(builder, topics, metrics,
                 BillMismatchSettings.from(config), BillingHorizon.from(config), openAnomalies);

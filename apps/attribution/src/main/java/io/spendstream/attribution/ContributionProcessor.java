@@ -62,14 +62,25 @@ public final class ContributionProcessor implements FixedKeyProcessor<String, Ar
             }
             List<ChargePeriodSpreader.Part> parts = spreader.spread(row.getEffectiveCost(),
                     row.getChargePeriodStart(), row.getChargePeriodEnd());
+            long start = row.getChargePeriodStart().toEpochMilli();
+            // How far a part covers its window: a per-minute row stamped at its minute's start covers the whole
+            // minute at once (its cost is a minute's cost, not a second's); a row too long to spread is booked whole
+            // in one window and covers it; a row without length covers up to its start.
+            boolean bookedWhole = !spreader.spreads(row.getChargePeriodStart(), row.getChargePeriodEnd())
+                    && row.getChargePeriodEnd().toEpochMilli() > start;
+            long end = bookedWhole ? Long.MAX_VALUE : Math.max(start, row.getChargePeriodEnd().toEpochMilli());
             for (ChargePeriodSpreader.Part part : finest ? parts : ChargePeriodSpreader.rollUp(parts, grid)) {
+                long coveredUntil = Math.min(end, part.windowStartMs() + grid.sizeMs());
                 UnitCostTally tally = UnitCostAccumulator.ofCost(part.amount(), row.getResourceId(), row.getSkuId(),
-                        cost.value().getAttribution().getTeam());
+                        cost.value().getAttribution().getTeam(), coveredUntil);
                 context.forward(record.withValue(tally).withTimestamp(part.windowStartMs()));
             }
         } else if (record.value() instanceof Arrival.Apm apm) {
-            context.forward(record.withValue(UnitCostAccumulator.ofApm(apm.value()))
-                    .withTimestamp(grid.startOf(apm.eventTimeMs())));
+            long window = grid.startOf(apm.eventTimeMs());
+            long coveredUntil = Math.min(Math.max(apm.value().getWindowEnd().toEpochMilli(), apm.eventTimeMs()),
+                    window + grid.sizeMs());
+            context.forward(record.withValue(UnitCostAccumulator.ofApm(apm.value(), coveredUntil))
+                    .withTimestamp(window));
         }
     }
 }

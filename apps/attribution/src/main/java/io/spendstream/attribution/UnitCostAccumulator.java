@@ -8,7 +8,7 @@ import io.spendstream.schemas.Money;
 
 /**
  * The arithmetic of a window's running totals ({@link UnitCostTally}): the tally of one cost part or one APM summary,
- * and the sum of two tallies. Money adds exactly at {@link Money#SCALE}; latency is a request-weighted mean, so the
+ * and the sum of two tallies. How far the cost rows cover the window is the latest of the parts' coverage. Money adds exactly at {@link Money#SCALE}; latency is a request-weighted mean, so the
  * tally keeps the weighted sum and the weight rather than a mean that could not be combined. The cost per child
  * (resource, SKU) adds up by {@link WindowChildren}, bounded to the tracked number of children.
  */
@@ -27,16 +27,22 @@ public final class UnitCostAccumulator {
 
     /**
      * One cost row's share of one window, booked on the row's resource and SKU, and owned by the row's team
-     * ({@value #UNALLOCATED_TEAM} when it has none, so a window with cost always names a team).
+     * ({@value #UNALLOCATED_TEAM} when it has none, so a window with cost always names a team). {@code coveredUntil}:
+     * how far into the window the row's charge period reaches (epoch ms).
      */
-    public static UnitCostTally ofCost(BigDecimal amount, String resourceId, String skuId, String team) {
+    public static UnitCostTally ofCost(BigDecimal amount, String resourceId, String skuId, String team,
+            long coveredUntil) {
         return UnitCostTally.newBuilder().setCost(Money.of(amount)).setRevenue(Money.ZERO).setCostRecords(1)
+                .setCoveredUntil(coveredUntil)
                 .setChildren(WindowChildren.ofPart(amount, resourceId, skuId))
                 .setTeam(team == null || team.isBlank() ? UNALLOCATED_TEAM : team).build();
     }
 
-    /** One APM interval summary; a p95 without requests carries no weight. */
-    public static UnitCostTally ofApm(ApmRecord apm) {
+    /**
+     * One APM interval summary; a p95 without requests carries no weight. {@code coveredUntil}: how far into the
+     * window the summary's interval reaches (epoch ms).
+     */
+    public static UnitCostTally ofApm(ApmRecord apm, long coveredUntil) {
         Double p95 = apm.getLatencyP95Ms();
         boolean weighted = p95 != null && !p95.isNaN() && apm.getRequests() > 0;
         return UnitCostTally.newBuilder()
@@ -48,6 +54,7 @@ public final class UnitCostAccumulator {
                 .setConversionCount(apm.getConversionCount() == null ? 0 : apm.getConversionCount())
                 .setRevenue(apm.getRevenue() == null ? Money.ZERO : Money.of(apm.getRevenue()))
                 .setApmRecords(1)
+                .setRequestsCoveredUntil(coveredUntil)
                 .build();
     }
 
@@ -69,6 +76,12 @@ public final class UnitCostAccumulator {
                 .setApmRecords(a.getApmRecords() + b.getApmRecords())
                 .setChildren(WindowChildren.add(a.getChildren(), b.getChildren(), trackedChildren))
                 .setTeam(b.getTeam() != null ? b.getTeam() : a.getTeam())
+                .setCoveredUntil(later(a.getCoveredUntil(), b.getCoveredUntil()))
+                .setRequestsCoveredUntil(later(a.getRequestsCoveredUntil(), b.getRequestsCoveredUntil()))
                 .build();
+    }
+
+    private static Long later(Long a, Long b) {
+        return a == null ? b : b == null ? a : Long.valueOf(Math.max(a, b));
     }
 }

@@ -52,7 +52,13 @@ public final class UnitCostRecords {
                 .setCostRecords(tally.getCostRecords())
                 .setApmRecords(tally.getApmRecords())
                 .setTeam(tally.getTeam())
+                .setCoveredUntil(instant(tally.getCoveredUntil()))
+                .setRequestsCoveredUntil(instant(tally.getRequestsCoveredUntil()))
                 .setChildren(WindowChildren.top(tally.getChildren(), cost, topChildren))
                 .build();
+    }
+
+    private static Instant instant(Long epochMillis) {
+        return epochMillis == null ? null : Instant.ofEpochMilli(epochMillis);
     }
 }

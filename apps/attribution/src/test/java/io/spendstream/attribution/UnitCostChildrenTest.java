@@ -170,6 +170,36 @@ class UnitCostChildrenTest {
                 .isEqualTo(new UnitCostChildrenSettings(20, 50));
     }
 
+    @Test
+    void shouldSayHowFarTheRowsAndSummariesCoverAWindowSoAPerMinuteRowIsAWholeMinutesCost() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AttributionApp())) {
+            TestInputTopic<String, AttributedCost> in = fixture.input(fixture.topics().costAttributed);
+            // A per-minute row, stamped at its minute's start: its minute is covered at once.
+            pipe(in, row("orders-db", "3.17", "db-replica-1", "sku-db", T0, Duration.ofMinutes(1)));
+            List<UnitCost> out = new java.util.ArrayList<>(fixture.output(fixture.topics().unitCost).readValuesToList());
+            // 15-second rows of the next minute: a quarter of it so far, then half.
+            pipe(in, row("search", "0.25", "es-01", "sku-es", T0.plusSeconds(60), Duration.ofSeconds(15)));
+            UnitCost quarter = lastOf(fixture.output(fixture.topics().unitCost).readValuesToList(), "PT1M");
+            pipe(in, row("search", "0.25", "es-01", "sku-es", T0.plusSeconds(75), Duration.ofSeconds(15)));
+            fixture.input(fixture.topics().apm).pipeInput("search", apm("search", T0.plusSeconds(60), 100, 0),
+                    T0.plusSeconds(60));
+
+            out.addAll(fixture.output(fixture.topics().unitCost).readValuesToList());
+            UnitCost perMinute = out.stream().filter(u -> u.getService().equals("orders-db")
+                    && u.getWindowSize().equals("PT1M")).reduce((a, b) -> b).orElseThrow();
+            UnitCost half = lastOf(out, "PT1M");
+
+            assertThat(perMinute.getCoveredUntil()).isEqualTo(T0.plusSeconds(60));
+            assertThat(perMinute.getRequestsCoveredUntil()).isNull();
+            assertThat(quarter.getCoveredUntil()).isEqualTo(T0.plusSeconds(75));
+            assertThat(half.getCoveredUntil()).isEqualTo(T0.plusSeconds(90));
+            // The APM summary covers 10 seconds of the minute.
+            assertThat(half.getRequestsCoveredUntil()).isEqualTo(T0.plusSeconds(70));
+            // The hour is covered as far as its latest row reaches.
+            assertThat(lastOf(out, "PT1H").getCoveredUntil()).isEqualTo(T0.plusSeconds(90));
+        }
+    }
+
     private static AttributedCost row(String service, String amount, String resourceId, String skuId, Instant start) {
         return row(service, amount, resourceId, skuId, start, Duration.ofSeconds(1));
     }

@@ -70,11 +70,14 @@ public final class RecordFormatter {
         return "[" + key + "] " + AvroJson.toJson(value);
     }
 
+    /**
+     * The summary says the money, since when, the contributors, the traffic and the verdict; the line leads with what
+     * to sort and grep by (state, severity, type, scope) and the first contributor.
+     */
     private static String anomaly(Anomaly a) {
-        return String.format("%s ANOMALY %-8s %-6s %s %s=%s observed=%s expected=%s excess=%s %s score=%.3f top=%s"
-                + " | %s", time(a.getObservedAt()), a.getState(), a.getSeverity(), a.getType(), a.getScopeType(),
-                a.getScope(), money(a.getObserved()), money(a.getExpected()), money(a.getExcessCost()),
-                a.getCurrency(), a.getScore(), topContributor(a.getTopContributors()), a.getSummary());
+        return String.format("%s ANOMALY %-8s %-6s %s %s=%s top=%s | %s", time(a.getObservedAt()), a.getState(),
+                a.getSeverity(), a.getType(), a.getScopeType(), a.getScope(), topContributor(a.getTopContributors()),
+                a.getSummary());
     }
 
     /**

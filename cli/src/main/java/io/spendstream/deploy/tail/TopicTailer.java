@@ -56,6 +56,8 @@ public final class TopicTailer implements AutoCloseable {
     private final PrintWriter out;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final String bootstrapServers;
+    /** Set for a live console: state changes only, wall-clock stamped ({@link #asConsole}). */
+    private ConsoleLines console;
 
     /**
      * @param clientProps the consumer's connection settings: bootstrap servers, security.protocol, sasl.*, ssl.*
@@ -102,7 +104,11 @@ public final class TopicTailer implements AutoCloseable {
             }
             ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
             for (ConsumerRecord<byte[], byte[]> record : records) {
-                out.println(render(record));
+                String line = render(record);
+                if (line == null) {
+                    continue;
+                }
+                out.println(line);
                 printed++;
                 if (options.maxRecords() > 0 && printed >= options.maxRecords()) {
                     return printed;
@@ -164,6 +170,7 @@ public final class TopicTailer implements AutoCloseable {
         return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 
+    /** The line for a record; null when the console leaves it out. */
     private String render(ConsumerRecord<byte[], byte[]> record) {
         Topic<?, ?> topic = topics.byName(record.topic()).orElseThrow();
         Object key;
@@ -177,6 +184,9 @@ public final class TopicTailer implements AutoCloseable {
         }
         String keyText = key instanceof byte[] raw ? new String(raw, java.nio.charset.StandardCharsets.UTF_8)
                 : String.valueOf(key);
+        if (console != null) {
+            return console.line(keyText, value).orElse(null);
+        }
         if (!options.json()) {
             return RecordFormatter.format(keyText, value);
         }
@@ -187,6 +197,18 @@ public final class TopicTailer implements AutoCloseable {
                 ? JsonNodeFactory.instance.textNode(AvroJson.bytesAsText(java.nio.ByteBuffer.wrap(raw)))
                 : AvroJson.toNode(value));
         return line.toString();
+    }
+
+    /**
+     * Prints as a live console does ({@link ConsoleLines}): state changes, updates at most every {@code updateEvery}
+     * per anomaly, each line led by the wall-clock time. Readable lines only (not with {@code json}).
+     */
+    public TopicTailer asConsole(Duration updateEvery) {
+        if (options.json()) {
+            throw new IllegalStateException("A console prints readable lines, not JSON");
+        }
+        this.console = new ConsoleLines(updateEvery, java.time.Clock.systemUTC());
+        return this;
     }
 
     /** Makes {@link #run()} return after its current poll (from another thread). */

@@ -145,6 +145,9 @@ class NotifyIntegrationTest {
         assertThat(active.path("labels").path("scope").asText()).isEqualTo("checkout");
         assertThat(active.path("annotations").path("summary").asText())
                 .isEqualTo("checkout cost 12.30 USD/min vs 1.20 expected (+925%)");
+        // What on-call acts on, in Alertmanager's own API: the anomaly app's annotations (issue 16).
+        Alerts.annotations("checkout").forEach((name, value) ->
+                assertThat(active.path("annotations").path(name).asText()).as("annotation %s", name).isEqualTo(value));
         assertThat(Instant.parse(active.path("startsAt").asText())).isEqualTo(Alerts.STARTED);
         assertThat(Instant.parse(active.path("endsAt").asText())).isAfter(Instant.now().plus(REPOST));
 
@@ -235,6 +238,8 @@ class NotifyIntegrationTest {
         assertThat(event.path("status").asText()).isEqualTo("FIRING");
         assertThat(event.path("summary").asText()).isEqualTo("checkout cost 12.30 USD/min vs 1.20 expected (+925%)");
         assertThat(event.path("startsAt").asText()).isEqualTo("2026-11-23T10:05:00Z");
+        assertThat(event.path("annotations").path("verdict").asText()).isEqualTo("new-spend");
+        assertThat(event.path("annotations").path("contributors").asText()).startsWith("resource checkout-db-replica");
         assertThat(event.path("eventId").asText()).isEqualTo(topics.alerts.name() + "-0@2");
         assertThat(webhook.bodies()).as("1 rejected + 2 unavailable + 1 accepted").hasSize(4);
 

@@ -43,6 +43,12 @@ public final class UpCommand implements Callable<Integer> {
     /** Under --data-dir: the broker's and Kafka clients' logs, which the console does not show. */
     static final String KAFKA_LOG = "kafka.log";
 
+    /**
+     * The console prints state changes (OPEN, escalation, RESOLVED, alerts) and at most one UPDATE of an anomaly per
+     * this much wall-clock time: its figures, without a line a minute per open anomaly.
+     */
+    static final Duration UPDATES_EVERY = Duration.ofMinutes(5);
+
     /** The printer's broker is this process's, already up: a generous bound, never reached in practice. */
     private static final Duration PRINTER_CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -121,7 +127,8 @@ public final class UpCommand implements Callable<Integer> {
             printBanner(out, pipeline, topics);
             TopicTailer printer = new TopicTailer(Map.of("bootstrap.servers", pipeline.bootstrapServers()), topics,
                     List.of(topics.anomalies.name(), topics.alerts.name()),
-                    new TopicTailer.Options(true, true, false, 0, null), new PrintWriter(out, true));
+                    new TopicTailer.Options(true, true, false, 0, null), new PrintWriter(out, true))
+                    .asConsole(UPDATES_EVERY);
             Thread printerThread = new Thread(() -> {
                 try (printer) {
                     printer.run(PRINTER_CONNECT_TIMEOUT);
@@ -147,7 +154,9 @@ public final class UpCommand implements Callable<Integer> {
                     out.println("No demo traffic: produce JSON to " + topics.usageRaw.name() + ", "
                             + topics.apmRaw.name() + " and " + topics.tags.name() + " (see README).");
                 }
-                out.println("Anomalies and alerts as they happen (Ctrl-C to stop):");
+                out.println("Anomalies and alerts as they happen: state changes, an anomaly's figures at most every "
+                        + UPDATES_EVERY.toMinutes() + " minutes; lines led by the time they were printed (Ctrl-C to "
+                        + "stop):");
                 if (exitAfter == null) {
                     stop.await();
                 } else {

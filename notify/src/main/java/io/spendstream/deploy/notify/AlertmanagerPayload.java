@@ -23,7 +23,9 @@ import io.spendstream.avro.AlertStatus;
  * {@code severity} (lower case), {@code dedup_key}, {@code scope_type} and {@code scope}. Label names are made
  * valid Prometheus names ({@code [a-zA-Z_][a-zA-Z0-9_]*}) and empty values are left out, since Alertmanager 0.25
  * rejects the first and drops the second. Everything that changes while an alert fires (the summary, the anomaly
- * ids) goes into annotations.
+ * ids, and the alert's own annotations: {@code excess_per_hour}, {@code incident_cost}, {@code since},
+ * {@code contributors}, {@code traffic}, {@code verdict}, burn-rate {@code budget}, {@code windows},
+ * {@code driving_scopes}, {@code held_by_silence}) goes into annotations.
  *
  * <p>A FIRING alert gets {@code endsAt} = {@code firingUntil}, a time a few re-posts ahead, as Prometheus does: if
  * the notifier stops re-posting, Alertmanager resolves the alert by itself then, whatever its resolve_timeout.
@@ -81,6 +83,13 @@ public final class AlertmanagerPayload {
         ObjectNode labels = node.putObject("labels");
         labels(alert).forEach(labels::put);
         ObjectNode annotations = node.putObject("annotations");
+        // What on-call acts on (excess per hour, incident cost, since, contributors, traffic, verdict, ...): the
+        // anomaly app's own annotations, under valid names; the fixed ones below win over a same-named one.
+        alert.getAnnotations().forEach((name, value) -> {
+            if (value != null && !value.isEmpty()) {
+                annotations.put(labelName(name), value);
+            }
+        });
         annotations.put("summary", alert.getSummary());
         annotations.put("description", description(alert));
         if (!alert.getAnomalyIds().isEmpty()) {

@@ -41,6 +41,21 @@ class AlertmanagerPayloadTest {
     }
 
     @Test
+    void shouldForwardTheAlertsAnnotationsWithoutLettingThemReplaceTheSummary() {
+        Alert alert = Alert.newBuilder(Alerts.firing("checkout")).setAnnotations(Map.of(
+                "excess_per_hour", "190 USD/h", "verdict", "new-spend", "contributors",
+                "resource db-replica-1 +190 USD/h (100%, new)", "summary", "not this one", "bad-name", "x")).build();
+
+        JsonNode annotations = AlertmanagerPayload.alert(alert, FIRING_UNTIL, NOW).get("annotations");
+
+        assertThat(annotations.get("excess_per_hour").textValue()).isEqualTo("190 USD/h");
+        assertThat(annotations.get("verdict").textValue()).isEqualTo("new-spend");
+        assertThat(annotations.get("contributors").textValue()).isEqualTo("resource db-replica-1 +190 USD/h (100%, new)");
+        assertThat(annotations.get("bad_name").textValue()).isEqualTo("x");
+        assertThat(annotations.get("summary").textValue()).isEqualTo(alert.getSummary());
+    }
+
+    @Test
     void shouldGiveAResolvedAlertItsOwnEndsAtWithTheSameLabels() {
         JsonNode firing = AlertmanagerPayload.alert(Alerts.firing("checkout"), FIRING_UNTIL, NOW);
         JsonNode resolved = AlertmanagerPayload.alert(Alerts.resolved("checkout"), FIRING_UNTIL, NOW);

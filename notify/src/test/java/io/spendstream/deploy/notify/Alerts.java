@@ -30,7 +30,22 @@ final class Alerts {
                 .setStartsAt(STARTED)
                 .setEndsAt(null)
                 .setAnomalyIds(List.of("a-" + service + "-1"))
+                .setAnnotations(annotations(service))
                 .build();
+    }
+
+    /** The annotations the anomaly app puts on a cost-spike alert (issue 16): what on-call acts on. */
+    static Map<String, String> annotations(String service) {
+        Map<String, String> annotations = new java.util.LinkedHashMap<>();
+        annotations.put("excess_per_hour", "666 USD/h");
+        annotations.put("incident_cost", "11.10 USD");
+        annotations.put("since", "10:05Z (" + STARTED + ")");
+        annotations.put("team", "payments");
+        annotations.put("contributors", "resource " + service + "-db-replica +666 USD/h (100%, new), sku db.r6g.4xlarge"
+                + " +666 USD/h (100%, new)");
+        annotations.put("traffic", "requests flat (6,000 vs 6,000), cost/request 0.00205 vs 0.0002 USD (+925%)");
+        annotations.put("verdict", "new-spend");
+        return annotations;
     }
 
     static Alert resolved(String service) {

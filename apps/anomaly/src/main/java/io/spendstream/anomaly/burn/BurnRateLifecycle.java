@@ -127,7 +127,8 @@ public final class BurnRateLifecycle {
                     .build();
             state.setOpen(open);
             emit(scope, state, open, AnomalyState.OPEN, evaluatedAt, null, score,
-                    BurnRateRecords.firingSummary(scope, m, state, observed, rate.getProjectedPeriodSpend()),
+                    BurnRateRecords.firingSummary(scope, m, state, observed, rate.getProjectedPeriodSpend(),
+                            open.getStartedAt(), windows),
                     AlertStatus.FIRING, out);
             return;
         }
@@ -146,7 +147,8 @@ public final class BurnRateLifecycle {
                 open.setSeverity(m.severity().name());
                 boolean escalated = m.severity() == Severity.PAGE;
                 emit(scope, state, open, AnomalyState.UPDATE, evaluatedAt, null, score,
-                        BurnRateRecords.firingSummary(scope, m, state, observed, rate.getProjectedPeriodSpend()),
+                        BurnRateRecords.firingSummary(scope, m, state, observed, rate.getProjectedPeriodSpend(),
+                                open.getStartedAt(), windows),
                         escalated ? AlertStatus.FIRING : null, out);
             }
             return;

@@ -69,6 +69,7 @@ public final class BurnRateRecords {
                 // No finer contributors: spend.burn-rate carries the scope's totals only.
                 .setTopContributors(List.of())
                 .setSummary(summary)
+                .setTeam(scope.startsWith("team:") ? scope.substring("team:".length()) : null)
                 .build();
     }
 
@@ -86,7 +87,22 @@ public final class BurnRateRecords {
                 .setStartsAt(anomaly.getStartedAt())
                 .setEndsAt(status == AlertStatus.RESOLVED ? anomaly.getEndedAt() : null)
                 .setAnomalyIds(List.of(anomaly.getAnomalyId()))
+                .setAnnotations(annotations(anomaly))
                 .build();
+    }
+
+    /** What on-call acts on, for receivers: the budget, its team, since when, the excess per hour, the cost so far. */
+    private static Map<String, String> annotations(Anomaly anomaly) {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put("budget", anomaly.getScope());
+        labels(anomaly.getScope(), anomaly.getSeverity(), "burn_rate").entrySet().stream()
+                .filter(e -> e.getKey().equals("team") || e.getKey().equals("service"))
+                .forEach(e -> annotations.put(e.getKey(), e.getValue()));
+        annotations.put("since", clock(anomaly.getStartedAt().toEpochMilli()) + " (" + anomaly.getStartedAt() + ")");
+        annotations.put("excess_per_hour", amount(anomaly.getExcessCostPerHour()) + " " + anomaly.getCurrency()
+                + "/h above pace");
+        annotations.put("incident_cost", amount(anomaly.getExcessCost()) + " " + anomaly.getCurrency());
+        return annotations;
     }
 
     /**
@@ -114,15 +130,27 @@ public final class BurnRateRecords {
     }
 
     /**
-     * e.g. {@code team:payments burning 15.2x budget (1h) and 16.0x (5m): 30,000 USD/month budget, 412 USD spent in
-     * the last hour, projected 61,200 USD by period end}.
+     * e.g. {@code team:payments burning 15.2x budget (1h) and 16.0x (5m) since 11:00Z: 30,000 USD/month budget, 412
+     * USD spent in the last hour, projected 61,200 USD by period end; windows 5m 16.0x, 30m 15.5x, 1h 15.2x, 6h 3.1x,
+     * 3d 1.2x}: the rule's two windows first, then every window's burn rate, so on-call sees how long it has been
+     * going on (a high 6h rate: hours; only the short ones: minutes).
      */
     public static String firingSummary(String scope, BurnRuleMatch match, BurnRateStateRecord state,
-            BigDecimal spentLastHour, BigDecimal projected) {
-        return String.format(Locale.ROOT, "%s burning %.1fx budget (%s) and %.1fx (%s): %s, %s %s spent in the last "
-                        + "hour, projected %s %s by period end", scope, match.longRate(), match.longWindow(),
-                match.shortRate(), match.shortWindow(), budget(state), amount(spentLastHour), state.getCurrency(),
-                amount(projected), state.getCurrency());
+            BigDecimal spentLastHour, BigDecimal projected, long since, BurnWindows windows) {
+        return String.format(Locale.ROOT, "%s burning %.1fx budget (%s) and %.1fx (%s) since %s: %s, %s %s spent in "
+                        + "the last hour, projected %s %s by period end; windows %s", scope, match.longRate(),
+                match.longWindow(), match.shortRate(), match.shortWindow(), clock(since), budget(state),
+                amount(spentLastHour), state.getCurrency(), amount(projected), state.getCurrency(), rates(windows));
+    }
+
+    /** Every window's burn rate, shortest first: {@code 5m 16.0x, 30m 15.5x, 1h 15.2x, 6h 3.1x, 3d 1.2x}. */
+    static String rates(BurnWindows windows) {
+        List<String> rates = new java.util.ArrayList<>();
+        for (String window : List.of(BurnWindows.W5M, BurnWindows.W30M, BurnWindows.W1H, BurnWindows.W6H,
+                BurnWindows.W3D)) {
+            rates.add(String.format(Locale.ROOT, "%s %.1fx", window, windows.rate(window)));
+        }
+        return String.join(", ", rates);
     }
 
     /** e.g. {@code team:payments burn rate back under the rules (0.8x 1h): ~1,234 USD above pace 11:00Z-11:40Z}. */

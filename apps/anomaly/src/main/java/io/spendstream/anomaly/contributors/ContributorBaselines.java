@@ -2,12 +2,15 @@ package io.spendstream.anomaly.contributors;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.spendstream.anomaly.avro.ChildBaselineRecord;
 import io.spendstream.anomaly.avro.ChildCostRecord;
@@ -58,6 +61,15 @@ public final class ContributorBaselines {
             .comparing(Contributor::getExcess)
             .thenComparing(Contributor::getKind)
             .thenComparing(Contributor::getName);
+
+    /** Name of the entry that stands for the new resources of a window ({@link #summariseNewResources}). */
+    public static final String NEW_RESOURCES = "(new)";
+    private static final String RESOURCE = "resource";
+    private static final String OTHER = "(other)";
+    /** Share of the SKUs' excess from which one SKU is named as what the new resources are. */
+    private static final double MAIN_SKU_SHARE = 0.9;
+    /** New resources named on their summary entry. */
+    private static final int EXAMPLES = 3;
 
     private final ContributorSettings settings;
 
@@ -110,11 +122,16 @@ public final class ContributorBaselines {
         }
         Map<String, ChildBaselineRecord> baselines = baselinesByKey(state);
         BigDecimal elapsed = partial ? coverage(window, baselines) : BigDecimal.ONE;
+        Map<String, BigDecimal> unlisted = unlistedLevels(window, baselines);
         Map<String, BigDecimal> positiveExcessByKind = new HashMap<>();
         List<Contributor> moved = new ArrayList<>();
         for (ChildCostRecord child : window.getChildren()) {
             ChildBaselineRecord baseline = baselines.get(key(child.getKind(), child.getName()));
             BigDecimal level = baseline == null ? Money.ZERO : baseline.getLevel();
+            if (OTHER.equals(child.getName())) {
+                // Children with a baseline that this window does not list are in its remainder: expected there.
+                level = Money.add(level, unlisted.getOrDefault(child.getKind(), Money.ZERO));
+            }
             BigDecimal deviation = baseline == null ? Money.ZERO : baseline.getDeviation();
             BigDecimal expected = Money.of(level.multiply(elapsed));
             BigDecimal excess = Money.of(child.getCost().subtract(expected));
@@ -124,7 +141,8 @@ public final class ContributorBaselines {
             BigDecimal tolerance = Money.of(tolerance(level, deviation).multiply(elapsed));
             if (excess.compareTo(tolerance) > 0) {
                 moved.add(Contributor.newBuilder().setKind(child.getKind()).setName(child.getName())
-                        .setObserved(child.getCost()).setExpected(expected).setExcess(excess).setShare(0.0).build());
+                        .setObserved(child.getCost()).setExpected(expected).setExcess(excess).setShare(0.0)
+                        .setIsNew(baseline == null).build());
             }
         }
         for (Contributor contributor : moved) {
@@ -132,8 +150,68 @@ public final class ContributorBaselines {
             contributor.setShare(contributor.getExcess().doubleValue()
                     / positiveExcessByKind.get(contributor.getKind()).doubleValue());
         }
+        moved = summariseNewResources(moved);
         moved.sort(LARGEST_EXCESS_FIRST);
         return List.copyOf(moved.subList(0, Math.min(settings.top(), moved.size())));
+    }
+
+    /**
+     * New resources of one window summarised as one entry (name {@value #NEW_RESOURCES}, {@code count} of them): a CI
+     * storm of 48 new VMs reads as "48 new resources", not as its three costliest VMs at 2% each and an
+     * {@code (other)} of 57%. Attribution lists only the costliest children of a window, so new resources in the
+     * {@code (other)} remainder are inferred from its excess over the mean cost of the listed new ones
+     * ({@code countEstimated}); that excess joins the entry. The SKU that carries at least 90% of the SKUs' excess,
+     * if any, is named on it, and the three costliest new resources as examples. Fewer than two new resources are
+     * left as they are.
+     */
+    private static List<Contributor> summariseNewResources(List<Contributor> moved) {
+        List<Contributor> fresh = new ArrayList<>();
+        Contributor other = null;
+        Contributor mainSku = null;
+        for (Contributor c : moved) {
+            if (RESOURCE.equals(c.getKind()) && c.getIsNew() && !OTHER.equals(c.getName())) {
+                fresh.add(c);
+            } else if (RESOURCE.equals(c.getKind()) && OTHER.equals(c.getName())) {
+                other = c;
+            } else if (!RESOURCE.equals(c.getKind()) && c.getShare() >= MAIN_SKU_SHARE) {
+                mainSku = c;
+            }
+        }
+        if (fresh.size() < 2) {
+            return moved;
+        }
+        BigDecimal observed = Money.ZERO;
+        BigDecimal expected = Money.ZERO;
+        BigDecimal excess = Money.ZERO;
+        double share = 0;
+        for (Contributor c : fresh) {
+            observed = Money.add(observed, c.getObserved());
+            expected = Money.add(expected, c.getExpected());
+            excess = Money.add(excess, c.getExcess());
+            share += c.getShare();
+        }
+        BigDecimal meanCost = observed.divide(BigDecimal.valueOf(fresh.size()), MathContext.DECIMAL64);
+        int inferred = 0;
+        List<Contributor> rest = new ArrayList<>(moved);
+        rest.removeAll(fresh);
+        if (other != null && meanCost.signum() > 0) {
+            inferred = other.getExcess().divide(meanCost, 0, RoundingMode.HALF_EVEN).intValue();
+            if (inferred > 0) {
+                observed = Money.add(observed, other.getObserved());
+                expected = Money.add(expected, other.getExpected());
+                excess = Money.add(excess, other.getExcess());
+                share += other.getShare();
+                rest.remove(other);
+            }
+        }
+        rest.add(Contributor.newBuilder().setKind(RESOURCE).setName(NEW_RESOURCES).setObserved(observed)
+                .setExpected(expected).setExcess(excess).setShare(Math.min(1.0, share))
+                .setCount(fresh.size() + inferred).setCountEstimated(inferred > 0).setIsNew(true)
+                .setSku(mainSku == null ? null : mainSku.getName())
+                .setExamples(fresh.stream().sorted(LARGEST_EXCESS_FIRST).limit(EXAMPLES).map(Contributor::getName)
+                        .toList())
+                .build());
+        return rest;
     }
 
     /**
@@ -173,6 +251,31 @@ public final class ContributorBaselines {
         }
         fell.sort(LARGEST_SHORTFALL_FIRST);
         return List.copyOf(fell.subList(0, Math.min(settings.top(), fell.size())));
+    }
+
+    /**
+     * Per kind, the levels of the children with a baseline that a window with a remainder of that kind does not list:
+     * attribution lists only the costliest children, so when new ones crowd them out they are in the remainder.
+     */
+    private static Map<String, BigDecimal> unlistedLevels(PendingChildrenRecord window,
+            Map<String, ChildBaselineRecord> baselines) {
+        Map<String, BigDecimal> unlisted = new HashMap<>();
+        Set<String> listed = new HashSet<>();
+        Set<String> withRemainder = new HashSet<>();
+        for (ChildCostRecord child : window.getChildren()) {
+            listed.add(key(child.getKind(), child.getName()));
+            if (OTHER.equals(child.getName())) {
+                withRemainder.add(child.getKind());
+            }
+        }
+        for (Map.Entry<String, ChildBaselineRecord> entry : baselines.entrySet()) {
+            ChildBaselineRecord baseline = entry.getValue();
+            if (withRemainder.contains(baseline.getKind()) && !OTHER.equals(baseline.getName())
+                    && !listed.contains(entry.getKey())) {
+                unlisted.merge(baseline.getKind(), baseline.getLevel(), Money::add);
+            }
+        }
+        return unlisted;
     }
 
     private static PendingChildrenRecord pendingWindow(ContributorBaselinesRecord state, long windowStart) {

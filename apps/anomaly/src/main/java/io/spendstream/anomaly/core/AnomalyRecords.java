@@ -19,6 +19,7 @@ import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.AnomalyType;
 import io.spendstream.avro.Contributor;
+import io.spendstream.avro.TrafficContext;
 import io.spendstream.runtime.config.Durations;
 import io.spendstream.schemas.Money;
 
@@ -50,7 +51,16 @@ public final class AnomalyRecords {
      * {@code ContributorBaselines}), or, when there are none, the service itself with all of the excess.
      */
     public static Anomaly anomaly(Transition t, List<Contributor> children) {
-        return Anomaly.newBuilder()
+        return anomaly(t, children, null, null);
+    }
+
+    /**
+     * The event with its top contributors, the team owning the service ({@code null} when unknown) and its traffic
+     * context ({@code null} without APM data); a spike also gets its verdict ({@link PageText#verdict}). The summary
+     * names all of them.
+     */
+    public static Anomaly anomaly(Transition t, List<Contributor> children, String team, TrafficContext traffic) {
+        Anomaly anomaly = Anomaly.newBuilder()
                 .setAnomalyId(t.anomalyId())
                 .setDedupKey(CostSpikeLifecycle.dedupKey(t.type(), t.scope()))
                 .setState(t.state())
@@ -70,7 +80,14 @@ public final class AnomalyRecords {
                 .setScore(t.score())
                 .setTopContributors(children.isEmpty() ? List.of(self(t)) : children)
                 .setSummary(summary(t))
+                .setTeam(team)
+                .setTraffic(t.state() == AnomalyState.RESOLVED ? null : traffic)
                 .build();
+        if (t.type() == AnomalyType.COST_SPIKE && t.state() != AnomalyState.RESOLVED) {
+            anomaly.setVerdict(PageText.verdict(anomaly));
+        }
+        anomaly.setSummary(PageText.withContext(anomaly.getSummary(), anomaly));
+        return anomaly;
     }
 
     private static Contributor self(Transition t) {
@@ -82,6 +99,24 @@ public final class AnomalyRecords {
                 .setExcess(Money.of(t.observed().subtract(t.expected())))
                 .setShare(1.0)
                 .build();
+    }
+
+    /**
+     * The annotation that marks a refresh: a FIRING built from an UPDATE that changes nothing on-call was told, only
+     * the figures. The alert gate keeps the newest figures of an alert it holds (in a silence, in group wait) so that
+     * it is released with them; it never sends a refresh as such.
+     */
+    public static final String REFRESH = "refresh";
+
+    /** The refresh of an UPDATE (see {@link #REFRESH}). */
+    public static Alert refresh(Anomaly anomaly) {
+        Alert alert = alert(Anomaly.newBuilder(anomaly).setState(AnomalyState.OPEN).build(), false).orElseThrow();
+        alert.getAnnotations().put(REFRESH, "true");
+        return alert;
+    }
+
+    public static boolean isRefresh(Alert alert) {
+        return alert != null && "true".equals(alert.getAnnotations().get(REFRESH));
     }
 
     /** The alert this transition raises or clears, if any. */
@@ -109,6 +144,7 @@ public final class AnomalyRecords {
                 .setStartsAt(anomaly.getStartedAt())
                 .setEndsAt(status == AlertStatus.RESOLVED ? anomaly.getEndedAt() : null)
                 .setAnomalyIds(List.of(anomaly.getAnomalyId()))
+                .setAnnotations(new java.util.LinkedHashMap<>(PageText.annotations(anomaly)))
                 .build());
     }
 
@@ -131,8 +167,7 @@ public final class AnomalyRecords {
         }
         String line = t.scope() + " cost " + (t.rate().compareTo(t.observed()) == 0 ? "" : "~") + amount(t.rate())
                 + " " + unit + " vs " + amount(t.expected()) + " expected (" + change(t.rate(), t.expected())
-                + "), ~" + t.excessCostPerHour().setScale(0, RoundingMode.HALF_EVEN).toPlainString() + " "
-                + t.currency() + "/h excess since " + since;
+                + "), ~" + PageText.perHour(t.excessCostPerHour()) + " " + t.currency() + "/h excess since " + since;
         if (t.state() == AnomalyState.UPDATE) {
             line += "; " + amount(t.excessCost()) + " " + t.currency() + " excess so far";
         }
@@ -150,8 +185,7 @@ public final class AnomalyRecords {
         }
         String line = t.scope() + " cost dropped to " + amount(t.rate()) + " " + unit + " vs " + amount(t.expected())
                 + " expected (" + change(t.rate(), t.expected()) + "), ~"
-                + t.excessCostPerHour().negate().setScale(0, RoundingMode.HALF_EVEN).toPlainString() + " "
-                + t.currency() + "/h short since " + since;
+                + PageText.perHour(t.excessCostPerHour().negate()) + " " + t.currency() + "/h short since " + since;
         if (t.state() == AnomalyState.UPDATE) {
             line += "; " + missing + " below the baseline so far";
         }
@@ -169,16 +203,24 @@ public final class AnomalyRecords {
     }
 
     private static String amount(BigDecimal value) {
-        return value.setScale(2, RoundingMode.HALF_EVEN).toPlainString();
+        return PageText.money(value);
     }
 
-    /** The change from expected to observed as a signed whole percentage ({@code +925%}); {@code new spend} from 0. */
+    /**
+     * The change from expected to observed: a signed whole percentage up to +999% ({@code +925%}), beyond that a
+     * factor ({@code 1,105x}: "+110423%" reads as noise); {@code new spend} from 0.
+     */
     public static String change(BigDecimal observed, BigDecimal expected) {
         if (expected.signum() <= 0) {
             return "new spend";
         }
         BigDecimal percent = observed.subtract(expected).multiply(BigDecimal.valueOf(100))
                 .divide(expected, 0, RoundingMode.HALF_EVEN);
+        if (percent.compareTo(BigDecimal.valueOf(999)) > 0) {
+            BigDecimal factor = observed.divide(expected, percent.compareTo(BigDecimal.valueOf(9_900)) > 0 ? 0 : 1,
+                    RoundingMode.HALF_EVEN);
+            return PageText.grouped(factor) + "x";
+        }
         return (percent.signum() >= 0 ? "+" : "") + percent.toPlainString() + "%";
     }
 }

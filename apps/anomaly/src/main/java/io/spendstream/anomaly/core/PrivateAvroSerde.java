@@ -3,11 +3,16 @@ package io.spendstream.anomaly.core;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
 
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
@@ -20,7 +25,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * Serde of the anomaly app's private Avro records (state stores, their changelogs, the alert gate's repartition
  * topic): a format byte followed by Avro binary. Not the Confluent wire format, for the same reason as the detector's
  * state serde: these bytes restore without a schema registry and never leave the app. A later schema bumps the byte
- * and keeps a reader for this one.
+ * and keeps a reader for the older ones (the four-argument constructor, with their writer schemas).
  */
 public class PrivateAvroSerde<T extends SpecificRecord> implements Serde<T> {
 
@@ -28,14 +33,31 @@ public class PrivateAvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     /** What the bytes are, for error messages, e.g. {@code burn-rate state}. */
     private final String description;
+    /** The format byte written: the current schema. */
+    private final byte format;
     // One serde serves every stream thread; Avro's datum readers and writers are not documented thread-safe.
     private final ThreadLocal<SpecificDatumWriter<T>> writer;
     private final ThreadLocal<SpecificDatumReader<T>> reader;
+    /** Per older format byte, a reader that resolves its writer schema into the current one. */
+    private final Map<Byte, ThreadLocal<SpecificDatumReader<T>>> olderReaders = new HashMap<>();
 
     public PrivateAvroSerde(Class<T> type, String description) {
+        this(type, description, FORMAT_V1, Map.of());
+    }
+
+    /**
+     * A serde that writes format {@code format} (the current schema of {@code type}) and still reads the older
+     * formats of {@code older}, each with the writer schema it was written with (resolved into the current one, so
+     * a field added with a default reads as that default).
+     */
+    public PrivateAvroSerde(Class<T> type, String description, byte format, Map<Byte, Schema> older) {
         this.description = description;
+        this.format = format;
         this.writer = ThreadLocal.withInitial(() -> new SpecificDatumWriter<>(type));
         this.reader = ThreadLocal.withInitial(() -> new SpecificDatumReader<>(type));
+        Schema current = SpecificData.get().getSchema(type);
+        older.forEach((olderFormat, schema) -> olderReaders.put(olderFormat,
+                ThreadLocal.withInitial(() -> new SpecificDatumReader<>(schema, current))));
     }
 
     @Override
@@ -50,7 +72,7 @@ public class PrivateAvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     public byte[] write(T value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.write(FORMAT_V1);
+        out.write(format);
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         try {
             writer.get().write(value, encoder);
@@ -62,13 +84,16 @@ public class PrivateAvroSerde<T extends SpecificRecord> implements Serde<T> {
     }
 
     public T read(byte[] bytes) {
-        if (bytes.length == 0 || bytes[0] != FORMAT_V1) {
+        ThreadLocal<SpecificDatumReader<T>> formatReader = bytes.length == 0 ? null
+                : bytes[0] == format ? reader : olderReaders.get(bytes[0]);
+        if (formatReader == null) {
             throw new SerializationException("Unknown " + description + " format "
-                    + (bytes.length == 0 ? "(empty)" : Byte.toString(bytes[0])) + "; expected " + FORMAT_V1);
+                    + (bytes.length == 0 ? "(empty)" : Byte.toString(bytes[0])) + "; expected " + format
+                    + (olderReaders.isEmpty() ? "" : " or " + new TreeSet<>(olderReaders.keySet())));
         }
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null);
         try {
-            return reader.get().read(null, decoder);
+            return formatReader.get().read(null, decoder);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Corrupt " + description + ": " + e.getMessage(), e);
         }

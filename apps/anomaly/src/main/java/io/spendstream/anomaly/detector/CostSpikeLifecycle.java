@@ -52,9 +52,11 @@ import io.spendstream.schemas.Money;
  *       {@code resolveScore} (hysteresis), or on the other side of the baseline (a spike's windows back below it, a
  *       drop's back above); it ends at the end of the last active window.</li>
  * </ul>
- * The excess of a partial window is {@code observed - expected} (an under-estimate) in {@code excessCost}; its
- * excess per hour, which sets the severity at OPEN, is projected from the elapsed part of the window. A drop's excess
- * is negative: the spend missing.
+ * The excess of a partial window is {@code observed - expected x covered part} in {@code excessCost}; its excess per
+ * hour, which sets the severity at OPEN, is the cost over the charge time its rows cover ({@code coveredUntil} of
+ * {@code spend.unit-cost}: a per-minute row stamped at its minute's start covers the whole minute, so it is not
+ * projected), or, from writers that do not say, over the elapsed part of the window by the update's event time. A
+ * drop's excess is negative: the spend missing.
  */
 public final class CostSpikeLifecycle {
 
@@ -142,7 +144,9 @@ public final class CostSpikeLifecycle {
             }
         }
         if (!state.isOpen() && window.windowStart() >= state.resolvedBefore()) {
-            maybeOpen(state, window, scope, events);
+            // The coverage goes with the cost it came with: an older update that changed nothing says nothing.
+            Long covered = window.lastTimestamp() == update.timestamp() ? update.coveredUntil() : null;
+            maybeOpen(state, window, covered, scope, events);
         }
         int cap = settings.pendingCap(window.sizeMillis());
         while (pending.size() > cap) {
@@ -205,7 +209,8 @@ public final class CostSpikeLifecycle {
         }
     }
 
-    private void maybeOpen(DetectorState state, PendingWindow window, String scope, List<Transition> events) {
+    private void maybeOpen(DetectorState state, PendingWindow window, Long coveredUntil, String scope,
+            List<Transition> events) {
         Baseline baseline = state.baseline();
         double cost = window.cost().doubleValue();
         OptionalDouble scored = detector.score(baseline, window.windowStart(), cost);
@@ -214,11 +219,13 @@ public final class CostSpikeLifecycle {
             // Below the baseline is no spike, and a window that may be partial is no drop either: judgeDrop's job.
             return;
         }
-        double elapsed = (window.lastTimestamp() - window.windowStart()) / (double) window.sizeMillis();
-        double fraction = Math.min(1.0, Math.max(settings.partialMinFraction(), elapsed));
-        BigDecimal rate = Money.of(window.cost().divide(BigDecimal.valueOf(fraction), MathContext.DECIMAL64));
+        BigDecimal fraction = BigDecimal.valueOf(coveredFraction(window, coveredUntil));
+        BigDecimal rate = Money.of(window.cost().divide(fraction, MathContext.DECIMAL64));
         BigDecimal expected = money(detector.expected(baseline, window.windowStart()));
         BigDecimal excessPerHour = perHour(rate.subtract(expected).max(Money.ZERO), window.sizeMillis());
+        // The incident's cost so far compares like with like: the cost so far against what the covered part of the
+        // window was expected to cost.
+        BigDecimal excessSoFar = Money.of(window.cost().subtract(expected.multiply(fraction)));
         if (excessPerHour.compareTo(settings.minExcessPerHour()) < 0) {
             return;
         }
@@ -229,8 +236,19 @@ public final class CostSpikeLifecycle {
         state.incident(incident);
         events.add(new Transition(AnomalyType.COST_SPIKE, AnomalyState.OPEN, scope, incident.anomalyId(), startedAt, window.lastTimestamp(),
                 null, window.windowStart(), window.sizeMillis(), true, window.currency(), window.cost(), rate,
-                expected, window.cost(), Money.of(window.cost().subtract(expected)), excessPerHour,
-                scored.getAsDouble(), severity, false));
+                expected, window.cost(), excessSoFar, excessPerHour, scored.getAsDouble(), severity, false));
+    }
+
+    /**
+     * The part of a window its cost so far is the cost of, in (0, 1]: how far its cost rows cover the charge time
+     * ({@code coveredUntil}) when known, else how far its latest update's event time is into it. At least
+     * {@code partialMinFraction}, so a row without length at a window's first second is not projected to a minute
+     * of sixty such rows. Per-minute rows stamped at their minute's start cover the minute: no projection at all.
+     */
+    private double coveredFraction(PendingWindow window, Long coveredUntil) {
+        long until = coveredUntil != null ? coveredUntil : window.lastTimestamp();
+        double elapsed = (until - window.windowStart()) / (double) window.sizeMillis();
+        return Math.min(1.0, Math.max(settings.partialMinFraction(), elapsed));
     }
 
     /**

@@ -37,13 +37,21 @@ public final class DriftTopology {
     private DriftTopology() {
     }
 
-    public static KStream<String, Alert> build(StreamsBuilder builder, KStream<String, UnitCost> unitCost,
-            SpendstreamTopics topics, PipelineMetrics metrics, DriftSettings settings,
-            ContributorSettings contributorSettings, OpenAnomalies openAnomalies) {
+    /**
+     * Adds the stores. Called with the cost-spike detector's stores, before the {@code spend.unit-cost} source: the
+     * cost-spike detector reads {@value #STORE} too (the usual requests of a service).
+     */
+    public static void addStores(StreamsBuilder builder) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), new DriftStateSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONTRIBUTOR_STORE),
                 Serdes.String(), new ContributorBaselinesSerde()));
+    }
+
+    /** Builds the drift detection on {@code unitCost}; the stores must have been added ({@link #addStores}). */
+    public static KStream<String, Alert> build(KStream<String, UnitCost> unitCost,
+            SpendstreamTopics topics, PipelineMetrics metrics, DriftSettings settings,
+            ContributorSettings contributorSettings, OpenAnomalies openAnomalies) {
         DriftLifecycle lifecycle = new DriftLifecycle(settings);
         ContributorBaselines contributors = new ContributorBaselines(contributorSettings);
 

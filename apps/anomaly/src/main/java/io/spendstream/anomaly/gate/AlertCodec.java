@@ -1,18 +1,32 @@
 package io.spendstream.anomaly.gate;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.Map;
+
+import org.apache.avro.Schema;
 
 import io.spendstream.anomaly.core.PrivateAvroSerde;
 import io.spendstream.avro.Alert;
 
 /**
- * An {@link Alert} inside the gate's private records: format byte + Avro binary, as {@link PrivateAvroSerde}. The
- * anomaly app's own Avro schemas cannot name {@code io.spendstream.avro.Alert} (it is generated in {@code schemas}),
- * so they hold it as bytes.
+ * An {@link Alert} inside the gate's private records (its state store, its store of open parents and its repartition
+ * topic): format byte + Avro binary, as {@link PrivateAvroSerde}. The anomaly app's own Avro schemas cannot name
+ * {@code io.spendstream.avro.Alert} (it is generated in {@code schemas}), so they hold it as bytes. Format 2 is the
+ * current {@code Alert}; format 1, the {@code Alert} before its {@code annotations} (issue 16), is still read (its
+ * schema is kept as {@code Alert-v1.avsc}, resolved into the current one with empty annotations), so a gate upgraded
+ * with alerts held in its stores or in flight on its repartition topic reads them.
  */
 final class AlertCodec {
 
-    static final PrivateAvroSerde<Alert> SERDE = new PrivateAvroSerde<>(Alert.class, "alert");
+    static final byte FORMAT_V1 = 1;
+    static final byte FORMAT_V2 = 2;
+    static final Schema SCHEMA_V1 = loadSchema("Alert-v1.avsc");
+
+    static final PrivateAvroSerde<Alert> SERDE = new PrivateAvroSerde<>(Alert.class, "alert", FORMAT_V2,
+            Map.of(FORMAT_V1, SCHEMA_V1));
 
     private AlertCodec() {
     }
@@ -29,5 +43,16 @@ final class AlertCodec {
         byte[] raw = new byte[copy.remaining()];
         copy.get(raw);
         return SERDE.read(raw);
+    }
+
+    private static Schema loadSchema(String resource) {
+        try (InputStream in = AlertCodec.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing resource " + resource + " next to AlertCodec");
+            }
+            return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -1,11 +1,15 @@
 package io.spendstream.anomaly.gate;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 import io.spendstream.anomaly.burn.BurnRateRecords;
+import io.spendstream.anomaly.core.AnomalyRecords;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.AlertStatus;
 import io.spendstream.avro.AnomalyType;
@@ -21,7 +25,9 @@ import io.spendstream.avro.Severity;
  * <li><b>Cooldown</b>: a RESOLVED is held for {@code cooldown}; a FIRING of the key meanwhile cancels it and nothing
  * is sent ({@code cooldown}): the alert simply stays open. Otherwise the RESOLVED goes out when the cooldown ends.</li>
  * <li><b>Silences</b>: a FIRING that a silence in force covers is not sent ({@code silenced}); when no silence
- * covers it any more and it is still open, it fires then. A RESOLVED of an alert never sent is dropped
+ * covers it any more and it is still open, it fires then, with the figures of its latest UPDATE (refreshes: see
+ * {@link AnomalyRecords#REFRESH}), the annotation {@code held_by_silence} ({@code 11:02Z-11:07Z}) and a note in its
+ * summary; its RESOLVED then goes out without the cooldown. A RESOLVED of an alert never sent is dropped
  * ({@code silenced}). An alert fired before a silence started still gets its RESOLVED.</li>
  * <li><b>Grouping</b>: an alert labelled with a service, first fired while a burn-rate alert of its team's budget
  * ({@code team:<team>}) or of {@code all} is open, joins that group: label {@code group} = the parent's dedup key.
@@ -44,6 +50,9 @@ final class AlertGate {
     static final String GROUP_WAIT = "group-wait";
 
     static final String GROUP_LABEL = "group";
+    /** Annotation of an alert a silence held: when the hold began, then (once released) {@code begin-end}. */
+    static final String HELD_BY_SILENCE = "held_by_silence";
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm'Z'").withZone(ZoneOffset.UTC);
     static final String TEAM_LABEL = "team";
     static final String SERVICE_LABEL = "service";
 
@@ -95,8 +104,31 @@ final class AlertGate {
     }
 
     Decision onAlert(GateState state, Alert alert, long timestamp, long now, Lookups lookups) {
+        if (AnomalyRecords.isRefresh(alert)) {
+            refresh(state, alert);
+            return Decision.NONE;
+        }
         return alert.getStatus() == AlertStatus.FIRING ? onFiring(state, alert, timestamp, now, lookups)
                 : onResolved(state, alert, timestamp, now);
+    }
+
+    /**
+     * New figures for an open alert: kept on the latest FIRING (same severity and labels), so an alert held by a
+     * silence or a group wait goes out with current figures, not those of its opening minute. Nothing is sent and
+     * nothing counted: a refresh is not an alert. A refresh of a key with nothing open is ignored.
+     */
+    private static void refresh(GateState state, Alert refresh) {
+        if (state.latest == null) {
+            return;
+        }
+        Map<String, String> annotations = new LinkedHashMap<>(refresh.getAnnotations());
+        annotations.remove(AnomalyRecords.REFRESH);
+        String held = state.latest.getAnnotations().get(HELD_BY_SILENCE);
+        if (held != null) {
+            annotations.put(HELD_BY_SILENCE, held);
+        }
+        state.latest = Alert.newBuilder(state.latest).setSummary(refresh.getSummary()).setAnnotations(annotations)
+                .build();
     }
 
     private Decision onFiring(GateState state, Alert alert, long timestamp, long now, Lookups lookups) {
@@ -150,14 +182,22 @@ final class AlertGate {
             return Decision.suppressed(SILENCED);
         }
         // Same labels and severity as what receivers hold, so they match it to the alert they have.
+        Map<String, String> annotations = new LinkedHashMap<>(alert.getAnnotations());
+        String held = state.emitted.getAnnotations().get(HELD_BY_SILENCE);
+        if (held != null) {
+            annotations.put(HELD_BY_SILENCE, held);
+        }
         Alert resolved = Alert.newBuilder(state.emitted)
                 .setStatus(AlertStatus.RESOLVED)
                 .setSummary(alert.getSummary())
+                .setAnnotations(annotations)
                 .setEndsAt(alert.getEndsAt())
                 .setAnomalyIds(alert.getAnomalyIds())
                 .build();
         state.latest = null;
-        if (settings.cooldown().isZero()) {
+        if (settings.cooldown().isZero() || held != null) {
+            // No cooldown after a release from a silence: the page went out late already, and its incident is
+            // over; on-call must not wait out a cooldown to learn it (a re-fire opens a new alert anyway).
             state.clear();
             return new Decision(new Out(resolved, timestamp), null, false);
         }
@@ -220,12 +260,26 @@ final class AlertGate {
             }
         }
         labels.put("severity", severity.name().toLowerCase(Locale.ROOT));
+        Map<String, String> annotations = new LinkedHashMap<>(state.latest.getAnnotations());
+        String heldSince = annotations.get(HELD_BY_SILENCE);
+        if (heldSince != null && state.emitted == null) {
+            // Released from a silence: say so, and that the figures are those of now, not of its first minute.
+            String held = heldSince + "-" + CLOCK.format(Instant.ofEpochMilli(now));
+            annotations.put(HELD_BY_SILENCE, held);
+            summary = summary + " (held by a silence " + held + "; figures as of release)";
+        }
         Alert candidate = Alert.newBuilder(state.latest)
                 .setSeverity(severity)
                 .setLabels(labels)
                 .setSummary(summary)
+                .setAnnotations(annotations)
                 .build();
         if (lookups.silenced(candidate, now)) {
+            if (heldSince == null && state.emitted == null) {
+                Map<String, String> marked = new LinkedHashMap<>(state.latest.getAnnotations());
+                marked.put(HELD_BY_SILENCE, CLOCK.format(Instant.ofEpochMilli(now)));
+                state.latest = Alert.newBuilder(state.latest).setAnnotations(marked).build();
+            }
             return Decision.suppressed(SILENCED);
         }
         if (state.emitted != null && rank(severity) <= rank(state.emitted.getSeverity())) {

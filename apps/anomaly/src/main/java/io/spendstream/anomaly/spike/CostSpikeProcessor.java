@@ -18,6 +18,8 @@ import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.Transition;
 import io.spendstream.anomaly.detector.WindowUpdate;
+import io.spendstream.anomaly.drift.DriftTopology;
+import io.spendstream.anomaly.avro.DriftStateRecord;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.AnomalyType;
@@ -31,7 +33,9 @@ import io.spendstream.runtime.state.ReadThroughStates;
  * the store {@link CostSpikeTopology#STORE}, and forwards each lifecycle event (keyed by its dedup key, at the input
  * record's timestamp) with the alert it raises or clears. Keeps the open-anomalies gauge of its task. Alongside, the
  * baselines of each service's children (resources, SKUs) in the store {@link CostSpikeTopology#CONTRIBUTOR_STORE}, which
- * name the top contributors of each OPEN and UPDATE ({@link ContributorBaselines}).
+ * name the top contributors of each OPEN and UPDATE ({@link ContributorBaselines}). Reads the drift detector's store
+ * {@link DriftTopology#STORE} (never writes it) for the service's usual requests: the traffic context of each event
+ * ({@link TrafficContexts}).
  */
 public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
 
@@ -44,6 +48,8 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
     private final ContributorBaselines contributors;
     private ReadThroughStates<DetectorState> states;
     private ReadThroughStates<ContributorBaselinesRecord> contributorStates;
+    /** The drift detector's states, read only: the usual requests of a service ({@link TrafficContexts}). */
+    private KeyValueStore<String, DriftStateRecord> driftStates;
 
     public CostSpikeProcessor(CostSpikeLifecycle lifecycle, ContributorBaselines contributors, PipelineMetrics metrics,
             OpenAnomalies openAnomalies) {
@@ -57,6 +63,7 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
         KeyValueStore<String, DetectorState> store = context.getStateStore(CostSpikeTopology.STORE);
         this.states = cached(store);
         this.contributorStates = cached(context.getStateStore(CostSpikeTopology.CONTRIBUTOR_STORE));
+        this.driftStates = context.getStateStore(DriftTopology.STORE);
         // Called after the store is restored: recount so the gauge is right after a restart or a rebalance.
         countOpen(store, DetectorState::isOpen);
     }
@@ -81,7 +88,8 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
         }
         String service = cost.getService() != null ? cost.getService() : record.key();
         WindowUpdate update = new WindowUpdate(service, cost.getWindowStart().toEpochMilli(),
-                cost.getWindowEnd().toEpochMilli(), cost.getCost(), cost.getCurrency(), record.timestamp());
+                cost.getWindowEnd().toEpochMilli(), cost.getCost(), cost.getCurrency(), record.timestamp(),
+                cost.getCoveredUntil() == null ? null : cost.getCoveredUntil().toEpochMilli());
         DetectorState state = states.get(service);
         if (state == null) {
             state = lifecycle.newState();
@@ -100,15 +108,18 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
         boolean wasOpen = state.isOpen();
         List<Transition> transitions = lifecycle.onUpdate(state, update);
         states.put(service, state);
+        DriftStateRecord drift = transitions.isEmpty() ? null : driftStates.get(service);
         for (Transition transition : transitions) {
             // A resolve is about a quiet window: it names the service, not children that did not move.
             List<Contributor> top = transition.state() == AnomalyState.RESOLVED ? List.of()
                     : transition.type() == AnomalyType.COST_DROP
                             ? contributors.fallenContributors(children, transition.windowStart())
                             : contributors.topContributors(children, transition.windowStart(), transition.partial());
-            Anomaly anomaly = AnomalyRecords.anomaly(transition, top);
-            Emission emission = new Emission(anomaly,
-                    AnomalyRecords.alert(anomaly, transition.escalated()).orElse(null));
+            Anomaly anomaly = AnomalyRecords.anomaly(transition, top, cost.getTeam(),
+                    TrafficContexts.of(transition, cost, drift));
+            // An UPDATE that changes nothing on-call was told still refreshes the figures the gate holds.
+            Emission emission = new Emission(anomaly, AnomalyRecords.alert(anomaly, transition.escalated())
+                    .orElseGet(() -> AnomalyRecords.refresh(anomaly)));
             forward(record, emission);
         }
         // After the transitions: they name contributors from windows this call may settle.

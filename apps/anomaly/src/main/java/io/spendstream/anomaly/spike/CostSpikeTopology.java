@@ -11,6 +11,7 @@ import io.spendstream.anomaly.contributors.ContributorBaselinesSerde;
 import io.spendstream.anomaly.core.EmissionTail;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
+import io.spendstream.anomaly.drift.DriftTopology;
 import io.spendstream.anomaly.state.DetectorStateSerde;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.UnitCost;
@@ -20,7 +21,8 @@ import io.spendstream.schemas.SpendstreamTopics;
 /**
  * Cost spikes and drops per service, and surges of the service {@code unallocated}: {@link CostSpikeProcessor} on the
  * app's {@code spend.unit-cost} stream with the RocksDB stores {@value #STORE} (one detector state per service) and
- * {@value #CONTRIBUTOR_STORE} (the baselines of each service's resources and SKUs), both changelogged. A cost spike of
+ * {@value #CONTRIBUTOR_STORE} (the baselines of each service's resources and SKUs), both changelogged, and read-only
+ * access to the drift detector's {@value DriftTopology#STORE} (the usual requests, for the traffic context). A cost spike of
  * {@code unallocated} leaves as an UNALLOCATED_SURGE ({@link UnallocatedSurge}). Writes the events to
  * {@code spend.anomalies} (key {@code cost-spike:service:<service>}, {@code cost-drop:...},
  * {@code unallocated-surge:service:unallocated}) and returns their alerts for the alert gate.
@@ -48,6 +50,9 @@ public final class CostSpikeTopology {
                 new DetectorStateSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONTRIBUTOR_STORE),
                 Serdes.String(), new ContributorBaselinesSerde()));
+        // The drift detector's state, which the spike detector reads for the traffic context: added here so it
+        // exists when the spike detector connects to it.
+        DriftTopology.addStores(builder);
     }
 
     /**
@@ -61,7 +66,7 @@ public final class CostSpikeTopology {
         // must not change this sub-topology's stores or the other sub-topologies' numbering.
         return TAIL.write(unitCost.process(
                 () -> new CostSpikeProcessor(lifecycle, contributors, metrics, openAnomalies), Named.as(DETECTOR),
-                STORE, CONTRIBUTOR_STORE).map(unallocatedSurge::retype, Named.as(UNALLOCATED_SURGE))
+                STORE, CONTRIBUTOR_STORE, DriftTopology.STORE).map(unallocatedSurge::retype, Named.as(UNALLOCATED_SURGE))
                 .filter((key, emission) -> detectsServices, Named.as(SERVICE_SCOPE)),
                 topics, metrics);
     }

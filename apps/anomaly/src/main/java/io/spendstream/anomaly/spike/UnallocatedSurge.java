@@ -10,7 +10,9 @@ import java.util.Optional;
 
 import org.apache.kafka.streams.KeyValue;
 
+import io.spendstream.anomaly.contributors.ContributorBaselines;
 import io.spendstream.anomaly.core.AnomalyRecords;
+import io.spendstream.anomaly.core.PageText;
 import io.spendstream.anomaly.core.AnomalySettings;
 import io.spendstream.anomaly.core.Emission;
 import io.spendstream.avro.Alert;
@@ -91,8 +93,11 @@ public final class UnallocatedSurge {
                 .setSummary(summary(spike))
                 .build();
         // An UPDATE carries an alert only when it escalated; with a fixed severity there is nothing to escalate.
-        boolean escalated = spike.getState() == AnomalyState.UPDATE && emission.hasAlert() && severity.isEmpty();
-        Alert alert = emission.hasAlert() ? AnomalyRecords.alert(surge, escalated).orElse(null) : null;
+        boolean refresh = AnomalyRecords.isRefresh(emission.alert());
+        boolean escalated = spike.getState() == AnomalyState.UPDATE && emission.hasAlert() && !refresh
+                && severity.isEmpty();
+        Alert alert = refresh ? AnomalyRecords.refresh(surge)
+                : emission.hasAlert() ? AnomalyRecords.alert(surge, escalated).orElse(null) : null;
         return KeyValue.pair(DEDUP_KEY, new Emission(surge, alert));
     }
 
@@ -130,7 +135,13 @@ public final class UnallocatedSurge {
     }
 
     private static String whatToTag(List<Contributor> contributors) {
-        List<String> resources = named(contributors, "resource");
+        List<String> resources = new java.util.ArrayList<>(named(contributors, "resource"));
+        for (Contributor c : contributors) {
+            if (ContributorBaselines.NEW_RESOURCES.equals(c.getName())) {
+                // Many new untagged resources: name a few, and say how many there are.
+                resources.add(PageText.newResources(c));
+            }
+        }
         if (resources.isEmpty()) {
             return "tag the resources behind it (none stands out: the surge is spread over many)";
         }

@@ -75,8 +75,11 @@ class BurnRateRulesTest {
                 assertThat(a.getExcessCostPerHour()).isEqualByComparingTo("583.333333333333");
                 assertThat(a.getExcessCost()).isEqualByComparingTo("0");
                 assertThat(a.getScore()).isEqualTo(1.0);
-                assertThat(a.getSummary()).isEqualTo("team:payments burning 15.0x budget (1h) and 15.0x (5m): "
-                        + "30,000 USD/month budget, 625 USD spent in the last hour, projected 61,200 USD by period end");
+                // Since when, and every window's rate: how long it has been burning.
+                assertThat(a.getSummary()).isEqualTo("team:payments burning 15.0x budget (1h) and 15.0x (5m) since "
+                        + "10:00Z: 30,000 USD/month budget, 625 USD spent in the last hour, projected 61,200 USD by "
+                        + "period end; windows 5m 15.0x, 30m 0.0x, 1h 15.0x, 6h 0.0x, 3d 0.0x");
+                assertThat(a.getTeam()).isEqualTo("payments");
             });
             assertThat(alerts).singleElement().satisfies(kv -> {
                 assertThat(kv.key).isEqualTo(DEDUP_KEY);
@@ -90,6 +93,9 @@ class BurnRateRulesTest {
                 assertThat(alert.getStartsAt()).isEqualTo(T0);
                 assertThat(alert.getEndsAt()).isNull();
                 assertThat(alert.getAnomalyIds()).containsExactly(DEDUP_KEY + ":" + T0.toEpochMilli());
+                assertThat(alert.getAnnotations()).containsEntry("budget", SCOPE).containsEntry("team", "payments")
+                        .containsEntry("since", "10:00Z (" + T0 + ")")
+                        .containsEntry("excess_per_hour", "583 USD/h above pace").containsEntry("incident_cost", "0 USD");
             });
             assertThat(h.openGauge()).isEqualTo(1.0);
         }
@@ -114,7 +120,7 @@ class BurnRateRulesTest {
             Anomaly open = h.anomalies.readValue();
             assertThat(open.getState()).isEqualTo(AnomalyState.OPEN);
             assertThat(open.getSeverity()).isEqualTo(Severity.PAGE);
-            assertThat(open.getSummary()).startsWith("team:payments burning 7.0x budget (6h) and 7.0x (30m): ");
+            assertThat(open.getSummary()).startsWith("team:payments burning 7.0x budget (6h) and 7.0x (30m) since ");
             assertThat(h.alerts.readValue().getSeverity()).isEqualTo(Severity.PAGE);
             assertThat(h.anomalies.isEmpty()).isTrue();
         }
@@ -128,7 +134,7 @@ class BurnRateRulesTest {
             Anomaly open = h.anomalies.readValue();
             assertThat(open.getState()).isEqualTo(AnomalyState.OPEN);
             assertThat(open.getSeverity()).isEqualTo(Severity.TICKET);
-            assertThat(open.getSummary()).startsWith("team:payments burning 1.5x budget (3d) and 1.5x (6h): ");
+            assertThat(open.getSummary()).startsWith("team:payments burning 1.5x budget (3d) and 1.5x (6h) since ");
             Alert alert = h.alerts.readValue();
             assertThat(alert.getStatus()).isEqualTo(AlertStatus.FIRING);
             assertThat(alert.getSeverity()).isEqualTo(Severity.TICKET);

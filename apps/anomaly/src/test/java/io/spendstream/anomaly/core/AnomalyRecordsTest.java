@@ -68,6 +68,24 @@ class AnomalyRecordsTest {
         });
     }
 
+    @Test
+    void shouldShowAHugeRiseAsAFactorAndASmallBaselineWithItsDigits() {
+        // 0.0025 USD/min expected, 2.76 USD/min observed: "+110423%" and "vs 0.00 expected" said nothing.
+        Transition open = transition(AnomalyState.OPEN, "2.7630", "2.7630", "0.0025", "165.63", "2.76", null, false);
+
+        String summary = AnomalyRecords.anomaly(open).getSummary();
+
+        assertThat(summary).isEqualTo(
+                "checkout cost 2.76 USD/min vs 0.0025 expected (1,105x), ~166 USD/h excess since 10:05Z");
+        assertThat(summary).doesNotContain("%");
+        assertThat(AnomalyRecords.change(new BigDecimal("3.00"), new BigDecimal("1.00"))).isEqualTo("+200%");
+        assertThat(AnomalyRecords.change(new BigDecimal("12.5"), new BigDecimal("1.00"))).isEqualTo("12.5x");
+        assertThat(PageText.money(new BigDecimal("1234.5"))).isEqualTo("1,234.50");
+        assertThat(PageText.money(new BigDecimal("0.000123456"))).isEqualTo("0.00012");
+        assertThat(PageText.perHour(new BigDecimal("12345.6"))).isEqualTo("12,346");
+        assertThat(PageText.perHour(new BigDecimal("4.567"))).isEqualTo("4.57");
+    }
+
     private static Transition transition(AnomalyState state, String observed, String rate, String expected,
             String perHour, String excessCost, Long endedAt, boolean escalated) {
         return new Transition(AnomalyType.COST_SPIKE, state, "checkout", "cost-spike:service:checkout:" + START, START, START + 30_000L,

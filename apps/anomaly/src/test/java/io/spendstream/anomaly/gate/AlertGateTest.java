@@ -141,6 +141,43 @@ public class AlertGateTest {
     }
 
     @Test
+    void shouldReleaseASilencedPageWithCurrentFiguresAHeldNoteAndResolveItWithoutTheCooldown() {
+        try (Gate g = new Gate(AnomalyAppTest.SERVICE_ONLY_NO_GROUP_WAIT)) {
+            g.silence("deploy", "service", "checkout", T0.minusSeconds(3600), T0.plusSeconds(1800));
+            UnitCostFeed feed = new UnitCostFeed(g.fixture.input(g.fixture.topics().unitCost), 6);
+            Random random = new Random(5);
+            for (int m = 0; m < 66; m++) {
+                double mean = m >= 60 ? 10.00 : 1.00;
+                feed.window("checkout", T0.plus(Duration.ofMinutes(m)), UnitCostFeed.noisy(random, mean, 0.05));
+            }
+            assertThat(g.alerts.isEmpty()).as("held by the silence").isTrue();
+
+            // The silence ends (wall clock 10:30Z) while the spike still runs: the page goes out now.
+            g.fixture.driver().advanceWallClockTime(Duration.ofMinutes(30));
+            List<Alert> released = g.alerts.readValuesToList();
+            // The spike stops; its RESOLVED follows at once, not a cooldown later.
+            for (int m = 66; m < 72; m++) {
+                feed.window("checkout", T0.plus(Duration.ofMinutes(m)), UnitCostFeed.noisy(random, 1.00, 0.05));
+            }
+            List<Alert> resolved = g.alerts.readValuesToList();
+
+            assertThat(released).singleElement().satisfies(page -> {
+                assertThat(page.getStatus()).isEqualTo(AlertStatus.FIRING);
+                // The figures of the latest finished minute (only UPDATEs say "so far"), not of the opening one.
+                assertThat(page.getSummary()).contains("USD excess so far")
+                        .endsWith("(held by a silence 10:00Z-10:30Z; figures as of release)");
+                assertThat(page.getAnnotations()).containsEntry("held_by_silence", "10:00Z-10:30Z")
+                        .doesNotContainKey("refresh");
+            });
+            assertThat(resolved).singleElement().satisfies(r -> {
+                assertThat(r.getStatus()).isEqualTo(AlertStatus.RESOLVED);
+                assertThat(r.getAnnotations()).containsEntry("held_by_silence", "10:00Z-10:30Z");
+            });
+            assertThat(g.suppressed("silenced")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void shouldSilenceByTeamAndFireWhenTheSilenceEndsWhileStillOpen() {
         try (Gate g = new Gate(Map.of())) {
             g.tag("i-123", "{\"service\":\"checkout\",\"team\":\"payments\"}");

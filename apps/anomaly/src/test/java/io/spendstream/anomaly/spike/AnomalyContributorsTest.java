@@ -154,8 +154,10 @@ class AnomalyContributorsTest {
                 assertThat(open.getDedupKey()).isEqualTo("cost-drop:service:checkout");
                 assertThat(open.getSeverity()).isEqualTo(Severity.TICKET);
                 assertThat(open.getStartedAt()).isEqualTo(minute(60));
-                assertThat(open.getSummary()).matches("checkout cost dropped to 0\\.01 USD/min vs (0\\.9\\d|1\\.0\\d)"
-                        + " expected \\(-99%\\), ~\\d+ USD/h short since " + CLOCK.format(minute(60)));
+                // Small amounts keep two significant digits (0.0099, not 0.01); the resources that fell are named.
+                assertThat(open.getSummary()).matches("checkout cost dropped to 0\\.0099 USD/min vs (0\\.9\\d|1\\.0\\d)"
+                        + " expected \\(-99%\\), ~\\d+ USD/h short since " + CLOCK.format(minute(60))
+                        + "; top: resource db-checkout -\\d+ USD/h \\(\\d+%\\), .*");
                 assertThat(open.getExcessCost()).isNegative()
                         .isEqualByComparingTo(open.getObserved().subtract(open.getExpected()));
                 // The resources that fell, most first, with their shares of the resources' shortfall.

@@ -103,6 +103,33 @@ class UnallocatedSurgeTest {
     }
 
     @Test
+    void shouldSayHowManyNewUntaggedResourcesToTagNotJustTheFirstFew() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), Map.of(ScopeSettings.SCOPES, "service",
+                AlertGateSettings.GROUP_WAIT, "0s"))) {
+            ServiceWindows windows = new ServiceWindows(fixture.input(fixture.topics().unitCost), 4);
+            Random random = new Random(8);
+            for (int m = 0; m < 90; m++) {
+                Map<String, BigDecimal> resources = new java.util.TreeMap<>();
+                resources.put("i-0old-vm", UnitCostFeed.noisy(random, 0.50, 0.05));
+                resources.put("i-0old-db", UnitCostFeed.noisy(random, 0.50, 0.05));
+                for (int r = 0; m >= 60 && m < 70 && r < 6; r++) {
+                    // Six new untagged VMs: the page must not name four of them as if that were all.
+                    resources.put("i-0new-" + r, UnitCostFeed.noisy(random, 1.00 + r * 0.01, 0.01));
+                }
+                windows.window("unallocated", minute(m), 0, "m6i.large", resources);
+            }
+
+            List<Anomaly> anomalies = fixture.output(fixture.topics().anomalies).readValuesToList();
+            assertThat(anomalies).isNotEmpty();
+            Alert page = fixture.output(fixture.topics().alerts).readValuesToList().get(0);
+
+            // All six, three of them by name.
+            assertThat(page.getSummary()).containsPattern("tag these resources: 6 new resources \\(sku m6i\\.large: "
+                    + "i-0new-\\d, i-0new-\\d, i-0new-\\d, \\.\\.\\.\\)");
+        }
+    }
+
+    @Test
     void shouldRefuseAnUnknownSeverity() {
         assertThatThrownBy(() -> UnallocatedSurge.from(new SpendstreamConfig(Map.of(UnallocatedSurge.SEVERITY,
                 "loud")), 0.99)).isInstanceOf(IllegalArgumentException.class)
