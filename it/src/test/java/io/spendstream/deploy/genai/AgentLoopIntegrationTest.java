@@ -105,7 +105,9 @@ class AgentLoopIntegrationTest {
         Alert page = alerts.stream().filter(a -> a.getStatus() == AlertStatus.FIRING).findFirst().orElseThrow();
         assertThat(page.getSeverity()).isEqualTo(Severity.PAGE);
         assertThat(page.getDedupKey()).isEqualTo("cost-spike:service:" + DemoScenario.MODEL_SERVICE);
-        assertThat(page.getSummary()).contains(DemoScenario.MODEL_SERVICE);
+        assertThat(page.getSummary()).contains(DemoScenario.MODEL_SERVICE)
+                .as("the page names the model among its top contributors").contains("top: resource openai/"
+                        + DemoScenario.MODEL + "@" + DemoScenario.MODEL_SERVICE);
         System.out.println("anomalies of the loop: " + anomalies.stream().map(a -> a.getState() + " "
                 + a.getScopeType() + ":" + a.getScope() + " observed " + a.getObserved() + " expected "
                 + a.getExpected() + " excess/h " + a.getExcessCostPerHour() + " top " + a.getTopContributors()
