@@ -105,7 +105,7 @@ public final class IngestApp implements StreamsApp {
         IngestSettings settings = IngestSettings.from(context.config());
         buildReferenceTables(builder, context.topics());
         buildUsage(builder, context, settings);
-        buildApm(builder, context, new ApmInputParser(settings.reportingCurrency()));
+        buildApm(builder, context, new ApmInputParser(settings.reportingCurrency(), settings.limits()));
     }
 
     /** Reference data every task needs whole, whatever the charge's partition: global tables of the raw JSON. */
@@ -122,7 +122,7 @@ public final class IngestApp implements StreamsApp {
 
     private static void buildUsage(StreamsBuilder builder, AppContext context, IngestSettings settings) {
         SpendstreamTopics topics = context.topics();
-        FocusRowParser parser = new FocusRowParser();
+        FocusRowParser parser = new FocusRowParser(settings.limits());
 
         KStream<byte[], ParsedRow> rows = DeadLetterRoute.parse(
                 builder.stream(topics.usageRaw.name(), topics.usageRaw.consumed(USAGE_SOURCE)),

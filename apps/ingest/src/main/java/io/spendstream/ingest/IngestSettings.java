@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 
 import io.spendstream.runtime.config.BillingHorizon;
 import io.spendstream.runtime.config.SpendstreamConfig;
+import io.spendstream.runtime.input.InputLimits;
 
 /**
  * The settings ingest reads from the app configuration.
@@ -21,9 +22,10 @@ import io.spendstream.runtime.config.SpendstreamConfig;
  *     recognised, one after it counts again. It follows the billing horizon, so every restatement the rest of the
  *     pipeline still books is booked as a delta, never as a second charge.</td></tr>
  * </table>
- * Estimates and the bill: {@link EstimateSettings}.
+ * Estimates and the bill: {@link EstimateSettings}. Text length and time limits of the inputs: {@link InputLimits}.
  */
-public record IngestSettings(String reportingCurrency, Duration identityRetention, EstimateSettings estimates) {
+public record IngestSettings(String reportingCurrency, Duration identityRetention, EstimateSettings estimates,
+        InputLimits limits) {
 
     public static final String REPORTING_CURRENCY = "spendstream.reporting.currency";
     public static final String DEFAULT_REPORTING_CURRENCY = "USD";
@@ -45,6 +47,6 @@ public record IngestSettings(String reportingCurrency, Duration identityRetentio
     public static IngestSettings from(SpendstreamConfig config) {
         return new IngestSettings(config.get(REPORTING_CURRENCY, DEFAULT_REPORTING_CURRENCY).trim()
                 .toUpperCase(Locale.ROOT), config.getDuration(IDENTITY_RETENTION, BillingHorizon.from(config).span()),
-                EstimateSettings.from(config));
+                EstimateSettings.from(config), InputLimits.from(config));
     }
 }

@@ -51,7 +51,7 @@ final class DeadLetterHandlers {
         }
         // Stamped with the failure time (not the source's event time), like DeadLetterRoute does.
         return List.of(new ProducerRecord<>(dlq.name(), null, letter.getFailedAt().toEpochMilli(),
-                dlq.keySerde().serializer().serialize(dlq.name(), rawKey),
+                dlq.keySerde().serializer().serialize(dlq.name(), DeadLetters.keyOf(letter)),
                 dlq.valueSerde().serializer().serialize(dlq.name(), letter)));
     }
 

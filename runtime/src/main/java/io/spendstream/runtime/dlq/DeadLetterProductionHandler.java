@@ -3,6 +3,8 @@ package io.spendstream.runtime.dlq;
 import java.util.Map;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
@@ -11,9 +13,19 @@ import io.spendstream.avro.FailurePhase;
 import io.spendstream.schemas.DeadLetterReasons;
 
 /**
- * Output that cannot be serialized, or that the broker refuses for good (e.g. too large), is dead-lettered with
- * the source record's bytes. Other send errors fail the task: retrying them is the producer's job, and dropping
- * them would lose money.
+ * Output that cannot be serialized, or that the broker refuses for good because of that one record, is
+ * dead-lettered with the source record's bytes and the app goes on:
+ * <ul>
+ *   <li>{@link RecordTooLargeException}: larger than {@code max.request.size} or the topic's
+ *       {@code max.message.bytes} ({@code record-too-large});</li>
+ *   <li>{@link InvalidTimestampException}: a timestamp outside the broker's {@code log.message.timestamp.*} bounds,
+ *       e.g. more than an hour in the future ({@code invalid-record-timestamp});</li>
+ *   <li>{@link InvalidRecordException}: a record the broker's validation refuses, e.g. no key on a compacted topic
+ *       ({@code invalid-record}).</li>
+ * </ul>
+ * The producer reports these per record (a batch holding one such record fails only that record; its batch mates
+ * fail with a plain {@code KafkaException} and are not dead-lettered). Every other send error fails the task:
+ * retrying it is the producer's job, and dropping a record that is not itself at fault would lose money.
  */
 public final class DeadLetterProductionHandler implements ProductionExceptionHandler {
 
@@ -27,12 +39,12 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
     @Override
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
             Exception exception) {
-        if (exception instanceof RecordTooLargeException) {
-            return Response.resume(handlers.deadLetter(context, FailurePhase.PRODUCTION,
-                    DeadLetterReasons.Any.RECORD_TOO_LARGE, exception, context.sourceRawKey(),
-                    context.sourceRawValue()));
+        String reason = reasonOf(exception);
+        if (reason == null) {
+            return Response.fail();
         }
-        return Response.fail();
+        return Response.resume(handlers.deadLetter(context, FailurePhase.PRODUCTION, reason, exception,
+                context.sourceRawKey(), context.sourceRawValue()));
     }
 
     @Override
@@ -42,5 +54,19 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
         return Response.resume(handlers.deadLetter(context, FailurePhase.PRODUCTION,
                 DeadLetterReasons.Any.SERIALIZATION_ERROR, exception, context.sourceRawKey(),
                 context.sourceRawValue()));
+    }
+
+    /** The reason of a send error that is this record's own fault, or null when it is not (fail the task). */
+    static String reasonOf(Exception exception) {
+        if (exception instanceof RecordTooLargeException) {
+            return DeadLetterReasons.Any.RECORD_TOO_LARGE;
+        }
+        if (exception instanceof InvalidTimestampException) {
+            return DeadLetterReasons.Any.INVALID_RECORD_TIMESTAMP;
+        }
+        if (exception instanceof InvalidRecordException) {
+            return DeadLetterReasons.Any.INVALID_RECORD;
+        }
+        return null;
     }
 }
