@@ -1,5 +1,6 @@
 package io.spendstream.runtime.dlq;
 
+import java.time.Instant;
 import java.util.Map;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,7 +26,12 @@ import io.spendstream.schemas.DeadLetterReasons;
  * </ul>
  * The producer reports these per record (a batch holding one such record fails only that record; its batch mates
  * fail with a plain {@code KafkaException} and are not dead-lettered). Every other send error fails the task:
- * retrying it is the producer's job, and dropping a record that is not itself at fault would lose money.
+ * retrying it is the producer's job, and dropping a record that is not itself at fault would lose money. The input
+ * parsers' limits ({@code InputLimits}) keep such records from being produced at all; this handler is the backstop.
+ *
+ * <p>Kafka Streams (4.3) reports a send error from the producer's callback with the record context current at that
+ * moment, so under load the dead letter's source coordinates and bytes may be those of a record processed after the
+ * one that produced the refused output; the message names the refused output (topic, timestamp, sizes).
  */
 public final class DeadLetterProductionHandler implements ProductionExceptionHandler {
 
@@ -44,7 +50,15 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
             return Response.fail();
         }
         return Response.resume(handlers.deadLetter(context, FailurePhase.PRODUCTION, reason, exception,
-                context.sourceRawKey(), context.sourceRawValue()));
+                describe(record), context.sourceRawKey(), context.sourceRawValue()));
+    }
+
+    /** The output the broker refused: the dead letter carries the source record, this says what it became. */
+    static String describe(ProducerRecord<byte[], byte[]> output) {
+        return "Writing to " + output.topic() + " (timestamp "
+                + (output.timestamp() == null ? "none" : Instant.ofEpochMilli(output.timestamp()).toString())
+                + ", key " + (output.key() == null ? 0 : output.key().length) + " bytes, value "
+                + (output.value() == null ? 0 : output.value().length) + " bytes) failed";
     }
 
     @Override
