@@ -29,9 +29,11 @@ import io.spendstream.schemas.DeadLetterReasons;
  * retrying it is the producer's job, and dropping a record that is not itself at fault would lose money. The input
  * parsers' limits ({@code InputLimits}) keep such records from being produced at all; this handler is the backstop.
  *
- * <p>Kafka Streams (4.3) reports a send error from the producer's callback with the record context current at that
- * moment, so under load the dead letter's source coordinates and bytes may be those of a record processed after the
- * one that produced the refused output; the message names the refused output (topic, timestamp, sizes).
+ * <p>Kafka Streams (4.3) reports a send error the broker returns from the producer's callback, with the record context
+ * current at that moment: often none (then the dead letter has no source coordinates and carries the refused
+ * output's bytes instead), and under load possibly a later record's. The message always names the refused output
+ * (topic, timestamp, sizes). Errors the producer finds itself (a record over {@code max.request.size}) are reported
+ * during the send, with the source record's context.
  */
 public final class DeadLetterProductionHandler implements ProductionExceptionHandler {
 
@@ -48,6 +50,13 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
         String reason = reasonOf(exception);
         if (reason == null) {
             return Response.fail();
+        }
+        if (context.sourceRawKey() == null && context.sourceRawValue() == null) {
+            // Reported from the producer's callback after the task moved on: the source record is no longer known.
+            // Keep the refused output's bytes instead, so that what failed is not lost.
+            return Response.resume(handlers.deadLetter(context, FailurePhase.PRODUCTION, reason, exception,
+                    describe(record) + " (the source record is unknown; the raw key and value are the output's)",
+                    record.key(), record.value()));
         }
         return Response.resume(handlers.deadLetter(context, FailurePhase.PRODUCTION, reason, exception,
                 describe(record), context.sourceRawKey(), context.sourceRawValue()));
