@@ -24,16 +24,19 @@ import io.spendstream.schemas.DeadLetterReasons;
  *   <li>{@link InvalidRecordException}: a record the broker's validation refuses, e.g. no key on a compacted topic
  *       ({@code invalid-record}).</li>
  * </ul>
- * The producer reports these per record (a batch holding one such record fails only that record; its batch mates
- * fail with a plain {@code KafkaException} and are not dead-lettered). Every other send error fails the task:
- * retrying it is the producer's job, and dropping a record that is not itself at fault would lose money. The input
- * parsers' limits ({@code InputLimits}) keep such records from being produced at all; this handler is the backstop.
+ * {@link GuardedProducer} finds the first two before sending, which is what makes the dead letter stick under
+ * exactly-once (a send the real producer fails breaks the transaction). A broker-side refusal fails the other records
+ * of its batch with a plain {@code KafkaException}: those are not dead-lettered. Every other send error fails the
+ * task: retrying it is the producer's job, and dropping a record that is not itself at fault would lose money. So does
+ * a refused state-store changelog write, which Kafka Streams cannot dead-letter. The input parsers' limits
+ * ({@code InputLimits}) keep such records from being made at all; this handler is the backstop.
  *
- * <p>Kafka Streams (4.3) reports a send error the broker returns from the producer's callback, with the record context
- * current at that moment: often none (then the dead letter has no source coordinates and carries the refused
- * output's bytes instead), and under load possibly a later record's. The message always names the refused output
- * (topic, timestamp, sizes). Errors the producer finds itself (a record over {@code max.request.size}) are reported
- * during the send, with the source record's context.
+ * <p>What the dead letter carries: Kafka Streams (4.3.1) frees the source record's bytes before it sends an output, so
+ * a send error comes without them; the dead letter then carries the refused output's key and value (cut like any raw
+ * bytes) and the source record's coordinates (topic, partition, offset, timestamp, headers), from which the source is
+ * read while the input topic retains it. The message names the refused output (topic, timestamp, sizes). Refusals
+ * {@link GuardedProducer} makes are reported during the send, with those coordinates; one the broker returns later
+ * is reported with the record context current then: often none, under load possibly a later record's.
  */
 public final class DeadLetterProductionHandler implements ProductionExceptionHandler {
 
@@ -48,15 +51,18 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
             Exception exception) {
         String reason = reasonOf(exception);
-        if (reason == null) {
+        if (reason == null || context.processorNodeId() == null) {
+            // No processor: a state store's changelog write. Kafka Streams cannot send a dead letter from there
+            // (4.3.1 fails with a NullPointerException), and dropping the write would leave the store and its
+            // changelog different; the input limits keep such records from being made.
             return Response.fail();
         }
         if (context.sourceRawKey() == null && context.sourceRawValue() == null) {
-            // Reported from the producer's callback after the task moved on: the source record is no longer known.
-            // Keep the refused output's bytes instead, so that what failed is not lost.
+            // Kafka Streams frees the source record's bytes before it sends an output: keep the refused output's
+            // bytes instead, so that what failed is not lost; the source is at the dead letter's coordinates.
             return Response.resume(handlers.deadLetter(context, FailurePhase.PRODUCTION, reason, exception,
-                    describe(record) + " (the source record is unknown; the raw key and value are the output's)",
-                    record.key(), record.value()));
+                    describe(record) + " (raw key and value are this output's; the source record is at the"
+                            + " coordinates)", record.key(), record.value()));
         }
         return Response.resume(handlers.deadLetter(context, FailurePhase.PRODUCTION, reason, exception,
                 describe(record), context.sourceRawKey(), context.sourceRawValue()));

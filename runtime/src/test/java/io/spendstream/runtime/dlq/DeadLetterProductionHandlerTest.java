@@ -106,6 +106,38 @@ class DeadLetterProductionHandlerTest {
     }
 
     @Test
+    void shouldFailOnARefusedChangelogWriteWhichKafkaStreamsCannotDeadLetter() {
+        // A state store's changelog write reaches the handler without a processor or source record, and Kafka
+        // Streams 4.3.1 throws a NullPointerException sending a dead letter from there.
+        DeadLetterProductionHandler handler = new DeadLetterProductionHandler();
+        handler.configure(configs);
+
+        Response response = handler.handleError(context(null, null, null),
+                output(), new InvalidTimestampException("refused"));
+
+        assertThat(response.result()).isEqualTo(Result.FAIL);
+        assertThat(response.deadLetterQueueRecords()).isEmpty();
+    }
+
+    @Test
+    void shouldKeepTheRefusedOutputsBytesWhenTheSourceRecordIsNoLongerKnown() {
+        DeadLetterProductionHandler handler = new DeadLetterProductionHandler();
+        handler.configure(configs);
+
+        Response response = handler.handleError(context("anomaly-alert-gate-repartition-sink", null, null),
+                output(), new RecordTooLargeException("too large"));
+
+        assertThat(response.result()).isEqualTo(Result.RESUME);
+        assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(record -> {
+            DeadLetter letter = new SpendstreamTopics(TopicNames.defaults(), SchemaRegistryClients.fromConfig(configs))
+                    .dlq.value(new ConsumerRecord<>(record.topic(), 0, 0L, record.key(), record.value()));
+            assertThat(letter.getMessage()).contains("raw key and value are this output's");
+            assertThat(DeadLetters.keyOf(letter)).isEqualTo(SOURCE_KEY);
+            assertThat(letter.getRawValueSize()).isEqualTo(3);
+        });
+    }
+
+    @Test
     void shouldDeadLetterSerializationErrors() {
         DeadLetterProductionHandler handler = new DeadLetterProductionHandler();
         handler.configure(configs);
@@ -124,6 +156,10 @@ class DeadLetterProductionHandlerTest {
     }
 
     private static ErrorHandlerContext context() {
+        return context("tags-to-table", SOURCE_KEY, SOURCE_VALUE);
+    }
+
+    private static ErrorHandlerContext context(String processor, byte[] rawKey, byte[] rawValue) {
         return new ErrorHandlerContext() {
             @Override
             public String topic() {
@@ -147,7 +183,7 @@ class DeadLetterProductionHandlerTest {
 
             @Override
             public String processorNodeId() {
-                return "tags-to-table";
+                return processor;
             }
 
             @Override
@@ -162,12 +198,12 @@ class DeadLetterProductionHandlerTest {
 
             @Override
             public byte[] sourceRawKey() {
-                return SOURCE_KEY;
+                return rawKey;
             }
 
             @Override
             public byte[] sourceRawValue() {
-                return SOURCE_VALUE;
+                return rawValue;
             }
         };
     }
