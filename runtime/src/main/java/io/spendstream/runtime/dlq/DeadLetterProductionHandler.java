@@ -24,8 +24,8 @@ import io.spendstream.schemas.DeadLetterReasons;
  *   <li>{@link InvalidRecordException}: a record the broker's validation refuses, e.g. no key on a compacted topic
  *       ({@code invalid-record}).</li>
  * </ul>
- * {@link GuardedProducer} finds the first two before sending, which is what makes the dead letter stick under
- * exactly-once (a send the real producer fails breaks the transaction). A broker-side refusal fails the other records
+ * {@link GuardedProducer} finds the first two before sending (except on changelogs), which is what makes the dead letter
+ * stick under exactly-once (a send the real producer fails breaks the transaction). A broker-side refusal fails the other records
  * of its batch with a plain {@code KafkaException}: those are not dead-lettered. Every other send error fails the
  * task: retrying it is the producer's job, and dropping a record that is not itself at fault would lose money. So does
  * a refused state-store changelog write, which Kafka Streams cannot dead-letter. The input parsers' limits

@@ -38,11 +38,20 @@ import org.apache.kafka.common.metrics.KafkaMetric;
  * state"). A broker-side refusal also fails every other record of its batch. A record refused here never reaches
  * the producer, so the transaction, the batch and the dead letter written in its place are all intact.
  *
+ * <p>State-store changelog writes are passed through unchecked: Kafka Streams cannot dead-letter one, and refused here
+ * the task would go on with a store its changelog does not match (and, measured, with the failure turned into a
+ * processing error on the next send and dead-lettered as such, leaving the source record half booked). Left to the
+ * producer, the transaction fails and the task restarts from its last commit, losing and doubling nothing; the input
+ * limits are what keep such records from being made.
+ *
  * <p>The size is an upper bound of the record in a batch of its own, uncompressed (key, value and headers plus 128
  * bytes for the batch and record framing): a record within 128 bytes of the limit may be refused here although the
  * producer would have taken it.
  */
 final class GuardedProducer implements Producer<byte[], byte[]> {
+
+    /** Kafka Streams names every state store's changelog topic {@code <application.id>-<store>-changelog}. */
+    static final String CHANGELOG_SUFFIX = "-changelog";
 
     /** Batch header (61 bytes) and the record's own framing (at most about 20 bytes of varints), rounded up. */
     static final int FRAMING_BYTES = 128;
@@ -77,8 +86,11 @@ final class GuardedProducer implements Producer<byte[], byte[]> {
         return CompletableFuture.failedFuture(refusal);
     }
 
-    /** Why the producer or the broker would refuse {@code record} for good, or null. */
+    /** Why the producer or the broker would refuse {@code record} for good, or null (also for changelog writes). */
     RuntimeException refusal(ProducerRecord<byte[], byte[]> record) {
+        if (record.topic().endsWith(CHANGELOG_SUFFIX)) {
+            return null;
+        }
         long size = sizeUpperBound(record);
         if (size > maxRequestSize) {
             return new RecordTooLargeException("The message is at least " + (size - FRAMING_BYTES) + " bytes"

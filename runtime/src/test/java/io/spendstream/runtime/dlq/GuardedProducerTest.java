@@ -62,6 +62,16 @@ class GuardedProducerTest {
     }
 
     @Test
+    void shouldLeaveChangelogWritesToTheProducer() {
+        // A refused changelog write cannot be dead-lettered: the transaction must fail so the task restarts cleanly.
+        producer.send(new ProducerRecord<>("spendstream-attribution-unit-cost-1m-changelog", 0,
+                NOW + Duration.ofHours(20).toMillis(), new byte[1], new byte[1]), (m, e) -> callbackErrors.add(e));
+
+        assertThat(real.history()).hasSize(1);
+        assertThat(callbackErrors).containsExactly((Exception) null);
+    }
+
+    @Test
     void shouldCountHeadersAndFramingInTheSize() {
         ProducerRecord<byte[], byte[]> atLimit = record(new byte[MAX_REQUEST - GuardedProducer.FRAMING_BYTES],
                 null, NOW);
