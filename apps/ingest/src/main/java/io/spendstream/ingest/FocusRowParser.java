@@ -1,6 +1,7 @@
 package io.spendstream.ingest;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -48,14 +49,23 @@ public final class FocusRowParser implements RecordParser<byte[], CostRecord> {
     public static final String COST_SOURCE_METERED = "metered";
 
     private final InputLimits limits;
+    private final Duration spreadLimit;
 
     public FocusRowParser() {
         this(InputLimits.DEFAULTS);
     }
 
-    /** Text columns and times are checked against {@code limits} ({@link FocusRow}, {@link EventTimeRules}). */
     public FocusRowParser(InputLimits limits) {
+        this(limits, IngestSettings.DEFAULT_SPREAD_LIMIT);
+    }
+
+    /**
+     * Text columns and times are checked against {@code limits} ({@link FocusRow}, {@link EventTimeRules}); charge
+     * periods up to {@code spreadLimit} (attribution's max-spread) must end within the future tolerance.
+     */
+    public FocusRowParser(InputLimits limits, Duration spreadLimit) {
         this.limits = limits;
+        this.spreadLimit = spreadLimit;
     }
 
     /**
@@ -85,7 +95,7 @@ public final class FocusRowParser implements RecordParser<byte[], CostRecord> {
 
         Instant start = row.requiredTimestamp("ChargePeriodStart");
         Instant end = row.requiredTimestamp("ChargePeriodEnd");
-        EventTimeRules.checkRange(limits, "ChargePeriodStart", start, "ChargePeriodEnd", end, recordTimestamp);
+        EventTimeRules.checkChargePeriod(limits, spreadLimit, start, end, recordTimestamp);
 
         BigDecimal effectiveCost = row.amount("EffectiveCost");
         BigDecimal billedCost = row.amount("BilledCost");

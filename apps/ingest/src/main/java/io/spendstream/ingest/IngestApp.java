@@ -122,7 +122,7 @@ public final class IngestApp implements StreamsApp {
 
     private static void buildUsage(StreamsBuilder builder, AppContext context, IngestSettings settings) {
         SpendstreamTopics topics = context.topics();
-        FocusRowParser parser = new FocusRowParser(settings.limits());
+        FocusRowParser parser = new FocusRowParser(settings.limits(), settings.spreadLimit());
 
         KStream<byte[], ParsedRow> rows = DeadLetterRoute.parse(
                 builder.stream(topics.usageRaw.name(), topics.usageRaw.consumed(USAGE_SOURCE)),

@@ -78,6 +78,12 @@ class IngestAppBadInputTest {
                         }),
                 bad(Ingest.TIMESTAMP_OUT_OF_RANGE, "ChargePeriodEnd 9999-12-31",
                         r -> r.put("ChargePeriodEnd", "9999-12-31T00:00:00Z")),
+                // A day is spread over its windows: parts up to 23:59 would be refused by the broker (measured: it
+                // stopped attribution). A longer period is booked whole at its start (the purchase case below).
+                bad(Any.TIMESTAMP_OUT_OF_RANGE, "a charge period of at most PT24H is spread", r -> {
+                    r.put("ChargePeriodStart", "2026-11-23T00:00:00Z");
+                    r.put("ChargePeriodEnd", "2026-11-24T00:00:00Z");
+                }),
                 bad(Ingest.ABSURD_AMOUNT, "EffectiveCost: '1000000000000.01'",
                         r -> r.put("EffectiveCost", new java.math.BigDecimal("1000000000000.01"))),
                 bad(Ingest.ABSURD_AMOUNT, "ListCost", r -> r.put("ListCost", "-5E+20")),
