@@ -13,6 +13,7 @@ import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.runtime.dlq.DeadLetterDeserializationHandler;
 import io.spendstream.runtime.dlq.DeadLetterProcessingHandler;
 import io.spendstream.runtime.dlq.DeadLetterProductionHandler;
+import io.spendstream.runtime.dlq.GuardedClientSupplier;
 import io.spendstream.runtime.metrics.PipelineMetrics;
 
 /**
@@ -46,6 +47,7 @@ public final class StreamsProperties {
             StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
             StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
             StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+            StreamsConfig.DEFAULT_CLIENT_SUPPLIER_CONFIG,
             StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG,
             StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG);
 
@@ -87,6 +89,9 @@ public final class StreamsProperties {
                 DeadLetterProcessingHandler.class.getName());
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DeadLetterProductionHandler.class.getName());
+        // A record the broker would refuse for good is refused before it reaches the producer: under exactly-once a
+        // failed send breaks the transaction, and the production handler's dead letter could never be committed.
+        props.put(StreamsConfig.DEFAULT_CLIENT_SUPPLIER_CONFIG, GuardedClientSupplier.class.getName());
         // Global tables (reference data) dead-letter a failing record like every other processor does.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // The partition assignor builds its own StreamsConfig from the main consumer's configs only, and warns at

@@ -32,10 +32,24 @@ public final class DeadLetterReasons {
         public static final String SERIALIZATION_ERROR = "serialization-error";
         /** A record the broker refused as too large to write (also ingest: an input value over its size limit). */
         public static final String RECORD_TOO_LARGE = "record-too-large";
+        /** A record whose timestamp the broker refused ({@code InvalidTimestampException}), e.g. too far in the future. */
+        public static final String INVALID_RECORD_TIMESTAMP = "invalid-record-timestamp";
+        /** A record the broker refused as invalid ({@code InvalidRecordException}), e.g. no key on a compacted topic. */
+        public static final String INVALID_RECORD = "invalid-record";
+        /**
+         * A text field (or a record key) longer than {@code spendstream.input.max-text-length} characters: such text
+         * becomes a key or label downstream, where it would make records too large to write.
+         */
+        public static final String FIELD_TOO_LONG = "field-too-long";
+        /**
+         * A time outside what the broker and the windows accept: before 2000, from 2100, or (where it becomes a record
+         * timestamp) more than {@code spendstream.input.future-tolerance} after the input record's timestamp.
+         */
+        public static final String TIMESTAMP_OUT_OF_RANGE = "timestamp-out-of-range";
 
         /** Every code above. */
         public static final List<String> ALL = List.of(DESERIALIZATION_ERROR, PROCESSING_ERROR, SERIALIZATION_ERROR,
-                RECORD_TOO_LARGE);
+                RECORD_TOO_LARGE, INVALID_RECORD_TIMESTAMP, INVALID_RECORD, FIELD_TOO_LONG, TIMESTAMP_OUT_OF_RANGE);
 
         private Any() {
         }

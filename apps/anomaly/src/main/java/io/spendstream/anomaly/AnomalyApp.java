@@ -34,6 +34,7 @@ import io.spendstream.runtime.AppTopics;
 import io.spendstream.runtime.StreamsApp;
 import io.spendstream.runtime.config.BillingHorizon;
 import io.spendstream.runtime.config.SpendstreamConfig;
+import io.spendstream.runtime.input.InputLimits;
 import io.spendstream.runtime.metrics.PipelineMetrics;
 import io.spendstream.schemas.DeadLetterReasons;
 import io.spendstream.schemas.SpendstreamTopics;
@@ -147,6 +148,7 @@ public final class AnomalyApp implements StreamsApp {
                         contributors, openAnomalies)
                 .map(scope -> serviceBurnRateAndDrift.merge(scope, Named.as(ScopeTopology.ALERTS_MERGED)))
                 .orElse(serviceBurnRateAndDrift);
-        AlertGateTopology.build(builder, alerts, topics, metrics, AlertGateSettings.from(config), NAME);
+        AlertGateTopology.build(builder, alerts, topics, metrics, AlertGateSettings.from(config),
+                InputLimits.from(config), NAME);
     }
 }

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spendstream.avro.Budget;
 import io.spendstream.runtime.dlq.RecordParser;
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.runtime.input.InputLimits;
 import io.spendstream.schemas.Money;
 
 /**
@@ -33,17 +34,24 @@ import io.spendstream.schemas.Money;
  * <p>Scopes: {@code all}, {@code service:<name>}, {@code team:<name>} or {@code product:<name>}.
  *
  * <p>Reject reasons: {@code missing-key}, {@code invalid-scope}, {@code invalid-json}, {@code invalid-field},
- * {@code currency-mismatch}.
+ * {@code currency-mismatch}, and {@code field-too-long} for a scope or text field longer than
+ * {@code spendstream.input.max-text-length} ({@link InputLimits}): the scope is the key of the burn-rate state and
+ * output.
  */
 public final class BudgetJsonParser implements RecordParser<String, Budget> {
-
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String reportingCurrency;
+    private final InputLimits limits;
 
     public BudgetJsonParser(String reportingCurrency) {
+        this(reportingCurrency, InputLimits.DEFAULTS);
+    }
+
+    public BudgetJsonParser(String reportingCurrency, InputLimits limits) {
         this.reportingCurrency = reportingCurrency;
+        this.limits = limits;
     }
 
     @Override
@@ -51,6 +59,7 @@ public final class BudgetJsonParser implements RecordParser<String, Budget> {
         if (scope == null || scope.isBlank()) {
             throw new RejectedRecordException(MISSING_KEY, "A spend.budgets record needs its scope as key");
         }
+        limits.text("The budget scope (record key)", scope);
         if (!BudgetScopes.isValid(scope)) {
             throw new RejectedRecordException(INVALID_SCOPE, "Budget scope '" + scope
                     + "' is not 'all', 'service:<name>', 'team:<name>' or 'product:<name>'");
@@ -91,7 +100,7 @@ public final class BudgetJsonParser implements RecordParser<String, Budget> {
         return root;
     }
 
-    private static BigDecimal amount(JsonNode root) {
+    private BigDecimal amount(JsonNode root) {
         JsonNode node = root.get("amount");
         if (node == null || node.isNull()) {
             throw new RejectedRecordException(INVALID_FIELD, "'amount' is required");
@@ -99,7 +108,7 @@ public final class BudgetJsonParser implements RecordParser<String, Budget> {
         BigDecimal amount;
         try {
             // decimalValue() of a JSON number keeps its digits: Jackson reads it as text, not through a double.
-            amount = node.isTextual() ? new BigDecimal(node.asText().trim()) : node.isNumber() ? node.decimalValue()
+            amount = node.isTextual() ? new BigDecimal(limits.text("'amount'", node.asText().trim())) : node.isNumber() ? node.decimalValue()
                     : null;
         } catch (NumberFormatException e) {
             amount = null;
@@ -110,7 +119,7 @@ public final class BudgetJsonParser implements RecordParser<String, Budget> {
         return Money.of(amount);
     }
 
-    private static String text(JsonNode root, String field, String defaultValue) {
+    private String text(JsonNode root, String field, String defaultValue) {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
             return defaultValue;
@@ -118,7 +127,7 @@ public final class BudgetJsonParser implements RecordParser<String, Budget> {
         if (!node.isTextual() || node.asText().isBlank()) {
             throw new RejectedRecordException(INVALID_FIELD, "'" + field + "' must be a non-empty string, was " + node);
         }
-        return node.asText().trim().toUpperCase(Locale.ROOT);
+        return limits.text("'" + field + "'", node.asText().trim()).toUpperCase(Locale.ROOT);
     }
 
     private static List<Double> alertAt(JsonNode root) {

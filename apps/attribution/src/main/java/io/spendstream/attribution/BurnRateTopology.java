@@ -16,6 +16,7 @@ import io.spendstream.avro.AttributedCost;
 import io.spendstream.avro.Budget;
 import io.spendstream.runtime.AppContext;
 import io.spendstream.runtime.dlq.DeadLetterRoute;
+import io.spendstream.runtime.input.InputLimits;
 import io.spendstream.schemas.Money;
 import io.spendstream.schemas.SpendstreamTopics;
 
@@ -66,8 +67,9 @@ public final class BurnRateTopology {
 
         KStream<String, byte[]> rawBudgets = builder.stream(topics.budgets.name(),
                 topics.budgets.consumed(BUDGET_SOURCE));
-        KStream<String, BurnInput> budgetInputs = DeadLetterRoute.parse(rawBudgets, PARSE_BUDGET, stage,
-                        new BudgetJsonParser(settings.currency()), topics, context.metrics())
+        BudgetJsonParser budgets = new BudgetJsonParser(settings.currency(), InputLimits.from(context.config()));
+        KStream<String, BurnInput> budgetInputs = DeadLetterRoute.parse(rawBudgets, PARSE_BUDGET, stage, budgets,
+                        topics, context.metrics())
                 .mapValues(BurnRateTopology::budgetInput, Named.as(BUDGET_INPUT));
 
         costInputs.merge(budgetInputs, Named.as(MERGE))

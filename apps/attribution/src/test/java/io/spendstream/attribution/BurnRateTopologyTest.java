@@ -298,8 +298,11 @@ class BurnRateTopologyTest {
         budget("team:payments", "{\"amount\":\"100\",\"currency\":\"EUR\"}");
         budget("team:payments", "{\"amount\":\"-5\"}");
         budget("region:eu", BUDGET);
+        budget("team:" + "p".repeat(3000), BUDGET);
+        budget("team:payments", "{\"amount\":\"100\",\"currency\":12}");
         assertThat(dlq.readValuesToList()).extracting(DeadLetter::getReason)
-                .containsExactly("invalid-json", "currency-mismatch", "invalid-field", "invalid-scope");
+                .containsExactly("invalid-json", "currency-mismatch", "invalid-field", "invalid-scope",
+                        "field-too-long", "invalid-field");
         assertThat(burnRate.isEmpty()).isTrue();
         assertThat(fixture.count("spendstream.records.dead.lettered", "reason", "invalid-json")).isEqualTo(1.0);
     }

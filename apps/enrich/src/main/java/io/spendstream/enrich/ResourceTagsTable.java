@@ -11,6 +11,7 @@ import org.apache.kafka.streams.state.Stores;
 import io.spendstream.avro.ResourceTags;
 import io.spendstream.runtime.AppContext;
 import io.spendstream.runtime.dlq.DeadLetterRoute;
+import io.spendstream.runtime.input.InputLimits;
 
 /**
  * The point-in-time tag table: reads {@code spend.tags} (key ResourceId, tag JSON, null = delete), sends records
@@ -36,7 +37,7 @@ public final class ResourceTagsTable {
             EnrichSettings settings) {
         var topics = context.topics();
         KStream<String, byte[]> raw = builder.stream(topics.tags.name(), topics.tags.consumed(SOURCE));
-        KStream<String, TagUpdate> parsed = DeadLetterRoute.parse(raw, PARSE, EnrichApp.NAME, new TagJsonParser(),
+        KStream<String, TagUpdate> parsed = DeadLetterRoute.parse(raw, PARSE, EnrichApp.NAME, new TagJsonParser(InputLimits.from(context.config())),
                 topics, context.metrics());
         return parsed
                 .processValues(TagVersioningProcessor.supplier(new TagVersionTime(settings.tagsHistory())),

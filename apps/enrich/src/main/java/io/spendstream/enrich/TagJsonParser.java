@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spendstream.avro.ResourceTags;
 import io.spendstream.runtime.dlq.RecordParser;
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.runtime.input.InputLimits;
 
 /**
  * Parses one {@code spend.tags} record (key = ResourceId, value = tag JSON, null value = delete) into a
@@ -30,18 +31,32 @@ import io.spendstream.runtime.dlq.RejectedRecordException;
  *
  * <p>Reject reasons: {@code missing-key} (null or blank ResourceId, also for deletes: a keyless delete cannot say
  * what to delete), {@code invalid-json} (not a JSON object), {@code invalid-field} (a field of the wrong type),
- * {@code invalid-timestamp} ({@code validFrom} not a date-time).
+ * {@code invalid-timestamp} ({@code validFrom} not a date-time), and the edge limits of {@link InputLimits}:
+ * {@code field-too-long} (the ResourceId or a text field over {@code spendstream.input.max-text-length}: they become
+ * keys and labels) and {@code timestamp-out-of-range} ({@code validFrom} from 2100, or more than
+ * {@code spendstream.input.future-tolerance} after the record's timestamp: it becomes the timestamp of the tag
+ * table's changelog record, which the broker would refuse). A change scheduled further ahead is sent when it applies.
  */
 public final class TagJsonParser implements RecordParser<String, TagUpdate> {
 
-
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final InputLimits limits;
+
+    public TagJsonParser() {
+        this(InputLimits.DEFAULTS);
+    }
+
+    public TagJsonParser(InputLimits limits) {
+        this.limits = limits;
+    }
 
     @Override
     public TagUpdate parse(String resourceId, byte[] value, long timestamp) {
         if (resourceId == null || resourceId.isBlank()) {
             throw new RejectedRecordException(MISSING_KEY, "A spend.tags record needs the ResourceId as its key");
         }
+        limits.text("The ResourceId (record key)", resourceId);
         if (value == null) {
             return TagUpdate.delete();
         }
@@ -53,7 +68,7 @@ public final class TagJsonParser implements RecordParser<String, TagUpdate> {
                 .setEnvironment(text(root, "environment"))
                 .setCostCenter(text(root, "costCenter"))
                 .setShared(bool(root, "shared"))
-                .setValidFrom(instant(root, "validFrom"))
+                .setValidFrom(validFrom(root, timestamp))
                 .build());
     }
 
@@ -77,7 +92,7 @@ public final class TagJsonParser implements RecordParser<String, TagUpdate> {
         return root;
     }
 
-    private static String text(JsonNode root, String field) {
+    private String text(JsonNode root, String field) {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
             return null;
@@ -86,7 +101,7 @@ public final class TagJsonParser implements RecordParser<String, TagUpdate> {
             throw new RejectedRecordException(INVALID_FIELD, "'" + field + "' must be a string, was " + node);
         }
         String text = node.asText().trim();
-        return text.isEmpty() ? null : text;
+        return text.isEmpty() ? null : limits.text("'" + field + "'", text);
     }
 
     private static boolean bool(JsonNode root, String field) {
@@ -101,6 +116,11 @@ public final class TagJsonParser implements RecordParser<String, TagUpdate> {
             return Boolean.parseBoolean(node.asText());
         }
         throw new RejectedRecordException(INVALID_FIELD, "'" + field + "' must be true or false, was " + node);
+    }
+
+    private Instant validFrom(JsonNode root, long recordTimestamp) {
+        Instant validFrom = instant(root, "validFrom");
+        return validFrom == null ? null : limits.notAhead("'validFrom'", validFrom, recordTimestamp);
     }
 
     private static Instant instant(JsonNode root, String field) {

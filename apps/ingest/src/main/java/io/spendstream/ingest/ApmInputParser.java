@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.spendstream.avro.ApmRecord;
 import io.spendstream.runtime.dlq.RecordParser;
+import io.spendstream.runtime.input.InputLimits;
 
 /**
  * Reads one record of {@code spend.apm.raw}, whichever of the two accepted shapes it has: an OTLP JSON
@@ -17,10 +18,15 @@ import io.spendstream.runtime.dlq.RecordParser;
 public final class ApmInputParser implements RecordParser<byte[], List<ApmRecord>> {
 
     private final ApmSummaryParser summaries;
-    private final OtlpTraceParser traces = new OtlpTraceParser();
+    private final OtlpTraceParser traces;
 
     public ApmInputParser(String reportingCurrency) {
-        this.summaries = new ApmSummaryParser(reportingCurrency);
+        this(reportingCurrency, InputLimits.DEFAULTS);
+    }
+
+    public ApmInputParser(String reportingCurrency, InputLimits limits) {
+        this.summaries = new ApmSummaryParser(reportingCurrency, limits);
+        this.traces = new OtlpTraceParser(limits);
     }
 
     @Override

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spendstream.avro.ApmRecord;
 import io.spendstream.runtime.dlq.RecordParser;
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.runtime.input.InputLimits;
 import io.spendstream.schemas.DeadLetterReasons.Ingest;
 
 /**
@@ -19,6 +20,8 @@ import io.spendstream.schemas.DeadLetterReasons.Ingest;
  *  "requests":1200,"errors":3,"latencyMs":{"p50":41.0,"p95":120.0,"p99":310.0},
  *  "conversions":37,"revenue":"1843.20","currency":"USD"}
  * </pre>
+ * Text fields are JSON strings of at most {@code spendstream.input.max-text-length} characters ({@code "service":12} is
+ * {@code invalid-field}); counts and decimals may be JSON numbers or numeric strings.
  * Required: {@code service}, {@code windowStart}, {@code windowEnd} (end after start, {@link EventTimeRules}),
  * {@code requests}. {@code errors} defaults to 0 and may not exceed requests. {@code conversions} becomes
  * {@code conversionCount}. {@code revenue} is money (exact, at most {@link JsonDecimals#MAX_AMOUNT}) and needs a
@@ -30,9 +33,16 @@ import io.spendstream.schemas.DeadLetterReasons.Ingest;
 public final class ApmSummaryParser implements RecordParser<byte[], ApmRecord> {
 
     private final String reportingCurrency;
+    private final InputLimits limits;
 
     public ApmSummaryParser(String reportingCurrency) {
+        this(reportingCurrency, InputLimits.DEFAULTS);
+    }
+
+    /** Text fields and the window are checked against {@code limits}. */
+    public ApmSummaryParser(String reportingCurrency, InputLimits limits) {
         this.reportingCurrency = reportingCurrency;
+        this.limits = limits;
     }
 
     @Override
@@ -49,7 +59,7 @@ public final class ApmSummaryParser implements RecordParser<byte[], ApmRecord> {
         String service = required(json, "service");
         Instant windowStart = FocusTimestamps.parse("windowStart", required(json, "windowStart"));
         Instant windowEnd = FocusTimestamps.parse("windowEnd", required(json, "windowEnd"));
-        EventTimeRules.checkRange("windowStart", windowStart, "windowEnd", windowEnd, recordTimestamp);
+        EventTimeRules.checkRange(limits, "windowStart", windowStart, "windowEnd", windowEnd, recordTimestamp);
 
         Long requests = JsonDecimals.count(json.get("requests"), "requests");
         if (requests == null) {
@@ -65,7 +75,7 @@ public final class ApmSummaryParser implements RecordParser<byte[], ApmRecord> {
 
         ApmRecord.Builder record = ApmRecord.newBuilder()
                 .setService(service)
-                .setOperation(JsonText.scalar(json.get("operation"), "operation"))
+                .setOperation(JsonText.text(json.get("operation"), "operation", limits))
                 .setWindowStart(windowStart)
                 .setWindowEnd(windowEnd)
                 .setRequests(requests)
@@ -81,7 +91,7 @@ public final class ApmSummaryParser implements RecordParser<byte[], ApmRecord> {
         if (revenue == null) {
             return;
         }
-        String currency = JsonText.scalar(json.get("currency"), "currency");
+        String currency = JsonText.text(json.get("currency"), "currency", limits);
         if (currency == null) {
             throw new RejectedRecordException(Ingest.MISSING_FIELD,
                     "currency is missing while revenue " + revenue.toPlainString() + " is present");
@@ -125,8 +135,8 @@ public final class ApmSummaryParser implements RecordParser<byte[], ApmRecord> {
         return millis;
     }
 
-    private static String required(ObjectNode json, String field) {
-        String text = JsonText.scalar(json.get(field), field);
+    private String required(ObjectNode json, String field) {
+        String text = JsonText.text(json.get(field), field, limits);
         if (text == null) {
             throw missing(field);
         }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.runtime.input.InputLimits;
 import io.spendstream.schemas.DeadLetterReasons.Ingest;
 
 /**
@@ -26,10 +27,17 @@ public final class FocusRow {
     public static final String EXTENSION_PREFIX = "x_";
 
     private final ObjectNode json;
+    private final InputLimits limits;
     private final Map<String, JsonNode> byLowerCaseName = new HashMap<>();
 
     public FocusRow(ObjectNode json) {
+        this(json, InputLimits.DEFAULTS);
+    }
+
+    /** Text columns, tag keys and tag values are checked against {@code limits}. */
+    public FocusRow(ObjectNode json, InputLimits limits) {
         this.json = json;
+        this.limits = limits;
         json.properties().forEach(e -> byLowerCaseName.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
     }
 
@@ -42,8 +50,9 @@ public final class FocusRow {
         return JsonText.isAbsent(node) ? null : node;
     }
 
+    /** A text column: a JSON string or number ({@link JsonText#textOrNumber}), null when absent. */
     public String text(String column) {
-        return JsonText.scalar(value(column), column);
+        return JsonText.textOrNumber(value(column), column, limits);
     }
 
     public String requiredText(String column) {
@@ -69,7 +78,7 @@ public final class FocusRow {
     /**
      * The {@code Tags} column as a map, given as a JSON object or as a string holding one. Values are stringified:
      * text as is, numbers exactly, booleans as {@code true}/{@code false}, objects and arrays as JSON, and null
-     * (a key-only tag) as the empty string.
+     * (a key-only tag) as the empty string. Keys and values are text fields for the length limit: tags name owners.
      */
     public SortedMap<String, String> tags() {
         return keyValues("Tags");
@@ -85,7 +94,10 @@ public final class FocusRow {
             return Collections.emptySortedMap();
         }
         SortedMap<String, String> tags = new TreeMap<>();
-        object.properties().forEach(e -> tags.put(e.getKey(), tagValue(e.getValue())));
+        object.properties().forEach(e -> {
+            String key = limits.text(column + " key " + JsonText.quote(e.getKey()), e.getKey());
+            tags.put(key, limits.text(column + "." + JsonText.quote(key), tagValue(e.getValue())));
+        });
         return tags;
     }
 

@@ -1,12 +1,14 @@
 package io.spendstream.ingest;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 
 import io.spendstream.avro.CostRecord;
 import io.spendstream.runtime.dlq.RecordParser;
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.runtime.input.InputLimits;
 import io.spendstream.schemas.DeadLetterReasons.Ingest;
 import io.spendstream.schemas.Money;
 
@@ -46,7 +48,24 @@ public final class FocusRowParser implements RecordParser<byte[], CostRecord> {
     /** {@link CostRecord#getCostSource()} of metered rows, priced from {@code spend.prices}. */
     public static final String COST_SOURCE_METERED = "metered";
 
+    private final InputLimits limits;
+    private final Duration spreadLimit;
+
     public FocusRowParser() {
+        this(InputLimits.DEFAULTS);
+    }
+
+    public FocusRowParser(InputLimits limits) {
+        this(limits, IngestSettings.DEFAULT_SPREAD_LIMIT);
+    }
+
+    /**
+     * Text columns and times are checked against {@code limits} ({@link FocusRow}, {@link EventTimeRules}); charge
+     * periods up to {@code spreadLimit} (attribution's max-spread) must end within the future tolerance.
+     */
+    public FocusRowParser(InputLimits limits, Duration spreadLimit) {
+        this.limits = limits;
+        this.spreadLimit = spreadLimit;
     }
 
     /**
@@ -72,11 +91,11 @@ public final class FocusRowParser implements RecordParser<byte[], CostRecord> {
 
     /** Parses a row whose Kafka record timestamp (or, for a loader, the time it is read) is {@code recordTimestamp}. */
     public CostRecord parse(byte[] value, long recordTimestamp) {
-        FocusRow row = new FocusRow(JsonObjects.parse(value));
+        FocusRow row = new FocusRow(JsonObjects.parse(value), limits);
 
         Instant start = row.requiredTimestamp("ChargePeriodStart");
         Instant end = row.requiredTimestamp("ChargePeriodEnd");
-        EventTimeRules.checkRange("ChargePeriodStart", start, "ChargePeriodEnd", end, recordTimestamp);
+        EventTimeRules.checkChargePeriod(limits, spreadLimit, start, end, recordTimestamp);
 
         BigDecimal effectiveCost = row.amount("EffectiveCost");
         BigDecimal billedCost = row.amount("BilledCost");
@@ -150,7 +169,7 @@ public final class FocusRowParser implements RecordParser<byte[], CostRecord> {
     private static void checkMeteredQuantitySign(FocusRow row, String column, BigDecimal quantity) {
         if (quantity != null && quantity.signum() < 0 && !FocusCharge.isCorrection(row)) {
             throw new RejectedRecordException(Ingest.NEGATIVE_QUANTITY, column + " "
-                    + JsonText.quote(row.text(column)) + " is negative on metered usage; only corrections"
+                    + JsonText.quote(JsonText.any(row.value(column))) + " is negative on metered usage; only corrections"
                     + " (ChargeClass Correction) may have negative quantities");
         }
     }
@@ -162,7 +181,7 @@ public final class FocusRowParser implements RecordParser<byte[], CostRecord> {
         boolean refundOrCorrection = cost.signum() <= 0 || FocusCharge.isCorrection(row);
         if (!refundOrCorrection) {
             throw new RejectedRecordException(Ingest.NEGATIVE_QUANTITY, column + " "
-                    + JsonText.quote(row.text(column)) + " is negative on a charge costing "
+                    + JsonText.quote(JsonText.any(row.value(column))) + " is negative on a charge costing "
                     + cost.stripTrailingZeros().toPlainString()
                     + "; only refunds and corrections may have negative quantities");
         }

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.spendstream.avro.CostRecord;
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.runtime.input.InputLimits;
 import io.spendstream.schemas.DeadLetterReasons.Ingest;
 import io.spendstream.schemas.Money;
 
@@ -47,7 +48,8 @@ import io.spendstream.schemas.Money;
  * trace request, a span that is not an object) it leaves alone, so a broken message is dead-lettered once. A model
  * call that cannot be read becomes a {@link ModelCall} with its problem, dead-lettered on its own at valuation.
  *
- * <p>Stateless and thread-safe.
+ * <p>Text that becomes a key or tag and the span's times are held to the app's {@link InputLimits}, like every
+ * other input. Stateless and thread-safe.
  */
 final class GenAiSpanParser {
 
@@ -77,6 +79,12 @@ final class GenAiSpanParser {
     private static final long NANOS_PER_MILLI = 1_000_000L;
     private static final byte[] RESOURCE_SPANS_KEY = OtlpTraceParser.RESOURCE_SPANS.getBytes(StandardCharsets.UTF_8);
     private static final byte[] UNICODE_ESCAPE = "\\u".getBytes(StandardCharsets.UTF_8);
+
+    private final InputLimits limits;
+
+    GenAiSpanParser(InputLimits limits) {
+        this.limits = limits;
+    }
 
     /** The model calls of one record of spend.apm.raw whose Kafka timestamp is {@code timestamp}. */
     List<ModelCall> parse(byte[] key, byte[] value, long timestamp) {
@@ -137,7 +145,7 @@ final class GenAiSpanParser {
     }
 
     /** The span's model call, null when it is a GenAI span of another operation, or a call with its problem. */
-    private static ModelCall call(Map<String, JsonNode> resource, JsonNode span, Map<String, JsonNode> attributes,
+    private ModelCall call(Map<String, JsonNode> resource, JsonNode span, Map<String, JsonNode> attributes,
             String at, long timestamp) {
         try {
             String operation = text(attributes, OPERATION);
@@ -151,7 +159,7 @@ final class GenAiSpanParser {
         }
     }
 
-    private static ModelCall read(Map<String, JsonNode> resource, JsonNode span, Map<String, JsonNode> attributes,
+    private ModelCall read(Map<String, JsonNode> resource, JsonNode span, Map<String, JsonNode> attributes,
             String operation, String at, long timestamp) {
         String service = required(text(resource, SERVICE_NAME), "the resource's " + SERVICE_NAME);
         String provider = text(attributes, PROVIDER);
@@ -183,7 +191,7 @@ final class GenAiSpanParser {
         Instant start = Instant.ofEpochMilli(Math.floorDiv(startNanos, NANOS_PER_MILLI));
         Instant end = Instant.ofEpochMilli(Math.max(-Math.floorDiv(-endNanos, NANOS_PER_MILLI),
                 start.toEpochMilli() + 1));
-        EventTimeRules.checkRange("startTimeUnixNano", start, "endTimeUnixNano", end, timestamp);
+        EventTimeRules.checkRange(limits, "startTimeUnixNano", start, "endTimeUnixNano", end, timestamp);
 
         SortedMap<String, String> extensions = new TreeMap<>();
         extensions.put("x_TraceId", traceId);
@@ -218,7 +226,7 @@ final class GenAiSpanParser {
         return new ModelCall(unpriced, provider, List.copyOf(models), tokens, service, null);
     }
 
-    private static TokenUsage tokens(Map<String, JsonNode> attributes, String operation) {
+    private TokenUsage tokens(Map<String, JsonNode> attributes, String operation) {
         Long input = count(attributes, INPUT_TOKENS, PROMPT_TOKENS);
         Long output = count(attributes, OUTPUT_TOKENS, COMPLETION_TOKENS);
         if (input == null || output == null && !EMBEDDINGS.equals(operation)) {
@@ -233,10 +241,13 @@ final class GenAiSpanParser {
     }
 
     /** The tags enrich reads the owner from: the resource's own attributes, named as spend.tags names them. */
-    private static Map<String, String> tags(Map<String, JsonNode> resource, String service) {
+    private Map<String, String> tags(Map<String, JsonNode> resource, String service) {
         Map<String, String> tags = new LinkedHashMap<>();
         resource.forEach((key, value) -> {
             String text = key.indexOf('.') < 0 ? JsonText.scalar(value.get("stringValue"), key) : null;
+            if (text != null) {
+                limits.text(key, text);
+            }
             if (text != null) {
                 tags.put(key, text);
             }
@@ -253,7 +264,7 @@ final class GenAiSpanParser {
     }
 
     /** A string attribute, null when absent; an attribute of another type is {@value Ingest#INVALID_FIELD}. */
-    private static String text(Map<String, JsonNode> attributes, String key) {
+    private String text(Map<String, JsonNode> attributes, String key) {
         JsonNode value = attributes.get(key);
         if (value == null) {
             return null;
@@ -263,7 +274,7 @@ final class GenAiSpanParser {
             throw new RejectedRecordException(Ingest.INVALID_FIELD,
                     key + ": expected a stringValue, got " + JsonText.quote(value.toString()));
         }
-        return JsonText.scalar(text, key);
+        return limits.text(key, JsonText.scalar(text, key));
     }
 
     /** A token count: an intValue (int64 as a JSON string or number), or a whole doubleValue; null when absent. */
@@ -285,11 +296,11 @@ final class GenAiSpanParser {
         return JsonDecimals.count(number, name);
     }
 
-    private static String required(String value, String what) {
+    private String required(String value, String what) {
         if (value == null) {
             throw new RejectedRecordException(Ingest.MISSING_FIELD, what + " is missing");
         }
-        return value;
+        return limits.text(what, value);
     }
 
     private static void putIfPresent(Map<String, String> map, String key, String value) {

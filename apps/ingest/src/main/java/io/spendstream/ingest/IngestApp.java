@@ -22,6 +22,7 @@ import io.spendstream.runtime.AppTopics;
 import io.spendstream.runtime.StreamsApp;
 import io.spendstream.runtime.dlq.DeadLetterRoute;
 import io.spendstream.runtime.dlq.Validated;
+import io.spendstream.runtime.input.InputLimits;
 import io.spendstream.schemas.DeadLetterReasons.Ingest;
 import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.schemas.Topic;
@@ -110,7 +111,7 @@ public final class IngestApp implements StreamsApp {
         IngestSettings settings = IngestSettings.from(context.config());
         buildReferenceTables(builder, context.topics());
         KStream<byte[], ParsedRow> modelCalls = buildApm(builder, context,
-                new ApmInputParser(settings.reportingCurrency()));
+                new ApmInputParser(settings.reportingCurrency(), settings.limits()), settings.limits());
         buildUsage(builder, context, settings, modelCalls);
     }
 
@@ -130,7 +131,7 @@ public final class IngestApp implements StreamsApp {
     private static void buildUsage(StreamsBuilder builder, AppContext context, IngestSettings settings,
             KStream<byte[], ParsedRow> modelCalls) {
         SpendstreamTopics topics = context.topics();
-        FocusRowParser parser = new FocusRowParser();
+        FocusRowParser parser = new FocusRowParser(settings.limits(), settings.spreadLimit());
 
         KStream<byte[], ParsedRow> rows = DeadLetterRoute.parse(
                 builder.stream(topics.usageRaw.name(), topics.usageRaw.consumed(USAGE_SOURCE)),
@@ -164,7 +165,7 @@ public final class IngestApp implements StreamsApp {
      * the usage path prices. Both read the same records: a broken message is the APM parser's to dead-letter.
      */
     private static KStream<byte[], ParsedRow> buildApm(StreamsBuilder builder, AppContext context,
-            ApmInputParser parser) {
+            ApmInputParser parser, InputLimits limits) {
         SpendstreamTopics topics = context.topics();
         KStream<byte[], byte[]> raw = builder.stream(topics.apmRaw.name(), topics.apmRaw.consumed(APM_SOURCE));
         KStream<byte[], List<ApmRecord>> parsed = DeadLetterRoute.parse(raw, APM_PARSE, NAME, parser, topics,
@@ -174,11 +175,12 @@ public final class IngestApp implements StreamsApp {
                         ApmRecord::getWindowStart, context.metrics(), NAME, topics.apm.name()),
                         Named.as(APM_KEY))
                 .to(topics.apm.name(), topics.apm.produced(APM_SINK));
-        return modelCalls(raw, context);
+        return modelCalls(raw, context, limits);
     }
 
-    private static KStream<byte[], ParsedRow> modelCalls(KStream<byte[], byte[]> raw, AppContext context) {
-        return raw.processValues(() -> new ModelCallReader(context.metrics()), Named.as(GENAI_READ))
+    private static KStream<byte[], ParsedRow> modelCalls(KStream<byte[], byte[]> raw, AppContext context,
+            InputLimits limits) {
+        return raw.processValues(() -> new ModelCallReader(context.metrics(), limits), Named.as(GENAI_READ))
                 .flatMapValues(rows -> rows, Named.as(GENAI_CALLS));
     }
 }

@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 
 import io.spendstream.runtime.config.BillingHorizon;
 import io.spendstream.runtime.config.SpendstreamConfig;
+import io.spendstream.runtime.input.InputLimits;
 
 /**
  * The settings ingest reads from the app configuration.
@@ -20,14 +21,21 @@ import io.spendstream.runtime.config.SpendstreamConfig;
  *     last seen (Kafka timestamp of the raw row, i.e. stream time): a re-send or restatement within it is
  *     recognised, one after it counts again. It follows the billing horizon, so every restatement the rest of the
  *     pipeline still books is booked as a delta, never as a second charge.</td></tr>
+ * <tr><td>{@code spendstream.attribution.max-spread}</td><td>{@code 1d}</td><td>attribution's setting, read here too:
+ *     a FOCUS row whose charge period is at most this long is spread over windows, so its ChargePeriodEnd may lie no
+ *     further after the record's timestamp than {@code spendstream.input.future-tolerance}</td></tr>
  * </table>
- * Estimates and the bill: {@link EstimateSettings}.
+ * Estimates and the bill: {@link EstimateSettings}. Text length and time limits of the inputs: {@link InputLimits}.
  */
-public record IngestSettings(String reportingCurrency, Duration identityRetention, EstimateSettings estimates) {
+public record IngestSettings(String reportingCurrency, Duration identityRetention, EstimateSettings estimates,
+        InputLimits limits, Duration spreadLimit) {
 
     public static final String REPORTING_CURRENCY = "spendstream.reporting.currency";
     public static final String DEFAULT_REPORTING_CURRENCY = "USD";
     public static final String IDENTITY_RETENTION = "spendstream.ingest.identity.retention";
+    /** Attribution's {@code AttributionSettings.MAX_SPREAD}: ingest cannot depend on the attribution app. */
+    public static final String SPREAD_LIMIT = "spendstream.attribution.max-spread";
+    public static final Duration DEFAULT_SPREAD_LIMIT = Duration.ofDays(1);
 
     private static final Pattern ISO_4217 = Pattern.compile("[A-Z]{3}");
 
@@ -45,6 +53,7 @@ public record IngestSettings(String reportingCurrency, Duration identityRetentio
     public static IngestSettings from(SpendstreamConfig config) {
         return new IngestSettings(config.get(REPORTING_CURRENCY, DEFAULT_REPORTING_CURRENCY).trim()
                 .toUpperCase(Locale.ROOT), config.getDuration(IDENTITY_RETENTION, BillingHorizon.from(config).span()),
-                EstimateSettings.from(config));
+                EstimateSettings.from(config), InputLimits.from(config),
+                config.getDuration(SPREAD_LIMIT, DEFAULT_SPREAD_LIMIT));
     }
 }

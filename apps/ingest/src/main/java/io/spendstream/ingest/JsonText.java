@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.runtime.input.InputLimits;
 import io.spendstream.schemas.DeadLetterReasons.Ingest;
 
 /**
@@ -33,20 +34,44 @@ public final class JsonText {
         return false;
     }
 
-    /** A scalar as text (trimmed; numbers exact and without exponent), null when absent; rejects objects/arrays. */
-    public static String scalar(JsonNode node, String field) {
+    /**
+     * A text field: a JSON string, trimmed, at most {@link InputLimits#maxTextLength()} characters
+     * ({@code field-too-long}); null when absent. Any other JSON type is {@code invalid-field}: a number is not text
+     * ({@code 12} for a service, or an account id whose leading zero a number has already lost).
+     */
+    public static String text(JsonNode node, String field, InputLimits limits) {
         if (isAbsent(node)) {
             return null;
         }
-        if (node.isContainerNode()) {
-            throw new RejectedRecordException(Ingest.INVALID_FIELD,
-                    field + ": expected text, got a JSON " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
-                            + " " + quote(node.toString()));
+        if (!node.isTextual()) {
+            throw new RejectedRecordException(Ingest.INVALID_FIELD, field + ": expected a JSON string, got a JSON "
+                    + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " " + quote(node.toString()));
         }
-        return any(node);
+        return limits.text(field, node.textValue().trim());
     }
 
-    /** Any value as text: scalars as in {@link #scalar}, objects and arrays as compact JSON; null when absent. */
+    /**
+     * A FOCUS text column: a JSON string as in {@link #text(JsonNode, String, InputLimits)}, or a JSON number written
+     * as its exact plain decimal text. FOCUS exports, the FOCUS project's own sample data included, write numeric ids
+     * ({@code Id}, account ids) as JSON numbers, and {@link ChargeIdentity} hashes {@code 11472} and
+     * {@code "11472"} alike. Booleans, objects and arrays are {@code invalid-field}.
+     */
+    public static String textOrNumber(JsonNode node, String field, InputLimits limits) {
+        if (node != null && node.isNumber() && !isAbsent(node)) {
+            return limits.text(field, any(node));
+        }
+        return text(node, field, limits);
+    }
+
+    /** {@link #text(JsonNode, String, InputLimits)} with the default limits, for reference entries (prices, rates). */
+    public static String scalar(JsonNode node, String field) {
+        return text(node, field, InputLimits.DEFAULTS);
+    }
+
+    /**
+     * Any value as text (trimmed; numbers exact and without exponent; objects and arrays as compact JSON), null when
+     * absent: for free-form values (FOCUS {@code x_} columns, tag values) and for quoting a value in a message.
+     */
     public static String any(JsonNode node) {
         if (isAbsent(node)) {
             return null;

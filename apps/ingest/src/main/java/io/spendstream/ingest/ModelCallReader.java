@@ -7,6 +7,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.runtime.input.InputLimits;
 import io.spendstream.runtime.metrics.PipelineMetrics;
 import io.spendstream.schemas.DeadLetterReasons.Any;
 
@@ -22,11 +23,12 @@ final class ModelCallReader implements FixedKeyProcessor<byte[], byte[], List<Pa
 
     static final String MODEL_CALLS = "spendstream.ingest.model-calls";
 
-    private final GenAiSpanParser parser = new GenAiSpanParser();
+    private final GenAiSpanParser parser;
     private final PipelineMetrics metrics;
     private FixedKeyProcessorContext<byte[], List<ParsedRow>> context;
 
-    ModelCallReader(PipelineMetrics metrics) {
+    ModelCallReader(PipelineMetrics metrics, InputLimits limits) {
+        this.parser = new GenAiSpanParser(limits);
         this.metrics = metrics;
     }
 

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.spendstream.avro.ApmRecord;
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.runtime.input.InputLimits;
 import io.spendstream.schemas.DeadLetterReasons.Ingest;
 
 /**
@@ -57,6 +58,12 @@ final class OtlpTraceParser {
     private static final BigInteger MAX_NANOS = BigInteger.valueOf(Long.MAX_VALUE);
     private static final long NANOS_PER_MILLI = 1_000_000L;
 
+    private final InputLimits limits;
+
+    OtlpTraceParser(InputLimits limits) {
+        this.limits = limits;
+    }
+
     private record Operation(String service, String operation) {
     }
 
@@ -97,7 +104,7 @@ final class OtlpTraceParser {
         return records;
     }
 
-    private static void add(Map<Operation, Spans> operations, String service, JsonNode span, String at) {
+    private void add(Map<Operation, Spans> operations, String service, JsonNode span, String at) {
         long start = nanos(span.get("startTimeUnixNano"), at + ".startTimeUnixNano");
         long end = nanos(span.get("endTimeUnixNano"), at + ".endTimeUnixNano");
         if (end < start) {
@@ -105,7 +112,7 @@ final class OtlpTraceParser {
                     + " is before startTimeUnixNano " + start + " (negative duration)");
         }
         String route = attribute(span.get("attributes"), HTTP_ROUTE, at + ".attributes");
-        String operation = route != null ? route : JsonText.scalar(span.get("name"), at + ".name");
+        String operation = route != null ? route : JsonText.text(span.get("name"), at + ".name", limits);
         Spans spans = operations.computeIfAbsent(new Operation(service, operation), k -> new Spans());
         spans.firstStart = Math.min(spans.firstStart, start);
         spans.lastEnd = Math.max(spans.lastEnd, end);
@@ -115,11 +122,11 @@ final class OtlpTraceParser {
         }
     }
 
-    private static ApmRecord record(Operation operation, Spans spans, long recordTimestamp) {
+    private ApmRecord record(Operation operation, Spans spans, long recordTimestamp) {
         Instant windowStart = Instant.ofEpochMilli(Math.floorDiv(spans.firstStart, NANOS_PER_MILLI));
         Instant windowEnd = Instant.ofEpochMilli(Math.max(-Math.floorDiv(-spans.lastEnd, NANOS_PER_MILLI),
                 windowStart.toEpochMilli() + 1));
-        EventTimeRules.checkRange("windowStart", windowStart, "windowEnd", windowEnd, recordTimestamp);
+        EventTimeRules.checkRange(limits, "windowStart", windowStart, "windowEnd", windowEnd, recordTimestamp);
         List<Long> sorted = spans.durations.stream().sorted().toList();
         return ApmRecord.newBuilder()
                 .setService(operation.service())
@@ -167,7 +174,7 @@ final class OtlpTraceParser {
                 at + ": " + JsonText.quote(value.toString()) + " is not one of " + names + " or its number");
     }
 
-    private static String serviceName(JsonNode resource, String at) {
+    private String serviceName(JsonNode resource, String at) {
         JsonNode description = resource.get("resource");
         String service = JsonText.isAbsent(description) ? null
                 : attribute(object(description, at + ".resource").get("attributes"), SERVICE_NAME,
@@ -180,7 +187,7 @@ final class OtlpTraceParser {
     }
 
     /** The string value of attribute {@code key} in an OTLP attribute list, null when absent. */
-    private static String attribute(JsonNode attributes, String key, String at) {
+    private String attribute(JsonNode attributes, String key, String at) {
         if (JsonText.isAbsent(attributes)) {
             return null;
         }
@@ -191,7 +198,7 @@ final class OtlpTraceParser {
                     throw new RejectedRecordException(Ingest.INVALID_FIELD,
                             at + "[" + key + "]: expected a stringValue, got " + JsonText.quote(value.toString()));
                 }
-                return JsonText.scalar(value, key);
+                return JsonText.text(value, key, limits);
             }
         }
         return null;

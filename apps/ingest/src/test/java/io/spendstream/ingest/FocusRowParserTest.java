@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.spendstream.avro.CostRecord;
 import io.spendstream.runtime.dlq.RejectedRecordException;
+import io.spendstream.runtime.input.InputLimits;
 import io.spendstream.runtime.testing.TopologyFixture;
+import io.spendstream.schemas.DeadLetterReasons;
 import io.spendstream.schemas.DeadLetterReasons.Ingest;
 import io.spendstream.schemas.Money;
 
@@ -202,14 +205,37 @@ class FocusRowParserTest {
 
     @Test
     void shouldAcceptAChargeStartingWithinOneHourAfterTheRecordTimestamp() {
+        // A monthly fee is booked whole at its start: only the start is held to the hour.
         ObjectNode row = TestRows.focus();
         row.put("ChargePeriodStart", "2026-11-23T11:00:00Z");
-        row.put("ChargePeriodEnd", "2026-11-23T12:00:00Z");
+        row.put("ChargePeriodEnd", "2026-12-23T11:00:00Z");
         assertThat(rejectionReason(row)).isEqualTo("accepted");
         row.put("ChargePeriodStart", "2026-11-23T11:00:00.001Z");
         assertThat(rejectionReason(row)).isEqualTo(Ingest.TIMESTAMP_OUT_OF_RANGE);
         assertThat(parser.parse(TestRows.bytes(row), -1L).getChargePeriodStart())
                 .as("no record timestamp: no future check").isEqualTo(Instant.parse("2026-11-23T11:00:00.001Z"));
+    }
+
+    @Test
+    void shouldHoldTheEndOfAPeriodThatIsSpreadOverWindowsToTheHour() {
+        // Attribution spreads a period of up to a day (max-spread) over its windows, each part stamped with its
+        // window's start: an end more than an hour ahead makes parts the broker refuses (measured: it stopped
+        // attribution).
+        ObjectNode row = TestRows.focus();
+        row.put("ChargePeriodStart", "2026-11-23T10:00:00Z");
+        row.put("ChargePeriodEnd", "2026-11-23T11:00:00Z");
+        assertThat(rejectionReason(row)).isEqualTo("accepted");
+        row.put("ChargePeriodStart", "2026-11-23T00:00:00Z");
+        row.put("ChargePeriodEnd", "2026-11-24T00:00:00Z");
+        assertThatThrownBy(() -> parse(row)).isInstanceOfSatisfying(RejectedRecordException.class, e -> {
+            assertThat(e.reason()).isEqualTo(DeadLetterReasons.Any.TIMESTAMP_OUT_OF_RANGE);
+            assertThat(e.getMessage()).startsWith("ChargePeriodEnd 2026-11-24T00:00:00Z is more than 60 minutes after"
+                    + " the record's timestamp 2026-11-23T10:00:00Z: a charge period of at most PT24H is spread");
+        });
+        assertThat(new FocusRowParser(InputLimits.DEFAULTS, Duration.ofHours(12)).parse(TestRows.bytes(row),
+                TopologyFixture.START.toEpochMilli()).getChargePeriodEnd())
+                .as("with a max-spread of 12h a day is booked whole at its start")
+                .isEqualTo(Instant.parse("2026-11-24T00:00:00Z"));
     }
 
     @Test

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spendstream.avro.ApmRecord;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.runtime.testing.TopologyFixture;
+import io.spendstream.schemas.DeadLetterReasons.Any;
 import io.spendstream.schemas.DeadLetterReasons.Ingest;
 import io.spendstream.schemas.Money;
 
@@ -100,7 +101,20 @@ class IngestAppApmTest {
                 bad(Ingest.MISSING_FIELD, "currency", s -> s.remove("currency")),
                 bad(Ingest.UNKNOWN_CURRENCY, "currency 'GBP'", s -> s.put("currency", "GBP")),
                 bad(Ingest.ABSURD_AMOUNT, "revenue", s -> s.put("revenue", "2E+12")),
-                bad(Ingest.INVALID_FIELD, "operation", s -> s.putArray("operation").add("POST /pay")));
+                bad(Ingest.INVALID_FIELD, "operation", s -> s.putArray("operation").add("POST /pay")),
+                // A number is not text: "service":12 used to become service "12".
+                bad(Ingest.INVALID_FIELD, "service: expected a JSON string, got a JSON number '12'",
+                        s -> s.put("service", 12)),
+                bad(Ingest.INVALID_FIELD, "windowStart: expected a JSON string, got a JSON number",
+                        s -> s.put("windowStart", 1795428000000L)),
+                bad(Ingest.INVALID_FIELD, "currency: expected a JSON string, got a JSON boolean",
+                        s -> s.put("currency", true)),
+                bad(Any.FIELD_TOO_LONG, "service is 3000 characters long", s -> s.put("service", "s".repeat(3000))),
+                bad(Any.FIELD_TOO_LONG, "operation is 2049 characters long", s -> s.put("operation", "o".repeat(2049))),
+                bad(Any.TIMESTAMP_OUT_OF_RANGE, "windowStart 9999-12-31T23:59:50Z is outside", s -> {
+                    s.put("windowStart", "9999-12-31T23:59:50Z");
+                    s.put("windowEnd", "9999-12-31T23:59:59Z");
+                }));
 
         try (TopologyFixture fixture = TopologyFixture.of(new IngestApp())) {
             TestInputTopic<byte[], byte[]> in = fixture.input(fixture.topics().apmRaw);

@@ -2,7 +2,11 @@ package io.spendstream.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +20,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.FailurePhase;
+import io.spendstream.runtime.dlq.DeadLetters;
 import io.spendstream.runtime.testing.TopologyFixture;
+import io.spendstream.schemas.DeadLetterReasons.Any;
 import io.spendstream.schemas.DeadLetterReasons.Ingest;
 
 /** A corpus of malformed FOCUS rows: each lands on spend.dlq with its reason and exact bytes; good rows flow on. */
@@ -72,6 +78,12 @@ class IngestAppBadInputTest {
                         }),
                 bad(Ingest.TIMESTAMP_OUT_OF_RANGE, "ChargePeriodEnd 9999-12-31",
                         r -> r.put("ChargePeriodEnd", "9999-12-31T00:00:00Z")),
+                // A day is spread over its windows: parts up to 23:59 would be refused by the broker (measured: it
+                // stopped attribution). A longer period is booked whole at its start (the purchase case below).
+                bad(Any.TIMESTAMP_OUT_OF_RANGE, "a charge period of at most PT24H is spread", r -> {
+                    r.put("ChargePeriodStart", "2026-11-23T00:00:00Z");
+                    r.put("ChargePeriodEnd", "2026-11-24T00:00:00Z");
+                }),
                 bad(Ingest.ABSURD_AMOUNT, "EffectiveCost: '1000000000000.01'",
                         r -> r.put("EffectiveCost", new java.math.BigDecimal("1000000000000.01"))),
                 bad(Ingest.ABSURD_AMOUNT, "ListCost", r -> r.put("ListCost", "-5E+20")),
@@ -79,6 +91,12 @@ class IngestAppBadInputTest {
                 bad(Ingest.UNKNOWN_CURRENCY, "BillingCurrency 'EUR'", r -> r.put("BillingCurrency", "eur")),
                 bad(Ingest.INVALID_FIELD, "Tags: 'application=checkout'", r -> r.put("Tags", "application=checkout")),
                 bad(Ingest.INVALID_FIELD, "ServiceName", r -> r.putObject("ServiceName").put("name", "SQS")),
+                bad(Ingest.INVALID_FIELD, "ServiceName: expected a JSON string, got a JSON boolean",
+                        r -> r.put("ServiceName", true)),
+                bad(Any.FIELD_TOO_LONG, "ResourceId is 2049 characters long",
+                        r -> r.put("ResourceId", "r".repeat(2049))),
+                bad(Any.FIELD_TOO_LONG, "Tags.'team' is 900000 characters long",
+                        r -> r.putObject("Tags").put("team", "t".repeat(900_000))),
                 bad(Ingest.INVALID_DECIMAL, "outside any plausible range",
                         r -> r.put("PricingQuantity", "1e999999999")),
                 bad(Ingest.UNKNOWN_PRICE, "SkuPriceId 'SKU-NOBODY-KNOWS' has no price", metered("SKU-NOBODY-KNOWS")),
@@ -121,6 +139,14 @@ class IngestAppBadInputTest {
                         r -> r.put("ChargeCategory", "Credit")),
                 bad(Ingest.INVALID_FIELD, "AllocatedTags: expected a JSON object",
                         r -> r.putArray("AllocatedTags").add("team=payments")));
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A metered row: no cost columns, priced from spend.prices under {@code skuPriceId}. */
@@ -176,7 +202,12 @@ class IngestAppBadInputTest {
                 assertThat(actual.getReason()).as("reason of corpus entry %d (%s)", i, expected.mentions())
                         .isEqualTo(expected.reason());
                 assertThat(actual.getMessage()).as("message of corpus entry %d", i).contains(expected.mentions());
-                assertThat(IngestAppFocusFilesTest.bytes(actual)).isEqualTo(expected.value());
+                byte[] raw = expected.value();
+                // Kept whole up to the envelope's bound; beyond it, its head plus the size and hash of the whole.
+                assertThat(IngestAppFocusFilesTest.bytes(actual)).isEqualTo(
+                        Arrays.copyOf(raw, Math.min(raw.length, DeadLetters.MAX_RAW_VALUE_BYTES)));
+                assertThat(actual.getRawValueSize()).isEqualTo(raw.length);
+                assertThat(actual.getRawValueSha256()).isEqualTo(sha256(raw));
                 assertThat(actual.getPhase()).isEqualTo(FailurePhase.VALIDATION);
                 assertThat(actual.getStage()).isEqualTo("ingest");
                 assertThat(actual.getSourceTopic()).isEqualTo(fixture.topics().usageRaw.name());
@@ -202,7 +233,8 @@ class IngestAppBadInputTest {
         // APM summaries and GenAI spans have their own tests (IngestAppApmTest, IngestAppGenAiTest).
         List<String> apmOnly = List.of(Ingest.NEGATIVE_COUNT, Ingest.ERRORS_EXCEED_REQUESTS,
                 Ingest.NEGATIVE_LATENCY, Ingest.UNKNOWN_MODEL, Ingest.MISSING_TOKEN_USAGE, Ingest.INVALID_TOKEN_USAGE);
-        assertThat(corpus().stream().map(Bad::reason).distinct())
-                .containsExactlyInAnyOrderElementsOf(Ingest.ALL.stream().filter(r -> !apmOnly.contains(r)).toList());
+        List<String> expected = new ArrayList<>(Ingest.ALL.stream().filter(r -> !apmOnly.contains(r)).toList());
+        expected.add(Any.FIELD_TOO_LONG);
+        assertThat(corpus().stream().map(Bad::reason).distinct()).containsExactlyInAnyOrderElementsOf(expected);
     }
 }

@@ -17,6 +17,7 @@ import io.spendstream.avro.ApmRecord;
 import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.runtime.testing.TopologyFixture;
+import io.spendstream.schemas.DeadLetterReasons.Any;
 import io.spendstream.schemas.DeadLetterReasons.Ingest;
 import io.spendstream.schemas.Money;
 
@@ -248,6 +249,34 @@ class IngestAppGenAiTest {
     }
 
     /** A chat call of OpenAI's gpt-4o with the given token attributes. */
+    @Test
+    void shouldHoldModelCallsToTheInputLimitsLikeEveryOtherInput() {
+        Otlp otlp = new Otlp();
+        ArrayNode assistant = otlp.resource("assistant");
+        // Two days ahead of the record: its cost records would be stamped where the broker refuses them.
+        gpt4o(assistant, "00000000000000d1", T0.plus(Duration.ofDays(2)),
+                "gen_ai.usage.input_tokens", 1000L, "gen_ai.usage.output_tokens", 100L);
+        // A model name longer than any key or label may be (it becomes the SKU and part of the resource id).
+        Otlp.genAiSpan(assistant, "00000000000000d2", T0, CALL, "gen_ai.operation.name", "chat",
+                "gen_ai.provider.name", "openai", "gen_ai.request.model", "m".repeat(3000),
+                "gen_ai.usage.input_tokens", 1000L, "gen_ai.usage.output_tokens", 100L);
+        gpt4o(assistant, "00000000000000d3", T0,
+                "gen_ai.usage.input_tokens", 1000L, "gen_ai.usage.output_tokens", 100L);
+
+        try (TopologyFixture fixture = TopologyFixture.of(new IngestApp())) {
+            prices(fixture);
+            fixture.input(fixture.topics().apmRaw).pipeInput(null, otlp.bytes());
+
+            assertThat(fixture.output(fixture.topics().cost).readValuesToList())
+                    .extracting(CostRecord::getEffectiveCost).containsExactly(Money.of("0.0035"));
+            List<DeadLetter> dead = fixture.output(fixture.topics().dlq).readValuesToList();
+            assertThat(dead).extracting(DeadLetter::getReason).containsExactly(Any.TIMESTAMP_OUT_OF_RANGE,
+                    Any.FIELD_TOO_LONG);
+            assertThat(dead.get(0).getMessage()).contains("00000000000000d1", "startTimeUnixNano");
+            assertThat(dead.get(1).getMessage()).contains("00000000000000d2", "gen_ai.request.model");
+        }
+    }
+
     private static void gpt4o(ArrayNode spans, String spanId, Instant start, Object... tokens) {
         Object[] attributes = new Object[6 + tokens.length];
         System.arraycopy(new Object[] {"gen_ai.operation.name", "chat", "gen_ai.provider.name", "openai",

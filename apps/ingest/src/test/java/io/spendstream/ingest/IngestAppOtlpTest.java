@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spendstream.avro.ApmRecord;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.runtime.testing.TopologyFixture;
+import io.spendstream.schemas.DeadLetterReasons.Any;
 import io.spendstream.schemas.DeadLetterReasons.Ingest;
 
 /** OTLP JSON traces on spend.apm.raw: server spans become ApmRecords on spend.apm, malformed ones dead letters. */
@@ -181,11 +182,19 @@ class IngestAppOtlpTest {
                 bad(Ingest.INVALID_FIELD, "kind: '\"SPAN_KIND_WEB\"'", s -> s.put("kind", "SPAN_KIND_WEB")),
                 bad(Ingest.INVALID_FIELD, "status.code: '7'", s -> s.putObject("status").put("code", 7)),
                 bad(Ingest.INVALID_FIELD, "status: expected a JSON object", s -> s.put("status", "ERROR")),
-                bad(Ingest.INVALID_FIELD, "name: expected text",
+                bad(Ingest.INVALID_FIELD, "name: expected a JSON string",
                         s -> {
                             s.remove("attributes");
                             s.putObject("name").put("en", "POST /pay");
-                        }));
+                        }),
+                bad(Ingest.INVALID_FIELD, "name: expected a JSON string, got a JSON number",
+                        s -> {
+                            s.remove("attributes");
+                            s.put("name", 12);
+                        }),
+                bad(Any.FIELD_TOO_LONG, "service.name is 3000 characters long", (request, span) -> ((ObjectNode)
+                        request.get("resourceSpans").get(0).get("resource").get("attributes").get(0).get("value"))
+                        .put("stringValue", "s".repeat(3000))));
     }
 
     @Test

@@ -38,7 +38,7 @@ final class DeadLetterWriter implements AutoCloseable {
                 message, error, new DeadLetters.Source(record.topic(), record.partition(), record.offset(),
                         record.timestamp(), record.headers()), record.key(), record.value());
         try {
-            producer.send(topic.serialize(record.key(), letter)).get();
+            producer.send(topic.serialize(DeadLetters.keyOf(letter), letter)).get();
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot write the dead letter of " + record.topic() + "-"
                     + record.partition() + "@" + record.offset() + " to " + topic.name(), e.getCause());

@@ -77,6 +77,13 @@ import io.spendstream.runtime.StreamsApp;
  * <tr><td>{@code spendstream.metrics.address}</td><td>{@code 0.0.0.0}</td><td>interface the endpoint binds</td></tr>
  * <tr><td>{@code spendstream.shutdown.timeout}</td><td>{@code 20s}</td>
  *     <td>how long a graceful close may take</td></tr>
+ * <tr><td>{@code spendstream.input.max-text-length}</td><td>{@code 2048}</td>
+ *     <td>longest text field or record key of a JSON input ({@code InputLimits})</td></tr>
+ * <tr><td>{@code spendstream.input.future-tolerance}</td><td>{@code 1h}</td>
+ *     <td>how far after its input record a time that becomes a record timestamp may lie ({@code InputLimits})</td></tr>
+ * <tr><td>{@code spendstream.producer.timestamp-after-max}</td><td>{@code 1h}</td>
+ *     <td>the brokers' {@code log.message.timestamp.after.max.ms}: later record timestamps are refused before sending
+ *     ({@code GuardedProducer})</td></tr>
  * <tr><td>any other Kafka key</td><td>Kafka's</td><td>passed through to Kafka Streams and its clients</td></tr>
  * </table>
  */

@@ -46,16 +46,23 @@ final class DeadLetterHandlers {
 
     List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, FailurePhase phase, String reason,
             Exception error, byte[] rawKey, byte[] rawValue) {
+        return deadLetter(context, phase, reason, error, null, rawKey, rawValue);
+    }
+
+    /** {@code detail}, when not null, is said before the error's own message (e.g. which output failed). */
+    List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, FailurePhase phase, String reason,
+            Exception error, String detail, byte[] rawKey, byte[] rawValue) {
         DeadLetters.Source source = new DeadLetters.Source(context.topic(), context.partition(), context.offset(),
                 context.timestamp(), context.headers());
+        String message = detail == null ? describe(error) : detail + ": " + describe(error);
         DeadLetter letter = DeadLetters.build(applicationId, stage, phase, context.processorNodeId(), reason,
-                describe(error), error, source, rawKey, rawValue);
+                message, error, source, rawKey, rawValue);
         if (metrics != null) {
             metrics.deadLettered(stage, reason);
         }
         // Stamped with the failure time (not the source's event time), like DeadLetterRoute does.
         return List.of(new ProducerRecord<>(dlq.name(), null, letter.getFailedAt().toEpochMilli(),
-                dlq.keySerde().serializer().serialize(dlq.name(), rawKey),
+                dlq.keySerde().serializer().serialize(dlq.name(), DeadLetters.keyOf(letter)),
                 dlq.valueSerde().serializer().serialize(dlq.name(), letter)));
     }
 

@@ -2,8 +2,6 @@ package io.spendstream.runtime.dlq;
 
 import java.nio.charset.StandardCharsets;
 
-import java.nio.ByteBuffer;
-
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -39,7 +37,7 @@ public final class DeadLetterRoute {
     public static <K, V> KStream<K, V> split(KStream<K, Validated<V>> validated, String name,
             SpendstreamTopics topics) {
         validated.filter((k, v) -> !v.isOk(), Named.as(name + "-rejected"))
-                .map((k, v) -> KeyValue.pair(rawKeyOf(v.deadLetter()), v.deadLetter()),
+                .map((k, v) -> KeyValue.pair(DeadLetters.keyOf(v.deadLetter()), v.deadLetter()),
                         Named.as(name + "-to-dead-letter"))
                 // A dead letter carries the time it failed, not the source record's (event) time: the DLQ's time
                 // retention then means "kept N days after failing", even for a billing row from last month.
@@ -64,16 +62,6 @@ public final class DeadLetterRoute {
         public void process(FixedKeyRecord<byte[], DeadLetter> record) {
             context.forward(record.withTimestamp(record.value().getFailedAt().toEpochMilli()));
         }
-    }
-
-    private static byte[] rawKeyOf(DeadLetter deadLetter) {
-        if (deadLetter.getRawKey() == null) {
-            return null;
-        }
-        ByteBuffer buffer = deadLetter.getRawKey().duplicate();
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        return bytes;
     }
 
     /** UTF-8 bytes of a text key, for topologies whose keys are strings. */

@@ -1,8 +1,13 @@
 package io.spendstream.runtime.dlq;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,8 +20,26 @@ import org.slf4j.LoggerFactory;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.FailurePhase;
 
-/** Builds the dead-letter envelope, whichever path a failure takes (handler or in-topology validation). */
+/**
+ * Builds the dead-letter envelope, whichever path a failure takes (handler or in-topology validation).
+ *
+ * <p>The envelope is bounded so that it can always be written, whatever the record it replaces: the raw key and
+ * value are kept whole up to {@link #MAX_RAW_KEY_BYTES} and {@link #MAX_RAW_VALUE_BYTES} and cut beyond (their
+ * original size and SHA-256 are always recorded, so a cut record is still identified), the message is cut at
+ * {@link #MAX_MESSAGE_CHARS} and the headers kept up to {@link #MAX_HEADER_CHARS} in all. With the dead letter's own
+ * key (the kept raw key) the largest envelope is about 600 KiB, under the 1 MiB that brokers and producers accept by
+ * default; a record the broker refused as too large (up to that 1 MiB) therefore still gets a dead letter.
+ */
 public final class DeadLetters {
+
+    /** Bytes of the raw key kept in the envelope (and as the dead letter's key). */
+    public static final int MAX_RAW_KEY_BYTES = 16 * 1024;
+    /** Bytes of the raw value kept in the envelope: whole for any input under ingest's limits but the largest. */
+    public static final int MAX_RAW_VALUE_BYTES = 512 * 1024;
+    /** Characters of the error message kept (an exception's message may quote the record). */
+    public static final int MAX_MESSAGE_CHARS = 8 * 1024;
+    /** Characters of header keys and values kept in all; later headers are dropped. */
+    public static final int MAX_HEADER_CHARS = 16 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
@@ -54,7 +77,7 @@ public final class DeadLetters {
                 .setPhase(phase)
                 .setProcessor(processor)
                 .setReason(reason)
-                .setMessage(message == null ? String.valueOf(error) : message)
+                .setMessage(cut(message == null ? String.valueOf(error) : message, MAX_MESSAGE_CHARS))
                 .setErrorClass(error == null ? null : error.getClass().getName())
                 .setSourceTopic(source.topic())
                 .setSourcePartition(source.partition())
@@ -62,10 +85,49 @@ public final class DeadLetters {
                 .setSourceTimestamp(source.timestamp() == null || source.timestamp() < 0 ? null
                         : Instant.ofEpochMilli(source.timestamp()))
                 .setFailedAt(Instant.now())
-                .setRawKey(rawKey == null ? null : java.nio.ByteBuffer.wrap(rawKey))
-                .setRawValue(rawValue == null ? null : java.nio.ByteBuffer.wrap(rawValue))
+                .setRawKey(head(rawKey, MAX_RAW_KEY_BYTES))
+                .setRawKeySize(rawKey == null ? null : rawKey.length)
+                .setRawKeySha256(sha256(rawKey))
+                .setRawValue(head(rawValue, MAX_RAW_VALUE_BYTES))
+                .setRawValueSize(rawValue == null ? null : rawValue.length)
+                .setRawValueSha256(sha256(rawValue))
                 .setHeaders(headers(source.headers()))
                 .build();
+    }
+
+    /** The key a dead letter is written under: its raw key as kept in the envelope (null when there was none). */
+    public static byte[] keyOf(DeadLetter deadLetter) {
+        if (deadLetter.getRawKey() == null) {
+            return null;
+        }
+        ByteBuffer buffer = deadLetter.getRawKey().duplicate();
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
+
+    private static ByteBuffer head(byte[] raw, int limit) {
+        if (raw == null) {
+            return null;
+        }
+        return ByteBuffer.wrap(raw.length <= limit ? raw : Arrays.copyOf(raw, limit));
+    }
+
+    static String sha256(byte[] raw) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
+        } catch (NoSuchAlgorithmException e) {
+            // Every Java platform is required to provide SHA-256.
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    private static String cut(String text, int limit) {
+        return text.length() <= limit ? text
+                : text.substring(0, limit) + "... (" + (text.length() - limit) + " more characters)";
     }
 
     /** A rejected record from in-topology validation. */
@@ -78,8 +140,14 @@ public final class DeadLetters {
     private static Map<String, String> headers(Headers headers) {
         Map<String, String> map = new HashMap<>();
         if (headers != null) {
+            int left = MAX_HEADER_CHARS;
             for (Header h : headers) {
-                map.put(h.key(), h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
+                String value = h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+                left -= h.key().length() + value.length();
+                if (left < 0) {
+                    break;
+                }
+                map.put(h.key(), value);
             }
         }
         return map;

@@ -16,6 +16,7 @@ import io.spendstream.anomaly.avro.SilenceRecord;
 import io.spendstream.anomaly.core.PrivateAvroSerde;
 import io.spendstream.avro.Alert;
 import io.spendstream.runtime.dlq.DeadLetterRoute;
+import io.spendstream.runtime.input.InputLimits;
 import io.spendstream.runtime.metrics.PipelineMetrics;
 import io.spendstream.schemas.SpendstreamTopics;
 
@@ -54,7 +55,10 @@ public final class AlertGateTopology {
     /** First FIRINGs held for {@code group-wait} because a parent might still open for them. */
     public static final String WAITED = "spendstream.anomaly.alerts.waited";
 
-    /** Tag records that are not a JSON object (enrich dead-letters them; here they are only counted). */
+    /**
+     * Tag records that are not a JSON object or name a service or team longer than the input limit (enrich
+     * dead-letters them; here they are only counted).
+     */
     public static final String TAGS_UNREADABLE = "spendstream.anomaly.alerts.tags.unreadable";
 
     static final String ALERT_EVENTS = "anomaly-alert-gate-alerts";
@@ -75,7 +79,7 @@ public final class AlertGateTopology {
     }
 
     public static void build(StreamsBuilder builder, KStream<String, Alert> alerts, SpendstreamTopics topics,
-            PipelineMetrics metrics, AlertGateSettings settings, String stage) {
+            PipelineMetrics metrics, AlertGateSettings settings, InputLimits limits, String stage) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GATE_STORE),
                 Serdes.String(), new PrivateAvroSerde<>(AlertGateStateRecord.class, "alert-gate state")));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SILENCE_STORE),
@@ -91,10 +95,10 @@ public final class AlertGateTopology {
                 .mapValues(GateEvents::group, Named.as(GROUP_EVENTS));
         KStream<String, AlertGateEvent> silenceEvents = DeadLetterRoute.parse(
                 builder.stream(topics.silences.name(), topics.silences.consumed(SILENCE_SOURCE)), SILENCE_PARSE,
-                stage, new SilenceParser(), topics, metrics);
+                stage, new SilenceParser(limits), topics, metrics);
         KStream<String, AlertGateEvent> teamEvents = builder
                 .stream(topics.tags.name(), topics.tags.consumed(TAG_SOURCE))
-                .flatMap((resource, tag) -> owner(resource, tag, metrics, stage), Named.as(TAG_OWNERS));
+                .flatMap((resource, tag) -> owner(tag, limits, metrics, stage), Named.as(TAG_OWNERS));
 
         alertEvents.merge(groupEvents, Named.as(MERGE_GROUPS))
                 .merge(silenceEvents, Named.as(MERGE_SILENCES))
@@ -109,10 +113,10 @@ public final class AlertGateTopology {
                 .to(topics.alerts.name(), topics.alerts.produced(ALERTS_SINK));
     }
 
-    private static List<KeyValue<String, AlertGateEvent>> owner(String resource, byte[] tag, PipelineMetrics metrics,
-            String stage) {
+    private static List<KeyValue<String, AlertGateEvent>> owner(byte[] tag, InputLimits limits,
+            PipelineMetrics metrics, String stage) {
         try {
-            return ServiceTeams.owner(tag)
+            return ServiceTeams.owner(tag, limits)
                     .map(o -> List.of(KeyValue.pair(o.service(), GateEvents.team(o.service(), o.team()))))
                     .orElse(List.of());
         } catch (IllegalArgumentException e) {

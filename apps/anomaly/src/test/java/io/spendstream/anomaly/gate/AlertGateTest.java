@@ -225,6 +225,22 @@ public class AlertGateTest {
     }
 
     @Test
+    void shouldSkipATagWhoseServiceIsTooLongToBeAKeyAndStillUseTheOthers() {
+        // Issue 15: this tag's service became the key (and part of the value) of the gate's repartition record,
+        // 1.8 MB, which the broker refused. Enrich dead-letters the tag (field-too-long); the gate only counts it.
+        try (Gate g = new Gate(Map.of(AlertGateSettings.COOLDOWN, "0s"))) {
+            g.tag("i-999", "{\"service\":\"" + "s".repeat(900_000) + "\",\"team\":\"payments\"}");
+            g.tag("i-123", "{\"service\":\"checkout\",\"team\":\"payments\"}");
+            g.burn(PAYMENTS, T0, PAGE);
+            g.burn(CHECKOUT_BUDGET, T0.plusSeconds(10), PAGE);
+
+            assertThat(g.fixture.count(AlertGateTopology.TAGS_UNREADABLE)).isEqualTo(1);
+            assertThat(g.alerts.readValuesToList()).extracting(Alert::getDedupKey)
+                    .containsExactly(PAYMENTS_KEY, CHECKOUT_BUDGET_KEY);
+        }
+    }
+
+    @Test
     void shouldGroupAServiceAlertUnderItsTeamsBurnRatePageAndPageItOnlyWhenTheParentResolves() {
         try (Gate g = new Gate(Map.of(AlertGateSettings.COOLDOWN, "0s"))) {
             g.tag("i-123", "{\"service\":\"checkout\",\"team\":\"payments\"}");
@@ -413,16 +429,25 @@ public class AlertGateTest {
             g.silences.pipeInput("wrong-type", json("region", "eu", "2026-11-23T09:00:00Z",
                     "2026-11-23T11:00:00Z"), T0);
             g.silences.pipeInput(null, json("all", null, "2026-11-23T09:00:00Z", "2026-11-23T11:00:00Z"), T0);
+            g.silences.pipeInput("not-text", ("{\"scopeType\":\"all\",\"startsAt\":\"2026-11-23T09:00:00Z\","
+                    + "\"endsAt\":\"2026-11-23T11:00:00Z\",\"reason\":12,\"createdBy\":\"ana\"}")
+                    .getBytes(StandardCharsets.UTF_8), T0);
+            g.silences.pipeInput("s".repeat(3000), json("all", null, "2026-11-23T09:00:00Z",
+                    "2026-11-23T11:00:00Z"), T0);
+            g.silences.pipeInput("forever", json("all", null, "2026-11-23T09:00:00Z", "9999-12-31T23:59:59Z"), T0);
             g.silence("ok", "budget", PAYMENTS, T0.minusSeconds(60), T0.plusSeconds(3600));
             g.burn(PAYMENTS, T0, PAGE);
 
             List<DeadLetter> letters = dlq.readValuesToList();
             assertThat(letters).extracting(DeadLetter::getReason).containsExactly("invalid-json", "missing-field",
-                    "invalid-field", "invalid-field", "missing-key");
+                    "invalid-field", "invalid-field", "missing-key", "invalid-field", "field-too-long",
+                    "timestamp-out-of-range");
             assertThat(letters).extracting(DeadLetter::getSourceTopic).containsOnly("spend.silences");
             assertThat(letters.get(1).getMessage()).contains("no-end").contains("endsAt");
             assertThat(letters.get(3).getMessage()).contains("region");
-            assertThat(g.fixture.count("spendstream.records.dead.lettered", "stage", "anomaly")).isEqualTo(5);
+            assertThat(letters.get(5).getMessage()).contains("reason must be a JSON string, was a JSON number");
+            assertThat(letters.get(7).getMessage()).contains("endsAt 9999-12-31T23:59:59Z is outside");
+            assertThat(g.fixture.count("spendstream.records.dead.lettered", "stage", "anomaly")).isEqualTo(8);
             assertThat(g.alerts.isEmpty()).as("the valid silence applies").isTrue();
         }
     }
