@@ -1,5 +1,6 @@
 package io.spendstream.runtime;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,6 +21,7 @@ import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spendstream.runtime.config.ConnectionException;
@@ -28,6 +30,7 @@ import io.spendstream.runtime.metrics.ClientMeters;
 import io.spendstream.runtime.metrics.MetricsServer;
 import io.spendstream.runtime.metrics.StateStoreTagFilter;
 import io.spendstream.runtime.metrics.PipelineMetrics;
+import io.spendstream.runtime.state.StateHealer;
 import io.spendstream.runtime.topics.TopicCreator;
 import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.schemas.TopicNames;
@@ -53,6 +56,9 @@ public final class StreamsAppRunner {
     /** How long the start-up check waits for the cluster to answer before the app fails with one line. */
     public static final String CONNECT_TIMEOUT = "spendstream.connect.timeout";
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Stores found unopenable at start-up and wiped, to be restored from their changelogs. */
+    public static final String STATE_STORES_HEALED = "spendstream.state.stores.healed";
 
     private StreamsAppRunner() {
     }
@@ -85,6 +91,7 @@ public final class StreamsAppRunner {
         Topology topology = builder.build(props);
 
         ensureTopics(applicationId, props, topics, config);
+        healState(props, applicationId, metrics);
 
         KafkaStreams streams = new KafkaStreams(topology, props);
         ClientMeters clientMeters = ClientMeters.bind(streams, registry);
@@ -127,6 +134,17 @@ public final class StreamsAppRunner {
             throw new IllegalStateException(running.applicationId() + " stopped after a fatal error: " + error,
                     error);
         });
+    }
+
+    /**
+     * Wipes every task directory holding a store RocksDB cannot open, so that Kafka Streams restores it from its
+     * changelog instead of failing at every start ({@link StateHealer} says why such stores exist), and counts the
+     * stores in {@value #STATE_STORES_HEALED} (created at 0).
+     */
+    private static void healState(Properties props, String applicationId, PipelineMetrics metrics) {
+        Counter healed = metrics.counter(STATE_STORES_HEALED);
+        healed.increment(StateHealer.heal(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)), applicationId)
+                .size());
     }
 
     /**
