@@ -59,6 +59,8 @@ public final class StreamsAppRunner {
 
     /** Stores found unopenable at start-up and wiped, to be restored from their changelogs. */
     public static final String STATE_STORES_HEALED = "spendstream.state.stores.healed";
+    /** Task directories wiped at start-up because an unclean stop left their stores open (exactly-once). */
+    public static final String STATE_TASKS_WIPED_UNCLEAN = "spendstream.state.tasks.wiped.unclean";
 
     private StreamsAppRunner() {
     }
@@ -138,13 +140,17 @@ public final class StreamsAppRunner {
 
     /**
      * Wipes every task directory holding a store RocksDB cannot open, so that Kafka Streams restores it from its
-     * changelog instead of failing at every start ({@link StateHealer} says why such stores exist), and counts the
-     * stores in {@value #STATE_STORES_HEALED} (created at 0).
+     * changelog instead of failing at every start, and under exactly-once those left open by an unclean stop
+     * ({@link StateHealer} says why); counted in {@value #STATE_STORES_HEALED} and {@value #STATE_TASKS_WIPED_UNCLEAN}
+     * (both created at 0).
      */
     private static void healState(Properties props, String applicationId, PipelineMetrics metrics) {
         Counter healed = metrics.counter(STATE_STORES_HEALED);
-        healed.increment(StateHealer.heal(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)), applicationId)
-                .size());
+        Counter unclean = metrics.counter(STATE_TASKS_WIPED_UNCLEAN);
+        StateHealer.Healed found = StateHealer.heal(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)),
+                applicationId, StreamsConfig.EXACTLY_ONCE_V2.equals(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)));
+        healed.increment(found.unopenable().size());
+        unclean.increment(found.leftOpen().size());
     }
 
     /**

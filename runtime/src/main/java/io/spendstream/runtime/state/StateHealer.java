@@ -2,7 +2,9 @@ package io.spendstream.runtime.state;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileVisitResult;
@@ -13,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -47,8 +50,17 @@ import org.slf4j.LoggerFactory;
  * <p>The healer opens each store read-only before Kafka Streams does (RocksDB checks that the MANIFEST and every live
  * SST file exist; a few milliseconds per store, SST files are not read). Its own wipe survives a kill: the task
  * directory is first renamed (atomic) out of the application's directory, into
- * {@code <state.dir>/.spendstream-wiped/<application.id>}, and deleted from there; leftovers of an interrupted delete are removed at the next start. Healing loses nothing:
- * every store Spendstream keeps has a changelog, global stores restore from their source topic.
+ * {@code <state.dir>/.spendstream-wiped/<application.id>}, and deleted from there; leftovers of an interrupted delete
+ * are removed at the next start. Healing loses nothing: every store Spendstream keeps has a changelog, global stores
+ * restore from their source topic.
+ *
+ * <p>Under exactly-once it also wipes, the same crash-safe way, every task directory with a store the last process left
+ * open (Kafka Streams' status key, see {@link #check(Path)}): Kafka Streams would open those stores at start only to
+ * find them corrupted, then wipe them with its non-atomic delete and restore them. Doing it first saves those opens
+ * and the corrupted-task round trip after every unclean stop, and leaves Kafka Streams' own wipe for the rarer
+ * corruption it detects while running (a commit that timed out), which makes the crash-loop case above rarer too.
+ * Kafka 4.4's transactional state stores (KIP-892, {@code enable.transactional.statestores}, off by default) keep such
+ * stores instead: only the writes since the last commit are lost.
  */
 public final class StateHealer {
 
@@ -61,23 +73,41 @@ public final class StateHealer {
     public record UnopenableStore(Path taskDirectory, Path store, String error) {
     }
 
+    /**
+     * What a start found: stores RocksDB could not open, and (exactly-once only) task directories whose stores were
+     * left open by a process that did not close them. Both kinds of task directory are gone.
+     */
+    public record Healed(List<UnopenableStore> unopenable, List<Path> leftOpen) {
+
+        static final Healed NOTHING = new Healed(List.of(), List.of());
+    }
+
+    /** A store's state on disk: RocksDB's error when it cannot be opened, else whether it is marked open. */
+    record StoreCheck(String error, boolean leftOpen) {
+    }
+
+    /** The offsets column family of Kafka Streams' RocksDB stores, its status key and its "open" value (a long). */
+    private static final byte[] OFFSETS_FAMILY = "offsets".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] STATUS_KEY = "status".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] OPEN = ByteBuffer.allocate(Long.BYTES).putLong(1L).array();
+
     private StateHealer() {
     }
 
     /**
-     * Checks every store of {@code application.id} under {@code stateDir} and wipes each task directory that holds an
-     * unopenable one; logs each at WARN, once.
+     * Checks every store of {@code application.id} under {@code stateDir}, wipes each task directory that holds an
+     * unopenable one (logged at WARN, once per store) and, under exactly-once, each task directory with a store left
+     * open by a crash (one INFO line for all of them).
      *
-     * @return the stores found unopenable (their task directories are gone)
-     * @throws UncheckedIOException when a broken task directory cannot be moved away (then Kafka Streams could not
-     *         use it either)
+     * @throws UncheckedIOException when a task directory cannot be moved away (then Kafka Streams could not use it
+     *         either)
      */
-    public static List<UnopenableStore> heal(Path stateDir, String applicationId) {
+    public static Healed heal(Path stateDir, String applicationId, boolean exactlyOnce) {
         Path wipedDir = stateDir.resolve(WIPED_DIR).resolve(applicationId);
         deleteLeftovers(wipedDir);
         Path appDir = stateDir.resolve(applicationId);
         if (!Files.isDirectory(appDir)) {
-            return List.of();
+            return Healed.NOTHING;
         }
         // Kafka Streams' own lock of the application's directory: held, another process runs this app on this
         // directory (a misconfiguration Kafka Streams reports itself), and its stores are not ours to judge.
@@ -85,49 +115,60 @@ public final class StateHealer {
                 StandardOpenOption.WRITE); FileLock lock = channel.tryLock()) {
             if (lock == null) {
                 LOG.warn("{} is locked by another process; its stores are not checked", appDir);
-                return List.of();
+                return Healed.NOTHING;
             }
-            List<UnopenableStore> unopenable = findUnopenable(appDir);
-            for (UnopenableStore store : unopenable) {
-                if (!Files.exists(store.taskDirectory())) {
-                    continue; // another store of the same task directory was found first
+            Healed healed = check(appDir, exactlyOnce);
+            for (UnopenableStore store : healed.unopenable()) {
+                if (Files.exists(store.taskDirectory())) { // else another store of the task directory came first
+                    LOG.warn("State store {} of {} cannot be opened ({}); wiping task directory {} so that it is "
+                            + "restored from its changelog (a crash during an earlier wipe leaves such a store)",
+                            appDir.relativize(store.store()), applicationId, store.error(), store.taskDirectory());
+                    wipe(store.taskDirectory(), wipedDir);
                 }
-                LOG.warn("State store {} of {} cannot be opened ({}); wiping task directory {} so that it is restored "
-                        + "from its changelog (a crash during an earlier wipe leaves such a store)",
-                        appDir.relativize(store.store()), applicationId, store.error(), store.taskDirectory());
-                wipe(store.taskDirectory(), wipedDir, applicationId);
             }
-            if (!unopenable.isEmpty()) {
+            if (!healed.leftOpen().isEmpty()) {
+                LOG.info("{} did not stop cleanly: under exactly-once the stores it left open may hold uncommitted "
+                        + "writes; wiping {} to restore them from their changelogs (as Kafka Streams would after "
+                        + "opening them)", applicationId, healed.leftOpen().stream().map(p -> p.getFileName().toString())
+                        .toList());
+                healed.leftOpen().forEach(task -> wipe(task, wipedDir));
+            }
+            if (!healed.unopenable().isEmpty() || !healed.leftOpen().isEmpty()) {
                 deleteLeftovers(wipedDir);
             }
-            return unopenable;
+            return healed;
         } catch (OverlappingFileLockException e) {
             LOG.warn("{} is locked by a running app of this process; its stores are not checked", appDir);
-            return List.of();
+            return Healed.NOTHING;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot lock the state directory " + appDir, e);
         }
     }
 
-    /** Every store under {@code appDir} that RocksDB cannot open, in a stable order. */
-    static List<UnopenableStore> findUnopenable(Path appDir) {
+    /** Every task directory under {@code appDir} with an unopenable store or (exactlyOnce) a store left open. */
+    static Healed check(Path appDir, boolean exactlyOnce) {
         List<UnopenableStore> unopenable = new ArrayList<>();
-        if (!Files.isDirectory(appDir)) {
-            return unopenable;
-        }
+        List<Path> leftOpen = new ArrayList<>();
         try (Stream<Path> tasks = Files.list(appDir)) {
             for (Path task : tasks.filter(Files::isDirectory).sorted().toList()) {
+                boolean open = false;
+                boolean broken = false;
                 for (Path store : rocksDbDirectories(task)) {
-                    String error = openError(store);
-                    if (error != null) {
-                        unopenable.add(new UnopenableStore(task, store, error));
+                    StoreCheck check = check(store);
+                    if (check.error() != null) {
+                        unopenable.add(new UnopenableStore(task, store, check.error()));
+                        broken = true;
                     }
+                    open |= check.leftOpen();
+                }
+                if (exactlyOnce && open && !broken) {
+                    leftOpen.add(task);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list the state directory " + appDir, e);
         }
-        return unopenable;
+        return new Healed(unopenable, leftOpen);
     }
 
     /** Directories holding RocksDB files (a key-value store, or one segment of a window or session store). */
@@ -143,18 +184,26 @@ public final class StateHealer {
         return name.equals("CURRENT") || name.startsWith("MANIFEST-") || name.endsWith(".sst");
     }
 
-    /** Null when RocksDB opens the store (read-only), else its error. */
-    static String openError(Path store) {
+    /**
+     * Opens the store read-only: RocksDB's error if that fails; else whether Kafka Streams' status key says the store
+     * is still open. Kafka Streams 4.3 ({@code AbstractColumnFamilyAccessor}) writes status 1 into the {@code offsets}
+     * column family when it opens a store and 0 when it closes it, and under exactly-once treats a store found at 1 as
+     * corrupted ({@code RocksDBStore.openDB} throws {@code TaskCorruptedException}, the task is wiped). Where a later
+     * version changes that, nothing is found left open here and Kafka Streams does its own check.
+     */
+    static StoreCheck check(Path store) {
         if (!Files.exists(store.resolve("CURRENT"))) {
             // Data files without the pointer to the MANIFEST that lists them: what a wipe leaves when it deleted
             // CURRENT first. RocksDB would start an empty database over them; Kafka Streams would then wipe it again.
-            return "no CURRENT file beside its data files";
+            return new StoreCheck("no CURRENT file beside its data files", false);
         }
         RocksDB.loadLibrary();
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try (Options options = new Options()) {
             List<ColumnFamilyDescriptor> families = new ArrayList<>();
+            int offsets = -1;
             for (byte[] family : RocksDB.listColumnFamilies(options, store.toString())) {
+                offsets = Arrays.equals(family, OFFSETS_FAMILY) ? families.size() : offsets;
                 families.add(new ColumnFamilyDescriptor(family));
             }
             if (families.isEmpty()) {
@@ -164,17 +213,18 @@ public final class StateHealer {
             // A few open files: the consistency check of the open looks up every live SST file without opening it.
             try (DBOptions dbOptions = new DBOptions().setMaxOpenFiles(16);
                     RocksDB db = RocksDB.openReadOnly(dbOptions, store.toString(), families, handles)) {
-                return null;
+                return new StoreCheck(null, offsets >= 0 && Arrays.equals(OPEN, db.get(handles.get(offsets),
+                        STATUS_KEY)));
             } finally {
                 handles.forEach(ColumnFamilyHandle::close);
             }
         } catch (RocksDBException e) {
-            return e.getMessage();
+            return new StoreCheck(e.getMessage(), false);
         }
     }
 
     /** Renames {@code taskDir} out of its application's directory (atomic), then deletes it. */
-    private static void wipe(Path taskDir, Path wipedDir, String applicationId) {
+    private static void wipe(Path taskDir, Path wipedDir) {
         try {
             Files.createDirectories(wipedDir);
             Files.move(taskDir, wipedDir.resolve(taskDir.getFileName() + "-" + System.nanoTime()),

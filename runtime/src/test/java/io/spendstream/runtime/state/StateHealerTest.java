@@ -3,6 +3,7 @@ package io.spendstream.runtime.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ class StateHealerTest {
         Path segment = store("1_0/attribution-unit-cost-minutes/attribution-unit-cost-minutes.1763600000000");
         deleteAll(broken, "MANIFEST-");
 
-        List<StateHealer.UnopenableStore> healed = StateHealer.heal(stateDir, APP);
+        List<StateHealer.UnopenableStore> healed = StateHealer.heal(stateDir, APP, true).unopenable();
 
         assertThat(healed).singleElement().satisfies(store -> {
             assertThat(store.store()).isEqualTo(broken);
@@ -51,11 +52,12 @@ class StateHealerTest {
         assertThat(broken.getParent().getParent()).as("the whole task directory (its other stores included)")
                 .doesNotExist();
         assertThat(sibling).doesNotExist();
-        assertThat(StateHealer.openError(healthy)).isNull();
-        assertThat(StateHealer.openError(segment)).isNull();
+        assertThat(StateHealer.check(healthy).error()).isNull();
+        assertThat(StateHealer.check(segment).error()).isNull();
         assertThat(stateDir.resolve(StateHealer.WIPED_DIR).resolve(APP)).as("the moved directory, deleted")
                 .doesNotExist();
-        assertThat(StateHealer.heal(stateDir, APP)).as("a second start finds nothing to heal").isEmpty();
+        assertThat(StateHealer.heal(stateDir, APP, true)).as("a second start finds nothing to heal")
+                .isEqualTo(StateHealer.Healed.NOTHING);
     }
 
     @Test
@@ -65,7 +67,7 @@ class StateHealerTest {
         deleteAll(segment, ".sst");
         Files.delete(noCurrent.resolve("CURRENT"));
 
-        assertThat(StateHealer.heal(stateDir, APP)).extracting(StateHealer.UnopenableStore::store)
+        assertThat(StateHealer.heal(stateDir, APP, true).unopenable()).extracting(StateHealer.UnopenableStore::store)
                 .containsExactly(segment, noCurrent);
         assertThat(stateDir.resolve(APP).resolve("1_3")).doesNotExist();
         assertThat(stateDir.resolve(APP).resolve("2_0")).doesNotExist();
@@ -77,7 +79,7 @@ class StateHealerTest {
         Files.createDirectories(leftover);
         Files.writeString(leftover.resolve("000009.sst"), "half deleted");
 
-        assertThat(StateHealer.heal(stateDir, APP)).isEmpty();
+        assertThat(StateHealer.heal(stateDir, APP, true)).isEqualTo(StateHealer.Healed.NOTHING);
 
         assertThat(stateDir.resolve(StateHealer.WIPED_DIR).resolve(APP)).doesNotExist();
     }
@@ -89,19 +91,42 @@ class StateHealerTest {
         // A JVM holds one lock per file: the second tryLock of this test would throw, as for an app of this process.
         try (FileChannel channel = FileChannel.open(stateDir.resolve(APP).resolve(".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
-            assertThat(StateHealer.heal(stateDir, APP)).isEmpty();
+            assertThat(StateHealer.heal(stateDir, APP, true)).isEqualTo(StateHealer.Healed.NOTHING);
             assertThat(broken).exists();
         }
-        assertThat(StateHealer.heal(stateDir, APP)).hasSize(1);
+        assertThat(StateHealer.heal(stateDir, APP, true).unopenable()).hasSize(1);
+    }
+
+    @Test
+    void shouldWipeTheTasksWhoseStoresAnUncleanStopLeftOpenUnderExactlyOnceOnly() throws Exception {
+        Path open = store("0_1/rocksdb/attribution-burn-rate-scopes", 1);
+        Path closedSibling = store("0_1/rocksdb/attribution-budgets");
+        Path closed = store("0_2/rocksdb/attribution-burn-rate-scopes");
+
+        assertThat(StateHealer.heal(stateDir, APP, false)).as("at-least-once keeps what it finds")
+                .isEqualTo(StateHealer.Healed.NOTHING);
+        assertThat(open).exists();
+
+        StateHealer.Healed healed = StateHealer.heal(stateDir, APP, true);
+        assertThat(healed.unopenable()).isEmpty();
+        assertThat(healed.leftOpen()).containsExactly(stateDir.resolve(APP).resolve("0_1"));
+        assertThat(open).doesNotExist();
+        assertThat(closedSibling).doesNotExist();
+        assertThat(closed).exists();
     }
 
     @Test
     void shouldDoNothingWithoutState() {
-        assertThat(StateHealer.heal(stateDir, APP)).isEmpty();
+        assertThat(StateHealer.heal(stateDir, APP, true)).isEqualTo(StateHealer.Healed.NOTHING);
     }
 
     /** A RocksDB database with data in two SST files and Kafka Streams' offsets column family. */
     private Path store(String relative) throws RocksDBException, IOException {
+        return store(relative, 0);
+    }
+
+    /** {@link #store(String)} with Kafka Streams' status (0 closed, 1 open: its process died with it open). */
+    private Path store(String relative, long status) throws RocksDBException, IOException {
         Path dir = stateDir.resolve(APP).resolve(relative);
         Files.createDirectories(dir);
         RocksDB.loadLibrary();
@@ -115,13 +140,15 @@ class StateHealerTest {
                 for (int i = 0; i < 100; i++) {
                     db.put(("key-" + batch + "-" + i).getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3});
                 }
-                db.put(handles.get(1), "status".getBytes(StandardCharsets.UTF_8), new byte[] {0});
+                db.put(handles.get(1), "status".getBytes(StandardCharsets.UTF_8),
+                        ByteBuffer.allocate(Long.BYTES).putLong(status).array());
                 db.flush(flush, handles);
             }
         } finally {
             handles.forEach(ColumnFamilyHandle::close);
         }
-        assertThat(StateHealer.openError(dir)).as("a fresh store opens").isNull();
+        assertThat(StateHealer.check(dir)).as("a fresh store opens, closed")
+                .isEqualTo(new StateHealer.StoreCheck(null, status == 1));
         return dir;
     }
 
