@@ -17,6 +17,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -25,6 +28,7 @@ import org.rocksdb.DBOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,9 +58,9 @@ import org.slf4j.LoggerFactory;
  * are removed at the next start. Healing loses nothing: every store Spendstream keeps has a changelog, global stores
  * restore from their source topic.
  *
- * <p>Under exactly-once it also wipes, the same crash-safe way, every task directory with a store the last process left
- * open (Kafka Streams' status key, see {@link #check(Path)}): Kafka Streams would open those stores at start only to
- * find them corrupted, then wipe them with its non-atomic delete and restore them. Doing it first saves those opens
+ * <p>Under exactly-once it also wipes, the same crash-safe way, every task directory with a store the last process did
+ * not close (no committed changelog offset, or still marked open: see {@link #check(Path)}): Kafka Streams would open
+ * those stores at start only to find them corrupted, then wipe them with its non-atomic delete and restore them. Doing it first saves those opens
  * and the corrupted-task round trip after every unclean stop, and leaves Kafka Streams' own wipe for the rarer
  * corruption it detects while running (a commit that timed out), which makes the crash-loop case above rarer too.
  * Kafka 4.4's transactional state stores (KIP-892, {@code enable.transactional.statestores}, off by default) keep such
@@ -82,14 +86,24 @@ public final class StateHealer {
         static final Healed NOTHING = new Healed(List.of(), List.of());
     }
 
-    /** A store's state on disk: RocksDB's error when it cannot be opened, else whether it is marked open. */
-    record StoreCheck(String error, boolean leftOpen) {
+    /**
+     * A store's state on disk: RocksDB's error when it cannot be opened; else whether it has Kafka Streams' offsets
+     * column family, whether that holds a committed changelog offset, and whether its status key says it is open.
+     */
+    record StoreCheck(String error, boolean offsetsFamily, boolean committedOffset, boolean leftOpen) {
+
+        static StoreCheck unopenable(String error) {
+            return new StoreCheck(error, false, false, false);
+        }
     }
 
     /** The offsets column family of Kafka Streams' RocksDB stores, its status key and its "open" value (a long). */
     private static final byte[] OFFSETS_FAMILY = "offsets".getBytes(StandardCharsets.UTF_8);
     private static final byte[] STATUS_KEY = "status".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] POSITION_KEY = "position".getBytes(StandardCharsets.UTF_8);
     private static final byte[] OPEN = ByteBuffer.allocate(Long.BYTES).putLong(1L).array();
+    /** Task directories ({@code <subtopology>_<partition>}); {@code global} holds global stores, not judged. */
+    private static final Pattern TASK_DIRECTORY = Pattern.compile("\\d+_\\d+");
 
     private StateHealer() {
     }
@@ -151,17 +165,21 @@ public final class StateHealer {
         List<Path> leftOpen = new ArrayList<>();
         try (Stream<Path> tasks = Files.list(appDir)) {
             for (Path task : tasks.filter(Files::isDirectory).sorted().toList()) {
-                boolean open = false;
                 boolean broken = false;
-                for (Path store : rocksDbDirectories(task)) {
-                    StoreCheck check = check(store);
+                // Per store: a key-value store is its directory (<task>/rocksdb/<store>), a segmented store the
+                // directory of its segments (<task>/<store>/<store>.<segment>), each segment a RocksDB database.
+                Map<Path, List<StoreCheck>> stores = new TreeMap<>();
+                for (Path dir : rocksDbDirectories(task)) {
+                    StoreCheck check = check(dir);
                     if (check.error() != null) {
-                        unopenable.add(new UnopenableStore(task, store, check.error()));
+                        unopenable.add(new UnopenableStore(task, dir, check.error()));
                         broken = true;
                     }
-                    open |= check.leftOpen();
+                    Path store = dir.getParent().getFileName().toString().equals("rocksdb") ? dir : dir.getParent();
+                    stores.computeIfAbsent(store, k -> new ArrayList<>()).add(check);
                 }
-                if (exactlyOnce && open && !broken) {
+                if (exactlyOnce && !broken && TASK_DIRECTORY.matcher(task.getFileName().toString()).matches()
+                        && stores.values().stream().anyMatch(StateHealer::leftUnclean)) {
                     leftOpen.add(task);
                 }
             }
@@ -169,6 +187,18 @@ public final class StateHealer {
             throw new UncheckedIOException("Cannot list the state directory " + appDir, e);
         }
         return new Healed(unopenable, leftOpen);
+    }
+
+    /**
+     * Whether Kafka Streams 4.3 under exactly-once will find this store corrupted: a segment marked open, or (the
+     * usual case after a SIGKILL: offsets are written with the data at a flush, and the status only then) no committed
+     * changelog offset in any segment ({@code ProcessorStateManager.initializeStoreOffsets}: "did not find checkpoint
+     * offsets while stores are not empty"). Stores without the offsets column family are not judged.
+     */
+    private static boolean leftUnclean(List<StoreCheck> segments) {
+        return segments.stream().anyMatch(StoreCheck::leftOpen)
+                || segments.stream().allMatch(StoreCheck::offsetsFamily)
+                        && segments.stream().noneMatch(StoreCheck::committedOffset);
     }
 
     /** Directories holding RocksDB files (a key-value store, or one segment of a window or session store). */
@@ -195,7 +225,7 @@ public final class StateHealer {
         if (!Files.exists(store.resolve("CURRENT"))) {
             // Data files without the pointer to the MANIFEST that lists them: what a wipe leaves when it deleted
             // CURRENT first. RocksDB would start an empty database over them; Kafka Streams would then wipe it again.
-            return new StoreCheck("no CURRENT file beside its data files", false);
+            return StoreCheck.unopenable("no CURRENT file beside its data files");
         }
         RocksDB.loadLibrary();
         List<ColumnFamilyHandle> handles = new ArrayList<>();
@@ -213,13 +243,22 @@ public final class StateHealer {
             // A few open files: the consistency check of the open looks up every live SST file without opening it.
             try (DBOptions dbOptions = new DBOptions().setMaxOpenFiles(16);
                     RocksDB db = RocksDB.openReadOnly(dbOptions, store.toString(), families, handles)) {
-                return new StoreCheck(null, offsets >= 0 && Arrays.equals(OPEN, db.get(handles.get(offsets),
+                if (offsets < 0) {
+                    return new StoreCheck(null, false, false, false);
+                }
+                boolean committed = false;
+                try (RocksIterator keys = db.newIterator(handles.get(offsets))) {
+                    for (keys.seekToFirst(); keys.isValid() && !committed; keys.next()) {
+                        committed = !Arrays.equals(keys.key(), STATUS_KEY) && !Arrays.equals(keys.key(), POSITION_KEY);
+                    }
+                }
+                return new StoreCheck(null, true, committed, Arrays.equals(OPEN, db.get(handles.get(offsets),
                         STATUS_KEY)));
             } finally {
                 handles.forEach(ColumnFamilyHandle::close);
             }
         } catch (RocksDBException e) {
-            return new StoreCheck(e.getMessage(), false);
+            return StoreCheck.unopenable(e.getMessage());
         }
     }
 

@@ -99,9 +99,17 @@ class StateHealerTest {
 
     @Test
     void shouldWipeTheTasksWhoseStoresAnUncleanStopLeftOpenUnderExactlyOnceOnly() throws Exception {
-        Path open = store("0_1/rocksdb/attribution-burn-rate-scopes", 1);
+        Path open = store("0_1/rocksdb/attribution-burn-rate-scopes", 1, true);
         Path closedSibling = store("0_1/rocksdb/attribution-budgets");
         Path closed = store("0_2/rocksdb/attribution-burn-rate-scopes");
+        // A SIGKILL before the first flush of the offsets (the usual case): no committed offset in any segment.
+        Path segment = store("1_0/attribution-unit-cost-minutes/attribution-unit-cost-minutes.1763600000000", 0, false);
+        Path otherSegment = store("1_0/attribution-unit-cost-minutes/attribution-unit-cost-minutes.1763603600000", 0,
+                false);
+        // A segmented store is clean when one segment holds the offset (Kafka Streams reads the newest that does).
+        Path oldSegment = store("1_1/attribution-unit-cost-minutes/attribution-unit-cost-minutes.1763600000000");
+        store("1_1/attribution-unit-cost-minutes/attribution-unit-cost-minutes.1763603600000", 0, false);
+        Path global = store("global/rocksdb/prices", 0, false);
 
         assertThat(StateHealer.heal(stateDir, APP, false)).as("at-least-once keeps what it finds")
                 .isEqualTo(StateHealer.Healed.NOTHING);
@@ -109,10 +117,15 @@ class StateHealerTest {
 
         StateHealer.Healed healed = StateHealer.heal(stateDir, APP, true);
         assertThat(healed.unopenable()).isEmpty();
-        assertThat(healed.leftOpen()).containsExactly(stateDir.resolve(APP).resolve("0_1"));
+        assertThat(healed.leftOpen()).containsExactly(stateDir.resolve(APP).resolve("0_1"),
+                stateDir.resolve(APP).resolve("1_0"));
         assertThat(open).doesNotExist();
         assertThat(closedSibling).doesNotExist();
+        assertThat(segment).doesNotExist();
+        assertThat(otherSegment).doesNotExist();
         assertThat(closed).exists();
+        assertThat(oldSegment).exists();
+        assertThat(global).as("global stores are not judged").exists();
     }
 
     @Test
@@ -122,11 +135,14 @@ class StateHealerTest {
 
     /** A RocksDB database with data in two SST files and Kafka Streams' offsets column family. */
     private Path store(String relative) throws RocksDBException, IOException {
-        return store(relative, 0);
+        return store(relative, 0, true);
     }
 
-    /** {@link #store(String)} with Kafka Streams' status (0 closed, 1 open: its process died with it open). */
-    private Path store(String relative, long status) throws RocksDBException, IOException {
+    /**
+     * {@link #store(String)} with Kafka Streams' status (0 closed, 1 open: its process died with it open) and with or
+     * without a committed changelog offset.
+     */
+    private Path store(String relative, long status, boolean committed) throws RocksDBException, IOException {
         Path dir = stateDir.resolve(APP).resolve(relative);
         Files.createDirectories(dir);
         RocksDB.loadLibrary();
@@ -142,13 +158,17 @@ class StateHealerTest {
                 }
                 db.put(handles.get(1), "status".getBytes(StandardCharsets.UTF_8),
                         ByteBuffer.allocate(Long.BYTES).putLong(status).array());
+                if (committed) {
+                    db.put(handles.get(1), "spendstream-attribution-store-changelog-1".getBytes(StandardCharsets.UTF_8),
+                            ByteBuffer.allocate(Long.BYTES).putLong(41L + batch).array());
+                }
                 db.flush(flush, handles);
             }
         } finally {
             handles.forEach(ColumnFamilyHandle::close);
         }
-        assertThat(StateHealer.check(dir)).as("a fresh store opens, closed")
-                .isEqualTo(new StateHealer.StoreCheck(null, status == 1));
+        assertThat(StateHealer.check(dir)).as("a fresh store opens")
+                .isEqualTo(new StateHealer.StoreCheck(null, true, committed, status == 1));
         return dir;
     }
 

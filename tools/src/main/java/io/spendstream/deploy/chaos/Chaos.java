@@ -106,7 +106,7 @@ public final class Chaos {
     /** What the run found. */
     public record Report(BigDecimal inputTotal, int rows, List<ChaosOutputs.Figure> outputs, boolean allEqual,
             long deadLetters, List<Kill> kills, Map<String, Integer> unplannedExits, int storesHealed,
-            int manualSteps, Duration median, Duration elapsed) {
+            int uncleanStarts, int manualSteps, Duration median, Duration elapsed) {
 
         public boolean passed() {
             return allEqual && deadLetters == 0 && manualSteps == 0
@@ -469,20 +469,24 @@ public final class Chaos {
         int manual = manualStep.get() == null && instances.stream().allMatch(AppProcess::isReady) ? 0 : 1;
         return new Report(workload.total(), workload.rows(), outputs.figures(),
                 outputs.allEqual(workload.total(), workload.rows()), outputs.deadLetters(), List.copyOf(kills), exits,
-                healedStores(), manual, median, Duration.ofNanos(System.nanoTime() - started));
+                logLines("cannot be opened", "wiping task"), logLines("did not stop cleanly", "wiping"), manual, median,
+                Duration.ofNanos(System.nanoTime() - started));
     }
 
-    /** Stores the apps found unopenable at a start and wiped (their WARN line, once per store). */
-    private int healedStores() {
-        int healed = 0;
+    /**
+     * Lines of the instances' logs with both texts: StateHealer's, one per unopenable store wiped, one per start that
+     * wiped the state an unclean stop left.
+     */
+    private int logLines(String text, String alsoText) {
+        int count = 0;
         for (AppProcess instance : instances) {
             try (Stream<String> lines = Files.lines(instance.log())) {
-                healed += (int) lines.filter(l -> l.contains("cannot be opened") && l.contains("wiping task")).count();
+                count += (int) lines.filter(l -> l.contains(text) && l.contains(alsoText)).count();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        return healed;
+        return count;
     }
 
     private void print(Report report) {
@@ -505,8 +509,9 @@ public final class Chaos {
         out.printf("median %s, max %s over %d kills%n", secondsText(report.median()),
                 secondsText(report.kills().stream().map(k -> k.recovered).filter(java.util.Objects::nonNull)
                         .max(Duration::compareTo).orElse(null)), report.kills().size());
-        out.printf("stores healed at start-up: %d; exits by themselves (restarted by the supervisor): %s; manual steps: "
-                + "%d%s%n", report.storesHealed(), report.unplannedExits(), report.manualSteps(),
+        out.printf("unopenable stores healed at start-up: %d; starts that wiped what an unclean stop left: %d; exits by "
+                + "themselves (restarted by the supervisor): %s; manual steps: %d%s%n", report.storesHealed(),
+                report.uncleanStarts(), report.unplannedExits(), report.manualSteps(),
                 manualStep.get() == null ? "" : " (" + manualStep.get() + ")");
         out.printf("%s in %d s%n", report.passed() ? "PASSED" : "FAILED", report.elapsed().toSeconds());
     }
