@@ -147,8 +147,10 @@ public final class StreamsAppRunner {
     private static void healState(Properties props, String applicationId, PipelineMetrics metrics) {
         Counter healed = metrics.counter(STATE_STORES_HEALED);
         Counter unclean = metrics.counter(STATE_TASKS_WIPED_UNCLEAN);
+        boolean exactlyOnce =
+                StreamsConfig.EXACTLY_ONCE_V2.equals(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         StateHealer.Healed found = StateHealer.heal(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)),
-                applicationId, StreamsConfig.EXACTLY_ONCE_V2.equals(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)));
+                applicationId, exactlyOnce);
         healed.increment(found.unopenable().size());
         unclean.increment(found.leftOpen().size());
     }

@@ -14,11 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 15, the small CI version of {@code spendstream chaos} ({@link Chaos}): ingest, enrich and attribution as two
- * separate JVMs each on 4 partitions (static membership, one standby), 3,000 FOCUS rows sent while four random instances
- * are SIGKILLed and restarted, the second and fourth with one of their RocksDB stores made unopenable on disk (its
- * MANIFEST deleted, as a kill during Kafka Streams' own wipe leaves it) before the restart. Every money output, read
- * read_committed, equals the input exactly; every kill recovers by itself (the unopenable stores healed at start-up),
- * no instance exits by itself, nothing is dead-lettered.
+ * separate JVMs each on 4 partitions (static membership, one standby), 3,000 FOCUS rows sent while four random
+ * instances are SIGKILLed and restarted, the second and fourth with one of their RocksDB stores made unopenable on
+ * disk (its MANIFEST deleted, as a kill during Kafka Streams' own wipe leaves it) before the restart. Every money
+ * output, read read_committed, equals the input exactly; every kill recovers by itself (the unopenable stores healed
+ * at start-up), no instance exits by itself, nothing is dead-lettered.
  */
 class ChaosCrashTest {
 

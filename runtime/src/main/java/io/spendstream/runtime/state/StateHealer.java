@@ -42,14 +42,14 @@ import org.slf4j.LoggerFactory;
  * exactly-once, a store that was open when its process died is not trusted: in Kafka Streams 4.3 each RocksDB store
  * marks itself open in its offsets column family, and {@code RocksDBStore.openDB} turns a store still marked open into
  * a {@code TaskCorruptedException}. The task manager answers that by closing the task dirty, which wipes its state
- * ({@code StateManagerUtil.closeStateManager}: {@code Utils.delete(taskDir)}), and restores it from the changelog. That
- * wipe is a plain recursive delete: file by file in directory order, then the directories. A second SIGKILL in the
- * middle of it leaves a half-deleted store, e.g. {@code CURRENT} still naming {@code MANIFEST-000032} that is already
- * gone, or a MANIFEST whose SST files are gone. At the next start, {@code KafkaStreams.start()} opens the stores of every
- * non-empty task directory ({@code StateDirectory.initializeStartupStores}) to read their offsets; RocksDB's open fails
- * with an I/O error, which Kafka Streams reports as a {@code ProcessorStateException} ("Error opening store"). Only a
- * {@code TaskCorruptedException} leads to a wipe there ("Any other exception is considered fatal"), so the process
- * exits, and every restart meets the same directory again until a person deletes it.
+ * ({@code StateManagerUtil.closeStateManager}: {@code Utils.delete(taskDir)}), and restores it from the changelog.
+ * That wipe is a plain recursive delete: file by file in directory order, then the directories. A second SIGKILL in
+ * the middle of it leaves a half-deleted store, e.g. {@code CURRENT} still naming {@code MANIFEST-000032} that is
+ * already gone, or a MANIFEST whose SST files are gone. At the next start, {@code KafkaStreams.start()} opens the
+ * stores of every non-empty task directory ({@code StateDirectory.initializeStartupStores}) to read their offsets;
+ * RocksDB's open fails with an I/O error, which Kafka Streams reports as a {@code ProcessorStateException} ("Error
+ * opening store"). Only a {@code TaskCorruptedException} leads to a wipe there ("Any other exception is considered
+ * fatal"), so the process exits, and every restart meets the same directory again until a person deletes it.
  *
  * <p>The healer opens each store read-only before Kafka Streams does (RocksDB checks that the MANIFEST and every live
  * SST file exist; a few milliseconds per store, SST files are not read). Its own wipe survives a kill: the task
@@ -60,11 +60,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Under exactly-once it also wipes, the same crash-safe way, every task directory with a store the last process did
  * not close (no committed changelog offset, or still marked open: see {@link #check(Path)}): Kafka Streams would open
- * those stores at start only to find them corrupted, then wipe them with its non-atomic delete and restore them. Doing it first saves those opens
- * and the corrupted-task round trip after every unclean stop, and leaves Kafka Streams' own wipe for the rarer
- * corruption it detects while running (a commit that timed out), which makes the crash-loop case above rarer too.
- * Kafka 4.4's transactional state stores (KIP-892, {@code enable.transactional.statestores}, off by default) keep such
- * stores instead: only the writes since the last commit are lost.
+ * those stores at start only to find them corrupted, then wipe them with its non-atomic delete and restore them. Doing
+ * it first saves those opens and the corrupted-task round trip after every unclean stop, and leaves Kafka Streams' own
+ * wipe for the rarer corruption it detects while running (a commit that timed out), which makes the crash-loop case
+ * above rarer too. Kafka 4.4's transactional state stores (KIP-892, {@code enable.transactional.statestores}, off by
+ * default) keep such stores instead: only the writes since the last commit are lost.
  */
 public final class StateHealer {
 
@@ -143,8 +143,8 @@ public final class StateHealer {
             if (!healed.leftOpen().isEmpty()) {
                 LOG.info("{} did not stop cleanly: under exactly-once the stores it left open may hold uncommitted "
                         + "writes; wiping {} to restore them from their changelogs (as Kafka Streams would after "
-                        + "opening them)", applicationId, healed.leftOpen().stream().map(p -> p.getFileName().toString())
-                        .toList());
+                        + "opening them)", applicationId,
+                        healed.leftOpen().stream().map(p -> p.getFileName().toString()).toList());
                 healed.leftOpen().forEach(task -> wipe(task, wipedDir));
             }
             if (!healed.unopenable().isEmpty() || !healed.leftOpen().isEmpty()) {

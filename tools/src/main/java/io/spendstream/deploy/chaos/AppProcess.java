@@ -6,6 +6,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.spendstream.deploy.cli.SpendstreamCli;
 
@@ -29,20 +34,29 @@ import io.spendstream.deploy.cli.SpendstreamCli;
 public final class AppProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    /** StreamsAppRunner's line once the app serves its endpoint: "Started <app>: ..., metrics=http://host:port/...". */
+    private static final Pattern STARTED =
+            Pattern.compile("Started \\S+: application\\.id=.*metrics=http://[^:/]+:(\\d+)/");
 
     private final String app;
     private final String name;
     private final List<String> command;
     private final String applicationId;
     private final Path log;
-    private final int metricsPort;
+    private final int configuredPort;
     private Process process;
     private int starts;
+    /** Where the current run's output starts in the log, and its metrics port once known (-1 before). */
+    private long runLogStart;
+    private volatile int metricsPort = -1;
 
     /**
-     * @param name     this instance's name in logs and reports (the app's name when it runs alone)
-     * @param settings {@code --set} settings of the app (application id prefix, state directory, ...), besides its
-     *                 metrics port
+     * @param name        this instance's name in logs and reports (the app's name when it runs alone)
+     * @param metricsPort its metrics port, or 0: any free port at each start, read from the app's "Started" line.
+     *                    A fixed port chosen free beforehand can be taken by the time of a restart (an ephemeral
+     *                    port of some client connection), and another process then answers on it
+     * @param settings    {@code --set} settings of the app (application id prefix, state directory, ...), besides
+     *                    its metrics port
      */
     public AppProcess(String app, String name, String bootstrapServers, String registryUrl, int metricsPort,
             Map<String, String> settings, Path log) {
@@ -50,7 +64,7 @@ public final class AppProcess implements AutoCloseable {
         this.name = name;
         this.applicationId = settings.get("spendstream.application.id.prefix") + app;
         this.log = log;
-        this.metricsPort = metricsPort;
+        this.configuredPort = metricsPort;
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.spendstream",
@@ -74,6 +88,8 @@ public final class AppProcess implements AutoCloseable {
         try {
             Files.writeString(log, "=== start " + (++starts) + " of " + name + " at " + LocalTime.now() + "\n",
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            runLogStart = Files.size(log);
+            metricsPort = configuredPort == 0 ? -1 : configuredPort;
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
@@ -83,6 +99,9 @@ public final class AppProcess implements AutoCloseable {
 
     /** SIGKILL, then waits until the JVM is gone (its file locks released). */
     public synchronized void kill() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException(name + " survived SIGKILL for 30 s");
@@ -131,15 +150,38 @@ public final class AppProcess implements AutoCloseable {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + " not RUNNING (/ready 200 on port " + metricsPort + ") within "
+                throw new IllegalStateException(name + " not RUNNING (/ready 200 on port " + metricsPort() + ") within "
                         + timeout.toSeconds() + " s; see " + log);
             }
             Thread.sleep(200);
         }
     }
 
+    /** The current run's metrics port, or -1 while the app has not said it yet. */
+    private int metricsPort() {
+        int port = metricsPort;
+        if (port < 0) {
+            synchronized (this) {
+                try (FileChannel channel = FileChannel.open(log)) {
+                    channel.position(runLogStart);
+                    Matcher started = STARTED.matcher(new String(Channels.newInputStream(channel).readAllBytes(),
+                            StandardCharsets.UTF_8));
+                    port = started.find() ? Integer.parseInt(started.group(1)) : -1;
+                    metricsPort = port;
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot read " + log, e);
+                }
+            }
+        }
+        return port;
+    }
+
     /** True when the app answers 200 on {@code /ready}: Kafka Streams RUNNING, every active task restored. */
     public boolean isReady() {
+        int metricsPort = metricsPort();
+        if (metricsPort < 0) {
+            return false;
+        }
         try {
             HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + metricsPort + "/ready")).timeout(Duration.ofSeconds(1)).build(),
@@ -155,6 +197,10 @@ public final class AppProcess implements AutoCloseable {
 
     /** One line of the app's Prometheus scrape, e.g. {@code spendstream_state_stores_healed_total}: its value. */
     public double metric(String name) {
+        int metricsPort = metricsPort();
+        if (metricsPort < 0) {
+            throw new IllegalStateException(this.name + " has not started its metrics endpoint yet");
+        }
         try {
             String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + metricsPort + "/metrics"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();

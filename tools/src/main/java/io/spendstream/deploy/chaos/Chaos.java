@@ -50,17 +50,19 @@ import io.spendstream.schemas.registry.SchemaRegistryClients;
 
 /**
  * The crash test ({@code spendstream chaos}, and its small CI version in the it module): an embedded broker and schema
- * registry in this JVM, each app as {@code instances} separate JVMs ({@link AppProcess}, {@code spendstream run}, static
- * membership, standby replicas, exactly-once), a known workload ({@link ChaosWorkload}) sent at an even pace while
- * random instances are SIGKILLed every {@code interval} and restarted at once, as a supervisor (Kubernetes) would; every
- * instance that exits by itself is restarted too, and counted. Optionally a registry outage and a broker restart in
- * between. At the end, read_committed ({@link ChaosOutputs}): every money output must equal the input total exactly.
+ * registry in this JVM, each app as {@code instances} separate JVMs ({@link AppProcess}, {@code spendstream run},
+ * static membership, standby replicas, exactly-once), a known workload ({@link ChaosWorkload}) sent at an even pace
+ * while random instances are SIGKILLed every {@code interval} and restarted at once, as a supervisor (Kubernetes)
+ * would; every instance that exits by itself is restarted too, and counted. Optionally a registry outage and a broker
+ * restart in between. At the end, read_committed ({@link ChaosOutputs}): every money output must equal the input total
+ * exactly.
  *
- * <p><b>Recovery time of a kill</b>: from the SIGKILL until (1) every instance of the killed app answers {@code /ready}
- * 200 again (Kafka Streams RUNNING: the group is stable and every active task restored) and (2) every input partition the
- * killed instance owned at the kill (the group's assignment of its members) has a committed offset past the one it had at
- * the kill, or at least at the partition's last stable offset at the kill: its partitions are processed
- * again (a partition with nothing to read at the kill counts at once). A kill is only aimed at an app with no kill still recovering, so that each time is one kill's.
+ * <p><b>Recovery time of a kill</b>: from the SIGKILL until (1) every instance of the killed app answers
+ * {@code /ready} 200 again (Kafka Streams RUNNING: the group is stable and every active task restored) and (2) every
+ * input partition the killed instance owned at the kill (the group's assignment of its members) has a committed offset
+ * past the one it had at the kill, or at least at the partition's last stable offset at the kill: its partitions are
+ * processed again (a partition with nothing to read at the kill counts at once). A kill is only aimed at an app with
+ * no kill still recovering, so that each time is one kill's.
  *
  * <p><b>Manual steps</b>: an instance that is not RUNNING within {@code recoveryTimeout} although it was restarted
  * whenever it exited needs a person; the run stops there and reports it.
@@ -139,6 +141,17 @@ public final class Chaos {
 
     public Report run() throws Exception {
         long started = System.nanoTime();
+        // Ctrl-C: the instances go with this JVM instead of running on.
+        Thread cleanUp = new Thread(this::killAll, "chaos-clean-up");
+        Runtime.getRuntime().addShutdownHook(cleanUp);
+        try {
+            return runAll(started);
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(cleanUp);
+        }
+    }
+
+    private Report runAll(long started) throws Exception {
         StoreSizes.deleteRecursively(settings.dataDir());
         Files.createDirectories(settings.dataDir().resolve("logs"));
         brokerPort = FreePorts.next();
@@ -162,7 +175,8 @@ public final class Chaos {
                 producer.flush();
             }
             startInstances();
-            out.printf("%d apps x %d instances RUNNING after %d s; sending %,d rows over %d s, %d SIGKILLs every %d s%n",
+            out.printf("%d apps x %d instances RUNNING after %d s; sending %,d rows over %d s, %d SIGKILLs every %d s"
+                    + "%n",
                     settings.apps().size(), settings.instances(), seconds(System.nanoTime() - started),
                     settings.rows(), sendDuration().toSeconds(), settings.kills(), settings.interval().toSeconds());
 
@@ -213,8 +227,8 @@ public final class Chaos {
                 set.put("num.standby.replicas", Integer.toString(settings.standbys()));
                 // Every cost row re-evaluates its budget scope, so the latest burn rate holds every row.
                 set.put("spendstream.burn-rate.emit-interval", "0s");
-                AppProcess instance = new AppProcess(app, name, broker.bootstrapServers(), registry.url(),
-                        FreePorts.next(), set, settings.dataDir().resolve("logs").resolve(name + ".log"));
+                AppProcess instance = new AppProcess(app, name, broker.bootstrapServers(), registry.url(), 0, set,
+                        settings.dataDir().resolve("logs").resolve(name + ".log"));
                 instances.add(instance);
                 unplannedExits.put(name, new AtomicInteger());
             }
@@ -302,7 +316,7 @@ public final class Chaos {
                 k.victim.name() + " did not recover from kill " + k.number + " within " + timeout.toSeconds() + " s"));
     }
 
-    /** Deletes the MANIFEST of one RocksDB store of the killed instance: what a kill during Kafka Streams' wipe leaves. */
+    /** Deletes the MANIFEST of one RocksDB store of the killed instance, as a kill during Kafka Streams' wipe can. */
     private void corruptOneStore(AppProcess victim) {
         Path state = settings.dataDir().resolve("state").resolve(victim.name());
         try (Stream<Path> files = Files.walk(state)) {
@@ -333,7 +347,8 @@ public final class Chaos {
         for (AppProcess instance : instances) {
             instance.awaitRunning(settings.recoveryTimeout());
         }
-        out.printf("  broker back; every instance RUNNING %d s after the restart began%n", seconds(System.nanoTime() - at));
+        out.printf("  broker back; every instance RUNNING %d s after the restart began%n",
+                seconds(System.nanoTime() - at));
     }
 
     /** Restarts every instance that exited by itself, as Kubernetes restarts a crashed container. */
@@ -509,8 +524,8 @@ public final class Chaos {
         out.printf("median %s, max %s over %d kills%n", secondsText(report.median()),
                 secondsText(report.kills().stream().map(k -> k.recovered).filter(java.util.Objects::nonNull)
                         .max(Duration::compareTo).orElse(null)), report.kills().size());
-        out.printf("unopenable stores healed at start-up: %d; starts that wiped what an unclean stop left: %d; exits by "
-                + "themselves (restarted by the supervisor): %s; manual steps: %d%s%n", report.storesHealed(),
+        out.printf("unopenable stores healed at start-up: %d; starts that wiped what an unclean stop left: %d; exits "
+                + "by themselves (restarted by the supervisor): %s; manual steps: %d%s%n", report.storesHealed(),
                 report.uncleanStarts(), report.unplannedExits(), report.manualSteps(),
                 manualStep.get() == null ? "" : " (" + manualStep.get() + ")");
         out.printf("%s in %d s%n", report.passed() ? "PASSED" : "FAILED", report.elapsed().toSeconds());
@@ -530,6 +545,16 @@ public final class Chaos {
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofMinutes(10).toMillis());
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Duration.ofMinutes(10).toMillis());
         return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+    }
+
+    private void killAll() {
+        for (AppProcess instance : instances) {
+            try {
+                instance.kill();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void closeAll() {
