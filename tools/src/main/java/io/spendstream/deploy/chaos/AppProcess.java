@@ -49,6 +49,8 @@ public final class AppProcess implements AutoCloseable {
     /** Where the current run's output starts in the log, and its metrics port once known (-1 before). */
     private long runLogStart;
     private volatile int metricsPort = -1;
+    /** Killed and kept down on purpose ({@link #killAndHold}): not restarted by {@link #restartIfExited}. */
+    private boolean held;
 
     /**
      * @param name        this instance's name in logs and reports (the app's name when it runs alone)
@@ -118,9 +120,27 @@ public final class AppProcess implements AutoCloseable {
         start();
     }
 
+    /** SIGKILL, and no restart until {@link #release()}: a node that stays lost for a while. */
+    public synchronized void killAndHold() throws InterruptedException {
+        kill();
+        held = true;
+    }
+
+    /** Starts an instance {@link #killAndHold held} down again. */
+    public synchronized void release() {
+        if (held) {
+            held = false;
+            start();
+        }
+    }
+
+    public synchronized boolean isHeld() {
+        return held;
+    }
+
     /** Starts it again if it exited by itself; true when it did. */
     public synchronized boolean restartIfExited() {
-        if (process == null || process.isAlive()) {
+        if (process == null || process.isAlive() || held) {
             return false;
         }
         start();

@@ -64,6 +64,10 @@ import io.spendstream.schemas.registry.SchemaRegistryClients;
  * processed again (a partition with nothing to read at the kill counts at once). A kill is only aimed at an app with
  * no kill still recovering, so that each time is one kill's.
  *
+ * <p>A <b>failover kill</b> keeps its instance down past the session timeout: its partitions move to the other
+ * instances, which hold standbys of its tasks; it recovers once those process them (its own readiness is not waited
+ * for), and the report says whether they own all of them then.
+ *
  * <p><b>Manual steps</b>: an instance that is not RUNNING within {@code recoveryTimeout} although it was restarted
  * whenever it exited needs a person; the run stops there and reports it.
  */
@@ -71,8 +75,14 @@ public final class Chaos {
 
     /** What the run does. {@code registryOutage} null: none. {@code corruptEvery} 0: never. */
     public record Settings(int rows, List<String> apps, int instances, int partitions, int kills, Duration interval,
-            Duration registryOutage, boolean brokerRestart, int corruptEvery, Duration sessionTimeout, int standbys,
-            Duration recoveryTimeout, Duration settleTimeout, long seed, Path dataDir) {
+            Duration registryOutage, boolean brokerRestart, int corruptEvery, int failoverEvery,
+            Duration sessionTimeout, int standbys, Duration recoveryTimeout, Duration settleTimeout, long seed,
+            Path dataDir) {
+
+        /** How long a failover kill keeps its instance down: past the session timeout, so its partitions move. */
+        Duration failoverDown() {
+            return sessionTimeout.plusSeconds(5);
+        }
     }
 
     /** One SIGKILL and its recovery (null while recovering, or when it never recovered). */
@@ -83,17 +93,30 @@ public final class Chaos {
         final Map<TopicPartition, Long> committedAtKill;
         final Map<TopicPartition, Long> endAtKill;
         final boolean corrupted;
+        /** Kept down past the session timeout: recovered once the other instances process its partitions. */
+        final boolean failover;
         volatile Duration ready;
         volatile Duration recovered;
+        /** Failover kills: whether the other instances owned all of its partitions when it recovered. */
+        volatile boolean movedToOthers;
 
         Kill(int number, AppProcess victim, long atNanos, Map<TopicPartition, Long> committedAtKill,
-                Map<TopicPartition, Long> endAtKill, boolean corrupted) {
+                Map<TopicPartition, Long> endAtKill, boolean corrupted, boolean failover) {
             this.number = number;
             this.victim = victim;
             this.atNanos = atNanos;
             this.committedAtKill = committedAtKill;
             this.endAtKill = endAtKill;
             this.corrupted = corrupted;
+            this.failover = failover;
+        }
+
+        public boolean failover() {
+            return failover;
+        }
+
+        public boolean movedToOthers() {
+            return movedToOthers;
         }
 
         public Duration recovered() {
@@ -112,7 +135,7 @@ public final class Chaos {
 
         public boolean passed() {
             return allEqual && deadLetters == 0 && manualSteps == 0
-                    && kills.stream().allMatch(k -> k.recovered != null);
+                    && kills.stream().allMatch(k -> k.recovered != null && (!k.failover || k.movedToOthers));
         }
     }
 
@@ -279,14 +302,32 @@ public final class Chaos {
             Map<TopicPartition, Long> committed = new HashMap<>();
             Map<TopicPartition, Long> end = new HashMap<>();
             offsetsOwnedBy(admin, victim, committed, end);
-            boolean corrupt = settings.corruptEvery() > 0 && k % settings.corruptEvery() == 0;
+            boolean failover = settings.failoverEvery() > 0 && k % settings.failoverEvery() == 0;
+            boolean corrupt = !failover && settings.corruptEvery() > 0 && k % settings.corruptEvery() == 0;
             long at = System.nanoTime();
-            victim.killAndRestart(corrupt ? () -> corruptOneStore(victim) : () -> { });
-            kills.add(new Kill(k, victim, at, committed, end, corrupt));
+            if (failover) {
+                victim.killAndHold();
+                daemon("chaos-release-" + victim.name(), () -> {
+                    sleep(settings.failoverDown().toMillis());
+                    victim.release();
+                });
+            } else {
+                victim.killAndRestart(corrupt ? () -> corruptOneStore(victim) : () -> { });
+            }
+            kills.add(new Kill(k, victim, at, committed, end, corrupt, failover));
             out.printf("  kill %2d: SIGKILL %s%s (%d partitions)%n", k, victim.name(),
-                    corrupt ? ", one store's MANIFEST deleted before its restart" : "", committed.size());
+                    corrupt ? ", one store's MANIFEST deleted before its restart"
+                            : failover ? ", kept down " + settings.failoverDown().toSeconds() + " s" : "",
+                    committed.size());
         }
         awaitRecoveries(settings.recoveryTimeout());
+        // Instances kept down come back, every one must be RUNNING again by itself.
+        for (AppProcess instance : instances) {
+            if (!instance.awaitRunning(settings.recoveryTimeout())) {
+                manualStep.compareAndSet(null, instance.name() + " not RUNNING within "
+                        + settings.recoveryTimeout().toSeconds() + " s after the last kill");
+            }
+        }
     }
 
     /**
@@ -296,7 +337,7 @@ public final class Chaos {
     private AppProcess nextVictim() throws InterruptedException {
         long deadline = System.nanoTime() + settings.recoveryTimeout().toNanos();
         while (System.nanoTime() < deadline) {
-            List<AppProcess> candidates = instances.stream().filter(i -> kills.stream()
+            List<AppProcess> candidates = instances.stream().filter(i -> !i.isHeld() && kills.stream()
                     .noneMatch(k -> k.recovered == null && k.victim.app().equals(i.app()))).toList();
             if (!candidates.isEmpty()) {
                 return candidates.get(random.nextInt(candidates.size()));
@@ -367,22 +408,57 @@ public final class Chaos {
     /** Marks each kill recovered once its app's instances are RUNNING and its partitions processed again. */
     private void watchRecoveries(Admin admin) {
         while (!stopping) {
-            for (Kill kill : kills) {
-                if (kill.recovered != null) {
-                    continue;
-                }
-                long now = System.nanoTime();
-                if (kill.ready == null && kill.victim.isReady()) {
-                    kill.ready = Duration.ofNanos(now - kill.atNanos);
-                }
-                if (kill.ready != null && instances.stream().filter(i -> i.app().equals(kill.victim.app()))
-                        .allMatch(AppProcess::isReady) && processedAgain(admin, kill)) {
-                    kill.recovered = Duration.ofNanos(now - kill.atNanos);
-                    out.printf("  kill %2d: %s recovered in %.1f s (RUNNING after %.1f s)%n", kill.number,
-                            kill.victim.name(), kill.recovered.toMillis() / 1000.0, kill.ready.toMillis() / 1000.0);
-                }
+            try {
+                checkRecoveries(admin);
+            } catch (RuntimeException e) {
+                // The broker restarting, say: the next round asks again.
+                out.println("  (recovery check failed: " + e + ")");
             }
             sleep(250);
+        }
+    }
+
+    private void checkRecoveries(Admin admin) {
+        for (Kill kill : kills) {
+            if (kill.recovered != null) {
+                continue;
+            }
+            long now = System.nanoTime();
+            if (kill.ready == null && kill.victim.isReady()) {
+                kill.ready = Duration.ofNanos(now - kill.atNanos);
+            }
+            // A failover kill's instance is down on purpose: the others must run and process its partitions.
+            if ((kill.ready != null || kill.failover) && instances.stream()
+                    .filter(i -> i.app().equals(kill.victim.app()) && (i != kill.victim || !kill.failover))
+                    .allMatch(AppProcess::isReady) && processedAgain(admin, kill)) {
+                if (kill.failover) {
+                    kill.movedToOthers = ownedByOthers(admin, kill);
+                }
+                kill.recovered = Duration.ofNanos(now - kill.atNanos);
+                out.printf("  kill %2d: %s recovered in %s (RUNNING after %s)%n", kill.number,
+                        kill.victim.name(), secondsText(kill.recovered), secondsText(kill.ready));
+            }
+        }
+    }
+
+    /** Whether the other instances of the app own every partition the killed instance owned at the kill. */
+    private static boolean ownedByOthers(Admin admin, Kill kill) {
+        try {
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(kill.victim.applicationId()))
+                    .describedGroups().get(kill.victim.applicationId()).get(10, TimeUnit.SECONDS);
+            Set<TopicPartition> others = new HashSet<>();
+            for (MemberDescription member : group.members()) {
+                if (member.groupInstanceId().filter(id -> !id.startsWith(PREFIX + kill.victim.name() + "-"))
+                        .isPresent()) {
+                    others.addAll(member.assignment().topicPartitions());
+                }
+            }
+            return others.containsAll(kill.committedAtKill.keySet());
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -519,7 +595,10 @@ public final class Chaos {
         for (Kill kill : report.kills()) {
             out.printf("  kill %2d  %-16s RUNNING %6s  recovered %6s%s%n", kill.number, kill.victim.name(),
                     secondsText(kill.ready), secondsText(kill.recovered),
-                    kill.corrupted ? "  (store made unopenable: healed at start-up)" : "");
+                    kill.corrupted ? "  (store made unopenable: healed at start-up)"
+                            : kill.failover ? "  (kept down " + settings.failoverDown().toSeconds() + " s: its partitions "
+                                    + (kill.movedToOthers ? "moved to the other instance" : "did NOT move") + ")"
+                            : "");
         }
         out.printf("median %s, max %s over %d kills%n", secondsText(report.median()),
                 secondsText(report.kills().stream().map(k -> k.recovered).filter(java.util.Objects::nonNull)

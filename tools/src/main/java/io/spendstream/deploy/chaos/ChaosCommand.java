@@ -55,6 +55,11 @@ public final class ChaosCommand implements Callable<Integer> {
             + "it; the app must heal it at start-up (0: never; default: ${DEFAULT-VALUE}).")
     int corruptEvery;
 
+    @Option(names = "--failover-every", defaultValue = "10", description = "Every Nth kill keeps its instance down "
+            + "for the session timeout plus 5 s, so that its partitions move to the other instance and its standbys "
+            + "(0: never; default: ${DEFAULT-VALUE}).")
+    int failoverEvery;
+
     @Option(names = "--session-timeout", defaultValue = "30s", description = "session.timeout.ms of the apps "
             + "(static members: how long a killed instance's partitions wait for it; default: ${DEFAULT-VALUE}).")
     String sessionTimeout;
@@ -82,7 +87,7 @@ public final class ChaosCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Chaos.Settings settings = new Chaos.Settings(rows, apps, instances, partitions, kills,
                 Durations.parse(interval), registryOutage == null ? null : Durations.parse(registryOutage),
-                brokerRestart, corruptEvery, Durations.parse(sessionTimeout), standbys,
+                brokerRestart, corruptEvery, failoverEvery, Durations.parse(sessionTimeout), standbys,
                 Durations.parse(recoveryTimeout), Durations.parse(settleTimeout), seed, dataDir);
         Path kafkaLog = dataDir.toAbsolutePath().resolveSibling(dataDir.getFileName() + "-kafka.log");
         try (Logging.KafkaLogFile ignored = Logging.sendKafkaLogsTo(kafkaLog)) {
