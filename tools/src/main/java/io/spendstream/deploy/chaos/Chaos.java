@@ -79,9 +79,12 @@ public final class Chaos {
             Duration sessionTimeout, int standbys, Duration recoveryTimeout, Duration settleTimeout, long seed,
             Path dataDir) {
 
-        /** How long a failover kill keeps its instance down: past the session timeout, so its partitions move. */
+        /**
+         * How long a failover kill keeps its instance down: past the session timeout, with time for the rebalance
+         * that moves its partitions and for the other instance to take them over.
+         */
         Duration failoverDown() {
-            return sessionTimeout.plusSeconds(5);
+            return sessionTimeout.plusSeconds(15);
         }
     }
 
@@ -427,13 +430,16 @@ public final class Chaos {
             if (kill.ready == null && kill.victim.isReady()) {
                 kill.ready = Duration.ofNanos(now - kill.atNanos);
             }
-            // A failover kill's instance is down on purpose: the others must run and process its partitions.
-            if ((kill.ready != null || kill.failover) && instances.stream()
-                    .filter(i -> i.app().equals(kill.victim.app()) && (i != kill.victim || !kill.failover))
-                    .allMatch(AppProcess::isReady) && processedAgain(admin, kill)) {
-                if (kill.failover) {
-                    kill.movedToOthers = ownedByOthers(admin, kill);
-                }
+            // A failover kill's instance is down on purpose: it recovers once the others own its partitions (the
+            // group rebalanced after the session timeout), run and process them. Back before that, it is a kill like
+            // any other, and the report says its partitions did not move.
+            boolean awaitingFailover = kill.failover && kill.victim.isHeld();
+            boolean othersRunning = instances.stream()
+                    .filter(i -> i.app().equals(kill.victim.app()) && (i != kill.victim || !awaitingFailover))
+                    .allMatch(AppProcess::isReady);
+            if ((kill.ready != null || awaitingFailover) && othersRunning
+                    && (!awaitingFailover || ownedByOthers(admin, kill)) && processedAgain(admin, kill)) {
+                kill.movedToOthers = awaitingFailover;
                 kill.recovered = Duration.ofNanos(now - kill.atNanos);
                 out.printf("  kill %2d: %s recovered in %s (RUNNING after %s)%n", kill.number,
                         kill.victim.name(), secondsText(kill.recovered), secondsText(kill.ready));
@@ -453,7 +459,7 @@ public final class Chaos {
                     others.addAll(member.assignment().topicPartitions());
                 }
             }
-            return others.containsAll(kill.committedAtKill.keySet());
+            return !kill.committedAtKill.isEmpty() && others.containsAll(kill.committedAtKill.keySet());
         } catch (ExecutionException | TimeoutException e) {
             return false;
         } catch (InterruptedException e) {

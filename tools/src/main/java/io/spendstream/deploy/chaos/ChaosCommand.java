@@ -56,7 +56,7 @@ public final class ChaosCommand implements Callable<Integer> {
     int corruptEvery;
 
     @Option(names = "--failover-every", defaultValue = "10", description = "Every Nth kill keeps its instance down "
-            + "for the session timeout plus 5 s, so that its partitions move to the other instance and its standbys "
+            + "for the session timeout plus 15 s, so that its partitions move to the other instance and its standbys "
             + "(0: never; default: ${DEFAULT-VALUE}).")
     int failoverEvery;
 
