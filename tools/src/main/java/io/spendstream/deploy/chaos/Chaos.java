@@ -291,10 +291,14 @@ public final class Chaos {
         for (int k = 1; k <= settings.kills(); k++) {
             next += settings.interval().toNanos();
             sleepUntil(next);
+            // Each outage alone: no kill still recovering (a kill's time would be the outage's, and a static member's
+            // session restarts with a restarted broker's coordinator).
             if (settings.registryOutage() != null && k == Math.max(1, settings.kills() / 3)) {
+                awaitRecoveries(settings.recoveryTimeout());
                 registryOutage();
             }
             if (settings.brokerRestart() && k == Math.max(1, settings.kills() * 2 / 3)) {
+                awaitRecoveries(settings.recoveryTimeout());
                 brokerRestart();
                 next = System.nanoTime();
             }
