@@ -66,6 +66,8 @@ public final class RunningApp implements AutoCloseable {
         });
         // Never close the client from here: closing inside a state listener deadlocks Kafka Streams.
         streams.setStateListener((newState, oldState) -> {
+            // One line per change: how long a start, a rebalance or a restore took is read off these.
+            LOG.info("{} {} -> {}", applicationId, oldState, newState);
             synchronized (stateChanged) {
                 stateChanged.notifyAll();
             }

@@ -1,5 +1,6 @@
 package io.spendstream.runtime;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -20,6 +21,7 @@ import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spendstream.runtime.config.SpendstreamConfig;
@@ -31,6 +33,7 @@ import io.spendstream.runtime.metrics.PipelineMetrics;
 import io.spendstream.runtime.outage.DependencyProbe;
 import io.spendstream.runtime.outage.OutageWatch;
 import io.spendstream.runtime.outage.StartupWait;
+import io.spendstream.runtime.state.StateHealer;
 import io.spendstream.runtime.topics.TopicCreator;
 import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.schemas.TopicNames;
@@ -57,6 +60,11 @@ public final class StreamsAppRunner {
     /** How long one request to the cluster at start-up may take (start-up repeats it while the cluster is down). */
     public static final String CONNECT_TIMEOUT = "spendstream.connect.timeout";
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Stores found unopenable at start-up and wiped, to be restored from their changelogs. */
+    public static final String STATE_STORES_HEALED = "spendstream.state.stores.healed";
+    /** Task directories wiped at start-up because an unclean stop left their stores open (exactly-once). */
+    public static final String STATE_TASKS_WIPED_UNCLEAN = "spendstream.state.tasks.wiped.unclean";
 
     private StreamsAppRunner() {
     }
@@ -106,6 +114,7 @@ public final class StreamsAppRunner {
             // Kept for the app's life: the probe asks the cluster through it.
             admin = Admin.create(adminConfig(applicationId, props));
             ensureTopics(admin, topics, config, wait);
+            healState(props, applicationId, metrics);
 
             KafkaStreams streams = new KafkaStreams(topology, props);
             ClientMeters clientMeters = ClientMeters.bind(streams, registry);
@@ -162,6 +171,23 @@ public final class StreamsAppRunner {
             throw new IllegalStateException(running.applicationId() + " stopped after a fatal error: " + error,
                     error);
         });
+    }
+
+    /**
+     * Wipes every task directory holding a store RocksDB cannot open, so that Kafka Streams restores it from its
+     * changelog instead of failing at every start, and under exactly-once those left open by an unclean stop
+     * ({@link StateHealer} says why); counted in {@value #STATE_STORES_HEALED} and {@value #STATE_TASKS_WIPED_UNCLEAN}
+     * (both created at 0).
+     */
+    private static void healState(Properties props, String applicationId, PipelineMetrics metrics) {
+        Counter healed = metrics.counter(STATE_STORES_HEALED);
+        Counter unclean = metrics.counter(STATE_TASKS_WIPED_UNCLEAN);
+        boolean exactlyOnce =
+                StreamsConfig.EXACTLY_ONCE_V2.equals(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        StateHealer.Healed found = StateHealer.heal(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)),
+                applicationId, exactlyOnce);
+        healed.increment(found.unopenable().size());
+        unclean.increment(found.leftOpen().size());
     }
 
     /**

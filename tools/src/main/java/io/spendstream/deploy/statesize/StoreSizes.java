@@ -29,7 +29,7 @@ import org.rocksdb.RocksIterator;
  * commits no longer flush (KIP-1035), keeps recent updates in memtables that only closing writes to files. Each is
  * compacted before it is read, so the figures are of the data, not of how many flushes wrote it.
  */
-final class StoreSizes {
+public final class StoreSizes {
 
     /** One store: exact entries and key + value bytes; RocksDB's live SST bytes and key estimate after compaction. */
     record Size(long entries, long keyValueBytes, long sstBytes, long estimatedKeys) {
@@ -126,7 +126,7 @@ final class StoreSizes {
         }
     }
 
-    static void deleteRecursively(Path dir) {
+    public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
