@@ -14,11 +14,11 @@ import java.util.List;
  * ({@link LifecycleSettings#partialMinFraction}), so a row without length at a window's first second is not
  * projected to a minute of sixty such rows.
  *
- * <p>A scope's cost is a sum of parts (one per service), each with its own coverage: {@link #coveredUntil(long, long,
- * List, long, List)} says how far the sum covers the window, as one {@code coveredUntil}, such that the sum's rate over it is
- * the sum of the parts' rates, each over its own coverage. A team whose services all cover the whole minute covers
- * the whole minute (not the quarter the earliest event time would say); a part covering half the window counts
- * twice its cost, the others as they are.
+ * <p>A scope's cost is a sum of parts (one per service), each with its own coverage:
+ * {@link #coveredUntil(long, long, List, long, List)} says how far the sum covers the window, as one
+ * {@code coveredUntil}, such that the sum's rate over it is the sum of the parts' rates, each over its own coverage.
+ * A team whose services all cover the whole minute covers the whole minute (not the quarter the latest event time
+ * at the minute's start would say); a part covering half the window counts twice its cost, the others as they are.
  */
 public final class ChargeCoverage {
 
