@@ -36,6 +36,10 @@ public class PageContentTest {
 
     private static final Instant T0 = TopologyFixture.START;
     private static final Map<String, String> SERVICE_ONLY_NO_GROUP_WAIT = AnomalyAppTest.SERVICE_ONLY_NO_GROUP_WAIT;
+    /** Every scope, so one service's incident is seen through its team, its resources and its SKUs too. */
+    private static final Map<String, String> WIDER_SCOPES_NO_GROUP_WAIT = Map.of(
+            io.spendstream.anomaly.scopes.ScopeSettings.SCOPES, "service,team,resource,sku",
+            io.spendstream.anomaly.gate.AlertGateSettings.GROUP_WAIT, "0s");
     private static final BigDecimal SIXTY = BigDecimal.valueOf(60);
     /** Attribution's default {@code spendstream.attribution.children.top}. */
     private static final int TOP_CHILDREN = 20;
@@ -183,6 +187,110 @@ public class PageContentTest {
             assertThat(events.get(0).getExcessCostPerHour().doubleValue()).isCloseTo(55.0, within(55 * 0.05));
             assertThat(alerts).isNotEmpty().allSatisfy(a -> assertThat(a.getSeverity()).isEqualTo(Severity.TICKET));
             assertThat(perHourIn(alerts.get(0).getSummary())).isCloseTo(55.0, within(55 * 0.05));
+        }
+    }
+
+    @Test
+    public void shouldReadAPlus190PerHourIncidentOfOneServiceAt190PerHourInItsTeamAndSkuScopes() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), WIDER_SCOPES_NO_GROUP_WAIT)) {
+            replicaInATeam(fixture, List.of(190.0), new Random(1190));
+            fixture.driver().advanceWallClockTime(AlertGateSettings.defaults().cooldown());
+
+            List<Anomaly> events = spikes(fixture.output(fixture.topics().anomalies).readValuesToList());
+            for (String scope : List.of("team:data", "sku:sku-db")) {
+                // The team's (and the SKU's) windows sum two services' parts: 36 USD/h usual, 226 with the replica.
+                List<Anomaly> scoped = inScope(events, scope);
+                assertThat(scoped).extracting(Anomaly::getState).contains(AnomalyState.OPEN, AnomalyState.RESOLVED);
+                Anomaly open = scoped.get(0);
+                assertThat(open.getState()).as(scope).isEqualTo(AnomalyState.OPEN);
+                assertThat(open.getSeverity()).as(scope).isEqualTo(Severity.PAGE);
+                assertThat(open.getExcessCostPerHour().doubleValue()).as(scope).isCloseTo(190.0, within(190 * 0.05));
+                assertThat(scoped).filteredOn(a -> a.getState() == AnomalyState.UPDATE
+                        && !a.getObservedAt().isAfter(minute(105))).as(scope).hasSizeGreaterThanOrEqualTo(14)
+                        .allSatisfy(update -> assertThat(update.getExcessCostPerHour().doubleValue()).as(scope)
+                                .isCloseTo(190.0, within(190 * 0.05)));
+            }
+            // One service explains the team's and the SKU's spike: only the service's own page goes out.
+            assertThat(spikeAlerts(fixture.output(fixture.topics().alerts).readValuesToList()))
+                    .extracting(Alert::getDedupKey).containsOnly("cost-spike:service:orders-db");
+        }
+    }
+
+    @Test
+    public void shouldPageATeamAt190PerHourWhenTwoOfItsServicesAdd95PerHourEach() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), WIDER_SCOPES_NO_GROUP_WAIT)) {
+            replicaInATeam(fixture, List.of(95.0, 95.0), new Random(2095));
+            fixture.driver().advanceWallClockTime(AlertGateSettings.defaults().cooldown());
+
+            List<Anomaly> team = inScope(spikes(fixture.output(fixture.topics().anomalies).readValuesToList()),
+                    "team:data");
+            // The team opens on orders-db's minute, before orders-api's has arrived (taken at its latest rate): the
+            // +95 USD/h seen so far, never more.
+            assertThat(team.get(0).getState()).isEqualTo(AnomalyState.OPEN);
+            assertThat(team.get(0).getExcessCostPerHour().doubleValue()).isCloseTo(95.0, within(95 * 0.05));
+            assertThat(team).filteredOn(a -> a.getState() == AnomalyState.UPDATE
+                    && !a.getObservedAt().isAfter(minute(105))).hasSizeGreaterThanOrEqualTo(14)
+                    .allSatisfy(update -> assertThat(update.getExcessCostPerHour().doubleValue())
+                            .isCloseTo(190.0, within(190 * 0.05)));
+            // Each service alone is a ticket; the team, at the sum of their true rates, pages: fired at the first
+            // UPDATE with both services moving (the OPEN was explained by one).
+            List<Alert> alerts = spikeAlerts(fixture.output(fixture.topics().alerts).readValuesToList());
+            List<Alert> teamAlerts = alerts.stream().filter(a -> "cost-spike:team:data".equals(a.getDedupKey()))
+                    .toList();
+            assertThat(teamAlerts).extracting(Alert::getStatus)
+                    .containsExactly(AlertStatus.FIRING, AlertStatus.RESOLVED);
+            assertThat(teamAlerts.get(0).getSeverity()).isEqualTo(Severity.PAGE);
+            assertThat(perHourIn(teamAlerts.get(0).getSummary())).isCloseTo(190.0, within(190 * 0.05));
+            assertThat(alerts).filteredOn(a -> a.getDedupKey().startsWith("cost-spike:service:")).isNotEmpty()
+                    .allSatisfy(a -> assertThat(a.getSeverity()).isEqualTo(Severity.TICKET));
+        }
+    }
+
+    @Test
+    public void shouldTicketAPlus55PerHourIncidentOfOneServiceInItsTeamAndSkuScopes() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), WIDER_SCOPES_NO_GROUP_WAIT)) {
+            replicaInATeam(fixture, List.of(55.0), new Random(1055));
+
+            List<Anomaly> events = spikes(fixture.output(fixture.topics().anomalies).readValuesToList());
+            for (String scope : List.of("team:data", "sku:sku-db")) {
+                List<Anomaly> scoped = inScope(events, scope);
+                assertThat(scoped).as(scope).isNotEmpty()
+                        .allSatisfy(a -> assertThat(a.getSeverity()).as(scope).isEqualTo(Severity.TICKET));
+                assertThat(scoped.get(0).getState()).as(scope).isEqualTo(AnomalyState.OPEN);
+                assertThat(scoped.get(0).getExcessCostPerHour().doubleValue()).as(scope)
+                        .isCloseTo(55.0, within(55 * 0.05));
+            }
+        }
+    }
+
+    /** The events of one wider scope, e.g. {@code team:data}. */
+    private static List<Anomaly> inScope(List<Anomaly> events, String scope) {
+        return events.stream().filter(a -> scope.equals(a.getScopeType() + ":" + a.getScope())).toList();
+    }
+
+    /**
+     * Team {@code data}: {@code orders-db} (the 24 USD/h primary) and {@code orders-api} (a 12 USD/h VM), each
+     * minute's rows stamped at the minute's start and arriving one by one; for minutes 90 to 104 a read replica
+     * adds {@code replicas.get(0)} USD/h to {@code orders-db} (on the primary's SKU) and, when given, a second one
+     * {@code replicas.get(1)} USD/h to {@code orders-api} (on its own SKU).
+     */
+    private static void replicaInATeam(TopologyFixture fixture, List<Double> replicas, Random random) {
+        TestInputTopic<String, UnitCost> input = fixture.input(fixture.topics().unitCost);
+        Estate db = new Estate(input, random);
+        Estate api = new Estate(input, random);
+        api.service = "orders-api";
+        for (int m = 0; m < 115; m++) {
+            boolean incident = m >= 90 && m < 105;
+            List<Row> dbRows = new ArrayList<>(List.of(row("db-primary", "sku-db", 24 * noise(db))));
+            List<Row> apiRows = new ArrayList<>(List.of(row("api-vm-1", "sku-vm", 12 * noise(api))));
+            if (incident) {
+                dbRows.add(row("db-replica-1", "sku-db", replicas.get(0)));
+                if (replicas.size() > 1) {
+                    apiRows.add(row("api-replica-1", "sku-api-replica", replicas.get(1)));
+                }
+            }
+            db.minute(m, dbRows, 1.0);
+            api.minute(m, apiRows, 1.0);
         }
     }
 

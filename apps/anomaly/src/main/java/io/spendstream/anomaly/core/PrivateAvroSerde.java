@@ -2,6 +2,7 @@ package io.spendstream.anomaly.core;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -58,6 +59,18 @@ public class PrivateAvroSerde<T extends SpecificRecord> implements Serde<T> {
         Schema current = SpecificData.get().getSchema(type);
         older.forEach((olderFormat, schema) -> olderReaders.put(olderFormat,
                 ThreadLocal.withInitial(() -> new SpecificDatumReader<>(schema, current))));
+    }
+
+    /** The Avro schema in the resource {@code resource} next to {@code near}: an older format's writer schema. */
+    public static Schema schemaResource(Class<?> near, String resource) {
+        try (InputStream in = near.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing resource " + resource + " next to " + near.getSimpleName());
+            }
+            return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -68,10 +68,12 @@ public final class CostSpikeLifecycle {
 
     private final CostDetector detector;
     private final LifecycleSettings settings;
+    private final ChargeCoverage coverage;
 
     public CostSpikeLifecycle(CostDetector detector, LifecycleSettings settings) {
         this.detector = detector;
         this.settings = settings;
+        this.coverage = new ChargeCoverage(settings.partialMinFraction());
     }
 
     public CostDetector detector() {
@@ -80,6 +82,11 @@ public final class CostSpikeLifecycle {
 
     public LifecycleSettings settings() {
         return settings;
+    }
+
+    /** How much of a window a cost so far covers: what the USD/h of a partial window is computed over. */
+    public ChargeCoverage coverage() {
+        return coverage;
     }
 
     /** The dedup key of a spike of {@code scope}. */
@@ -219,7 +226,8 @@ public final class CostSpikeLifecycle {
             // Below the baseline is no spike, and a window that may be partial is no drop either: judgeDrop's job.
             return;
         }
-        BigDecimal fraction = BigDecimal.valueOf(coveredFraction(window, coveredUntil));
+        BigDecimal fraction = BigDecimal.valueOf(coverage.fraction(window.windowStart(),
+                window.windowEnd(), coveredUntil, window.lastTimestamp()));
         BigDecimal rate = Money.of(window.cost().divide(fraction, MathContext.DECIMAL64));
         BigDecimal expected = money(detector.expected(baseline, window.windowStart()));
         BigDecimal excessPerHour = perHour(rate.subtract(expected).max(Money.ZERO), window.sizeMillis());
@@ -237,18 +245,6 @@ public final class CostSpikeLifecycle {
         events.add(new Transition(AnomalyType.COST_SPIKE, AnomalyState.OPEN, scope, incident.anomalyId(), startedAt, window.lastTimestamp(),
                 null, window.windowStart(), window.sizeMillis(), true, window.currency(), window.cost(), rate,
                 expected, window.cost(), excessSoFar, excessPerHour, scored.getAsDouble(), severity, false));
-    }
-
-    /**
-     * The part of a window its cost so far is the cost of, in (0, 1]: how far its cost rows cover the charge time
-     * ({@code coveredUntil}) when known, else how far its latest update's event time is into it. At least
-     * {@code partialMinFraction}, so a row without length at a window's first second is not projected to a minute
-     * of sixty such rows. Per-minute rows stamped at their minute's start cover the minute: no projection at all.
-     */
-    private double coveredFraction(PendingWindow window, Long coveredUntil) {
-        long until = coveredUntil != null ? coveredUntil : window.lastTimestamp();
-        double elapsed = (until - window.windowStart()) / (double) window.sizeMillis();
-        return Math.min(1.0, Math.max(settings.partialMinFraction(), elapsed));
     }
 
     /**

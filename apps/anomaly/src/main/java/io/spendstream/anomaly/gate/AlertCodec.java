@@ -1,8 +1,5 @@
 package io.spendstream.anomaly.gate;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
 
@@ -23,7 +20,7 @@ final class AlertCodec {
 
     static final byte FORMAT_V1 = 1;
     static final byte FORMAT_V2 = 2;
-    static final Schema SCHEMA_V1 = loadSchema("Alert-v1.avsc");
+    static final Schema SCHEMA_V1 = PrivateAvroSerde.schemaResource(AlertCodec.class, "Alert-v1.avsc");
 
     static final PrivateAvroSerde<Alert> SERDE = new PrivateAvroSerde<>(Alert.class, "alert", FORMAT_V2,
             Map.of(FORMAT_V1, SCHEMA_V1));
@@ -43,16 +40,5 @@ final class AlertCodec {
         byte[] raw = new byte[copy.remaining()];
         copy.get(raw);
         return SERDE.read(raw);
-    }
-
-    private static Schema loadSchema(String resource) {
-        try (InputStream in = AlertCodec.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("Missing resource " + resource + " next to AlertCodec");
-            }
-            return new Schema.Parser().parse(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -85,8 +85,9 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
             windows = ScopeWindows.empty();
         }
         ScopeWindows.Total total = ScopeWindows.add(windows, part, record.timestamp());
+        // The scope's OPEN reads its cost over the charge time its parts cover, as a service's does.
         WindowUpdate update = new WindowUpdate(scope.key(), total.windowStart(), total.windowEnd(), total.cost(),
-                total.currency(), total.lastTimestamp());
+                total.currency(), total.lastTimestamp(), total.coveredUntil(lifecycle.coverage()));
         ContributorBaselinesRecord services = contributorStates.get(scope.key());
         if (services == null) {
             services = ContributorBaselines.empty();

@@ -69,6 +69,8 @@ public final class ScopeParts {
                 .setWindowEnd(cost.getWindowEnd().toEpochMilli())
                 .setCurrency(cost.getCurrency())
                 .setCost(Money.of(amount))
+                // A service's rows cover the same charge time in each of its scopes (its team, its resources, SKUs).
+                .setCoveredUntil(cost.getCoveredUntil() == null ? null : cost.getCoveredUntil().toEpochMilli())
                 .build());
     }
 }

@@ -9,6 +9,7 @@ import io.spendstream.anomaly.avro.ScopePartCostRecord;
 import io.spendstream.anomaly.avro.ScopePartRecord;
 import io.spendstream.anomaly.avro.ScopeWindowRecord;
 import io.spendstream.anomaly.avro.ScopeWindowsRecord;
+import io.spendstream.anomaly.detector.ChargeCoverage;
 import io.spendstream.avro.ChildCost;
 import io.spendstream.schemas.Money;
 
@@ -22,6 +23,9 @@ import io.spendstream.schemas.Money;
  * The latest update of a part is the one with the latest event time (on a tie, the one that arrived last), as for a
  * service's own windows. Windows are forgotten once the scope's detector has settled them ({@link #forgetBefore}),
  * so the record holds at most the detector's pending windows.
+ *
+ * <p>Each part keeps how far its latest update's cost rows cover the window's charge time, so the scope's USD/h at
+ * OPEN is its cost over the charge time actually covered, as a service's ({@link Total#coveredUntil}).
  */
 public final class ScopeWindows {
 
@@ -41,9 +45,20 @@ public final class ScopeWindows {
      * @param lastTimestamp the latest event time of any part's update, so the window's successive totals are in
      *                      event-time order for the detector, whichever part moved
      * @param parts         the parts as the window's children, for the contributor baselines
+     * @param coverage      each part's cost with how far it covers the window's charge time
+     * @param unreported    the parts of the window just before (same size, kept) with no update in this one yet
      */
     public record Total(long windowStart, long windowEnd, String currency, BigDecimal cost, long lastTimestamp,
-            List<ChildCost> parts) {
+            List<ChildCost> parts, List<ChargeCoverage.Part> coverage, List<ChargeCoverage.Part> unreported) {
+
+        /**
+         * How far the scope's cost so far covers the window's charge time, as {@code rule} weighs its parts (each
+         * over its own coverage, the unreported ones at their rate of the window before); null when none is known.
+         */
+        public Long coveredUntil(ChargeCoverage rule) {
+            return rule.coveredUntil(windowStart, windowEnd, coverage, windowStart - (windowEnd - windowStart),
+                    unreported);
+        }
     }
 
     public static ScopeWindowsRecord empty() {
@@ -63,14 +78,16 @@ public final class ScopeWindows {
         }
         List<ScopePartCostRecord> parts = new ArrayList<>(window.getParts());
         int known = indexOf(parts, part.getPart());
+        ScopePartCostRecord latest = new ScopePartCostRecord(part.getPart(), Money.of(part.getCost()), timestamp,
+                part.getCoveredUntil());
         if (known < 0) {
-            parts.add(new ScopePartCostRecord(part.getPart(), Money.of(part.getCost()), timestamp));
+            parts.add(latest);
         } else if (timestamp >= parts.get(known).getLastTimestamp()) {
-            parts.set(known, new ScopePartCostRecord(part.getPart(), Money.of(part.getCost()), timestamp));
+            parts.set(known, latest);
         }
         window.setParts(parts);
         state.setWindows(windows);
-        return total(window);
+        return total(window, previous(windows, window));
     }
 
     /** How many parts (services) the window starting at {@code windowStart} holds so far; 0 when not kept. */
@@ -91,18 +108,39 @@ public final class ScopeWindows {
         }
     }
 
-    private static Total total(ScopeWindowRecord window) {
+    /** The kept window just before {@code window}, of the same size; null when not kept. */
+    private static ScopeWindowRecord previous(List<ScopeWindowRecord> windows, ScopeWindowRecord window) {
+        long size = window.getWindowEnd() - window.getWindowStart();
+        return windows.stream().filter(w -> w.getWindowEnd() == window.getWindowStart()
+                && w.getWindowEnd() - w.getWindowStart() == size).findFirst().orElse(null);
+    }
+
+    private static Total total(ScopeWindowRecord window, ScopeWindowRecord previous) {
         BigDecimal cost = Money.ZERO;
         long lastTimestamp = Long.MIN_VALUE;
         List<ChildCost> children = new ArrayList<>(window.getParts().size());
+        List<ChargeCoverage.Part> coverage = new ArrayList<>(window.getParts().size());
         for (ScopePartCostRecord part : window.getParts()) {
             cost = Money.add(cost, part.getCost());
             lastTimestamp = Math.max(lastTimestamp, part.getLastTimestamp());
             children.add(ChildCost.newBuilder().setKind(PART_KIND).setName(part.getName()).setCost(part.getCost())
                     .build());
+            coverage.add(coverageOf(part));
+        }
+        List<ChargeCoverage.Part> unreported = new ArrayList<>();
+        if (previous != null) {
+            for (ScopePartCostRecord part : previous.getParts()) {
+                if (indexOf(window.getParts(), part.getName()) < 0) {
+                    unreported.add(coverageOf(part));
+                }
+            }
         }
         return new Total(window.getWindowStart(), window.getWindowEnd(), window.getCurrency(), cost, lastTimestamp,
-                children);
+                children, coverage, unreported);
+    }
+
+    private static ChargeCoverage.Part coverageOf(ScopePartCostRecord part) {
+        return new ChargeCoverage.Part(part.getCost(), part.getCoveredUntil(), part.getLastTimestamp());
     }
 
     private static int indexOf(List<ScopePartCostRecord> parts, String name) {

@@ -2,7 +2,6 @@ package io.spendstream.anomaly.state;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -25,6 +24,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import io.spendstream.anomaly.avro.DetectorStateRecord;
 import io.spendstream.anomaly.avro.IncidentRecord;
 import io.spendstream.anomaly.avro.PendingWindowRecord;
+import io.spendstream.anomaly.core.PrivateAvroSerde;
 import io.spendstream.anomaly.detector.Baseline;
 import io.spendstream.anomaly.detector.DailyProfile;
 import io.spendstream.anomaly.detector.DeviationHistogram;
@@ -57,7 +57,8 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
     /** 6 = the current {@code DetectorStateRecord}: format 5 plus the incident's type, out-of-order and drop marks. */
     static final byte FORMAT_V6 = 6;
     /** The writer schema of format 5, as released. */
-    static final Schema SCHEMA_V5 = loadSchema("DetectorStateRecord-v5.avsc");
+    static final Schema SCHEMA_V5 = PrivateAvroSerde.schemaResource(DetectorStateSerde.class,
+            "DetectorStateRecord-v5.avsc");
 
     // One store serde serves every stream thread; Avro's datum readers and writers are not documented thread-safe.
     private final ThreadLocal<SpecificDatumWriter<DetectorStateRecord>> writer =
@@ -208,17 +209,6 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
 
     private static double[] doubles(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    private static Schema loadSchema(String resource) {
-        try (InputStream in = DetectorStateSerde.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("Missing resource " + resource + " next to DetectorStateSerde");
-            }
-            return new Schema.Parser().parse(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     static Incident incident(String type, String anomalyId, Instant startedAt, String severity,

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import io.spendstream.anomaly.avro.ScopePartCostRecord;
 import io.spendstream.anomaly.avro.ScopePartRecord;
 import io.spendstream.anomaly.avro.ScopeWindowsRecord;
+import io.spendstream.anomaly.detector.ChargeCoverage;
 import io.spendstream.avro.ChildCost;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.schemas.Money;
@@ -89,6 +90,32 @@ class ScopePartsTest {
 
         assertThat(windows.getWindows()).extracting(w -> w.getWindowStart())
                 .containsExactly(T0.plusSeconds(120).toEpochMilli(), T0.plusSeconds(180).toEpochMilli());
+    }
+
+    @Test
+    void shouldCarryEachServicesCoverageAndNameThePartsOfTheWindowBeforeNotReportedYet() {
+        UnitCost cost = unitCost("recs", "ml", "1.50", List.of(child("sku", "g5.xlarge", "1.00")));
+        cost.setCoveredUntil(T0.plusSeconds(60));
+        assertThat(ScopeParts.of("recs", cost, ALL)).allSatisfy(kv -> assertThat(kv.value.getCoveredUntil())
+                .isEqualTo(T0.plusSeconds(60).toEpochMilli()));
+        assertThat(ScopeParts.of("recs", unitCost("recs", "ml", "1.50", List.of()), ALL))
+                .allSatisfy(kv -> assertThat(kv.value.getCoveredUntil()).isNull());
+
+        ScopeWindowsRecord windows = ScopeWindows.empty();
+        long t = T0.toEpochMilli();
+        ScopePartRecord a = partOf(0, "a", "1.0");
+        a.setCoveredUntil(t + 60_000);
+        ScopeWindows.add(windows, a, t);
+        ScopeWindows.add(windows, partOf(0, "b", "2.0"), t + 30_000);
+        ScopePartRecord next = partOf(1, "a", "1.0");
+        next.setCoveredUntil(t + 120_000);
+        ScopeWindows.Total total = ScopeWindows.add(windows, next, t + 60_000);
+
+        assertThat(total.coverage()).extracting(ChargeCoverage.Part::cost, ChargeCoverage.Part::coveredUntil)
+                .containsExactly(tuple(Money.of("1.0"), t + 120_000));
+        // b said 2.0 at half its minute (no coverage known): taken at 4.0 a minute, with a's 1.0: 5.0 for 1.0 so far.
+        assertThat(total.unreported()).extracting(ChargeCoverage.Part::cost).containsExactly(Money.of("2.0"));
+        assertThat(total.coveredUntil(new ChargeCoverage(0.25))).isEqualTo(t + 60_000 + 12_000);
     }
 
     private static ScopePartRecord part(String service, String cost) {

@@ -1,0 +1,102 @@
+package io.spendstream.anomaly.scopes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.GenericRecordBuilder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.junit.jupiter.api.Test;
+
+import io.spendstream.anomaly.avro.ScopePartCostRecord;
+import io.spendstream.anomaly.avro.ScopePartRecord;
+import io.spendstream.anomaly.avro.ScopeWindowRecord;
+import io.spendstream.anomaly.avro.ScopeWindowsRecord;
+import io.spendstream.anomaly.core.PrivateAvroSerde;
+import io.spendstream.schemas.Money;
+
+/** Scope parts in flight and scope windows in the store survive the upgrade that added their coverage. */
+class ScopeSerdesTest {
+
+    private static final long START = 1_795_433_400_000L;
+    private static final long END = START + 60_000;
+
+    @Test
+    void shouldReadAFormat1PartWithItsCoverageUnknown() throws IOException {
+        GenericRecord old = new GenericRecordBuilder(ScopePartSerde.SCHEMA_V1)
+                .set("part", "orders-db")
+                .set("windowStart", START)
+                .set("windowEnd", END)
+                .set("currency", "USD")
+                .set("cost", decimal("3.5"))
+                .build();
+
+        ScopePartRecord read = new ScopePartSerde().read(format1(ScopePartSerde.SCHEMA_V1, old));
+
+        assertThat(read.getPart()).isEqualTo("orders-db");
+        assertThat(read.getCost()).isEqualByComparingTo("3.5");
+        assertThat(read.getCoveredUntil()).isNull();
+    }
+
+    @Test
+    void shouldReadFormat1WindowsWithTheirPartsCoverageUnknown() throws IOException {
+        Schema windowSchema = ScopeWindowsSerde.SCHEMA_V1.getField("windows").schema().getElementType();
+        Schema partSchema = windowSchema.getField("parts").schema().getElementType();
+        GenericRecord part = new GenericRecordBuilder(partSchema)
+                .set("name", "orders-db").set("cost", decimal("1.25")).set("lastTimestamp", START).build();
+        GenericRecord window = new GenericRecordBuilder(windowSchema)
+                .set("windowStart", START).set("windowEnd", END).set("currency", "USD")
+                .set("parts", new GenericData.Array<>(Schema.createArray(partSchema), List.of(part)))
+                .build();
+        GenericRecord old = new GenericRecordBuilder(ScopeWindowsSerde.SCHEMA_V1)
+                .set("windows", new GenericData.Array<>(Schema.createArray(windowSchema), List.of(window)))
+                .set("unalertedAnomalyId", "cost-spike:team:data:1")
+                .build();
+
+        ScopeWindowsRecord read = new ScopeWindowsSerde().read(format1(ScopeWindowsSerde.SCHEMA_V1, old));
+
+        ScopePartCostRecord readPart = read.getWindows().get(0).getParts().get(0);
+        assertThat(readPart.getName()).isEqualTo("orders-db");
+        assertThat(readPart.getCost()).isEqualByComparingTo("1.25");
+        assertThat(readPart.getCoveredUntil()).isNull();
+        assertThat(read.getUnalertedAnomalyId()).isEqualTo("cost-spike:team:data:1");
+    }
+
+    @Test
+    void shouldWriteFormat2KeepingTheCoverage() {
+        ScopeWindowsRecord windows = ScopeWindowsRecord.newBuilder().setWindows(List.of(new ScopeWindowRecord(START,
+                END, "USD", List.of(new ScopePartCostRecord("orders-db", Money.of(new BigDecimal("2")), START, END)))))
+                .build();
+        ScopeWindowsSerde serde = new ScopeWindowsSerde();
+
+        byte[] bytes = serde.write(windows);
+
+        assertThat(bytes[0]).isEqualTo(ScopeWindowsSerde.FORMAT_V2);
+        assertThat(serde.read(bytes).getWindows().get(0).getParts().get(0).getCoveredUntil()).isEqualTo(END);
+        ScopePartSerde partSerde = new ScopePartSerde();
+        ScopePartRecord part = new ScopePartRecord("orders-db", START, END, "USD", Money.of(BigDecimal.ONE), END);
+        assertThat(partSerde.read(partSerde.write(part)).getCoveredUntil()).isEqualTo(END);
+    }
+
+    private static ByteBuffer decimal(String value) {
+        return ByteBuffer.wrap(new BigDecimal(value).setScale(Money.SCALE).unscaledValue().toByteArray());
+    }
+
+    private static byte[] format1(Schema schema, GenericRecord record) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(PrivateAvroSerde.FORMAT_V1);
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
+        encoder.flush();
+        return out.toByteArray();
+    }
+}
