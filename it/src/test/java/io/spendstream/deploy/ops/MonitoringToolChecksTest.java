@@ -28,7 +28,7 @@ class MonitoringToolChecksTest {
     void shouldPassPromtoolCheckRules() throws Exception {
         String output = CommandLineTool.require("promtool", INSTALL_PROMTOOL).check(prometheus, "check", "rules",
                 "spendstream-rules.yml");
-        assertThat(output).contains("SUCCESS: 13 rules found");
+        assertThat(output).contains("SUCCESS: 15 rules found");
     }
 
     @Test

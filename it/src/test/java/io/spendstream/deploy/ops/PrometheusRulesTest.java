@@ -23,7 +23,7 @@ class PrometheusRulesTest {
 
     @Test
     void shouldSelectByPartOfAndNeverByJob() {
-        assertThat(MonitoredMetrics.ruleExpressions()).hasSize(13).allSatisfy(expression -> assertThat(expression)
+        assertThat(MonitoredMetrics.ruleExpressions()).hasSize(15).allSatisfy(expression -> assertThat(expression)
                 .doesNotContain("job=").contains("part_of=\"spendstream\""));
         assertThat(MonitoredMetrics.dashboardExpressions()).isNotEmpty().allSatisfy(expression ->
                 assertThat(expression).doesNotContain("job="));
