@@ -18,6 +18,7 @@ import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
 import io.spendstream.anomaly.avro.PendingChildrenRecord;
 import io.spendstream.avro.ChildCost;
 import io.spendstream.avro.Contributor;
+import io.spendstream.runtime.state.ReadThroughStates;
 import io.spendstream.schemas.Money;
 
 /**
@@ -79,6 +80,20 @@ public final class ContributorBaselines {
 
     public static ContributorBaselinesRecord empty() {
         return ContributorBaselinesRecord.newBuilder().build();
+    }
+
+    /**
+     * The baselines {@code states} keeps for {@code key} (empty ones for a key seen the first time), with this
+     * update's children observed ({@link #observe}); the caller puts them back once it has named its contributors.
+     */
+    public ContributorBaselinesRecord observe(ReadThroughStates<ContributorBaselinesRecord> states, String key,
+            long windowStart, long windowEnd, List<ChildCost> children, long timestamp) {
+        ContributorBaselinesRecord state = states.get(key);
+        if (state == null) {
+            state = empty();
+        }
+        observe(state, windowStart, windowEnd, children, timestamp);
+        return state;
     }
 
     /**

@@ -77,12 +77,8 @@ public final class DriftProcessor extends DetectorProcessor<UnitCost> {
             metrics.counter(LATE_UPDATES, "stage", Stage.NAME).increment();
             return;
         }
-        ContributorBaselinesRecord children = contributorStates.get(service);
-        if (children == null) {
-            children = ContributorBaselines.empty();
-        }
-        contributors.observe(children, update.windowStart(), update.windowEnd(), cost.getChildren(),
-                update.timestamp());
+        ContributorBaselinesRecord children = contributors.observe(contributorStates, service, update.windowStart(),
+                update.windowEnd(), cost.getChildren(), update.timestamp());
         boolean wasOpen = DriftLifecycle.isOpen(state);
         DriftLifecycle.Outcome outcome = lifecycle.onUpdate(state, update);
         states.put(service, state);

@@ -88,11 +88,8 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
         // The scope's OPEN reads its cost over the charge time its parts cover, as a service's does.
         WindowUpdate update = new WindowUpdate(scope.key(), total.windowStart(), total.windowEnd(), total.cost(),
                 total.currency(), total.lastTimestamp(), total.coveredUntil(lifecycle.coverage()));
-        ContributorBaselinesRecord services = contributorStates.get(scope.key());
-        if (services == null) {
-            services = ContributorBaselines.empty();
-        }
-        contributors.observe(services, update.windowStart(), update.windowEnd(), total.parts(), update.timestamp());
+        ContributorBaselinesRecord services = contributors.observe(contributorStates, scope.key(),
+                update.windowStart(), update.windowEnd(), total.parts(), update.timestamp());
 
         boolean wasOpen = state.isOpen();
         List<Transition> transitions = lifecycle.onUpdate(state, update);

@@ -99,12 +99,8 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
             metrics.counter(LATE_UPDATES, "stage", Stage.NAME).increment();
             return;
         }
-        ContributorBaselinesRecord children = contributorStates.get(service);
-        if (children == null) {
-            children = ContributorBaselines.empty();
-        }
-        contributors.observe(children, update.windowStart(), update.windowEnd(), cost.getChildren(),
-                update.timestamp());
+        ContributorBaselinesRecord children = contributors.observe(contributorStates, service, update.windowStart(),
+                update.windowEnd(), cost.getChildren(), update.timestamp());
         boolean wasOpen = state.isOpen();
         List<Transition> transitions = lifecycle.onUpdate(state, update);
         states.put(service, state);
