@@ -50,8 +50,8 @@ import io.spendstream.schemas.registry.SchemaRegistryClients;
 
 /**
  * What Prometheus scrapes from the apps is what the ops files rely on. The four apps run on an in-process broker (as
- * {@code spendstream up} runs them, one pipeline for both checks: Micrometer's Kafka binder picks up new Kafka
- * metrics once a minute, so each check waits up to a minute) and get demo traffic with a cost incident and a record
+ * {@code spendstream up} runs them, one pipeline for both checks: the Kafka binder picks up new Kafka metrics every
+ * ten seconds, {@code ClientMeters.REFRESH}) and get demo traffic with a cost incident and a record
  * that is not JSON; their {@code /metrics} are scraped until
  * <ul>
  * <li>every metric the alerting rules and the Grafana dashboard use has appeared (meters that only exist once

@@ -6,8 +6,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -45,19 +46,19 @@ public final class ClientMeters implements AutoCloseable {
         this.toClose = toClose;
     }
 
-    /** How often the Kafka binder looks for new and removed Kafka metrics (Micrometer's default). */
-    static final Duration REFRESH = Duration.ofSeconds(60);
+    /**
+     * How often the Kafka binder looks for new and removed Kafka metrics. Micrometer's own period is a fixed minute,
+     * so a store's meters appeared on {@code /metrics} up to a minute after a start or rebalance; looking costs one
+     * walk over the client's metric map, a few milliseconds.
+     */
+    static final Duration REFRESH = Duration.ofSeconds(10);
 
     /**
      * Binds everything to {@code registry}; call before {@code streams.start()} so no client metric is missed. A
      * registry with a {@link StateStoreTagFilter} also gets the meters of closed stores removed.
      */
     public static ClientMeters bind(KafkaStreams streams, MeterRegistry registry) {
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "spendstream-kafka-metrics");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledExecutorService scheduler = new RefreshScheduler(REFRESH);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, Tags.empty(), scheduler);
         // The binder removes a closed store's meters by their unfiltered id, which misses the meters that
         // StateStoreTagFilter renamed: they would stay, reading NaN (and turn a sum over stores into NaN).
@@ -128,6 +129,31 @@ public final class ClientMeters implements AutoCloseable {
                 // Unreachable with Micrometer's binders (their close() declares nothing); AutoCloseable forces it.
                 throw new IllegalStateException("Cannot close meter binder " + closeable, e);
             }
+        }
+    }
+
+    /**
+     * The binder's scheduler. Micrometer's {@code KafkaMetrics} schedules its metric check at a fixed rate of one
+     * minute on the executor it is given and offers no setting for the period: this executor runs every fixed-rate
+     * task at {@code period} instead. One daemon thread, named for thread dumps.
+     */
+    static final class RefreshScheduler extends ScheduledThreadPoolExecutor {
+
+        private final Duration period;
+
+        RefreshScheduler(Duration period) {
+            super(1, runnable -> {
+                Thread thread = new Thread(runnable, "spendstream-kafka-metrics");
+                thread.setDaemon(true);
+                return thread;
+            });
+            this.period = period;
+        }
+
+        @Override
+        public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long ignoredPeriod,
+                TimeUnit unit) {
+            return super.scheduleAtFixedRate(command, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 }
