@@ -27,13 +27,13 @@ import io.spendstream.anomaly.detector.DetectorSettings;
  */
 public enum NabDetector {
 
-    PRODUCTION("spendstream", "CostDetector, DetectorSettings.defaults() (production: rises and drops)") {
+    PRODUCTION("spendstream", "CostDetector, the production settings (rises and drops)") {
         @Override
         public DetectorSettings settings(DetectorSettings production) {
             return production;
         }
     },
-    RISES_ONLY("spendstreamRisesOnly", "CostDetector, DetectorSettings.defaults() with two-sided=false (rises only)") {
+    RISES_ONLY("spendstreamRisesOnly", "CostDetector, the production settings with two-sided=false (rises only)") {
         @Override
         public DetectorSettings settings(DetectorSettings production) {
             return production.withTwoSided(false);
