@@ -71,9 +71,10 @@ public record DetectorSettings(double alpha, int warmupWindows, double relativeF
      * least 6 robust sigmas out: over 1,000,000 windows of Gaussian noise a z of 6 is never reached, and with the
      * 5% relative floor a window must be at least 30% above its baseline to be anomalous. Weekly factors once every
      * weekday has two complete weeks behind it (from about day 21; weight 0.5). Two-sided: drops score too (the app
-     * raises them as {@code COST_DROP} tickets), at drop weight 0.75 (a drop must be a third further out than a rise
-     * to count the same; NAB standard +0.9 realAWSCloudwatch, +8.6 realKnownCause against symmetric, with the tail
-     * memory of 5,000 windows that keeps realTraffic at +1.1; module README). The damped trend on, slow and strongly damped: beta 0.01
+     * raises them as {@code COST_DROP} tickets), at drop weight 0.75: a drop must be a third further out than a rise
+     * to count the same. With the tail memory of 5,000 windows (was 3,000) that is NAB standard +0.9 on
+     * realAWSCloudwatch, +8.6 on realKnownCause and +1.1 on realTraffic against symmetric drops (module README). The
+     * damped trend on, slow and strongly damped: beta 0.01
      * (half the level's alpha: a trend learned over ~200 windows), phi 0.98 (a slope fades over ~50 windows), so a
      * burst is not extrapolated far. Two-sided, NAB scores it within half a point of no trend at every beta
      * 0.005-0.05 and phi 0.9-0.99 tried (rises only it cost 0.8-6 AWS points): see the module README.
