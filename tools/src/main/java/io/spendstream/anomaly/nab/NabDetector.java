@@ -22,22 +22,30 @@ import io.spendstream.anomaly.detector.DetectorSettings;
  *   <li>{@link #RISES_ONLY}: the same with {@code twoSided} off ({@code spendstream.anomaly.two-sided=false}), for
  *       comparison: the app's configuration before drops were raised.</li>
  * </ul>
+ * Both start from the production settings, which {@code spendstream nab --set KEY=VALUE} can override with the
+ * app's own setting keys (a variant of the production configuration, still one for every series).
  */
 public enum NabDetector {
 
-    PRODUCTION("spendstream", "CostDetector, DetectorSettings.defaults() (production: rises and drops)",
-            DetectorSettings.defaults()),
-    RISES_ONLY("spendstreamRisesOnly", "CostDetector, DetectorSettings.defaults() with two-sided=false (rises only)",
-            DetectorSettings.defaults().withTwoSided(false));
+    PRODUCTION("spendstream", "CostDetector, the production settings (rises and drops)") {
+        @Override
+        public DetectorSettings settings(DetectorSettings production) {
+            return production;
+        }
+    },
+    RISES_ONLY("spendstreamRisesOnly", "CostDetector, the production settings with two-sided=false (rises only)") {
+        @Override
+        public DetectorSettings settings(DetectorSettings production) {
+            return production.withTwoSided(false);
+        }
+    };
 
     private final String detectorName;
     private final String description;
-    private final DetectorSettings settings;
 
-    NabDetector(String detectorName, String description, DetectorSettings settings) {
+    NabDetector(String detectorName, String description) {
         this.detectorName = detectorName;
         this.description = description;
-        this.settings = settings;
     }
 
     /** The name in result file names: {@code <detectorName>_<file>.csv}, as NAB names them. */
@@ -50,14 +58,20 @@ public enum NabDetector {
     }
 
     /**
+     * The settings this detector runs, given the production ones ({@link DetectorSettings#defaults()}, or the
+     * defaults with the overrides {@code spendstream nab --set} was given).
+     */
+    public abstract DetectorSettings settings(DetectorSettings production);
+
+    /**
      * Scores a series row by row in order; row i's score depends on rows 0..i only. The timestamps (NAB's are UTC
      * wall-clock times) place each row in the detector's daily profile.
      */
-    public double[] score(List<LocalDateTime> timestamps, double[] values) {
+    public double[] score(List<LocalDateTime> timestamps, double[] values, DetectorSettings production) {
         if (timestamps.size() != values.length) {
             throw new IllegalArgumentException(timestamps.size() + " timestamps for " + values.length + " values");
         }
-        CostDetector detector = new CostDetector(settings);
+        CostDetector detector = new CostDetector(settings(production));
         Baseline baseline = detector.newBaseline();
         double[] scores = new double[values.length];
         for (int i = 0; i < values.length; i++) {
@@ -67,8 +81,13 @@ public enum NabDetector {
         return scores;
     }
 
-    /** Scores a data file: {@link #score(List, double[])} of its rows. */
+    /** Scores a data file with the production defaults: {@link #score(List, double[], DetectorSettings)}. */
     public double[] score(NabDataFile data) {
-        return score(data.timestamps(), data.values());
+        return score(data, DetectorSettings.defaults());
+    }
+
+    /** Scores a data file: {@link #score(List, double[], DetectorSettings)} of its rows. */
+    public double[] score(NabDataFile data, DetectorSettings production) {
+        return score(data.timestamps(), data.values(), production);
     }
 }

@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.spendstream.anomaly.detector.DetectorSettings;
+
 /**
  * The NAB quality benchmark of the production detector, what {@code spendstream nab} runs:
  * <ol>
@@ -44,6 +46,15 @@ public final class NabRunner {
      *         be trusted)
      */
     public static int run(Path nabDir, Path outDir, PrintStream out) throws IOException {
+        return run(nabDir, outDir, DetectorSettings.defaults(), out);
+    }
+
+    /**
+     * {@link #run(Path, Path, PrintStream)} with other production settings (the defaults with overrides): a
+     * variant, still one configuration for every series, printed with the report.
+     */
+    public static int run(Path nabDir, Path outDir, DetectorSettings production, PrintStream out)
+            throws IOException {
         NabLabels labels = NabLabels.load(nabDir.resolve("labels").resolve("combined_windows.json"));
         List<NabProfile> profiles = NabProfile.load(nabDir.resolve("config").resolve("profiles.json"));
         NabProfile standard = NabProfile.named(profiles, NabProfile.STANDARD);
@@ -57,11 +68,14 @@ public final class NabRunner {
                 CHECK_CATEGORY, numenta, PUBLISHED_AWS_STANDARD.get("numenta"), gaussian,
                 PUBLISHED_AWS_STANDARD.get("windowedGaussian"), reproduced ? "" : "  MISMATCH");
 
+        if (!production.equals(DetectorSettings.defaults())) {
+            out.println("production settings overridden: " + production);
+        }
         List<Path> dataFiles = NabResultFiles.dataFiles(nabDir);
         for (NabDetector detector : NabDetector.values()) {
             List<NabSweep> sweeps = new ArrayList<>();
             for (Path dataFile : dataFiles) {
-                sweeps.add(runOne(dataFile, detector, labels, outDir));
+                sweeps.add(runOne(dataFile, detector, production, labels, outDir));
             }
             out.println();
             out.println("detector " + detector.detectorName() + ": " + detector.description());
@@ -88,10 +102,11 @@ public final class NabRunner {
      * Scores one data file with a detector, writes its per-row file, and returns the sweep of the file as written
      * (read back, so what is scored is exactly what a reader of the output would score).
      */
-    static NabSweep runOne(Path dataFile, NabDetector detector, NabLabels labels, Path outDir) throws IOException {
+    static NabSweep runOne(Path dataFile, NabDetector detector, DetectorSettings production, NabLabels labels,
+            Path outDir) throws IOException {
         String key = NabResultFiles.keyOf(dataFile);
         NabDataFile data = NabDataFile.read(dataFile, key);
-        double[] scores = detector.score(data);
+        double[] scores = detector.score(data, production);
         List<NabWindow> windows = labels.windowsOf(key);
         NabSweep labelled = NabSweep.of(new NabSeries(key, data.timestamps(), scores), windows);
         Path written = NabResultFiles.write(outDir, detector.detectorName(), data, scores, labelled);

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.spendstream.anomaly.detector.DetectorSettings;
+
 class NabRunnerTest {
 
     /** The shortest NAB series (1,127 rows, 4 windows). */
@@ -38,7 +40,8 @@ class NabRunnerTest {
         Path dataFile = nab.resolve("data").resolve(SHORT_SERIES);
         NabDataFile data = NabDataFile.read(dataFile, SHORT_SERIES);
 
-        NabSweep sweep = NabRunner.runOne(dataFile, NabDetector.PRODUCTION, labels, out);
+        NabSweep sweep = NabRunner.runOne(dataFile, NabDetector.PRODUCTION, DetectorSettings.defaults(), labels,
+                out);
 
         Path written = out.resolve("realTraffic").resolve("spendstream_speed_7578.csv");
         List<String> lines = Files.readAllLines(written);

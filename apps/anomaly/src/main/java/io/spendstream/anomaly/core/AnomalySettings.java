@@ -43,6 +43,8 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
     public static final String ONSET_WINDOWS = PREFIX + "onset-windows";
     /** Score drops too (true, the default: they open COST_DROP tickets), or only rises (false). */
     public static final String TWO_SIDED = PREFIX + "two-sided";
+    /** With two-sided, the weight of a z below the baseline (1 = symmetric). */
+    public static final String DROP_WEIGHT = PREFIX + "drop-weight";
     /** Complete weeks of every weekday before the day-of-week factors are used (0 turns weekly seasonality off). */
     public static final String WEEKLY_MIN_WEEKS = PREFIX + "weekly-min-weeks";
     /** Weight of the last week in a weekday's factor. */
@@ -85,7 +87,8 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
                 config.getInt(WEEKLY_MIN_WEEKS, d.weeklyMinWeeks()),
                 config.getDouble(WEEKLY_WEIGHT, d.weeklyWeight()),
                 config.getDouble(TREND_ALPHA, d.trendAlpha()),
-                config.getDouble(TREND_DAMPING, d.trendDamping()));
+                config.getDouble(TREND_DAMPING, d.trendDamping()),
+                config.getDouble(DROP_WEIGHT, d.dropWeight()));
         LifecycleSettings lifecycle = new LifecycleSettings(
                 config.getDouble(RESOLVE_THRESHOLD, l.resolveScore()),
                 config.getInt(RESOLVE_AFTER_WINDOWS, l.resolveAfterWindows()),

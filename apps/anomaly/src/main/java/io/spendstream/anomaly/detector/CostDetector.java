@@ -18,7 +18,8 @@ import java.util.OptionalDouble;
  *       Scale = {@code sqrt(pi/2) * max(meanAbsDeviation, spread)}, at least {@code relativeFloor * |level| +
  *       absoluteFloor}; {@code spread} is the deviation learned unclipped: a series that sits at zero between bursts
  *       keeps the scale of its bursts.</li>
- *   <li><b>Deviation</b>: the counted z ({@code max(z, 0)}, or {@code |z|} when {@code twoSided}) minus the
+ *   <li><b>Deviation</b>: the counted z ({@code max(z, 0)}, or when {@code twoSided} {@code z} above the baseline and
+ *       {@code dropWeight * |z|} below it) minus the
  *       {@link DailyProfile}'s typical daily peak for the time of day, at least 0: a burst that comes every day at
  *       the same time is expected up to its usual height.</li>
  *   <li><b>Rarity</b> ({@link #rarity}): {@code 1 - P(deviation >= d)} under the series' own recent deviations
@@ -109,10 +110,16 @@ public final class CostDetector {
         return zScore(baseline, timestamp, value) < 0;
     }
 
-    /** The z that counts: {@code max(z, 0)}, or {@code |z|} when drops score too. Never negative. */
+    /**
+     * The z that counts: {@code max(z, 0)}, or when drops score too {@code z} above the baseline and
+     * {@code dropWeight * |z|} below it. Never negative.
+     */
     public double countedZ(Baseline baseline, long timestamp, double value) {
         double z = zScore(baseline, timestamp, value);
-        return settings.twoSided() ? Math.abs(z) : Math.max(z, 0.0);
+        if (z >= 0) {
+            return z;
+        }
+        return settings.twoSided() ? -z * settings.dropWeight() : 0.0;
     }
 
     /** The counted z beyond the typical daily peak of its time of day: the deviation that is scored. */

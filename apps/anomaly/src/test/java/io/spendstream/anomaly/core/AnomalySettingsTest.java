@@ -54,6 +54,19 @@ class AnomalySettingsTest {
     }
 
     @Test
+    void shouldCountDropsAtThreeQuartersOfTheirZAndRememberFiveThousandWindowsUnlessSetOtherwise() {
+        DetectorSettings defaults = AnomalySettings.from(new SpendstreamConfig(Map.of())).detector();
+        DetectorSettings symmetric = AnomalySettings.from(new SpendstreamConfig(Map.of(AnomalySettings.DROP_WEIGHT,
+                "1"))).detector();
+
+        assertThat(defaults.dropWeight()).isEqualTo(0.75);
+        assertThat(defaults.tailMemory()).isEqualTo(5000);
+        assertThat(symmetric.dropWeight()).isEqualTo(1.0);
+        assertThatThrownBy(() -> AnomalySettings.from(new SpendstreamConfig(Map.of(AnomalySettings.DROP_WEIGHT,
+                "0")))).isInstanceOf(IllegalArgumentException.class).hasMessage("drop weight must be in (0, 1]");
+    }
+
+    @Test
     void shouldRefuseADropSeverityThatIsNotOne() {
         assertThatThrownBy(() -> AnomalySettings.from(new SpendstreamConfig(Map.of(AnomalySettings.DROP_SEVERITY,
                 "loud")))).isInstanceOf(IllegalArgumentException.class)

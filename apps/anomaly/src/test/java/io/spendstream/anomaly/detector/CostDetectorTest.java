@@ -3,10 +3,14 @@ package io.spendstream.anomaly.detector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+
+import io.spendstream.anomaly.core.AnomalySettings;
+import io.spendstream.runtime.config.SpendstreamConfig;
 
 class CostDetectorTest {
 
@@ -225,6 +229,22 @@ class CostDetectorTest {
         assertThat(risesOnly.isAnomalous(baseline, minute, 0.1)).isFalse();
     }
 
+    @Test
+    void shouldCountADropAtItsDropWeightAndARiseInFull() {
+        Baseline baseline = learnedWithNoise(600);
+        CostDetector symmetric = new CostDetector(AnomalySettings.from(
+                new SpendstreamConfig(Map.of(AnomalySettings.DROP_WEIGHT, "1"))).detector());
+        double drop = detector.zScore(baseline, minute, 0.5);
+        double rise = detector.zScore(baseline, minute, 1.5);
+
+        assertThat(drop).isLessThan(-6.0);
+        assertThat(detector.countedZ(baseline, minute, 0.5)).isCloseTo(0.75 * -drop, within(1e-9));
+        assertThat(symmetric.countedZ(baseline, minute, 0.5)).isCloseTo(-drop, within(1e-9));
+        assertThat(detector.countedZ(baseline, minute, 1.5)).isCloseTo(rise, within(1e-9));
+        // A drop to a tenth is still far out at three quarters of its z.
+        assertThat(detector.isAnomalous(baseline, minute, 0.1)).isTrue();
+    }
+
     /** One-minute windows: each learned window is the next minute. */
     private long minute = 1_700_000_000_000L;
     private boolean lastAnomalous;
@@ -255,6 +275,16 @@ class CostDetectorTest {
                 && detector.deviation(baseline, minute, value) >= 6.0;
         learn(baseline, value);
         return anomalous;
+    }
+
+    /** A series of 1.00 per window with 5% Gaussian noise (seed 42), learned for {@code windows} windows. */
+    private Baseline learnedWithNoise(int windows) {
+        Random random = new Random(42);
+        Baseline baseline = detector.newBaseline();
+        for (int i = 0; i < windows; i++) {
+            learn(baseline, 1.0 + 0.05 * random.nextGaussian());
+        }
+        return baseline;
     }
 
     private Baseline learned(int windows, double value) {
