@@ -89,7 +89,8 @@ public abstract class DetectorProcessor<V> implements Processor<String, V, Strin
      * A new-spend warm-up for this task ({@link EstateWarmup}), seeded from the restored {@code store}: an estate
      * whose longest-learned series has been watched for the warm-up is warm at once after a restart.
      */
-    protected final EstateWarmup estateWarmup(CostSpikeLifecycle lifecycle, KeyValueStore<String, DetectorState> store) {
+    protected final EstateWarmup estateWarmup(CostSpikeLifecycle lifecycle,
+            KeyValueStore<String, DetectorState> store) {
         EstateWarmup warmup = lifecycle.newEstateWarmup();
         if (lifecycle.newSpend().enabled()) {
             try (KeyValueIterator<String, DetectorState> all = store.all()) {

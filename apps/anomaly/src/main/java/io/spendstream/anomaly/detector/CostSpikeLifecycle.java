@@ -2,10 +2,10 @@ package io.spendstream.anomaly.detector;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
-import java.time.Duration;
 
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.AnomalyType;
@@ -53,6 +53,9 @@ import io.spendstream.schemas.Money;
  *       {@code resolveScore} (hysteresis), or on the other side of the baseline (a spike's windows back below it, a
  *       drop's back above); it ends at the end of the last active window.</li>
  * </ul>
+ * Beside the spikes and drops (issue 17): the settle horizon follows the series' own lag ({@link SettleHorizon}); a
+ * series without a baseline in a warm estate is judged on an absolute rate ({@link NewSpendSettings}); every settled
+ * window also feeds the slow-leak rule ({@link LeakRule}), whose tickets have their own dedup key.
  * The excess of a partial window is {@code observed - expected x covered part} in {@code excessCost}; its excess per
  * hour, which sets the severity at OPEN, is the cost over the charge time its rows cover ({@code coveredUntil} of
  * {@code spend.unit-cost}: a per-minute row stamped at its minute's start covers the whole minute, so it is not
@@ -99,6 +102,15 @@ public final class CostSpikeLifecycle {
 
     public NewSpendSettings newSpend() {
         return newSpend;
+    }
+
+    /**
+     * The series' settle horizon now (ms): {@code settle}, wider while its updates lag ({@link SettleHorizon}); what
+     * the stores beside the series' state (its children's baselines) settle by.
+     */
+    public long settleHorizon(DetectorState state) {
+        PendingWindow newest = state.pending().newest();
+        return newest == null ? settings.settle().toMillis() : horizon.horizon(state, newest.windowStart());
     }
 
     /** A tracker of how long a task has watched its estate, for the new-spend rule (one per processor). */

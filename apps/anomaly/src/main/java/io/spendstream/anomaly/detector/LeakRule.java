@@ -16,8 +16,8 @@ import io.spendstream.schemas.Money;
  *
  * <p>Per complete hour {@code c} (from the settled windows, in order: {@link LeakWatch}), with {@code r(h)} = the mean
  * window cost of hour {@code h} over that of hour {@code h - 24}: a leak OPENs (a TICKET, dedup key
- * {@code cost-leak:service:<s>}, type {@code COST_SPIKE}) when {@code r} rose by at least {@code minStep} in each of the
- * last {@code risingHours} hours ({@code r(c) >= minStep * r(c-1) >= ...}), {@code r(c) >= minRatio}, and the
+ * {@code cost-leak:service:<s>}, type {@code COST_SPIKE}) when {@code r} rose by at least {@code minStep} in each of
+ * the last {@code risingHours} hours ({@code r(c) >= minStep * r(c-1) >= ...}), {@code r(c) >= minRatio}, and the
  * hour's excess over yesterday's is at least {@code minExcessPerHour} of the lifecycle. What does not open one:
  * a daily pattern (the same hour yesterday had it too), a weekday stepping up from the weekend (one step, then a flat
  * ratio), steady growth of 30% a week (a flat ratio of ~1.04), noise (hourly means of minute windows move ~1%). An

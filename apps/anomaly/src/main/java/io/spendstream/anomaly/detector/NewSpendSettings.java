@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param pagePerHour    at least this much per hour in both windows opens a PAGE
  * @param estateWarmup   the rule is on only once the estate (every series of the task) has been watched this long in
  *                       event time: at the first start of Spendstream on an existing estate every series is new, and
- *                       none of them is new spend. {@code 0} turns the rule off
+ *                       none of them is new spend. {@code 0s} turns the rule off
  */
 public record NewSpendSettings(BigDecimal ticketPerHour, BigDecimal pagePerHour, Duration estateWarmup) {
 

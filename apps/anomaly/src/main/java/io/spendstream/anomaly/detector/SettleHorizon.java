@@ -24,7 +24,7 @@ public final class SettleHorizon {
         this.settleMax = settleMax.toMillis();
     }
 
-    /** Notes an update of the window at {@code windowStart} arriving when the newest window starts at {@code newest}. */
+    /** Notes an update of the window at {@code windowStart} arriving when the newest window is at {@code newest}. */
     void observe(DetectorState state, long newest, long windowStart) {
         long lag = newest - windowStart;
         if (lag <= 0) {

@@ -109,7 +109,7 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
             forward(record, new Emission(anomaly, alertOf(scope, transition, anomaly, top,
                     ScopeWindows.partsIn(windows, transition.windowStart()), windows)));
         }
-        contributors.settle(services);
+        contributors.settle(services, lifecycle.settleHorizon(state));
         contributorStates.put(scope.key(), services);
         ScopeWindows.forgetBefore(windows, state.pending().settledBefore());
         windowStates.put(scope.key(), windows);

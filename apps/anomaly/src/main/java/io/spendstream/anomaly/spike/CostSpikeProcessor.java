@@ -126,7 +126,7 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
             forward(record, emission);
         }
         // After the transitions: they name contributors from windows this call may settle.
-        contributors.settle(children);
+        contributors.settle(children, lifecycle.settleHorizon(state));
         contributorStates.put(service, children);
         openChanged(wasOpen, state.isOpen());
     }

@@ -39,7 +39,7 @@ class AnomalySettingsTest {
         AnomalySettings defaults = AnomalySettings.from(new SpendstreamConfig(Map.of()));
         AnomalySettings set = AnomalySettings.from(new SpendstreamConfig(Map.of(
                 AnomalySettings.NEW_SPEND_TICKET_PER_HOUR, "10", AnomalySettings.NEW_SPEND_PAGE_PER_HOUR, "250.5",
-                AnomalySettings.NEW_SPEND_ESTATE_WARMUP, "0", AnomalySettings.LEAK_RISING_HOURS, "6",
+                AnomalySettings.NEW_SPEND_ESTATE_WARMUP, "0s", AnomalySettings.LEAK_RISING_HOURS, "6",
                 AnomalySettings.LEAK_MIN_RATIO, "1.3", AnomalySettings.SETTLE_MAX, "6h")));
 
         assertThat(defaults.newSpend().ticketPerHour()).isEqualByComparingTo("25");

@@ -7,7 +7,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-/** The settle horizon follows the series' own lag ({@link SettleHorizon}) between {@code settle} and {@code settle-max}. */
+/** The settle horizon follows the series' own lag ({@link SettleHorizon}), from {@code settle} to {@code settle-max}. */
 class SettleHorizonTest {
 
     private static final long MINUTE = 60_000L;
