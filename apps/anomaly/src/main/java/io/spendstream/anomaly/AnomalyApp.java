@@ -16,7 +16,6 @@ import io.spendstream.anomaly.contributors.ContributorSettings;
 import io.spendstream.anomaly.core.AnomalySettings;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.core.Stage;
-import io.spendstream.anomaly.detector.CostDetector;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.drift.DriftSettings;
 import io.spendstream.anomaly.drift.DriftTopology;
@@ -120,8 +119,7 @@ public final class AnomalyApp implements StreamsApp {
         SpendstreamConfig config = context.config();
         AnomalySettings settings = AnomalySettings.from(config);
         // Shared by the service and the scope detection: the same lifecycle, the same contributor settings.
-        CostSpikeLifecycle lifecycle = new CostSpikeLifecycle(new CostDetector(settings.detector()),
-                settings.lifecycle());
+        CostSpikeLifecycle lifecycle = settings.newLifecycle();
         ContributorSettings contributorSettings = ContributorSettings.from(config, settings.lifecycle());
         ContributorBaselines contributors = new ContributorBaselines(contributorSettings);
         OpenAnomalies openAnomalies = new OpenAnomalies(metrics);

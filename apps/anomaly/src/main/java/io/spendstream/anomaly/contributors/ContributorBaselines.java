@@ -315,13 +315,21 @@ public final class ContributorBaselines {
      * ones beyond the pending cap.
      */
     public void settle(ContributorBaselinesRecord state) {
+        settle(state, settings.settle().toMillis());
+    }
+
+    /**
+     * The same with the series' own settle horizon ({@code CostSpikeLifecycle#settleHorizon}: wider while its updates
+     * lag), so the children's windows are learned when the series' are, complete.
+     */
+    public void settle(ContributorBaselinesRecord state, long horizonMillis) {
         List<PendingChildrenRecord> pending = new ArrayList<>(state.getPending());
         if (pending.isEmpty()) {
             return;
         }
         PendingChildrenRecord newest = pending.get(pending.size() - 1);
-        long horizon = newest.getWindowStart() - settings.settle().toMillis();
-        int cap = settings.pendingCap(newest.getWindowEnd() - newest.getWindowStart());
+        long horizon = newest.getWindowStart() - horizonMillis;
+        int cap = settings.pendingCap(horizonMillis, newest.getWindowEnd() - newest.getWindowStart());
         while (!pending.isEmpty() && pending.get(0).getWindowStart() < horizon) {
             learn(state, pending.remove(0));
         }

@@ -78,6 +78,11 @@ public record ContributorSettings(int top, int tracked, BigDecimal alpha, BigDec
      * {@link LifecycleSettings#pendingCap} for the service's own windows.
      */
     int pendingCap(long windowMillis) {
-        return (int) Math.min(Integer.MAX_VALUE - PENDING_SLACK, settle.toMillis() / windowMillis) + PENDING_SLACK;
+        return pendingCap(settle.toMillis(), windowMillis);
+    }
+
+    /** The same for a settle horizon of {@code horizonMillis} (a series' own, see {@code SettleHorizon}). */
+    int pendingCap(long horizonMillis, long windowMillis) {
+        return (int) Math.min(Integer.MAX_VALUE - PENDING_SLACK, horizonMillis / windowMillis) + PENDING_SLACK;
     }
 }

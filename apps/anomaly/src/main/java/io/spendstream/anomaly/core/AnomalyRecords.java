@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
+import io.spendstream.anomaly.detector.LeakRule;
 import io.spendstream.anomaly.detector.Transition;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.AlertStatus;
@@ -62,7 +63,7 @@ public final class AnomalyRecords {
     public static Anomaly anomaly(Transition t, List<Contributor> children, String team, TrafficContext traffic) {
         Anomaly anomaly = Anomaly.newBuilder()
                 .setAnomalyId(t.anomalyId())
-                .setDedupKey(CostSpikeLifecycle.dedupKey(t.type(), t.scope()))
+                .setDedupKey(dedupKey(t))
                 .setState(t.state())
                 .setType(t.type())
                 .setSeverity(t.severity())
@@ -88,6 +89,12 @@ public final class AnomalyRecords {
         }
         anomaly.setSummary(PageText.withContext(anomaly.getSummary(), anomaly));
         return anomaly;
+    }
+
+    /** A slow leak has its own alert beside the service's spikes ({@link LeakRule}); a spike or drop its type's. */
+    public static String dedupKey(Transition t) {
+        return LeakRule.isLeak(t.anomalyId()) ? LeakRule.DEDUP_PREFIX + t.scope()
+                : CostSpikeLifecycle.dedupKey(t.type(), t.scope());
     }
 
     private static Contributor self(Transition t) {
@@ -158,6 +165,9 @@ public final class AnomalyRecords {
         if (t.type() == AnomalyType.COST_DROP) {
             return dropSummary(t);
         }
+        if (LeakRule.isLeak(t.anomalyId())) {
+            return leakSummary(t);
+        }
         String unit = t.currency() + "/" + unit(t.windowSizeMillis());
         String since = CLOCK.format(Instant.ofEpochMilli(t.startedAt()));
         if (t.state() == AnomalyState.RESOLVED) {
@@ -172,6 +182,25 @@ public final class AnomalyRecords {
             line += "; " + amount(t.excessCost()) + " " + t.currency() + " excess so far";
         }
         return line;
+    }
+
+    /**
+     * E.g. {@code checkout cost rising since 10:00Z: 1.22 USD/min in the hour to 14:00Z vs 1.00 the same hour
+     * yesterday (+22%), ~13 USD/h above yesterday, 31.50 USD so far}.
+     */
+    private static String leakSummary(Transition t) {
+        String unit = t.currency() + "/" + unit(t.windowSizeMillis());
+        String since = CLOCK.format(Instant.ofEpochMilli(t.startedAt()));
+        String hourEnd = CLOCK.format(Instant.ofEpochMilli(t.observedAt()));
+        if (t.state() == AnomalyState.RESOLVED) {
+            return t.scope() + " cost no longer rising: " + amount(t.observed()) + " " + unit + " in the hour to "
+                    + hourEnd + " vs " + amount(t.expected()) + " the same hour yesterday; rising since " + since
+                    + ", " + amount(t.excessCost()) + " " + t.currency() + " above the day before";
+        }
+        return t.scope() + " cost rising since " + since + ": " + amount(t.observed()) + " " + unit
+                + " in the hour to " + hourEnd + " vs " + amount(t.expected()) + " the same hour yesterday ("
+                + change(t.observed(), t.expected()) + "), ~" + PageText.perHour(t.excessCostPerHour()) + " "
+                + t.currency() + "/h above yesterday, " + amount(t.excessCost()) + " " + t.currency() + " so far";
     }
 
     private static String dropSummary(Transition t) {

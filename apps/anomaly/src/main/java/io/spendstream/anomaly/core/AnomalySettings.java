@@ -1,10 +1,16 @@
 package io.spendstream.anomaly.core;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.Locale;
 
+import io.spendstream.anomaly.detector.CostDetector;
+import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.detector.DetectorSettings;
+import io.spendstream.anomaly.detector.LeakSettings;
 import io.spendstream.anomaly.detector.LifecycleSettings;
+import io.spendstream.anomaly.detector.NewSpendSettings;
+import io.spendstream.anomaly.detector.SettleHorizon;
 import io.spendstream.avro.Severity;
 import io.spendstream.runtime.config.SpendstreamConfig;
 
@@ -13,7 +19,8 @@ import io.spendstream.runtime.config.SpendstreamConfig;
  * detector's and the lifecycle's settings. Defaults are those of {@link DetectorSettings#defaults()} and
  * {@link LifecycleSettings#defaults()}; the javadoc there says why.
  */
-public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifecycle) {
+public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifecycle, NewSpendSettings newSpend,
+        LeakSettings leak, Duration settleMax) {
 
     public static final String PREFIX = "spendstream.anomaly.";
     /** Score at or above which an update opens an anomaly. */
@@ -62,9 +69,34 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
      * {@link LifecycleSettings#settle}.
      */
     public static final String SETTLE = PREFIX + "settle";
+    /** How far the settle horizon may open for a series whose updates lag (see {@link SettleHorizon}). */
+    public static final String SETTLE_MAX = PREFIX + "settle-max";
+    /** New spend (a series without a baseline): TICKET from this rate per hour, see {@link NewSpendSettings}. */
+    public static final String NEW_SPEND_TICKET_PER_HOUR = PREFIX + "new-spend.ticket-per-hour";
+    /** New spend: PAGE from this rate per hour. */
+    public static final String NEW_SPEND_PAGE_PER_HOUR = PREFIX + "new-spend.page-per-hour";
+    /** Event time a task watches its estate before a series without a baseline is new spend (0 = rule off). */
+    public static final String NEW_SPEND_ESTATE_WARMUP = PREFIX + "new-spend.estate-warmup";
+    /** Slow leaks, see {@link LeakSettings}: hours in a row the ratio to yesterday rises (0 = rule off). */
+    public static final String LEAK_RISING_HOURS = PREFIX + "leak.rising-hours";
+    public static final String LEAK_MIN_STEP = PREFIX + "leak.min-step";
+    public static final String LEAK_MIN_RATIO = PREFIX + "leak.min-ratio";
+    public static final String LEAK_RESOLVE_RATIO = PREFIX + "leak.resolve-ratio";
+
+    /** The detector's and the lifecycle's settings with the defaults of the rest. */
+    public AnomalySettings(DetectorSettings detector, LifecycleSettings lifecycle) {
+        this(detector, lifecycle, NewSpendSettings.defaults(), LeakSettings.defaults(),
+                CostSpikeLifecycle.DEFAULT_SETTLE_MAX.compareTo(lifecycle.settle()) >= 0
+                        ? CostSpikeLifecycle.DEFAULT_SETTLE_MAX : lifecycle.settle());
+    }
 
     public static AnomalySettings defaults() {
         return new AnomalySettings(DetectorSettings.defaults(), LifecycleSettings.defaults());
+    }
+
+    /** The lifecycle these settings make, over {@code detector}. */
+    public CostSpikeLifecycle newLifecycle() {
+        return new CostSpikeLifecycle(new CostDetector(detector), lifecycle, newSpend, leak, settleMax);
     }
 
     public static AnomalySettings from(SpendstreamConfig config) {
@@ -101,7 +133,23 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
             throw new IllegalArgumentException(RESOLVE_THRESHOLD + " (" + lifecycle.resolveScore()
                     + ") must be below " + THRESHOLD + " (" + detector.anomalousScore() + ")");
         }
-        return new AnomalySettings(detector, lifecycle);
+        NewSpendSettings n = NewSpendSettings.defaults();
+        NewSpendSettings newSpend = new NewSpendSettings(
+                decimal(config, NEW_SPEND_TICKET_PER_HOUR, n.ticketPerHour()),
+                decimal(config, NEW_SPEND_PAGE_PER_HOUR, n.pagePerHour()),
+                config.getDuration(NEW_SPEND_ESTATE_WARMUP, n.estateWarmup()));
+        LeakSettings k = LeakSettings.defaults();
+        LeakSettings leak = new LeakSettings(
+                config.getInt(LEAK_RISING_HOURS, k.risingHours()),
+                config.getDouble(LEAK_MIN_STEP, k.minStep()),
+                config.getDouble(LEAK_MIN_RATIO, k.minRatio()),
+                config.getDouble(LEAK_RESOLVE_RATIO, k.resolveRatio()));
+        Duration settleMax = config.getDuration(SETTLE_MAX, new AnomalySettings(detector, lifecycle).settleMax());
+        if (settleMax.compareTo(lifecycle.settle()) < 0) {
+            throw new IllegalArgumentException(SETTLE_MAX + " (" + settleMax + ") must not be below " + SETTLE + " ("
+                    + lifecycle.settle() + ")");
+        }
+        return new AnomalySettings(detector, lifecycle, newSpend, leak, settleMax);
     }
 
     /** A severity setting ({@code PAGE}, {@code TICKET}, {@code INFO}, any case), with a clear error otherwise. */

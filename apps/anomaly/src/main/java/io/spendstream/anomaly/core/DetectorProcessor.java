@@ -7,7 +7,12 @@ import java.util.function.Predicate;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+
+import io.spendstream.anomaly.detector.CostSpikeLifecycle;
+import io.spendstream.anomaly.detector.DetectorState;
+import io.spendstream.anomaly.detector.EstateWarmup;
 
 import io.spendstream.runtime.metrics.PipelineMetrics;
 import io.spendstream.runtime.state.ReadThroughStates;
@@ -75,6 +80,24 @@ public abstract class DetectorProcessor<V> implements Processor<String, V, Strin
     /** Starts the count of one more detector of the task, under its own name in the gauge. */
     protected final <S> void countOpen(String detector, KeyValueStore<String, S> store, Predicate<S> isOpen) {
         open = openAnomalies.count(context.taskId(), detector, store, isOpen);
+    }
+
+    private static final long DETECTOR_WINDOW_MILLIS = java.time.Duration.parse(UnitCostInput.DETECTOR_WINDOW)
+            .toMillis();
+
+    /**
+     * A new-spend warm-up for this task ({@link EstateWarmup}), seeded from the restored {@code store}: an estate
+     * whose longest-learned series has been watched for the warm-up is warm at once after a restart.
+     */
+    protected final EstateWarmup estateWarmup(CostSpikeLifecycle lifecycle,
+            KeyValueStore<String, DetectorState> store) {
+        EstateWarmup warmup = lifecycle.newEstateWarmup();
+        if (lifecycle.newSpend().enabled()) {
+            try (KeyValueIterator<String, DetectorState> all = store.all()) {
+                all.forEachRemaining(entry -> warmup.seed(entry.value, DETECTOR_WINDOW_MILLIS));
+            }
+        }
+        return warmup;
     }
 
     /** After an update of one entry: moves the gauge when the entry opened or closed an anomaly. */

@@ -2,6 +2,7 @@ package io.spendstream.anomaly.detector;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -52,6 +53,9 @@ import io.spendstream.schemas.Money;
  *       {@code resolveScore} (hysteresis), or on the other side of the baseline (a spike's windows back below it, a
  *       drop's back above); it ends at the end of the last active window.</li>
  * </ul>
+ * Beside the spikes and drops (issue 17): the settle horizon follows the series' own lag ({@link SettleHorizon}); a
+ * series without a baseline in a warm estate is judged on an absolute rate ({@link NewSpendSettings}); every settled
+ * window also feeds the slow-leak rule ({@link LeakRule}), whose tickets have their own dedup key.
  * The excess of a partial window is {@code observed - expected x covered part} in {@code excessCost}; its excess per
  * hour, which sets the severity at OPEN, is the cost over the charge time its rows cover ({@code coveredUntil} of
  * {@code spend.unit-cost}: a per-minute row stamped at its minute's start covers the whole minute, so it is not
@@ -66,14 +70,52 @@ public final class CostSpikeLifecycle {
 
     private static final BigDecimal MILLIS_PER_HOUR = BigDecimal.valueOf(3_600_000L);
 
+    /** How far behind the newest window {@code settle-max} lets the settle horizon open by default. */
+    public static final Duration DEFAULT_SETTLE_MAX = Duration.ofHours(2);
+
     private final CostDetector detector;
     private final LifecycleSettings settings;
     private final ChargeCoverage coverage;
+    private final NewSpendSettings newSpend;
+    private final LeakRule leak;
+    private final SettleHorizon horizon;
 
+    /** With the default new-spend, leak and settle-max settings. */
     public CostSpikeLifecycle(CostDetector detector, LifecycleSettings settings) {
+        this(detector, settings, NewSpendSettings.defaults(), LeakSettings.defaults(),
+                max(DEFAULT_SETTLE_MAX, settings.settle()));
+    }
+
+    public CostSpikeLifecycle(CostDetector detector, LifecycleSettings settings, NewSpendSettings newSpend,
+            LeakSettings leak, Duration settleMax) {
         this.detector = detector;
         this.settings = settings;
         this.coverage = new ChargeCoverage(settings.partialMinFraction());
+        this.newSpend = newSpend;
+        this.leak = new LeakRule(leak, settings.minExcessPerHour());
+        this.horizon = new SettleHorizon(settings.settle(), settleMax);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    public NewSpendSettings newSpend() {
+        return newSpend;
+    }
+
+    /**
+     * The series' settle horizon now (ms): {@code settle}, wider while its updates lag ({@link SettleHorizon}); what
+     * the stores beside the series' state (its children's baselines) settle by.
+     */
+    public long settleHorizon(DetectorState state) {
+        PendingWindow newest = state.pending().newest();
+        return newest == null ? settings.settle().toMillis() : horizon.horizon(state, newest.windowStart());
+    }
+
+    /** A tracker of how long a task has watched its estate, for the new-spend rule (one per processor). */
+    public EstateWarmup newEstateWarmup() {
+        return new EstateWarmup(newSpend);
     }
 
     public CostDetector detector() {
@@ -117,15 +159,42 @@ public final class CostSpikeLifecycle {
         return state.pending().isSettled(update.windowStart());
     }
 
-    /** Applies one update to the series' state; returns the lifecycle events it causes, in order. */
+    /**
+     * A late update ({@link #isLate}) still says how far behind the series' newest window its sources lag: noted, so
+     * the settle horizon opens for the windows to come ({@link SettleHorizon}). The update itself is ignored.
+     */
+    public void noteLate(DetectorState state, WindowUpdate update) {
+        PendingWindow newest = state.pending().newest();
+        if (newest != null) {
+            horizon.observe(state, newest.windowStart(), update.windowStart());
+        }
+    }
+
+    /**
+     * Applies one update to the series' state with the new-spend rule off (as for an estate still warming up);
+     * returns the lifecycle events it causes, in order.
+     */
     public List<Transition> onUpdate(DetectorState state, WindowUpdate update) {
+        return onUpdate(state, update, false);
+    }
+
+    /**
+     * Applies one update to the series' state; returns the lifecycle events it causes, in order. {@code estateWarm}:
+     * the task has watched its estate for the new-spend warm-up ({@link EstateWarmup}), so a series without a
+     * baseline is new spend, judged by {@link NewSpendSettings}.
+     */
+    public List<Transition> onUpdate(DetectorState state, WindowUpdate update, boolean estateWarm) {
         if (isLate(state, update)) {
+            noteLate(state, update);
             return List.of();
         }
         List<Transition> events = new ArrayList<>();
         String scope = update.scope();
         PendingWindows pending = state.pending();
         PendingWindow newest = pending.newest();
+        if (newest != null) {
+            horizon.observe(state, newest.windowStart(), update.windowStart());
+        }
         PendingWindow known = pending.get(update.windowStart());
         PendingWindow window = known == null ? PendingWindow.of(update) : known.merge(update);
         pending.put(window);
@@ -143,19 +212,20 @@ public final class CostSpikeLifecycle {
                     judgeDrop(state, finished, scope, events);
                 }
             }
-            for (PendingWindow settled : pending.settleBefore(window.windowStart() - settings.settle().toMillis())) {
+            long line = window.windowStart() - horizon.horizon(state, window.windowStart());
+            for (PendingWindow settled : pending.settleBefore(line)) {
                 if (!state.isOpen()) {
                     judgeDrop(state, settled, scope, events);
                 }
-                detector.learn(state.baseline(), settled.windowStart(), settled.cost().doubleValue());
+                learn(state, settled, scope, events);
             }
         }
         if (!state.isOpen() && window.windowStart() >= state.resolvedBefore()) {
             // The coverage goes with the cost it came with: an older update that changed nothing says nothing.
             Long covered = window.lastTimestamp() == update.timestamp() ? update.coveredUntil() : null;
-            maybeOpen(state, window, covered, scope, events);
+            maybeOpen(state, window, covered, scope, estateWarm, events);
         }
-        int cap = settings.pendingCap(window.sizeMillis());
+        int cap = horizon.pendingCap(state, pending.newest().windowStart(), window.sizeMillis());
         while (pending.size() > cap) {
             // Only overlapping or odd-sized windows get here: the state must stay small, and the clipped learning
             // keeps a window learned before it was complete from doing harm.
@@ -163,9 +233,21 @@ public final class CostSpikeLifecycle {
             if (!oldest.finished() && oldest.windowStart() < pending.newest().windowStart()) {
                 finish(state, oldest, scope, events);
             }
-            detector.learn(state.baseline(), oldest.windowStart(), oldest.cost().doubleValue());
+            learn(state, oldest, scope, events);
         }
         return events;
+    }
+
+    /** A settled window: into the baseline, and into the slow-leak rule's hours (which may raise its events). */
+    private void learn(DetectorState state, PendingWindow settled, String scope, List<Transition> events) {
+        detector.learn(state.baseline(), settled.windowStart(), settled.cost().doubleValue());
+        if (leak.settings().enabled()) {
+            if (state.leak() == null) {
+                state.leak(leak.newWatch());
+            }
+            events.addAll(leak.learn(state.leak(), scope, settled.currency(), settled.windowStart(),
+                    settled.sizeMillis(), settled.cost().doubleValue()));
+        }
     }
 
     /**
@@ -181,14 +263,21 @@ public final class CostSpikeLifecycle {
         double cost = window.cost().doubleValue();
         // Whether an open incident goes on is judged by the rarity: the damping of repeated onsets must not resolve it.
         // A window out the other way is no part of this incident: a spike's end is not a drop, and the other way round.
-        double score = detector.rarity(baseline, window.windowStart(), cost).orElse(0.0);
+        OptionalDouble rarity = detector.rarity(baseline, window.windowStart(), cost);
+        double score = rarity.orElse(0.0);
         boolean quiet = score < settings.resolveScore()
                 || detector.isBelow(baseline, window.windowStart(), cost) != incident.isDrop();
+        boolean newSpend = rarity.isEmpty() && !incident.isDrop();
+        if (newSpend) {
+            // New spend (no baseline yet: only the new-spend rule opens then) goes on while it stays over its ticket
+            // line; once the series has a baseline its windows are judged against it like any spike's.
+            quiet = perHour(window.cost(), window.sizeMillis()).compareTo(newSpend().ticketPerHour()) < 0;
+        }
         if (quiet && window.windowStart() < incident.startedAt()) {
             // Normal spend from before the spike, counted only now because it arrived late.
             return;
         }
-        BigDecimal expected = money(detector.expected(baseline, window.windowStart()));
+        BigDecimal expected = newSpend ? Money.ZERO : money(detector.expected(baseline, window.windowStart()));
         BigDecimal excess = Money.of(window.cost().subtract(expected));
         BigDecimal excessPerHour = perHour(incident.isDrop() ? excess.min(Money.ZERO) : excess.max(Money.ZERO),
                 window.sizeMillis());
@@ -217,10 +306,14 @@ public final class CostSpikeLifecycle {
     }
 
     private void maybeOpen(DetectorState state, PendingWindow window, Long coveredUntil, String scope,
-            List<Transition> events) {
+            boolean estateWarm, List<Transition> events) {
         Baseline baseline = state.baseline();
         double cost = window.cost().doubleValue();
         OptionalDouble scored = detector.score(baseline, window.windowStart(), cost);
+        if (scored.isEmpty() && estateWarm && newSpend.enabled()) {
+            maybeOpenNewSpend(state, window, coveredUntil, scope, events);
+            return;
+        }
         if (scored.isEmpty() || detector.isBelow(baseline, window.windowStart(), cost)
                 || !detector.isAnomalous(scored.getAsDouble(), detector.deviation(baseline, window.windowStart(), cost))) {
             // Below the baseline is no spike, and a window that may be partial is no drop either: judgeDrop's job.
@@ -245,6 +338,38 @@ public final class CostSpikeLifecycle {
         events.add(new Transition(AnomalyType.COST_SPIKE, AnomalyState.OPEN, scope, incident.anomalyId(), startedAt, window.lastTimestamp(),
                 null, window.windowStart(), window.sizeMillis(), true, window.currency(), window.cost(), rate,
                 expected, window.cost(), excessSoFar, excessPerHour, scored.getAsDouble(), severity, false));
+    }
+
+    /**
+     * The new-spend rule ({@link NewSpendSettings}): a series without a baseline, in an estate watched long enough,
+     * whose latest window (at its rate over the charge time its rows cover, as a spike's OPEN) and the window before
+     * it each spend at least the ticket line per hour. Two windows, so a one-off charge of a new series (a licence, a
+     * reservation, one hourly row) opens nothing; a brand-new service at 500 USD/h pages on the first update of its
+     * second minute. Nothing was expected of it: all of it is excess.
+     */
+    private void maybeOpenNewSpend(DetectorState state, PendingWindow window, Long coveredUntil, String scope,
+            List<Transition> events) {
+        PendingWindow before = state.pending().get(window.windowStart() - window.sizeMillis());
+        if (before == null || window.cost().signum() <= 0) {
+            return;
+        }
+        BigDecimal fraction = BigDecimal.valueOf(coverage.fraction(window.windowStart(),
+                window.windowEnd(), coveredUntil, window.lastTimestamp()));
+        BigDecimal rate = Money.of(window.cost().divide(fraction, MathContext.DECIMAL64));
+        BigDecimal perHour = perHour(rate, window.sizeMillis()).min(perHour(before.cost(), before.sizeMillis()));
+        if (perHour.compareTo(newSpend.ticketPerHour()) < 0) {
+            return;
+        }
+        Severity severity = perHour.compareTo(newSpend.pagePerHour()) >= 0 ? Severity.PAGE : Severity.TICKET;
+        long startedAt = before.windowStart();
+        Incident incident = new Incident(AnomalyType.COST_SPIKE, anomalyId(scope, startedAt), startedAt, severity,
+                window.cost().max(before.cost()), before.cost(), 0, window.windowEnd());
+        state.incident(incident);
+        events.add(new Transition(AnomalyType.COST_SPIKE, AnomalyState.OPEN, scope, incident.anomalyId(), startedAt,
+                window.lastTimestamp(), null, window.windowStart(), window.sizeMillis(), true, window.currency(),
+                window.cost(), rate, Money.ZERO, window.cost().max(before.cost()),
+                Money.of(before.cost().add(window.cost())), perHour(rate, window.sizeMillis()), 1.0, severity,
+                false));
     }
 
     /**

@@ -22,15 +22,31 @@ public final class DetectorState {
     private long resolvedBefore;
     private long outOfOrderAt;
     private long dropsJudgedBefore;
+    private long skew;
+    private long skewSeenAt;
+    private LeakWatch leak;
 
     public DetectorState(Baseline baseline, PendingWindows pending, Incident incident, long resolvedBefore,
             long outOfOrderAt, long dropsJudgedBefore) {
+        this(baseline, pending, incident, resolvedBefore, outOfOrderAt, dropsJudgedBefore, 0, ALWAYS_IN_ORDER, null);
+    }
+
+    /**
+     * @param skew       the largest lag of an update behind the series' newest window lately (ms; 0 in order)
+     * @param skewSeenAt the newest window's start when that lag was last seen ({@link #ALWAYS_IN_ORDER}: never)
+     * @param leak       what the slow-leak rule keeps, or null before the first settled window
+     */
+    public DetectorState(Baseline baseline, PendingWindows pending, Incident incident, long resolvedBefore,
+            long outOfOrderAt, long dropsJudgedBefore, long skew, long skewSeenAt, LeakWatch leak) {
         this.baseline = baseline;
         this.pending = pending;
         this.incident = incident;
         this.resolvedBefore = resolvedBefore;
         this.outOfOrderAt = outOfOrderAt;
         this.dropsJudgedBefore = dropsJudgedBefore;
+        this.skew = skew;
+        this.skewSeenAt = skewSeenAt;
+        this.leak = leak;
     }
 
     /** A new series, with a daily profile of {@code dailySlots} slots (see {@link CostSpikeLifecycle#newState}). */
@@ -87,6 +103,33 @@ public final class DetectorState {
     /** Windows starting before this have been judged for a drop ({@link #NOTHING_JUDGED} at first): each once. */
     public long dropsJudgedBefore() {
         return dropsJudgedBefore;
+    }
+
+    /**
+     * How far behind the newest window an update arrived lately (ms): the event-time skew of this series' upstream
+     * sources, which holds its settle horizon open ({@link SettleHorizon}); 0 while in order.
+     */
+    public long skew() {
+        return skew;
+    }
+
+    /** Start of the newest window when {@link #skew()} was last seen, {@link #ALWAYS_IN_ORDER} if never. */
+    public long skewSeenAt() {
+        return skewSeenAt;
+    }
+
+    void skew(long lag, long seenAt) {
+        skew = lag;
+        skewSeenAt = seenAt;
+    }
+
+    /** The slow-leak rule's hours, or null before the first settled window. */
+    public LeakWatch leak() {
+        return leak;
+    }
+
+    void leak(LeakWatch watch) {
+        leak = watch;
     }
 
     void outOfOrder(long newestWindowStart) {

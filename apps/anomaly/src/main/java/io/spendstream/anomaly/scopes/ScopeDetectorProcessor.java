@@ -16,6 +16,7 @@ import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.core.Stage;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.detector.DetectorState;
+import io.spendstream.anomaly.detector.EstateWarmup;
 import io.spendstream.anomaly.detector.Transition;
 import io.spendstream.anomaly.detector.WindowUpdate;
 import io.spendstream.avro.Alert;
@@ -48,6 +49,7 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
     private ReadThroughStates<DetectorState> states;
     private ReadThroughStates<ContributorBaselinesRecord> contributorStates;
     private ReadThroughStates<ScopeWindowsRecord> windowStates;
+    private EstateWarmup estate;
 
     public ScopeDetectorProcessor(CostSpikeLifecycle lifecycle, ScopeSettings settings, ContributorBaselines contributors,
             PipelineMetrics metrics, OpenAnomalies openAnomalies) {
@@ -65,6 +67,7 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
         this.windowStates = cached(context.getStateStore(ScopeTopology.WINDOWS_STORE));
         // After the restore: the gauge counts this task's open scope anomalies too.
         countOpen(store, DetectorState::isOpen);
+        this.estate = estateWarmup(lifecycle, store);
     }
 
     @Override
@@ -75,9 +78,14 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
         if (state == null) {
             state = lifecycle.newState();
         }
+        estate.observe(record.timestamp());
         if (state.pending().isSettled(part.getWindowStart())) {
-            // The scope learned (or skipped) this window already: as for a service, it cannot be un-learned.
+            // The scope learned (or skipped) this window already: as for a service, it cannot be un-learned. How
+            // late it is still widens the scope's settle horizon.
             metrics.counter(LATE_PARTS, "stage", Stage.NAME, "scope", scope.type().label()).increment();
+            lifecycle.noteLate(state, new WindowUpdate(scope.key(), part.getWindowStart(),
+                    part.getWindowEnd(), part.getCost(), part.getCurrency(), record.timestamp()));
+            states.put(scope.key(), state);
             return;
         }
         ScopeWindowsRecord windows = windowStates.get(scope.key());
@@ -92,7 +100,7 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
                 update.windowStart(), update.windowEnd(), total.parts(), update.timestamp());
 
         boolean wasOpen = state.isOpen();
-        List<Transition> transitions = lifecycle.onUpdate(state, update);
+        List<Transition> transitions = lifecycle.onUpdate(state, update, estate.isWarm(update.timestamp()));
         states.put(scope.key(), state);
         for (Transition transition : transitions) {
             List<Contributor> top = transition.state() == AnomalyState.RESOLVED ? List.of()
@@ -101,7 +109,7 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
             forward(record, new Emission(anomaly, alertOf(scope, transition, anomaly, top,
                     ScopeWindows.partsIn(windows, transition.windowStart()), windows)));
         }
-        contributors.settle(services);
+        contributors.settle(services, lifecycle.settleHorizon(state));
         contributorStates.put(scope.key(), services);
         ScopeWindows.forgetBefore(windows, state.pending().settledBefore());
         windowStates.put(scope.key(), windows);

@@ -16,6 +16,7 @@ import io.spendstream.anomaly.core.UnitCostInput;
 import io.spendstream.anomaly.core.Stage;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.detector.DetectorState;
+import io.spendstream.anomaly.detector.EstateWarmup;
 import io.spendstream.anomaly.detector.Transition;
 import io.spendstream.anomaly.detector.WindowUpdate;
 import io.spendstream.anomaly.drift.DriftTopology;
@@ -50,6 +51,7 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
     private ReadThroughStates<ContributorBaselinesRecord> contributorStates;
     /** The drift detector's states, read only: the usual requests of a service ({@link TrafficContexts}). */
     private KeyValueStore<String, DriftStateRecord> driftStates;
+    private EstateWarmup estate;
 
     public CostSpikeProcessor(CostSpikeLifecycle lifecycle, ContributorBaselines contributors, PipelineMetrics metrics,
             OpenAnomalies openAnomalies) {
@@ -66,6 +68,7 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
         this.driftStates = context.getStateStore(DriftTopology.STORE);
         // Called after the store is restored: recount so the gauge is right after a restart or a rebalance.
         countOpen(store, DetectorState::isOpen);
+        this.estate = estateWarmup(lifecycle, store);
     }
 
     @Override
@@ -94,15 +97,19 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
         if (state == null) {
             state = lifecycle.newState();
         }
+        estate.observe(update.timestamp());
         if (lifecycle.isLate(state, update)) {
-            // The window settled already (learned, or skipped as having no data): it cannot be un-learned.
+            // The window settled already (learned, or skipped as having no data): it cannot be un-learned. How late
+            // it is still widens the service's settle horizon.
             metrics.counter(LATE_UPDATES, "stage", Stage.NAME).increment();
+            lifecycle.noteLate(state, update);
+            states.put(service, state);
             return;
         }
         ContributorBaselinesRecord children = contributors.observe(contributorStates, service, update.windowStart(),
                 update.windowEnd(), cost.getChildren(), update.timestamp());
         boolean wasOpen = state.isOpen();
-        List<Transition> transitions = lifecycle.onUpdate(state, update);
+        List<Transition> transitions = lifecycle.onUpdate(state, update, estate.isWarm(update.timestamp()));
         states.put(service, state);
         DriftStateRecord drift = transitions.isEmpty() ? null : driftStates.get(service);
         for (Transition transition : transitions) {
@@ -119,7 +126,7 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
             forward(record, emission);
         }
         // After the transitions: they name contributors from windows this call may settle.
-        contributors.settle(children);
+        contributors.settle(children, lifecycle.settleHorizon(state));
         contributorStates.put(service, children);
         openChanged(wasOpen, state.isOpen());
     }

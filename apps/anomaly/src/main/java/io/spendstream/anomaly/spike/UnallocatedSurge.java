@@ -15,6 +15,7 @@ import io.spendstream.anomaly.core.AnomalyRecords;
 import io.spendstream.anomaly.core.PageText;
 import io.spendstream.anomaly.core.AnomalySettings;
 import io.spendstream.anomaly.core.Emission;
+import io.spendstream.anomaly.detector.LeakRule;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
@@ -82,7 +83,8 @@ public final class UnallocatedSurge {
     public KeyValue<String, Emission> retype(String key, Emission emission) {
         Anomaly spike = emission.anomaly();
         if (spike == null || spike.getType() != AnomalyType.COST_SPIKE || !"service".equals(spike.getScopeType())
-                || !SERVICE.equals(spike.getScope())) {
+                || !SERVICE.equals(spike.getScope()) || LeakRule.isLeak(spike.getAnomalyId())) {
+            // A slow leak of the unallocated spend keeps its own key: it is no surge.
             return KeyValue.pair(key, emission);
         }
         Anomaly surge = Anomaly.newBuilder(spike)

@@ -23,6 +23,7 @@ import org.apache.kafka.common.serialization.Serializer;
 
 import io.spendstream.anomaly.avro.DetectorStateRecord;
 import io.spendstream.anomaly.avro.IncidentRecord;
+import io.spendstream.anomaly.avro.LeakRecord;
 import io.spendstream.anomaly.avro.PendingWindowRecord;
 import io.spendstream.anomaly.core.PrivateAvroSerde;
 import io.spendstream.anomaly.detector.Baseline;
@@ -30,6 +31,7 @@ import io.spendstream.anomaly.detector.DailyProfile;
 import io.spendstream.anomaly.detector.DeviationHistogram;
 import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.Incident;
+import io.spendstream.anomaly.detector.LeakWatch;
 import io.spendstream.anomaly.detector.PendingWindow;
 import io.spendstream.anomaly.detector.PendingWindows;
 import io.spendstream.anomaly.detector.WeeklyProfile;
@@ -46,7 +48,8 @@ import io.spendstream.schemas.Money;
  * bumps it and keeps a reader for the older byte, so a restart after an upgrade restores the old state. Format 5
  * (rarity histogram, daily profile, weekly profile, trend, onset) is the first released one and is still read, with
  * its own schema ({@code DetectorStateRecord-v5.avsc}, resolved into the current one: its incident is a spike, its
- * series in order). Format 6 adds the incident's type (spike or drop) and what the drop judgement keeps. Formats 1 to
+ * series in order). Format 6 adds the incident's type (spike or drop) and what the drop judgement keeps,
+ * format 7 the series' skew (its settle horizon) and the slow-leak rule's hours. Formats 1 to
  * 4 were never released and are rejected like any unknown byte (the store is then rebuilt from scratch by resetting
  * the app).
  */
@@ -54,8 +57,13 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
 
     /** 5 = baseline with trend, deviation histogram, daily and weekly profiles, onset; incidents are spikes. */
     static final byte FORMAT_V5 = 5;
-    /** 6 = the current {@code DetectorStateRecord}: format 5 plus the incident's type, out-of-order and drop marks. */
+    /** 6 = format 5 plus the incident's type, out-of-order and drop marks. */
     static final byte FORMAT_V6 = 6;
+    /** 7 = the current {@code DetectorStateRecord}: format 6 plus the series' skew and the slow-leak hours. */
+    static final byte FORMAT_V7 = 7;
+    /** The writer schema of format 6, as released. */
+    static final Schema SCHEMA_V6 = PrivateAvroSerde.schemaResource(DetectorStateSerde.class,
+            "DetectorStateRecord-v6.avsc");
     /** The writer schema of format 5, as released. */
     static final Schema SCHEMA_V5 = PrivateAvroSerde.schemaResource(DetectorStateSerde.class,
             "DetectorStateRecord-v5.avsc");
@@ -67,6 +75,8 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
             ThreadLocal.withInitial(() -> new SpecificDatumReader<>(DetectorStateRecord.class));
     private final ThreadLocal<SpecificDatumReader<DetectorStateRecord>> readerV5 = ThreadLocal.withInitial(
             () -> new SpecificDatumReader<>(SCHEMA_V5, DetectorStateRecord.getClassSchema()));
+    private final ThreadLocal<SpecificDatumReader<DetectorStateRecord>> readerV6 = ThreadLocal.withInitial(
+            () -> new SpecificDatumReader<>(SCHEMA_V6, DetectorStateRecord.getClassSchema()));
 
     @Override
     public Serializer<DetectorState> serializer() {
@@ -80,7 +90,7 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
 
     public byte[] write(DetectorState state) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.write(FORMAT_V6);
+        out.write(FORMAT_V7);
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         try {
             writer.get().write(toRecord(state), encoder);
@@ -92,14 +102,16 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
     }
 
     public DetectorState read(byte[] bytes) {
-        if (bytes.length == 0 || (bytes[0] != FORMAT_V6 && bytes[0] != FORMAT_V5)) {
+        if (bytes.length == 0 || (bytes[0] != FORMAT_V7 && bytes[0] != FORMAT_V6 && bytes[0] != FORMAT_V5)) {
             throw new SerializationException("Unknown detector state format "
-                    + (bytes.length == 0 ? "(empty)" : Byte.toString(bytes[0])) + "; expected " + FORMAT_V6
-                    + " or " + FORMAT_V5);
+                    + (bytes.length == 0 ? "(empty)" : Byte.toString(bytes[0])) + "; expected " + FORMAT_V7 + ", "
+                    + FORMAT_V6 + " or " + FORMAT_V5);
         }
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null);
+        ThreadLocal<SpecificDatumReader<DetectorStateRecord>> from = bytes[0] == FORMAT_V7 ? reader
+                : bytes[0] == FORMAT_V6 ? readerV6 : readerV5;
         try {
-            return fromRecord((bytes[0] == FORMAT_V6 ? reader : readerV5).get().read(null, decoder));
+            return fromRecord(from.get().read(null, decoder));
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Corrupt detector state: " + e.getMessage(), e);
         }
@@ -164,7 +176,30 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
                         .setQuietWindows(incident.quietWindows())
                         .setLastActiveWindowEnd(Instant.ofEpochMilli(incident.lastActiveWindowEnd()))
                         .build())
+                .setSkew(state.skew())
+                .setSkewSeenAt(state.skewSeenAt() == DetectorState.ALWAYS_IN_ORDER ? null
+                        : Instant.ofEpochMilli(state.skewSeenAt()))
+                .setLeak(leak(state.leak()))
                 .build();
+    }
+
+    private static LeakRecord leak(LeakWatch watch) {
+        return watch == null ? null : LeakRecord.newBuilder()
+                .setHourMeans(doubles(watch.means()))
+                .setHour(watch.hour())
+                .setSum(watch.sum())
+                .setCount(watch.count())
+                .setOpenedAt(watch.isOpen() ? Instant.ofEpochMilli(watch.openedAt()) : null)
+                .setExcess(watch.excess())
+                .setPeak(watch.peak())
+                .build();
+    }
+
+    private static LeakWatch leak(LeakRecord record) {
+        return record == null ? null : LeakWatch.of(doubles(record.getHourMeans()), record.getHour(),
+                record.getSum(), record.getCount(),
+                record.getOpenedAt() == null ? LeakWatch.NONE : record.getOpenedAt().toEpochMilli(),
+                record.getExcess(), record.getPeak());
     }
 
     private static DetectorState fromRecord(DetectorStateRecord record) {
@@ -200,7 +235,10 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
                 record.getOutOfOrderAt() == null ? DetectorState.ALWAYS_IN_ORDER
                         : record.getOutOfOrderAt().toEpochMilli(),
                 record.getDropsJudgedBefore() == null ? DetectorState.NOTHING_JUDGED
-                        : record.getDropsJudgedBefore().toEpochMilli());
+                        : record.getDropsJudgedBefore().toEpochMilli(),
+                record.getSkew(),
+                record.getSkewSeenAt() == null ? DetectorState.ALWAYS_IN_ORDER : record.getSkewSeenAt().toEpochMilli(),
+                leak(record.getLeak()));
     }
 
     private static List<Double> doubles(double[] values) {

@@ -52,6 +52,23 @@ class ContributorBaselinesTest {
     }
 
     @Test
+    void shouldHoldItsWindowsForTheSeriesOwnWiderHorizonWhileItsUpdatesLag() {
+        for (int m = 0; m < 60; m++) {
+            feed(m, Map.of("i-01", noisy(0.30), "db-01", noisy(0.50)));
+            baselines.settle(state, 40 * MINUTE);
+        }
+
+        // Minutes 0..18 start more than 40 minutes before the newest (59); 19..59 wait, past the default cap of 15.
+        assertThat(state.getLearnedWindows()).isEqualTo(19);
+        assertThat(state.getPending()).hasSize(41);
+
+        // The series' horizon back at settle (10 minutes): the windows held back are learned at once, in order.
+        baselines.settle(state);
+        assertThat(state.getLearnedWindows()).isEqualTo(49);
+        assertThat(state.getPending()).hasSize(11);
+    }
+
+    @Test
     void shouldNameTheSpikingResourceAndItsSkuFirstWithTheirShareOfTheExcess() {
         for (int m = 0; m < 60; m++) {
             feed(m, Map.of("i-01", noisy(0.30), "i-02", noisy(0.20), "db-01", noisy(0.50)));

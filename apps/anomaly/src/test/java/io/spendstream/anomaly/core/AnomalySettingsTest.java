@@ -35,6 +35,32 @@ class AnomalySettingsTest {
     }
 
     @Test
+    void shouldReadTheNewSpendLeakAndSettleMaxSettings() {
+        AnomalySettings defaults = AnomalySettings.from(new SpendstreamConfig(Map.of()));
+        AnomalySettings set = AnomalySettings.from(new SpendstreamConfig(Map.of(
+                AnomalySettings.NEW_SPEND_TICKET_PER_HOUR, "10", AnomalySettings.NEW_SPEND_PAGE_PER_HOUR, "250.5",
+                AnomalySettings.NEW_SPEND_ESTATE_WARMUP, "0s", AnomalySettings.LEAK_RISING_HOURS, "6",
+                AnomalySettings.LEAK_MIN_RATIO, "1.3", AnomalySettings.SETTLE_MAX, "6h")));
+
+        assertThat(defaults.newSpend().ticketPerHour()).isEqualByComparingTo("25");
+        assertThat(defaults.newSpend().pagePerHour()).isEqualByComparingTo("100");
+        assertThat(defaults.newSpend().estateWarmup()).isEqualTo(Duration.ofHours(1));
+        assertThat(defaults.leak().risingHours()).isEqualTo(4);
+        assertThat(defaults.settleMax()).isEqualTo(Duration.ofHours(2));
+        assertThat(set.newSpend().ticketPerHour()).isEqualByComparingTo("10");
+        assertThat(set.newSpend().pagePerHour()).isEqualByComparingTo("250.5");
+        assertThat(set.newSpend().enabled()).isFalse();
+        assertThat(set.leak().risingHours()).isEqualTo(6);
+        assertThat(set.leak().minRatio()).isEqualTo(1.3);
+        assertThat(set.settleMax()).isEqualTo(Duration.ofHours(6));
+        assertThatThrownBy(() -> AnomalySettings.from(new SpendstreamConfig(Map.of(AnomalySettings.SETTLE_MAX,
+                "5m")))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(AnomalySettings.SETTLE_MAX);
+        assertThatThrownBy(() -> AnomalySettings.from(new SpendstreamConfig(Map.of(
+                AnomalySettings.NEW_SPEND_PAGE_PER_HOUR, "5")))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("below its ticket rate");
+    }
+
+    @Test
     void shouldScoreDropsAsTicketsUnlessTwoSidedIsTurnedOff() {
         AnomalySettings defaults = AnomalySettings.from(new SpendstreamConfig(Map.of()));
         AnomalySettings risesOnly = AnomalySettings.from(new SpendstreamConfig(Map.of(AnomalySettings.TWO_SIDED,

@@ -23,6 +23,7 @@ import io.spendstream.anomaly.detector.CostDetector;
 import io.spendstream.anomaly.detector.DetectorSettings;
 import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.Incident;
+import io.spendstream.anomaly.detector.LeakWatch;
 import io.spendstream.anomaly.detector.PendingWindow;
 import io.spendstream.anomaly.detector.PendingWindows;
 import io.spendstream.anomaly.detector.WeeklyProfile;
@@ -96,7 +97,7 @@ class DetectorStateSerdeTest {
             bytes[0] = format;
 
             assertThatThrownBy(() -> serde.read(bytes)).isInstanceOf(SerializationException.class)
-                    .hasMessageContaining("expected 6 or 5");
+                    .hasMessageContaining("expected 7, 6 or 5");
         }
     }
 
@@ -106,7 +107,7 @@ class DetectorStateSerdeTest {
                 new Incident(AnomalyType.COST_SPIKE, "cost-spike:service:checkout:1000", 1_000L, Severity.PAGE,
                         Money.of("12.5"), Money.of("44.1"), 0, 61_000L), 500L, DetectorState.ALWAYS_IN_ORDER,
                 DetectorState.NOTHING_JUDGED);
-        byte[] v5 = asFormatFive(serde.write(current));
+        byte[] v5 = asFormat(serde.write(current), DetectorStateSerde.SCHEMA_V5, DetectorStateSerde.FORMAT_V5);
 
         DetectorState back = serde.read(v5);
 
@@ -119,15 +120,55 @@ class DetectorStateSerdeTest {
         assertThat(back.dropsJudgedBefore()).isEqualTo(DetectorState.NOTHING_JUDGED);
     }
 
-    /** The same state as the released format 5 wrote it: the format-6 bytes resolved into the v5 schema. */
-    private static byte[] asFormatFive(byte[] formatSix) throws IOException {
-        GenericRecord v5 = new GenericDatumReader<GenericRecord>(DetectorStateRecord.getClassSchema(),
-                DetectorStateSerde.SCHEMA_V5).read(null,
-                        DecoderFactory.get().binaryDecoder(formatSix, 1, formatSix.length - 1, null));
+    @Test
+    void shouldRestoreAStateWrittenInTheReleasedFormatSixAsInOrderWithoutLeakHours() throws IOException {
+        DetectorState current = new DetectorState(DetectorState.empty(48).baseline(), PendingWindows.empty(),
+                null, 500L, 240_000L, 121_000L, 3_600_000L, 7_200_000L, LeakWatch.empty());
+        byte[] v6 = asFormat(serde.write(current), DetectorStateSerde.SCHEMA_V6, DetectorStateSerde.FORMAT_V6);
+
+        DetectorState back = serde.read(v6);
+
+        assertThat(v6[0]).isEqualTo(DetectorStateSerde.FORMAT_V6);
+        assertThat(back.outOfOrderAt()).isEqualTo(240_000L);
+        assertThat(back.dropsJudgedBefore()).isEqualTo(121_000L);
+        assertThat(back.skew()).isZero();
+        assertThat(back.skewSeenAt()).isEqualTo(DetectorState.ALWAYS_IN_ORDER);
+        assertThat(back.leak()).isNull();
+    }
+
+    @Test
+    void shouldRoundTripTheSkewAndTheLeakHours() {
+        double[] means = new double[LeakWatch.RING_HOURS];
+        java.util.Arrays.fill(means, Double.NaN);
+        means[3] = 1.25;
+        means[4] = 1.5;
+        LeakWatch leak = LeakWatch.of(means, 500_005L, 12.5, 10, 1_800_000_000_000L, 42.5, 1.5);
+        DetectorState state = new DetectorState(DetectorState.empty(48).baseline(), PendingWindows.empty(), null,
+                DetectorState.NEVER_RESOLVED, DetectorState.ALWAYS_IN_ORDER, DetectorState.NOTHING_JUDGED,
+                5_400_000L, 1_800_000_600_000L, leak);
+
+        DetectorState back = serde.read(serde.write(state));
+
+        assertThat(back.skew()).isEqualTo(5_400_000L);
+        assertThat(back.skewSeenAt()).isEqualTo(1_800_000_600_000L);
+        LeakWatch restored = back.leak();
+        assertThat(restored.means()).containsExactly(means);
+        assertThat(restored.hour()).isEqualTo(500_005L);
+        assertThat(restored.sum()).isEqualTo(12.5);
+        assertThat(restored.count()).isEqualTo(10);
+        assertThat(restored.openedAt()).isEqualTo(1_800_000_000_000L);
+        assertThat(restored.excess()).isEqualTo(42.5);
+        assertThat(restored.peak()).isEqualTo(1.5);
+    }
+
+    /** The same state as a released format wrote it: the current bytes resolved into that format's schema. */
+    private static byte[] asFormat(byte[] current, org.apache.avro.Schema schema, byte format) throws IOException {
+        GenericRecord old = new GenericDatumReader<GenericRecord>(DetectorStateRecord.getClassSchema(), schema)
+                .read(null, DecoderFactory.get().binaryDecoder(current, 1, current.length - 1, null));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(DetectorStateSerde.FORMAT_V5);
+        out.write(format);
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(DetectorStateSerde.SCHEMA_V5).write(v5, encoder);
+        new GenericDatumWriter<GenericRecord>(schema).write(old, encoder);
         encoder.flush();
         return out.toByteArray();
     }

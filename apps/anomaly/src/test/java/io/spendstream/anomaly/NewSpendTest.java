@@ -1,0 +1,118 @@
+package io.spendstream.anomaly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.streams.TestInputTopic;
+import org.junit.jupiter.api.Test;
+
+import io.spendstream.anomaly.detector.EstateWarmup;
+import io.spendstream.anomaly.detector.NewSpendSettings;
+import io.spendstream.anomaly.gate.AlertGateSettings;
+import io.spendstream.anomaly.scopes.ScopeSettings;
+import io.spendstream.avro.Alert;
+import io.spendstream.avro.AlertStatus;
+import io.spendstream.avro.Anomaly;
+import io.spendstream.avro.AnomalyState;
+import io.spendstream.avro.Severity;
+import io.spendstream.avro.UnitCost;
+import io.spendstream.runtime.testing.TopologyFixture;
+
+/**
+ * New spend (the new-spend rule of {@code CostSpikeLifecycle}): a series without a baseline in an estate watched for
+ * an hour is judged on its rate per hour. Per-minute rows as FOCUS exports write them: one update per window, stamped
+ * at the minute's start, covering the whole minute ({@code coveredUntil}).
+ */
+class NewSpendTest {
+
+    private static final Instant T0 = TopologyFixture.START;
+    private static final Map<String, String> SERVICE_ONLY_NO_GROUP_WAIT = Map.of(ScopeSettings.SCOPES, "service",
+            AlertGateSettings.GROUP_WAIT, "0s");
+
+    @Test
+    void shouldPageABrandNewServiceAt500PerHourWithinTwoMinutesButNotASmallOneNorTheEstateAtColdStart() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY_NO_GROUP_WAIT)) {
+            TestInputTopic<String, UnitCost> input = fixture.input(fixture.topics().unitCost);
+            var anomalies = fixture.output(fixture.topics().anomalies);
+            var alerts = fixture.output(fixture.topics().alerts);
+            // First start of Spendstream on an existing estate: every service is new, one burns 720 USD/h.
+            Map<String, Double> estate = Map.of("warehouse", 720.0, "checkout", 60.0, "search", 180.0,
+                    "ci-nightly", 30.0);
+            for (int m = 0; m < 70; m++) {
+                for (Map.Entry<String, Double> service : estate.entrySet()) {
+                    minute(input, service.getKey(), m, service.getValue());
+                }
+            }
+            assertThat(anomalies.readValuesToList()).isEmpty();
+            assertThat(alerts.readValuesToList()).isEmpty();
+
+            // An hour later: a forgotten GPU fleet at 500 USD/h, a CI storm at 50 USD/h, a cron job at 5 USD/h.
+            for (int m = 70; m < 75; m++) {
+                for (Map.Entry<String, Double> service : estate.entrySet()) {
+                    minute(input, service.getKey(), m, service.getValue());
+                }
+                minute(input, "gpu-batch", m, 500.0);
+                minute(input, "ci-storm", m, 50.0);
+                minute(input, "cron", m, 5.0);
+            }
+            List<Anomaly> events = anomalies.readValuesToList();
+            List<Alert> fired = alerts.readValuesToList();
+
+            Anomaly gpu = events.stream().filter(a -> a.getScope().equals("gpu-batch")).findFirst().orElseThrow();
+            assertThat(gpu.getState()).isEqualTo(AnomalyState.OPEN);
+            assertThat(gpu.getSeverity()).isEqualTo(Severity.PAGE);
+            assertThat(gpu.getStartedAt()).isEqualTo(minute(70));
+            // Opened on the first update of its second minute: 1 minute of stream time after it appeared.
+            assertThat(gpu.getObservedAt()).isBeforeOrEqualTo(minute(72));
+            assertThat(gpu.getExpected()).isEqualByComparingTo(BigDecimal.ZERO);
+            assertThat(gpu.getExcessCostPerHour()).isBetween(new BigDecimal("499.99"), new BigDecimal("500.01"));
+            assertThat(gpu.getSummary()).contains("new spend");
+            assertThat(fired).filteredOn(a -> a.getDedupKey().equals("cost-spike:service:gpu-batch"))
+                    .extracting(Alert::getStatus, Alert::getSeverity)
+                    .first().isEqualTo(org.assertj.core.groups.Tuple.tuple(AlertStatus.FIRING, Severity.PAGE));
+
+            assertThat(events).filteredOn(a -> a.getScope().equals("ci-storm"))
+                    .extracting(Anomaly::getState, Anomaly::getSeverity).first()
+                    .isEqualTo(org.assertj.core.groups.Tuple.tuple(AnomalyState.OPEN, Severity.TICKET));
+            assertThat(events).extracting(Anomaly::getScope).doesNotContain("cron", "warehouse", "checkout",
+                    "search", "ci-nightly");
+        }
+    }
+
+    @Test
+    void shouldCountTheEstateWarmUpInEventTimeAndSeedItFromARestoredStore() {
+        EstateWarmup cold = new EstateWarmup(NewSpendSettings.defaults());
+        long start = T0.toEpochMilli();
+        // A backlog read out of order: what counts is the earliest event time seen, not the order.
+        cold.observe(start + 3_000_000L);
+        cold.observe(start);
+        assertThat(cold.isWarm(start + 3_000_000L)).isFalse();
+        assertThat(cold.isWarm(start + 3_600_000L)).isTrue();
+
+        EstateWarmup restarted = new EstateWarmup(NewSpendSettings.defaults());
+        restarted.seed(3_600_000L);
+        assertThat(restarted.isWarm(start)).isTrue();
+
+        EstateWarmup off = new EstateWarmup(new NewSpendSettings(BigDecimal.ONE, BigDecimal.TEN,
+                java.time.Duration.ZERO));
+        off.observe(start);
+        assertThat(off.isWarm(start + 86_400_000L)).isFalse();
+    }
+
+    private static Instant minute(int m) {
+        return T0.plusSeconds(60L * m);
+    }
+
+    /** One minute of {@code service} at {@code perHour}, one per-minute row covering the minute. */
+    private static void minute(TestInputTopic<String, UnitCost> input, String service, int m, double perHour) {
+        BigDecimal cost = BigDecimal.valueOf(perHour).divide(BigDecimal.valueOf(60), 12, RoundingMode.HALF_EVEN);
+        UnitCost window = UnitCostFeed.unitCost(service, minute(m), cost);
+        window.setCoveredUntil(minute(m + 1));
+        input.pipeInput(service, window, minute(m));
+    }
+}

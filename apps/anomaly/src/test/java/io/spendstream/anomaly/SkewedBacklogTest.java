@@ -1,0 +1,134 @@
+package io.spendstream.anomaly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.streams.TestInputTopic;
+import org.junit.jupiter.api.Test;
+
+import io.spendstream.anomaly.core.AnomalySettings;
+import io.spendstream.anomaly.gate.AlertGateSettings;
+import io.spendstream.anomaly.scopes.ScopeSettings;
+import io.spendstream.avro.Anomaly;
+import io.spendstream.avro.AnomalyState;
+import io.spendstream.avro.UnitCost;
+import io.spendstream.runtime.testing.TopologyFixture;
+
+/**
+ * A backlog loaded at once on four partitions, at the detector: six hours of an estate whose cost rows are spread
+ * over four upstream partitions (a quarter of each window's cost on each), read at different speeds (the fastest
+ * partition at 1, the others at 0.9, 0.8 and 0.75 of its pace: up to 90 minutes of event-time skew between them by
+ * the end). Attribution sums what has arrived, so {@code spend.unit-cost} carries each window's cost so far, its later
+ * parts up to 90 minutes after newer windows. Compared with the same rows read in order (one partition). Eight services
+ * keep it at ~30 s (the test driver runs ~1,000 updates a second here); with 20 services the same held (measured
+ * 2026-12-06, README "Settle horizon").
+ */
+class SkewedBacklogTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-23T00:00:00Z");
+    private static final int SERVICES = 8;
+    private static final int MINUTES = 6 * 60;
+    private static final int PARTITIONS = 4;
+    private static final double[] SPEED = {1.0, 0.9, 0.8, 0.75};
+    private static final Map<String, String> CONFIG = Map.of(ScopeSettings.SCOPES, "service",
+            AlertGateSettings.GROUP_WAIT, "0s");
+
+    /** One row's share of a window, as it arrives: the service's window and the cost so far once it is in. */
+    private record Part(String service, int minute, int partition, BigDecimal cost) {
+    }
+
+    @Test
+    void shouldRaiseTheSameAnomaliesOnASkewedFourPartitionBacklogAsInOrderAndCatchTheIncidentInIt() {
+        List<Part> parts = estate(SERVICES, true);
+
+        List<String> ordered = opened(inOrder(parts), CONFIG);
+        List<String> skewed = opened(skewed(parts), CONFIG);
+
+        // The only anomaly: service-07 at ten times its cost from 04:00 for 15 minutes; every other service is quiet.
+        assertThat(ordered).containsExactly("cost-spike:service:service-07:" + T0.plusSeconds(4 * 3600).toEpochMilli());
+        assertThat(skewed).isEqualTo(ordered);
+    }
+
+    @Test
+    void shouldHaveRaisedFalseAnomaliesWithTheSettleHorizonFixedAtTenMinutes() {
+        List<Part> parts = estate(3, false);
+        Map<String, String> fixed = new HashMap<>(CONFIG);
+        fixed.put(AnomalySettings.SETTLE_MAX, "10m");
+
+        // As before issue 17 (the horizon did not follow the skew): windows learned a quarter or three quarters full,
+        // and every service opened a false spike at 05:49 (measured with 20 services: all 20).
+        assertThat(opened(skewed(parts), fixed)).hasSize(3);
+    }
+
+    /** Each service's rows, four per window (one per partition); {@code incident}: service-07 spikes at 04:00. */
+    private static List<Part> estate(int services, boolean incident) {
+        Random random = new Random(17);
+        List<Part> parts = new ArrayList<>();
+        for (int s = 0; s < services; s++) {
+            String service = String.format("service-%02d", s);
+            double perMinute = 0.5 + s * 0.4;
+            for (int m = 0; m < MINUTES; m++) {
+                double hour = m / 60.0;
+                double cycle = 1 + 0.2 * Math.sin(2 * Math.PI * hour / 24);
+                double spike = incident && s == 7 && m >= 240 && m < 255 ? 10 : 1;
+                for (int p = 0; p < PARTITIONS; p++) {
+                    double cost = perMinute / PARTITIONS * cycle * spike * (1 + 0.05 * random.nextGaussian());
+                    parts.add(new Part(service, m, p, BigDecimal.valueOf(cost).setScale(6, RoundingMode.HALF_EVEN)));
+                }
+            }
+        }
+        return parts;
+    }
+
+    /** One partition: every row in event-time order. */
+    private static List<Part> inOrder(List<Part> parts) {
+        return parts.stream().sorted(Comparator.comparingInt(Part::minute).thenComparing(Part::service)
+                .thenComparingInt(Part::partition)).toList();
+    }
+
+    /**
+     * Four partitions read at their own speed: each in event-time order, merged by when its reader gets to it (the
+     * row's position in its partition over the partition's speed).
+     */
+    private static List<Part> skewed(List<Part> parts) {
+        Map<Integer, List<Part>> byPartition = parts.stream().collect(Collectors.groupingBy(Part::partition));
+        record Arrival(Part part, double at) {
+        }
+        List<Arrival> arrivals = new ArrayList<>();
+        byPartition.forEach((p, rows) -> {
+            List<Part> ordered = inOrder(rows);
+            for (int i = 0; i < ordered.size(); i++) {
+                arrivals.add(new Arrival(ordered.get(i), i / SPEED[p]));
+            }
+        });
+        arrivals.sort(Comparator.comparingDouble(Arrival::at));
+        return arrivals.stream().map(Arrival::part).toList();
+    }
+
+    /** Pipes the rows as attribution's window updates; the ids of the anomalies opened, in order. */
+    private static List<String> opened(List<Part> arrivals, Map<String, String> config) {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), config)) {
+            TestInputTopic<String, UnitCost> input = fixture.input(fixture.topics().unitCost);
+            Map<String, BigDecimal> soFar = new HashMap<>();
+            for (Part part : arrivals) {
+                Instant start = T0.plusSeconds(60L * part.minute());
+                BigDecimal cost = soFar.merge(part.service() + "@" + part.minute(), part.cost(), BigDecimal::add);
+                UnitCost window = UnitCostFeed.unitCost(part.service(), start, cost);
+                window.setCoveredUntil(start.plusSeconds(60));
+                input.pipeInput(part.service(), window, start);
+            }
+            return fixture.output(fixture.topics().anomalies).readValuesToList().stream()
+                    .filter(anomaly -> anomaly.getState() == AnomalyState.OPEN).map(Anomaly::getAnomalyId).toList();
+        }
+    }
+}
