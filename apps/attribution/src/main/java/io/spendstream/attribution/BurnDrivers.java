@@ -160,8 +160,9 @@ public final class BurnDrivers {
         for (ChildBurn child : named) {
             BigDecimal childSpend = child.getSums().get(index).getSpend();
             rest = rest.subtract(childSpend);
+            long since = child.getOverPaceSince();
             drivers.add(new BurnDriver(child.getChild(), Money.of(childSpend),
-                    child.getOverPaceSince() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(child.getOverPaceSince())));
+                    since == Long.MIN_VALUE ? null : Instant.ofEpochMilli(since)));
         }
         if (!drivers.isEmpty() && rest.signum() != 0) {
             drivers.add(new BurnDriver(OTHER, Money.of(rest), null));

@@ -27,7 +27,8 @@ import io.spendstream.schemas.SpendstreamTopics;
  * {@code spend.burn-rate} (key = scope; a tombstone when a budget is deleted).
  *
  * <p>Each cost row is fanned out to the scopes it counts against ({@link BudgetScopes}), each copy naming the child
- * scope it counts in there ({@link BurnDrivers}), and merged with the budgets into one stream of {@link BurnInput} re-keyed by scope, through the repartition topic
+ * scope it counts in there ({@link BurnDrivers}), and merged with the budgets into one stream of {@link BurnInput}
+ * re-keyed by scope, through the repartition topic
  * {@code <application.id>-}{@value #BY_SCOPE}{@code -repartition}. One repartition for both inputs means a scope's
  * budget and costs always meet in the same task, in order, whatever the partition count of {@code spend.budgets}.
  * The {@link BurnRateProcessor} after it keeps the stores {@value BurnRateProcessor#BUDGETS_STORE},
