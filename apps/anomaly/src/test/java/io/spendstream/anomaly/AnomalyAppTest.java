@@ -1,6 +1,7 @@
 package io.spendstream.anomaly;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import java.math.BigDecimal;
@@ -136,7 +137,15 @@ public class AnomalyAppTest {
             assertThat(resolved.getExcessCost()).isBetween(new BigDecimal("80"), new BigDecimal("100"));
             assertThat(resolved.getSummary()).contains("spike 11:00Z-11:10Z cost");
 
-            assertThat(alerts).extracting(Alert::getStatus).containsExactly(AlertStatus.FIRING, AlertStatus.RESOLVED);
+            // The OPEN read the first part of its window; the next window's figures, more than 1.5x higher, re-send
+            // the same alert (same key and labels: receivers update it in place).
+            assertThat(alerts).extracting(Alert::getStatus)
+                    .containsExactly(AlertStatus.FIRING, AlertStatus.FIRING, AlertStatus.RESOLVED);
+            assertThat(alerts.get(1).getLabels()).isEqualTo(alerts.get(0).getLabels());
+            assertThat(alerts.get(1).getAnnotations()).containsKey("figures_updated");
+            double sent = PageContentTest.perHourIn(alerts.get(0).getAnnotations().get("excess_per_hour"));
+            assertThat(PageContentTest.perHourIn(alerts.get(1).getAnnotations().get("excess_per_hour")))
+                    .isGreaterThan(1.5 * sent);
             Alert firing = alerts.get(0);
             assertThat(firing.getDedupKey()).isEqualTo(DEDUP_KEY);
             assertThat(firing.getSeverity()).isEqualTo(Severity.PAGE);
@@ -145,7 +154,7 @@ public class AnomalyAppTest {
             assertThat(firing.getStartsAt()).isEqualTo(minute(60));
             assertThat(firing.getEndsAt()).isNull();
             assertThat(firing.getAnomalyIds()).containsExactly(open.getAnomalyId());
-            assertThat(alerts.get(1).getEndsAt()).isEqualTo(minute(70));
+            assertThat(alerts.get(2).getEndsAt()).isEqualTo(minute(70));
 
             assertThat(openWhileSpiking).isEqualTo(1.0);
             assertThat(openGauge(fixture)).isZero();
@@ -308,8 +317,11 @@ public class AnomalyAppTest {
             // they have not nudged the baseline (they used to, being learned as soon as the next window came).
             assertThat(events.get(3).getExcessCost()).isEqualByComparingTo("18");
             after.driver().advanceWallClockTime(COOLDOWN);
-            assertThat(after.output(after.topics().alerts).readValuesToList()).extracting(Alert::getStatus)
-                    .containsExactly(AlertStatus.RESOLVED);
+            // The restored gate knows what it sent: minute 31's whole window, far above the partial one the OPEN
+            // read, re-sends the alert once (same key), then the RESOLVED.
+            assertThat(after.output(after.topics().alerts).readValuesToList()).extracting(Alert::getStatus,
+                    Alert::getDedupKey).containsExactly(tuple(AlertStatus.FIRING, DEDUP_KEY),
+                    tuple(AlertStatus.RESOLVED, DEDUP_KEY));
         }
     }
 

@@ -88,6 +88,41 @@ public class PageContentTest {
     }
 
     @Test
+    public void shouldResendAPageThatOpenedOnAPartialMinuteWithTheTrueRateOnceAndUpdateItInPlace() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY_NO_GROUP_WAIT)) {
+            Estate estate = new Estate(fixture.input(fixture.topics().unitCost), new Random(480));
+            estate.steady(0, 90);
+            // A +480 USD/h replica starts half-way through minute 90: that minute's row holds 30 s of it (240 USD/h
+            // over the minute), the next minutes' rows the whole rate.
+            estate.minute(90, List.of(row("db-primary", "sku-db", 24), row("db-replica-1", "sku-db", 240)), 1.0);
+            for (int m = 91; m < 105; m++) {
+                estate.minute(m, List.of(row("db-primary", "sku-db", 24), row("db-replica-1", "sku-db", 480)), 1.0);
+            }
+            estate.steady(105, 115);
+            fixture.driver().advanceWallClockTime(AlertGateSettings.defaults().cooldown());
+
+            List<Alert> alerts = spikeAlerts(fixture.output(fixture.topics().alerts).readValuesToList());
+            assertThat(alerts).extracting(Alert::getStatus)
+                    .containsExactly(AlertStatus.FIRING, AlertStatus.FIRING, AlertStatus.RESOLVED);
+            Alert opened = alerts.get(0);
+            Alert resent = alerts.get(1);
+            assertThat(perHourIn(opened.getAnnotations().get("excess_per_hour"))).isCloseTo(240.0, within(240 * 0.05));
+            // Minute 91's figures, twice the opening's: sent again under the same key, labels and severity, so a
+            // receiver updates the page it has; then no more, the rate holding.
+            assertThat(perHourIn(resent.getAnnotations().get("excess_per_hour"))).isCloseTo(480.0, within(480 * 0.05));
+            assertThat(resent.getDedupKey()).isEqualTo(opened.getDedupKey());
+            assertThat(resent.getLabels()).isEqualTo(opened.getLabels());
+            assertThat(resent.getSeverity()).isEqualTo(Severity.PAGE);
+            assertThat(resent.getStartsAt()).isEqualTo(opened.getStartsAt());
+            // As of minute 91's end, when its figures settled.
+            assertThat(resent.getAnnotations()).containsEntry("figures_updated", "11:32Z (" + minute(92) + ")")
+                    .doesNotContainKey("refresh");
+            assertThat(resent.getSummary()).contains("(figures updated 11:32Z: excess was "
+                    + opened.getAnnotations().get("excess_per_hour") + " when first sent)");
+        }
+    }
+
+    @Test
     public void shouldSummariseACiStormOf48NewVmsByKindAndCount() {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY_NO_GROUP_WAIT)) {
             Estate estate = new Estate(fixture.input(fixture.topics().unitCost), new Random(48));

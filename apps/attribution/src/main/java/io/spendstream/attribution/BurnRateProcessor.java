@@ -17,6 +17,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import io.spendstream.attribution.avro.BurnInput;
+import io.spendstream.attribution.avro.ChildBurn;
 import io.spendstream.attribution.avro.ScopeBurnState;
 import io.spendstream.avro.Budget;
 import io.spendstream.avro.BurnRate;
@@ -33,7 +34,8 @@ import io.spendstream.schemas.SpendstreamTopics;
  * minute of stream time, so a late row counts in the buckets and days it belongs to, and in the trailing sums if its
  * minute is still inside a window. Budgets are kept in {@value #BUDGETS_STORE}, scope states in
  * {@value #SCOPES_STORE}. Spend is tracked for every scope, with or without a budget, so a budget set later starts
- * with the scope's history.
+ * with the scope's history. A budgeted scope also tracks the spend of its children ({@link BurnDrivers}): each
+ * window of its BurnRate names the children that drive it.
  *
  * <p>Emits a {@link BurnRate} for a scope that has a budget: when its budget is set or changed, when a new
  * {@code alertAt} stage is crossed, and otherwise at most once per {@code emit-interval} of stream time. A deleted
@@ -72,6 +74,7 @@ public final class BurnRateProcessor implements Processor<String, BurnInput, Str
     private KeyValueStore<String, Long> streamTimeStore;
     private ScopeSpend spend;
     private TrailingSums sums;
+    private BurnDrivers drivers;
     private long streamTime;
     /** The cursor of the last sweep (not stored: after a restart, the first new minute sweeps). */
     private long sweptCursor = Long.MIN_VALUE;
@@ -122,6 +125,7 @@ public final class BurnRateProcessor implements Processor<String, BurnInput, Str
         this.spend = new ScopeSpend(context.getStateStore(ScopeSpend.BUCKETS_STORE),
                 context.getStateStore(ScopeSpend.DAYS_STORE));
         this.sums = new TrailingSums(spend);
+        this.drivers = new BurnDrivers(spend, sums);
         Long stored = streamTimeStore.get(STREAM_TIME_KEY);
         this.streamTime = stored == null ? Long.MIN_VALUE : stored;
     }
@@ -145,6 +149,12 @@ public final class BurnRateProcessor implements Processor<String, BurnInput, Str
             }
             case BUDGET_DELETED -> {
                 budgets.delete(scope);
+                ScopeBurnState state = scopes.get(scope);
+                if (state != null && !state.getChildren().isEmpty()) {
+                    // Children are tracked for budgeted scopes only.
+                    state.setChildren(new ArrayList<>());
+                    scopes.put(scope, state);
+                }
                 context.forward(record.withValue((BurnRate) null));
             }
         }
@@ -160,11 +170,17 @@ public final class BurnRateProcessor implements Processor<String, BurnInput, Str
         state.setLastBookedCursor(cursor());
         // Buckets older than the longest window change no sum; the day totals still count them.
         long oldestUseful = cursor() - BurnRateSettings.longestWindow().toMillis();
+        // The burn's drivers are tracked for budgeted scopes only; rows from writers before BurnInput.child carry none.
+        ChildBurn child = cost.getChild() == null || budgets.get(scope) == null ? null
+                : drivers.entry(scope, state, cost.getChild());
         for (ChargePeriodSpreader.Part part : spreader.spread(cost.getAmount(), cost.getStart(), cost.getEnd())) {
             spend.addToDay(scope, part.windowStartMs(), part.amount());
             if (part.windowStartMs() > oldestUseful) {
                 spend.addToBucket(scope, part.windowStartMs(), part.amount());
                 sums.addPart(state, part.windowStartMs(), part.amount());
+                if (child != null) {
+                    drivers.addPart(scope, state, child, part.windowStartMs(), part.amount());
+                }
             }
         }
         emit(scope, state, false);
@@ -219,6 +235,7 @@ public final class BurnRateProcessor implements Processor<String, BurnInput, Str
             boolean due = state.getLastEmittedAt() == Long.MIN_VALUE
                     || streamTime - state.getLastEmittedAt() >= settings.emitInterval().toMillis();
             if (force || due || stages != state.getLastStagesCrossed()) {
+                drivers.advance(scope, state, cursor(), budget);
                 sums.advance(scope, state, cursor());
                 state.setLastEmittedAt(streamTime);
                 state.setLastStagesCrossed(stages);

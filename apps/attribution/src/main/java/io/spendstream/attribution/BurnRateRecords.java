@@ -28,7 +28,8 @@ import io.spendstream.schemas.Money;
  * <li>projected = consumed + 6h spend x (time left in the period / 6h), at 12 decimal places half-even: the 6h rate
  *     ({@link BurnRateSettings#PROJECTION_WINDOW}) because a 10-minute spike should move the projection a little,
  *     not by 30 days' worth of itself, while a day-long change shows within hours;</li>
- * <li>stagesCrossed = the {@code alertAt} fractions {@code f} with {@code consumed >= f x budget} (exact).</li>
+ * <li>stagesCrossed = the {@code alertAt} fractions {@code f} with {@code consumed >= f x budget} (exact);</li>
+ * <li>each window's drivers: its costliest children and the rest ({@link BurnDrivers#top}).</li>
  * </ul>
  */
 public final class BurnRateRecords {
@@ -71,7 +72,8 @@ public final class BurnRateRecords {
             Duration window = BurnRateSettings.WINDOWS.get(i);
             TrailingSum sum = state.getSums().get(i);
             windows.add(new BurnWindow(sum.getWindow(), Money.of(sum.getSpend()),
-                    burnRate(sum.getSpend(), window.toMillis(), amount, periodEnd - periodStart)));
+                    burnRate(sum.getSpend(), window.toMillis(), amount, periodEnd - periodStart),
+                    BurnDrivers.top(state, i, sum.getSpend())));
             if (window.equals(BurnRateSettings.PROJECTION_WINDOW)) {
                 projectionSpend = sum.getSpend();
             }

@@ -26,8 +26,9 @@ import io.spendstream.schemas.SpendstreamTopics;
  * (compacted, key = scope, JSON; bad records to {@code spend.dlq} via {@link DeadLetterRoute}), writes
  * {@code spend.burn-rate} (key = scope; a tombstone when a budget is deleted).
  *
- * <p>Each cost row is fanned out to the scopes it counts against ({@link BudgetScopes}), and merged with the budgets
- * into one stream of {@link BurnInput} re-keyed by scope, through the repartition topic
+ * <p>Each cost row is fanned out to the scopes it counts against ({@link BudgetScopes}), each copy naming the child
+ * scope it counts in there ({@link BurnDrivers}), and merged with the budgets into one stream of {@link BurnInput}
+ * re-keyed by scope, through the repartition topic
  * {@code <application.id>-}{@value #BY_SCOPE}{@code -repartition}. One repartition for both inputs means a scope's
  * budget and costs always meet in the same task, in order, whatever the partition count of {@code spend.budgets}.
  * The {@link BurnRateProcessor} after it keeps the stores {@value BurnRateProcessor#BUDGETS_STORE},
@@ -59,11 +60,9 @@ public final class BurnRateTopology {
         String stage = AttributionApp.NAME;
 
         KStream<String, BurnInput> costInputs = costs
-                .flatMap((service, cost) -> {
-                    BurnInput input = costInput(cost);
-                    return BudgetScopes.of(cost.getAttribution()).stream()
-                            .map(scope -> KeyValue.pair(scope, input)).toList();
-                }, Named.as(FAN_OUT));
+                .flatMap((service, cost) -> BudgetScopes.of(cost.getAttribution()).stream()
+                        .map(scope -> KeyValue.pair(scope, costInput(cost, BurnDrivers.childOf(scope, cost))))
+                        .toList(), Named.as(FAN_OUT));
 
         KStream<String, byte[]> rawBudgets = builder.stream(topics.budgets.name(),
                 topics.budgets.consumed(BUDGET_SOURCE));
@@ -82,8 +81,10 @@ public final class BurnRateTopology {
                 .to(topics.burnRate.name(), topics.burnRate.produced(SINK));
     }
 
-    private static BurnInput costInput(AttributedCost cost) {
+    /** A cost row's input for one scope, with the scope's child it counts in ({@link BurnDrivers}). */
+    private static BurnInput costInput(AttributedCost cost, String child) {
         return BurnInput.newBuilder()
+                .setChild(child)
                 .setKind(BurnInputKind.COST)
                 .setAmount(Money.of(cost.getCost().getEffectiveCost()))
                 .setStart(cost.getCost().getChargePeriodStart())

@@ -32,45 +32,61 @@ public final class TrailingSums {
 
     /** The state of a scope seen for the first time, its sums read from the buckets up to {@code cursor}. */
     public ScopeBurnState start(String scope, long cursor) {
+        return ScopeBurnState.newBuilder().setCursor(cursor).setSums(startSums(scope, cursor)).build();
+    }
+
+    /** The sums of the key's buckets up to {@code cursor}, one per window. */
+    public List<TrailingSum> startSums(String key, long cursor) {
         List<TrailingSum> sums = new ArrayList<>();
         for (Duration window : BurnRateSettings.WINDOWS) {
-            sums.add(new TrailingSum(Durations.format(window), spend.bucketSum(scope, firstBucket(cursor, window),
+            sums.add(new TrailingSum(Durations.format(window), spend.bucketSum(key, firstBucket(cursor, window),
                     cursor)));
         }
-        return ScopeBurnState.newBuilder().setCursor(cursor).setSums(sums).build();
+        return sums;
     }
 
     /** Moves the state's cursor forward to {@code cursor} (never back), updating every sum. */
     public void advance(String scope, ScopeBurnState state, long cursor) {
-        long from = state.getCursor();
+        if (cursor <= state.getCursor()) {
+            return;
+        }
+        advanceSums(scope, state.getSums(), state.getCursor(), cursor);
+        state.setCursor(cursor);
+    }
+
+    /** Moves the key's sums from the cursor {@code from} forward to {@code cursor}. */
+    public void advanceSums(String key, List<TrailingSum> sums, long from, long cursor) {
         if (cursor <= from) {
             return;
         }
         BigDecimal entering = null;
         for (int i = 0; i < BurnRateSettings.WINDOWS.size(); i++) {
             Duration window = BurnRateSettings.WINDOWS.get(i);
-            TrailingSum sum = state.getSums().get(i);
+            TrailingSum sum = sums.get(i);
             if (cursor - from >= window.toMillis()) {
-                sum.setSpend(spend.bucketSum(scope, firstBucket(cursor, window), cursor));
+                sum.setSpend(spend.bucketSum(key, firstBucket(cursor, window), cursor));
             } else {
                 // The same buckets enter every window: read them once.
-                entering = entering != null ? entering : spend.bucketSum(scope, from + BUCKET_MS, cursor);
-                BigDecimal leaving = spend.bucketSum(scope, firstBucket(from, window), cursor - window.toMillis());
+                entering = entering != null ? entering : spend.bucketSum(key, from + BUCKET_MS, cursor);
+                BigDecimal leaving = spend.bucketSum(key, firstBucket(from, window), cursor - window.toMillis());
                 sum.setSpend(Money.of(sum.getSpend().add(entering).subtract(leaving)));
             }
         }
-        state.setCursor(cursor);
     }
 
     /** Adds a part just booked into the bucket starting at {@code bucketStartMs} to the windows that hold it. */
     public void addPart(ScopeBurnState state, long bucketStartMs, BigDecimal amount) {
-        long cursor = state.getCursor();
+        addPart(state.getSums(), state.getCursor(), bucketStartMs, amount);
+    }
+
+    /** The same for sums at {@code cursor}. */
+    public static void addPart(List<TrailingSum> sums, long cursor, long bucketStartMs, BigDecimal amount) {
         if (bucketStartMs > cursor) {
             return;
         }
         for (int i = 0; i < BurnRateSettings.WINDOWS.size(); i++) {
             if (bucketStartMs >= firstBucket(cursor, BurnRateSettings.WINDOWS.get(i))) {
-                TrailingSum sum = state.getSums().get(i);
+                TrailingSum sum = sums.get(i);
                 sum.setSpend(Money.add(sum.getSpend(), amount));
             }
         }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.spendstream.avro.AttributedCost;
+import io.spendstream.avro.BurnDriver;
 import io.spendstream.avro.BurnRate;
 import io.spendstream.avro.BurnWindow;
 import io.spendstream.avro.DeadLetter;
@@ -321,6 +322,62 @@ class BurnRateTopologyTest {
         assertThat(window(december, "5m").getSpend()).isEqualTo(Money.of("131"));
         // December has 31 days: 131 in 5 minutes against 30000 / 44640 minutes.
         assertThat(rate(december, "5m")).isCloseTo(131.0 / 5 * 44640 / 30000, within(1e-9));
+    }
+
+    @Test
+    void shouldNameTheServicesDrivingATeamsBurnWithTheirSharesAndSinceWhen() {
+        // Emitted on every row: the last record then holds the last row of the last minute too.
+        stop();
+        start(PartialApps.burnRateOnly(), Map.of(BurnRateSettings.EMIT_INTERVAL, "0s"));
+        budget("team:payments", BUDGET);
+        // Ten quiet minutes (0.30 + 0.20 USD/min, under the 0.694 USD/min pace together), then an hour driven 80/20:
+        // checkout 8.00 USD/min, ledger 2.00 USD/min (600 USD/h, 14.4x).
+        for (int minute = 0; minute < 70; minute++) {
+            Instant at = NOW.plus(Duration.ofMinutes(minute));
+            pipe(cost("checkout", "payments", "store", minute < 10 ? "0.30" : "8.00", at, Duration.ofMinutes(1)));
+            pipe(cost("ledger", "payments", "store", minute < 10 ? "0.20" : "2.00", at, Duration.ofMinutes(1)));
+        }
+
+        BurnRate last = last("team:payments");
+        BurnWindow hour = window(last, "1h");
+        assertThat(hour.getSpend()).isEqualTo(Money.of("600"));
+        assertThat(hour.getDrivers()).extracting(BurnDriver::getScope)
+                .containsExactly("service:checkout", "service:ledger");
+        assertThat(hour.getDrivers()).extracting(BurnDriver::getSpend)
+                .containsExactly(Money.of("480"), Money.of("120"));
+        // checkout's first 8.00 minute put its 5m spend (4 x 0.30 + 8.00 = 9.20) over the pace's 3.47 at once;
+        // ledger's took two minutes (4 x 0.20 + 2.00 = 2.80, then 3 x 0.20 + 4.00 = 4.60).
+        assertThat(hour.getDrivers()).extracting(BurnDriver::getOverPaceSince)
+                .containsExactly(NOW.plus(Duration.ofMinutes(10)), NOW.plus(Duration.ofMinutes(11)));
+        // The 3d window holds the quiet minutes too, all theirs.
+        assertThat(window(last, "3d").getDrivers()).extracting(BurnDriver::getSpend)
+                .containsExactly(Money.of("483.00"), Money.of("122.00"));
+    }
+
+    @Test
+    void shouldNameAServicesResourcesAndPutSpendFromBeforeTheBudgetUnderOther() {
+        // Emitted on every row: the last record then holds the last row of the last minute too.
+        stop();
+        start(PartialApps.burnRateOnly(), Map.of(BurnRateSettings.EMIT_INTERVAL, "0s"));
+        pipe(withResource(cost("checkout", "payments", "store", "5.00", NOW, Duration.ofMinutes(1)), "db-1"));
+        budget("service:checkout", BUDGET);
+        for (int minute = 1; minute < 4; minute++) {
+            Instant at = NOW.plus(Duration.ofMinutes(minute));
+            pipe(withResource(cost("checkout", "payments", "store", "3.00", at, Duration.ofMinutes(1)), "db-1"));
+            pipe(withResource(cost("checkout", "payments", "store", "1.00", at, Duration.ofMinutes(1)), "vm-1"));
+        }
+
+        BurnWindow fiveMinutes = window(last("service:checkout"), "5m");
+        assertThat(fiveMinutes.getDrivers()).extracting(BurnDriver::getScope)
+                .containsExactly("resource:db-1", "resource:vm-1", BurnDrivers.OTHER);
+        assertThat(fiveMinutes.getDrivers()).extracting(BurnDriver::getSpend)
+                .containsExactly(Money.of("9.00"), Money.of("3.00"), Money.of("5.00"));
+        assertThat(fiveMinutes.getDrivers().get(2).getOverPaceSince()).isNull();
+    }
+
+    private static AttributedCost withResource(AttributedCost cost, String resource) {
+        cost.getCost().setResourceId(resource);
+        return cost;
     }
 
     private void steadySpend(Instant from, Instant to) {

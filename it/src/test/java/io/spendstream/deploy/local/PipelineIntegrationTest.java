@@ -130,8 +130,9 @@ class PipelineIntegrationTest {
                 assertThat(a.getTopContributors().get(0).getName()).isEqualTo(DemoScenario.INCIDENT_SERVICE);
             }
         });
-        assertThat(alerts.stream().filter(a -> a.getStatus() == AlertStatus.FIRING)).singleElement()
-                .satisfies(a -> assertThat(a.getDedupKey())
+        // One alert: the service's (the gate may send it again with figures that rose, under the same key).
+        assertThat(alerts.stream().filter(a -> a.getStatus() == AlertStatus.FIRING)).isNotEmpty()
+                .allSatisfy(a -> assertThat(a.getDedupKey())
                         .isEqualTo("cost-spike:service:" + DemoScenario.INCIDENT_SERVICE));
         assertThat(anomalies).allMatch(a -> a.getType() == AnomalyType.COST_SPIKE, "the incident is a spike, no drop");
         assertThat(deadLetters.get(0).getReason()).isEqualTo("invalid-json");

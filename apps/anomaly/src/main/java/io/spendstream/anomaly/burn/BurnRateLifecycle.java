@@ -129,7 +129,7 @@ public final class BurnRateLifecycle {
             emit(scope, state, open, AnomalyState.OPEN, evaluatedAt, null, score,
                     BurnRateRecords.firingSummary(scope, m, state, observed, rate.getProjectedPeriodSpend(),
                             open.getStartedAt(), windows),
-                    AlertStatus.FIRING, out);
+                    AlertStatus.FIRING, BurnRateRecords.drivers(m, windows, state.getCurrency()), out);
             return;
         }
 
@@ -149,7 +149,8 @@ public final class BurnRateLifecycle {
                 emit(scope, state, open, AnomalyState.UPDATE, evaluatedAt, null, score,
                         BurnRateRecords.firingSummary(scope, m, state, observed, rate.getProjectedPeriodSpend(),
                                 open.getStartedAt(), windows),
-                        escalated ? AlertStatus.FIRING : null, out);
+                        escalated ? AlertStatus.FIRING : null, BurnRateRecords.drivers(m, windows, state.getCurrency()),
+                        out);
             }
             return;
         }
@@ -190,13 +191,14 @@ public final class BurnRateLifecycle {
     private static void resolve(String scope, BurnRateStateRecord state, OpenBurnRecord open, long observedAt,
             long endedAt, double score, String summary, List<Emission> out) {
         emit(scope, state, open, AnomalyState.RESOLVED, observedAt, endedAt, score, summary, AlertStatus.RESOLVED,
-                out);
+                "", out);
     }
 
     private static void emit(String scope, BurnRateStateRecord state, OpenBurnRecord open, AnomalyState event,
-            long observedAt, Long endedAt, double score, String summary, AlertStatus alert, List<Emission> out) {
+            long observedAt, Long endedAt, double score, String summary, AlertStatus alert, String drivers,
+            List<Emission> out) {
         Anomaly anomaly = BurnRateRecords.anomaly(scope, state, open, event, observedAt, endedAt, score, summary);
-        out.add(new Emission(anomaly, alert == null ? null : BurnRateRecords.alert(anomaly, alert)));
+        out.add(new Emission(anomaly, alert == null ? null : BurnRateRecords.alert(anomaly, alert, drivers)));
     }
 
     /**

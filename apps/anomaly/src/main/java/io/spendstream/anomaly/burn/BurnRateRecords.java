@@ -1,6 +1,7 @@
 package io.spendstream.anomaly.burn;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -11,11 +12,13 @@ import java.util.Map;
 
 import io.spendstream.anomaly.avro.BurnRateStateRecord;
 import io.spendstream.anomaly.avro.OpenBurnRecord;
+import io.spendstream.anomaly.core.PageText;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.AlertStatus;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.AnomalyType;
+import io.spendstream.avro.BurnDriver;
 import io.spendstream.avro.Severity;
 import io.spendstream.schemas.Money;
 
@@ -31,6 +34,9 @@ public final class BurnRateRecords {
     /** {@code anomalyType} of a staged budget alert: it has no anomaly event behind it. */
     public static final String STAGE_ALERT_TYPE = "BUDGET_STAGE";
 
+    /** Annotation naming the burn's drivers ({@link #drivers}). */
+    public static final String DRIVERS = "drivers";
+    private static final long HOUR_MS = 3_600_000L;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm'Z'").withZone(ZoneOffset.UTC);
 
     private BurnRateRecords() {
@@ -66,15 +72,23 @@ public final class BurnRateRecords {
                 // The 1h window's spend above the 1h pace is already an amount per hour.
                 .setExcessCostPerHour(Money.of(open.getObserved().subtract(open.getExpected()).max(BigDecimal.ZERO)))
                 .setScore(score)
-                // No finer contributors: spend.burn-rate carries the scope's totals only.
+                // The drivers are no contributors (those move against a baseline; a driver is a share of the
+                // burn): they are in the summary and the alert annotation "drivers".
                 .setTopContributors(List.of())
                 .setSummary(summary)
                 .setTeam(scope.startsWith("team:") ? scope.substring("team:".length()) : null)
                 .build();
     }
 
-    /** FIRING on OPEN and on escalation, RESOLVED on RESOLVED; the caller decides which. */
-    public static Alert alert(Anomaly anomaly, AlertStatus status) {
+    /**
+     * FIRING on OPEN and on escalation, RESOLVED on RESOLVED; the caller decides which. {@code drivers}: the
+     * annotation {@value #DRIVERS} ({@link #drivers}), left out when empty.
+     */
+    public static Alert alert(Anomaly anomaly, AlertStatus status, String drivers) {
+        Map<String, String> annotations = annotations(anomaly);
+        if (!drivers.isEmpty()) {
+            annotations.put(DRIVERS, drivers);
+        }
         return Alert.newBuilder()
                 .setDedupKey(anomaly.getDedupKey())
                 .setStatus(status)
@@ -87,7 +101,7 @@ public final class BurnRateRecords {
                 .setStartsAt(anomaly.getStartedAt())
                 .setEndsAt(status == AlertStatus.RESOLVED ? anomaly.getEndedAt() : null)
                 .setAnomalyIds(List.of(anomaly.getAnomalyId()))
-                .setAnnotations(annotations(anomaly))
+                .setAnnotations(annotations)
                 .build();
     }
 
@@ -137,10 +151,36 @@ public final class BurnRateRecords {
      */
     public static String firingSummary(String scope, BurnRuleMatch match, BurnRateStateRecord state,
             BigDecimal spentLastHour, BigDecimal projected, long since, BurnWindows windows) {
+        String drivers = drivers(match, windows, state.getCurrency());
         return String.format(Locale.ROOT, "%s burning %.1fx budget (%s) and %.1fx (%s) since %s: %s, %s %s spent in "
-                        + "the last hour, projected %s %s by period end; windows %s", scope, match.longRate(),
+                        + "the last hour, projected %s %s by period end; windows %s%s", scope, match.longRate(),
                 match.longWindow(), match.shortRate(), match.shortWindow(), clock(since), budget(state),
-                amount(spentLastHour), state.getCurrency(), amount(projected), state.getCurrency(), rates(windows));
+                amount(spentLastHour), state.getCurrency(), amount(projected), state.getCurrency(), rates(windows),
+                drivers.isEmpty() ? "" : "; driven by " + drivers);
+    }
+
+    /**
+     * Who drives the burn over the firing rule's long window (the window that says the burn is significant), e.g.
+     * {@code service checkout 480 USD/h (80%, over pace since 10:10Z), service ledger 120 USD/h (20%, over pace since
+     * 10:11Z)}: each driver's spend in the window per hour, its share of the window's spend, and since when it alone
+     * has been spending faster than the whole budget's pace. Empty when attribution named none.
+     */
+    public static String drivers(BurnRuleMatch match, BurnWindows windows, String currency) {
+        BigDecimal total = windows.spend(match.longWindow());
+        long windowMs = BurnWindows.length(match.longWindow()).toMillis();
+        List<String> parts = new java.util.ArrayList<>();
+        for (BurnDriver driver : windows.drivers(match.longWindow())) {
+            BigDecimal perHour = driver.getSpend().multiply(BigDecimal.valueOf(HOUR_MS))
+                    .divide(BigDecimal.valueOf(windowMs), Money.SCALE, RoundingMode.HALF_EVEN);
+            String share = total.signum() <= 0 ? "" : driver.getSpend().multiply(BigDecimal.valueOf(100))
+                    .divide(total, 0, RoundingMode.HALF_EVEN) + "%";
+            String since = driver.getOverPaceSince() == null ? ""
+                    : "over pace since " + clock(driver.getOverPaceSince().toEpochMilli());
+            String detail = share.isEmpty() || since.isEmpty() ? share + since : share + ", " + since;
+            parts.add(driver.getScope().replaceFirst(":", " ") + " " + PageText.perHour(perHour) + " " + currency
+                    + "/h" + (detail.isEmpty() ? "" : " (" + detail + ")"));
+        }
+        return String.join(", ", parts);
     }
 
     /** Every window's burn rate, shortest first: {@code 5m 16.0x, 30m 15.5x, 1h 15.2x, 6h 3.1x, 3d 1.2x}. */

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.spendstream.avro.BurnDriver;
 import io.spendstream.avro.BurnRate;
 import io.spendstream.avro.BurnWindow;
 
@@ -43,6 +44,12 @@ public final class BurnWindows {
     public BigDecimal spend(String window) {
         BurnWindow w = byName.get(window);
         return w == null ? BigDecimal.ZERO : w.getSpend();
+    }
+
+    /** The window's drivers as attribution listed them (costliest first, then {@code (other)}); empty if none. */
+    public List<BurnDriver> drivers(String window) {
+        BurnWindow w = byName.get(window);
+        return w == null ? List.of() : w.getDrivers();
     }
 
     static Duration length(String window) {

@@ -78,6 +78,22 @@ public final class PageText {
         return grouped(value.setScale(0, RoundingMode.HALF_EVEN));
     }
 
+    /**
+     * The amount of an {@code excess_per_hour} annotation ({@code 1,190 USD/h}, {@code -60 USD/h},
+     * {@code 0.0025 USD/h}): its first word read back as {@link #perHour} wrote it; null when there is none.
+     */
+    public static BigDecimal perHourOf(String annotation) {
+        if (annotation == null || annotation.isBlank()) {
+            return null;
+        }
+        String number = annotation.strip().split(" ", 2)[0].replace(",", "");
+        try {
+            return new BigDecimal(number);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     /** A number with thousands separators and its own scale ({@code 1,105}, {@code 12.5}). */
     public static String grouped(BigDecimal value) {
         DecimalFormat format = pattern("#,##0");

@@ -1,5 +1,6 @@
 package io.spendstream.anomaly.gate;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -10,6 +11,7 @@ import java.util.Optional;
 
 import io.spendstream.anomaly.burn.BurnRateRecords;
 import io.spendstream.anomaly.core.AnomalyRecords;
+import io.spendstream.anomaly.core.PageText;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.AlertStatus;
 import io.spendstream.avro.AnomalyType;
@@ -38,6 +40,10 @@ import io.spendstream.avro.Severity;
  * open yet) is held for {@code group-wait}: it goes out grouped as soon as a parent opens for it, else as it is when
  * the wait ends. If it resolves while held, neither it nor its RESOLVED is sent ({@code group-wait}, counting
  * both). Parents are never held. A child already sent is not regrouped by a parent that opens later.</li>
+ * <li><b>Figures that moved</b>: an alert already sent is sent again, same key, labels and severity, when the excess
+ * per hour of its refreshes rose by more than {@code redeliver-factor} (1.5x) over what was sent; the first time at
+ * once, then at most once per {@code redeliver-interval} (5 min). An incident that starts part-way through a minute
+ * opens on that minute's covered part, normal seconds included, and reads low; the next minute corrects it.</li>
  * </ul>
  * The gate also adds the label {@code team} to alerts that name a service whose owner it knows.
  */
@@ -53,6 +59,10 @@ final class AlertGate {
     /** Annotation of an alert a silence held: when the hold began, then (once released) {@code begin-end}. */
     static final String HELD_BY_SILENCE = "held_by_silence";
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm'Z'").withZone(ZoneOffset.UTC);
+    /** Annotation of an alert re-delivered with new figures: when they were observed. */
+    static final String FIGURES_UPDATED = "figures_updated";
+    /** The annotation whose amount a re-delivery compares ({@link PageText#annotations}). */
+    static final String EXCESS_PER_HOUR = "excess_per_hour";
     static final String TEAM_LABEL = "team";
     static final String SERVICE_LABEL = "service";
 
@@ -106,7 +116,7 @@ final class AlertGate {
     Decision onAlert(GateState state, Alert alert, long timestamp, long now, Lookups lookups) {
         if (AnomalyRecords.isRefresh(alert)) {
             refresh(state, alert);
-            return Decision.NONE;
+            return redeliver(state, timestamp, now, lookups);
         }
         return alert.getStatus() == AlertStatus.FIRING ? onFiring(state, alert, timestamp, now, lookups)
                 : onResolved(state, alert, timestamp, now);
@@ -129,6 +139,52 @@ final class AlertGate {
         }
         state.latest = Alert.newBuilder(state.latest).setSummary(refresh.getSummary()).setAnnotations(annotations)
                 .build();
+    }
+
+    /**
+     * After a refresh of an alert already sent: sends it again with the refreshed figures when its excess per hour
+     * rose by more than {@code redeliver-factor} over the one sent, so receivers do not keep the figures of a partial
+     * opening minute. Only a rise: the minute after a spike ends always reads low (the detector's "excess stopped"
+     * update), and re-sending it just before the RESOLVED would be noise; a rate that settles lower is in the
+     * RESOLVED's incident cost. Same dedup key, labels and severity as the alert sent (receivers update it in place; a
+     * PagerDuty-style receiver keyed by the dedup key pages no one again), its summary saying what moved, and the
+     * annotation {@value #FIGURES_UPDATED}. Not while a silence covers it, nor within {@code redeliver-interval} of
+     * the previous re-delivery.
+     */
+    private Decision redeliver(GateState state, long timestamp, long now, Lookups lookups) {
+        if (state.latest == null || state.emitted == null || state.waitingForGroup() || (state.redeliveredAt != 0
+                && now - state.redeliveredAt < settings.redeliverInterval().toMillis())) {
+            return Decision.NONE;
+        }
+        BigDecimal sent = PageText.perHourOf(state.emitted.getAnnotations().get(EXCESS_PER_HOUR));
+        BigDecimal current = PageText.perHourOf(state.latest.getAnnotations().get(EXCESS_PER_HOUR));
+        if (sent == null || current == null || !roseBeyond(sent.abs(), current.abs(), settings.redeliverFactor())) {
+            return Decision.NONE;
+        }
+        Map<String, String> annotations = new LinkedHashMap<>(state.latest.getAnnotations());
+        String clock = CLOCK.format(Instant.ofEpochMilli(timestamp));
+        annotations.put(FIGURES_UPDATED, clock + " (" + Instant.ofEpochMilli(timestamp) + ")");
+        String group = state.emitted.getLabels().get(GROUP_LABEL);
+        String summary = state.latest.getSummary() + (group == null ? "" : " (grouped under " + group + ")")
+                + " (figures updated " + clock + ": excess was " + state.emitted.getAnnotations().get(EXCESS_PER_HOUR)
+                + " when first sent)";
+        Alert candidate = Alert.newBuilder(state.latest)
+                .setSeverity(state.emitted.getSeverity())
+                .setLabels(state.emitted.getLabels())
+                .setSummary(summary)
+                .setAnnotations(annotations)
+                .build();
+        if (lookups.silenced(candidate, now)) {
+            return Decision.NONE;
+        }
+        state.emitted = candidate;
+        state.redeliveredAt = now;
+        return new Decision(new Out(candidate, timestamp), null, false);
+    }
+
+    /** True when {@code current} is more than {@code factor} times {@code sent}. */
+    static boolean roseBeyond(BigDecimal sent, BigDecimal current, double factor) {
+        return current.compareTo(sent.multiply(BigDecimal.valueOf(factor))) > 0;
     }
 
     private Decision onFiring(GateState state, Alert alert, long timestamp, long now, Lookups lookups) {

@@ -11,7 +11,6 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 import io.spendstream.anomaly.avro.AlertGateEvent;
-import io.spendstream.anomaly.avro.AlertGateStateRecord;
 import io.spendstream.anomaly.avro.SilenceRecord;
 import io.spendstream.anomaly.core.PrivateAvroSerde;
 import io.spendstream.avro.Alert;
@@ -81,7 +80,7 @@ public final class AlertGateTopology {
     public static void build(StreamsBuilder builder, KStream<String, Alert> alerts, SpendstreamTopics topics,
             PipelineMetrics metrics, AlertGateSettings settings, InputLimits limits, String stage) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GATE_STORE),
-                Serdes.String(), new PrivateAvroSerde<>(AlertGateStateRecord.class, "alert-gate state")));
+                Serdes.String(), GateState.SERDE));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SILENCE_STORE),
                 Serdes.String(), new PrivateAvroSerde<>(SilenceRecord.class, "silence")));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GROUP_STORE),

@@ -1,5 +1,7 @@
 package io.spendstream.anomaly.gate;
 
+import java.util.Map;
+
 import io.spendstream.anomaly.avro.AlertGateStateRecord;
 import io.spendstream.anomaly.core.PrivateAvroSerde;
 import io.spendstream.avro.Alert;
@@ -10,10 +12,17 @@ import io.spendstream.avro.Alert;
  *
  * <p>{@link #holdUntil} and {@link #groupWaitUntil} share the record's {@code holdUntil} slot: a RESOLVED in cooldown
  * belongs to an alert that was emitted, a FIRING in group wait to one that was not, so the two never coexist. Sharing
- * the slot keeps the stored form unchanged ({@code PrivateAvroSerde} reads with the current schema only, so a new
- * field would make the stores written by the previous version unreadable).
+ * the slot kept the stored form unchanged. The stored form is format 2 ({@link #SERDE}: {@link #redeliveredAt});
+ * format 1, before it, is still read (schema kept as {@code AlertGateStateRecord-v1.avsc}; it reads as never
+ * re-delivered).
  */
 final class GateState {
+
+    static final byte FORMAT_V2 = 2;
+    /** Serde of the store {@code anomaly-alert-gate}: writes format 2, reads format 1 too. */
+    static final PrivateAvroSerde<AlertGateStateRecord> SERDE = new PrivateAvroSerde<>(AlertGateStateRecord.class,
+            "alert-gate state", FORMAT_V2, Map.of(PrivateAvroSerde.FORMAT_V1,
+                    PrivateAvroSerde.schemaResource(GateState.class, "AlertGateStateRecord-v1.avsc")));
 
     /** The latest FIRING the detectors raised, as raised; null once they resolved it. */
     Alert latest;
@@ -31,6 +40,8 @@ final class GateState {
      * group it under; 0 when it is not waiting.
      */
     long groupWaitUntil;
+    /** Wall-clock epoch millis of the last re-delivery of {@link #emitted} with new figures; 0 if none yet. */
+    long redeliveredAt;
 
     static GateState from(AlertGateStateRecord record) {
         GateState state = new GateState();
@@ -41,6 +52,7 @@ final class GateState {
             state.group = record.getGroup();
             state.held = AlertCodec.decode(record.getHeld());
             state.heldAt = record.getHeldAt();
+            state.redeliveredAt = record.getRedeliveredAt();
             if (state.held != null) {
                 state.holdUntil = record.getHoldUntil();
             } else if (state.latest != null && state.emitted == null) {
@@ -59,6 +71,7 @@ final class GateState {
                 .setHeld(AlertCodec.encode(held))
                 .setHeldAt(heldAt)
                 .setHoldUntil(held != null ? holdUntil : groupWaitUntil)
+                .setRedeliveredAt(redeliveredAt)
                 .build();
     }
 
@@ -79,5 +92,6 @@ final class GateState {
         held = null;
         holdUntil = 0;
         groupWaitUntil = 0;
+        redeliveredAt = 0;
     }
 }

@@ -30,6 +30,7 @@ import io.spendstream.avro.AlertStatus;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.AnomalyType;
+import io.spendstream.avro.BurnDriver;
 import io.spendstream.avro.BurnRate;
 import io.spendstream.avro.BurnWindow;
 import io.spendstream.avro.Severity;
@@ -98,6 +99,28 @@ class BurnRateRulesTest {
                         .containsEntry("excess_per_hour", "583 USD/h above pace").containsEntry("incident_cost", "0 USD");
             });
             assertThat(h.openGauge()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void shouldNameTheServicesDrivingTheBurnWithTheirSharesAndSinceWhen() {
+        try (Harness h = new Harness(Map.of())) {
+            // 625 USD in the last hour (15x), 80/20: checkout 500, ledger 125, as attribution lists them.
+            BurnRate rate = burnRate(T0, PERIOD_START, PERIOD_END, rates("1h", 15, "5m", 15).rates(), List.of());
+            rate.getWindows().get(2).setDrivers(List.of(
+                    new BurnDriver("service:checkout", Money.of("500"), T0.minus(Duration.ofMinutes(42))),
+                    new BurnDriver("service:ledger", Money.of("125"), T0.minus(Duration.ofMinutes(41)))));
+            h.input.pipeInput(SCOPE, rate, T0);
+
+            String drivers = "service checkout 500 USD/h (80%, over pace since 09:18Z), service ledger 125 USD/h "
+                    + "(20%, over pace since 09:19Z)";
+            assertThat(h.anomalies.readValuesToList()).singleElement().satisfies(a -> assertThat(a.getSummary())
+                    .endsWith("3d 0.0x; driven by " + drivers));
+            assertThat(h.alerts.readValuesToList()).singleElement().satisfies(alert -> {
+                assertThat(alert.getSeverity()).isEqualTo(Severity.PAGE);
+                assertThat(alert.getSummary()).endsWith("; driven by " + drivers);
+                assertThat(alert.getAnnotations()).containsEntry(BurnRateRecords.DRIVERS, drivers);
+            });
         }
     }
 

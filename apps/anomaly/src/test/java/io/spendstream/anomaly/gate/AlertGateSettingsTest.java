@@ -45,6 +45,25 @@ class AlertGateSettingsTest {
     }
 
     @Test
+    void shouldRedeliverOnARiseOfMoreThanOnePointFiveTimesAtMostEveryFiveMinutesUnlessSetOtherwise() {
+        AlertGateSettings defaults = AlertGateSettings.from(new SpendstreamConfig(Map.of()));
+        assertThat(defaults.redeliverFactor()).isEqualTo(1.5);
+        assertThat(defaults.redeliverInterval()).isEqualTo(Duration.ofMinutes(5));
+
+        AlertGateSettings set = AlertGateSettings.from(new SpendstreamConfig(Map.of(
+                AlertGateSettings.REDELIVER_FACTOR, "2", AlertGateSettings.REDELIVER_INTERVAL, "1m")));
+        assertThat(set.redeliverFactor()).isEqualTo(2.0);
+        assertThat(set.redeliverInterval()).isEqualTo(Duration.ofMinutes(1));
+        Duration tenSeconds = Duration.ofSeconds(10);
+        assertThatThrownBy(() -> new AlertGateSettings(tenSeconds, tenSeconds, tenSeconds, 1.0, tenSeconds))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(AlertGateSettings.REDELIVER_FACTOR);
+        assertThatThrownBy(() -> new AlertGateSettings(tenSeconds, tenSeconds, tenSeconds, 1.5,
+                Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(AlertGateSettings.REDELIVER_INTERVAL);
+    }
+
+    @Test
     void shouldRejectANegativeCooldownAZeroCheckIntervalAndANegativeGroupWait() {
         Duration wait = Duration.ofSeconds(15);
         assertThatThrownBy(() -> new AlertGateSettings(Duration.ofMinutes(-1), Duration.ofSeconds(10), wait))

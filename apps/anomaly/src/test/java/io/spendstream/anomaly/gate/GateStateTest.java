@@ -2,10 +2,18 @@ package io.spendstream.anomaly.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.GenericRecordBuilder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
 
 import io.spendstream.anomaly.avro.AlertGateStateRecord;
@@ -18,8 +26,7 @@ import io.spendstream.avro.Severity;
 class GateStateTest {
 
     private static final long AT = Instant.parse("2026-11-23T10:00:00Z").toEpochMilli();
-    private static final PrivateAvroSerde<AlertGateStateRecord> STORE_SERDE =
-            new PrivateAvroSerde<>(AlertGateStateRecord.class, "alert-gate state");
+    private static final PrivateAvroSerde<AlertGateStateRecord> STORE_SERDE = GateState.SERDE;
 
     @Test
     void shouldKeepAGroupWaitThroughTheStoredForm() {
@@ -66,6 +73,39 @@ class GateStateTest {
 
         assertThat(read.waitingForGroup()).isFalse();
         assertThat(read.toRecord().getHoldUntil()).isZero();
+    }
+
+    @Test
+    void shouldKeepTheLastRedeliveryAndReadAStateStoredBeforeItAsNeverRedelivered() throws IOException {
+        GateState sent = new GateState();
+        sent.latest = alert(AlertStatus.FIRING);
+        sent.emitted = alert(AlertStatus.FIRING);
+        sent.redeliveredAt = AT + 60_000;
+        assertThat(GateState.from(roundTrip(sent.toRecord())).redeliveredAt).isEqualTo(AT + 60_000);
+
+        // Format 1, as the gate wrote it before re-deliveries: the same alert, no redeliveredAt.
+        Schema v1 = PrivateAvroSerde.schemaResource(GateState.class, "AlertGateStateRecord-v1.avsc");
+        GenericRecord old = new GenericRecordBuilder(v1)
+                .set("latest", AlertCodec.encode(alert(AlertStatus.FIRING)))
+                .set("latestAt", AT)
+                .set("emitted", AlertCodec.encode(alert(AlertStatus.FIRING)))
+                .set("group", null)
+                .set("held", null)
+                .set("heldAt", 0L)
+                .set("holdUntil", 0L)
+                .build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(PrivateAvroSerde.FORMAT_V1);
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(v1).write(old, encoder);
+        encoder.flush();
+
+        GateState read = GateState.from(STORE_SERDE.read(out.toByteArray()));
+
+        assertThat(read.emitted).isEqualTo(alert(AlertStatus.FIRING));
+        assertThat(read.latestAt).isEqualTo(AT);
+        assertThat(read.redeliveredAt).isZero();
+        assertThat(STORE_SERDE.write(read.toRecord())[0]).isEqualTo(GateState.FORMAT_V2);
     }
 
     private static AlertGateStateRecord roundTrip(AlertGateStateRecord record) {
