@@ -27,6 +27,7 @@ import io.spendstream.attribution.avro.ShowbackEntry;
 import io.spendstream.attribution.avro.ShowbackInput;
 import io.spendstream.avro.Allocation;
 import io.spendstream.runtime.metrics.PipelineMetrics;
+import io.spendstream.runtime.state.WriteBackKeyValueStore;
 import io.spendstream.schemas.SpendstreamTopics;
 
 /**
@@ -71,6 +72,11 @@ public final class ShowbackProcessor implements Processor<Long, ShowbackInput, S
      * still receive late rows; reloading an evicted hour is a range scan of all its services.
      */
     static final int CACHED_HOURS = 48;
+    /**
+     * Entries per task kept as objects by the store ({@link WriteBackKeyValueStore}): the entries of a few busy hours
+     * of the default estate (500 services), ~200 B each.
+     */
+    static final int CACHED_ENTRIES = 10_000;
     /** {@code windowSize} of the allocations of an hour, a UTC day and a UTC calendar month. */
     public static final String HOUR_SIZE = ShowbackSplitter.HOUR.toString();
     public static final String DAY_SIZE = ShowbackSplitter.DAY.toString();
@@ -117,9 +123,11 @@ public final class ShowbackProcessor implements Processor<Long, ShowbackInput, S
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                // Cached: a burst of rows for one hour rewrites the same few entries many times per commit.
-                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), ShowbackKey.serde(),
-                        topics.avroSerde(ShowbackEntry.class)).withCachingEnabled());
+                // Written back once per commit (issue 18): a burst of rows for one hour rewrites the same few
+                // entries many times per commit, each a serialization before.
+                return Set.of(WriteBackKeyValueStore.builder(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(STORE), ShowbackKey.serde(),
+                        topics.avroSerde(ShowbackEntry.class)).withCachingEnabled(), CACHED_ENTRIES));
             }
         };
     }
