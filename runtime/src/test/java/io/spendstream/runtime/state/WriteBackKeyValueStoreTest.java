@@ -53,7 +53,8 @@ class WriteBackKeyValueStoreTest {
             assertThat(writes).hasValue(2);
 
             // The wrapped store (what the changelog and a restore see) has it after the commit, not only the object.
-            WriteBackKeyValueStore<String, StringBuilder> store = WriteBackKeyValueStore.find(driver.getStateStore(STORE));
+            WriteBackKeyValueStore<String, StringBuilder> store = WriteBackKeyValueStore.find(
+                    driver.getAllStateStores().get(STORE));
             assertThat(store.dirtyCount()).isZero();
             assertThat(store.wrapped().get("total")).hasToString("aaaaabbbbb");
             assertThat(store.get("total")).hasToString("aaaaabbbbb");
