@@ -10,7 +10,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -33,19 +37,20 @@ import io.spendstream.runtime.state.WriteBackKeyValueStore;
 /**
  * Issue 18, chaos safety of {@link WriteBackKeyValueStore} (the anomaly detectors' and attribution's allocation
  * stores keep hot values as objects and write them into RocksDB and the changelog once per commit): a counter app
- * ({@link WriteBackCounterApp}, its own JVM, exactly_once_v2) is SIGKILLed four times while 8,000 records of 20 keys
- * arrive, at moments unrelated to its 100 ms commits (so some kills land while a commit is written), and restarted at
- * once. Read read_committed, each key's counts must be exactly 1, 2, ..., n: a lost update (objects not written before
+ * ({@link WriteBackCounterApp}, its own JVM, exactly_once_v2) is SIGKILLed three times while records of 20 keys
+ * arrive (8,000 or more), each once it has committed new counts since its restart, at a random moment unrelated to its 100 ms
+ * commits, and restarted at once. Read read_committed, each key's counts must be exactly 1, 2, ..., n: a lost update (objects not written before
  * the commit) repeats a count, an update applied twice (a stale object after the abort) skips one.
  */
 class WriteBackCrashTest {
 
     private static final int KEYS = 20;
     private static final int RECORDS = 8_000;
-    private static final int KILLS = 4;
+    private static final int KILLS = 3;
 
     @TempDir
     Path dir;
+    private long perKey;
 
     @Test
     void shouldCountEveryRecordExactlyOnceWhenTheAppIsKilledMidStream() throws Exception {
@@ -56,46 +61,87 @@ class WriteBackCrashTest {
                 admin.createTopics(List.of(new NewTopic("in", 4, (short) 1), new NewTopic("out", 4, (short) 1)))
                         .all().get();
             }
-            Process app = start(bootstrap);
-            int kills = 0;
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(),
-                    new StringSerializer())) {
-                // 8,000 records over ~10 s, a kill every ~2 s.
-                for (int i = 0; i < RECORDS; i++) {
-                    producer.send(new ProducerRecord<>("in", "key-" + (i % KEYS), Integer.toString(i)));
-                    if (i % 80 == 79) {
-                        producer.flush();
-                        Thread.sleep(100);
-                    }
-                    if (i % (RECORDS / (KILLS + 1)) == RECORDS / (KILLS + 1) - 1 && kills < KILLS) {
-                        app.destroyForcibly().waitFor();
-                        kills++;
-                        app = start(bootstrap);
-                    }
-                }
-            }
-            assertThat(kills).isEqualTo(KILLS);
-
             Map<String, List<Long>> counts = new HashMap<>();
+            Process app = start(bootstrap);
+            AtomicBoolean killing = new AtomicBoolean(true);
+            AtomicInteger sent = new AtomicInteger();
+            Thread sender = new Thread(() -> send(bootstrap, killing, sent), "write-back-crash-sender");
+            sender.start();
+            Random random = new Random(18);
+            int kills = 0;
             try (KafkaConsumer<String, String> consumer = committedReader(bootstrap)) {
                 consumer.subscribe(List.of("out"));
-                await("every key counted to " + RECORDS / KEYS + " (read_committed)").atMost(Duration.ofMinutes(3))
+                for (; kills < KILLS; kills++) {
+                    // Killed only once it processes and commits again after its restart: a kill during its start-up
+                    // would test nothing. Then at a random moment, unrelated to its 100 ms commits.
+                    int before = read(consumer, counts);
+                    await("kill " + (kills + 1) + ": the app committed new counts since its start")
+                            .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
+                            .until(() -> read(consumer, counts) >= before + 300);
+                    Thread.sleep(random.nextInt(300));
+                    app.destroyForcibly().waitFor();
+                    app = start(bootstrap);
+                }
+                killing.set(false);
+                sender.join();
+                perKey = sent.get() / KEYS;
+                await("every key counted to " + perKey + " (read_committed)").atMost(Duration.ofMinutes(3))
                         .pollInterval(Duration.ofMillis(200)).until(() -> {
-                            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                                counts.computeIfAbsent(record.key(), k -> new ArrayList<>())
-                                        .add(Long.parseLong(record.value()));
-                            }
+                            read(consumer, counts);
+                            // A count repeated or skipped will not mend: stop waiting, the assertion says which.
                             return counts.size() == KEYS && counts.values().stream()
-                                    .allMatch(c -> c.get(c.size() - 1) >= RECORDS / KEYS);
+                                    .allMatch(c -> c.get(c.size() - 1) >= perKey) || !countingUp(counts);
                         });
             } finally {
                 app.destroyForcibly().waitFor();
             }
-            List<Long> expected = java.util.stream.LongStream.rangeClosed(1, RECORDS / KEYS).boxed().toList();
+            assertThat(kills).isEqualTo(KILLS);
+            assertThat(perKey).isGreaterThanOrEqualTo(RECORDS / KEYS);
+            List<Long> expected = LongStream.rangeClosed(1, perKey).boxed().toList();
             assertThat(counts).hasSize(KEYS).allSatisfy((key, seen) ->
                     assertThat(seen).as("counts of %s", key).isEqualTo(expected));
         }
+    }
+
+    /**
+     * Records of 20 keys in turn, 80 every 100 ms, at least 8,000 and on while the kills go on (a restarted app must
+     * find input to process), ending after a whole round of keys: each key gets {@code sent / 20}.
+     */
+    private static void send(String bootstrap, AtomicBoolean killing, AtomicInteger sent) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < RECORDS || killing.get() || i % KEYS != 0; i++) {
+                sent.set(i + 1);
+                producer.send(new ProducerRecord<>("in", "key-" + (i % KEYS), Integer.toString(i)));
+                if (i % 80 == 79) {
+                    producer.flush();
+                    Thread.sleep(100);
+                }
+            }
+            producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether every key's counts so far are 1, 2, 3, ... */
+    private static boolean countingUp(Map<String, List<Long>> counts) {
+        for (List<Long> seen : counts.values()) {
+            for (int i = 0; i < seen.size(); i++) {
+                if (seen.get(i) != i + 1) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Adds what the output has now to {@code counts}; returns how many counts were read in all. */
+    private static int read(KafkaConsumer<String, String> consumer, Map<String, List<Long>> counts) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
+            counts.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(Long.parseLong(record.value()));
+        }
+        return counts.values().stream().mapToInt(List::size).sum();
     }
 
     private Process start(String bootstrap) throws Exception {
