@@ -49,7 +49,8 @@ import io.spendstream.schemas.SpendstreamTopics;
  * over all owners summing to the hour's spend exactly; days and months are sums of their hours' so they do too.
  *
  * <p><b>Exactly once.</b> Every change (booked entries, dirty markers, emitted allocations, days, months) is in the store
- * before the commit that carries the input offsets and the emitted records. Hours in memory are a cache of the
+ * before the commit that carries the input offsets and the emitted records (the store keeps changed entries as objects
+ * and writes them in the commit's cache flush, before the offsets commit: {@link WriteBackKeyValueStore}). Hours in memory are a cache of the
  * store, bounded by {@value #CACHED_HOURS} clean hours, dropped when the task (re)initialises; then the hours marked
  * dirty in the store are emitted at the next interval, so inputs committed but not yet emitted before a crash are
  * emitted after it (against the allocations the store says were emitted, so nothing is emitted twice).

@@ -19,11 +19,11 @@ import io.spendstream.runtime.state.WriteBackKeyValueStore;
 
 /**
  * The set-up every detector processor shares: its stores opened again on every (re)initialisation (a revived task
- * restores its stores, objects from before are stale), the states it keeps as objects ({@link ReadThroughStates},
- * {@value #CACHED_STATES} per store and task) forgotten when a record fails (the store, not the half-updated objects,
- * is what the retry must see), its part of the open-anomalies gauge ({@link OpenAnomalies}: recounted from its
- * restored store at start, withdrawn when the task closes), and each emission forwarded under its dedup key at the
- * input record's timestamp.
+ * restores its stores, objects from before are stale), the states it keeps as objects ({@link ReadThroughStates} over
+ * a {@link WriteBackKeyValueStore}, {@value #CACHED_STATES} per store and task, written once per commit) reverted when
+ * a record fails (the last written value, not the half-updated objects, is what the next record must see), its part
+ * of the open-anomalies gauge ({@link OpenAnomalies}: recounted from its restored store at start, withdrawn when the
+ * task closes), and each emission forwarded under its dedup key at the input record's timestamp.
  *
  * @param <V> the value type the detector reads
  */
