@@ -412,6 +412,7 @@ public final class Bench {
         double rate = records / seconds(t1 - t0);
         if (!r.warmUp()) {
             results.addRate(phase, app, rate);
+            results.addMeasuredSeconds(phase, app, seconds(t1 - t0));
         }
         long started = r.equals(runs.get(0)) ? first.launchedAtNanos() : first.runStartedAtNanos();
         log.printf("  %-20s %-10s %,10.0f %-15s (%,d records in %.2f s%s%s)%n", what, r.label(), rate, unit,

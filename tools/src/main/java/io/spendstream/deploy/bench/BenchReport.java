@@ -21,12 +21,30 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * latency and memory: app / pass-through, so 3x is three times the ceiling's latency or memory).
  */
 public record BenchReport(Instant at, Map<String, Object> machine, Map<String, Object> workload, List<Row> rows,
-        Map<String, List<CpuTime>> cpu) {
+        Map<String, List<CpuTime>> cpu, List<Steady> steady) {
 
     /** One line of the table. {@code samples} are the repeats (one value where the phase runs once). */
     public record Row(String figure, String unit, double value, Double ratio, List<Double> samples) {
     }
 
+    /**
+     * Whether a throughput phase measured the steady state (issue 18): the JIT compiler's share of its CPU while
+     * measured (median over the repeats) below {@value #STEADY_JIT_PERCENT}%, and at least
+     * {@value #STEADY_SECONDS} s of load measured (over its repeats).
+     */
+    public record Steady(String phase, double jitPercent, double measuredSeconds, int repeats) {
+
+        public boolean compiled() {
+            return jitPercent < STEADY_JIT_PERCENT;
+        }
+
+        public boolean sustained() {
+            return measuredSeconds >= STEADY_SECONDS;
+        }
+    }
+
+    static final double STEADY_JIT_PERCENT = 10;
+    static final double STEADY_SECONDS = 60;
     private static final double MIB = 1024 * 1024;
     private static final List<String> APPS = List.of("ingest", "enrich", "attribution", "anomaly");
 
@@ -61,9 +79,9 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
         addMemory(rows, byApp, "heap peak (before GC)", ChildApp.Memory::heapPeakBytes);
         addMemory(rows, byApp, "heap live (after GC)", ChildApp.Memory::heapLiveBytes);
         addMemory(rows, byApp, "RSS peak (VmHWM)", ChildApp.Memory::rssPeakBytes);
-        addJitShares(rows, results);
+        List<Steady> steady = addJitShares(rows, results);
         return new BenchReport(Instant.now(), machine(settings), workload(results, settings), rows,
-                Collections.unmodifiableMap(new LinkedHashMap<>(results.cpu)));
+                Collections.unmodifiableMap(new LinkedHashMap<>(results.cpu)), List.copyOf(steady));
     }
 
     private static Row rate(String figure, String unit, List<Double> samples, double ceiling) {
@@ -89,15 +107,20 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
 
     /**
      * The share of each throughput phase's CPU time (while measured) that went to compiling its code: how much of a
-     * rate is the JIT's. The full pipeline's is over its four JVMs.
+     * rate is the JIT's. The full pipeline's is over its four JVMs. Returns each phase's steady-state verdict.
      */
-    private static void addJitShares(List<Row> rows, BenchResults results) {
+    private static List<Steady> addJitShares(List<Row> rows, BenchResults results) {
         Map<String, List<List<CpuTime>>> phases = new LinkedHashMap<>();
+        Map<String, List<Double>> measured = new LinkedHashMap<>();
         phases.put("pass-through", List.of(results.cpu(Bench.Phase.PASSTHROUGH, PassThroughApp.NAME)));
+        measured.put("pass-through", results.measuredSeconds(Bench.Phase.PASSTHROUGH, PassThroughApp.NAME));
         for (String app : APPS) {
             phases.put(app + " alone", List.of(results.cpu(Bench.Phase.ALONE, app)));
+            measured.put(app + " alone", results.measuredSeconds(Bench.Phase.ALONE, app));
         }
         phases.put("full pipeline", APPS.stream().map(app -> results.cpu(Bench.Phase.FULL, app)).toList());
+        measured.put("full pipeline", results.measuredSeconds(Bench.Phase.FULL, "pipeline"));
+        List<Steady> steady = new ArrayList<>();
         phases.forEach((phase, perApp) -> {
             List<Double> shares = new ArrayList<>();
             for (int repeat = 0; repeat < perApp.get(0).size(); repeat++) {
@@ -113,7 +136,14 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
                 rows.add(new Row("JIT compiler share of CPU while measured, " + phase, "%", Stats.median(shares), null,
                         shares));
             }
+            List<Double> seconds = measured.get(phase);
+            if (!seconds.isEmpty()) {
+                double total = seconds.stream().mapToDouble(Double::doubleValue).sum();
+                rows.add(new Row("measured load, " + phase + " (sum over repeats)", "s", total, null, seconds));
+                steady.add(new Steady(phase, Stats.median(shares), total, seconds.size()));
+            }
         });
+        return steady;
     }
 
     private static Map<String, Object> machine(BenchSettings settings) {
@@ -149,13 +179,24 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
         return workload;
     }
 
-    /** The table, one figure a line: value, unit, ratio to the pass-through, repeats. */
+    /**
+     * The table, one figure a line: value, unit, ratio to the pass-through, repeats and their spread ((largest -
+     * smallest) / median); then each throughput phase's steady-state verdict.
+     */
     public void print(PrintStream out) {
-        out.printf("%-66s %14s %-15s %9s  %s%n", "figure", "value", "unit", "vs p-thru", "repeats");
+        out.printf("%-66s %14s %-15s %9s  %s%n", "figure", "value", "unit", "vs p-thru", "repeats (spread)");
         for (Row row : rows) {
             out.printf("%-66s %14s %-15s %9s  %s%n", row.figure(), format(row.value()), row.unit(),
                     row.ratio() == null || row.ratio().isNaN() ? "" : String.format("%.2fx", row.ratio()),
-                    row.samples().size() > 1 ? row.samples().stream().map(BenchReport::format).toList() : "");
+                    row.samples().size() > 1 ? row.samples().stream().map(BenchReport::format).toList()
+                            + String.format(" (%.0f%%)", Stats.spreadPercent(row.samples())) : "");
+        }
+        out.printf("Steady state (JIT share < %.0f%% of the CPU while measured, >= %.0f s of load measured):%n",
+                STEADY_JIT_PERCENT, STEADY_SECONDS);
+        for (Steady phase : steady) {
+            out.printf("  %-20s JIT %4.1f%% (%s), measured %5.1f s over %d run%s (%s)%n", phase.phase(),
+                    phase.jitPercent(), phase.compiled() ? "compiled" : "still compiling", phase.measuredSeconds(),
+                    phase.repeats(), phase.repeats() == 1 ? "" : "s", phase.sustained() ? "sustained" : "too short");
         }
     }
 
@@ -181,9 +222,21 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
             figure.put("value", Double.isNaN(row.value()) ? null : row.value());
             figure.put("ratioToPassThrough", row.ratio() == null || row.ratio().isNaN() ? null : row.ratio());
             figure.put("samples", row.samples());
+            if (row.samples().size() > 1) {
+                figure.put("spreadPercent", Stats.spreadPercent(row.samples()));
+            }
             figures.add(figure);
         }
         json.put("figures", figures);
+        json.put("steadyState", steady.stream().map(phase -> {
+            Map<String, Object> verdict = new LinkedHashMap<>();
+            verdict.put("phase", phase.phase());
+            verdict.put("jitPercent", Double.isNaN(phase.jitPercent()) ? null : phase.jitPercent());
+            verdict.put("measuredSeconds", phase.measuredSeconds());
+            verdict.put("compiled", phase.compiled());
+            verdict.put("sustained", phase.sustained());
+            return verdict;
+        }).toList());
         Map<String, Object> cpuWhileMeasured = new LinkedHashMap<>();
         cpu.forEach((phaseAndApp, repeats) -> cpuWhileMeasured.put(phaseAndApp, repeats.stream()
                 .map(used -> Map.of("appSeconds", used.appSeconds(), "jitSeconds", used.jitSeconds(), "gcSeconds",

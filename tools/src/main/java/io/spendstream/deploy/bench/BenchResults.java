@@ -14,6 +14,8 @@ public final class BenchResults {
     final Map<String, List<ChildApp.Memory>> memory = new LinkedHashMap<>();
     final Map<String, LatencyRun.Result> latencies = new LinkedHashMap<>();
     final Map<String, List<CpuTime>> cpu = new LinkedHashMap<>();
+    /** Seconds each measured run of a phase ran under load (its clock), one per repeat. */
+    final Map<String, List<Double>> measuredSeconds = new LinkedHashMap<>();
 
     private static String key(Bench.Phase phase, String app) {
         return phase.name().toLowerCase() + "/" + app;
@@ -25,6 +27,14 @@ public final class BenchResults {
 
     List<Double> rates(Bench.Phase phase, String app) {
         return rates.getOrDefault(key(phase, app), List.of());
+    }
+
+    void addMeasuredSeconds(Bench.Phase phase, String app, double seconds) {
+        measuredSeconds.computeIfAbsent(key(phase, app), k -> new ArrayList<>()).add(seconds);
+    }
+
+    List<Double> measuredSeconds(Bench.Phase phase, String app) {
+        return measuredSeconds.getOrDefault(key(phase, app), List.of());
     }
 
     void addMemory(Bench.Phase phase, String app, ChildApp.Memory used) {

@@ -21,6 +21,18 @@ final class Stats {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
+    /**
+     * How far the repeats lie apart: (largest - smallest) / median, in percent; 0 for one value, NaN when empty. The
+     * table prints it beside every median of repeats, so a difference smaller than the spread reads as noise.
+     */
+    static double spreadPercent(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        double median = median(values);
+        return 100 * (Collections.max(values) - Collections.min(values)) / median;
+    }
+
     /** Nearest-rank percentile ({@code p} in (0, 100]): the smallest value with at least p% of values at or below. */
     static double percentile(List<Double> values, double p) {
         if (values.isEmpty()) {

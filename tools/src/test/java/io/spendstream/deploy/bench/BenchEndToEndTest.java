@@ -79,11 +79,17 @@ class BenchEndToEndTest {
         report.print(new PrintStream(table, true, StandardCharsets.UTF_8));
         String printed = table.toString(StandardCharsets.UTF_8);
         report.rows().forEach(row -> assertTrue(printed.contains(row.figure()), "table shows " + row.figure()));
+        // A tiny run is neither compiled nor sustained: every phase gets its verdict, and says so.
+        assertEquals(6, report.steady().size(), report.steady().toString());
+        assertTrue(printed.matches("(?s).*Steady state .*  full pipeline +JIT .*measured .* \\(too short\\).*"),
+                printed);
 
         Path json = dir.resolve("bench.json");
         report.writeJson(json);
         JsonNode written = new ObjectMapper().readTree(json.toFile());
         assertEquals(report.rows().size(), written.get("figures").size());
+        assertEquals(6, written.get("steadyState").size());
+        assertFalse(written.get("steadyState").get(0).get("sustained").asBoolean(), "a tiny run is not sustained");
         assertEquals(results.inputEvents, written.get("workload").get("inputEvents").asLong());
         assertTrue(written.get("figures").get(0).get("value").asDouble() > 0, "JSON carries the values");
         assertEquals("-XX:TieredStopAtLevel=1", written.get("machine").get("appJavaOptions").get(0).asText());

@@ -47,4 +47,19 @@ class BenchFiguresTest {
         assertEquals(99.0, Stats.percentile(hundred, 99));
         assertEquals(7.0, Stats.percentile(List.of(7.0), 99));
     }
+
+    @Test
+    void shouldGiveTheSpreadOfRepeatsAsRangeOverMedian() {
+        assertEquals(20.0, Stats.spreadPercent(List.of(90.0, 100.0, 110.0)), 1e-9);
+        assertEquals(0.0, Stats.spreadPercent(List.of(5.0)));
+        assertEquals(Double.NaN, Stats.spreadPercent(List.of()));
+    }
+
+    @Test
+    void shouldCallAPhaseSteadyOnlyWhenCompiledAndSustained() {
+        assertEquals(true, new BenchReport.Steady("p", 9.9, 60, 3).compiled());
+        assertEquals(false, new BenchReport.Steady("p", 10, 60, 3).compiled());
+        assertEquals(true, new BenchReport.Steady("p", 5, 60, 3).sustained());
+        assertEquals(false, new BenchReport.Steady("p", 5, 59.9, 3).sustained());
+    }
 }

@@ -4,26 +4,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.EstateWarmup;
-
 import io.spendstream.runtime.metrics.PipelineMetrics;
 import io.spendstream.runtime.state.ReadThroughStates;
+import io.spendstream.runtime.state.WriteBackKeyValueStore;
 
 /**
  * The set-up every detector processor shares: its stores opened again on every (re)initialisation (a revived task
- * restores its stores, objects from before are stale), the states it keeps as objects ({@link ReadThroughStates},
- * {@value #CACHED_STATES} per store and task) forgotten when a record fails (the store, not the half-updated objects,
- * is what the retry must see), its part of the open-anomalies gauge ({@link OpenAnomalies}: recounted from its
- * restored store at start, withdrawn when the task closes), and each emission forwarded under its dedup key at the
- * input record's timestamp.
+ * restores its stores, objects from before are stale), the states it keeps as objects ({@link ReadThroughStates} over
+ * a {@link WriteBackKeyValueStore}, {@value #CACHED_STATES} per store and task, written once per commit) reverted when
+ * a record fails (the last written value, not the half-updated objects, is what the next record must see), its part
+ * of the open-anomalies gauge ({@link OpenAnomalies}: recounted from its restored store at start, withdrawn when the
+ * task closes), and each emission forwarded under its dedup key at the input record's timestamp.
  *
  * @param <V> the value type the detector reads
  */
@@ -63,6 +67,16 @@ public abstract class DetectorProcessor<V> implements Processor<String, V, Strin
     public final void process(Record<String, V> record) {
         ReadThroughStates.clearingOnFailure(() -> processRecord(record),
                 cached.toArray(ReadThroughStates<?>[]::new));
+    }
+
+    /**
+     * A detector's state store (key = scope): RocksDB as usual, its {@value #CACHED_STATES} most recently used values
+     * per task kept as objects and written once per commit ({@link WriteBackKeyValueStore}, issue 18) instead of
+     * serialized on every update.
+     */
+    public static <S> StoreBuilder<KeyValueStore<String, S>> stateStore(String name, Serde<S> valueSerde) {
+        return WriteBackKeyValueStore.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name),
+                Serdes.String(), valueSerde), CACHED_STATES);
     }
 
     /** The store {@code name}, its values kept as objects for this task's life. */

@@ -1,14 +1,13 @@
 package io.spendstream.anomaly.drift;
 
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.state.Stores;
 
 import io.spendstream.anomaly.contributors.ContributorBaselines;
 import io.spendstream.anomaly.contributors.ContributorBaselinesSerde;
 import io.spendstream.anomaly.contributors.ContributorSettings;
+import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.EmissionTail;
 import io.spendstream.anomaly.core.OpenAnomalies;
@@ -42,10 +41,8 @@ public final class DriftTopology {
      * cost-spike detector reads {@value #STORE} too (the usual requests of a service).
      */
     public static void addStores(StreamsBuilder builder) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
-                Serdes.String(), new DriftStateSerde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONTRIBUTOR_STORE),
-                Serdes.String(), new ContributorBaselinesSerde()));
+        builder.addStateStore(DetectorProcessor.stateStore(STORE, new DriftStateSerde()));
+        builder.addStateStore(DetectorProcessor.stateStore(CONTRIBUTOR_STORE, new ContributorBaselinesSerde()));
     }
 
     /** Builds the drift detection on {@code unitCost}; the stores must have been added ({@link #addStores}). */

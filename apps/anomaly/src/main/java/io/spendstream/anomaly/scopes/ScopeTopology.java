@@ -9,10 +9,10 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.Stores;
 
 import io.spendstream.anomaly.contributors.ContributorBaselines;
 import io.spendstream.anomaly.contributors.ContributorBaselinesSerde;
+import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.EmissionTail;
 import io.spendstream.anomaly.core.OpenAnomalies;
@@ -63,12 +63,9 @@ public final class ScopeTopology {
         if (scopes.isEmpty()) {
             return Optional.empty();
         }
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                new DetectorStateSerde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONTRIBUTOR_STORE),
-                Serdes.String(), new ContributorBaselinesSerde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOWS_STORE),
-                Serdes.String(), new ScopeWindowsSerde()));
+        builder.addStateStore(DetectorProcessor.stateStore(STORE, new DetectorStateSerde()));
+        builder.addStateStore(DetectorProcessor.stateStore(CONTRIBUTOR_STORE, new ContributorBaselinesSerde()));
+        builder.addStateStore(DetectorProcessor.stateStore(WINDOWS_STORE, new ScopeWindowsSerde()));
 
         KStream<String, Emission> emissions = unitCost
                 // As the service detector: one-minute windows that have cost lines (it counts the others).

@@ -1,13 +1,12 @@
 package io.spendstream.anomaly.spike;
 
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.state.Stores;
 
 import io.spendstream.anomaly.contributors.ContributorBaselines;
 import io.spendstream.anomaly.contributors.ContributorBaselinesSerde;
+import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.EmissionTail;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
@@ -46,10 +45,8 @@ public final class CostSpikeTopology {
      * was part of {@code AnomalyApp}.
      */
     public static void addStores(StreamsBuilder builder) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                new DetectorStateSerde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONTRIBUTOR_STORE),
-                Serdes.String(), new ContributorBaselinesSerde()));
+        builder.addStateStore(DetectorProcessor.stateStore(STORE, new DetectorStateSerde()));
+        builder.addStateStore(DetectorProcessor.stateStore(CONTRIBUTOR_STORE, new ContributorBaselinesSerde()));
         // The drift detector's state, which the spike detector reads for the traffic context: added here so it
         // exists when the spike detector connects to it.
         DriftTopology.addStores(builder);
