@@ -38,9 +38,10 @@ import io.spendstream.runtime.state.WriteBackKeyValueStore;
  * Issue 18, chaos safety of {@link WriteBackKeyValueStore} (the anomaly detectors' and attribution's allocation
  * stores keep hot values as objects and write them into RocksDB and the changelog once per commit): a counter app
  * ({@link WriteBackCounterApp}, its own JVM, exactly_once_v2) is SIGKILLed three times while records of 20 keys
- * arrive (8,000 or more), each once it has committed new counts since its restart, at a random moment unrelated to its 100 ms
- * commits, and restarted at once. Read read_committed, each key's counts must be exactly 1, 2, ..., n: a lost update (objects not written before
- * the commit) repeats a count, an update applied twice (a stale object after the abort) skips one.
+ * arrive (8,000 or more), each once it has committed new counts since its restart, at a random moment unrelated to
+ * its 100 ms commits, and restarted at once. Read read_committed, each key's counts must be exactly 1, 2, ..., n: a
+ * lost update (objects not written before the commit) repeats a count, an update applied twice (a stale object after
+ * the abort) skips one.
  */
 class WriteBackCrashTest {
 
