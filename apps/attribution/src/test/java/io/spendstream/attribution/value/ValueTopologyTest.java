@@ -254,6 +254,36 @@ class ValueTopologyTest {
         assertThat(hours.get(0).getTeam()).isEqualTo("payments");
     }
 
+    /** docs/worked-example.md, "Expected: spend.value": checkout's three minutes, SLO 130 ms and 99%. */
+    @Test
+    void shouldMatchTheWorkedExamplesHandComputationOfCostPerSloCompliantRequest() {
+        start(Map.of(ValueSettings.SLO_LATENCY + ".checkout", "130", ValueSettings.SLO_SUCCESS + ".checkout", "0.99"));
+        // The worked example's checkout minutes 10:00-10:02 (spend.unit-cost), then the two summaries that close
+        // the hour: 11:00, and 11:03 which settles 11:00 (2 minutes of settle time).
+        pipe("checkout", 600, new Minute(2500, 5, 125.2, 0, new BigDecimal("0.0138889")));
+        pipe("checkout", 601, new Minute(2400, 0, 118.0, 0, new BigDecimal("0.0211989")));
+        pipe("checkout", 602, new Minute(2600, 5, 140.0, 0, new BigDecimal("0.0138889")));
+        pipe("checkout", 660, new Minute(2500, 0, 120.0, 0, BigDecimal.ZERO));
+        pipe("checkout", 663, new Minute(2500, 0, 120.0, 0, BigDecimal.ZERO));
+
+        ServiceValue hour = value.readValue();
+        assertThat(value.isEmpty()).isTrue();
+        assertThat(hour.getHourStart()).isEqualTo(Instant.parse("2026-11-23T10:00:00Z"));
+        assertThat(hour.getMinutes()).isEqualTo(3);
+        assertThat(hour.getCost()).isEqualTo(Money.of("0.0489767"));
+        assertThat(hour.getRequests()).isEqualTo(7500);
+        SloFigures slo = hour.getSlo();
+        // 10:00 (p95 125.2) and 10:01 (118) are within 130 ms: their 2495 + 2400 successful requests comply;
+        // 10:02 (140) is not: none of its 2600.
+        assertThat(slo.getCompliantRequests()).isEqualTo(4895);
+        assertThat(slo.getBadRequests()).isEqualTo(2605);
+        assertThat(slo.getAttainment()).isEqualTo(4895 / 7500.0);
+        assertThat(slo.getCostPerCompliantRequest()).isEqualTo(Money.of("0.000010005455"));
+        assertThat(slo.getErrorBudgetRequests()).isEqualTo(Money.of("75"));
+        assertThat(slo.getErrorBudgetBurnt()).isEqualTo(Money.of("34.733333333333"));
+        assertThat(slo.getErrorBudgetCost()).isEqualTo(Money.of("0.017011240467"));
+    }
+
     @Test
     void shouldLeaveSloNullWithoutSettingsIgnoreLateUpdatesAndKeepStateBounded() {
         start(Map.of(ValueSettings.SENSITIVITY_WINDOW, "3h", ValueSettings.MARGINAL_COST_WINDOW, "2h"));
