@@ -21,16 +21,21 @@ import io.spendstream.runtime.config.SpendstreamConfig;
  *     <td>in the reporting currency: an hour whose latency cost at least this much revenue against the baseline
  *     ({@code sensitivity.revenueEffect <= -min-loss}, ESTIMATED, and at least two standard errors from zero)
  *     counts</td></tr>
+ * <tr><td>{@code spendstream.anomaly.latency-revenue-loss.min-share}</td><td>{@code 5}</td>
+ *     <td>percent: and at least this share of what the hour's revenue would have been at the baseline latency
+ *     (revenue + loss), so that a busy service's ordinary hour-to-hour latency swing (a few ms, worth a few
+ *     hundred at its volume) is not a ticket, while a regression that costs a noticeable part of the revenue is</td></tr>
  * <tr><td>{@code spendstream.anomaly.latency-revenue-loss.hours}</td><td>{@code 1}</td>
  *     <td>counting hours in a row that open LATENCY_REVENUE_LOSS</td></tr>
  * </table>
  */
 public record ValueAnomalySettings(int unprofitableHours, boolean latencyLossEnabled, BigDecimal minLoss,
-        int latencyLossHours) {
+        BigDecimal minSharePercent, int latencyLossHours) {
 
     public static final String UNPROFITABLE_HOURS = "spendstream.anomaly.unprofitable-scaling.hours";
     public static final String LATENCY_LOSS_ENABLED = "spendstream.anomaly.latency-revenue-loss.enabled";
     public static final String MIN_LOSS = "spendstream.anomaly.latency-revenue-loss.min-loss";
+    public static final String MIN_SHARE = "spendstream.anomaly.latency-revenue-loss.min-share";
     public static final String LATENCY_LOSS_HOURS = "spendstream.anomaly.latency-revenue-loss.hours";
 
     public ValueAnomalySettings {
@@ -41,16 +46,24 @@ public record ValueAnomalySettings(int unprofitableHours, boolean latencyLossEna
         if (minLoss.signum() <= 0) {
             throw new IllegalArgumentException(MIN_LOSS + " must be positive, was " + minLoss);
         }
+        if (minSharePercent.signum() < 0 || minSharePercent.compareTo(BigDecimal.valueOf(100)) > 0) {
+            throw new IllegalArgumentException(MIN_SHARE + " must be a percentage from 0 to 100, was "
+                    + minSharePercent);
+        }
     }
 
     public static ValueAnomalySettings from(SpendstreamConfig config) {
-        String minLoss = config.get(MIN_LOSS, "50.00").trim();
+        return new ValueAnomalySettings(config.getInt(UNPROFITABLE_HOURS, 3),
+                config.getBoolean(LATENCY_LOSS_ENABLED, true), decimal(config, MIN_LOSS, "50.00"),
+                decimal(config, MIN_SHARE, "5"), config.getInt(LATENCY_LOSS_HOURS, 1));
+    }
+
+    private static BigDecimal decimal(SpendstreamConfig config, String key, String defaultValue) {
+        String text = config.get(key, defaultValue).trim();
         try {
-            return new ValueAnomalySettings(config.getInt(UNPROFITABLE_HOURS, 3),
-                    config.getBoolean(LATENCY_LOSS_ENABLED, true), new BigDecimal(minLoss),
-                    config.getInt(LATENCY_LOSS_HOURS, 1));
+            return new BigDecimal(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Setting " + MIN_LOSS + "=" + minLoss + " is not a decimal number", e);
+            throw new IllegalArgumentException("Setting " + key + "=" + text + " is not a decimal number", e);
         }
     }
 }

@@ -24,8 +24,9 @@ import io.spendstream.schemas.Money;
  * @param name   the dedup-key prefix, e.g. {@code unprofitable-scaling}
  * @param hours  counting hours in a row that open the anomaly
  * @param minLoss LATENCY_REVENUE_LOSS only: the least revenue lost in an hour that counts
+ * @param minSharePercent LATENCY_REVENUE_LOSS only: and the least share of the revenue the hour would have had
  */
-public record ValueRule(AnomalyType type, String name, int hours, BigDecimal minLoss) {
+public record ValueRule(AnomalyType type, String name, int hours, BigDecimal minLoss, BigDecimal minSharePercent) {
 
     /** What a counting hour says: the figure observed against the one expected, and the hour's excess in money. */
     public record Judgement(BigDecimal observed, BigDecimal expected, BigDecimal excess, double score, String what) {
@@ -34,14 +35,15 @@ public record ValueRule(AnomalyType type, String name, int hours, BigDecimal min
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'")
             .withZone(ZoneOffset.UTC);
     private static final BigDecimal TWO = BigDecimal.valueOf(2);
+    private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
     public static List<ValueRule> from(ValueAnomalySettings settings) {
         List<ValueRule> rules = new ArrayList<>();
         rules.add(new ValueRule(AnomalyType.UNPROFITABLE_SCALING, "unprofitable-scaling", settings.unprofitableHours(),
-                null));
+                null, null));
         if (settings.latencyLossEnabled()) {
             rules.add(new ValueRule(AnomalyType.LATENCY_REVENUE_LOSS, "latency-revenue-loss",
-                    settings.latencyLossHours(), settings.minLoss()));
+                    settings.latencyLossHours(), settings.minLoss(), settings.minSharePercent()));
         }
         return List.copyOf(rules);
     }
@@ -82,6 +84,10 @@ public record ValueRule(AnomalyType type, String name, int hours, BigDecimal min
             return null;
         }
         BigDecimal loss = Money.of(effect.negate());
+        BigDecimal wouldHaveBeen = value.getRevenue().add(loss);
+        if (loss.multiply(HUNDRED).compareTo(minSharePercent.multiply(wouldHaveBeen)) < 0) {
+            return null;
+        }
         String what = String.format(Locale.ROOT, "p95 %.0f ms against a %.0f ms baseline cost about %s %s of revenue"
                         + " in the hour %s (%s %s per hour per +100 ms)", value.getLatencyP95Ms(),
                 s.getBaselineLatencyP95Ms(), amount(loss), value.getCurrency(),

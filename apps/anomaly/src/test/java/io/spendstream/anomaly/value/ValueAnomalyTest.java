@@ -187,21 +187,24 @@ class ValueAnomalyTest {
         for (int h = 0; h < 24; h++) {
             send(hour("checkout", h, "0.001", Evidence.ESTIMATED, "0.004", null));
         }
-        // An estimated effect within two standard errors of zero, or under the minimum loss: no ticket either.
+        // An estimated effect within two standard errors of zero, under the minimum loss, or under the minimum share
+        // of the hour's revenue: no ticket either.
         send(hour("checkout", 24, "0.001", Evidence.ESTIMATED, "0.004", loss("-400", "250")));
         send(hour("checkout", 25, "0.001", Evidence.ESTIMATED, "0.004", loss("-40", "1")));
+        // 400.00 lost of an hour that would have brought 10,400.00: under 5%, the swing of a busy hour.
+        send(hour("checkout", 26, "0.001", Evidence.ESTIMATED, "1.00", loss("-400", "10")));
         assertThat(anomalies.readValuesToList()).isEmpty();
 
-        send(hour("checkout", 26, "0.001", Evidence.ESTIMATED, "0.004", loss("-4800", "240")));
+        send(hour("checkout", 27, "0.001", Evidence.ESTIMATED, "0.004", loss("-4800", "240")));
         assertThat(anomalies.readKeyValuesToList()).singleElement().satisfies(kv -> {
             assertThat(kv.key).isEqualTo(LATENCY);
             assertThat(kv.value.getType()).isEqualTo(AnomalyType.LATENCY_REVENUE_LOSS);
             assertThat(kv.value.getState()).isEqualTo(AnomalyState.OPEN);
             assertThat(kv.value.getObserved()).isEqualTo(Money.of("4800"));
             assertThat(kv.value.getSummary()).startsWith("checkout: p95 300 ms against a 300 ms baseline cost about"
-                    + " 4800.00 USD of revenue in the hour 2026-11-21 02:00Z (24000.00 USD per hour per +100 ms)");
+                    + " 4800.00 USD of revenue in the hour 2026-11-21 03:00Z (24000.00 USD per hour per +100 ms)");
         });
-        send(hour("checkout", 27, "0.001", Evidence.ESTIMATED, "0.004", null));
+        send(hour("checkout", 28, "0.001", Evidence.ESTIMATED, "0.004", null));
         assertThat(anomalies.readValuesToList()).extracting(Anomaly::getState).containsExactly(AnomalyState.RESOLVED);
     }
 }

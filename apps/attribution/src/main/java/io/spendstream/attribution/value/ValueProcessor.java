@@ -3,12 +3,13 @@ package io.spendstream.attribution.value;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import io.spendstream.attribution.AttributionApp;
@@ -22,39 +23,50 @@ import io.spendstream.schemas.Money;
 
 /**
  * Folds a service's sample windows (the finest {@code spend.unit-cost} windows, a minute by default) into hours and
- * writes each hour's {@link ServiceValue} when it closes. Keeps one {@link ValueState} per service in the store
- * {@value ValueTopology#STORE}:
+ * writes each hour's {@link ServiceValue} when it closes. Keeps per service a {@link ValueState} in the store
+ * {@value ValueTopology#STORE} and its unsettled windows in {@value ValueTopology#MINUTES_STORE} (key
+ * {@code service@start}, so one service's windows are a range in start order):
  * <ul>
  * <li><b>Settling.</b> Unit cost is written on every update of a window; the latest totals of each unsettled window
- *     are kept, and a window settles once the service has a window starting more than
- *     {@link ValueSettings#settle} after it (or when more than {@value #PENDING_CAP} are pending, the oldest).
- *     Settled windows are folded in start order; a later update of one is ignored and counted in
- *     {@value #LATE_METRIC} (its money still reaches the hourly unit cost, showback and burn rate).</li>
+ *     are kept. Cost rows and APM summaries reach attribution by different paths (cost through enrich), so in a
+ *     backlog one side can run hours ahead of the other in event time. A window settles once <em>both</em> sides,
+ *     as this task has seen them (the newest window with cost rows, the newest with APM data, of any service; kept
+ *     under the key {@value #PROGRESS_KEY}), have a window starting more than {@link ValueSettings#settle} after it;
+ *     a side not seen yet holds everything back, and at the latest a window settles once the side ahead is
+ *     {@code maxWait} past it. Settled windows are folded in start order; a later update of one is ignored and
+ *     counted in {@value #LATE_METRIC} (its money still reaches the hourly unit cost, showback and burn rate).</li>
  * <li><b>Hours.</b> Each settled window adds to its UTC hour's {@link ValueHour}: the hour's totals, its compliant
  *     requests under the service's SLO, and its part of the two trailing fits ({@link WeightedSums}). An hour
  *     closes, and is written, when the first window of a later hour settles; a service that goes quiet keeps its
  *     last hour open until its next window.</li>
- * <li><b>Bounded.</b> The state holds at most {@value #PENDING_CAP} pending windows and one {@link ValueHour} per
- *     hour of the longest trailing window ({@link ValueSettings#keptHours}), whatever the traffic.</li>
+ * <li><b>Bounded.</b> A service's state holds one {@link ValueHour} per hour of the longest trailing window
+ *     ({@link ValueSettings#keptHours}); its unsettled windows span at most the attribution grace (2 days of
+ *     minutes by default, only while one side lags that far), each its own small entry.</li>
  * </ul>
  */
 final class ValueProcessor implements Processor<String, UnitCost, String, ServiceValue> {
 
     public static final String LATE_METRIC = "spendstream.value.late.updates";
-    static final int PENDING_CAP = 120;
+    /** Key of the task's progress of each side in {@value ValueTopology#STORE}; no service is keyless. */
+    static final String PROGRESS_KEY = "";
     private static final long HOUR_MS = Duration.ofHours(1).toMillis();
 
     private final ValueSettings settings;
     private final ValueFigures figures;
     private final long sampleMs;
+    private final long maxWaitMs;
     private final PipelineMetrics metrics;
     private ProcessorContext<String, ServiceValue> context;
     private KeyValueStore<String, ValueState> store;
+    private KeyValueStore<String, ValueMinute> minutes;
 
-    ValueProcessor(ValueSettings settings, ValueFigures figures, Duration sampleWindow, PipelineMetrics metrics) {
+    /** {@code maxWait}: how far the side ahead may be past a window before it settles without the other side. */
+    ValueProcessor(ValueSettings settings, ValueFigures figures, Duration sampleWindow, Duration maxWait,
+            PipelineMetrics metrics) {
         this.settings = settings;
         this.figures = figures;
         this.sampleMs = sampleWindow.toMillis();
+        this.maxWaitMs = maxWait.toMillis();
         this.metrics = metrics;
     }
 
@@ -62,6 +74,7 @@ final class ValueProcessor implements Processor<String, UnitCost, String, Servic
     public void init(ProcessorContext<String, ServiceValue> context) {
         this.context = context;
         this.store = context.getStateStore(ValueTopology.STORE);
+        this.minutes = context.getStateStore(ValueTopology.MINUTES_STORE);
     }
 
     @Override
@@ -73,28 +86,61 @@ final class ValueProcessor implements Processor<String, UnitCost, String, Servic
         }
         ValueState state = store.get(service);
         if (state == null) {
-            state = new ValueState(Long.MIN_VALUE, new ArrayList<>(), new ArrayList<>());
+            state = new ValueState(Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, new ArrayList<>());
         }
         long start = window.getWindowStart().toEpochMilli();
         if (start < state.getSettledBefore()) {
             metrics.counter(LATE_METRIC, "stage", AttributionApp.NAME).increment();
             return;
         }
-        List<ValueMinute> pending = new ArrayList<>(state.getPending());
-        pending.removeIf(m -> m.getWindowStart() == start);
-        pending.add(minute(window));
-        pending.sort(Comparator.comparingLong(ValueMinute::getWindowStart));
-        long newest = pending.get(pending.size() - 1).getWindowStart();
-        long settleLine = newest - settings.settle().toMillis();
-        List<ValueHour> hours = new ArrayList<>(state.getHours());
-        while (!pending.isEmpty() && (pending.get(0).getWindowStart() < settleLine || pending.size() > PENDING_CAP)) {
-            ValueMinute settled = pending.remove(0);
-            settle(service, settled, hours, record);
-            state.setSettledBefore(settled.getWindowStart() + sampleMs);
+        minutes.put(minuteKey(service, start), minute(window));
+        ValueState progress = store.get(PROGRESS_KEY);
+        if (progress == null) {
+            progress = new ValueState(Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, List.of());
         }
-        state.setPending(pending);
+        long cost = progress.getNewestCost();
+        long apm = progress.getNewestApm();
+        if (window.getCostRecords() > 0) {
+            progress.setNewestCost(Math.max(cost, start));
+        }
+        if (window.getApmRecords() > 0) {
+            progress.setNewestApm(Math.max(apm, start));
+        }
+        if (progress.getNewestCost() != cost || progress.getNewestApm() != apm) {
+            store.put(PROGRESS_KEY, progress);
+        }
+        List<ValueHour> hours = new ArrayList<>(state.getHours());
+        long settleLine = settleLine(progress);
+        if (settleLine > 0) {
+            List<KeyValue<String, ValueMinute>> settling = new ArrayList<>();
+            try (KeyValueIterator<String, ValueMinute> range = minutes.range(minuteKey(service, 0),
+                    minuteKey(service, settleLine - 1))) {
+                range.forEachRemaining(settling::add);
+            }
+            for (KeyValue<String, ValueMinute> settled : settling) {
+                settle(service, settled.value, hours, record);
+                minutes.delete(settled.key);
+                state.setSettledBefore(settled.value.getWindowStart() + sampleMs);
+            }
+        }
         state.setHours(hours);
         store.put(service, state);
+    }
+
+    /**
+     * Windows starting before this settle: {@code settle} behind the side that lags, a side not seen yet counting as
+     * not started, but no more than {@code maxWait} behind the side ahead.
+     */
+    private long settleLine(ValueState progress) {
+        long lagging = Math.min(progress.getNewestCost(), progress.getNewestApm());
+        long ahead = Math.max(progress.getNewestCost(), progress.getNewestApm());
+        long byLagging = lagging == Long.MIN_VALUE ? Long.MIN_VALUE : lagging - settings.settle().toMillis();
+        return Math.max(0, Math.max(byLagging, ahead - maxWaitMs));
+    }
+
+    /** {@code service@start}, the start zero-padded so one service's windows sort in time. */
+    static String minuteKey(String service, long start) {
+        return service + "@" + String.format("%015d", start);
     }
 
     private void settle(String service, ValueMinute minute, List<ValueHour> hours, Record<String, UnitCost> record) {

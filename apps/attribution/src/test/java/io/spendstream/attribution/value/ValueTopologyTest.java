@@ -15,11 +15,13 @@ import java.util.function.IntFunction;
 
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.spendstream.attribution.AttributionApp;
+import io.spendstream.attribution.avro.ValueMinute;
 import io.spendstream.attribution.avro.ValueState;
 import io.spendstream.avro.Evidence;
 import io.spendstream.avro.ServiceValue;
@@ -299,6 +301,43 @@ class ValueTopologyTest {
         KeyValueStore<String, ValueState> store = fixture.driver().getKeyValueStore(ValueTopology.STORE);
         ValueState state = store.get("checkout");
         assertThat(state.getHours()).as("one hour per hour of the longest window").hasSize(3);
-        assertThat(state.getPending()).hasSizeLessThanOrEqualTo(3);
+        KeyValueStore<String, ValueMinute> minutes = fixture.driver().getKeyValueStore(ValueTopology.MINUTES_STORE);
+        try (KeyValueIterator<String, ValueMinute> unsettled = minutes.all()) {
+            List<String> keys = new ArrayList<>();
+            unsettled.forEachRemaining(kv -> keys.add(kv.key));
+            assertThat(keys).as("minutes 6:01-6:03 wait, the rest settled").containsExactly(
+                    ValueProcessor.minuteKey("checkout", DAY.plus(Duration.ofMinutes(361)).toEpochMilli()),
+                    ValueProcessor.minuteKey("checkout", DAY.plus(Duration.ofMinutes(362)).toEpochMilli()),
+                    ValueProcessor.minuteKey("checkout", DAY.plus(Duration.ofMinutes(363)).toEpochMilli()));
+        }
+    }
+
+    @Test
+    void shouldWaitForCostRowsThatLagBehindTheApmSummariesBeforeSettling() {
+        start(Map.of());
+        // A backlog: attribution sees three hours of APM summaries first (enrich's path is longer), then the cost.
+        for (int minute = 0; minute < 180; minute++) {
+            pipeSides("api", minute, 0, 1, BigDecimal.ZERO);
+        }
+        assertThat(value.isEmpty()).as("no hour closes while the cost side has not moved").isTrue();
+        for (int minute = 0; minute < 180; minute++) {
+            pipeSides("api", minute, 1, 1, new BigDecimal("0.25"));
+        }
+        List<ServiceValue> hours = value.readValuesToList();
+        assertThat(hours).hasSize(2).allSatisfy(hour -> {
+            assertThat(hour.getCost()).isEqualTo(Money.of("15.00"));
+            assertThat(hour.getMarginalCost().getEvidence()).isEqualTo(Evidence.ESTIMATED);
+        });
+        assertThat(fixture.count(ValueProcessor.LATE_METRIC)).isZero();
+    }
+
+    /** A minute of 1,000 requests at 200 ms with {@code costRecords} cost rows and {@code apmRecords} summaries. */
+    private void pipeSides(String service, int minute, long costRecords, long apmRecords, BigDecimal cost) {
+        Instant start = DAY.plus(Duration.ofMinutes(minute));
+        unitCost.pipeInput(service, UnitCost.newBuilder()
+                .setService(service).setWindowStart(start).setWindowEnd(start.plus(Duration.ofMinutes(1)))
+                .setWindowSize("PT1M").setCurrency("USD").setCost(Money.of(cost)).setRequests(1000 + minute % 7 * 50)
+                .setErrors(0).setLatencyP95Ms(200.0).setRevenue(Money.ZERO).setMargin(Money.of(cost.negate()))
+                .setCostRecords(costRecords).setApmRecords(apmRecords).build(), start);
     }
 }
