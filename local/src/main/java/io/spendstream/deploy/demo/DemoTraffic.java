@@ -76,7 +76,10 @@ public final class DemoTraffic implements AutoCloseable {
     public void start(Plan plan, Runnable referenceDataRead) {
         Instant now = clock.instant();
         Instant liveFrom = align(now);
-        Instant historyFrom = liveFrom.minus(plan.history());
+        // With the value history, the 5-second history starts on a whole minute where the minute history ends, so
+        // that no minute is half covered.
+        Instant historyFrom = plan.valueHistory().isZero() ? liveFrom.minus(plan.history())
+                : liveFrom.minus(plan.history()).truncatedTo(ChronoUnit.MINUTES);
         // The value history: whole minutes from a day before the hour of liveFrom up to the 5-second history; its
         // regression hour is two hours before that hour, so it has closed (and is on spend.value) at start.
         Instant hour = liveFrom.truncatedTo(ChronoUnit.HOURS);
@@ -88,7 +91,7 @@ public final class DemoTraffic implements AutoCloseable {
         // One record nobody can parse, so spend.dlq shows what a bad record looks like.
         producer.send(new ProducerRecord<>(topics.usageRaw.name(), "demo-bad-row", "{\"EffectiveCost\": \"12,50\""));
         List<ProducerRecord<String, String>> valueHistory = plan.valueHistory().isZero() ? List.of()
-                : scenario.valueHistory(topics, valueFrom, historyFrom.truncatedTo(ChronoUnit.MINUTES),
+                : scenario.valueHistory(topics, valueFrom, historyFrom,
                         hour.minus(Duration.ofHours(2)));
         send(valueHistory);
         int intervals = 0;

@@ -29,26 +29,25 @@ import io.spendstream.schemas.Money;
  * <ul>
  * <li><b>Settling.</b> Unit cost is written on every update of a window; the latest totals of each unsettled window
  *     are kept. Cost rows and APM summaries reach attribution by different paths (cost through enrich), so in a
- *     backlog one side can run hours ahead of the other in event time. A window settles once <em>both</em> sides,
- *     as this task has seen them (the newest window with cost rows, the newest with APM data, of any service; kept
- *     under the key {@value #PROGRESS_KEY}), have a window starting more than {@link ValueSettings#settle} after it;
- *     a side not seen yet holds everything back, and at the latest a window settles once the side ahead is
- *     {@code maxWait} past it. Settled windows are folded in start order; a later update of one is ignored and
+ *     backlog one side can run hours ahead of the other in event time. A window settles once <em>both</em> sides of
+ *     the service (its newest window with cost rows, its newest with APM data) have a window starting more than
+ *     {@link ValueSettings#settle} after it; a side the service has not shown (yet) is waited for until the window
+ *     has been stored for {@code maxWait} of wall-clock time (a service without cost rows, or without APM data,
+ *     then settles on the side it has). Wall-clock, because event time cannot tell a side that is late in a backlog
+ *     from one that never comes. Settled windows are folded in start order; a later update of one is ignored and
  *     counted in {@value #LATE_METRIC} (its money still reaches the hourly unit cost, showback and burn rate).</li>
  * <li><b>Hours.</b> Each settled window adds to its UTC hour's {@link ValueHour}: the hour's totals, its compliant
  *     requests under the service's SLO, and its part of the two trailing fits ({@link WeightedSums}). An hour
  *     closes, and is written, when the first window of a later hour settles; a service that goes quiet keeps its
  *     last hour open until its next window.</li>
  * <li><b>Bounded.</b> A service's state holds one {@link ValueHour} per hour of the longest trailing window
- *     ({@link ValueSettings#keptHours}); its unsettled windows span at most the attribution grace (2 days of
- *     minutes by default, only while one side lags that far), each its own small entry.</li>
+ *     ({@link ValueSettings#keptHours}); its unsettled windows are those of the last {@code maxWait} (wall-clock)
+ *     or the lag between its two sides, each its own small entry, deleted when it settles.</li>
  * </ul>
  */
 final class ValueProcessor implements Processor<String, UnitCost, String, ServiceValue> {
 
     public static final String LATE_METRIC = "spendstream.value.late.updates";
-    /** Key of the task's progress of each side in {@value ValueTopology#STORE}; no service is keyless. */
-    static final String PROGRESS_KEY = "";
     private static final long HOUR_MS = Duration.ofHours(1).toMillis();
 
     private final ValueSettings settings;
@@ -60,7 +59,7 @@ final class ValueProcessor implements Processor<String, UnitCost, String, Servic
     private KeyValueStore<String, ValueState> store;
     private KeyValueStore<String, ValueMinute> minutes;
 
-    /** {@code maxWait}: how far the side ahead may be past a window before it settles without the other side. */
+    /** {@code maxWait}: how long (wall-clock) a window waits for a side of its service that lags or never came. */
     ValueProcessor(ValueSettings settings, ValueFigures figures, Duration sampleWindow, Duration maxWait,
             PipelineMetrics metrics) {
         this.settings = settings;
@@ -93,49 +92,41 @@ final class ValueProcessor implements Processor<String, UnitCost, String, Servic
             metrics.counter(LATE_METRIC, "stage", AttributionApp.NAME).increment();
             return;
         }
-        minutes.put(minuteKey(service, start), minute(window));
-        ValueState progress = store.get(PROGRESS_KEY);
-        if (progress == null) {
-            progress = new ValueState(Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, List.of());
-        }
-        long cost = progress.getNewestCost();
-        long apm = progress.getNewestApm();
+        String key = minuteKey(service, start);
+        ValueMinute before = minutes.get(key);
+        long now = context.currentSystemTimeMs();
+        minutes.put(key, minute(window, before == null ? now : before.getFirstSeenMs()));
         if (window.getCostRecords() > 0) {
-            progress.setNewestCost(Math.max(cost, start));
+            state.setNewestCost(Math.max(state.getNewestCost(), start));
         }
         if (window.getApmRecords() > 0) {
-            progress.setNewestApm(Math.max(apm, start));
-        }
-        if (progress.getNewestCost() != cost || progress.getNewestApm() != apm) {
-            store.put(PROGRESS_KEY, progress);
+            state.setNewestApm(Math.max(state.getNewestApm(), start));
         }
         List<ValueHour> hours = new ArrayList<>(state.getHours());
-        long settleLine = settleLine(progress);
-        if (settleLine > 0) {
-            List<KeyValue<String, ValueMinute>> settling = new ArrayList<>();
+        long settle = settings.settle().toMillis();
+        long lagging = Math.min(state.getNewestCost(), state.getNewestApm());
+        long ahead = Math.max(state.getNewestCost(), state.getNewestApm());
+        // Both sides past it: settles. Only the side ahead past it: settles once it has waited maxWait.
+        long bothLine = lagging == Long.MIN_VALUE ? 0 : Math.max(0, lagging - settle);
+        long aheadLine = Math.max(0, ahead - settle);
+        if (aheadLine > 0) {
+            List<KeyValue<String, ValueMinute>> candidates = new ArrayList<>();
             try (KeyValueIterator<String, ValueMinute> range = minutes.range(minuteKey(service, 0),
-                    minuteKey(service, settleLine - 1))) {
-                range.forEachRemaining(settling::add);
+                    minuteKey(service, aheadLine - 1))) {
+                range.forEachRemaining(candidates::add);
             }
-            for (KeyValue<String, ValueMinute> settled : settling) {
-                settle(service, settled.value, hours, record);
-                minutes.delete(settled.key);
-                state.setSettledBefore(settled.value.getWindowStart() + sampleMs);
+            for (KeyValue<String, ValueMinute> candidate : candidates) {
+                ValueMinute minute = candidate.value;
+                if (minute.getWindowStart() >= bothLine && now - minute.getFirstSeenMs() < maxWaitMs) {
+                    break;
+                }
+                settle(service, minute, hours, record);
+                minutes.delete(candidate.key);
+                state.setSettledBefore(minute.getWindowStart() + sampleMs);
             }
         }
         state.setHours(hours);
         store.put(service, state);
-    }
-
-    /**
-     * Windows starting before this settle: {@code settle} behind the side that lags, a side not seen yet counting as
-     * not started, but no more than {@code maxWait} behind the side ahead.
-     */
-    private long settleLine(ValueState progress) {
-        long lagging = Math.min(progress.getNewestCost(), progress.getNewestApm());
-        long ahead = Math.max(progress.getNewestCost(), progress.getNewestApm());
-        long byLagging = lagging == Long.MIN_VALUE ? Long.MIN_VALUE : lagging - settings.settle().toMillis();
-        return Math.max(0, Math.max(byLagging, ahead - maxWaitMs));
     }
 
     /** {@code service@start}, the start zero-padded so one service's windows sort in time. */
@@ -158,10 +149,10 @@ final class ValueProcessor implements Processor<String, UnitCost, String, Servic
         add(open, minute, settings.slo(service));
     }
 
-    private static ValueMinute minute(UnitCost w) {
+    private static ValueMinute minute(UnitCost w, long firstSeenMs) {
         return new ValueMinute(w.getWindowStart().toEpochMilli(), Money.of(w.getCost()), w.getRequests(),
                 w.getErrors(), w.getConversionCount(), Money.of(w.getRevenue()), w.getLatencyP95Ms(),
-                w.getCostRecords(), w.getApmRecords(), w.getTeam());
+                w.getCostRecords(), w.getApmRecords(), w.getTeam(), firstSeenMs);
     }
 
     private static ValueHour emptyHour(long hourStart) {

@@ -18,10 +18,10 @@ import io.spendstream.runtime.config.SpendstreamConfig;
  *     <td>a sample window (the finest unit-cost window, a minute by default) is taken as final once the service has a
  *     window starting this much after it; later updates of it are ignored and counted in
  *     {@value ValueProcessor#LATE_METRIC}</td></tr>
- * <tr><td>{@code spendstream.value.max-wait}</td><td>the attribution grace ({@code 2d})</td>
- *     <td>a window waits for the side that lags (cost rows or APM data, as the task has seen them) at most until the
- *     side ahead is this far past it. Lower it where a partition may hold only services without cost rows (their
- *     hours wait this long otherwise)</td></tr>
+ * <tr><td>{@code spendstream.value.max-wait}</td><td>{@code 10m}</td>
+ *     <td>wall-clock time a window waits for a side of its service that lags or never came (cost rows, APM data)
+ *     before it settles on the side it has: long enough for enrich's path to catch up in a backlog, short enough
+ *     that a service without cost rows still gets its hours</td></tr>
  * <tr><td>{@code spendstream.value.sensitivity.window}</td><td>{@code 24h}</td>
  *     <td>trailing window (whole hours, the closing hour included) of the conversion-rate-against-latency fit and
  *     of the baseline latency</td></tr>
@@ -41,11 +41,10 @@ import io.spendstream.runtime.config.SpendstreamConfig;
  *     budget is cut from it</td></tr>
  * </table>
  * A service with neither a latency threshold nor a target has no SLO: its records carry {@code slo = null}.
- *
- * @param maxWait null: the attribution grace
+
  */
-public record ValueSettings(Duration settle, Duration maxWait, int sensitivityHours, int sensitivityMinMinutes, double minT,
-        int marginalCostHours, int marginalCostMinMinutes, Slo defaultSlo, Map<String, Slo> sloByService) {
+public record ValueSettings(Duration settle, Duration maxWait, int sensitivityHours, int sensitivityMinMinutes,
+        double minT,        int marginalCostHours, int marginalCostMinMinutes, Slo defaultSlo, Map<String, Slo> sloByService) {
 
     public static final String PREFIX = "spendstream.value.";
     public static final String SETTLE = PREFIX + "settle";
@@ -82,8 +81,8 @@ public record ValueSettings(Duration settle, Duration maxWait, int sensitivityHo
         if (settle.isNegative()) {
             throw new IllegalArgumentException(SETTLE + " must not be negative, was " + settle);
         }
-        if (maxWait != null && maxWait.compareTo(settle) < 0) {
-            throw new IllegalArgumentException(MAX_WAIT + " must be at least " + SETTLE + ", was " + maxWait);
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException(MAX_WAIT + " must not be negative, was " + maxWait);
         }
         if (sensitivityHours < 1 || marginalCostHours < 1) {
             throw new IllegalArgumentException(SENSITIVITY_WINDOW + " and " + MARGINAL_COST_WINDOW
@@ -114,7 +113,8 @@ public record ValueSettings(Duration settle, Duration maxWait, int sensitivityHo
                 byService.put(service, new Slo(slo.latencyMs(), target(value, key)));
             }
         });
-        return new ValueSettings(config.getDuration(SETTLE, Duration.ofMinutes(2)), config.getDuration(MAX_WAIT, null),
+        return new ValueSettings(config.getDuration(SETTLE, Duration.ofMinutes(2)),
+                config.getDuration(MAX_WAIT, Duration.ofMinutes(10)),
                 hours(config, SENSITIVITY_WINDOW, Duration.ofHours(24)),
                 config.getInt(SENSITIVITY_MIN_MINUTES, 120),
                 config.getDouble(MIN_T, 3.0),
@@ -126,11 +126,6 @@ public record ValueSettings(Duration settle, Duration maxWait, int sensitivityHo
     /** The SLO of a service: its own keys, falling back key by key to the defaults. */
     public Slo slo(String service) {
         return sloByService.getOrDefault(service, Slo.NONE).or(defaultSlo);
-    }
-
-    /** {@link #maxWait}, or {@code grace} (the attribution grace) when not set. */
-    public Duration maxWait(Duration grace) {
-        return maxWait != null ? maxWait : grace;
     }
 
     /** Hours of the longest trailing window: how many hours a service's state keeps. */

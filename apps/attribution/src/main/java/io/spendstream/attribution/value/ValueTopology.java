@@ -53,8 +53,8 @@ public final class ValueTopology {
         builder.stream(topics.unitCost.name(), topics.unitCost.consumed(SOURCE))
                 .filter((service, window) -> window != null && sampleSize.equals(window.getWindowSize()),
                         Named.as(SAMPLES))
-                .process(() -> new ValueProcessor(settings, figures, sample,
-                                settings.maxWait(attribution.grace()), context.metrics()),
+                .process(() -> new ValueProcessor(settings, figures, sample, settings.maxWait(),
+                                context.metrics()),
                         Named.as(PROCESSOR), STORE, MINUTES_STORE)
                 .peek((service, value) -> context.metrics().recordOut(AttributionApp.NAME, topics.value.name()),
                         Named.as(COUNT_OUT))

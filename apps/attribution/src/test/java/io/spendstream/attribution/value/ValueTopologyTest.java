@@ -1,6 +1,7 @@
 package io.spendstream.attribution.value;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import java.math.BigDecimal;
@@ -329,6 +330,17 @@ class ValueTopologyTest {
             assertThat(hour.getMarginalCost().getEvidence()).isEqualTo(Evidence.ESTIMATED);
         });
         assertThat(fixture.count(ValueProcessor.LATE_METRIC)).isZero();
+
+        // A service that never shows cost rows: its minutes wait spendstream.value.max-wait (10m) of wall-clock
+        // time for them, then settle on their APM data.
+        for (int minute = 0; minute < 131; minute++) {
+            pipeSides("web", minute, 0, 1, BigDecimal.ZERO);
+        }
+        assertThat(value.isEmpty()).isTrue();
+        fixture.driver().advanceWallClockTime(Duration.ofMinutes(11));
+        pipeSides("web", 131, 0, 1, BigDecimal.ZERO);
+        assertThat(value.readValuesToList()).extracting(ServiceValue::getService, ServiceValue::getMinutes,
+                ServiceValue::getRequests).containsExactly(tuple("web", 60, 68_700L), tuple("web", 60, 69_150L));
     }
 
     /** A minute of 1,000 requests at 200 ms with {@code costRecords} cost rows and {@code apmRecords} summaries. */
