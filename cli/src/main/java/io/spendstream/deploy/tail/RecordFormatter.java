@@ -129,10 +129,11 @@ public final class RecordFormatter {
     }
 
     /**
-     * E.g. {@code 2026-11-23 10:00:00Z VALUE checkout requests=60000 p95=450ms revenue/request=4.00 |
-     * latency: 24000.00 USD/h per +100ms (95% 22000.00..26000.00; 1440 min) effect=-4800.00 vs p95 300ms |
-     * marginal cost/request=0.000402 (360 min) | SLO 97.5% cost/compliant=0.00051 error-budget burnt=2.50x
-     * cost=12.00}; a figure without evidence says so and why.
+     * E.g. {@code 2026-11-23 10:00:00Z VALUE checkout cost=24.00 USD requests=60000 p95=450ms revenue/request=4.00
+     * | latency: 24000.00 USD/h per +100ms (95% 22000.00..26000.00; 1440 min) effect=-4800.00 vs p95 300ms |
+     * marginal cost/request=0.000402 (360 min) | SLO 97.50% cost/compliant=0.00051 error-budget burnt=2.50x
+     * costing 12.00}: the error budget's line ends with what its bad requests cost. A figure without evidence says
+     * so and why.
      */
     private static String serviceValue(ServiceValue v) {
         LatencySensitivity s = v.getSensitivity();
@@ -147,17 +148,17 @@ public final class RecordFormatter {
                 ? String.format("cost/request=%s (%d min)%s", exact(m.getPerRequest()), m.getMinutes(),
                         m.getExceedsRevenuePerRequest() ? " ABOVE revenue/request" : "")
                 : "not enough evidence (" + m.getReason() + ")";
-        return String.format("%s VALUE %-16s requests=%d p95=%s revenue/request=%s | latency: %s | marginal %s%s",
-                time(v.getHourStart()), v.getService(), v.getRequests(), v.getLatencyP95Ms() == null ? "-"
-                        : String.format("%.0fms", v.getLatencyP95Ms()), money(v.getRevenuePerRequest()), latency,
-                marginal, slo(v.getSlo()));
+        return String.format("%s VALUE %-16s cost=%s %s requests=%d p95=%s revenue/request=%s | latency: %s |"
+                + " marginal %s%s", time(v.getHourStart()), v.getService(), money(v.getCost()), v.getCurrency(),
+                v.getRequests(), v.getLatencyP95Ms() == null ? "-" : String.format("%.0fms", v.getLatencyP95Ms()),
+                money(v.getRevenuePerRequest()), latency, marginal, slo(v.getSlo()));
     }
 
     private static String slo(SloFigures slo) {
         if (slo == null) {
             return "";
         }
-        return String.format(" | SLO %s cost/compliant=%s error-budget burnt=%s cost=%s",
+        return String.format(" | SLO %s cost/compliant=%s error-budget burnt=%s costing %s",
                 slo.getAttainment() == null ? "-" : String.format("%.2f%%", slo.getAttainment() * 100),
                 money(slo.getCostPerCompliantRequest()), slo.getErrorBudgetBurnt() == null ? "-"
                         : slo.getErrorBudgetBurnt().setScale(2, RoundingMode.HALF_EVEN).toPlainString() + "x",

@@ -114,8 +114,8 @@ class RecordFormatterTest {
                         .setErrorBudgetBurnt(Money.of("50")).setErrorBudgetCost(Money.of("12")).build())
                 .build();
         assertThat(RecordFormatter.format("checkout", hour)).isEqualTo("2026-11-23 10:00:00Z VALUE checkout"
-                + "         requests=60000 p95=452ms revenue/request=3.20 | latency: 24000.40 USD/h per +100ms"
+                + "         cost=24.00 USD requests=60000 p95=452ms revenue/request=3.20 | latency: 24000.40 USD/h per +100ms"
                 + " (95% 21900.00..26100.00; 1440 min) effect=-4810.56 vs p95 301ms | marginal not enough evidence"
-                + " (requests did not vary) | SLO 50.00% cost/compliant=0.0008 error-budget burnt=50.00x cost=12.00");
+                + " (requests did not vary) | SLO 50.00% cost/compliant=0.0008 error-budget burnt=50.00x costing 12.00");
     }
 }
