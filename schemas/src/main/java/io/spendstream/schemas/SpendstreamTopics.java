@@ -19,6 +19,7 @@ import io.spendstream.avro.CommitmentUtilisation;
 import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.avro.Reconciliation;
+import io.spendstream.avro.ServiceValue;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.schemas.registry.SchemaRegistryClient;
 import io.spendstream.schemas.serde.ConfluentAvroSerde;
@@ -50,6 +51,7 @@ public final class SpendstreamTopics {
     public final Topic<String, CommitmentUtilisation> commitments;
     public final Topic<String, BurnRate> burnRate;
     public final Topic<String, Reconciliation> reconciliation;
+    public final Topic<String, ServiceValue> value;
     public final Topic<String, Anomaly> anomalies;
     public final Topic<String, Alert> alerts;
     public final Topic<byte[], DeadLetter> dlq;
@@ -78,6 +80,7 @@ public final class SpendstreamTopics {
         commitments = avro(names.name("commitments"), CommitmentUtilisation.class);
         burnRate = avro(names.name("burn-rate"), BurnRate.class);
         reconciliation = avro(names.name("reconciliation"), Reconciliation.class);
+        value = avro(names.name("value"), ServiceValue.class);
         anomalies = avro(names.name("anomalies"), Anomaly.class);
         alerts = avro(names.name("alerts"), Alert.class);
         String dlqName = names.name("dlq");
@@ -129,7 +132,7 @@ public final class SpendstreamTopics {
 
     public List<Topic<?, ?>> all() {
         return List.of(usageRaw, apmRaw, tags, budgets, fxRates, prices, silences, cost, apm, costAttributed,
-                unitCost, allocation, commitments, burnRate, reconciliation, anomalies, alerts, dlq);
+                unitCost, allocation, commitments, burnRate, reconciliation, value, anomalies, alerts, dlq);
     }
 
     public Optional<Topic<?, ?>> byName(String name) {

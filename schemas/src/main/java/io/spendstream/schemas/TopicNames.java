@@ -31,6 +31,7 @@ public final class TopicNames {
         names.put("commitments", "spend.commitments");
         names.put("burn-rate", "spend.burn-rate");
         names.put("reconciliation", "spend.reconciliation");
+        names.put("value", "spend.value");
         names.put("anomalies", "spend.anomalies");
         names.put("alerts", "spend.alerts");
         names.put("dlq", "spend.dlq");

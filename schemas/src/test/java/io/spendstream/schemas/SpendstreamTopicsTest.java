@@ -32,8 +32,8 @@ class SpendstreamTopicsTest {
 
         int subjects = topics.registerSchemas();
 
-        // 10 Avro topics with a key and a value subject, the dead-letter value, one state record type.
-        assertThat(subjects).isEqualTo(10 * 2 + 1 + 1);
+        // 11 Avro topics (spend.value the latest) with a key and a value subject, the dead-letter value, one state record type.
+        assertThat(subjects).isEqualTo(11 * 2 + 1 + 1);
         assertThat(backing.subjects()).contains("spend.cost-key", "spend.cost-value", "spend.alerts-key",
                 "spend.dlq-value", ResourceTags.class.getName()).hasSize(subjects);
     }

@@ -26,6 +26,8 @@ import io.spendstream.anomaly.scopes.ScopeSettings;
 import io.spendstream.anomaly.scopes.ScopeTopology;
 import io.spendstream.anomaly.spike.CostSpikeTopology;
 import io.spendstream.anomaly.spike.UnallocatedSurge;
+import io.spendstream.anomaly.value.ValueAnomalySettings;
+import io.spendstream.anomaly.value.ValueAnomalyTopology;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.runtime.AppContext;
@@ -69,6 +71,11 @@ import io.spendstream.schemas.SpendstreamTopics;
  * more than {@link BillMismatchSettings}; stores {@value BillMismatchTopology#HOURS_STORE} and
  * {@value BillMismatchTopology#STATE_STORE}.
  *
+ * <p>A fourth sub-topology ({@link ValueAnomalyTopology}) reads {@code spend.value} and raises UNPROFITABLE_SCALING
+ * tickets (key {@code unprofitable-scaling:service:<service>}: marginal cost per request above revenue per request
+ * for {@link ValueAnomalySettings#unprofitableHours} hours in a row) and LATENCY_REVENUE_LOSS tickets (key
+ * {@code latency-revenue-loss:service:<service>}); store {@value ValueAnomalyTopology#STORE}.
+ *
  * <p>The same detection runs per team (and, opt-in, per resource and per SKU) in {@link ScopeTopology}: the
  * services' parts of each scope repartitioned by scope key, summed per window, dedup key
  * {@code cost-spike:team:<team>}. {@code spendstream.anomaly.scopes} ({@link ScopeSettings}) chooses the scopes.
@@ -95,7 +102,7 @@ public final class AnomalyApp implements StreamsApp {
     @Override
     public AppTopics topics(SpendstreamTopics topics) {
         return new AppTopics(List.of(topics.unitCost, topics.burnRate, topics.reconciliation, topics.silences,
-                topics.tags), List.of(), List.of(topics.anomalies, topics.alerts), topics.dlq);
+                topics.tags, topics.value), List.of(), List.of(topics.anomalies, topics.alerts), topics.dlq);
     }
 
     @Override
@@ -136,12 +143,15 @@ public final class AnomalyApp implements StreamsApp {
                 DriftSettings.from(config, settings), contributorSettings, openAnomalies);
         KStream<String, Alert> billMismatchAlerts = BillMismatchTopology.build(builder, topics, metrics,
                 BillMismatchSettings.from(config), BillingHorizon.from(config), openAnomalies);
+        KStream<String, Alert> valueAlerts = ValueAnomalyTopology.build(builder, topics, metrics,
+                ValueAnomalySettings.from(config), openAnomalies);
 
         // One gate for all: their alerts meet in the gate's repartition topic, keyed by dedup key.
         KStream<String, Alert> serviceBurnRateAndDrift = costSpikeAlerts
                 .merge(burnRateAlerts, Named.as(ALERTS_MERGED))
                 .merge(driftAlerts, Named.as(DriftTopology.ALERTS_MERGED))
-                .merge(billMismatchAlerts, Named.as(BillMismatchTopology.ALERTS_MERGED));
+                .merge(billMismatchAlerts, Named.as(BillMismatchTopology.ALERTS_MERGED))
+                .merge(valueAlerts, Named.as(ValueAnomalyTopology.ALERTS_MERGED));
         KStream<String, Alert> alerts = ScopeTopology.build(builder, unitCost, topics, metrics, scopes, lifecycle,
                         contributors, openAnomalies)
                 .map(scope -> serviceBurnRateAndDrift.merge(scope, Named.as(ScopeTopology.ALERTS_MERGED)))

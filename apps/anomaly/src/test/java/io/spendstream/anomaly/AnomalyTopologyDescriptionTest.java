@@ -16,7 +16,10 @@ import io.spendstream.runtime.testing.TopologyFixture;
  * The anomaly app's topology is its state on upgrade: every node, store, repartition topic and changelog name, and the
  * sub-topology each sits in. The descriptions in the test resources were taken from the topology as it stood before
  * the app was cut into one package per detection (issue 14); any change to them is a change of the app's state layout
- * and must be deliberate.
+ * and must be deliberate. Issue 19 added the value tickets (source {@code anomaly-value-source} on {@code spend.value},
+ * store {@code anomaly-value-state}, their emission tail and {@code anomaly-value-alerts-merged}): all of them inside
+ * sub-topology 0, where the detectors' alerts merge, so no sub-topology, changelog or repartition topic was renumbered
+ * or renamed.
  */
 class AnomalyTopologyDescriptionTest {
 

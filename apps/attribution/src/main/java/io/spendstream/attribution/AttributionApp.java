@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.apache.kafka.streams.StreamsBuilder;
 
+import io.spendstream.attribution.value.ValueTopology;
 import io.spendstream.runtime.AppContext;
 import io.spendstream.runtime.AppTopics;
 import io.spendstream.runtime.StreamsApp;
@@ -26,9 +27,13 @@ import io.spendstream.schemas.SpendstreamTopics;
  * <li>{@link ReconciliationTopology}: metered estimates versus the bill that superseded them, per service, SKU and
  *     hour, to {@code spend.reconciliation} (key = service); store {@value ReconciliationTopology#STORE};</li>
  * <li>{@link CommitmentTopology}: cost rows of commitment discounts to {@code spend.commitments} (key = commitment),
- *     used and unused cost and utilisation per hour and per day; store {@value CommitmentProcessor#STORE}.</li>
+ *     used and unused cost and utilisation per hour and per day; store {@value CommitmentProcessor#STORE};</li>
+ * <li>{@link ValueTopology}: reads back its own minute windows of {@code spend.unit-cost} and writes
+ *     {@code spend.value} (key = service) per hour: latency-to-conversion sensitivity and revenue effect, marginal
+ *     cost per request, cost per SLO-compliant request; store {@value ValueTopology#STORE}.</li>
  * </ul>
- * Settings: {@link AttributionSettings}, {@link BurnRateSettings}, {@link ShowbackSettings}, {@link SharedCostRules}.
+ * Settings: {@link AttributionSettings}, {@link BurnRateSettings}, {@link ShowbackSettings}, {@link SharedCostRules},
+ * {@link io.spendstream.attribution.value.ValueSettings}.
  */
 public final class AttributionApp implements StreamsApp {
 
@@ -42,8 +47,9 @@ public final class AttributionApp implements StreamsApp {
 
     @Override
     public AppTopics topics(SpendstreamTopics topics) {
-        return new AppTopics(List.of(topics.costAttributed, topics.apm, topics.budgets), List.of(),
-                List.of(topics.unitCost, topics.burnRate, topics.allocation, topics.reconciliation, topics.commitments),
+        return new AppTopics(List.of(topics.costAttributed, topics.apm, topics.budgets, topics.unitCost),
+                List.of(), List.of(topics.unitCost, topics.burnRate, topics.allocation, topics.reconciliation,
+                        topics.commitments, topics.value),
                 topics.dlq);
     }
 
@@ -66,5 +72,6 @@ public final class AttributionApp implements StreamsApp {
         AllocationTopology.build(inputs.arrivals(), context, settings, SharedCostRules.from(context.config()));
         ReconciliationTopology.build(builder, inputs.costs(), context, settings);
         CommitmentTopology.build(inputs.costs(), context, settings);
+        ValueTopology.build(builder, context, settings);
     }
 }

@@ -18,7 +18,12 @@ import io.spendstream.avro.ChildCost;
 import io.spendstream.avro.Contributor;
 import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.DeadLetter;
+import io.spendstream.avro.Evidence;
+import io.spendstream.avro.LatencySensitivity;
+import io.spendstream.avro.MarginalCost;
 import io.spendstream.avro.Reconciliation;
+import io.spendstream.avro.ServiceValue;
+import io.spendstream.avro.SloFigures;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.runtime.config.Durations;
 import io.spendstream.schemas.AvroJson;
@@ -50,6 +55,9 @@ public final class RecordFormatter {
         }
         if (value instanceof Reconciliation r) {
             return reconciliation(r);
+        }
+        if (value instanceof ServiceValue v) {
+            return serviceValue(v);
         }
         if (value instanceof AttributedCost c) {
             return cost(c.getCost()) + " -> " + attribution(c.getAttribution());
@@ -118,6 +126,43 @@ public final class RecordFormatter {
                 money(r.getDifference()), r.getErrorPercent() == null ? "-"
                         : r.getErrorPercent().setScale(2, RoundingMode.HALF_EVEN).toPlainString() + "%",
                 r.getCurrency());
+    }
+
+    /**
+     * E.g. {@code 2026-11-23 10:00:00Z VALUE checkout cost=24.00 USD requests=60000 p95=450ms revenue/request=4.00
+     * | latency: 24000.00 USD/h per +100ms (95% 22000.00..26000.00; 1440 min) effect=-4800.00 vs p95 300ms |
+     * marginal cost/request=0.000402 (360 min) | SLO 97.50% cost/compliant=0.00051 error-budget burnt=2.50x
+     * costing 12.00}: the error budget's line ends with what its bad requests cost. A figure without evidence says
+     * so and why.
+     */
+    private static String serviceValue(ServiceValue v) {
+        LatencySensitivity s = v.getSensitivity();
+        String latency = s.getEvidence() == Evidence.ESTIMATED
+                ? String.format("%s %s/h per +100ms (95%% %s..%s; %d min) effect=%s%s", money(s.getRevenuePerHourPer100Ms()),
+                        v.getCurrency(), money(s.getLow95()), money(s.getHigh95()), s.getMinutes(),
+                        money(s.getRevenueEffect()), s.getBaselineLatencyP95Ms() == null ? ""
+                                : String.format(" vs p95 %.0fms", s.getBaselineLatencyP95Ms()))
+                : "not enough evidence (" + s.getReason() + ")";
+        MarginalCost m = v.getMarginalCost();
+        String marginal = m.getEvidence() == Evidence.ESTIMATED
+                ? String.format("cost/request=%s (%d min)%s", exact(m.getPerRequest()), m.getMinutes(),
+                        m.getExceedsRevenuePerRequest() ? " ABOVE revenue/request" : "")
+                : "not enough evidence (" + m.getReason() + ")";
+        return String.format("%s VALUE %-16s cost=%s %s requests=%d p95=%s revenue/request=%s | latency: %s |"
+                + " marginal %s%s", time(v.getHourStart()), v.getService(), money(v.getCost()), v.getCurrency(),
+                v.getRequests(), v.getLatencyP95Ms() == null ? "-" : String.format("%.0fms", v.getLatencyP95Ms()),
+                money(v.getRevenuePerRequest()), latency, marginal, slo(v.getSlo()));
+    }
+
+    private static String slo(SloFigures slo) {
+        if (slo == null) {
+            return "";
+        }
+        return String.format(" | SLO %s cost/compliant=%s error-budget burnt=%s costing %s",
+                slo.getAttainment() == null ? "-" : String.format("%.2f%%", slo.getAttainment() * 100),
+                money(slo.getCostPerCompliantRequest()), slo.getErrorBudgetBurnt() == null ? "-"
+                        : slo.getErrorBudgetBurnt().setScale(2, RoundingMode.HALF_EVEN).toPlainString() + "x",
+                money(slo.getErrorBudgetCost()));
     }
 
     private static String cost(CostRecord c) {

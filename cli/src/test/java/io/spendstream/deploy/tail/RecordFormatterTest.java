@@ -12,7 +12,12 @@ import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.AnomalyType;
 import io.spendstream.avro.ChildCost;
 import io.spendstream.avro.Contributor;
+import io.spendstream.avro.Evidence;
+import io.spendstream.avro.LatencySensitivity;
+import io.spendstream.avro.MarginalCost;
 import io.spendstream.avro.Reconciliation;
+import io.spendstream.avro.ServiceValue;
+import io.spendstream.avro.SloFigures;
 import io.spendstream.avro.Severity;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.schemas.Money;
@@ -89,5 +94,28 @@ class RecordFormatterTest {
                 .setErrorPercent(new java.math.BigDecimal("-4.761905")).setCurrency("USD").setStatus("BILLED").build();
         assertThat(RecordFormatter.format("checkout", hour)).isEqualTo("2026-11-22 09:00:00Z BILLED   checkout"
                 + "         sku=SQS.REQUESTS estimated=0.4 billed=0.42 diff=-0.02 error=-4.76% USD");
+    }
+
+    @Test
+    void shouldShowAnHoursValueFiguresAndSayWhenEvidenceIsThin() {
+        ServiceValue hour = ServiceValue.newBuilder()
+                .setService("checkout").setHourStart(Instant.parse("2026-11-23T10:00:00Z"))
+                .setHourEnd(Instant.parse("2026-11-23T11:00:00Z")).setCurrency("USD").setMinutes(60)
+                .setCost(Money.of("24.00")).setRequests(60_000).setErrors(120).setConversionCount(4_800)
+                .setRevenue(Money.of("192000")).setRevenuePerRequest(Money.of("3.2")).setLatencyP95Ms(452.4)
+                .setSensitivity(LatencySensitivity.newBuilder().setEvidence(Evidence.ESTIMATED).setMinutes(1440)
+                        .setRequests(1_440_000).setWindowHours(24).setRevenuePerHourPer100Ms(Money.of("24000.4"))
+                        .setLow95(Money.of("21900")).setHigh95(Money.of("26100")).setBaselineLatencyP95Ms(301.2)
+                        .setRevenueEffect(Money.of("-4810.555")).build())
+                .setMarginalCost(MarginalCost.newBuilder().setEvidence(Evidence.NOT_ENOUGH_EVIDENCE)
+                        .setReason("requests did not vary").setMinutes(360).setWindowHours(6).build())
+                .setSlo(SloFigures.newBuilder().setLatencyThresholdMs(400.0).setCompliantRequests(30_000)
+                        .setAttainment(0.5).setCostPerCompliantRequest(Money.of("0.0008")).setBadRequests(30_000)
+                        .setErrorBudgetBurnt(Money.of("50")).setErrorBudgetCost(Money.of("12")).build())
+                .build();
+        assertThat(RecordFormatter.format("checkout", hour)).isEqualTo("2026-11-23 10:00:00Z VALUE checkout"
+                + "         cost=24.00 USD requests=60000 p95=452ms revenue/request=3.20 | latency: 24000.40 USD/h per +100ms"
+                + " (95% 21900.00..26100.00; 1440 min) effect=-4810.56 vs p95 301ms | marginal not enough evidence"
+                + " (requests did not vary) | SLO 50.00% cost/compliant=0.0008 error-budget burnt=50.00x costing 12.00");
     }
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,6 +23,11 @@ import io.spendstream.schemas.SpendstreamTopics;
  * {@code spend.prices}: {@link ModelCalls}); and one injected incident ({@link Incident}): by default the
  * {@code recommendations} GPU pool scales out and costs ten times its usual rate; or an agent loop, where each
  * request of {@value ModelCalls#SERVICE} calls the model twenty times.
+ *
+ * <p>For the value figures ({@code spend.value}) there is also a day of minute-level history of the payments team
+ * ({@link #valueHistory}): checkout's conversions follow its latency (one percentage point less per +100 ms of p95,
+ * {@link #conversionRate}), its traffic follows a daily curve that its database cost grows with, and one hour has a
+ * 200 ms latency regression; {@link #settings} gives checkout an SLO.
  *
  * <p>Pure: the records for an interval depend only on the interval's start and the seed, so tests replay exactly
  * what {@code spendstream up} shows.
@@ -40,6 +46,14 @@ public final class DemoScenario {
     public static final String MODEL_RESOURCE = ModelCalls.priceKey() + "@" + ModelCalls.SERVICE;
     /** How much more the agent loop spends on tokens: each request calls the model this many times instead of once. */
     public static final int AGENT_LOOP_FACTOR = ModelCalls.LOOP_CALLS;
+
+    /** The service whose conversions follow its latency, and what each conversion brings. */
+    public static final String FUNNEL_SERVICE = "checkout";
+    public static final BigDecimal REVENUE_PER_CONVERSION = new BigDecimal("5.00");
+    /** How much slower checkout's p95 is in the regression hour of {@link #valueHistory}. */
+    public static final double REGRESSION_MS = 200;
+    /** The team whose services {@link #valueHistory} covers (all of them, so the team's cost series stays whole). */
+    static final String VALUE_TEAM = "payments";
 
     /** The demo's incident. */
     public enum Incident {
@@ -198,14 +212,7 @@ public final class DemoScenario {
         long requests = Math.round(t.requests() * noise(random).doubleValue());
         long errors = Math.round(requests * t.errorRate() * (0.5 + random.nextDouble()));
         double p95 = Math.round(t.p95Ms() * noise(random).doubleValue() * 10) / 10.0;
-        ObjectNode apm = JSON.createObjectNode()
-                .put("service", t.service())
-                .put("operation", "all")
-                .put("windowStart", start.toString())
-                .put("windowEnd", end.toString())
-                .put("requests", requests)
-                .put("errors", errors);
-        apm.putObject("latencyMs").put("p50", Math.round(p95 * 4) / 10.0).put("p95", p95).put("p99", p95 * 2);
+        ObjectNode apm = apmJson(t.service(), start, end, requests, errors, p95);
         if (t.revenuePerRequest() != null) {
             long conversions = requests / 20;
             apm.put("conversions", conversions);
@@ -213,5 +220,91 @@ public final class DemoScenario {
             apm.put("currency", "USD");
         }
         return apm;
+    }
+
+    private static ObjectNode apmJson(String service, Instant start, Instant end, long requests, long errors,
+            double p95) {
+        ObjectNode apm = JSON.createObjectNode()
+                .put("service", service)
+                .put("operation", "all")
+                .put("windowStart", start.toString())
+                .put("windowEnd", end.toString())
+                .put("requests", requests)
+                .put("errors", errors);
+        apm.putObject("latencyMs").put("p50", Math.round(p95 * 4) / 10.0).put("p95", p95).put("p99", p95 * 2);
+        return apm;
+    }
+
+    /**
+     * Checkout's conversion rate at a p95: 5% at its usual 120 ms, one percentage point less per +100 ms (the truth
+     * {@code spend.value}'s sensitivity should find: 1 point x requests per hour x {@link #REVENUE_PER_CONVERSION}).
+     */
+    public static double conversionRate(double p95Ms) {
+        return Math.max(0, 0.05 - 0.01 * (p95Ms - 120) / 100);
+    }
+
+    /** Settings the demo runs with: checkout's SLO (250 ms, 99% of requests), for the value figures. */
+    public static Map<String, String> settings() {
+        return Map.of("spendstream.value.slo.latency-ms." + FUNNEL_SERVICE, "250",
+                "spendstream.value.slo.success." + FUNNEL_SERVICE, "0.99");
+    }
+
+    /**
+     * One usage row per minute and resource, and one APM summary per minute and service, of the payments team
+     * ({@code checkout}, {@code payments-api}) from {@code from} to {@code to} (whole minutes): what
+     * {@code spend.value} needs hours of to tell anything. Traffic follows a daily curve (x0.7 to x1.3 of the
+     * 5-second traffic's rate, back to x1 at {@code to}, so the 5-second history continues it), checkout's
+     * database cost grows with its requests, checkout's p95 wanders from about 65 to 175 ms minute to minute (its
+     * hours stay within 15 ms of 120) and its conversions follow {@link #conversionRate}; in the hour starting
+     * {@code regressionHour} its p95 is {@value #REGRESSION_MS} ms higher. About 10,000 records for a day.
+     */
+    public List<ProducerRecord<String, String>> valueHistory(SpendstreamTopics topics, Instant from, Instant to,
+            Instant regressionHour) {
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        long perMinute = Duration.ofMinutes(1).toMillis() / INTERVAL.toMillis();
+        for (Instant t = from; t.isBefore(to); t = t.plus(Duration.ofMinutes(1))) {
+            Random random = new Random(seed ^ t.toEpochMilli() ^ 0x5ca1ab1eL);
+            Instant end = t.plus(Duration.ofMinutes(1));
+            double dayPhase = 2 * Math.PI * Duration.between(t, to).toMinutes() / (24 * 60.0);
+            double load = 1 + 0.3 * Math.sin(dayPhase);
+            for (Resource r : RESOURCES) {
+                if (!VALUE_TEAM.equals(r.team())) {
+                    continue;
+                }
+                BigDecimal cost = r.costPerInterval().multiply(BigDecimal.valueOf(perMinute)).multiply(noise(random));
+                if (r.id().equals("db-checkout")) {
+                    cost = cost.multiply(BigDecimal.valueOf(Math.round(load * 1000), 3));
+                }
+                records.add(new ProducerRecord<>(topics.usageRaw.name(), r.id(),
+                        usageRow(r, t, end, cost).put("PricingQuantity", "60")
+                                .put("x_LineItemId", "demo-minute-" + r.id() + "-" + t.toEpochMilli()).toString()));
+            }
+            for (Traffic traffic : TRAFFIC) {
+                if (!traffic.service().equals(FUNNEL_SERVICE) && !traffic.service().equals("payments-api")) {
+                    continue;
+                }
+                long requests = Math.round(traffic.requests() * perMinute * load * noise(random).doubleValue());
+                long errors = Math.round(requests * traffic.errorRate() * (0.5 + random.nextDouble()));
+                double p95 = traffic.p95Ms() * noise(random).doubleValue();
+                if (traffic.service().equals(FUNNEL_SERVICE)) {
+                    p95 = traffic.p95Ms() + 15 * Math.sin(3 * dayPhase) + 40 * (2 * random.nextDouble() - 1)
+                            + (t.isBefore(regressionHour) || !t.isBefore(regressionHour.plus(Duration.ofHours(1)))
+                                    ? 0 : REGRESSION_MS);
+                }
+                p95 = Math.round(p95 * 10) / 10.0;
+                ObjectNode apm = apmJson(traffic.service(), t, end, requests, errors, p95);
+                if (traffic.service().equals(FUNNEL_SERVICE)) {
+                    double rate = conversionRate(p95);
+                    long conversions = Math.max(0, Math.round(requests * rate
+                            + Math.sqrt(requests * rate * (1 - rate)) * random.nextGaussian()));
+                    apm.put("conversions", conversions);
+                    apm.put("revenue", REVENUE_PER_CONVERSION.multiply(BigDecimal.valueOf(conversions))
+                            .toPlainString());
+                    apm.put("currency", "USD");
+                }
+                records.add(new ProducerRecord<>(topics.apmRaw.name(), traffic.service(), apm.toString()));
+            }
+        }
+        return records;
     }
 }

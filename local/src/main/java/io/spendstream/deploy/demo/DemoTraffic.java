@@ -3,6 +3,7 @@ package io.spendstream.deploy.demo;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 import io.spendstream.schemas.SpendstreamTopics;
 
 /**
- * Plays {@link DemoScenario} into the raw topics: first an hour of history (so the detectors have a baseline
+ * Plays {@link DemoScenario} into the raw topics: first a day of minute-level history of the payments team for the
+ * value figures ({@link DemoScenario#valueHistory}), then an hour of history (so the detectors have a baseline
  * the moment the demo starts), then one interval every five seconds in real time, each sent when its interval has
  * ended, as a collector would. The incident starts {@code incidentDelay} after the live traffic and lasts
  * {@code incidentLength}, so on-call sees it open and then resolve.
@@ -28,11 +30,16 @@ public final class DemoTraffic implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoTraffic.class);
 
-    /** When to inject the incident, relative to the start of live traffic. */
-    public record Plan(Duration history, Duration incidentDelay, Duration incidentLength) {
+    /**
+     * How much history to send, and when to inject the incident, relative to the start of live traffic.
+     * {@code valueHistory}: how far before the hour live traffic starts in the minute-level history of
+     * {@link DemoScenario#valueHistory} begins (zero: none).
+     */
+    public record Plan(Duration history, Duration incidentDelay, Duration incidentLength, Duration valueHistory) {
 
         public static Plan standard() {
-            return new Plan(Duration.ofMinutes(60), Duration.ofSeconds(15), Duration.ofMinutes(3));
+            return new Plan(Duration.ofMinutes(60), Duration.ofSeconds(15), Duration.ofMinutes(3),
+                    Duration.ofHours(24));
         }
     }
 
@@ -69,20 +76,32 @@ public final class DemoTraffic implements AutoCloseable {
     public void start(Plan plan, Runnable referenceDataRead) {
         Instant now = clock.instant();
         Instant liveFrom = align(now);
-        Instant historyFrom = liveFrom.minus(plan.history());
-        send(scenario.tags(topics, historyFrom.minus(Duration.ofDays(1))));
+        // With the value history, the 5-second history starts on a whole minute where the minute history ends, so
+        // that no minute is half covered.
+        Instant historyFrom = plan.valueHistory().isZero() ? liveFrom.minus(plan.history())
+                : liveFrom.minus(plan.history()).truncatedTo(ChronoUnit.MINUTES);
+        // The value history: whole minutes from a day before the hour of liveFrom up to the 5-second history; its
+        // regression hour is two hours before that hour, so it has closed (and is on spend.value) at start.
+        Instant hour = liveFrom.truncatedTo(ChronoUnit.HOURS);
+        Instant valueFrom = hour.minus(plan.valueHistory());
+        send(scenario.tags(topics, valueFrom.minus(Duration.ofDays(1))));
         send(scenario.prices(topics));
         producer.flush();
         referenceDataRead.run();
         // One record nobody can parse, so spend.dlq shows what a bad record looks like.
         producer.send(new ProducerRecord<>(topics.usageRaw.name(), "demo-bad-row", "{\"EffectiveCost\": \"12,50\""));
+        List<ProducerRecord<String, String>> valueHistory = plan.valueHistory().isZero() ? List.of()
+                : scenario.valueHistory(topics, valueFrom, historyFrom,
+                        hour.minus(Duration.ofHours(2)));
+        send(valueHistory);
         int intervals = 0;
         for (Instant t = historyFrom; t.isBefore(liveFrom); t = t.plus(DemoScenario.INTERVAL)) {
             send(scenario.interval(topics, t, false));
             intervals++;
         }
         producer.flush();
-        LOG.info("Demo: sent {} of history ({} intervals); live traffic every {}s, incident on {} in {}s",
+        LOG.info("Demo: sent {} of minute history of the payments team ({} records) and {} of history ({} intervals);"
+                + " live traffic every {}s, incident on {} in {}s", plan.valueHistory(), valueHistory.size(),
                 plan.history(), intervals, DemoScenario.INTERVAL.toSeconds(), scenario.incidentService(),
                 plan.incidentDelay().toSeconds());
         Instant incidentStart = liveFrom.plus(plan.incidentDelay());

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -112,8 +113,11 @@ public final class UpCommand implements Callable<Integer> {
 
     private int runPipeline(PrintStream out) throws Exception {
         out.println("Starting Spendstream: Kafka broker, schema registry, ingest, enrich, attribution, anomaly...");
+        // The demo's own settings (checkout's SLO) first, so that --set overrides them.
+        Map<String, String> appSettings = new HashMap<>(noDemo ? Map.of() : DemoScenario.settings());
+        appSettings.putAll(settings);
         LocalPipeline.Settings pipelineSettings = new LocalPipeline.Settings(dataDir, kafkaPort, controllerPort,
-                registryPort, false, settings);
+                registryPort, false, appSettings);
         CountDownLatch stop = new CountDownLatch(1);
         // Closed last: a Ctrl-C lets the JVM exit only once the apps, the registry and the broker have closed.
         try (StopOnShutdown shutdown = StopOnShutdown.register(SHUTDOWN_WAIT);
@@ -141,7 +145,10 @@ public final class UpCommand implements Callable<Integer> {
                 if (demo != null) {
                     DemoTraffic.Plan plan = DemoTraffic.Plan.standard();
                     demo.start(plan, () -> pipeline.awaitPrices(DemoScenario.priceKeys(), PRICES_READ_TIMEOUT));
-                    out.printf("Demo traffic: 7 services (one calls a model), 16 resources, 1 hour of history sent; "
+                    out.printf("Demo traffic: 7 services (one calls a model), 16 resources, 1 hour of history sent "
+                            + "(and a day of minute history of checkout and payments-api, with conversions that "
+                            + "fall as latency rises and a 200 ms regression two hours ago: ./spendstream tail "
+                            + "spend.value shows what it cost); "
                             + "a cost incident (%s) on "
                             + "'%s' starts in %ds and lasts %d minutes (its anomaly resolves when it ends, its "
                             + "alert after the alert gate's cooldown, spendstream.anomaly.alerts.cooldown). One "

@@ -7,14 +7,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import io.spendstream.anomaly.avro.BillMismatchSkuRecord;
+import io.spendstream.anomaly.core.TicketAlerts;
 import io.spendstream.avro.Alert;
-import io.spendstream.avro.AlertStatus;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.AnomalyType;
@@ -82,27 +80,7 @@ public final class BillMismatchRecords {
 
     /** The alert of an OPEN (FIRING) or RESOLVED event; none for an UPDATE (one ticket per mismatch). */
     public static Alert alert(Anomaly anomaly, String team) {
-        boolean resolved = anomaly.getState() == AnomalyState.RESOLVED;
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("severity", Severity.TICKET.name().toLowerCase(Locale.ROOT));
-        labels.put("service", anomaly.getScope());
-        labels.put("type", AnomalyType.BILL_MISMATCH.name().toLowerCase(Locale.ROOT));
-        if (team != null) {
-            labels.put("team", team);
-        }
-        return Alert.newBuilder()
-                .setDedupKey(anomaly.getDedupKey())
-                .setStatus(resolved ? AlertStatus.RESOLVED : AlertStatus.FIRING)
-                .setSeverity(Severity.TICKET)
-                .setAnomalyType(AnomalyType.BILL_MISMATCH.name())
-                .setScopeType(SCOPE_TYPE)
-                .setScope(anomaly.getScope())
-                .setLabels(labels)
-                .setSummary(anomaly.getSummary())
-                .setStartsAt(anomaly.getStartedAt())
-                .setEndsAt(resolved ? anomaly.getEndedAt() : null)
-                .setAnomalyIds(List.of(anomaly.getAnomalyId()))
-                .build();
+        return TicketAlerts.of(anomaly, team);
     }
 
     /**
