@@ -129,8 +129,8 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
         if (scope.type() != DetectionScope.TEAM) {
             return null;
         }
-        return TrafficContexts.of(transition, ScopeWindows.requestsIn(windows, transition.windowStart(), transition.partial()),
-                windows.getRequestLevel());
+        double requests = ScopeWindows.requestsIn(windows, transition.windowStart(), transition.partial());
+        return TrafficContexts.of(transition, requests, windows.getRequestLevel());
     }
 
     /**

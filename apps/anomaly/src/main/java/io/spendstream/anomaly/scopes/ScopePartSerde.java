@@ -9,10 +9,10 @@ import io.spendstream.anomaly.core.PrivateAvroSerde;
 
 /**
  * Serde of the repartition topic {@code anomaly-scope-parts}: a format byte and Avro binary
- * ({@link PrivateAvroSerde}). Format 3 carries a team part's {@code requests} and {@code requestsCoveredUntil}; format 2
- * (before them, schema kept as {@code ScopePartRecord-v2.avsc}) is still read with 0 requests and format 1 (before
- * {@code coveredUntil}, {@code ScopePartRecord-v1.avsc}) with {@code coveredUntil} null too, so parts in flight on
- * the repartition topic across an upgrade are read.
+ * ({@link PrivateAvroSerde}). Format 3 carries a team part's {@code requests} and {@code requestsCoveredUntil};
+ * format 2 (before them, schema kept as {@code ScopePartRecord-v2.avsc}) is still read with 0 requests and format 1
+ * (before {@code coveredUntil}, {@code ScopePartRecord-v1.avsc}) with {@code coveredUntil} null too, so parts in
+ * flight on the repartition topic across an upgrade are read.
  */
 public final class ScopePartSerde extends PrivateAvroSerde<ScopePartRecord> {
 

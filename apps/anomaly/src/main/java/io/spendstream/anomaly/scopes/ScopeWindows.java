@@ -111,11 +111,11 @@ public final class ScopeWindows {
 
     /**
      * The requests of the window starting at {@code windowStart} over its whole size: the sum of its parts' latest
-     * requests, each scaled to the window as far as its APM summaries cover it ({@link TrafficContexts#overWholeWindow});
-     * 0 when the window is not kept or its parts carry no requests. Of a {@code partial} window (the one whose cost
-     * is read as a rate over the charge time covered so far), the parts of the window before with no update in it
-     * yet count with their requests there, as their cost counts at its rate there ({@link Total#coveredUntil}): the
-     * cost per request is then of the same services.
+     * requests, each scaled to the window as far as its APM summaries cover it
+     * ({@link TrafficContexts#overWholeWindow}); 0 when the window is not kept or its parts carry no requests. Of a
+     * {@code partial} window (the one whose cost is read as a rate over the charge time covered so far), the parts of
+     * the window before with no update in it yet count with their requests there, as their cost counts at its rate
+     * there ({@link Total#coveredUntil}): the cost per request is then of the same services.
      */
     public static double requestsIn(ScopeWindowsRecord state, long windowStart, boolean partial) {
         List<ScopeWindowRecord> windows = state.getWindows();
