@@ -194,6 +194,62 @@ public class PageContentTest {
         }
     }
 
+    @Test
+    public void shouldCallATeamWhoseTwoServicesGetFivefoldTrafficWithFlatCostPerRequestTrafficDriven() {
+        // Both services of team data: five times the requests, five times the cost, the same cost per request.
+        Alert page = fivefoldTeamPage(15, 5.0);
+
+        assertThat(page.getLabels()).containsEntry("team", "data");
+        assertThat(page.getSummary()).contains("requests 5.0x usual (60,000 vs 12,000)")
+                .endsWith("verdict: traffic driven");
+        assertThat(page.getAnnotations()).containsEntry("verdict", "traffic-driven").containsKey("traffic");
+    }
+
+    @Test
+    public void shouldCallATeamWhoseTwoServicesCostFivefoldOnFlatTrafficAnEfficiencyRegression() {
+        Alert page = fivefoldTeamPage(16, 1.0);
+
+        assertThat(page.getLabels()).containsEntry("team", "data");
+        // 1.20 USD a minute usual over 12,000 requests: 0.0001 a request.
+        assertThat(page.getSummary()).contains("requests flat (12,000 vs 12,000)")
+                .containsPattern("cost/request 0\\.000[0-9]+ vs 0\\.0001 USD \\(\\+[34][0-9]{2}%\\)")
+                .endsWith("verdict: efficiency regression");
+        assertThat(page.getAnnotations()).containsEntry("verdict", "efficiency-regression");
+    }
+
+    /**
+     * The first cost-spike alert of team {@code data} when both its services ({@code search-api} and
+     * {@code orders-api}, 36 USD/h each on a per-request SaaS SKU, 6,000 requests a minute each) cost five times the
+     * usual for ten minutes, their requests {@code traffic} times the usual. The resource and SKU scopes of the same
+     * incident carry no traffic context.
+     */
+    private static Alert fivefoldTeamPage(long seed, double traffic) {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), WIDER_SCOPES_NO_GROUP_WAIT)) {
+            TestInputTopic<String, UnitCost> input = fixture.input(fixture.topics().unitCost);
+            Random random = new Random(seed);
+            Estate search = new Estate(input, random);
+            search.service = "search-api";
+            Estate orders = new Estate(input, random);
+            orders.service = "orders-api";
+            for (int m = 0; m < 100; m++) {
+                double factor = m < 90 ? 1.0 : 5.0;
+                double requests = m < 90 ? 1.0 : traffic;
+                search.minute(m, List.of(row("saas-search", "search-requests", 36 * factor * noise(search))),
+                        requests);
+                orders.minute(m, List.of(row("saas-orders", "orders-requests", 36 * factor * noise(orders))),
+                        requests);
+            }
+            List<Anomaly> events = spikes(fixture.output(fixture.topics().anomalies).readValuesToList());
+            assertThat(inScope(events, "team:data")).filteredOn(a -> a.getState() != AnomalyState.RESOLVED)
+                    .isNotEmpty().allSatisfy(a -> assertThat(a.getTraffic()).as("a team's traffic context")
+                            .isNotNull());
+            assertThat(inScope(events, "sku:search-requests")).isNotEmpty()
+                    .allSatisfy(a -> assertThat(a.getTraffic()).as("a SKU's traffic context").isNull());
+            return spikeAlerts(fixture.output(fixture.topics().alerts).readValuesToList()).stream()
+                    .filter(a -> "cost-spike:team:data".equals(a.getDedupKey())).findFirst().orElseThrow();
+        }
+    }
+
     private static double noise(Estate estate) {
         return 1 + 0.02 * estate.random.nextGaussian();
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import io.spendstream.anomaly.avro.DriftRecord;
 import io.spendstream.anomaly.avro.DriftStateRecord;
 import io.spendstream.anomaly.avro.DriftWindowRecord;
+import io.spendstream.anomaly.core.RequestLevel;
 import io.spendstream.anomaly.detector.Baseline;
 import io.spendstream.anomaly.detector.CostDetector;
 import io.spendstream.anomaly.detector.DetectorState;
@@ -57,8 +58,6 @@ public final class DriftLifecycle {
     public static final String DEDUP_PREFIX = "cost-per-request-drift:service:";
 
     private static final BigDecimal MILLIS_PER_HOUR = BigDecimal.valueOf(3_600_000L);
-    /** EWMA weight of a window's requests in the request level the summary compares with. */
-    private static final double REQUEST_ALPHA = 0.05;
 
     private final CostDetector detector;
     private final DriftSettings settings;
@@ -146,9 +145,7 @@ public final class DriftLifecycle {
             detector.learn(baseline, window.getWindowStart(), cpr);
             if (state.getDrift() == null) {
                 // Not during a run or a drift: "requests -50%" compares with the traffic from before it.
-                double level = state.getRequestLevel();
-                state.setRequestLevel(level <= 0 ? window.getRequests()
-                        : level + REQUEST_ALPHA * (window.getRequests() - level));
+                state.setRequestLevel(RequestLevel.learn(state.getRequestLevel(), window.getRequests()));
             }
         }
         state.setBaseline(write(baseline));

@@ -19,10 +19,12 @@ import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.EstateWarmup;
 import io.spendstream.anomaly.detector.Transition;
 import io.spendstream.anomaly.detector.WindowUpdate;
+import io.spendstream.anomaly.spike.TrafficContexts;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.Contributor;
+import io.spendstream.avro.TrafficContext;
 import io.spendstream.runtime.metrics.PipelineMetrics;
 import io.spendstream.runtime.state.ReadThroughStates;
 
@@ -34,7 +36,9 @@ import io.spendstream.runtime.state.ReadThroughStates;
  * ({@link ContributorBaselines}, store {@link ScopeTopology#CONTRIBUTOR_STORE}). Forwards each lifecycle event as
  * the service processor does, keyed by its dedup key ({@code cost-spike:team:payments}), and keeps its share of the
  * open-anomalies gauge. An anomaly that one service explains ({@link ScopeSettings#explainedByOneService}) goes out
- * without alerts ({@link #alertOf}); the store {@link ScopeTopology#WINDOWS_STORE} remembers which.
+ * without alerts ({@link #alertOf}); the store {@link ScopeTopology#WINDOWS_STORE} remembers which. A team's
+ * anomalies carry its traffic context and verdict ({@link #trafficOf}): its services' requests, summed per window, and
+ * its usual request level, both kept in that store too.
  */
 public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRecord> {
 
@@ -105,15 +109,28 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
         for (Transition transition : transitions) {
             List<Contributor> top = transition.state() == AnomalyState.RESOLVED ? List.of()
                     : contributors.topContributors(services, transition.windowStart(), transition.partial());
-            Anomaly anomaly = ScopedRecords.anomaly(scope, transition, top);
+            Anomaly anomaly = ScopedRecords.anomaly(scope, transition, top, trafficOf(scope, transition, windows));
             forward(record, new Emission(anomaly, alertOf(scope, transition, anomaly, top,
                     ScopeWindows.partsIn(windows, transition.windowStart()), windows)));
         }
         contributors.settle(services, lifecycle.settleHorizon(state));
         contributorStates.put(scope.key(), services);
-        ScopeWindows.forgetBefore(windows, state.pending().settledBefore());
+        ScopeWindows.forgetBefore(windows, state.pending().settledBefore(), !state.isOpen());
         windowStates.put(scope.key(), windows);
         openChanged(wasOpen, state.isOpen());
+    }
+
+    /**
+     * A team's traffic context: its services' requests in the transition's window against its usual request level
+     * ({@link ScopeWindows}), by the services' rule ({@link TrafficContexts}). None for a resource or a SKU: a
+     * service's requests say nothing of one resource's or SKU's share of them.
+     */
+    private static TrafficContext trafficOf(ScopeKey scope, Transition transition, ScopeWindowsRecord windows) {
+        if (scope.type() != DetectionScope.TEAM) {
+            return null;
+        }
+        double requests = ScopeWindows.requestsIn(windows, transition.windowStart(), transition.partial());
+        return TrafficContexts.of(transition, requests, windows.getRequestLevel());
     }
 
     /**

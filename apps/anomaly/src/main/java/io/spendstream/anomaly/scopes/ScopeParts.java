@@ -15,7 +15,9 @@ import io.spendstream.schemas.Money;
 /**
  * Cuts one {@code spend.unit-cost} update of a service into its parts of the wider scopes it belongs to, each keyed
  * by its {@link ScopeKey}: the service's whole cost is part of its team ({@code team:<team>}); its cost on each
- * resource and SKU it lists is part of {@code resource:<id>} and {@code sku:<id>}. Plain Java, no state.
+ * resource and SKU it lists is part of {@code resource:<id>} and {@code sku:<id>}. A team part carries the service's
+ * requests too (with how far its APM summaries cover the window); resource and SKU parts carry none, a service's
+ * requests being no measure of one resource's or SKU's traffic. Plain Java, no state.
  *
  * <ul>
  *   <li>A service without a team (null or blank: from an attribution before the field, or rows enrich could not
@@ -41,7 +43,13 @@ public final class ScopeParts {
             Set<DetectionScope> scopes) {
         List<KeyValue<String, ScopePartRecord>> parts = new ArrayList<>();
         if (scopes.contains(DetectionScope.TEAM)) {
-            parts.add(part(new ScopeKey(DetectionScope.TEAM, teamOf(cost)), service, cost, cost.getCost()));
+            KeyValue<String, ScopePartRecord> team = part(new ScopeKey(DetectionScope.TEAM, teamOf(cost)), service,
+                    cost, cost.getCost());
+            // A team's requests are its services' requests: its traffic context. A resource's or SKU's are not.
+            team.value.setRequests(cost.getRequests());
+            team.value.setRequestsCoveredUntil(cost.getRequestsCoveredUntil() == null ? null
+                    : cost.getRequestsCoveredUntil().toEpochMilli());
+            parts.add(team);
         }
         for (DetectionScope scope : List.of(DetectionScope.RESOURCE, DetectionScope.SKU)) {
             if (scopes.contains(scope)) {

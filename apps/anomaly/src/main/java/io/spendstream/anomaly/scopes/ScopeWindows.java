@@ -9,7 +9,9 @@ import io.spendstream.anomaly.avro.ScopePartCostRecord;
 import io.spendstream.anomaly.avro.ScopePartRecord;
 import io.spendstream.anomaly.avro.ScopeWindowRecord;
 import io.spendstream.anomaly.avro.ScopeWindowsRecord;
+import io.spendstream.anomaly.core.RequestLevel;
 import io.spendstream.anomaly.detector.ChargeCoverage;
+import io.spendstream.anomaly.spike.TrafficContexts;
 import io.spendstream.avro.ChildCost;
 import io.spendstream.schemas.Money;
 
@@ -26,6 +28,12 @@ import io.spendstream.schemas.Money;
  *
  * <p>Each part keeps how far its latest update's cost rows cover the window's charge time, so the scope's USD/h at
  * OPEN is its cost over the charge time actually covered, as a service's ({@link Total#coveredUntil}).
+ *
+ * <p>A team's parts carry their services' requests: a window's requests are their sum ({@link #requestsIn}), and the
+ * team's usual requests per window ({@code requestLevel}, one number per scope) are learned from the windows as they
+ * settle ({@link #forgetBefore}) by the same rule as a service's ({@link RequestLevel}), while no anomaly of the
+ * scope is open, so an incident's traffic does not become its own usual. Resource and SKU parts carry no requests:
+ * their level stays 0 and their anomalies no traffic context.
  */
 public final class ScopeWindows {
 
@@ -78,8 +86,9 @@ public final class ScopeWindows {
         }
         List<ScopePartCostRecord> parts = new ArrayList<>(window.getParts());
         int known = indexOf(parts, part.getPart());
-        ScopePartCostRecord latest = new ScopePartCostRecord(part.getPart(), Money.of(part.getCost()), timestamp,
-                part.getCoveredUntil());
+        ScopePartCostRecord latest = ScopePartCostRecord.newBuilder().setName(part.getPart())
+                .setCost(Money.of(part.getCost())).setLastTimestamp(timestamp).setCoveredUntil(part.getCoveredUntil())
+                .setRequests(part.getRequests()).setRequestsCoveredUntil(part.getRequestsCoveredUntil()).build();
         if (known < 0) {
             parts.add(latest);
         } else if (timestamp >= parts.get(known).getLastTimestamp()) {
@@ -100,12 +109,60 @@ public final class ScopeWindows {
         return 0;
     }
 
-    /** Drops the windows starting before {@code settledBefore}: the detector has learned or skipped them. */
-    public static void forgetBefore(ScopeWindowsRecord state, long settledBefore) {
-        if (state.getWindows().stream().anyMatch(w -> w.getWindowStart() < settledBefore)) {
-            state.setWindows(new ArrayList<>(state.getWindows().stream()
-                    .filter(w -> w.getWindowStart() >= settledBefore).toList()));
+    /**
+     * The requests of the window starting at {@code windowStart} over its whole size: the sum of its parts' latest
+     * requests, each scaled to the window as far as its APM summaries cover it
+     * ({@link TrafficContexts#overWholeWindow}); 0 when the window is not kept or its parts carry no requests. Of a
+     * {@code partial} window (the one whose cost is read as a rate over the charge time covered so far), the parts of
+     * the window before with no update in it yet count with their requests there, as their cost counts at its rate
+     * there ({@link Total#coveredUntil}): the cost per request is then of the same services.
+     */
+    public static double requestsIn(ScopeWindowsRecord state, long windowStart, boolean partial) {
+        List<ScopeWindowRecord> windows = state.getWindows();
+        for (ScopeWindowRecord window : windows) {
+            if (window.getWindowStart() == windowStart) {
+                double requests = requests(window, window.getParts());
+                ScopeWindowRecord previous = partial ? previous(windows, window) : null;
+                if (previous != null) {
+                    requests += requests(previous, previous.getParts().stream()
+                            .filter(p -> indexOf(window.getParts(), p.getName()) < 0).toList());
+                }
+                return requests;
+            }
         }
+        return 0;
+    }
+
+    /**
+     * Drops the windows starting before {@code settledBefore}: the detector has learned or skipped them. When
+     * {@code learnRequests} (no anomaly of the scope open), the usual request level learns each dropped window that
+     * had requests.
+     */
+    public static void forgetBefore(ScopeWindowsRecord state, long settledBefore, boolean learnRequests) {
+        if (state.getWindows().stream().anyMatch(w -> w.getWindowStart() < settledBefore)) {
+            List<ScopeWindowRecord> kept = new ArrayList<>(state.getWindows().size());
+            for (ScopeWindowRecord window : state.getWindows()) {
+                if (window.getWindowStart() >= settledBefore) {
+                    kept.add(window);
+                    continue;
+                }
+                double requests = requests(window, window.getParts());
+                if (learnRequests && requests > 0) {
+                    state.setRequestLevel(RequestLevel.learn(state.getRequestLevel(), requests));
+                }
+            }
+            state.setWindows(kept);
+        }
+    }
+
+    /** The requests of {@code parts} of {@code window}, each over the whole window. */
+    private static double requests(ScopeWindowRecord window, List<ScopePartCostRecord> parts) {
+        double requests = 0;
+        for (ScopePartCostRecord part : parts) {
+            requests += TrafficContexts.overWholeWindow(part.getRequests(), part.getRequestsCoveredUntil(),
+                    window.getWindowStart(), window.getWindowEnd() - window.getWindowStart());
+        }
+        return requests;
     }
 
     /** The kept window just before {@code window}, of the same size; null when not kept. */

@@ -10,6 +10,7 @@ import io.spendstream.anomaly.detector.Transition;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.Contributor;
+import io.spendstream.avro.TrafficContext;
 
 /**
  * The anomaly and alert records of a wider scope's cost spike. The scope runs the service detector's lifecycle with
@@ -27,7 +28,16 @@ public final class ScopedRecords {
 
     /** The event of a scope's transition; {@code services}: the scope's parts that moved most, may be empty. */
     public static Anomaly anomaly(ScopeKey scope, Transition transition, List<Contributor> services) {
-        Anomaly asService = AnomalyRecords.anomaly(transition, services);
+        return anomaly(scope, transition, services, null);
+    }
+
+    /**
+     * As {@link #anomaly(ScopeKey, Transition, List)}, with the scope's traffic context ({@code null}: none, e.g. a
+     * resource or SKU scope); a spike then gets its verdict as a service's does.
+     */
+    public static Anomaly anomaly(ScopeKey scope, Transition transition, List<Contributor> services,
+            TrafficContext traffic) {
+        Anomaly asService = AnomalyRecords.anomaly(transition, services, null, traffic);
         String serviceDedupKey = asService.getDedupKey();
         String asServiceSuffix = AnomalyRecords.SCOPE_TYPE + ":" + scope.key();
         if (!serviceDedupKey.endsWith(asServiceSuffix)) {

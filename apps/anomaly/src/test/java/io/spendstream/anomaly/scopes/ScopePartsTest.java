@@ -2,6 +2,7 @@ package io.spendstream.anomaly.scopes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.within;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -86,10 +87,61 @@ class ScopePartsTest {
             ScopeWindows.add(windows, partOf(m, "a", "1"), T0.plusSeconds(60L * m).toEpochMilli());
         }
 
-        ScopeWindows.forgetBefore(windows, T0.plusSeconds(120).toEpochMilli());
+        ScopeWindows.forgetBefore(windows, T0.plusSeconds(120).toEpochMilli(), true);
 
         assertThat(windows.getWindows()).extracting(w -> w.getWindowStart())
                 .containsExactly(T0.plusSeconds(120).toEpochMilli(), T0.plusSeconds(180).toEpochMilli());
+        // Parts without requests (formats before them, resource and SKU scopes) teach no request level.
+        assertThat(windows.getRequestLevel()).isZero();
+    }
+
+    @Test
+    void shouldCarryRequestsInTeamPartsOnly() {
+        UnitCost cost = unitCost("recs", "ml", "1.50", List.of(child("sku", "g5.xlarge", "1.00")));
+        cost.setRequests(6_000);
+        cost.setRequestsCoveredUntil(T0.plusSeconds(30));
+
+        assertThat(ScopeParts.of("recs", cost, ALL)).extracting(kv -> kv.key, kv -> kv.value.getRequests(),
+                kv -> kv.value.getRequestsCoveredUntil()).containsExactly(
+                        tuple("team:ml", 6_000L, T0.plusSeconds(30).toEpochMilli()),
+                        tuple("sku:g5.xlarge", 0L, null));
+    }
+
+    @Test
+    void shouldSumATeamsRequestsPerWindowAndLearnItsUsualLevelFromSettledWindowsWhileNothingIsOpen() {
+        ScopeWindowsRecord windows = ScopeWindows.empty();
+        long t = T0.toEpochMilli();
+        for (int m = 0; m < 3; m++) {
+            ScopeWindows.add(windows, requestsOf(partOf(m, "a", "1"), 6_000, null), t + 60_000L * m);
+            ScopeWindows.add(windows, requestsOf(partOf(m, "b", "1"), 4_000, null), t + 60_000L * m + 1);
+        }
+        // b's APM summaries cover the first 15 s of minute 3 so far: 1,000 of them is 4,000 over the minute.
+        ScopeWindows.add(windows, requestsOf(partOf(3, "b", "1"), 1_000, t + 180_000 + 15_000), t + 180_000);
+        ScopeWindows.add(windows, requestsOf(partOf(3, "a", "1"), 6_000, null), t + 180_000 + 1);
+
+        assertThat(ScopeWindows.requestsIn(windows, t, false)).isEqualTo(10_000.0);
+        assertThat(ScopeWindows.requestsIn(windows, t + 180_000, true)).isEqualTo(10_000.0);
+        assertThat(ScopeWindows.requestsIn(windows, t + 240_000, true)).isZero();
+        // Minute 4 so far has a's update only: while partial, b counts with its 4,000 of minute 3, as its cost does.
+        ScopeWindows.add(windows, requestsOf(partOf(4, "a", "1"), 6_000, null), t + 240_000);
+        assertThat(ScopeWindows.requestsIn(windows, t + 240_000, true)).isEqualTo(10_000.0);
+        assertThat(ScopeWindows.requestsIn(windows, t + 240_000, false)).isEqualTo(6_000.0);
+
+        // While an anomaly of the scope is open, its settled windows do not become its usual traffic.
+        ScopeWindows.forgetBefore(windows, t + 60_000, false);
+        assertThat(windows.getRequestLevel()).isZero();
+        ScopeWindows.forgetBefore(windows, t + 120_000, true);
+        assertThat(windows.getRequestLevel()).isEqualTo(10_000.0);
+        ScopeWindows.add(windows, requestsOf(partOf(2, "a", "1"), 26_000, null), t + 150_000);
+        ScopeWindows.forgetBefore(windows, t + 180_000, true);
+        // The services' rule: an EWMA, 5% of the way to the window's 30,000.
+        assertThat(windows.getRequestLevel()).isCloseTo(11_000.0, within(1e-6));
+    }
+
+    private static ScopePartRecord requestsOf(ScopePartRecord part, long requests, Long coveredUntil) {
+        part.setRequests(requests);
+        part.setRequestsCoveredUntil(coveredUntil);
+        return part;
     }
 
     @Test

@@ -24,7 +24,10 @@ import io.spendstream.anomaly.avro.ScopeWindowsRecord;
 import io.spendstream.anomaly.core.PrivateAvroSerde;
 import io.spendstream.schemas.Money;
 
-/** Scope parts in flight and scope windows in the store survive the upgrade that added their coverage. */
+/**
+ * Scope parts in flight and scope windows in the store survive the upgrades that added their coverage (format 2) and
+ * a team's requests and usual request level (format 3).
+ */
 class ScopeSerdesTest {
 
     private static final long START = 1_795_433_400_000L;
@@ -72,19 +75,55 @@ class ScopeSerdesTest {
     }
 
     @Test
-    void shouldWriteFormat2KeepingTheCoverage() {
+    void shouldReadFormat2PartsAndWindowsWithoutRequests() throws IOException {
+        GenericRecord oldPart = new GenericRecordBuilder(ScopePartSerde.SCHEMA_V2)
+                .set("part", "orders-db").set("windowStart", START).set("windowEnd", END).set("currency", "USD")
+                .set("cost", decimal("3.5")).set("coveredUntil", END).build();
+        ScopePartRecord part = new ScopePartSerde().read(
+                withFormat(ScopePartSerde.FORMAT_V2, ScopePartSerde.SCHEMA_V2, oldPart));
+        assertThat(part.getCoveredUntil()).isEqualTo(END);
+        assertThat(part.getRequests()).isZero();
+        assertThat(part.getRequestsCoveredUntil()).isNull();
+
+        Schema windowSchema = ScopeWindowsSerde.SCHEMA_V2.getField("windows").schema().getElementType();
+        Schema partSchema = windowSchema.getField("parts").schema().getElementType();
+        GenericRecord oldCost = new GenericRecordBuilder(partSchema).set("name", "orders-db")
+                .set("cost", decimal("1.25")).set("lastTimestamp", START).set("coveredUntil", END).build();
+        GenericRecord window = new GenericRecordBuilder(windowSchema)
+                .set("windowStart", START).set("windowEnd", END).set("currency", "USD")
+                .set("parts", new GenericData.Array<>(Schema.createArray(partSchema), List.of(oldCost))).build();
+        GenericRecord oldWindows = new GenericRecordBuilder(ScopeWindowsSerde.SCHEMA_V2)
+                .set("windows", new GenericData.Array<>(Schema.createArray(windowSchema), List.of(window)))
+                .set("unalertedAnomalyId", null).build();
+        ScopeWindowsRecord windows = new ScopeWindowsSerde().read(
+                withFormat(ScopeWindowsSerde.FORMAT_V2, ScopeWindowsSerde.SCHEMA_V2, oldWindows));
+        assertThat(windows.getWindows().get(0).getParts().get(0).getCoveredUntil()).isEqualTo(END);
+        assertThat(windows.getWindows().get(0).getParts().get(0).getRequests()).isZero();
+        assertThat(windows.getRequestLevel()).isZero();
+    }
+
+    @Test
+    void shouldWriteFormat3KeepingTheCoverageTheRequestsAndTheRequestLevel() {
+        ScopePartCostRecord cost = ScopePartCostRecord.newBuilder().setName("orders-db")
+                .setCost(Money.of(new BigDecimal("2"))).setLastTimestamp(START).setCoveredUntil(END)
+                .setRequests(6_000).setRequestsCoveredUntil(START + 30_000).build();
         ScopeWindowsRecord windows = ScopeWindowsRecord.newBuilder().setWindows(List.of(new ScopeWindowRecord(START,
-                END, "USD", List.of(new ScopePartCostRecord("orders-db", Money.of(new BigDecimal("2")), START, END)))))
-                .build();
+                END, "USD", List.of(cost)))).setRequestLevel(12_000.5).build();
         ScopeWindowsSerde serde = new ScopeWindowsSerde();
 
         byte[] bytes = serde.write(windows);
 
-        assertThat(bytes[0]).isEqualTo(ScopeWindowsSerde.FORMAT_V2);
-        assertThat(serde.read(bytes).getWindows().get(0).getParts().get(0).getCoveredUntil()).isEqualTo(END);
+        assertThat(bytes[0]).isEqualTo(ScopeWindowsSerde.FORMAT_V3);
+        ScopeWindowsRecord read = serde.read(bytes);
+        assertThat(read.getWindows().get(0).getParts().get(0)).isEqualTo(cost);
+        assertThat(read.getRequestLevel()).isEqualTo(12_000.5);
         ScopePartSerde partSerde = new ScopePartSerde();
-        ScopePartRecord part = new ScopePartRecord("orders-db", START, END, "USD", Money.of(BigDecimal.ONE), END);
-        assertThat(partSerde.read(partSerde.write(part)).getCoveredUntil()).isEqualTo(END);
+        ScopePartRecord part = ScopePartRecord.newBuilder().setPart("orders-db").setWindowStart(START)
+                .setWindowEnd(END).setCurrency("USD").setCost(Money.of(BigDecimal.ONE)).setCoveredUntil(END)
+                .setRequests(6_000).setRequestsCoveredUntil(END).build();
+        byte[] partBytes = partSerde.write(part);
+        assertThat(partBytes[0]).isEqualTo(ScopePartSerde.FORMAT_V3);
+        assertThat(partSerde.read(partBytes)).isEqualTo(part);
     }
 
     private static ByteBuffer decimal(String value) {
@@ -92,8 +131,12 @@ class ScopeSerdesTest {
     }
 
     private static byte[] format1(Schema schema, GenericRecord record) throws IOException {
+        return withFormat(PrivateAvroSerde.FORMAT_V1, schema, record);
+    }
+
+    private static byte[] withFormat(byte format, Schema schema, GenericRecord record) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(PrivateAvroSerde.FORMAT_V1);
+        out.write(format);
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
         encoder.flush();
