@@ -1,5 +1,6 @@
 package io.spendstream.runtime.config;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
@@ -50,6 +51,11 @@ public final class SpendstreamConfig {
 
     public boolean getBoolean(String key, boolean defaultValue) {
         return find(key).map(v -> parse(key, v, SpendstreamConfig::strictBoolean)).orElse(defaultValue);
+    }
+
+    /** An exact decimal ({@code 100}, {@code 0.05}): money and thresholds on money are never read as a double. */
+    public BigDecimal getDecimal(String key, BigDecimal defaultValue) {
+        return find(key).map(v -> parse(key, v, BigDecimal::new)).orElse(defaultValue);
     }
 
     /** ISO-8601 ({@code PT1M}) or a number with a unit: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 6h}, {@code 3d}. */

@@ -34,16 +34,8 @@ public record BillMismatchSettings(BigDecimal thresholdPercent, BigDecimal minDi
     }
 
     public static BillMismatchSettings from(SpendstreamConfig config) {
-        return new BillMismatchSettings(decimal(config, THRESHOLD, "10"), decimal(config, MIN_DIFFERENCE, "1.00"));
-    }
-
-    private static BigDecimal decimal(SpendstreamConfig config, String key, String defaultValue) {
-        String text = config.get(key, defaultValue).trim();
-        try {
-            return new BigDecimal(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Setting " + key + "=" + text + " is not a decimal number", e);
-        }
+        return new BillMismatchSettings(config.getDecimal(THRESHOLD, new BigDecimal("10")),
+                config.getDecimal(MIN_DIFFERENCE, new BigDecimal("1.00")));
     }
 
     /** Whether an hour billed {@code billed} against an estimate of {@code estimated} is a mismatch. */

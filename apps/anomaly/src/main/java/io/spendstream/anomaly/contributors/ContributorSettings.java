@@ -1,7 +1,5 @@
 package io.spendstream.anomaly.contributors;
 
-import static io.spendstream.anomaly.core.AnomalySettings.decimal;
-
 import java.math.BigDecimal;
 import java.time.Duration;
 
@@ -69,8 +67,8 @@ public record ContributorSettings(int top, int tracked, BigDecimal alpha, BigDec
     public static ContributorSettings from(SpendstreamConfig config, LifecycleSettings lifecycle) {
         ContributorSettings d = defaults(lifecycle);
         return new ContributorSettings(config.getInt(TOP, d.top()), config.getInt(TRACKED, d.tracked()),
-                decimal(config, ALPHA, d.alpha()), decimal(config, NOISE_FACTOR, d.noiseFactor()),
-                decimal(config, RELATIVE_FLOOR, d.relativeFloor()), lifecycle.settle());
+                config.getDecimal(ALPHA, d.alpha()), config.getDecimal(NOISE_FACTOR, d.noiseFactor()),
+                config.getDecimal(RELATIVE_FLOOR, d.relativeFloor()), lifecycle.settle());
     }
 
     /**

@@ -124,8 +124,8 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
         LifecycleSettings lifecycle = new LifecycleSettings(
                 config.getDouble(RESOLVE_THRESHOLD, l.resolveScore()),
                 config.getInt(RESOLVE_AFTER_WINDOWS, l.resolveAfterWindows()),
-                decimal(config, PAGE_PER_HOUR, l.pagePerHour()),
-                decimal(config, MIN_EXCESS_PER_HOUR, l.minExcessPerHour()),
+                config.getDecimal(PAGE_PER_HOUR, l.pagePerHour()),
+                config.getDecimal(MIN_EXCESS_PER_HOUR, l.minExcessPerHour()),
                 config.getDouble(PARTIAL_MIN_FRACTION, l.partialMinFraction()),
                 config.getDuration(SETTLE, l.settle()),
                 severity(config, DROP_SEVERITY, l.dropSeverity()));
@@ -135,8 +135,8 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
         }
         NewSpendSettings n = NewSpendSettings.defaults();
         NewSpendSettings newSpend = new NewSpendSettings(
-                decimal(config, NEW_SPEND_TICKET_PER_HOUR, n.ticketPerHour()),
-                decimal(config, NEW_SPEND_PAGE_PER_HOUR, n.pagePerHour()),
+                config.getDecimal(NEW_SPEND_TICKET_PER_HOUR, n.ticketPerHour()),
+                config.getDecimal(NEW_SPEND_PAGE_PER_HOUR, n.pagePerHour()),
                 config.getDuration(NEW_SPEND_ESTATE_WARMUP, n.estateWarmup()));
         LeakSettings k = LeakSettings.defaults();
         LeakSettings leak = new LeakSettings(
@@ -164,14 +164,4 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
         }).orElse(defaultValue);
     }
 
-    /** A decimal setting, with a clear error when it is not one. */
-    public static BigDecimal decimal(SpendstreamConfig config, String key, BigDecimal defaultValue) {
-        return config.find(key).map(v -> {
-            try {
-                return new BigDecimal(v.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("Setting " + key + "=" + v + " is not a decimal amount", e);
-            }
-        }).orElse(defaultValue);
-    }
 }

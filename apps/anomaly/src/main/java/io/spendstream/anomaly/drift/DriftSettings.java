@@ -1,7 +1,5 @@
 package io.spendstream.anomaly.drift;
 
-import static io.spendstream.anomaly.core.AnomalySettings.decimal;
-
 import java.math.BigDecimal;
 
 import io.spendstream.anomaly.core.AnomalySettings;
@@ -73,6 +71,6 @@ public record DriftSettings(DetectorSettings detector, LifecycleSettings lifecyc
         DriftSettings d = from(anomaly);
         return new DriftSettings(d.detector(), d.lifecycle(), config.getInt(MIN_WINDOWS, d.minWindows()),
                 config.getLong(MIN_REQUESTS, d.minRequests()), AnomalySettings.severity(config, SEVERITY, d.severity()),
-                decimal(config, MIN_EXCESS_PER_HOUR, d.minExcessPerHour()));
+                config.getDecimal(MIN_EXCESS_PER_HOUR, d.minExcessPerHour()));
     }
 }

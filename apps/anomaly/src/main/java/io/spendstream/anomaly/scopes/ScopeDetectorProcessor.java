@@ -19,7 +19,7 @@ import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.EstateWarmup;
 import io.spendstream.anomaly.detector.Transition;
 import io.spendstream.anomaly.detector.WindowUpdate;
-import io.spendstream.anomaly.spike.TrafficContexts;
+import io.spendstream.anomaly.core.TrafficContexts;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;

@@ -11,7 +11,7 @@ import io.spendstream.anomaly.avro.ScopeWindowRecord;
 import io.spendstream.anomaly.avro.ScopeWindowsRecord;
 import io.spendstream.anomaly.core.RequestLevel;
 import io.spendstream.anomaly.detector.ChargeCoverage;
-import io.spendstream.anomaly.spike.TrafficContexts;
+import io.spendstream.anomaly.core.TrafficContexts;
 import io.spendstream.avro.ChildCost;
 import io.spendstream.schemas.Money;
 

@@ -14,6 +14,7 @@ import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.core.UnitCostInput;
 import io.spendstream.anomaly.core.Stage;
+import io.spendstream.anomaly.core.TrafficContexts;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.EstateWarmup;

@@ -54,16 +54,7 @@ public record ValueAnomalySettings(int unprofitableHours, boolean latencyLossEna
 
     public static ValueAnomalySettings from(SpendstreamConfig config) {
         return new ValueAnomalySettings(config.getInt(UNPROFITABLE_HOURS, 3),
-                config.getBoolean(LATENCY_LOSS_ENABLED, true), decimal(config, MIN_LOSS, "50.00"),
-                decimal(config, MIN_SHARE, "5"), config.getInt(LATENCY_LOSS_HOURS, 1));
-    }
-
-    private static BigDecimal decimal(SpendstreamConfig config, String key, String defaultValue) {
-        String text = config.get(key, defaultValue).trim();
-        try {
-            return new BigDecimal(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Setting " + key + "=" + text + " is not a decimal number", e);
-        }
+                config.getBoolean(LATENCY_LOSS_ENABLED, true), config.getDecimal(MIN_LOSS, new BigDecimal("50.00")),
+                config.getDecimal(MIN_SHARE, new BigDecimal("5")), config.getInt(LATENCY_LOSS_HOURS, 1));
     }
 }

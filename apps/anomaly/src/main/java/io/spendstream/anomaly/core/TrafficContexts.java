@@ -1,4 +1,4 @@
-package io.spendstream.anomaly.spike;
+package io.spendstream.anomaly.core;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -27,7 +27,7 @@ public final class TrafficContexts {
     }
 
     /** A service's context, or null when the window's requests are not known (no APM data for it). */
-    static TrafficContext of(Transition t, UnitCost current, DriftStateRecord drift) {
+    public static TrafficContext of(Transition t, UnitCost current, DriftStateRecord drift) {
         return of(t, requestsOf(t, current, drift), drift == null ? 0.0 : drift.getRequestLevel());
     }
 
