@@ -35,12 +35,13 @@ import io.spendstream.schemas.Money;
  *       spike instead of after its window closes. It also needs at least {@code minExcessPerHour} of (projected)
  *       excess. Updates of windows up to the one that resolved the last anomaly do not open a new one: that stretch
  *       was judged already.</li>
- *   <li><b>Opening a drop</b> only on a <em>complete</em> window that scores anomalous <em>below</em> the baseline,
+ *   <li><b>Opening a drop</b> only on a <em>settled</em> window that scores anomalous <em>below</em> the baseline,
  *       with at least {@code minExcessPerHour} of shortfall: a partial window is always low, so it says nothing
- *       about a drop. A window is complete when the series moved past it (it is finished) while the series'
- *       updates arrive in order (none of an older window for the last {@code settle}), else when it settles. Each
- *       window is judged once. In order, a drop opens about a window after it starts; with skew, a settle
- *       horizon later (then the windows finished since are counted into it at once).</li>
+ *       about a drop. Not on a window the series merely moved past: with rows on several partitions the next
+ *       window's first row can arrive before the rest of this one, in order or not, so only the settle horizon says
+ *       a window is complete. Each window is judged once; a drop opens a settle horizon (10 minutes) after its first
+ *       window ends, and the windows finished since are counted into it at once. A drop is a ticket, never a
+ *       page: the wait costs nothing that matters.</li>
  *   <li><b>Finished windows</b> drive UPDATE and RESOLVED: a window is finished when a newer window has been seen
  *       (not when it settles, so a resolve is not held back by the settle horizon). Each window is counted once,
  *       with the cost it has then; windows that showed up after a newer one are counted when the series next
@@ -203,13 +204,12 @@ public final class CostSpikeLifecycle {
         }
         if (newest != null && window.windowStart() > newest.windowStart()) {
             // The series moved on: every older window is finished for the lifecycle, and the settle horizon moves.
-            boolean inOrder = inOrderLately(state, window.windowStart());
+            // A finished window is not judged for a drop: its rows may still be on their way from other partitions
+            // (the next window's first row can overtake the rest of this one), and a partial window under-reads.
             for (PendingWindow finished : pending.unfinishedBefore(window.windowStart())) {
                 pending.put(finished.asFinished());
                 if (state.isOpen()) {
                     finish(state, finished, scope, events);
-                } else if (inOrder && !unjudgedBefore(state, finished.windowStart())) {
-                    judgeDrop(state, finished, scope, events);
                 }
             }
             long line = window.windowStart() - horizon.horizon(state, window.windowStart());
@@ -373,9 +373,9 @@ public final class CostSpikeLifecycle {
     }
 
     /**
-     * While no incident is open, a complete window is judged for a drop, once: anomalous, below the baseline, and
-     * short by at least {@code minExcessPerHour}. Scored against the baseline before the window is learned. Opened on
-     * a settled window, the windows finished since are counted into the drop at once.
+     * While no incident is open, a settled window is judged for a drop, once: anomalous, below the baseline, and
+     * short by at least {@code minExcessPerHour}. Scored against the baseline before the window is learned; the
+     * windows finished since are counted into the drop at once.
      */
     private void judgeDrop(DetectorState state, PendingWindow window, String scope, List<Transition> events) {
         if (window.windowStart() < state.dropsJudgedBefore() || window.windowStart() < state.resolvedBefore()) {
@@ -408,32 +408,6 @@ public final class CostSpikeLifecycle {
                 finish(state, later, scope, events);
             }
         }
-    }
-
-    /**
-     * Whether a pending window older than {@code windowStart} still waits to be judged for a drop (it finished while
-     * the series arrived out of order): windows are judged in order, so this one waits for it to settle too.
-     */
-    private static boolean unjudgedBefore(DetectorState state, long windowStart) {
-        for (PendingWindow window : state.pending().windows()) {
-            if (window.windowStart() >= windowStart) {
-                return false;
-            }
-            // Windows up to the end of the last incident were judged as part of it.
-            if (window.windowStart() >= Math.max(state.dropsJudgedBefore(), state.resolvedBefore())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Whether the series' updates have arrived in order for the last settle horizon: then a window the series moved
-     * past is complete. An update of an older window (a lagging upstream partition) means it may not be.
-     */
-    private boolean inOrderLately(DetectorState state, long newestWindowStart) {
-        return state.outOfOrderAt() == DetectorState.ALWAYS_IN_ORDER
-                || newestWindowStart - state.outOfOrderAt() > settings.settle().toMillis();
     }
 
     private Severity severityFor(BigDecimal excessPerHour) {
