@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -85,8 +86,49 @@ class NewSpendTest {
     }
 
     @Test
+    void shouldNotTakeServicesWhoseHistoryArrivesAfterAnotherTeamsLongerHistoryForNewSpend() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY_NO_GROUP_WAIT)) {
+            TestInputTopic<String, UnitCost> input = fixture.input(fixture.topics().unitCost);
+            var anomalies = fixture.output(fixture.topics().anomalies);
+            // As the demo sends it: three hours of one service's history first, then the last hour of two others'.
+            for (int m = 0; m < 180; m++) {
+                minute(input, "checkout", m, 40.0);
+            }
+            for (int m = 120; m < 180; m++) {
+                minute(input, "recommendations", m, 60.0);
+                minute(input, "search", m, 500.0);
+            }
+            assertThat(anomalies.readValuesToList()).as("history caught up is not spend burning now").isEmpty();
+
+            // Live again, a service that really is new.
+            for (int m = 180; m < 183; m++) {
+                for (String service : List.of("checkout", "recommendations", "search")) {
+                    minute(input, service, m, service.equals("checkout") ? 40.0 : service.equals("search") ? 500.0
+                            : 60.0);
+                }
+                minute(input, "gpu-batch", m, 500.0);
+            }
+            assertThat(anomalies.readValuesToList()).filteredOn(a -> a.getState() == AnomalyState.OPEN)
+                    .extracting(Anomaly::getScope).containsExactly("gpu-batch");
+        }
+    }
+
+    @Test
+    void shouldJudgeNewSpendOnlyOnLiveUpdates() {
+        EstateWarmup estate = new EstateWarmup(NewSpendSettings.defaults(), Duration.ofMinutes(10));
+        long start = T0.toEpochMilli();
+        estate.observe(start);
+        estate.observe(start + 7_200_000L);
+
+        assertThat(estate.judgesNewSpendAt(start + 7_200_000L)).isTrue();
+        assertThat(estate.judgesNewSpendAt(start + 7_200_000L - 600_000L)).as("10 minutes behind: live").isTrue();
+        assertThat(estate.judgesNewSpendAt(start + 7_200_000L - 660_000L)).as("11 minutes behind").isFalse();
+        assertThat(estate.judgesNewSpendAt(start + 3_000_000L)).as("before the warm-up ended").isFalse();
+    }
+
+    @Test
     void shouldCountTheEstateWarmUpInEventTimeAndSeedItFromARestoredStore() {
-        EstateWarmup cold = new EstateWarmup(NewSpendSettings.defaults());
+        EstateWarmup cold = new EstateWarmup(NewSpendSettings.defaults(), Duration.ofMinutes(10));
         long start = T0.toEpochMilli();
         // A backlog read out of order: what counts is the earliest event time seen, not the order.
         cold.observe(start + 3_000_000L);
@@ -94,12 +136,12 @@ class NewSpendTest {
         assertThat(cold.isWarm(start + 3_000_000L)).isFalse();
         assertThat(cold.isWarm(start + 3_600_000L)).isTrue();
 
-        EstateWarmup restarted = new EstateWarmup(NewSpendSettings.defaults());
+        EstateWarmup restarted = new EstateWarmup(NewSpendSettings.defaults(), Duration.ofMinutes(10));
         restarted.seed(3_600_000L);
         assertThat(restarted.isWarm(start)).isTrue();
 
         EstateWarmup off = new EstateWarmup(new NewSpendSettings(BigDecimal.ONE, BigDecimal.TEN,
-                java.time.Duration.ZERO));
+                Duration.ZERO), Duration.ofMinutes(10));
         off.observe(start);
         assertThat(off.isWarm(start + 86_400_000L)).isFalse();
     }

@@ -116,7 +116,7 @@ public final class CostSpikeLifecycle {
 
     /** A tracker of how long a task has watched its estate, for the new-spend rule (one per processor). */
     public EstateWarmup newEstateWarmup() {
-        return new EstateWarmup(newSpend);
+        return new EstateWarmup(newSpend, settings.settle());
     }
 
     public CostDetector detector() {

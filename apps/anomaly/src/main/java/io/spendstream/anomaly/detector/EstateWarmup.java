@@ -1,5 +1,7 @@
 package io.spendstream.anomaly.detector;
 
+import java.time.Duration;
+
 /**
  * How long a detector task has watched its estate, in event time: the new-spend rule ({@link NewSpendSettings}) is on
  * only once it is warm. At the first start of Spendstream on an existing estate every series is new; what tells new
@@ -9,17 +11,27 @@ package io.spendstream.anomaly.detector;
  *
  * <p>The estate's start is the earliest event time seen, so a backlog loaded at once warms up by its data's time, not
  * by how fast it is read, and the same in any arrival order.
+ *
+ * <p>New spend is also judged only on live updates ({@link #judgesNewSpendAt}): within the live horizon (the
+ * lifecycle's settle) of the newest event time the task has seen. A series whose first windows arrive well behind the
+ * rest of the estate is history being caught up, not money burning now: a backfill of some services after others (the
+ * demo sends a day of one team's history, then an hour of the others'), or a partition that lags in a skewed backlog.
+ * Such a series is judged like any other once it has a baseline.
  */
 public final class EstateWarmup {
 
     private static final long NONE = Long.MAX_VALUE;
 
     private final long warmupMillis;
+    private final long liveMillis;
     private long earliest = NONE;
+    private long latest = Long.MIN_VALUE;
     private long seededAge;
 
-    public EstateWarmup(NewSpendSettings settings) {
+    /** {@code liveHorizon}: how far behind the newest event time an update still counts as live. */
+    public EstateWarmup(NewSpendSettings settings, Duration liveHorizon) {
         this.warmupMillis = settings.estateWarmup().toMillis();
+        this.liveMillis = liveHorizon.toMillis();
     }
 
     /** The estate already had series learned this long (e.g. from a restored store). */
@@ -34,6 +46,12 @@ public final class EstateWarmup {
 
     public void observe(long timestamp) {
         earliest = Math.min(earliest, timestamp);
+        latest = Math.max(latest, timestamp);
+    }
+
+    /** Whether an update at {@code timestamp} may open new spend: the estate is warm by then and the update is live. */
+    public boolean judgesNewSpendAt(long timestamp) {
+        return isWarm(timestamp) && latest - timestamp <= liveMillis;
     }
 
     /** Whether the estate had been watched for the warm-up by {@code timestamp}. */

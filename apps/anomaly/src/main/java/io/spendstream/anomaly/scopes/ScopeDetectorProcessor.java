@@ -104,7 +104,7 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
                 update.windowStart(), update.windowEnd(), total.parts(), update.timestamp());
 
         boolean wasOpen = state.isOpen();
-        List<Transition> transitions = lifecycle.onUpdate(state, update, estate.isWarm(update.timestamp()));
+        List<Transition> transitions = lifecycle.onUpdate(state, update, estate.judgesNewSpendAt(update.timestamp()));
         states.put(scope.key(), state);
         for (Transition transition : transitions) {
             List<Contributor> top = transition.state() == AnomalyState.RESOLVED ? List.of()

@@ -110,7 +110,7 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
         ContributorBaselinesRecord children = contributors.observe(contributorStates, service, update.windowStart(),
                 update.windowEnd(), cost.getChildren(), update.timestamp());
         boolean wasOpen = state.isOpen();
-        List<Transition> transitions = lifecycle.onUpdate(state, update, estate.isWarm(update.timestamp()));
+        List<Transition> transitions = lifecycle.onUpdate(state, update, estate.judgesNewSpendAt(update.timestamp()));
         states.put(service, state);
         DriftStateRecord drift = transitions.isEmpty() ? null : driftStates.get(service);
         for (Transition transition : transitions) {
