@@ -113,8 +113,9 @@ public final class UpCommand implements Callable<Integer> {
 
     private int runPipeline(PrintStream out) throws Exception {
         out.println("Starting Spendstream: Kafka broker, schema registry, ingest, enrich, attribution, anomaly...");
-        // The demo's own settings (checkout's SLO) first, so that --set overrides them.
-        Map<String, String> appSettings = new HashMap<>(noDemo ? Map.of() : DemoScenario.settings());
+        // The demo's own settings (checkout's SLO, the estate warm-up) first, so that --set overrides them.
+        Map<String, String> appSettings = new HashMap<>(noDemo ? Map.of()
+                : DemoScenario.settings(DemoTraffic.Plan.standard()));
         appSettings.putAll(settings);
         LocalPipeline.Settings pipelineSettings = new LocalPipeline.Settings(dataDir, kafkaPort, controllerPort,
                 registryPort, false, appSettings);
