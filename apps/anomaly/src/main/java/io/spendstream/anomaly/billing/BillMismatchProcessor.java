@@ -1,13 +1,11 @@
 package io.spendstream.anomaly.billing;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -23,6 +21,7 @@ import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.core.Stage;
+import io.spendstream.anomaly.core.TicketAlerts;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.Reconciliation;
@@ -96,7 +95,8 @@ public final class BillMismatchProcessor extends DetectorProcessor<Reconciliatio
             AnomalyState event = AnomalyState.UPDATE;
             if (state == null) {
                 event = AnomalyState.OPEN;
-                state = new BillMismatchStateRecord(anomalyId(service, hour), hour, reconciliation.getTeam(),
+                String anomalyId = TicketAlerts.anomalyId(BillMismatchRecords.dedupKey(service), hour);
+                state = new BillMismatchStateRecord(anomalyId, hour, reconciliation.getTeam(),
                         new HashMap<>());
             }
             Map<String, BigDecimal> mismatched = new HashMap<>(state.getHours());
@@ -173,11 +173,5 @@ public final class BillMismatchProcessor extends DetectorProcessor<Reconciliatio
 
     private static long hourOf(String hourKey) {
         return Long.parseLong(hourKey.substring(hourKey.lastIndexOf('@') + 1));
-    }
-
-    /** Deterministic, so a replay after a crash gives the anomaly the same id. */
-    private static String anomalyId(String service, long hour) {
-        return UUID.nameUUIDFromBytes((BillMismatchRecords.dedupKey(service) + "@" + hour)
-                .getBytes(StandardCharsets.UTF_8)).toString();
     }
 }

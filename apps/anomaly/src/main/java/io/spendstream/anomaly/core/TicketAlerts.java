@@ -1,9 +1,11 @@
 package io.spendstream.anomaly.core;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.AlertStatus;
@@ -19,6 +21,14 @@ import io.spendstream.avro.Severity;
 public final class TicketAlerts {
 
     private TicketAlerts() {
+    }
+
+    /**
+     * The id of a ticket anomaly that started at {@code start} under {@code dedupKey}: deterministic, so a replay after a
+     * crash gives the anomaly the same id.
+     */
+    public static String anomalyId(String dedupKey, long start) {
+        return UUID.nameUUIDFromBytes((dedupKey + "@" + start).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     public static Alert of(Anomaly anomaly, String team) {

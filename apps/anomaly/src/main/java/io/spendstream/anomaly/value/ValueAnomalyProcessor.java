@@ -1,10 +1,8 @@
 package io.spendstream.anomaly.value;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -94,7 +92,7 @@ final class ValueAnomalyProcessor extends DetectorProcessor<ServiceValue> {
         if (wasOpen) {
             emit(record, rule, value, state, AnomalyState.UPDATE, judgement);
         } else if (state.getStreak() >= rule.hours()) {
-            state.setAnomalyId(anomalyId(key, state.getStreakStart()));
+            state.setAnomalyId(TicketAlerts.anomalyId(key, state.getStreakStart()));
             emit(record, rule, value, state, AnomalyState.OPEN, judgement);
         }
         states.put(key, state);
@@ -107,10 +105,5 @@ final class ValueAnomalyProcessor extends DetectorProcessor<ServiceValue> {
                 event == AnomalyState.RESOLVED ? Instant.ofEpochMilli(value.getHourStart().toEpochMilli()) : null);
         forward(record, new Emission(anomaly, event == AnomalyState.UPDATE ? null
                 : TicketAlerts.of(anomaly, state.getTeam())));
-    }
-
-    /** Deterministic, so a replay after a crash gives the anomaly the same id. */
-    private static String anomalyId(String dedupKey, long streakStart) {
-        return UUID.nameUUIDFromBytes((dedupKey + "@" + streakStart).getBytes(StandardCharsets.UTF_8)).toString();
     }
 }
