@@ -15,14 +15,8 @@ import io.micrometer.core.instrument.config.MeterFilter;
  * {@code kafka_stream_state_*} has the tags {@code application, kafka_version, store, task_id, thread_id} for every
  * store (the store type is not a tag: the store's name identifies it).
  *
- * <p>The filter must not change the <em>number</em> of tags. Micrometer's Kafka binder ({@code KafkaMetrics
- * .checkAndBindMetrics}) compares each Kafka metric's raw tags with the (filtered) meters already registered under
- * the same name: a registered meter with more tags is taken for a more specific variant of the same metric and the
- * new one is skipped. A filter that turned one tag into two ({@code state.id} + {@code store.type}) therefore let
- * only the first store of each metric through: one series per metric and app instead of one per store.
- *
- * <p>The binder also removes the meters of closed stores (a task moved to another instance) by their unfiltered
- * id, which misses renamed meters: {@link ClientMeters} removes those itself ({@link #isStoreMeter}).
+ * <p>The filter keeps the <em>number</em> of tags: Kafka metrics registered under one name with fewer tags are taken
+ * for a less specific variant ({@link KafkaMetricsBinder} binds only the variant with the most tags).
  */
 public final class StateStoreTagFilter implements MeterFilter {
 
@@ -48,10 +42,5 @@ public final class StateStoreTagFilter implements MeterFilter {
             }
         }
         return changed ? id.replaceTags(tags) : id;
-    }
-
-    /** A state-store meter this filter renamed (thread, task and store tags). */
-    static boolean isStoreMeter(Meter.Id id) {
-        return id.getName().startsWith(PREFIX) && id.getTag(STORE) != null;
     }
 }
