@@ -58,8 +58,11 @@ import io.spendstream.schemas.Money;
 final class EstimateSupersession implements Processor<String, CostRecord, String, CostRecord> {
 
     static final Duration SWEEP_INTERVAL = Duration.ofHours(1);
-    /** Days kept as objects per task: the match keys of a few thousand metered resources, a few MiB. */
-    static final int CACHED_DAYS = 10_000;
+    /**
+     * Days kept as objects per task: every metered resource of a task at the default estate (9,000 over 4 tasks);
+     * at ~2 KiB per day object (up to 24 hours and the owner's tags) at most ~8 MiB per task.
+     */
+    static final int CACHED_DAYS = 4_096;
     /** Cost source of the rows that take an hour's estimate back. */
     static final String COST_SOURCE_REVERSAL = "estimate-reversal";
     /** Extension column of a reversal naming the bill row that superseded the estimate. */
