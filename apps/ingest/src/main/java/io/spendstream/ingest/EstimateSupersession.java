@@ -21,6 +21,8 @@ import io.spendstream.ingest.avro.EstimateDay;
 import io.spendstream.ingest.avro.EstimateHour;
 import io.spendstream.ingest.avro.EstimateOwner;
 import io.spendstream.runtime.metrics.PipelineMetrics;
+import io.spendstream.runtime.state.ReadThroughStates;
+import io.spendstream.runtime.state.WriteBackKeyValueStore;
 import io.spendstream.schemas.Money;
 
 /**
@@ -43,6 +45,11 @@ import io.spendstream.schemas.Money;
  * </ul>
  * A daily bill row covers, and so supersedes, the 24 hourly estimates of its day.
  *
+ * <p>The store keeps the days a task updates as objects and writes each changed one once per commit
+ * ({@link WriteBackKeyValueStore}, at most {@value #CACHED_DAYS} per task; issue 18: a metered row per resource and
+ * minute re-serialized its day on every row). A record that fails half way reverts the days it touched to their last
+ * written value ({@link ReadThroughStates#clearingOnFailure}), as the store alone did before.
+ *
  * <p>Retention: a stream-time punctuation every {@link #SWEEP_INTERVAL} (Kafka timestamps of the raw rows, as
  * {@link RestatementProcessor} does) deletes days that ended more than the billing horizon ago
  * ({@value #EXPIRED}), and reports once each estimate hour still without a bill the bill lag after it ended
@@ -51,6 +58,11 @@ import io.spendstream.schemas.Money;
 final class EstimateSupersession implements Processor<String, CostRecord, String, CostRecord> {
 
     static final Duration SWEEP_INTERVAL = Duration.ofHours(1);
+    /**
+     * Days kept as objects per task: every metered resource of a task at the default estate (9,000 over 4 tasks);
+     * at ~2 KiB per day object (up to 24 hours and the owner's tags) at most ~8 MiB per task.
+     */
+    static final int CACHED_DAYS = 4_096;
     /** Cost source of the rows that take an hour's estimate back. */
     static final String COST_SOURCE_REVERSAL = "estimate-reversal";
     /** Extension column of a reversal naming the bill row that superseded the estimate. */
@@ -69,6 +81,7 @@ final class EstimateSupersession implements Processor<String, CostRecord, String
     private final PipelineMetrics metrics;
     private ProcessorContext<String, CostRecord> context;
     private KeyValueStore<String, EstimateDay> store;
+    private ReadThroughStates<EstimateDay> dayStates;
 
     EstimateSupersession(EstimateSettings settings, PipelineMetrics metrics) {
         this.settings = settings;
@@ -80,16 +93,19 @@ final class EstimateSupersession implements Processor<String, CostRecord, String
     public void init(ProcessorContext<String, CostRecord> context) {
         this.context = context;
         this.store = context.getStateStore(IngestApp.ESTIMATE_STORE);
+        this.dayStates = new ReadThroughStates<>(store, CACHED_DAYS);
         context.schedule(SWEEP_INTERVAL, PunctuationType.STREAM_TIME, this::sweep);
     }
 
     @Override
     public void process(Record<String, CostRecord> record) {
-        if (EstimateMatch.isEstimate(record.value())) {
-            estimate(record);
-        } else {
-            bill(record);
-        }
+        ReadThroughStates.clearingOnFailure(() -> {
+            if (EstimateMatch.isEstimate(record.value())) {
+                estimate(record);
+            } else {
+                bill(record);
+            }
+        }, dayStates);
     }
 
     private void estimate(Record<String, CostRecord> record) {
@@ -110,7 +126,7 @@ final class EstimateSupersession implements Processor<String, CostRecord, String
             if (day.getOwner() == null) {
                 day.setOwner(owner(piece));
             }
-            store.put(key, day);
+            dayStates.put(key, day);
             piece.setEstimateSku(sku);
             context.forward(record.withValue(piece));
         }
@@ -134,7 +150,7 @@ final class EstimateSupersession implements Processor<String, CostRecord, String
                     }
                 }
             }
-            store.put(days.getKey(), day);
+            dayStates.put(days.getKey(), day);
         }
         // The estimate is taken back before the bill is added: in between, totals dip instead of doubling.
         for (CostRecord reversal : reversals) {
@@ -225,7 +241,7 @@ final class EstimateSupersession implements Processor<String, CostRecord, String
     }
 
     private EstimateDay load(String key, long anyHourMs) {
-        EstimateDay day = store.get(key);
+        EstimateDay day = dayStates.get(key);
         if (day == null) {
             day = EstimateDay.newBuilder().setDayStart(Instant.ofEpochMilli(dayOf(anyHourMs)))
                     .setHours(new ArrayList<>()).setOwner(null).build();

@@ -11,6 +11,7 @@ import org.apache.kafka.streams.state.Stores;
 import io.spendstream.avro.CostRecord;
 import io.spendstream.ingest.avro.EstimateDay;
 import io.spendstream.runtime.AppContext;
+import io.spendstream.runtime.state.WriteBackKeyValueStore;
 
 /**
  * The usage path's estimate step, between restatement and the {@code spend.cost} sink: rows that take part
@@ -34,8 +35,10 @@ final class EstimateSupersessionTopology {
         var branches = rows.split(Named.as(IngestApp.ESTIMATE_SPLIT))
                 .branch((key, cost) -> match.takesPart(cost), Branched.as("matching"))
                 .defaultBranch(Branched.as("other"));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IngestApp.ESTIMATE_STORE),
-                Serdes.String(), context.topics().avroSerde(EstimateDay.class)));
+        // Each metered row updates its match key's day: the days are kept as objects and written once per commit.
+        builder.addStateStore(WriteBackKeyValueStore.builder(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(IngestApp.ESTIMATE_STORE), Serdes.String(),
+                context.topics().avroSerde(EstimateDay.class)), EstimateSupersession.CACHED_DAYS));
         KStream<String, CostRecord> superseded = branches.get(IngestApp.ESTIMATE_MATCHING)
                 .selectKey((key, cost) -> match.key(cost), Named.as(IngestApp.KEY_BY_MATCH))
                 // A resource's estimates and its bill come from different charges (other identities, other tasks).

@@ -1,6 +1,7 @@
 package io.spendstream.runtime.metrics;
 
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,8 @@ public final class PipelineMetrics {
     public static final List<String> RUNTIME_DEAD_LETTER_REASONS = DeadLetterReasons.Any.ALL;
 
     private final MeterRegistry registry;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    /** By name and tags: looked up on every record by most stages, so the key is built without any string work. */
+    private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
 
     public PipelineMetrics(MeterRegistry registry) {
@@ -75,8 +77,16 @@ public final class PipelineMetrics {
 
     /** Counter by name and tags (key, value pairs), created once. */
     public Counter counter(String name, String... tags) {
-        String id = name + String.join(",", tags);
-        return counters.computeIfAbsent(id, k -> Counter.builder(name).tags(tags).register(registry));
+        Counter counter = counters.get(new CounterKey(name, Arrays.asList(tags)));
+        if (counter == null) {
+            counter = counters.computeIfAbsent(new CounterKey(name, List.of(tags)),
+                    k -> Counter.builder(name).tags(tags).register(registry));
+        }
+        return counter;
+    }
+
+    /** A counter's name and tags (key, value pairs); any two lists with equal elements are equal keys. */
+    private record CounterKey(String name, List<String> tags) {
     }
 
     /** A gauge whose value the app sets; created on first use. */

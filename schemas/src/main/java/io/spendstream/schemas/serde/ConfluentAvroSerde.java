@@ -1,6 +1,5 @@
 package io.spendstream.schemas.serde;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,14 +8,10 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DatumWriter;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -63,7 +58,7 @@ public final class ConfluentAvroSerde<T> implements Serde<T> {
         this.isKey = isKey;
         this.subject = subject;
         this.writer = model instanceof SpecificData specific
-                ? new SpecificDatumWriter<>(readerSchema, specific)
+                ? AvroBinary.specificWriter(readerSchema, specific)
                 : new GenericDatumWriter<>(readerSchema, model);
     }
 
@@ -142,14 +137,7 @@ public final class ConfluentAvroSerde<T> implements Serde<T> {
         int id = subject != null ? register()
                 : registeredIds.computeIfAbsent(topicSubject(topic), s -> registry.register(s, readerSchema));
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-            // Buffered, not direct: a direct encoder writes each varint and zero byte to the stream one call at a time,
-            // which was 17% of the attribution app's CPU in the benchmark's profile (docs/performance.md).
-            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-            writer.write(data, encoder);
-            encoder.flush();
-            byte[] payload = out.toByteArray();
-            return ConfluentWireFormat.header(id, payload.length).put(payload).array();
+            return AvroBinary.write(writer, data, ConfluentWireFormat.MAGIC_BYTE, id);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Cannot write " + readerSchema.getFullName() + " to '" + topic + "': "
                     + e.getMessage(), e);
@@ -164,8 +152,7 @@ public final class ConfluentAvroSerde<T> implements Serde<T> {
         int writerId = ConfluentWireFormat.schemaId(framed, topic);
         DatumReader<Object> reader = readersByWriterId.computeIfAbsent(writerId, this::readerFor);
         try {
-            Object value = reader.read(null, DecoderFactory.get().binaryDecoder(
-                    framed, ConfluentWireFormat.HEADER_SIZE, framed.length - ConfluentWireFormat.HEADER_SIZE, null));
+            Object value = AvroBinary.read(reader, framed, ConfluentWireFormat.HEADER_SIZE);
             return (T) (value instanceof CharSequence text ? text.toString() : value);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Cannot read " + readerSchema.getFullName() + " (writer schema id "

@@ -1,6 +1,5 @@
 package io.spendstream.anomaly.core;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,10 +7,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
 
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -21,6 +16,8 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
+
+import io.spendstream.schemas.serde.AvroBinary;
 
 /**
  * Serde of the anomaly app's private Avro records (state stores, their changelogs, the alert gate's repartition
@@ -54,7 +51,7 @@ public class PrivateAvroSerde<T extends SpecificRecord> implements Serde<T> {
     public PrivateAvroSerde(Class<T> type, String description, byte format, Map<Byte, Schema> older) {
         this.description = description;
         this.format = format;
-        this.writer = ThreadLocal.withInitial(() -> new SpecificDatumWriter<>(type));
+        this.writer = ThreadLocal.withInitial(() -> AvroBinary.specificWriter(type));
         this.reader = ThreadLocal.withInitial(() -> new SpecificDatumReader<>(type));
         Schema current = SpecificData.get().getSchema(type);
         older.forEach((olderFormat, schema) -> olderReaders.put(olderFormat,
@@ -84,16 +81,11 @@ public class PrivateAvroSerde<T extends SpecificRecord> implements Serde<T> {
     }
 
     public byte[] write(T value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.write(format);
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         try {
-            writer.get().write(value, encoder);
-            encoder.flush();
+            return AvroBinary.write(writer.get(), value, format);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
     }
 
     public T read(byte[] bytes) {
@@ -104,9 +96,8 @@ public class PrivateAvroSerde<T extends SpecificRecord> implements Serde<T> {
                     + (bytes.length == 0 ? "(empty)" : Byte.toString(bytes[0])) + "; expected " + format
                     + (olderReaders.isEmpty() ? "" : " or " + new TreeSet<>(olderReaders.keySet())));
         }
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null);
         try {
-            return formatReader.get().read(null, decoder);
+            return AvroBinary.read(formatReader.get(), bytes, 1);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Corrupt " + description + ": " + e.getMessage(), e);
         }

@@ -1,6 +1,5 @@
 package io.spendstream.anomaly.state;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -10,10 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.common.errors.SerializationException;
@@ -38,6 +33,7 @@ import io.spendstream.anomaly.detector.WeeklyProfile;
 import io.spendstream.avro.AnomalyType;
 import io.spendstream.avro.Severity;
 import io.spendstream.schemas.Money;
+import io.spendstream.schemas.serde.AvroBinary;
 
 /**
  * Serde of the anomaly app's state store {@code anomaly-detector-state} (and so of its changelog topic): one
@@ -70,7 +66,7 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
 
     // One store serde serves every stream thread; Avro's datum readers and writers are not documented thread-safe.
     private final ThreadLocal<SpecificDatumWriter<DetectorStateRecord>> writer =
-            ThreadLocal.withInitial(() -> new SpecificDatumWriter<>(DetectorStateRecord.class));
+            ThreadLocal.withInitial(() -> AvroBinary.specificWriter(DetectorStateRecord.class));
     private final ThreadLocal<SpecificDatumReader<DetectorStateRecord>> reader =
             ThreadLocal.withInitial(() -> new SpecificDatumReader<>(DetectorStateRecord.class));
     private final ThreadLocal<SpecificDatumReader<DetectorStateRecord>> readerV5 = ThreadLocal.withInitial(
@@ -89,16 +85,11 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
     }
 
     public byte[] write(DetectorState state) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.write(FORMAT_V7);
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         try {
-            writer.get().write(toRecord(state), encoder);
-            encoder.flush();
+            return AvroBinary.write(writer.get(), toRecord(state), FORMAT_V7);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
     }
 
     public DetectorState read(byte[] bytes) {
@@ -107,11 +98,10 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
                     + (bytes.length == 0 ? "(empty)" : Byte.toString(bytes[0])) + "; expected " + FORMAT_V7 + ", "
                     + FORMAT_V6 + " or " + FORMAT_V5);
         }
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null);
         ThreadLocal<SpecificDatumReader<DetectorStateRecord>> from = bytes[0] == FORMAT_V7 ? reader
                 : bytes[0] == FORMAT_V6 ? readerV6 : readerV5;
         try {
-            return fromRecord(from.get().read(null, decoder));
+            return fromRecord(AvroBinary.read(from.get(), bytes, 1));
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Corrupt detector state: " + e.getMessage(), e);
         }
