@@ -15,7 +15,7 @@ class IngestAppTest {
         IngestApp app = new IngestApp();
         assertThat(app.name()).isEqualTo("ingest");
         assertThat(app.defaults()).containsExactlyInAnyOrderEntriesOf(Map.of("spendstream.metrics.port", "9401",
-                "global.consumer.fetch.max.wait.ms", "50"));
+                "global.consumer.fetch.max.wait.ms", "50", "max.task.idle.ms", "-1"));
     }
 
     @Test
