@@ -2,6 +2,7 @@ package io.spendstream.anomaly.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import io.spendstream.anomaly.detector.Incident;
 import io.spendstream.anomaly.detector.LeakWatch;
 import io.spendstream.anomaly.detector.PendingWindow;
 import io.spendstream.anomaly.detector.PendingWindows;
+import io.spendstream.anomaly.detector.ShapeSettings;
 import io.spendstream.anomaly.detector.WeeklyProfile;
 import io.spendstream.avro.AnomalyType;
 import io.spendstream.avro.Severity;
@@ -97,7 +99,7 @@ class DetectorStateSerdeTest {
             bytes[0] = format;
 
             assertThatThrownBy(() -> serde.read(bytes)).isInstanceOf(SerializationException.class)
-                    .hasMessageContaining("expected 7, 6 or 5");
+                    .hasMessageContaining("expected 8, 7, 6 or 5");
         }
     }
 
@@ -134,6 +136,47 @@ class DetectorStateSerdeTest {
         assertThat(back.skew()).isZero();
         assertThat(back.skewSeenAt()).isEqualTo(DetectorState.ALWAYS_IN_ORDER);
         assertThat(back.leak()).isNull();
+    }
+
+    @Test
+    void shouldRestoreAStateWrittenInTheReleasedFormatSevenWithoutAShapeMemory() throws IOException {
+        DetectorState current = new DetectorState(DetectorState.empty(48).baseline(), PendingWindows.empty(),
+                null, 500L, 240_000L, 121_000L, 3_600_000L, 7_200_000L, LeakWatch.empty());
+        byte[] v7 = asFormat(serde.write(current), DetectorStateSerde.SCHEMA_V7, DetectorStateSerde.FORMAT_V7);
+
+        DetectorState back = serde.read(v7);
+
+        assertThat(v7[0]).isEqualTo(DetectorStateSerde.FORMAT_V7);
+        assertThat(back.skew()).isEqualTo(3_600_000L);
+        assertThat(back.leak()).isNotNull();
+        assertThat(back.baseline().shape().capacity()).isZero();
+    }
+
+    @Test
+    void shouldRoundTripTheShapeMemorySoARestoredSeriesScoresAsBefore() {
+        DetectorSettings settings = DetectorSettings.defaults().withShape(new ShapeSettings(16, 0.1, 2, 0.1, 1.0,
+                2000, 0, 0.0));
+        CostDetector detector = new CostDetector(settings);
+        Baseline learned = detector.newBaseline();
+        Random random = new Random(8);
+        long t = 1_800_000_000_000L;
+        for (int i = 0; i < 600; i++, t += 60_000L) {
+            // Quiet with a burst to 10x every 50 windows: more contexts than the memory holds, some repeated.
+            double value = i % 50 == 0 ? 100.0 : 10.0 * (1.0 + 0.3 * random.nextGaussian());
+            detector.observe(learned, t, value);
+        }
+
+        Baseline back = serde.read(serde.write(DetectorState.ofBaseline(learned))).baseline();
+
+        assertThat(back.shape().capacity()).isEqualTo(16);
+        assertThat(back.shape().contextKeys()).containsExactly(learned.shape().contextKeys());
+        assertThat(back.shape().ages()).containsExactly(learned.shape().ages());
+        assertThat(back.shape().clock()).isEqualTo(600);
+        for (double value : new double[] {10.0, 100.0, 13.0}) {
+            // Counts are stored as floats: the scores agree to far better than any threshold's resolution.
+            assertThat(detector.score(back, t, value).getAsDouble())
+                    .isCloseTo(detector.score(learned, t, value).getAsDouble(), within(1e-6));
+        }
     }
 
     @Test
