@@ -124,8 +124,7 @@ class DetectorStateSerdeTest {
 
     @Test
     void shouldRestoreAStateWrittenInTheReleasedFormatSixAsInOrderWithoutLeakHours() throws IOException {
-        DetectorState current = new DetectorState(DetectorState.empty(48).baseline(), PendingWindows.empty(),
-                null, 500L, 240_000L, 121_000L, 3_600_000L, 7_200_000L, LeakWatch.empty());
+        DetectorState current = lateWithLeakHours(DetectorState.empty(48).baseline());
         byte[] v6 = asFormat(serde.write(current), DetectorStateSerde.SCHEMA_V6, DetectorStateSerde.FORMAT_V6);
 
         DetectorState back = serde.read(v6);
@@ -140,16 +139,31 @@ class DetectorStateSerdeTest {
 
     @Test
     void shouldRestoreAStateWrittenInTheReleasedFormatSevenWithoutAShapeMemory() throws IOException {
-        DetectorState current = new DetectorState(DetectorState.empty(48).baseline(), PendingWindows.empty(),
-                null, 500L, 240_000L, 121_000L, 3_600_000L, 7_200_000L, LeakWatch.empty());
-        byte[] v7 = asFormat(serde.write(current), DetectorStateSerde.SCHEMA_V7, DetectorStateSerde.FORMAT_V7);
+        CostDetector detector = new CostDetector(DetectorSettings.defaults());
+        Baseline learned = detector.newBaseline();
+        for (int i = 0; i < 20; i++) {
+            detector.learn(learned, 1_800_000_000_000L + i * 60_000L, 10.0 + i);
+        }
+        byte[] v7 = asFormat(serde.write(lateWithLeakHours(learned)), DetectorStateSerde.SCHEMA_V7,
+                DetectorStateSerde.FORMAT_V7);
 
         DetectorState back = serde.read(v7);
 
+        assertThat(learned.shape().contextKeys()).isNotEmpty();
         assertThat(v7[0]).isEqualTo(DetectorStateSerde.FORMAT_V7);
         assertThat(back.skew()).isEqualTo(3_600_000L);
         assertThat(back.leak()).isNotNull();
+        assertThat(back.baseline().learnedWindows()).isEqualTo(20);
+        // Format 7 had no shape memory: the series goes on without one until its next learned window starts it.
         assertThat(back.baseline().shape().capacity()).isZero();
+        detector.learn(back.baseline(), 1_800_000_000_000L + 20 * 60_000L, 30.0);
+        assertThat(back.baseline().shape().capacity()).isEqualTo(DetectorSettings.defaults().shape().capacity());
+    }
+
+    /** A state whose updates arrived late (out of order, skewed) and that holds the slow-leak rule's hours. */
+    private static DetectorState lateWithLeakHours(Baseline baseline) {
+        return new DetectorState(baseline, PendingWindows.empty(), null, 500L, 240_000L, 121_000L, 3_600_000L,
+                7_200_000L, LeakWatch.empty());
     }
 
     @Test
