@@ -73,8 +73,10 @@ class NabRunnerTest {
             double[] truncated = detector.score(data.head(k));
 
             assertThat(truncated).containsExactly(Arrays.copyOf(full, k));
-            // and the detector does score the rows in question (not all zeros of the warm-up)
-            assertThat(Arrays.stream(truncated).filter(s -> s > 0).count()).isGreaterThan(k / 4);
+            // and the detector does score the rows in question (not all zeros of the warm-up). Most ordinary rows
+            // score 0 (no deviation beyond the daily profile), and since the shape model an ordinary row of a
+            // familiar context does too: 149 of these 600 rows score above 0 with it (more than 150 without).
+            assertThat(Arrays.stream(truncated).filter(s -> s > 0).count()).isGreaterThan(k / 5);
         }
     }
 

@@ -11,6 +11,7 @@ import io.spendstream.anomaly.detector.LeakSettings;
 import io.spendstream.anomaly.detector.LifecycleSettings;
 import io.spendstream.anomaly.detector.NewSpendSettings;
 import io.spendstream.anomaly.detector.SettleHorizon;
+import io.spendstream.anomaly.detector.ShapeSettings;
 import io.spendstream.avro.Severity;
 import io.spendstream.runtime.config.SpendstreamConfig;
 
@@ -52,6 +53,15 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
     public static final String TWO_SIDED = PREFIX + "two-sided";
     /** With two-sided, the weight of a z below the baseline (1 = symmetric). */
     public static final String DROP_WEIGHT = PREFIX + "drop-weight";
+    /** The shape model ({@code ShapeSettings}): contexts kept per series, 0 = off. */
+    public static final String SHAPE_CONTEXTS = PREFIX + "shape.contexts";
+    public static final String SHAPE_QUANTUM = PREFIX + "shape.quantum";
+    public static final String SHAPE_ORDER = PREFIX + "shape.order";
+    public static final String SHAPE_FAMILIAR = PREFIX + "shape.familiar";
+    public static final String SHAPE_NOVEL = PREFIX + "shape.novel";
+    public static final String SHAPE_MEMORY = PREFIX + "shape.memory";
+    public static final String SHAPE_REACH = PREFIX + "shape.reach";
+    public static final String SHAPE_SHARE = PREFIX + "shape.share";
     /** Complete weeks of every weekday before the day-of-week factors are used (0 turns weekly seasonality off). */
     public static final String WEEKLY_MIN_WEEKS = PREFIX + "weekly-min-weeks";
     /** Weight of the last week in a weekday's factor. */
@@ -120,7 +130,16 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
                 config.getDouble(WEEKLY_WEIGHT, d.weeklyWeight()),
                 config.getDouble(TREND_ALPHA, d.trendAlpha()),
                 config.getDouble(TREND_DAMPING, d.trendDamping()),
-                config.getDouble(DROP_WEIGHT, d.dropWeight()));
+                config.getDouble(DROP_WEIGHT, d.dropWeight()),
+                new ShapeSettings(
+                        config.getInt(SHAPE_CONTEXTS, d.shape().capacity()),
+                        config.getDouble(SHAPE_QUANTUM, d.shape().quantum()),
+                        config.getInt(SHAPE_ORDER, d.shape().order()),
+                        config.getDouble(SHAPE_FAMILIAR, d.shape().familiar()),
+                        config.getDouble(SHAPE_NOVEL, d.shape().novel()),
+                        config.getInt(SHAPE_MEMORY, d.shape().memory()),
+                        config.getInt(SHAPE_REACH, d.shape().reach()),
+                        config.getDouble(SHAPE_SHARE, d.shape().share())));
         LifecycleSettings lifecycle = new LifecycleSettings(
                 config.getDouble(RESOLVE_THRESHOLD, l.resolveScore()),
                 config.getInt(RESOLVE_AFTER_WINDOWS, l.resolveAfterWindows()),

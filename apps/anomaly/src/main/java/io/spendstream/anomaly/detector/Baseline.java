@@ -24,6 +24,7 @@ public final class Baseline {
     private boolean inExcursion;
     private long windowsSinceOnset;
     private double onsetScore;
+    private ShapeMemory shape;
 
     private Baseline(double level, double trend, double meanAbsDeviation, double spread, long learnedWindows,
             DeviationHistogram deviations, DailyProfile daily, WeeklyProfile weekly, boolean inExcursion,
@@ -39,12 +40,23 @@ public final class Baseline {
         this.inExcursion = inExcursion;
         this.windowsSinceOnset = windowsSinceOnset;
         this.onsetScore = onsetScore;
+        this.shape = ShapeMemory.empty(0);
     }
 
-    /** A new series, with a daily profile of {@code dailySlots} slots (0: none). */
+    /** A new series, with a daily profile of {@code dailySlots} slots (0: none) and no shape memory. */
     public static Baseline empty(int dailySlots) {
-        return new Baseline(0.0, 0.0, 0.0, 0.0, 0, DeviationHistogram.empty(), DailyProfile.empty(dailySlots),
-                WeeklyProfile.empty(), false, NO_ONSET, 0.0);
+        return empty(dailySlots, 0);
+    }
+
+    /**
+     * A new series, with a daily profile of {@code dailySlots} slots (0: none) and a {@link ShapeMemory} of
+     * {@code shapeCapacity} contexts (0: none).
+     */
+    public static Baseline empty(int dailySlots, int shapeCapacity) {
+        Baseline baseline = new Baseline(0.0, 0.0, 0.0, 0.0, 0, DeviationHistogram.empty(),
+                DailyProfile.empty(dailySlots), WeeklyProfile.empty(), false, NO_ONSET, 0.0);
+        baseline.shape = ShapeMemory.empty(shapeCapacity);
+        return baseline;
     }
 
     /** A baseline as persisted earlier. */
@@ -94,6 +106,17 @@ public final class Baseline {
 
     public WeeklyProfile weekly() {
         return weekly;
+    }
+
+    /** The contexts of recent values the shape model remembers (capacity 0 while it is off). */
+    public ShapeMemory shape() {
+        return shape;
+    }
+
+    /** Restores the shape memory persisted with this baseline. */
+    public Baseline withShape(ShapeMemory memory) {
+        shape = memory;
+        return this;
     }
 
     /**

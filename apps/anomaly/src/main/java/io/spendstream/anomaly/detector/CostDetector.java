@@ -62,7 +62,7 @@ public final class CostDetector {
 
     /** A new series' baseline, with the daily profile these settings use. */
     public Baseline newBaseline() {
-        return Baseline.empty(settings.seasonalSlots());
+        return Baseline.empty(settings.seasonalSlots(), settings.shape().capacity());
     }
 
     public boolean isWarm(Baseline baseline) {
@@ -145,7 +145,24 @@ public final class CostDetector {
         double r = rarity.getAsDouble();
         boolean repeat = baseline.windowsSinceOnset() < settings.onsetWindows() && r >= ONSET
                 && !rarerThanOnset(baseline, r);
-        return OptionalDouble.of(repeat ? r * REPEAT_DAMPING : r);
+        double score = repeat ? r * REPEAT_DAMPING : r;
+        return OptionalDouble.of(shaped(baseline, timestamp, value, score));
+    }
+
+    /**
+     * The score with the shape model: its tail probability {@code 1 - score} multiplied by {@code novel} for a
+     * context of values never seen, growing to {@code 1 + familiar * count} for one seen {@code count} times lately.
+     * The score unchanged while the shape model is off.
+     */
+    private double shaped(Baseline baseline, long timestamp, double value, double score) {
+        ShapeSettings shape = settings.shape();
+        if (!shape.enabled()) {
+            return score;
+        }
+        double count = baseline.shape().familiarity(value / weeklyFactor(baseline, timestamp), shape, shape.keep());
+        double multiplier = shape.novel() + (1.0 - shape.novel()) * Math.min(count, 1.0) + shape.familiar() * count;
+        double share = count / Math.max(1.0, baseline.shape().total());
+        return Math.max(0.0, Math.min(1.0, 1.0 - (1.0 - score) * multiplier - shape.share() * share));
     }
 
     /** Whether a score and the deviation it came from are anomalous: rare for the series and far out. */
@@ -182,6 +199,13 @@ public final class CostDetector {
             baseline.daily().learn(timestamp, countedZ(baseline, timestamp, value), settings.seasonalWeight());
             double reach = settings.clipSigmas() * scale(baseline);
             x = Math.max(forecast - reach, Math.min(x, forecast + reach));
+        }
+        if (baseline.shape().capacity() != settings.shape().capacity()) {
+            // The shape model was switched on, off or resized since this baseline was stored: it starts afresh.
+            baseline.withShape(ShapeMemory.empty(settings.shape().capacity()));
+        }
+        if (settings.shape().enabled()) {
+            baseline.shape().learn(value / factor, settings.shape(), settings.shape().keep());
         }
         // The weekly profile learns the cost as the level does (clipped once warm), back in this weekday's terms.
         baseline.weekly().learn(timestamp, x * factor, settings.weeklyWeight());

@@ -152,7 +152,7 @@ public final class CostSpikeLifecycle {
 
     /** The state of a series not seen before. */
     public DetectorState newState() {
-        return DetectorState.empty(detector.settings().seasonalSlots());
+        return DetectorState.ofBaseline(detector.newBaseline());
     }
 
     /** True when the update's window has settled already (learned or skipped): the update is then ignored. */

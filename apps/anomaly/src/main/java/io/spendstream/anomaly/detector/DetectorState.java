@@ -51,8 +51,7 @@ public final class DetectorState {
 
     /** A new series, with a daily profile of {@code dailySlots} slots (see {@link CostSpikeLifecycle#newState}). */
     public static DetectorState empty(int dailySlots) {
-        return new DetectorState(Baseline.empty(dailySlots), PendingWindows.empty(), null, NEVER_RESOLVED,
-                ALWAYS_IN_ORDER, NOTHING_JUDGED);
+        return ofBaseline(Baseline.empty(dailySlots));
     }
 
     /** A series that has learned {@code baseline} and holds nothing else (how other detections store a baseline). */

@@ -5,13 +5,15 @@ import java.math.BigDecimal;
 import io.spendstream.anomaly.core.AnomalySettings;
 import io.spendstream.anomaly.detector.DetectorSettings;
 import io.spendstream.anomaly.detector.LifecycleSettings;
+import io.spendstream.anomaly.detector.ShapeSettings;
 import io.spendstream.avro.Severity;
 import io.spendstream.runtime.config.SpendstreamConfig;
 
 /**
  * How the cost-per-request drift of a service is detected ({@link DriftLifecycle}). The detector and the resolve
  * rule are the cost-spike detector's ({@code spendstream.anomaly.*}), except that drift scores rises only whatever
- * {@code spendstream.anomaly.two-sided} says: a cheaper request is not an incident.
+ * {@code spendstream.anomaly.two-sided} says: a cheaper request is not an incident, and without the shape model
+ * (drift opens on the rarity, which the shape model does not change).
  *
  * <table>
  * <caption>Keys</caption>
@@ -30,7 +32,7 @@ import io.spendstream.runtime.config.SpendstreamConfig;
  *     a service at 0.0001 USD a minute does not raise a ticket however its unit cost moves</td></tr>
  * </table>
  *
- * @param detector   the cost-spike detector's settings, rises only
+ * @param detector   the cost-spike detector's settings, rises only, no shape model
  * @param lifecycle  the cost-spike lifecycle's: {@code resolveScore}, {@code resolveAfterWindows} and {@code settle}
  *                   are used
  */
@@ -63,8 +65,9 @@ public record DriftSettings(DetectorSettings detector, LifecycleSettings lifecyc
     }
 
     private static DriftSettings from(AnomalySettings anomaly) {
-        return new DriftSettings(anomaly.detector().withTwoSided(false), anomaly.lifecycle(), 5, 100, Severity.TICKET,
-                BigDecimal.ONE);
+        // Drift judges by the rarity, which the shape model does not touch: its memory would be state for nothing.
+        return new DriftSettings(anomaly.detector().withTwoSided(false).withShape(ShapeSettings.off()),
+                anomaly.lifecycle(), 5, 100, Severity.TICKET, BigDecimal.ONE);
     }
 
     public static DriftSettings from(SpendstreamConfig config, AnomalySettings anomaly) {

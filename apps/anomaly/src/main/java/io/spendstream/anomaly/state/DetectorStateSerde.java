@@ -20,6 +20,7 @@ import io.spendstream.anomaly.avro.DetectorStateRecord;
 import io.spendstream.anomaly.avro.IncidentRecord;
 import io.spendstream.anomaly.avro.LeakRecord;
 import io.spendstream.anomaly.avro.PendingWindowRecord;
+import io.spendstream.anomaly.avro.ShapeRecord;
 import io.spendstream.anomaly.core.PrivateAvroSerde;
 import io.spendstream.anomaly.detector.Baseline;
 import io.spendstream.anomaly.detector.DailyProfile;
@@ -29,6 +30,7 @@ import io.spendstream.anomaly.detector.Incident;
 import io.spendstream.anomaly.detector.LeakWatch;
 import io.spendstream.anomaly.detector.PendingWindow;
 import io.spendstream.anomaly.detector.PendingWindows;
+import io.spendstream.anomaly.detector.ShapeMemory;
 import io.spendstream.anomaly.detector.WeeklyProfile;
 import io.spendstream.avro.AnomalyType;
 import io.spendstream.avro.Severity;
@@ -45,7 +47,8 @@ import io.spendstream.schemas.serde.AvroBinary;
  * (rarity histogram, daily profile, weekly profile, trend, onset) is the first released one and is still read, with
  * its own schema ({@code DetectorStateRecord-v5.avsc}, resolved into the current one: its incident is a spike, its
  * series in order). Format 6 adds the incident's type (spike or drop) and what the drop judgement keeps,
- * format 7 the series' skew (its settle horizon) and the slow-leak rule's hours. Formats 1 to
+ * format 7 the series' skew (its settle horizon) and the slow-leak rule's hours, format 8 the shape model's memory
+ * (null while it is off). Formats 1 to
  * 4 were never released and are rejected like any unknown byte (the store is then rebuilt from scratch by resetting
  * the app).
  */
@@ -55,8 +58,13 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
     static final byte FORMAT_V5 = 5;
     /** 6 = format 5 plus the incident's type, out-of-order and drop marks. */
     static final byte FORMAT_V6 = 6;
-    /** 7 = the current {@code DetectorStateRecord}: format 6 plus the series' skew and the slow-leak hours. */
+    /** 7 = format 6 plus the series' skew and the slow-leak hours. */
     static final byte FORMAT_V7 = 7;
+    /** 8 = the current {@code DetectorStateRecord}: format 7 plus the shape model's memory. */
+    static final byte FORMAT_V8 = 8;
+    /** The writer schema of format 7, as released. */
+    static final Schema SCHEMA_V7 = PrivateAvroSerde.schemaResource(DetectorStateSerde.class,
+            "DetectorStateRecord-v7.avsc");
     /** The writer schema of format 6, as released. */
     static final Schema SCHEMA_V6 = PrivateAvroSerde.schemaResource(DetectorStateSerde.class,
             "DetectorStateRecord-v6.avsc");
@@ -73,6 +81,8 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
             () -> new SpecificDatumReader<>(SCHEMA_V5, DetectorStateRecord.getClassSchema()));
     private final ThreadLocal<SpecificDatumReader<DetectorStateRecord>> readerV6 = ThreadLocal.withInitial(
             () -> new SpecificDatumReader<>(SCHEMA_V6, DetectorStateRecord.getClassSchema()));
+    private final ThreadLocal<SpecificDatumReader<DetectorStateRecord>> readerV7 = ThreadLocal.withInitial(
+            () -> new SpecificDatumReader<>(SCHEMA_V7, DetectorStateRecord.getClassSchema()));
 
     @Override
     public Serializer<DetectorState> serializer() {
@@ -86,20 +96,21 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
 
     public byte[] write(DetectorState state) {
         try {
-            return AvroBinary.write(writer.get(), toRecord(state), FORMAT_V7);
+            return AvroBinary.write(writer.get(), toRecord(state), FORMAT_V8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     public DetectorState read(byte[] bytes) {
-        if (bytes.length == 0 || (bytes[0] != FORMAT_V7 && bytes[0] != FORMAT_V6 && bytes[0] != FORMAT_V5)) {
+        if (bytes.length == 0 || (bytes[0] != FORMAT_V8 && bytes[0] != FORMAT_V7 && bytes[0] != FORMAT_V6
+                && bytes[0] != FORMAT_V5)) {
             throw new SerializationException("Unknown detector state format "
-                    + (bytes.length == 0 ? "(empty)" : Byte.toString(bytes[0])) + "; expected " + FORMAT_V7 + ", "
-                    + FORMAT_V6 + " or " + FORMAT_V5);
+                    + (bytes.length == 0 ? "(empty)" : Byte.toString(bytes[0])) + "; expected " + FORMAT_V8 + ", "
+                    + FORMAT_V7 + ", " + FORMAT_V6 + " or " + FORMAT_V5);
         }
-        ThreadLocal<SpecificDatumReader<DetectorStateRecord>> from = bytes[0] == FORMAT_V7 ? reader
-                : bytes[0] == FORMAT_V6 ? readerV6 : readerV5;
+        ThreadLocal<SpecificDatumReader<DetectorStateRecord>> from = bytes[0] == FORMAT_V8 ? reader
+                : bytes[0] == FORMAT_V7 ? readerV7 : bytes[0] == FORMAT_V6 ? readerV6 : readerV5;
         try {
             return fromRecord(AvroBinary.read(from.get(), bytes, 1));
         } catch (IOException | RuntimeException e) {
@@ -170,7 +181,36 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
                 .setSkewSeenAt(state.skewSeenAt() == DetectorState.ALWAYS_IN_ORDER ? null
                         : Instant.ofEpochMilli(state.skewSeenAt()))
                 .setLeak(leak(state.leak()))
+                .setShape(shape(baseline.shape()))
                 .build();
+    }
+
+    private static ShapeRecord shape(ShapeMemory memory) {
+        if (memory.capacity() == 0) {
+            return null;
+        }
+        List<Float> counts = new ArrayList<>();
+        for (double count : memory.contextCounts()) {
+            counts.add((float) count);
+        }
+        return ShapeRecord.newBuilder()
+                .setCapacity(memory.capacity())
+                .setKeys(Arrays.stream(memory.contextKeys()).boxed().toList())
+                .setCounts(counts)
+                .setAges(Arrays.stream(memory.ages()).boxed().toList())
+                .setClock(memory.clock())
+                .setTotal(memory.total())
+                .setPreviousBin(memory.previousBin())
+                .setBeforePreviousBin(memory.beforePreviousBin())
+                .build();
+    }
+
+    private static ShapeMemory shape(ShapeRecord record) {
+        return record == null ? ShapeMemory.empty(0) : ShapeMemory.of(record.getCapacity(),
+                record.getKeys().stream().mapToLong(Long::longValue).toArray(),
+                record.getCounts().stream().mapToDouble(Float::doubleValue).toArray(),
+                record.getAges().stream().mapToLong(Long::longValue).toArray(),
+                record.getClock(), record.getTotal(), record.getPreviousBin(), record.getBeforePreviousBin());
     }
 
     private static LeakRecord leak(LeakWatch watch) {
@@ -207,7 +247,7 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
         Baseline baseline = Baseline.of(record.getLevel(), record.getTrend(), record.getMeanAbsDeviation(),
                 record.getSpread(), record.getLearnedWindows(), deviations, daily, weekly, record.getInExcursion(),
                 record.getWindowsSinceOnset() == null ? Baseline.NO_ONSET : record.getWindowsSinceOnset(),
-                record.getOnsetScore());
+                record.getOnsetScore()).withShape(shape(record.getShape()));
         List<PendingWindow> windows = new ArrayList<>(record.getPending().size());
         for (PendingWindowRecord w : record.getPending()) {
             windows.add(new PendingWindow(w.getWindowStart().toEpochMilli(), w.getWindowEnd().toEpochMilli(),

@@ -2,6 +2,7 @@ package io.spendstream.anomaly.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import io.spendstream.anomaly.detector.Incident;
 import io.spendstream.anomaly.detector.LeakWatch;
 import io.spendstream.anomaly.detector.PendingWindow;
 import io.spendstream.anomaly.detector.PendingWindows;
+import io.spendstream.anomaly.detector.ShapeSettings;
 import io.spendstream.anomaly.detector.WeeklyProfile;
 import io.spendstream.avro.AnomalyType;
 import io.spendstream.avro.Severity;
@@ -97,7 +99,7 @@ class DetectorStateSerdeTest {
             bytes[0] = format;
 
             assertThatThrownBy(() -> serde.read(bytes)).isInstanceOf(SerializationException.class)
-                    .hasMessageContaining("expected 7, 6 or 5");
+                    .hasMessageContaining("expected 8, 7, 6 or 5");
         }
     }
 
@@ -122,8 +124,7 @@ class DetectorStateSerdeTest {
 
     @Test
     void shouldRestoreAStateWrittenInTheReleasedFormatSixAsInOrderWithoutLeakHours() throws IOException {
-        DetectorState current = new DetectorState(DetectorState.empty(48).baseline(), PendingWindows.empty(),
-                null, 500L, 240_000L, 121_000L, 3_600_000L, 7_200_000L, LeakWatch.empty());
+        DetectorState current = lateWithLeakHours(DetectorState.empty(48).baseline());
         byte[] v6 = asFormat(serde.write(current), DetectorStateSerde.SCHEMA_V6, DetectorStateSerde.FORMAT_V6);
 
         DetectorState back = serde.read(v6);
@@ -134,6 +135,62 @@ class DetectorStateSerdeTest {
         assertThat(back.skew()).isZero();
         assertThat(back.skewSeenAt()).isEqualTo(DetectorState.ALWAYS_IN_ORDER);
         assertThat(back.leak()).isNull();
+    }
+
+    @Test
+    void shouldRestoreAStateWrittenInTheReleasedFormatSevenWithoutAShapeMemory() throws IOException {
+        CostDetector detector = new CostDetector(DetectorSettings.defaults());
+        Baseline learned = detector.newBaseline();
+        for (int i = 0; i < 20; i++) {
+            detector.learn(learned, 1_800_000_000_000L + i * 60_000L, 10.0 + i);
+        }
+        byte[] v7 = asFormat(serde.write(lateWithLeakHours(learned)), DetectorStateSerde.SCHEMA_V7,
+                DetectorStateSerde.FORMAT_V7);
+
+        DetectorState back = serde.read(v7);
+
+        assertThat(learned.shape().contextKeys()).isNotEmpty();
+        assertThat(v7[0]).isEqualTo(DetectorStateSerde.FORMAT_V7);
+        assertThat(back.skew()).isEqualTo(3_600_000L);
+        assertThat(back.leak()).isNotNull();
+        assertThat(back.baseline().learnedWindows()).isEqualTo(20);
+        // Format 7 had no shape memory: the series goes on without one until its next learned window starts it.
+        assertThat(back.baseline().shape().capacity()).isZero();
+        detector.learn(back.baseline(), 1_800_000_000_000L + 20 * 60_000L, 30.0);
+        assertThat(back.baseline().shape().capacity()).isEqualTo(DetectorSettings.defaults().shape().capacity());
+    }
+
+    /** A state whose updates arrived late (out of order, skewed) and that holds the slow-leak rule's hours. */
+    private static DetectorState lateWithLeakHours(Baseline baseline) {
+        return new DetectorState(baseline, PendingWindows.empty(), null, 500L, 240_000L, 121_000L, 3_600_000L,
+                7_200_000L, LeakWatch.empty());
+    }
+
+    @Test
+    void shouldRoundTripTheShapeMemorySoARestoredSeriesScoresAsBefore() {
+        DetectorSettings settings = DetectorSettings.defaults().withShape(new ShapeSettings(16, 0.1, 2, 0.1, 1.0,
+                2000, 0, 0.0));
+        CostDetector detector = new CostDetector(settings);
+        Baseline learned = detector.newBaseline();
+        Random random = new Random(8);
+        long t = 1_800_000_000_000L;
+        for (int i = 0; i < 600; i++, t += 60_000L) {
+            // Quiet with a burst to 10x every 50 windows: more contexts than the memory holds, some repeated.
+            double value = i % 50 == 0 ? 100.0 : 10.0 * (1.0 + 0.3 * random.nextGaussian());
+            detector.observe(learned, t, value);
+        }
+
+        Baseline back = serde.read(serde.write(DetectorState.ofBaseline(learned))).baseline();
+
+        assertThat(back.shape().capacity()).isEqualTo(16);
+        assertThat(back.shape().contextKeys()).containsExactly(learned.shape().contextKeys());
+        assertThat(back.shape().ages()).containsExactly(learned.shape().ages());
+        assertThat(back.shape().clock()).isEqualTo(600);
+        for (double value : new double[] {10.0, 100.0, 13.0}) {
+            // Counts are stored as floats: the scores agree to far better than any threshold's resolution.
+            assertThat(detector.score(back, t, value).getAsDouble())
+                    .isCloseTo(detector.score(learned, t, value).getAsDouble(), within(1e-6));
+        }
     }
 
     @Test
