@@ -185,9 +185,7 @@ class NewSpendTest {
 
     /** One minute of {@code service} at {@code perHour}, one per-minute row covering the minute. */
     private static void minute(TestInputTopic<String, UnitCost> input, String service, int m, double perHour) {
-        BigDecimal cost = BigDecimal.valueOf(perHour).divide(BigDecimal.valueOf(60), 12, RoundingMode.HALF_EVEN);
-        UnitCost window = UnitCostFeed.unitCost(service, minute(m), cost);
-        window.setCoveredUntil(minute(m + 1));
-        input.pipeInput(service, window, minute(m));
+        window(input, service, m, BigDecimal.valueOf(perHour).divide(BigDecimal.valueOf(60), 12,
+                RoundingMode.HALF_EVEN));
     }
 }
