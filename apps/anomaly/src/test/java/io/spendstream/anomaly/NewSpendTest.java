@@ -114,6 +114,32 @@ class NewSpendTest {
     }
 
     @Test
+    void shouldNotTakeASeriesHeldBackByALaggingSourceForNewSpend() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY_NO_GROUP_WAIT)) {
+            TestInputTopic<String, UnitCost> input = fixture.input(fixture.topics().unitCost);
+            var anomalies = fixture.output(fixture.topics().anomalies);
+            for (int m = 0; m < 100; m++) {
+                minute(input, "checkout", m, 40.0);
+            }
+            // Then the same 100 minutes of a service whose cost rows come from two upstream partitions, as a skewed
+            // backlog delivers them: one at full pace, the other at a tenth of it (90 minutes behind by the end).
+            // Its settle horizon opens with the lag, so it learns (almost) nothing: no baseline when its fast
+            // source's windows reach the live edge (before the fix: a new-spend OPEN at minute 88). It is history
+            // caught up, not a service born there.
+            BigDecimal half = BigDecimal.valueOf(60.0).divide(BigDecimal.valueOf(60), 12, RoundingMode.HALF_EVEN);
+            int slow = 0;
+            for (int m = 0; m < 100; m++) {
+                window(input, "warehouse", m, half);
+                if (m % 10 == 9) {
+                    window(input, "warehouse", slow, half.add(half));
+                    slow++;
+                }
+            }
+            assertThat(anomalies.readValuesToList()).as("a held-back series is not a new one").isEmpty();
+        }
+    }
+
+    @Test
     void shouldJudgeNewSpendOnlyOnLiveUpdates() {
         EstateWarmup estate = new EstateWarmup(NewSpendSettings.defaults(), Duration.ofMinutes(10));
         long start = T0.toEpochMilli();
@@ -150,11 +176,16 @@ class NewSpendTest {
         return T0.plusSeconds(60L * m);
     }
 
-    /** One minute of {@code service} at {@code perHour}, one per-minute row covering the minute. */
-    private static void minute(TestInputTopic<String, UnitCost> input, String service, int m, double perHour) {
-        BigDecimal cost = BigDecimal.valueOf(perHour).divide(BigDecimal.valueOf(60), 12, RoundingMode.HALF_EVEN);
-        UnitCost window = UnitCostFeed.unitCost(service, minute(m), cost);
+    /** An update of {@code service}'s window {@code m}: its cost so far, covering the minute. */
+    private static void window(TestInputTopic<String, UnitCost> input, String service, int m, BigDecimal soFar) {
+        UnitCost window = UnitCostFeed.unitCost(service, minute(m), soFar);
         window.setCoveredUntil(minute(m + 1));
         input.pipeInput(service, window, minute(m));
+    }
+
+    /** One minute of {@code service} at {@code perHour}, one per-minute row covering the minute. */
+    private static void minute(TestInputTopic<String, UnitCost> input, String service, int m, double perHour) {
+        window(input, service, m, BigDecimal.valueOf(perHour).divide(BigDecimal.valueOf(60), 12,
+                RoundingMode.HALF_EVEN));
     }
 }

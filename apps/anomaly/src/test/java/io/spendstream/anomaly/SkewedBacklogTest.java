@@ -70,6 +70,55 @@ class SkewedBacklogTest {
         assertThat(opened(skewed(parts), fixed)).hasSize(3);
     }
 
+    @Test
+    void shouldHoldAWindowBackWhenItsLaggingSourceFallsFurtherBehindThanTheSettleHorizon() {
+        // One service, its cost in two halves on two partitions. Measured on the broker (four partitions, tasks
+        // draining their partitions fetch by fetch): one source ran 9 minutes behind, then the other jumped 8 minutes
+        // ahead at once, and the lagging half of windows 82 and 83 arrived 12-13 minutes behind the newest window,
+        // after those windows had settled at the 10-minute horizon half full: a false COST_DROP at each of 14
+        // services. The horizon now keeps the lag seen plus settle, so a lag that grows a little finds its window.
+        Random random = new Random(5);
+        List<Part> parts = new ArrayList<>();
+        for (int m = 0; m < 120; m++) {
+            for (int p = 0; p < 2; p++) {
+                double cost = 1.0 * (1 + 0.05 * random.nextGaussian());
+                parts.add(new Part("checkout", m, p, BigDecimal.valueOf(cost).setScale(6, RoundingMode.HALF_EVEN)));
+            }
+        }
+        Map<String, Part> byKey = parts.stream().collect(Collectors.toMap(x -> x.minute() + "/" + x.partition(),
+                x -> x));
+        List<Part> arrivals = new ArrayList<>();
+        for (int m = 0; m < 60; m++) {
+            arrivals.add(byKey.get(m + "/0"));
+            arrivals.add(byKey.get(m + "/1"));
+        }
+        int lagging = 60;
+        for (int m = 60; m < 90; m++) {
+            // Partition 1 falls 9 minutes behind: within settle.
+            arrivals.add(byKey.get(m + "/0"));
+            if (m >= 69) {
+                arrivals.add(byKey.get(lagging++ + "/1"));
+            }
+        }
+        for (int m = 90; m < 94; m++) {
+            // Partition 0 jumps 4 minutes ahead before partition 1's next fetch: 12 minutes of lag.
+            arrivals.add(byKey.get(m + "/0"));
+        }
+        for (int m = 94; m < 120; m++) {
+            arrivals.add(byKey.get(m + "/0"));
+            while (lagging <= m - 12) {
+                arrivals.add(byKey.get(lagging++ + "/1"));
+            }
+        }
+        while (lagging < 120) {
+            arrivals.add(byKey.get(lagging++ + "/1"));
+        }
+        assertThat(arrivals).hasSize(parts.size()).doesNotHaveDuplicates();
+
+        assertThat(opened(inOrder(parts), CONFIG)).isEmpty();
+        assertThat(opened(arrivals, CONFIG)).isEmpty();
+    }
+
     /** Each service's rows, four per window (one per partition); {@code incident}: service-07 spikes at 04:00. */
     private static List<Part> estate(int services, boolean incident) {
         Random random = new Random(17);

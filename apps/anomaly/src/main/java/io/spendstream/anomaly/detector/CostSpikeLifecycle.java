@@ -223,7 +223,12 @@ public final class CostSpikeLifecycle {
         if (!state.isOpen() && window.windowStart() >= state.resolvedBefore()) {
             // The coverage goes with the cost it came with: an older update that changed nothing says nothing.
             Long covered = window.lastTimestamp() == update.timestamp() ? update.coveredUntil() : null;
-            maybeOpen(state, window, covered, scope, estateWarm, events);
+            // A series whose sources lag is being caught up: held back, not new. Its first windows are partly filled
+            // and its settle horizon keeps it without a baseline for as long as the lag, so to the new-spend rule it
+            // would look like a series born minutes ago (the 4-partition broker backlog opened 25 such "new spend"
+            // anomalies, services and teams there from the estate's first minute).
+            boolean mayBeNew = estateWarm && !horizon.isLagging(state, pending.newest().windowStart());
+            maybeOpen(state, window, covered, scope, mayBeNew, events);
         }
         int cap = horizon.pendingCap(state, pending.newest().windowStart(), window.sizeMillis());
         while (pending.size() > cap) {

@@ -4,10 +4,13 @@ import java.time.Duration;
 
 /**
  * When a series' window settles, by the series' own event-time progress: the newest window seen, held back by how far
- * behind it the series' updates have lately arrived (its slowest upstream source). In order, or with a skew within
- * {@code settle}, a window settles {@code settle} after it (as before); when an update arrives more than {@code settle}
- * behind the newest window (a backlog on several partitions, one running ahead), the horizon opens to that skew plus
- * {@code settle}, up to {@code settleMax}, so the lagging partition's part of each window is in before it is learned.
+ * behind it the series' updates have lately arrived (its slowest upstream source). In order a window settles
+ * {@code settle} after it (as before); when updates arrive behind the newest window (a backlog on several partitions,
+ * one running ahead), the horizon is that skew plus {@code settle}, up to {@code settleMax}, so the lagging
+ * partition's part of each window is in before it is learned. Plus {@code settle} for any skew, not only one beyond
+ * {@code settle}: a lag grows while a backlog drains (on the broker one source ran 9 minutes behind, then the other
+ * jumped ahead a fetch at once and the lagging half of the next windows came 12-13 minutes behind), and a horizon of
+ * {@code settle} alone had learned those windows half full (false {@code COST_DROP}s).
  * The skew is forgotten once no update lagged by at least half of it for the skew plus {@code settle} of the series'
  * progress; the windows held back then settle at once, in order. Plain Java; the skew lives in {@link DetectorState}.
  */
@@ -45,10 +48,17 @@ public final class SettleHorizon {
         return state.skew();
     }
 
+    /**
+     * Whether the series' updates lag now: one arrived more than {@code settle} behind its newest window lately, so
+     * some of its sources are catching up history (its windows so far are partly filled).
+     */
+    public boolean isLagging(DetectorState state, long newest) {
+        return skew(state, newest) > settle;
+    }
+
     /** How far behind the newest window {@code newest} a window must start to settle (ms). */
     public long horizon(DetectorState state, long newest) {
-        long skew = skew(state, newest);
-        return skew > settle ? Math.min(settleMax, skew + settle) : settle;
+        return Math.min(settleMax, skew(state, newest) + settle);
     }
 
     /** Most pending windows of one series now: those the horizon spans plus {@link LifecycleSettings#PENDING_SLACK}. */

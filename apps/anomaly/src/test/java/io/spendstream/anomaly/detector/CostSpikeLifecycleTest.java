@@ -8,7 +8,9 @@ import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -227,15 +229,24 @@ class CostSpikeLifecycleTest {
         inOrder.forEach(u -> assertThat(lifecycle.onUpdate(ordered, u)).isEmpty());
         shuffled.forEach(u -> assertThat(lifecycle.onUpdate(skewed, u)).isEmpty());
 
-        assertThat(SkewedDelivery.maxSkew(shuffled, WindowUpdate::timestamp)).isGreaterThan(6 * MINUTE);
-        assertThat(skewed.baseline().learnedWindows()).isEqualTo(ordered.baseline().learnedWindows())
-                .isEqualTo(109 - 7);
-        assertThat(skewed.baseline().level()).isCloseTo(ordered.baseline().level(), within(1e-12));
+        long skew = SkewedDelivery.maxSkew(shuffled, WindowUpdate::timestamp);
+        assertThat(skew).isGreaterThan(6 * MINUTE).isLessThan(8 * MINUTE);
+        // The skewed series settles its skew later (its horizon is the lag seen plus settle, so a lag that grows a
+        // little between updates does not find its window learned): 8 windows fewer learned by now, the same ones.
+        assertThat(ordered.baseline().learnedWindows()).isEqualTo(109 - 7);
+        assertThat(skewed.baseline().learnedWindows()).isEqualTo(101 - 7);
+        DetectorState orderedSoFar = lifecycle.newState();
+        inOrder.stream().filter(u -> u.windowStart() < T0 + 112 * MINUTE)
+                .forEach(u -> assertThat(lifecycle.onUpdate(orderedSoFar, u)).isEmpty());
+        assertThat(orderedSoFar.baseline().learnedWindows()).isEqualTo(skewed.baseline().learnedWindows());
+        assertThat(skewed.baseline().level()).isCloseTo(orderedSoFar.baseline().level(), within(1e-12));
         assertThat(skewed.baseline().meanAbsDeviation())
-                .isCloseTo(ordered.baseline().meanAbsDeviation(), within(1e-12));
-        assertThat(skewed.pending().windows()).extracting(PendingWindow::windowStart, PendingWindow::cost)
-                .containsExactlyElementsOf(ordered.pending().windows().stream()
-                        .map(w -> org.assertj.core.groups.Tuple.tuple(w.windowStart(), w.cost())).toList());
+                .isCloseTo(orderedSoFar.baseline().meanAbsDeviation(), within(1e-12));
+        // The windows held back have their complete cost, as in order.
+        Map<Long, BigDecimal> complete = new HashMap<>();
+        inOrder.forEach(u -> complete.put(u.windowStart(), Money.of(u.cost())));
+        assertThat(skewed.pending().windows()).hasSize(120 - 101)
+                .allSatisfy(w -> assertThat(w.cost()).isEqualByComparingTo(complete.get(w.windowStart())));
     }
 
     @Test
