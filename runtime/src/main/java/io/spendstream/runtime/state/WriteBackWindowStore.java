@@ -18,7 +18,6 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.apache.kafka.streams.state.internals.TimestampedWindowStoreBuilder;
 import org.apache.kafka.streams.state.internals.WindowStoreBuilder;
-import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * The window-store twin of {@link WriteBackKeyValueStore} (issue 18: attribution's unit-cost tallies were read,
@@ -44,7 +43,7 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * layer). {@link #fetch(Object, long)} hands out the kept object itself; a caller that changes it must
  * {@link #put} it back. Not thread-safe: one per task, as every store.
  */
-public class WriteBackWindowStore<K, V> extends WrappedStateStore<WindowStore<K, V>, K, V>
+public class WriteBackWindowStore<K, V> extends WriteBackStore<WindowStore<K, V>, K, V>
         implements WindowStore<K, V> {
 
     /** Hears each changed window as it is written into the wrapped store. */
@@ -117,14 +116,7 @@ public class WriteBackWindowStore<K, V> extends WrappedStateStore<WindowStore<K,
     /** The write-back store under {@code store} (which may be Kafka Streams' read-write decorator of it), or null. */
     @SuppressWarnings("unchecked")
     public static <K, V> WriteBackWindowStore<K, V> find(StateStore store) {
-        StateStore current = store;
-        while (current != null) {
-            if (current instanceof WriteBackWindowStore<?, ?> writeBack) {
-                return (WriteBackWindowStore<K, V>) writeBack;
-            }
-            current = current instanceof WrappedStateStore<?, ?, ?> wrapped ? wrapped.wrapped() : null;
-        }
-        return null;
+        return (WriteBackWindowStore<K, V>) WriteBackStore.find(store, WriteBackWindowStore.class);
     }
 
     /** Who hears the changed windows as they are written (null: nobody). Kept across re-initialisations. */
@@ -134,7 +126,6 @@ public class WriteBackWindowStore<K, V> extends WrappedStateStore<WindowStore<K,
 
     @Override
     public void init(StateStoreContext context, StateStore root) {
-        forget();
         internalContext = context instanceof InternalProcessorContext<?, ?> internal ? internal : null;
         super.init(context, root);
     }
@@ -215,26 +206,6 @@ public class WriteBackWindowStore<K, V> extends WrappedStateStore<WindowStore<K,
         return wrapped().backwardAll();
     }
 
-    /** Before the commit (see the class comment): every changed window into the wrapped store, then its caches. */
-    @Override
-    public void flushCache() {
-        writeBack();
-        super.flushCache();
-    }
-
-    /** Recycled between active and standby: the wrapped store may be written below this layer. */
-    @Override
-    public void clearCache() {
-        forget();
-        super.clearCache();
-    }
-
-    @Override
-    public void close() {
-        forget();
-        super.close();
-    }
-
     /** Windows kept as objects (for tests). */
     int size() {
         return values.size();
@@ -245,7 +216,8 @@ public class WriteBackWindowStore<K, V> extends WrappedStateStore<WindowStore<K,
         return dirty.size();
     }
 
-    private void writeBack() {
+    @Override
+    void writeBack() {
         while (!dirty.isEmpty()) {
             // One at a time, removed before it is written: a listener may change other windows (re-entrant).
             Map.Entry<Slot<K>, ProcessorRecordContext> next = dirty.entrySet().iterator().next();
@@ -276,7 +248,8 @@ public class WriteBackWindowStore<K, V> extends WrappedStateStore<WindowStore<K,
         }
     }
 
-    private void forget() {
+    @Override
+    void forget() {
         values.clear();
         dirty.clear();
     }
