@@ -48,10 +48,11 @@ import io.spendstream.runtime.state.WriteBackWindowStore;
 public final class UnitCostWindows implements Processor<String, UnitCostTally, Windowed<String>, UnitCostTally> {
 
     /**
-     * Windows per store and task kept as objects: the default estate (500 services over 4 partitions) has a few
-     * hundred open minute windows per task; a tally with its tracked children is a few KiB as objects.
+     * Windows per store and task kept as objects: a service's current window, for 5,000 services per task (the
+     * 100,000-scope estate of the bench, 20,000 services over 4 partitions; the default estate has 125). A tally with
+     * its tracked children is 1-10 KiB as objects, depending on the service's resources and SKUs.
      */
-    static final int CACHED_WINDOWS = 2_000;
+    static final int CACHED_WINDOWS = 5_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(UnitCostWindows.class);
 
