@@ -118,12 +118,15 @@ public final class BurnRateProcessor implements Processor<String, BurnInput, Str
                                 topics.avroSerde(ScopeBurnState.class)), CACHED_SCOPES),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STREAM_TIME_STORE),
                                 Serdes.String(), Serdes.Long()).withCachingEnabled(),
+                        // Days and buckets are also read by range (the period's spend on every emission, the
+                        // trailing sums when they move), which writes the changed objects back first: cached below,
+                        // so those writes still reach RocksDB and the changelog once per commit.
                         WriteBackKeyValueStore.builder(Stores.keyValueStoreBuilder(
-                                Stores.persistentKeyValueStore(ScopeSpend.DAYS_STORE), Serdes.String(), money),
-                                CACHED_SCOPES),
+                                Stores.persistentKeyValueStore(ScopeSpend.DAYS_STORE), Serdes.String(), money)
+                                .withCachingEnabled(), CACHED_SCOPES),
                         WriteBackWindowStore.plain(Stores.persistentWindowStore(ScopeSpend.BUCKETS_STORE,
                                 settings.bucketRetention(), BurnRateSettings.BUCKET, false), Serdes.String(), money,
-                                CACHED_BUCKETS, Map.of()));
+                                CACHED_BUCKETS, Map.of()).withCachingEnabled());
             }
         };
     }

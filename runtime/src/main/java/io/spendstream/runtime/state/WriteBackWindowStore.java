@@ -100,7 +100,11 @@ public class WriteBackWindowStore<K, V> extends WriteBackStore<WindowStore<K, V>
         return builder;
     }
 
-    /** A plain window store ({@code Stores.windowStoreBuilder}), {@code capacity} windows per task kept as objects. */
+    /**
+     * A plain window store ({@code Stores.windowStoreBuilder}), {@code capacity} windows per task kept as objects.
+     * Uncached below this layer unless the caller enables it (worth it when range reads, which write the changed
+     * windows back first, are frequent: the cache still coalesces those writes until the commit).
+     */
     public static <K, V> WindowStoreBuilder<K, V> plain(WindowBytesStoreSupplier supplier, Serde<K> keySerde,
             Serde<V> valueSerde, int capacity, Map<String, String> logConfig) {
         WindowStoreBuilder<K, V> builder = new WindowStoreBuilder<>(supplier, keySerde, valueSerde, Time.SYSTEM) {
