@@ -3,6 +3,7 @@ package io.spendstream.attribution;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.apache.kafka.common.serialization.Serde;
@@ -22,6 +23,8 @@ import io.spendstream.attribution.avro.ScopeBurnState;
 import io.spendstream.avro.Budget;
 import io.spendstream.avro.BurnRate;
 import io.spendstream.runtime.state.ReadThroughStates;
+import io.spendstream.runtime.state.WriteBackKeyValueStore;
+import io.spendstream.runtime.state.WriteBackWindowStore;
 import io.spendstream.schemas.SpendstreamTopics;
 
 /**
@@ -65,6 +68,11 @@ public final class BurnRateProcessor implements Processor<String, BurnInput, Str
     private static final long BUCKET_MS = BurnRateSettings.BUCKET.toMillis();
     /** Scopes (and budgets) kept as objects per task: every team, service and cost centre of a large estate. */
     static final int CACHED_SCOPES = 20_000;
+    /**
+     * One-minute buckets per task kept as objects: the minutes a commit interval touches for every scope and
+     * budgeted child of the task, with room to spare.
+     */
+    static final int CACHED_BUCKETS = 20_000;
 
     private final BurnRateSettings settings;
     private final ChargePeriodSpreader spreader;
@@ -97,20 +105,28 @@ public final class BurnRateProcessor implements Processor<String, BurnInput, Str
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                // Cached: a burst of rows for one scope rewrites the same buckets, days and state many times per
-                // commit; the changelogs only need the values at commit.
+                // Written back once per commit (issue 18): a cost row rewrites the state of each of its scopes
+                // (with its children's sums), their day totals and minute buckets, and a budgeted scope's child's
+                // buckets; a burst of rows rewrites the same ones many times per commit, each a serialization
+                // before (the record cache holds bytes). Same stores, serdes and changelogs as before.
                 return Set.of(
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUDGETS_STORE), Serdes.String(),
-                                topics.avroSerde(Budget.class)).withCachingEnabled(),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCOPES_STORE), Serdes.String(),
-                                topics.avroSerde(ScopeBurnState.class)).withCachingEnabled(),
+                        WriteBackKeyValueStore.builder(Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(BUDGETS_STORE), Serdes.String(),
+                                topics.avroSerde(Budget.class)), CACHED_SCOPES),
+                        WriteBackKeyValueStore.builder(Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(SCOPES_STORE), Serdes.String(),
+                                topics.avroSerde(ScopeBurnState.class)), CACHED_SCOPES),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STREAM_TIME_STORE),
                                 Serdes.String(), Serdes.Long()).withCachingEnabled(),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ScopeSpend.DAYS_STORE),
-                                Serdes.String(), money).withCachingEnabled(),
-                        Stores.windowStoreBuilder(Stores.persistentWindowStore(ScopeSpend.BUCKETS_STORE,
-                                settings.bucketRetention(), BurnRateSettings.BUCKET, false), Serdes.String(), money)
-                                .withCachingEnabled());
+                        // Days and buckets are also read by range (the period's spend on every emission, the
+                        // trailing sums when they move), which writes the changed objects back first: cached below,
+                        // so those writes still reach RocksDB and the changelog once per commit.
+                        WriteBackKeyValueStore.builder(Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(ScopeSpend.DAYS_STORE), Serdes.String(), money)
+                                .withCachingEnabled(), CACHED_SCOPES),
+                        WriteBackWindowStore.plain(Stores.persistentWindowStore(ScopeSpend.BUCKETS_STORE,
+                                settings.bucketRetention(), BurnRateSettings.BUCKET, false), Serdes.String(), money,
+                                CACHED_BUCKETS, Map.of()).withCachingEnabled());
             }
         };
     }

@@ -11,17 +11,21 @@ import io.spendstream.avro.AttributedCost;
 import io.spendstream.runtime.AppContext;
 import io.spendstream.runtime.config.BillLag;
 import io.spendstream.runtime.config.BillingHorizon;
+import io.spendstream.runtime.state.WriteBackKeyValueStore;
 import io.spendstream.schemas.SpendstreamTopics;
 
 /**
  * Estimate versus bill per service, SKU and hour, to {@code spend.reconciliation} (key = service): the on-time cost
  * rows that ingest marked as taking part in estimate supersession ({@code estimateSku} set) go to
- * {@link ReconciliationProcessor} (RocksDB store {@value #STORE}). The input is already partitioned by service (the
+ * {@link ReconciliationProcessor} (RocksDB store {@value #STORE}, its busy entries kept as objects and written once per
+ * commit by {@link WriteBackKeyValueStore}). The input is already partitioned by service (the
  * key of {@code spend.cost.attributed}), so there is no repartition.
  */
 public final class ReconciliationTopology {
 
     public static final String STORE = "attribution-reconciliation-hours";
+    /** Service, SKU and hour entries per task kept as objects: a few busy hours of the default estate. */
+    static final int CACHED_HOURS = 10_000;
     static final String ESTIMATE_ROWS = "reconciliation-estimate-rows";
     static final String PROCESSOR = "reconcile-estimates";
     static final String COUNT_OUT = "reconciliation-count-out";
@@ -33,8 +37,11 @@ public final class ReconciliationTopology {
     public static void build(StreamsBuilder builder, KStream<String, AttributedCost> costs, AppContext context,
             AttributionSettings settings) {
         SpendstreamTopics topics = context.topics();
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                topics.avroSerde(ReconciliationHour.class)));
+        // Written back once per commit (issue 18): every metered row rewrote its hour (all its resources) into the
+        // store and its changelog. Same store, serde and changelog as before.
+        builder.addStateStore(WriteBackKeyValueStore.builder(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(STORE), Serdes.String(), topics.avroSerde(ReconciliationHour.class)),
+                CACHED_HOURS));
         costs.filter((service, cost) -> cost.getCost().getEstimateSku() != null, Named.as(ESTIMATE_ROWS))
                 .process(() -> new ReconciliationProcessor(settings, BillingHorizon.from(context.config()),
                         BillLag.from(context.config()), context.metrics()), Named.as(PROCESSOR), STORE)

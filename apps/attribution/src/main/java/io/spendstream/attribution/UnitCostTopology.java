@@ -3,15 +3,9 @@ package io.spendstream.attribution;
 import java.time.Duration;
 
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.state.WindowStore;
 
 import io.spendstream.attribution.avro.UnitCostTally;
 import io.spendstream.runtime.AppContext;
@@ -30,9 +24,10 @@ import io.spendstream.schemas.SpendstreamTopics;
  * {@code unit-cost-1h}; values {@link UnitCostTally}). Both inputs are read without repartitioning (they are keyed
  * by service already, and must have the same partition count, as Spendstream creates them) and cut into per-window
  * contributions by {@link ContributionProcessor}; a coarse window's contributions are sums of the finest windows'
- * ones, so an hour is exactly its 60 minutes. Nothing is suppressed: the record cache coalesces updates to the same
- * window within one commit interval (100 ms under exactly-once), and every commit emits the latest totals of each
- * window that changed.
+ * ones, so an hour is exactly its 60 minutes. {@link UnitCostWindows} adds them up (the busy windows kept as objects,
+ * written once per commit; until issue 18 a DSL windowed aggregation over the same store and changelog). Nothing is
+ * suppressed: updates to the same window within one commit interval (100 ms under exactly-once) are coalesced, and
+ * every commit emits the latest totals of each window that changed.
  *
  * <p>Each record also carries the window's cost per resource and per SKU ({@link WindowChildren}): the top
  * {@link UnitCostChildrenSettings#top} of each kind plus an {@code (other)} remainder, summing exactly to the cost,
@@ -52,10 +47,8 @@ import io.spendstream.schemas.SpendstreamTopics;
 public final class UnitCostTopology {
 
     static final String CONTRIBUTIONS = "unit-cost-contributions-";
-    static final String GROUP = "unit-cost-by-service-";
     static final String AGGREGATE = "unit-cost-aggregate-";
     static final String STORE_PREFIX = "unit-cost-";
-    static final String CHANGES = "unit-cost-changes-";
     static final String TO_UNIT_COST = "unit-cost-to-record-";
     static final String COUNT_OUT = "unit-cost-count-out-";
     static final String SINK = "unit-cost-sink-";
@@ -85,14 +78,8 @@ public final class UnitCostTopology {
         UnitCostRecords records = new UnitCostRecords(size, settings.currency(), children.top());
         arrivals.processValues(() -> new ContributionProcessor(stage, settings, size, context.metrics()),
                         Named.as(CONTRIBUTIONS + suffix))
-                .groupByKey(Grouped.with(GROUP + suffix, Serdes.String(), tallySerde))
-                .windowedBy(TimeWindows.ofSizeAndGrace(size, settings.storeGrace(size)))
-                .aggregate(UnitCostAccumulator::empty, (service, part, total) -> UnitCostAccumulator.add(total, part, children.tracked()),
-                        Named.as(AGGREGATE + suffix),
-                        Materialized.<String, UnitCostTally, WindowStore<Bytes, byte[]>>as(storeName(size))
-                                .withKeySerde(Serdes.String())
-                                .withValueSerde(tallySerde))
-                .toStream(Named.as(CHANGES + suffix))
+                .process(UnitCostWindows.supplier(storeName(size), size, settings.storeGrace(size), tallySerde,
+                        children.tracked()), Named.as(AGGREGATE + suffix))
                 .map((window, tally) -> KeyValue.pair(window.key(),
                         records.toUnitCost(window.key(), window.window().start(), tally)),
                         Named.as(TO_UNIT_COST + suffix))

@@ -10,11 +10,9 @@ import java.util.Set;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * A key-value store that keeps its hot values as objects and writes each changed one into the store it wraps (the
@@ -44,7 +42,7 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * <p><b>Objects are shared.</b> {@link #get} hands out the kept object itself; a caller that changes it must
  * {@link #put} it back (or a failure must {@link #revertTouched} it). Not thread-safe: one per task, as every store.
  */
-public final class WriteBackKeyValueStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, K, V>
+public final class WriteBackKeyValueStore<K, V> extends WriteBackStore<KeyValueStore<K, V>, K, V>
         implements KeyValueStore<K, V> {
 
     private final int capacity;
@@ -84,20 +82,7 @@ public final class WriteBackKeyValueStore<K, V> extends WrappedStateStore<KeyVal
     /** The write-back store under {@code store} (which may be Kafka Streams' read-write decorator of it), or null. */
     @SuppressWarnings("unchecked")
     public static <K, V> WriteBackKeyValueStore<K, V> find(StateStore store) {
-        StateStore current = store;
-        while (current != null) {
-            if (current instanceof WriteBackKeyValueStore<?, ?> writeBack) {
-                return (WriteBackKeyValueStore<K, V>) writeBack;
-            }
-            current = current instanceof WrappedStateStore<?, ?, ?> wrapped ? wrapped.wrapped() : null;
-        }
-        return null;
-    }
-
-    @Override
-    public void init(StateStoreContext context, StateStore root) {
-        forget();
-        super.init(context, root);
+        return (WriteBackKeyValueStore<K, V>) WriteBackStore.find(store, WriteBackKeyValueStore.class);
     }
 
     @Override
@@ -182,27 +167,6 @@ public final class WriteBackKeyValueStore<K, V> extends WrappedStateStore<KeyVal
         return wrapped().approximateNumEntries();
     }
 
-    /** Before the commit (see the class comment): every changed object into the wrapped store, then its caches. */
-    @Override
-    public void flushCache() {
-        writeBack();
-        touched.clear();
-        super.flushCache();
-    }
-
-    /** Recycled between active and standby: the wrapped store may be written below this layer. */
-    @Override
-    public void clearCache() {
-        forget();
-        super.clearCache();
-    }
-
-    @Override
-    public void close() {
-        forget();
-        super.close();
-    }
-
     /** Starts a record: {@link #revertTouched} forgets the keys read or written from now on. */
     public void markRecordStart() {
         touched.clear();
@@ -232,7 +196,15 @@ public final class WriteBackKeyValueStore<K, V> extends WrappedStateStore<KeyVal
         return dirty.size();
     }
 
-    private void writeBack() {
+    /** The commit: as {@link WriteBackStore#flushCache()}, and no key is touched by a record any more. */
+    @Override
+    public void flushCache() {
+        super.flushCache();
+        touched.clear();
+    }
+
+    @Override
+    void writeBack() {
         if (dirty.isEmpty()) {
             return;
         }
@@ -244,7 +216,8 @@ public final class WriteBackKeyValueStore<K, V> extends WrappedStateStore<KeyVal
         wrapped().putAll(changed);
     }
 
-    private void forget() {
+    @Override
+    void forget() {
         values.clear();
         dirty.clear();
         touched.clear();
