@@ -22,8 +22,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * One benchmarked app's JVM as a child process ({@link ChildAppMain}), with the benchmark's classpath, a GC log and
  * optionally a JFR recording. The JVM runs the app several times, one run after the other ({@link #startRun},
- * {@link #stopRun}): a warm-up run, then the measured ones. Knows when the current run became RUNNING and the CPU
- * time used since; when the JVM is stopped, its memory: the peak RSS the kernel recorded ({@code VmHWM} in
+ * {@link #stopRun}): an app's alone phase, then its part of the full pipeline, then of the latency phase. Knows when
+ * the current run became RUNNING and the CPU time the JVM used so far; when the JVM is stopped, its memory: the peak RSS the kernel recorded ({@code VmHWM} in
  * {@code /proc/<pid>/status}, read just before the stop) and the heap peaks from its GC log ({@link GcLog}).
  */
 final class ChildApp implements AutoCloseable {
@@ -50,8 +50,7 @@ final class ChildApp implements AutoCloseable {
     private final Path gcLog;
     private final Path outputLog;
     private final Writer commands;
-    /** The current run's: when it was asked to start, when it reported RUNNING, when it reported being closed. */
-    private volatile long runStartedAtNanos;
+    /** The current run's: when it reported RUNNING, when it reported being closed. */
     private volatile CompletableFuture<Long> readyAtNanos = new CompletableFuture<>();
     private volatile CompletableFuture<Void> runStopped = new CompletableFuture<>();
     private volatile int metricsPort = -1;
@@ -59,8 +58,6 @@ final class ChildApp implements AutoCloseable {
     private Memory memory;
     private long rssPeakAtStop = UNREAD;
     private long heapAtStop = UNREAD;
-    /** The JVM's CPU time when the app reported RUNNING (empty where /proc cannot tell). */
-    private volatile Optional<CpuTime> cpuAtReady = Optional.empty();
     private final long launchedAtNanos = System.nanoTime();
 
     private ChildApp(String label, Process process, Path gcLog, Path outputLog) {
@@ -139,7 +136,6 @@ final class ChildApp implements AutoCloseable {
                     runStopped.complete(null);
                 } else if (line.startsWith(ChildAppMain.READY)) {
                     long now = System.nanoTime();
-                    cpuAtReady = CpuTime.of(process.pid());
                     metricsPort = Integer.parseInt(line.substring(ChildAppMain.READY.length()).trim());
                     readyAtNanos.complete(now);
                 } else if (line.startsWith(ChildAppMain.FAILED)) {
@@ -165,8 +161,6 @@ final class ChildApp implements AutoCloseable {
     void startRun(Map<String, String> settings) {
         readyAtNanos = new CompletableFuture<>();
         runStopped = new CompletableFuture<>();
-        cpuAtReady = Optional.empty();
-        runStartedAtNanos = System.nanoTime();
         StringBuilder start = new StringBuilder(ChildAppMain.START).append('\n');
         settings.forEach((key, value) -> start.append(key).append('=').append(value).append('\n'));
         send(start.append(ChildAppMain.END).append('\n').toString());
@@ -218,23 +212,14 @@ final class ChildApp implements AutoCloseable {
         return await(readyAtNanos, timeout, " was not RUNNING");
     }
 
-    /**
-     * The CPU time the child's JVM used since its app reported RUNNING (so: while measured, when called as the
-     * measurement ends), split into app, JIT compiler and GC; empty where /proc cannot tell.
-     */
-    Optional<CpuTime> cpuSinceReady() {
-        Optional<CpuTime> atReady = cpuAtReady;
-        return atReady.flatMap(before -> CpuTime.of(process.pid()).map(now -> now.minus(before)));
+    /** The CPU time the child's JVM used so far; empty where /proc cannot tell. */
+    Optional<CpuTime> cpu() {
+        return CpuTime.of(process.pid());
     }
 
     /** System.nanoTime() at which the child's JVM was launched. */
     long launchedAtNanos() {
         return launchedAtNanos;
-    }
-
-    /** System.nanoTime() at which the current run was asked to start. */
-    long runStartedAtNanos() {
-        return runStartedAtNanos;
     }
 
     /** False once the child has exited (by itself: it crashed). */
