@@ -29,14 +29,10 @@ import java.util.concurrent.TimeoutException;
 final class ChildApp implements AutoCloseable {
 
     /**
-     * How the children run: heap limit, extra JVM options, where logs go.
-     *
-     * @param classArchives where each app's class-data-sharing archive goes ({@code <app>.jsa}): the first JVM of an
-     *                      app writes it when it exits, the next ones map it instead of loading and verifying every
-     *                      class again, which is most of a JVM's start-up (never measured, but minutes of a run)
+     * How the children run: heap limit, extra JVM options, where logs go. (No class-data-sharing archive: it saved
+     * start-up when each app had a JVM per phase; with one JVM per app and run, nothing would map it.)
      */
-    record Launch(String maxHeap, List<String> javaOptions, boolean flightRecorder, Path logDir, String classpath,
-            Path classArchives) {
+    record Launch(String maxHeap, List<String> javaOptions, boolean flightRecorder, Path logDir, String classpath) {
     }
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(40);
@@ -96,11 +92,8 @@ final class ChildApp implements AutoCloseable {
                     .filter(n -> n.startsWith("spendstream.log.") || n.equals("logback.configurationFile"))
                     .sorted().forEach(n -> command.add("-D" + n + "=" + System.getProperty(n)));
             if (launch.flightRecorder()) {
-                // A JVM that writes a class archive at exit records no flight recording: --jfr goes without one.
                 command.add("-XX:StartFlightRecording=filename=" + launch.logDir().resolve(label + ".jfr")
                         + ",settings=profile,dumponexit=true");
-            } else {
-                command.addAll(classSharing(app, launch.classArchives()));
             }
             command.addAll(launch.javaOptions());
             command.add("-cp");
@@ -112,18 +105,6 @@ final class ChildApp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + label, e);
         }
-    }
-
-    /**
-     * The flags that share {@code app}'s classes between its JVMs (AppCDS, dynamic archive): map the archive when a
-     * JVM of the app wrote it already, else write it at exit. An archive that does not match the JVM or the class
-     * path is ignored by the JVM (with a warning in the child's log), never an error.
-     */
-    private static List<String> classSharing(String app, Path archives) throws IOException {
-        Files.createDirectories(archives);
-        Path archive = archives.resolve(app + ".jsa");
-        return List.of(Files.exists(archive) ? "-XX:SharedArchiveFile=" + archive
-                : "-XX:ArchiveClassesAtExit=" + archive);
     }
 
     /** Copies the child's output to its log file and watches for the readiness line. */
