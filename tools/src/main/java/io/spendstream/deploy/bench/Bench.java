@@ -80,7 +80,7 @@ public final class Bench {
      * A phase's input is topped up so that it lasts {@value} times the rest of the warm-up and the measurement at the
      * rate of the last seconds: a warm-up rate understates the compiled one.
      */
-    static final double TOP_UP_MARGIN = 1.5;
+    static final double TOP_UP_MARGIN = 2;
     /** How much longer than the warm-up top-ups may make it before the bench measures anyway. */
     private static final Duration MAX_TOP_UP_EXTENSION = Duration.ofMinutes(3);
     private static final Duration DRAIN = Duration.ofSeconds(30);
@@ -463,74 +463,118 @@ public final class Bench {
     }
 
     /**
-     * One phase at steady state, its apps RUNNING since {@code t0}: under load for the warm-up (not counted), its
-     * input topped up whenever what is left would not last the rest of the warm-up and the measurement at
-     * {@value #TOP_UP_MARGIN} times the rate of the last seconds (the warm-up then lasts until no top-up is needed);
-     * then {@code --repeats} consecutive windows, each a sample of the rate from the apps' committed offsets (read
-     * from outside, as a lag monitor would) and of the CPU time of their JVMs. A window at whose end the input had run
-     * out is said (its rate is then the input's).
+     * One phase at steady state, its apps RUNNING since {@code t0}: under load for the warm-up (not counted), then
+     * {@code --repeats} consecutive windows, each a sample of the rate from the apps' committed offsets (read from
+     * outside, as a lag monitor would) and of the CPU time of their JVMs. Every few seconds throughout, a
+     * {@link Feeder} tops the input up when what is left would not last (the warm-up lasts until no top-up is needed
+     * or {@link #MAX_TOP_UP_EXTENSION} more). A window at whose end the input had run out anyway is said (its rate is
+     * then the input's).
      */
     private void steady(CatchUp catchUp, Phase phase, String app, String what, String unit, List<Stage> stages,
             TopUp topUp, long startedNanos, long t0) throws InterruptedException {
         long warmEnd = t0 + settings.warmUp().toNanos();
         long giveUp = warmEnd + settings.warmUp().toNanos() + MAX_TOP_UP_EXTENSION.toNanos();
-        long topUpNanos = 0;
-        long added = 0;
-        boolean canTopUp = true;
         Sample atStart = sample(catchUp, stages);
-        Sample last = atStart;
-        long ranOutBelow = ranOutBelow(stages);
+        Feeder feeder = new Feeder(catchUp, stages, topUp, atStart);
         while (true) {
-            long wait = Math.max(MIN_CHECK.toNanos(), Math.min(CHECK_EVERY.toNanos(), warmEnd - System.nanoTime()));
-            Thread.sleep(wait / 1_000_000);
-            alive(stages);
-            Sample now = sample(catchUp, stages);
-            long processed = now.committed()[0] - last.committed()[0];
-            double rate = processed / seconds(now.nanos() - last.nanos());
-            double ahead = seconds(Math.max(0, warmEnd - now.nanos()) + settings.measure().toNanos());
-            long missing = (long) Math.ceil(rate * TOP_UP_MARGIN * ahead) - now.lag(0);
-            if (now.lag(0) < ranOutBelow) {
-                // The input ran out: the rate seen is the input's, a lower bound of the app's. At least double it.
-                missing = Math.max(missing, 2 * processed + 1);
-            }
-            last = now;
-            if (missing > 0 && canTopUp && now.nanos() < giveUp) {
-                long before = System.nanoTime();
-                long more = topUp.add(missing);
-                topUpNanos += System.nanoTime() - before;
-                added += more;
-                canTopUp = more > 0;
-                last = sample(catchUp, stages);
-                continue;
-            }
-            if (now.nanos() >= warmEnd) {
+            Thread.sleep(Math.max(MIN_CHECK.toMillis(), Math.min(CHECK_EVERY.toMillis(),
+                    (warmEnd - System.nanoTime()) / 1_000_000)));
+            boolean fed = feeder.feed(warmEnd, System.nanoTime() < giveUp);
+            // Warm means: the warm-up's time is up, the input lasts, and the app was seen processing (an app that
+            // drained its input before the last look, or has not started on it, has a rate nobody knows yet).
+            if (!fed && System.nanoTime() >= warmEnd && feeder.processed > 0 || System.nanoTime() >= giveUp) {
                 break;
             }
         }
+        long warmUpTopUps = feeder.added;
+        long warmUpTopUpNanos = feeder.nanos;
         List<Sample> samples = new ArrayList<>();
         samples.add(sample(catchUp, stages));
         long measureStart = samples.get(0).nanos();
         wallTime.add(WallTime.BETWEEN, startedNanos - phaseBoundary);
         wallTime.add(WallTime.START_UP, t0 - startedNanos);
-        wallTime.add(WallTime.WARM_UP, measureStart - t0 - topUpNanos);
-        wallTime.add(WallTime.TOP_UP, topUpNanos);
+        wallTime.add(WallTime.WARM_UP, measureStart - t0 - warmUpTopUpNanos);
+        wallTime.add(WallTime.TOP_UP, warmUpTopUpNanos);
         results.setWarmUpSeconds(phase, app, seconds(measureStart - t0));
-        results.addTopUp(phase, app, added);
         log.printf("  %-20s %-10s start-up %.1f s, under load %.1f s before measuring%s%n", what, "warm-up",
-                seconds(t0 - startedNanos), seconds(measureStart - t0), added == 0 ? ""
-                        : String.format(" (input topped up by %,d records in %.1f s)", added, seconds(topUpNanos)));
+                seconds(t0 - startedNanos), seconds(measureStart - t0), warmUpTopUps == 0 ? ""
+                        : String.format(" (input topped up by %,d records in %.1f s)", warmUpTopUps,
+                                seconds(warmUpTopUpNanos)));
         long window = settings.window().toNanos();
         for (int w = 1; w <= settings.repeats(); w++) {
-            long sleep = measureStart + w * window - System.nanoTime();
-            if (sleep > 0) {
-                Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+            long boundary = measureStart + w * window;
+            while (true) {
+                long sleep = boundary - System.nanoTime();
+                if (sleep > 0) {
+                    Thread.sleep(Math.min(CHECK_EVERY.toMillis(), sleep / 1_000_000), (int) (sleep % 1_000_000));
+                }
+                if (System.nanoTime() >= boundary) {
+                    break;
+                }
+                feeder.feed(measureStart + settings.measure().toNanos(), true);
             }
             alive(stages);
             samples.add(sample(catchUp, stages));
         }
         phaseBoundary = samples.get(samples.size() - 1).nanos();
         wallTime.add(WallTime.MEASURED, phaseBoundary - measureStart);
+        results.addTopUp(phase, app, feeder.added);
+        if (feeder.added > warmUpTopUps) {
+            log.printf("  %-20s %-10s input topped up by %,d records while measured (%.1f s of the bench's time)%n",
+                    what, "", feeder.added - warmUpTopUps, seconds(feeder.nanos - warmUpTopUpNanos));
+        }
         book(phase, app, what, unit, stages, atStart, samples);
+    }
+
+    /**
+     * Keeps a phase's input ahead of its app: at every look, the rate since the last look (a lower bound where the
+     * input ran out meanwhile: then at least double what was processed), and a top-up when what is left would not last
+     * until {@code until} at {@value #TOP_UP_MARGIN} times that rate.
+     */
+    private final class Feeder {
+
+        private final CatchUp catchUp;
+        private final List<Stage> stages;
+        private final TopUp topUp;
+        private final long ranOutBelow;
+        private Sample last;
+        private boolean canTopUp = true;
+        long added;
+        long nanos;
+        /** Input records the first stage processed between the last two looks. */
+        long processed;
+
+        Feeder(CatchUp catchUp, List<Stage> stages, TopUp topUp, Sample first) {
+            this.catchUp = catchUp;
+            this.stages = stages;
+            this.topUp = topUp;
+            this.ranOutBelow = ranOutBelow(stages);
+            this.last = first;
+        }
+
+        /** Looks and tops up if needed ({@code allowed}); returns whether it topped up. */
+        boolean feed(long until, boolean allowed) {
+            alive(stages);
+            Sample now = sample(catchUp, stages);
+            processed = now.committed()[0] - last.committed()[0];
+            double rate = processed / seconds(now.nanos() - last.nanos());
+            long missing = (long) Math.ceil(rate * TOP_UP_MARGIN * seconds(Math.max(0, until - now.nanos())
+                    + CHECK_EVERY.toNanos())) - now.lag(0);
+            if (now.lag(0) < ranOutBelow) {
+                missing = Math.max(missing, 2 * processed + 1);
+            }
+            last = now;
+            if (missing <= 0 || !canTopUp || !allowed) {
+                return false;
+            }
+            long before = System.nanoTime();
+            long more = topUp.add(missing);
+            nanos += System.nanoTime() - before;
+            added += more;
+            canTopUp = more > 0;
+            last = sample(catchUp, stages);
+            return more > 0;
+        }
     }
 
     /** Below this lag, a phase's input has run out: a few transaction markers are all that is left. */
