@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.LongFunction;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -26,6 +30,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
 
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.avro.Alert;
@@ -101,7 +106,7 @@ public final class Bench {
     /** When the last throughput phase's clock stopped (or the pre-load ended): where the next phase's time starts. */
     private long phaseBoundary;
     /** The next minute of regular traffic to write into the shared raw topics (after the pre-load's). */
-    private long nextMinute;
+    private volatile long nextMinute;
 
     public Bench(BenchSettings settings, PrintStream log) {
         this.settings = settings;
@@ -194,6 +199,8 @@ public final class Bench {
             producer.flush();
         }
         nextMinute = settings.minutes();
+        // The top-ups' templates, rendered now, not while a phase runs.
+        workload.repeatedInterval(shared, nextMinute);
         try (CatchUp catchUp = new CatchUp(bootstrap)) {
             results.inputEvents = catchUp.count(List.of(shared.usageRaw.name(), shared.apmRaw.name()));
         }
@@ -239,11 +246,12 @@ public final class Bench {
         for (Map<String, String> names : phases) {
             List<String> raw = List.of(names.get("usage-raw"), names.get("apm-raw"));
             for (NewTopic topic : TopicCreator.plan(topics(names), config, planned)) {
-                plan.add(raw.contains(topic.name()) ? withAppendTime(topic) : topic);
+                plan.add(aheadOfTheClock(raw.contains(topic.name()) ? withAppendTime(topic) : topic));
                 planned.add(topic.name());
             }
         }
-        plan.add(new NewTopic(passThroughOutput(), Optional.of(settings.partitions()), Optional.empty()));
+        plan.add(aheadOfTheClock(new NewTopic(passThroughOutput(), Optional.of(settings.partitions()),
+                Optional.empty())));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             TopicCreator.awaitCreated(admin.createTopics(plan).values());
         }
@@ -251,8 +259,22 @@ public final class Bench {
 
     /** Raw topics take the broker's append time, so a probe's append time is what the producer gets back. */
     private static NewTopic withAppendTime(NewTopic topic) {
+        return with(topic, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+    }
+
+    /**
+     * Event times in the bench run ahead of the clock where the phases' top-ups need hours of traffic (a small estate
+     * that a phase works through in many minutes per second, and the shifted copies, hours after the original): the
+     * broker would refuse their records (message.timestamp.after.max.ms, one hour by default). For the apps' internal
+     * topics the same through Kafka Streams' {@code topic.} prefix ({@link #settings}).
+     */
+    private static NewTopic aheadOfTheClock(NewTopic topic) {
+        return with(topic, TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, Long.toString(Long.MAX_VALUE));
+    }
+
+    private static NewTopic with(NewTopic topic, String key, String value) {
         Map<String, String> configs = new LinkedHashMap<>(topic.configs() == null ? Map.of() : topic.configs());
-        configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+        configs.put(key, value);
         return topic.configs(configs);
     }
 
@@ -472,10 +494,17 @@ public final class Bench {
      */
     private void steady(CatchUp catchUp, Phase phase, String app, String what, String unit, List<Stage> stages,
             TopUp topUp, long startedNanos, long t0) throws InterruptedException {
+        Sample atStart = sample(catchUp, stages);
+        try (Feeder feeder = new Feeder(catchUp, stages, topUp, atStart)) {
+            warmUpAndMeasure(phase, app, what, unit, stages, startedNanos, t0, atStart, feeder);
+        }
+    }
+
+    private void warmUpAndMeasure(Phase phase, String app, String what, String unit, List<Stage> stages, long startedNanos,
+            long t0, Sample atStart, Feeder feeder) throws InterruptedException {
+        CatchUp catchUp = feeder.catchUp;
         long warmEnd = t0 + settings.warmUp().toNanos();
         long giveUp = warmEnd + settings.warmUp().toNanos() + MAX_TOP_UP_EXTENSION.toNanos();
-        Sample atStart = sample(catchUp, stages);
-        Feeder feeder = new Feeder(catchUp, stages, topUp, atStart);
         while (true) {
             Thread.sleep(Math.max(MIN_CHECK.toMillis(), Math.min(CHECK_EVERY.toMillis(),
                     (warmEnd - System.nanoTime()) / 1_000_000)));
@@ -486,6 +515,8 @@ public final class Bench {
                 break;
             }
         }
+        // A top-up still running when the warm-up's time is up finishes first (the loop waits for it, bounded).
+        feeder.finish();
         long warmUpTopUps = feeder.added;
         long warmUpTopUpNanos = feeder.nanos;
         List<Sample> samples = new ArrayList<>();
@@ -518,9 +549,10 @@ public final class Bench {
         }
         phaseBoundary = samples.get(samples.size() - 1).nanos();
         wallTime.add(WallTime.MEASURED, phaseBoundary - measureStart);
+        feeder.finish();
         results.addTopUp(phase, app, feeder.added);
         if (feeder.added > warmUpTopUps) {
-            log.printf("  %-20s %-10s input topped up by %,d records while measured (%.1f s of the bench's time)%n",
+            log.printf("  %-20s %-10s input topped up by %,d records while measured (over %.1f s, beside the app)%n",
                     what, "", feeder.added - warmUpTopUps, seconds(feeder.nanos - warmUpTopUpNanos));
         }
         book(phase, app, what, unit, stages, atStart, samples);
@@ -529,16 +561,24 @@ public final class Bench {
     /**
      * Keeps a phase's input ahead of its app: at every look, the rate since the last look (a lower bound where the
      * input ran out meanwhile: then at least double what was processed), and a top-up when what is left would not last
-     * until {@code until} at {@value #TOP_UP_MARGIN} times that rate.
+     * until {@code until} at {@value #TOP_UP_MARGIN} times that rate. A top-up runs on a thread of its own, so that
+     * the looks and the windows' samples keep their times; one at a time.
      */
-    private final class Feeder {
+    private final class Feeder implements AutoCloseable {
 
         private final CatchUp catchUp;
         private final List<Stage> stages;
         private final TopUp topUp;
         private final long ranOutBelow;
+        private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "bench-top-up");
+            t.setDaemon(true);
+            return t;
+        });
         private Sample last;
         private boolean canTopUp = true;
+        private Future<Long> pending;
+        private long pendingSince;
         long added;
         long nanos;
         /** Input records the first stage processed between the last two looks. */
@@ -552,9 +592,15 @@ public final class Bench {
             this.last = first;
         }
 
-        /** Looks and tops up if needed ({@code allowed}); returns whether it topped up. */
-        boolean feed(long until, boolean allowed) {
+        /** Looks and starts a top-up if needed ({@code allowed}); returns whether one is running. */
+        boolean feed(long until, boolean allowed) throws InterruptedException {
             alive(stages);
+            if (pending != null) {
+                if (!pending.isDone()) {
+                    return true;
+                }
+                collect();
+            }
             Sample now = sample(catchUp, stages);
             processed = now.committed()[0] - last.committed()[0];
             double rate = processed / seconds(now.nanos() - last.nanos());
@@ -567,13 +613,35 @@ public final class Bench {
             if (missing <= 0 || !canTopUp || !allowed) {
                 return false;
             }
-            long before = System.nanoTime();
-            long more = topUp.add(missing);
-            nanos += System.nanoTime() - before;
-            added += more;
-            canTopUp = more > 0;
-            last = sample(catchUp, stages);
-            return more > 0;
+            long records = missing;
+            pendingSince = System.nanoTime();
+            pending = thread.submit(() -> topUp.add(records));
+            return true;
+        }
+
+        /** Waits for a running top-up to end (at the end of the phase: nothing is appended after it). */
+        void finish() throws InterruptedException {
+            if (pending != null) {
+                collect();
+            }
+        }
+
+        private void collect() throws InterruptedException {
+            try {
+                long more = pending.get();
+                added += more;
+                canTopUp = more > 0;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("Topping up the input failed: " + e.getCause(), e.getCause());
+            } finally {
+                nanos += System.nanoTime() - pendingSince;
+                pending = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            thread.shutdownNow();
         }
     }
 
@@ -829,6 +897,8 @@ public final class Bench {
         config.put("spendstream.application.id.prefix", run + "-" + phase.replace('.', '-') + "-");
         config.put("spendstream.state.dir", stateDir(phase).toString());
         config.put("spendstream.metrics.port", "0");
+        config.put(StreamsConfig.TOPIC_PREFIX + TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG,
+                Long.toString(Long.MAX_VALUE));
         names.forEach((logical, name) -> config.put(TopicNames.PREFIX + logical, name));
         config.putAll(extra);
         return config;
@@ -854,7 +924,7 @@ public final class Bench {
 
     private void createTopic(String name) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            NewTopic topic = new NewTopic(name, Optional.of(settings.partitions()), Optional.empty());
+            NewTopic topic = aheadOfTheClock(new NewTopic(name, Optional.of(settings.partitions()), Optional.empty()));
             TopicCreator.awaitCreated(admin.createTopics(List.of(topic)).values());
         }
     }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
@@ -43,6 +44,8 @@ final class ShiftedCopies {
     /** The original: each partition's records up to these offsets (what the app before wrote), copied every round. */
     private final Map<TopicPartition, Long> originalEnds;
     private int rounds;
+    /** The first error the producer reported: a copy that was not written fails the top-up, never goes uncounted. */
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
 
     ShiftedCopies(String bootstrap, List<Topic<?, ?>> topics, Duration shift, Map<TopicPartition, Long> originalEnds) {
         this.bootstrap = bootstrap;
@@ -76,6 +79,9 @@ final class ShiftedCopies {
             }
             producer.flush();
         }
+        if (failure.get() != null) {
+            throw new IllegalStateException("The broker refused a shifted copy: " + failure.get(), failure.get());
+        }
         return added;
     }
 
@@ -102,7 +108,11 @@ final class ShiftedCopies {
                     }
                     producer.send(new ProducerRecord<>(record.topic(), record.partition(),
                             record.timestamp() + millis, record.key(), shifted(topic, record, millis),
-                            record.headers()));
+                            record.headers()), (metadata, error) -> {
+                                if (error != null) {
+                                    failure.compareAndSet(null, error);
+                                }
+                            });
                     copied++;
                 }
             }
