@@ -509,9 +509,10 @@ public final class Bench {
             Thread.sleep(Math.max(MIN_CHECK.toMillis(), Math.min(CHECK_EVERY.toMillis(),
                     (warmEnd - System.nanoTime()) / 1_000_000)));
             boolean fed = feeder.feed(warmEnd, System.nanoTime() < giveUp);
-            // Warm means: the warm-up's time is up, the input lasts, and the app was seen processing (an app that
-            // drained its input before the last look, or has not started on it, has a rate nobody knows yet).
-            if (!fed && System.nanoTime() >= warmEnd && feeder.processed > 0 || System.nanoTime() >= giveUp) {
+            // Warm means: the warm-up's time is up, the input lasts, and every app was seen processing since the
+            // last look (an app that drained its input before it, or has not started on it, has a rate nobody knows
+            // yet; a pipeline whose last app has not had input yet is not flowing).
+            if (!fed && System.nanoTime() >= warmEnd && feeder.flowing || System.nanoTime() >= giveUp) {
                 break;
             }
         }
@@ -581,8 +582,8 @@ public final class Bench {
         private long pendingSince;
         long added;
         long nanos;
-        /** Input records the first stage processed between the last two looks. */
-        long processed;
+        /** Whether every stage processed input between the last two looks. */
+        boolean flowing;
 
         Feeder(CatchUp catchUp, List<Stage> stages, TopUp topUp, Sample first) {
             this.catchUp = catchUp;
@@ -602,7 +603,11 @@ public final class Bench {
                 collect();
             }
             Sample now = sample(catchUp, stages);
-            processed = now.committed()[0] - last.committed()[0];
+            long processed = now.committed()[0] - last.committed()[0];
+            flowing = true;
+            for (int i = 0; i < stages.size(); i++) {
+                flowing &= now.committed()[i] > last.committed()[i];
+            }
             double rate = processed / seconds(now.nanos() - last.nanos());
             long missing = (long) Math.ceil(rate * TOP_UP_MARGIN * seconds(Math.max(0, until - now.nanos())
                     + CHECK_EVERY.toNanos())) - now.lag(0);

@@ -230,7 +230,7 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
         out.printf("Steady state (JIT share < %.0f%% of the CPU while measured, >= %.0f s of load measured):%n",
                 STEADY_JIT_PERCENT, STEADY_SECONDS);
         for (Steady phase : steady) {
-            out.printf("  %-20s JIT %4.1f%% (%s), measured %5.1f s over %d run%s (%s)%n", phase.phase(),
+            out.printf("  %-20s JIT %4.1f%% (%s), measured %5.1f s over %d window%s (%s)%n", phase.phase(),
                     phase.jitPercent(), phase.compiled() ? "compiled" : "still compiling", phase.measuredSeconds(),
                     phase.repeats(), phase.repeats() == 1 ? "" : "s", phase.sustained() ? "sustained" : "too short");
         }
