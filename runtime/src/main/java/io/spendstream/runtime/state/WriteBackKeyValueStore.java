@@ -2,7 +2,6 @@ package io.spendstream.runtime.state;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,29 +44,17 @@ import org.apache.kafka.streams.state.StoreBuilder;
 public final class WriteBackKeyValueStore<K, V> extends WriteBackStore<KeyValueStore<K, V>, K, V>
         implements KeyValueStore<K, V> {
 
-    private final int capacity;
     private final Map<K, V> values;
     private final Set<K> dirty = new HashSet<>();
     private final Set<K> touched = new HashSet<>();
 
     WriteBackKeyValueStore(KeyValueStore<K, V> inner, int capacity) {
         super(inner);
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
-        }
-        this.capacity = capacity;
-        this.values = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-                if (size() <= WriteBackKeyValueStore.this.capacity) {
-                    return false;
-                }
-                if (dirty.remove(eldest.getKey())) {
-                    wrapped().put(eldest.getKey(), eldest.getValue());
-                }
-                return true;
+        this.values = boundedObjects(capacity, (key, value) -> {
+            if (dirty.remove(key)) {
+                wrapped().put(key, value);
             }
-        };
+        });
     }
 
     /**

@@ -1,5 +1,9 @@
 package io.spendstream.runtime.state;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
@@ -28,6 +32,26 @@ abstract class WriteBackStore<S extends StateStore, K, V> extends WrappedStateSt
             current = current instanceof WrappedStateStore<?, ?, ?> wrapped ? wrapped.wrapped() : null;
         }
         return null;
+    }
+
+    /**
+     * The objects of a store: at most {@code capacity} (at least 1), in access order; adding one beyond evicts the
+     * least recently used, handed to {@code onEvict} first (which writes it back if it changed).
+     */
+    static <T, V> Map<T, V> boundedObjects(int capacity, BiConsumer<T, V> onEvict) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
+        }
+        return new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<T, V> eldest) {
+                if (size() <= capacity) {
+                    return false;
+                }
+                onEvict.accept(eldest.getKey(), eldest.getValue());
+                return true;
+            }
+        };
     }
 
     /** Writes every changed object into the wrapped store. */

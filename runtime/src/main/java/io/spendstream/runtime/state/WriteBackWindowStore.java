@@ -55,7 +55,6 @@ public class WriteBackWindowStore<K, V> extends WriteBackStore<WindowStore<K, V>
     private record Slot<K>(K key, long windowStart) {
     }
 
-    private final int capacity;
     private final Map<Slot<K>, V> values;
     /** Changed windows, in the order they last changed, with the record context of that change (null outside one). */
     private final LinkedHashMap<Slot<K>, ProcessorRecordContext> dirty = new LinkedHashMap<>();
@@ -64,22 +63,11 @@ public class WriteBackWindowStore<K, V> extends WriteBackStore<WindowStore<K, V>
 
     private WriteBackWindowStore(WindowStore<K, V> inner, int capacity) {
         super(inner);
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
-        }
-        this.capacity = capacity;
-        this.values = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Slot<K>, V> eldest) {
-                if (size() <= WriteBackWindowStore.this.capacity) {
-                    return false;
-                }
-                if (dirty.containsKey(eldest.getKey())) {
-                    write(eldest.getKey(), eldest.getValue(), dirty.remove(eldest.getKey()));
-                }
-                return true;
+        this.values = boundedObjects(capacity, (slot, value) -> {
+            if (dirty.containsKey(slot)) {
+                write(slot, value, dirty.remove(slot));
             }
-        };
+        });
     }
 
     /**
