@@ -102,7 +102,14 @@ final class ReconciliationProcessor implements Processor<String, AttributedCost,
             hour.setTeam(record.value().getAttribution().getTeam());
             hour.setSkuId(cost.getSkuId());
             hour.setProviderService(cost.getServiceName());
-            Map<String, ReconciliationResource> resources = new HashMap<>(hour.getResources());
+            // In place (issue 18: copying the hour's map on every row was 3% of attribution's CPU): the write-back
+            // store hands out its own object, and the amounts below were always changed in place. A map Avro did not
+            // make (read-only, from a builder's default) is copied once.
+            Map<String, ReconciliationResource> resources = hour.getResources();
+            if (!(resources instanceof HashMap)) {
+                resources = new HashMap<>(resources);
+                hour.setResources(resources);
+            }
             ReconciliationResource amounts = resources.getOrDefault(resource, new ReconciliationResource(Money.ZERO,
                     Money.ZERO, false, Money.ZERO, 0));
             switch (source) {
@@ -117,7 +124,6 @@ final class ReconciliationProcessor implements Processor<String, AttributedCost,
                 }
             }
             resources.put(resource, amounts);
-            hour.setResources(resources);
             store.put(key, hour);
             if (isBilled(amounts)) {
                 Reconciliation out = reconciliation(hour, BILLED);
