@@ -11,6 +11,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Issue 15, the small CI version of {@code spendstream chaos} ({@link Chaos}): ingest, enrich and attribution as two
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * output, read read_committed, equals the input exactly; every kill recovers by itself (the unopenable stores healed
  * at start-up), no instance exits by itself, nothing is dead-lettered.
  */
+@Isolated("kills app processes: its restart timing must not compete with another test's broker")
 class ChaosCrashTest {
 
     @TempDir

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +67,7 @@ import io.spendstream.schemas.registry.SchemaRegistryClients;
  * hourly unit cost per service and hourly showback per team equal the bill; {@code spend.reconciliation}'s latest
  * record per service, SKU and hour has the superseded estimates and the bill.
  */
+@Isolated("kills app processes: its restart timing must not compete with another test's broker")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SupersessionCrashTest {
 

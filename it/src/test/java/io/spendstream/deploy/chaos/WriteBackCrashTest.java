@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import io.spendstream.deploy.broker.EmbeddedKafkaBroker;
 import io.spendstream.deploy.broker.FreePorts;
@@ -43,6 +44,7 @@ import io.spendstream.runtime.state.WriteBackKeyValueStore;
  * lost update (objects not written before the commit) repeats a count, an update applied twice (a stale object after
  * the abort) skips one.
  */
+@Isolated("kills app processes: its restart timing must not compete with another test's broker")
 class WriteBackCrashTest {
 
     private static final int KEYS = 20;

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -180,17 +181,20 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     private void printBanner(PrintStream out, LocalPipeline pipeline, SpendstreamTopics topics) {
+        Map<String, String> rows = new LinkedHashMap<>();
+        rows.put("Kafka broker", pipeline.bootstrapServers());
+        rows.put("Schema registry", pipeline.registryUrl());
+        for (RunningApp app : pipeline.apps()) {
+            rows.put(app.applicationId(), "http://localhost:" + app.metricsPort() + "/metrics  /health  /ready");
+        }
+        rows.put("Data directory", dataDir.toAbsolutePath().toString());
+        rows.put("Kafka logs", dataDir.resolve(KAFKA_LOG).toAbsolutePath().toString());
+        rows.put("Tail any topic:", "./spendstream tail " + topics.unitCost.name() + " -f --from-beginning");
+        // One column for the values, however long the application ids are (their prefix is a setting).
+        int width = rows.keySet().stream().mapToInt(String::length).max().orElse(0);
         out.println();
         out.println("Spendstream is up.");
-        out.printf("  Kafka broker      %s%n", pipeline.bootstrapServers());
-        out.printf("  Schema registry   %s%n", pipeline.registryUrl());
-        for (RunningApp app : pipeline.apps()) {
-            out.printf("  %-17s http://localhost:%d/metrics  /health  /ready%n", app.applicationId(),
-                    app.metricsPort());
-        }
-        out.printf("  Data directory    %s%n", dataDir.toAbsolutePath());
-        out.printf("  Kafka logs        %s%n", dataDir.resolve(KAFKA_LOG).toAbsolutePath());
-        out.printf("  Tail any topic:   ./spendstream tail %s -f --from-beginning%n", topics.unitCost.name());
+        rows.forEach((label, value) -> out.printf("  %-" + width + "s  %s%n", label, value));
         out.println();
     }
 

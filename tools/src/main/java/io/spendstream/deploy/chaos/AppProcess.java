@@ -17,6 +17,7 @@ import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,6 +38,10 @@ public final class AppProcess implements AutoCloseable {
     /** StreamsAppRunner's line once the app serves its endpoint: "Started <app>: ..., metrics=http://host:port/...". */
     private static final Pattern STARTED =
             Pattern.compile("Started \\S+: application\\.id=.*metrics=http://[^:/]+:(\\d+)/");
+    /** A log line at ERROR level, as the apps' console logger writes it ("HH:mm:ss.SSS ERROR Logger - ..."). */
+    private static final Pattern ERROR_LINE = Pattern.compile("^\\S+ +ERROR ");
+    /** What RunningApp logs when a stream thread dies and the app stops (SHUTDOWN_CLIENT). */
+    private static final String FATAL_ERROR = "stops after an unrecoverable error";
 
     private final String app;
     private final String name;
@@ -138,13 +143,41 @@ public final class AppProcess implements AutoCloseable {
         return held;
     }
 
-    /** Starts it again if it exited by itself; true when it did. */
-    public synchronized boolean restartIfExited() {
+    /**
+     * Starts it again if it exited by itself: why it exited (its exit code and the ERROR line of that run's output
+     * that says why, see {@link #exitError}), or empty when it did not exit.
+     */
+    public synchronized Optional<String> restartIfExited() {
         if (process == null || process.isAlive() || held) {
-            return false;
+            return Optional.empty();
         }
+        String reason = "exit code " + process.exitValue() + exitError(currentRunOutput()).map(e -> ": " + e)
+                .orElse(" (no ERROR line in its output)");
         start();
-        return true;
+        return Optional.of(reason);
+    }
+
+    /**
+     * The line of an app's output that says why it stopped, with the line after it (where the exception is named):
+     * the app's own "stops after an unrecoverable error" line ({@code RunningApp}), else its last ERROR line; empty
+     * when it logged no ERROR.
+     */
+    static Optional<String> exitError(String output) {
+        List<String> lines = output.lines().toList();
+        int chosen = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (ERROR_LINE.matcher(lines.get(i)).find()) {
+                chosen = i;
+                if (lines.get(i).contains(FATAL_ERROR)) {
+                    break;
+                }
+            }
+        }
+        if (chosen < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(lines.get(chosen).strip()
+                + (chosen + 1 < lines.size() ? " / " + lines.get(chosen + 1).strip() : ""));
     }
 
     /**
@@ -182,18 +215,22 @@ public final class AppProcess implements AutoCloseable {
         int port = metricsPort;
         if (port < 0) {
             synchronized (this) {
-                try (FileChannel channel = FileChannel.open(log)) {
-                    channel.position(runLogStart);
-                    Matcher started = STARTED.matcher(new String(Channels.newInputStream(channel).readAllBytes(),
-                            StandardCharsets.UTF_8));
-                    port = started.find() ? Integer.parseInt(started.group(1)) : -1;
-                    metricsPort = port;
-                } catch (IOException e) {
-                    throw new UncheckedIOException("Cannot read " + log, e);
-                }
+                Matcher started = STARTED.matcher(currentRunOutput());
+                port = started.find() ? Integer.parseInt(started.group(1)) : -1;
+                metricsPort = port;
             }
         }
         return port;
+    }
+
+    /** What the current (or last) run has written to the log so far. */
+    private synchronized String currentRunOutput() {
+        try (FileChannel channel = FileChannel.open(log)) {
+            channel.position(runLogStart);
+            return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + log, e);
+        }
     }
 
     /** True when the app answers 200 on {@code /ready}: Kafka Streams RUNNING, every active task restored. */

@@ -403,10 +403,11 @@ public final class Chaos {
     private void supervise() {
         while (!stopping) {
             for (AppProcess instance : instances) {
-                if (instance.restartIfExited()) {
+                instance.restartIfExited().ifPresent(reason -> {
                     unplannedExits.get(instance.name()).incrementAndGet();
-                    out.printf("  %s exited by itself; restarted (see %s)%n", instance.name(), instance.log());
-                }
+                    out.printf("  %s exited by itself (%s); restarted (see %s)%n", instance.name(), reason,
+                            instance.log());
+                });
             }
             sleep(500);
         }
