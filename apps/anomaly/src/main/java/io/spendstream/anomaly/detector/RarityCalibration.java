@@ -1,7 +1,5 @@
 package io.spendstream.anomaly.detector;
 
-import java.util.Arrays;
-
 /**
  * How often this series' learned windows were really as rare as their rarity said: a decaying histogram of their
  * tail probabilities ({@code 1 - rarity}) in half-decade bins from 1 down to 1e-6 (anything rarer in the last bin).
@@ -32,11 +30,7 @@ public final class RarityCalibration {
 
     /** A calibration as persisted earlier. */
     public static RarityCalibration of(double[] counts, double total) {
-        if (counts.length != BINS || !(total >= 0) || !Double.isFinite(total)
-                || Arrays.stream(counts).anyMatch(c -> !(c >= 0) || !Double.isFinite(c))) {
-            throw new IllegalArgumentException("Invalid rarity calibration: " + counts.length + " bins, total "
-                    + total);
-        }
+        DeviationHistogram.requireCounts("rarity calibration", counts, BINS, total);
         return new RarityCalibration(counts.clone(), total);
     }
 
@@ -70,11 +64,8 @@ public final class RarityCalibration {
 
     /** Decays every count by {@code keep} and adds {@code weight} to the bin of {@code tail}. */
     void add(double tail, double weight, double keep) {
-        for (int b = 0; b < BINS; b++) {
-            counts[b] *= keep;
-        }
-        total = total * keep + weight;
-        counts[Math.min(BINS - 1, (int) Math.floor(position(tail)))] += weight;
+        total = DeviationHistogram.decayAndAdd(counts, total, Math.min(BINS - 1, (int) Math.floor(position(tail))),
+                weight, keep);
     }
 
     public double[] counts() {

@@ -140,10 +140,7 @@ class DetectorStateSerdeTest {
     @Test
     void shouldRestoreAStateWrittenInTheReleasedFormatSevenWithoutAShapeMemory() throws IOException {
         CostDetector detector = new CostDetector(DetectorSettings.defaults());
-        Baseline learned = detector.newBaseline();
-        for (int i = 0; i < 20; i++) {
-            detector.learn(learned, 1_800_000_000_000L + i * 60_000L, 10.0 + i);
-        }
+        Baseline learned = twentyRisingWindows(detector);
         byte[] v7 = asFormat(serde.write(lateWithLeakHours(learned)), DetectorStateSerde.SCHEMA_V7,
                 DetectorStateSerde.FORMAT_V7);
 
@@ -163,10 +160,7 @@ class DetectorStateSerdeTest {
     @Test
     void shouldRestoreAStateWrittenInTheReleasedFormatEightWithoutARarityCalibration() throws IOException {
         CostDetector detector = new CostDetector(calibrated());
-        Baseline learned = detector.newBaseline();
-        for (int i = 0; i < 20; i++) {
-            detector.learn(learned, 1_800_000_000_000L + i * 60_000L, 10.0 + i);
-        }
+        Baseline learned = twentyRisingWindows(detector);
         byte[] v8 = asFormat(serde.write(lateWithLeakHours(learned)), DetectorStateSerde.SCHEMA_V8,
                 DetectorStateSerde.FORMAT_V8);
 
@@ -200,6 +194,14 @@ class DetectorStateSerdeTest {
             assertThat(detector.score(back, t, value).getAsDouble())
                     .isCloseTo(detector.score(learned, t, value).getAsDouble(), within(1e-6));
         }
+    }
+
+    private static Baseline twentyRisingWindows(CostDetector detector) {
+        Baseline learned = detector.newBaseline();
+        for (int i = 0; i < 20; i++) {
+            detector.learn(learned, 1_800_000_000_000L + i * 60_000L, 10.0 + i);
+        }
+        return learned;
     }
 
     private static DetectorSettings calibrated() {
