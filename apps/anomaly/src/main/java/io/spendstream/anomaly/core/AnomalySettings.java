@@ -53,6 +53,8 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
     public static final String TWO_SIDED = PREFIX + "two-sided";
     /** With two-sided, the weight of a z below the baseline (1 = symmetric). */
     public static final String DROP_WEIGHT = PREFIX + "drop-weight";
+    /** The rarity calibration's prior in windows ({@code RarityCalibration}), 0 = off. */
+    public static final String CALIBRATION_PRIOR = PREFIX + "calibration.prior";
     /** The shape model ({@code ShapeSettings}): contexts kept per series, 0 = off. */
     public static final String SHAPE_CONTEXTS = PREFIX + "shape.contexts";
     public static final String SHAPE_QUANTUM = PREFIX + "shape.quantum";
@@ -131,6 +133,7 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
                 config.getDouble(TREND_ALPHA, d.trendAlpha()),
                 config.getDouble(TREND_DAMPING, d.trendDamping()),
                 config.getDouble(DROP_WEIGHT, d.dropWeight()),
+                config.getDouble(CALIBRATION_PRIOR, d.calibrationPrior()),
                 new ShapeSettings(
                         config.getInt(SHAPE_CONTEXTS, d.shape().capacity()),
                         config.getDouble(SHAPE_QUANTUM, d.shape().quantum()),

@@ -25,6 +25,7 @@ public final class Baseline {
     private long windowsSinceOnset;
     private double onsetScore;
     private ShapeMemory shape;
+    private RarityCalibration calibration;
 
     private Baseline(double level, double trend, double meanAbsDeviation, double spread, long learnedWindows,
             DeviationHistogram deviations, DailyProfile daily, WeeklyProfile weekly, boolean inExcursion,
@@ -41,6 +42,7 @@ public final class Baseline {
         this.windowsSinceOnset = windowsSinceOnset;
         this.onsetScore = onsetScore;
         this.shape = ShapeMemory.empty(0);
+        this.calibration = RarityCalibration.NONE;
     }
 
     /** A new series, with a daily profile of {@code dailySlots} slots (0: none) and no shape memory. */
@@ -116,6 +118,20 @@ public final class Baseline {
     /** Restores the shape memory persisted with this baseline. */
     public Baseline withShape(ShapeMemory memory) {
         shape = memory;
+        return this;
+    }
+
+    /**
+     * How often this series' windows were as rare as their rarity said ({@link RarityCalibration#NONE} while the
+     * calibration is off).
+     */
+    public RarityCalibration calibration() {
+        return calibration;
+    }
+
+    /** Restores (or starts) the rarity calibration persisted with this baseline. */
+    public Baseline withCalibration(RarityCalibration record) {
+        calibration = record;
         return this;
     }
 

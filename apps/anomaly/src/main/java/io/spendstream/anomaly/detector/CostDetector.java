@@ -145,8 +145,21 @@ public final class CostDetector {
         double r = rarity.getAsDouble();
         boolean repeat = baseline.windowsSinceOnset() < settings.onsetWindows() && r >= ONSET
                 && !rarerThanOnset(baseline, r);
-        double score = repeat ? r * REPEAT_DAMPING : r;
+        double calibrated = calibrated(baseline, r);
+        double score = repeat ? calibrated * REPEAT_DAMPING : calibrated;
         return OptionalDouble.of(shaped(baseline, timestamp, value, score));
+    }
+
+    /**
+     * The rarity made no rarer than the series' own record of windows that rare ({@link RarityCalibration}): its
+     * tail probability at least {@code (prior * tail + windows at most that rare) / (prior + windows)}. Unchanged
+     * while the calibration is off or has not started (a baseline stored before it was switched on).
+     */
+    private double calibrated(Baseline baseline, double rarity) {
+        if (!settings.calibrated() || baseline.calibration().isEmpty()) {
+            return rarity;
+        }
+        return 1.0 - baseline.calibration().calibrated(1.0 - rarity, settings.calibrationPrior());
     }
 
     /**
@@ -195,6 +208,7 @@ public final class CostDetector {
             boolean unusual = rarity >= ONSET || deviation >= settings.minSigmas();
             continuing = unusual && baseline.inExcursion();
             baseline.deviations().add(deviation, continuing ? 0.0 : 1.0, 1.0 - 1.0 / settings.tailMemory());
+            calibrate(baseline, rarity, continuing);
             baseline.excursion(unusual);
             baseline.daily().learn(timestamp, countedZ(baseline, timestamp, value), settings.seasonalWeight());
             double reach = settings.clipSigmas() * scale(baseline);
@@ -234,6 +248,19 @@ public final class CostDetector {
         if (warm && rarity >= ONSET && (baseline.windowsSinceOnset() > settings.onsetWindows()
                 || rarerThanOnset(baseline, rarity))) {
             baseline.onset(rarity);
+        }
+    }
+
+    /**
+     * Adds a learned window's rarity to the calibration, counted like the histogram (an excursion's first window
+     * only), with the same memory. Switching the calibration on starts it empty, switching it off drops it.
+     */
+    private void calibrate(Baseline baseline, double rarity, boolean continuing) {
+        if (settings.calibrated() == baseline.calibration().isEmpty()) {
+            baseline.withCalibration(settings.calibrated() ? RarityCalibration.empty() : RarityCalibration.NONE);
+        }
+        if (settings.calibrated()) {
+            baseline.calibration().add(1.0 - rarity, continuing ? 0.0 : 1.0, 1.0 - 1.0 / settings.tailMemory());
         }
     }
 

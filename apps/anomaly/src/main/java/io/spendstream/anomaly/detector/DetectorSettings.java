@@ -39,11 +39,15 @@ package io.spendstream.anomaly.detector;
  * @param dropWeight     with {@code twoSided}, a z below the baseline counts as {@code dropWeight * |z|}: a drop must
  *                       be {@code 1 / dropWeight} times as far out as a rise to count the same (1: symmetric). A
  *                       drop is a ticket, not a page, and sagging below a baseline is what most noise does
+ * @param calibrationPrior the {@link RarityCalibration}: a score is made no rarer than how often the series' own
+ *                       learned windows were that rare, with this many windows of a calibrated history as the prior
+ *                       (0: off, the default; see the module README for its NAB numbers)
  */
 public record DetectorSettings(double alpha, int warmupWindows, double relativeFloor, double absoluteFloor,
         double anomalousScore, double minSigmas, double clipSigmas, double spreadAlpha, int tailMemory,
         int seasonalSlots, double seasonalWeight, int onsetWindows, boolean twoSided, int weeklyMinWeeks,
-        double weeklyWeight, double trendAlpha, double trendDamping, double dropWeight, ShapeSettings shape) {
+        double weeklyWeight, double trendAlpha, double trendDamping, double dropWeight, double calibrationPrior,
+        ShapeSettings shape) {
 
     public DetectorSettings {
         require(alpha > 0 && alpha <= 1, "alpha must be in (0, 1]");
@@ -63,6 +67,8 @@ public record DetectorSettings(double alpha, int warmupWindows, double relativeF
         require(trendAlpha >= 0 && trendAlpha <= 1, "trend alpha must be in [0, 1] (0 = off)");
         require(trendDamping >= 0 && trendDamping < 1, "trend damping must be in [0, 1)");
         require(dropWeight > 0 && dropWeight <= 1, "drop weight must be in (0, 1]");
+        require(calibrationPrior >= 0 && Double.isFinite(calibrationPrior),
+                "calibration prior must be a non-negative number of windows (0 = off)");
         require(shape != null, "shape settings must be given (ShapeSettings.off() for none)");
     }
 
@@ -82,35 +88,40 @@ public record DetectorSettings(double alpha, int warmupWindows, double relativeF
      */
     public static DetectorSettings defaults() {
         return new DetectorSettings(0.02, 10, 0.05, 1e-6, 0.9975, 6.0, 3.0, 0.01, 5000, 48, 0.5, 50, true,
-                2, 0.5, 0.01, 0.98, 0.75, ShapeSettings.defaults());
+                2, 0.5, 0.01, 0.98, 0.75, 0.0, ShapeSettings.defaults());
     }
 
     /** The same settings with another shape model ({@link ShapeSettings#off()}: none). */
     public DetectorSettings withShape(ShapeSettings shapeModel) {
         return new DetectorSettings(alpha, warmupWindows, relativeFloor, absoluteFloor, anomalousScore, minSigmas,
                 clipSigmas, spreadAlpha, tailMemory, seasonalSlots, seasonalWeight, onsetWindows, twoSided,
-                weeklyMinWeeks, weeklyWeight, trendAlpha, trendDamping, dropWeight, shapeModel);
+                weeklyMinWeeks, weeklyWeight, trendAlpha, trendDamping, dropWeight, calibrationPrior, shapeModel);
     }
 
     /** The same settings, scoring drops too or not. */
     public DetectorSettings withTwoSided(boolean scoreDrops) {
         return new DetectorSettings(alpha, warmupWindows, relativeFloor, absoluteFloor, anomalousScore, minSigmas,
                 clipSigmas, spreadAlpha, tailMemory, seasonalSlots, seasonalWeight, onsetWindows, scoreDrops,
-                weeklyMinWeeks, weeklyWeight, trendAlpha, trendDamping, dropWeight, shape);
+                weeklyMinWeeks, weeklyWeight, trendAlpha, trendDamping, dropWeight, calibrationPrior, shape);
     }
 
     /** The same settings with the weekly profile used after {@code minWeeks} weeks per weekday (0: off). */
     public DetectorSettings withWeeklyMinWeeks(int minWeeks) {
         return new DetectorSettings(alpha, warmupWindows, relativeFloor, absoluteFloor, anomalousScore, minSigmas,
                 clipSigmas, spreadAlpha, tailMemory, seasonalSlots, seasonalWeight, onsetWindows, twoSided,
-                minWeeks, weeklyWeight, trendAlpha, trendDamping, dropWeight, shape);
+                minWeeks, weeklyWeight, trendAlpha, trendDamping, dropWeight, calibrationPrior, shape);
     }
 
     /** The same settings with the damped trend learned at {@code alpha} (0: off) and damped by {@code damping}. */
     public DetectorSettings withTrend(double alpha, double damping) {
         return new DetectorSettings(this.alpha, warmupWindows, relativeFloor, absoluteFloor, anomalousScore, minSigmas,
                 clipSigmas, spreadAlpha, tailMemory, seasonalSlots, seasonalWeight, onsetWindows, twoSided,
-                weeklyMinWeeks, weeklyWeight, alpha, damping, dropWeight, shape);
+                weeklyMinWeeks, weeklyWeight, alpha, damping, dropWeight, calibrationPrior, shape);
+    }
+
+    /** Whether scores are calibrated against the series' own record of rare windows ({@link RarityCalibration}). */
+    public boolean calibrated() {
+        return calibrationPrior > 0;
     }
 
     private static void require(boolean condition, String message) {

@@ -36,11 +36,7 @@ public final class DeviationHistogram {
 
     /** A histogram as persisted earlier. */
     public static DeviationHistogram of(double[] counts, double total) {
-        if (counts.length != BINS || !(total >= 0) || !Double.isFinite(total)
-                || Arrays.stream(counts).anyMatch(c -> !(c >= 0) || !Double.isFinite(c))) {
-            throw new IllegalArgumentException("Invalid deviation histogram: " + counts.length + " bins, total "
-                    + total);
-        }
+        requireCounts("deviation histogram", counts, BINS, total);
         return new DeviationHistogram(counts.clone(), total);
     }
 
@@ -64,11 +60,24 @@ public final class DeviationHistogram {
 
     /** Decays every count by {@code keep} and adds {@code weight} to the bin of {@code z}. */
     void add(double z, double weight, double keep) {
-        for (int b = 0; b < BINS; b++) {
+        total = decayAndAdd(counts, total, binOf(z), weight, keep);
+    }
+
+    /** Checks persisted decayed counts: {@code bins} of them and their total, all finite and non-negative. */
+    static void requireCounts(String what, double[] counts, int bins, double total) {
+        if (counts.length != bins || !(total >= 0) || !Double.isFinite(total)
+                || Arrays.stream(counts).anyMatch(c -> !(c >= 0) || !Double.isFinite(c))) {
+            throw new IllegalArgumentException("Invalid " + what + ": " + counts.length + " bins, total " + total);
+        }
+    }
+
+    /** Decays every count and the total by {@code keep}, adds {@code weight} to {@code bin}; the new total. */
+    static double decayAndAdd(double[] counts, double total, int bin, double weight, double keep) {
+        for (int b = 0; b < counts.length; b++) {
             counts[b] *= keep;
         }
-        total = total * keep + weight;
-        counts[binOf(z)] += weight;
+        counts[bin] += weight;
+        return total * keep + weight;
     }
 
     public double[] counts() {

@@ -99,7 +99,7 @@ class DetectorStateSerdeTest {
             bytes[0] = format;
 
             assertThatThrownBy(() -> serde.read(bytes)).isInstanceOf(SerializationException.class)
-                    .hasMessageContaining("expected 8, 7, 6 or 5");
+                    .hasMessageContaining("expected 9, 8, 7, 6 or 5");
         }
     }
 
@@ -140,10 +140,7 @@ class DetectorStateSerdeTest {
     @Test
     void shouldRestoreAStateWrittenInTheReleasedFormatSevenWithoutAShapeMemory() throws IOException {
         CostDetector detector = new CostDetector(DetectorSettings.defaults());
-        Baseline learned = detector.newBaseline();
-        for (int i = 0; i < 20; i++) {
-            detector.learn(learned, 1_800_000_000_000L + i * 60_000L, 10.0 + i);
-        }
+        Baseline learned = twentyRisingWindows(detector);
         byte[] v7 = asFormat(serde.write(lateWithLeakHours(learned)), DetectorStateSerde.SCHEMA_V7,
                 DetectorStateSerde.FORMAT_V7);
 
@@ -158,6 +155,61 @@ class DetectorStateSerdeTest {
         assertThat(back.baseline().shape().capacity()).isZero();
         detector.learn(back.baseline(), 1_800_000_000_000L + 20 * 60_000L, 30.0);
         assertThat(back.baseline().shape().capacity()).isEqualTo(DetectorSettings.defaults().shape().capacity());
+    }
+
+    @Test
+    void shouldRestoreAStateWrittenInTheReleasedFormatEightWithoutARarityCalibration() throws IOException {
+        CostDetector detector = new CostDetector(calibrated());
+        Baseline learned = twentyRisingWindows(detector);
+        byte[] v8 = asFormat(serde.write(lateWithLeakHours(learned)), DetectorStateSerde.SCHEMA_V8,
+                DetectorStateSerde.FORMAT_V8);
+
+        DetectorState back = serde.read(v8);
+
+        assertThat(learned.calibration().isEmpty()).isFalse();
+        assertThat(v8[0]).isEqualTo(DetectorStateSerde.FORMAT_V8);
+        assertThat(back.baseline().learnedWindows()).isEqualTo(20);
+        assertThat(back.baseline().shape().contextKeys()).containsExactly(learned.shape().contextKeys());
+        // Format 8 had no calibration: it scores uncalibrated until its next learned window starts one.
+        assertThat(back.baseline().calibration().isEmpty()).isTrue();
+        detector.learn(back.baseline(), 1_800_000_000_000L + 20 * 60_000L, 30.0);
+        assertThat(back.baseline().calibration().total()).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldRoundTripTheRarityCalibrationSoARestoredSeriesScoresAsBefore() {
+        CostDetector detector = new CostDetector(calibrated());
+        Baseline learned = detector.newBaseline();
+        long t = 1_800_000_000_000L;
+        for (int i = 0; i < 600; i++, t += 60_000L) {
+            // Flat with a burst to 10x every 40 windows: rare windows far more often than their rarity says.
+            detector.observe(learned, t, i % 40 == 0 ? 100.0 : 10.0);
+        }
+
+        Baseline back = serde.read(serde.write(DetectorState.ofBaseline(learned))).baseline();
+
+        assertThat(back.calibration().total()).isEqualTo(learned.calibration().total());
+        for (double value : new double[] {10.0, 100.0, 13.0}) {
+            // Counts are stored as floats: the scores agree to far better than any threshold's resolution.
+            assertThat(detector.score(back, t, value).getAsDouble())
+                    .isCloseTo(detector.score(learned, t, value).getAsDouble(), within(1e-6));
+        }
+    }
+
+    private static Baseline twentyRisingWindows(CostDetector detector) {
+        Baseline learned = detector.newBaseline();
+        for (int i = 0; i < 20; i++) {
+            detector.learn(learned, 1_800_000_000_000L + i * 60_000L, 10.0 + i);
+        }
+        return learned;
+    }
+
+    private static DetectorSettings calibrated() {
+        DetectorSettings d = DetectorSettings.defaults();
+        return new DetectorSettings(d.alpha(), d.warmupWindows(), d.relativeFloor(), d.absoluteFloor(),
+                d.anomalousScore(), d.minSigmas(), d.clipSigmas(), d.spreadAlpha(), d.tailMemory(), d.seasonalSlots(),
+                d.seasonalWeight(), d.onsetWindows(), d.twoSided(), d.weeklyMinWeeks(), d.weeklyWeight(),
+                d.trendAlpha(), d.trendDamping(), d.dropWeight(), 1000.0, d.shape());
     }
 
     /** A state whose updates arrived late (out of order, skewed) and that holds the slow-leak rule's hours. */
@@ -282,9 +334,9 @@ class DetectorStateSerdeTest {
     @Test
     void shouldRefuseBytesOfAnUnknownFormat() {
         byte[] bytes = serde.write(DetectorState.empty(48));
-        bytes[0] = 9;
+        bytes[0] = 10;
 
         assertThatThrownBy(() -> serde.read(bytes)).isInstanceOf(SerializationException.class)
-                .hasMessageContaining("Unknown detector state format 9");
+                .hasMessageContaining("Unknown detector state format 10");
     }
 }
