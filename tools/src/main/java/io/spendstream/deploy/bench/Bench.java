@@ -81,14 +81,11 @@ public final class Bench {
     /** How often the warm-up looks at a phase's rate and what is left of its input. */
     private static final Duration CHECK_EVERY = Duration.ofSeconds(5);
     private static final Duration MIN_CHECK = Duration.ofSeconds(1);
-    /**
-     * A phase's input is topped up so that it lasts {@value} times the rest of the warm-up and the measurement at the
-     * rate of the last seconds: a warm-up rate understates the compiled one.
-     */
-    static final double TOP_UP_MARGIN = 2;
     /** How much longer than the warm-up top-ups may make it before the bench measures anyway. */
     private static final Duration MAX_TOP_UP_EXTENSION = Duration.ofMinutes(3);
     private static final Duration DRAIN = Duration.ofSeconds(30);
+    /** Records the pass-through's loop holds (see {@link #fillLoop}). */
+    static final long LOOP_RECORDS = 200_000;
     private static final long BENCH_PID = ProcessHandle.current().pid();
     /** The CPU time of this JVM (the embedded broker, the registry, the clock) while a phase is measured. */
     static final String BENCH_CPU = "broker-and-bench";
@@ -241,8 +238,8 @@ public final class Bench {
         Map<String, String> shared = names("shared");
         Set<String> planned = new HashSet<>(SHARED.stream().map(shared::get).toList());
         List<NewTopic> plan = new ArrayList<>();
-        List<Map<String, String>> phases = List.of(names("alone"), names("full"), ownRawNames("latency.full"),
-                ownRawNames("latency.passthrough"));
+        List<Map<String, String>> phases = List.of(ownRawNames("passthrough"), names("alone"), names("full"),
+                ownRawNames("latency.full"), ownRawNames("latency.passthrough"));
         for (Map<String, String> names : phases) {
             List<String> raw = List.of(names.get("usage-raw"), names.get("apm-raw"));
             for (NewTopic topic : TopicCreator.plan(topics(names), config, planned)) {
@@ -250,8 +247,6 @@ public final class Bench {
                 planned.add(topic.name());
             }
         }
-        plan.add(aheadOfTheClock(new NewTopic(passThroughOutput(), Optional.of(settings.partitions()),
-                Optional.empty())));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             TopicCreator.awaitCreated(admin.createTopics(plan).values());
         }
@@ -276,10 +271,6 @@ public final class Bench {
         Map<String, String> configs = new LinkedHashMap<>(topic.configs() == null ? Map.of() : topic.configs());
         configs.put(key, value);
         return topic.configs(configs);
-    }
-
-    private String passThroughOutput() {
-        return run + ".passthrough.out";
     }
 
     private KafkaProducer<String, String> loadProducer() {
@@ -331,26 +322,53 @@ public final class Bench {
         }
     }
 
-    /** The pass-through over the shared raw topics; returns its JVM, idle, for the latency phase. */
+    /**
+     * The pass-through in a loop over raw topics of its own ({@link PassThroughApp#LOOP}): filled before it starts
+     * with {@link #LOOP_RECORDS} records of the same estate (same generator, so the same record sizes; same
+     * partitions, same broker), each record it reads appended again to its own topic. Its input never runs out, at
+     * any rate, and owes nothing to the clock or to a generator beside it: no top-ups. Returns its JVM, idle, for the
+     * latency phase.
+     */
     private ChildApp passThrough(CatchUp catchUp) throws Exception {
         ChildApp app = ChildApp.launch("passthrough", PassThroughApp.NAME, launch);
         try {
             String phase = "passthrough";
-            Map<String, String> names = names(phase);
+            Map<String, String> names = ownRawNames(phase);
             SpendstreamTopics topics = topics(names);
-            app.startRun(settings(phase, names, Map.of(PassThroughApp.OUTPUT, passThroughOutput(),
-                    TopicCreator.CREATE, "false")));
+            long filled = fillLoop(topics);
+            app.startRun(settings(phase, names, Map.of(PassThroughApp.LOOP, "true", TopicCreator.CREATE, "false")));
             long t0 = app.awaitReady(START_TIMEOUT);
+            log.printf("  %-20s %-10s its own raw topics, %,d records, each read one appended again (a loop)%n",
+                    "pass-through", "input", filled);
             Stage stage = stage(catchUp, PassThroughApp.NAME, app, phase,
                     List.of(topics.usageRaw.name(), topics.apmRaw.name()));
             steady(catchUp, Phase.PASSTHROUGH, PassThroughApp.NAME, "pass-through", "records/s", List.of(stage),
-                    this::topUpRaw, app.launchedAtNanos(), t0);
+                    records -> 0, app.launchedAtNanos(), t0);
             app.stopRun();
             return app;
         } catch (RuntimeException | InterruptedException e) {
             app.stop();
             throw e;
         }
+    }
+
+    /**
+     * Fills the pass-through's own raw topics with whole minutes of the estate, at least {@link #LOOP_RECORDS}: in
+     * the loop, what is readable is this less what the running transactions hold (the rate times the commit
+     * interval, 100 ms under exactly-once: 25,000 records at 250,000 records/s).
+     */
+    private long fillLoop(SpendstreamTopics topics) {
+        long sent = 0;
+        try (KafkaProducer<String, String> producer = loadProducer()) {
+            for (long minute = 0; sent < LOOP_RECORDS; minute++) {
+                for (ProducerRecord<String, String> record : workload.repeatedInterval(topics, minute)) {
+                    producer.send(record);
+                    sent++;
+                }
+            }
+            producer.flush();
+        }
+        return sent;
     }
 
     /**
@@ -491,31 +509,27 @@ public final class Bench {
      * One phase at steady state, its apps RUNNING since {@code t0}: under load for the warm-up (not counted), then
      * {@code --repeats} consecutive windows, each a sample of the rate from the apps' committed offsets (read from
      * outside, as a lag monitor would) and of the CPU time of their JVMs. Every few seconds throughout, a
-     * {@link Feeder} tops the input up when what is left would not last (the warm-up lasts until no top-up is needed
-     * or {@link #MAX_TOP_UP_EXTENSION} more). A window at whose end the input had run out anyway is said (its rate is
-     * then the input's).
+     * {@link Feeder} looks at the phase and tops its input up as {@link TopUpPlan} says (in the warm-up, for the
+     * whole measurement ahead). A window in which a look found the input run out is said loudly and left out of the
+     * medians (its rate would be the input's, not the app's).
      */
     private void steady(CatchUp catchUp, Phase phase, String app, String what, String unit, List<Stage> stages,
             TopUp topUp, long startedNanos, long t0) throws InterruptedException {
         Sample atStart = sample(catchUp, stages);
-        try (Feeder feeder = new Feeder(catchUp, stages, topUp, atStart)) {
+        try (Feeder feeder = new Feeder(catchUp, stages, topUp, atStart, t0)) {
             warmUpAndMeasure(phase, app, what, unit, stages, startedNanos, t0, atStart, feeder);
         }
     }
 
-    private void warmUpAndMeasure(Phase phase, String app, String what, String unit, List<Stage> stages, long startedNanos,
-            long t0, Sample atStart, Feeder feeder) throws InterruptedException {
+    private void warmUpAndMeasure(Phase phase, String app, String what, String unit, List<Stage> stages,
+            long startedNanos, long t0, Sample atStart, Feeder feeder) throws InterruptedException {
         CatchUp catchUp = feeder.catchUp;
         long warmEnd = t0 + settings.warmUp().toNanos();
-        long giveUp = warmEnd + settings.warmUp().toNanos() + MAX_TOP_UP_EXTENSION.toNanos();
         while (true) {
             Thread.sleep(Math.max(MIN_CHECK.toMillis(), Math.min(CHECK_EVERY.toMillis(),
                     (warmEnd - System.nanoTime()) / 1_000_000)));
-            boolean fed = feeder.feed(warmEnd, System.nanoTime() < giveUp);
-            // Warm means: the warm-up's time is up, the input lasts, and every app was seen processing since the
-            // last look (an app that drained its input before it, or has not started on it, has a rate nobody knows
-            // yet; a pipeline whose last app has not had input yet is not flowing).
-            if (!fed && System.nanoTime() >= warmEnd && feeder.flowing || System.nanoTime() >= giveUp) {
+            boolean fed = feeder.feed(feeder.plan.mayExtend(System.nanoTime()));
+            if (feeder.plan.warm(System.nanoTime(), fed)) {
                 break;
             }
         }
@@ -526,6 +540,7 @@ public final class Bench {
         List<Sample> samples = new ArrayList<>();
         samples.add(sample(catchUp, stages));
         long measureStart = samples.get(0).nanos();
+        feeder.plan.measuring(measureStart);
         wallTime.add(WallTime.BETWEEN, startedNanos - phaseBoundary);
         wallTime.add(WallTime.START_UP, t0 - startedNanos);
         wallTime.add(WallTime.WARM_UP, measureStart - t0 - warmUpTopUpNanos);
@@ -533,9 +548,20 @@ public final class Bench {
         results.setWarmUpSeconds(phase, app, seconds(measureStart - t0));
         log.printf("  %-20s %-10s start-up %.1f s, under load %.1f s before measuring%s%n", what, "warm-up",
                 seconds(t0 - startedNanos), seconds(measureStart - t0), warmUpTopUps == 0 ? ""
-                        : String.format(" (input topped up by %,d records in %.1f s)", warmUpTopUps,
-                                seconds(warmUpTopUpNanos)));
+                        : String.format(" (input topped up by %,d records in %.1f s: %,.0f records/s beside the "
+                                + "app)", warmUpTopUps, seconds(warmUpTopUpNanos), feeder.plan.generatorRate()));
+        double lasts = feeder.plan.lastsSeconds();
+        if (lasts < seconds(settings.measure().toNanos())) {
+            log.printf("  %-20s %-10s WARNING: the input left lasts ~%.0f s of the %.0f s measurement at %,.0f "
+                    + "records/s%s: windows that run out are left out of the medians%n", what, "", lasts,
+                    seconds(settings.measure().toNanos()), feeder.plan.rate(), feeder.plan.generatorDry()
+                            ? " and the generator has no more (raw rows stop at the clock)"
+                            : String.format(" (the generator made %,.0f records/s beside the app)",
+                                    feeder.plan.generatorRate()));
+        }
         long window = settings.window().toNanos();
+        List<Boolean> ranOut = new ArrayList<>();
+        feeder.plan.mark();
         for (int w = 1; w <= settings.repeats(); w++) {
             long boundary = measureStart + w * window;
             while (true) {
@@ -546,10 +572,13 @@ public final class Bench {
                 if (System.nanoTime() >= boundary) {
                     break;
                 }
-                feeder.feed(measureStart + settings.measure().toNanos(), true);
+                feeder.feed(true);
             }
             alive(stages);
-            samples.add(sample(catchUp, stages));
+            Sample end = sample(catchUp, stages);
+            samples.add(end);
+            feeder.plan.look(end.nanos(), end.committed(), end.lag(0));
+            ranOut.add(feeder.plan.ranOutSinceMark());
         }
         phaseBoundary = samples.get(samples.size() - 1).nanos();
         wallTime.add(WallTime.MEASURED, phaseBoundary - measureStart);
@@ -559,71 +588,57 @@ public final class Bench {
             log.printf("  %-20s %-10s input topped up by %,d records while measured (over %.1f s, beside the app)%n",
                     what, "", feeder.added - warmUpTopUps, seconds(feeder.nanos - warmUpTopUpNanos));
         }
-        book(phase, app, what, unit, stages, atStart, samples);
+        book(phase, app, what, unit, stages, atStart, samples, ranOut);
     }
 
     /**
-     * Keeps a phase's input ahead of its app: at every look, the rate since the last look (a lower bound where the
-     * input ran out meanwhile: then at least double what was processed), and a top-up when what is left would not last
-     * until {@code until} at {@value #TOP_UP_MARGIN} times that rate. A top-up runs on a thread of its own, so that
-     * the looks and the windows' samples keep their times; one at a time.
+     * Keeps a phase's input ahead of its app as its {@link TopUpPlan} says: at every look, a sample of the phase, and
+     * a top-up when the plan asks for one. A top-up runs on a thread of its own, so that the looks and the windows'
+     * samples keep their times; one at a time.
      */
     private final class Feeder implements AutoCloseable {
 
         private final CatchUp catchUp;
         private final List<Stage> stages;
         private final TopUp topUp;
-        private final long ranOutBelow;
+        final TopUpPlan plan;
         private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "bench-top-up");
             t.setDaemon(true);
             return t;
         });
-        private Sample last;
-        private boolean canTopUp = true;
-        private Future<Long> pending;
-        private long pendingSince;
+        private Future<TopUpDone> pending;
         long added;
         long nanos;
-        /** Whether every stage processed input between the last two looks. */
-        boolean flowing;
 
-        Feeder(CatchUp catchUp, List<Stage> stages, TopUp topUp, Sample first) {
+        Feeder(CatchUp catchUp, List<Stage> stages, TopUp topUp, Sample first, long t0) {
             this.catchUp = catchUp;
             this.stages = stages;
             this.topUp = topUp;
-            this.ranOutBelow = ranOutBelow(stages);
-            this.last = first;
+            this.plan = new TopUpPlan(t0, settings.warmUp().toNanos(), settings.measure().toNanos(),
+                    MAX_TOP_UP_EXTENSION.toNanos(), CHECK_EVERY.toNanos(), ranOutBelow(stages), first.committed(),
+                    first.lag(0));
         }
 
-        /** Looks and starts a top-up if needed ({@code allowed}); returns whether one is running. */
-        boolean feed(long until, boolean allowed) throws InterruptedException {
+        /** Looks, and starts a top-up if the plan asks for one and it is {@code allowed}; returns whether one runs. */
+        boolean feed(boolean allowed) throws InterruptedException {
             alive(stages);
+            Sample now = sample(catchUp, stages);
+            long records = plan.look(now.nanos(), now.committed(), now.lag(0));
             if (pending != null) {
                 if (!pending.isDone()) {
                     return true;
                 }
                 collect();
             }
-            Sample now = sample(catchUp, stages);
-            long processed = now.committed()[0] - last.committed()[0];
-            flowing = true;
-            for (int i = 0; i < stages.size(); i++) {
-                flowing &= now.committed()[i] > last.committed()[i];
-            }
-            double rate = processed / seconds(now.nanos() - last.nanos());
-            long missing = (long) Math.ceil(rate * TOP_UP_MARGIN * seconds(Math.max(0, until - now.nanos())
-                    + CHECK_EVERY.toNanos())) - now.lag(0);
-            if (now.lag(0) < ranOutBelow) {
-                missing = Math.max(missing, 2 * processed + 1);
-            }
-            last = now;
-            if (missing <= 0 || !canTopUp || !allowed) {
+            if (records <= 0 || !allowed) {
                 return false;
             }
-            long records = missing;
-            pendingSince = System.nanoTime();
-            pending = thread.submit(() -> topUp.add(records));
+            pending = thread.submit(() -> {
+                long from = System.nanoTime();
+                long more = topUp.add(records);
+                return new TopUpDone(more, System.nanoTime() - from);
+            });
             return true;
         }
 
@@ -636,13 +651,13 @@ public final class Bench {
 
         private void collect() throws InterruptedException {
             try {
-                long more = pending.get();
-                added += more;
-                canTopUp = more > 0;
+                TopUpDone done = pending.get();
+                added += done.records();
+                nanos += done.nanos();
+                plan.toppedUp(done.records(), done.nanos());
             } catch (ExecutionException e) {
                 throw new IllegalStateException("Topping up the input failed: " + e.getCause(), e.getCause());
             } finally {
-                nanos += System.nanoTime() - pendingSince;
                 pending = null;
             }
         }
@@ -653,28 +668,40 @@ public final class Bench {
         }
     }
 
+    /** What a top-up appended, and how long it took. */
+    private record TopUpDone(long records, long nanos) {
+    }
+
     /** Below this lag, a phase's input has run out: a few transaction markers are all that is left. */
     private static long ranOutBelow(List<Stage> stages) {
         return 2L * stages.get(0).inputs().size();
     }
 
-    /** Books and says each window of a phase: rate, what it processed, CPU while measured, whether input ran out. */
+    /**
+     * Books and says each window of a phase: rate, what it processed, CPU while measured. A window in which the input
+     * ran out ({@code ranOut}) is said loudly and not booked: its rate is the input's, not the app's, and would pull
+     * the median down (a phase whose every window ran out has no rate: n/a in the table).
+     */
     private void book(Phase phase, String app, String what, String unit, List<Stage> stages, Sample atStart,
-            List<Sample> samples) {
+            List<Sample> samples, List<Boolean> ranOut) {
         // Ratios over the whole phase, warm-up included: steadier than over the measurement alone.
         Sample end = samples.get(samples.size() - 1);
         double[] perEvent = offsetsPerEvent(atStart.committed(), end.committed(), atStart.ends(), end.ends());
         int last = stages.size() - 1;
-        long ranOutBelow = ranOutBelow(stages);
         for (int w = 1; w < samples.size(); w++) {
             Sample a = samples.get(w - 1);
             Sample b = samples.get(w);
             double secs = seconds(b.nanos() - a.nanos());
             // One stage: its input records. The pipeline: input events through its last stage (see offsetsPerEvent).
             double records = (b.committed()[last] - a.committed()[last]) / perEvent[last];
-            results.addRate(phase, app, records / secs);
-            results.addMeasuredSeconds(phase, app, secs);
-            results.addRecords(phase, app, records);
+            boolean counted = !ranOut.get(w - 1);
+            if (counted) {
+                results.addRate(phase, app, records / secs);
+                results.addMeasuredSeconds(phase, app, secs);
+                results.addRecords(phase, app, records);
+            } else {
+                results.addInputRanOut(phase, app);
+            }
             CpuTime sum = new CpuTime(0, 0, 0);
             boolean cpuKnown = true;
             for (int i = 0; i < stages.size(); i++) {
@@ -685,22 +712,22 @@ public final class Bench {
                     continue;
                 }
                 CpuTime used = to.get().minus(from.get());
-                results.addCpu(phase, stages.get(i).app(), used);
+                if (counted) {
+                    results.addCpu(phase, stages.get(i).app(), used);
+                }
                 sum = sum.plus(used);
             }
             String cpu = cpuKnown ? "; " + sum.describe() : "";
             if (a.bench().isPresent() && b.bench().isPresent()) {
                 CpuTime bench = b.bench().get().minus(a.bench().get());
-                results.addCpu(phase, BENCH_CPU, bench);
+                if (counted) {
+                    results.addCpu(phase, BENCH_CPU, bench);
+                }
                 cpu += String.format("; broker and bench %.1f s", bench.totalSeconds());
-            }
-            boolean ranOut = b.lag(0) < ranOutBelow;
-            if (ranOut) {
-                results.addInputRanOut(phase, app);
             }
             log.printf("  %-20s %-10s %,10.0f %-15s (%,.0f %s in %.2f s%s)%s%n", what, "window " + w,
                     records / secs, unit, records, phase == Phase.FULL ? "input events" : "records", secs, cpu,
-                    ranOut ? " INPUT RAN OUT: the rate is the input's" : "");
+                    counted ? "" : " INPUT RAN OUT in this window: the rate is the input's, LEFT OUT of the median");
         }
     }
 

@@ -208,6 +208,7 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
         workload.put("windowSeconds", settings.window().toMillis() / 1000.0);
         workload.put("warmUpSecondsByPhase", results.warmUpSeconds);
         workload.put("topUpRecords", results.topUps);
+        // Windows left out of the medians: the input ran out in them.
         workload.put("windowsInputRanOut", results.inputRanOut);
         workload.put("latencySeconds", settings.latencyDuration().toSeconds());
         workload.put("alertServices", settings.alertServices());
@@ -233,6 +234,9 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
             out.printf("  %-20s JIT %4.1f%% (%s), measured %5.1f s over %d window%s (%s)%n", phase.phase(),
                     phase.jitPercent(), phase.compiled() ? "compiled" : "still compiling", phase.measuredSeconds(),
                     phase.repeats(), phase.repeats() == 1 ? "" : "s", phase.sustained() ? "sustained" : "too short");
+        }
+        if (workload.get("windowsInputRanOut") instanceof Map<?, ?> ranOut && !ranOut.isEmpty()) {
+            out.printf("INPUT RAN OUT (windows left out of the medians, their rate was the input's): %s%n", ranOut);
         }
     }
 

@@ -23,7 +23,7 @@ public final class BenchResults {
     final Map<String, List<Double>> records = new LinkedHashMap<>();
     /** Records each phase's input was topped up by during its warm-up. */
     final Map<String, Long> topUps = new LinkedHashMap<>();
-    /** Windows of each phase at whose end the input had run out (the rate is then the input's, not the app's). */
+    /** Windows of each phase in which the input ran out: left out of every other figure (their rate is the input's). */
     final Map<String, Integer> inputRanOut = new LinkedHashMap<>();
     /** Seconds each phase ran under load before it was measured (top-ups included). */
     final Map<String, Double> warmUpSeconds = new LinkedHashMap<>();
