@@ -137,8 +137,8 @@ public final class Bench {
             log.printf("Benchmark %s on %s (registry %s); logs in %s%n", run, bootstrap, registryUrl, logDir);
             workload = new Workload(settings.resources(), settings.services(), 42,
                     Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(12)));
-            preload();
             createPhaseTopics();
+            preload();
             phaseBoundary = wallTime.since(WallTime.SET_UP, wallTime.startedNanos());
             measure();
             return results;
@@ -196,6 +196,7 @@ public final class Bench {
             producer.flush();
         }
         nextMinute = settings.minutes();
+        long loop = fillLoop(topics(ownRawNames("passthrough")));
         // The top-ups' templates, rendered now, not while a phase runs.
         workload.repeatedInterval(shared, nextMinute);
         try (CatchUp catchUp = new CatchUp(bootstrap)) {
@@ -205,6 +206,8 @@ public final class Bench {
                 + "resources, %,d services, %d minutes; %d warmed-up alert services%n", sent,
                 seconds(System.nanoTime() - started), results.inputEvents, settings.resources(), settings.services(),
                 settings.minutes(), settings.alertServices());
+        log.printf("Pass-through input: %,d records of the same estate in its own raw topics, a loop (each record it "
+                + "reads it appends again)%n", loop);
     }
 
     /** The shared topics, with the settings the apps would give them (raw topics: the broker's append time). */
@@ -323,7 +326,7 @@ public final class Bench {
     }
 
     /**
-     * The pass-through in a loop over raw topics of its own ({@link PassThroughApp#LOOP}): filled before it starts
+     * The pass-through in a loop over raw topics of its own ({@link PassThroughApp#LOOP}): filled in the pre-load
      * with {@link #LOOP_RECORDS} records of the same estate (same generator, so the same record sizes; same
      * partitions, same broker), each record it reads appended again to its own topic. Its input never runs out, at
      * any rate, and owes nothing to the clock or to a generator beside it: no top-ups. Returns its JVM, idle, for the
@@ -335,15 +338,12 @@ public final class Bench {
             String phase = "passthrough";
             Map<String, String> names = ownRawNames(phase);
             SpendstreamTopics topics = topics(names);
-            long filled = fillLoop(topics);
             app.startRun(settings(phase, names, Map.of(PassThroughApp.LOOP, "true", TopicCreator.CREATE, "false")));
             long t0 = app.awaitReady(START_TIMEOUT);
-            log.printf("  %-20s %-10s its own raw topics, %,d records, each read one appended again (a loop)%n",
-                    "pass-through", "input", filled);
             Stage stage = stage(catchUp, PassThroughApp.NAME, app, phase,
                     List.of(topics.usageRaw.name(), topics.apmRaw.name()));
             steady(catchUp, Phase.PASSTHROUGH, PassThroughApp.NAME, "pass-through", "records/s", List.of(stage),
-                    records -> 0, app.launchedAtNanos(), t0);
+                    null, app.launchedAtNanos(), t0);
             app.stopRun();
             return app;
         } catch (RuntimeException | InterruptedException e) {
@@ -510,8 +510,9 @@ public final class Bench {
      * {@code --repeats} consecutive windows, each a sample of the rate from the apps' committed offsets (read from
      * outside, as a lag monitor would) and of the CPU time of their JVMs. Every few seconds throughout, a
      * {@link Feeder} looks at the phase and tops its input up as {@link TopUpPlan} says (in the warm-up, for the
-     * whole measurement ahead). A window in which a look found the input run out is said loudly and left out of the
-     * medians (its rate would be the input's, not the app's).
+     * whole measurement ahead; {@code topUp} null: the input feeds itself, the pass-through's loop). A window in
+     * which a look found the input run out is said loudly and left out of the medians (its rate would be the
+     * input's, not the app's).
      */
     private void steady(CatchUp catchUp, Phase phase, String app, String what, String unit, List<Stage> stages,
             TopUp topUp, long startedNanos, long t0) throws InterruptedException {
@@ -540,7 +541,7 @@ public final class Bench {
         List<Sample> samples = new ArrayList<>();
         samples.add(sample(catchUp, stages));
         long measureStart = samples.get(0).nanos();
-        feeder.plan.measuring(measureStart);
+        feeder.plan.measuring(measureStart, samples.get(0).committed()[0]);
         wallTime.add(WallTime.BETWEEN, startedNanos - phaseBoundary);
         wallTime.add(WallTime.START_UP, t0 - startedNanos);
         wallTime.add(WallTime.WARM_UP, measureStart - t0 - warmUpTopUpNanos);
@@ -551,7 +552,7 @@ public final class Bench {
                         : String.format(" (input topped up by %,d records in %.1f s: %,.0f records/s beside the "
                                 + "app)", warmUpTopUps, seconds(warmUpTopUpNanos), feeder.plan.generatorRate()));
         double lasts = feeder.plan.lastsSeconds();
-        if (lasts < seconds(settings.measure().toNanos())) {
+        if (feeder.topUp != null && lasts < seconds(settings.measure().toNanos())) {
             log.printf("  %-20s %-10s WARNING: the input left lasts ~%.0f s of the %.0f s measurement at %,.0f "
                     + "records/s%s: windows that run out are left out of the medians%n", what, "", lasts,
                     seconds(settings.measure().toNanos()), feeder.plan.rate(), feeder.plan.generatorDry()
@@ -600,6 +601,7 @@ public final class Bench {
 
         private final CatchUp catchUp;
         private final List<Stage> stages;
+        /** Null where the input feeds itself (the pass-through's loop): looks only, to see it never runs out. */
         private final TopUp topUp;
         final TopUpPlan plan;
         private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
@@ -631,7 +633,7 @@ public final class Bench {
                 }
                 collect();
             }
-            if (records <= 0 || !allowed) {
+            if (records <= 0 || !allowed || topUp == null) {
                 return false;
             }
             pending = thread.submit(() -> {

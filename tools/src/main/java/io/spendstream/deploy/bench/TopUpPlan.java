@@ -21,17 +21,22 @@ package io.spendstream.deploy.bench;
  */
 final class TopUpPlan {
 
-    /** How much more input than the rate seen would need a top-up asks for. */
-    static final double MARGIN = 2;
+    /**
+     * How much more input than the rate seen would need a top-up asks for: a warm-up rate understates the compiled
+     * one, and each record generated in the warm-up makes the warm-up longer (shifted copies: ~as costly as the app).
+     */
+    static final double MARGIN = 1.5;
     /** The longest a single top-up should take at the generator's rate so far. */
     static final double MAX_TOP_UP_SECONDS = 20;
 
     private final long warmEnd;
     private final long giveUp;
+    private final long topUpUntil;
     private final long measureNanos;
     private final long lookNanos;
     private final long ranOutBelow;
     private long measureStart = -1;
+    private long measureCommitted;
     private long lastNanos;
     private long[] lastCommitted;
     private long lastLag;
@@ -46,7 +51,8 @@ final class TopUpPlan {
      * @param t0           when the phase's apps were RUNNING (nanos): the warm-up starts
      * @param warmUpNanos  the warm-up asked for
      * @param measureNanos the measurement asked for
-     * @param maxExtension how much longer than twice the warm-up it may last while the input is topped up
+     * @param maxExtension how much longer than twice the warm-up it may last while its apps are not all processing;
+     *                     while its input is topped up, that or twice the warm-up and the measurement, the shorter
      * @param lookNanos    how often the phase is looked at
      * @param ranOutBelow  below this lag the input has run out
      * @param committed    the stages' committed offsets at {@code t0}
@@ -56,6 +62,8 @@ final class TopUpPlan {
             long[] committed, long lag) {
         this.warmEnd = t0 + warmUpNanos;
         this.giveUp = warmEnd + warmUpNanos + maxExtension;
+        // A short run (CI's) must not wait minutes for a slow generator: twice its warm-up and measurement at most.
+        this.topUpUntil = warmEnd + Math.min(maxExtension, 2 * (warmUpNanos + measureNanos));
         this.measureNanos = measureNanos;
         this.lookNanos = lookNanos;
         this.ranOutBelow = ranOutBelow;
@@ -78,11 +86,15 @@ final class TopUpPlan {
         double secs = Math.max(1e-3, (nanos - lastNanos) / 1e9);
         rate = processed / secs;
         boolean measured = measureStart >= 0;
+        // While measured, the rate since the measurement started, once that spans a look: a rate over one look
+        // jumps with the commits it happens to see, and a jump would generate beside the measured app for nothing.
+        double sizingRate = measured && nanos - measureStart >= lookNanos
+                ? (committed[0] - measureCommitted) / ((nanos - measureStart) / 1e9) : rate;
         long until = measured ? measureStart + measureNanos : Math.max(nanos, warmEnd) + measureNanos;
-        double needed = rate * (Math.max(0, until - nanos) + lookNanos) / 1e9;
+        double needed = sizingRate * (Math.max(0, until - nanos) + lookNanos) / 1e9;
         // In the warm-up: whenever less than MARGIN times what it needs is left. While measured only where the rest
         // would not last even at the rate seen (the generator then takes CPU from the measured app).
-        long missing = lag < (measured ? needed + rate * lookNanos / 1e9 : MARGIN * needed)
+        long missing = lag < (measured ? needed + sizingRate * lookNanos / 1e9 : MARGIN * needed)
                 ? (long) Math.ceil(MARGIN * needed) - lag : 0;
         if (lag < ranOutBelow) {
             ranOut = true;
@@ -122,14 +134,21 @@ final class TopUpPlan {
         return nanos >= warmEnd && !toppingUp && flowing || nanos >= giveUp;
     }
 
-    /** Whether the warm-up may still be extended at {@code nanos} for a top-up. */
+    /**
+     * Whether the warm-up may still be extended at {@code nanos} for a top-up: up to {@code maxExtension} after its
+     * end, or twice the warm-up and the measurement if that is shorter (then it waits only for the phase to flow).
+     */
     boolean mayExtend(long nanos) {
-        return nanos < giveUp;
+        return nanos < topUpUntil;
     }
 
-    /** The measurement starts at {@code nanos}: looks from now on size top-ups for the rest of it. */
-    void measuring(long nanos) {
+    /**
+     * The measurement starts at {@code nanos}, the first stage's committed offset {@code committed} then: looks from
+     * now on size top-ups for the rest of it.
+     */
+    void measuring(long nanos, long committed) {
         measureStart = nanos;
+        measureCommitted = committed;
     }
 
     /** For how many seconds what was left at the last look lasts at the last look's rate (infinite: no rate). */

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.spendstream.anomaly.gate.AlertGateSettings;
+
 /**
  * The benchmark at a tiny size, end to end: embedded broker, every app as its own JVM, every phase. Checks that the
  * table and the JSON hold every figure with sane values, not the values themselves (they depend on the machine).
@@ -30,13 +32,14 @@ class BenchEndToEndTest {
 
     @Test
     void shouldProduceEveryFigureOfATinyRunInTheTableAndTheJson() throws Exception {
-        // Every phase: 3 s under load before it is measured, then two windows of 2 s.
+        // CI's quick mode: every phase 2 s under load before it is measured, then two windows of 2 s; the alert
+        // gate's group wait 1 s instead of 15 (the latency phase waits for the alert).
         // 2,040 input events a minute: the phases' top-ups stay within the hours before the clock (ingest
         // dead-letters rows from the future).
         BenchSettings settings = new BenchSettings(null, null, dir.resolve("bench"), 2000, 40, 1, 2,
-                Duration.ofSeconds(3), Duration.ofSeconds(4), 2, Duration.ofSeconds(4), 1, Duration.ofMillis(500),
-                "256m",
-                List.of("-XX:TieredStopAtLevel=1", "-XX:+PrintCommandLineFlags"), false, Map.of());
+                Duration.ofSeconds(2), Duration.ofSeconds(4), 2, Duration.ofSeconds(4), 1, Duration.ofMillis(500),
+                "256m", List.of("-XX:TieredStopAtLevel=1", "-XX:+PrintCommandLineFlags"), false,
+                Map.of(AlertGateSettings.GROUP_WAIT, "1s"));
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         BenchResults results;
         try {
