@@ -727,9 +727,20 @@ public final class Bench {
                 }
                 cpu += String.format("; broker and bench %.1f s", bench.totalSeconds());
             }
-            log.printf("  %-20s %-10s %,10.0f %-15s (%,.0f %s in %.2f s%s)%s%n", what, "window " + w,
-                    records / secs, unit, records, phase == Phase.FULL ? "input events" : "records", secs, cpu,
-                    counted ? "" : " INPUT RAN OUT in this window: the rate is the input's, LEFT OUT of the median");
+            StringBuilder each = new StringBuilder();
+            if (stages.size() > 1) {
+                // Where a pipeline's events were: each app's own progress (records of its inputs) in the window.
+                each.append("; offsets committed:");
+                for (int i = 0; i < stages.size(); i++) {
+                    each.append(String.format(" %s %,d", stages.get(i).app(), b.committed()[i] - a.committed()[i]));
+                }
+            }
+            String note = !counted ? " INPUT RAN OUT in this window: the rate is the input's, LEFT OUT of the median"
+                    : records <= 0 ? " NOTHING THROUGH THE LAST APP in this window (counted: the pipeline stalled)"
+                    : "";
+            log.printf("  %-20s %-10s %,10.0f %-15s (%,.0f %s in %.2f s%s%s)%s%n", what, "window " + w,
+                    records / secs, unit, records, phase == Phase.FULL ? "input events" : "records", secs, cpu, each,
+                    note);
         }
     }
 

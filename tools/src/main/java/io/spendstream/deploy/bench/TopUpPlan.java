@@ -28,6 +28,8 @@ final class TopUpPlan {
     static final double MARGIN = 1.5;
     /** The longest a single top-up should take at the generator's rate so far. */
     static final double MAX_TOP_UP_SECONDS = 20;
+    /** The least a warm-up may be extended for top-ups (see {@link #mayExtend}). */
+    static final long MIN_TOP_UP_NANOS = 20_000_000_000L;
 
     private final long warmEnd;
     private final long giveUp;
@@ -62,8 +64,10 @@ final class TopUpPlan {
             long[] committed, long lag) {
         this.warmEnd = t0 + warmUpNanos;
         this.giveUp = warmEnd + warmUpNanos + maxExtension;
-        // A short run (CI's) must not wait minutes for a slow generator: twice its warm-up and measurement at most.
-        this.topUpUntil = warmEnd + Math.min(maxExtension, 2 * (warmUpNanos + measureNanos));
+        // A short run (CI's) must not wait minutes for a slow generator: twice its warm-up and measurement at most
+        // (but 20 s: a tiny run's copies on a busy machine come at a thousand records a second).
+        this.topUpUntil = warmEnd + Math.min(maxExtension, Math.max(MIN_TOP_UP_NANOS,
+                2 * (warmUpNanos + measureNanos)));
         this.measureNanos = measureNanos;
         this.lookNanos = lookNanos;
         this.ranOutBelow = ranOutBelow;
@@ -136,7 +140,8 @@ final class TopUpPlan {
 
     /**
      * Whether the warm-up may still be extended at {@code nanos} for a top-up: up to {@code maxExtension} after its
-     * end, or twice the warm-up and the measurement if that is shorter (then it waits only for the phase to flow).
+     * end, or twice the warm-up and the measurement (20 s at least) if that is shorter (then it waits only for the
+     * phase to flow).
      */
     boolean mayExtend(long nanos) {
         return nanos < topUpUntil;
