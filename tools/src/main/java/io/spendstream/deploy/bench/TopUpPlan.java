@@ -41,6 +41,7 @@ final class TopUpPlan {
     private long measureCommitted;
     private long lastNanos;
     private long[] lastCommitted;
+    private final long[] startCommitted;
     private long lastLag;
     private double rate;
     private long generated;
@@ -73,6 +74,7 @@ final class TopUpPlan {
         this.ranOutBelow = ranOutBelow;
         this.lastNanos = t0;
         this.lastCommitted = committed.clone();
+        this.startCommitted = committed.clone();
         this.lastLag = lag;
     }
 
@@ -84,7 +86,7 @@ final class TopUpPlan {
         long processed = committed[0] - lastCommitted[0];
         boolean moved = true;
         for (int i = 0; i < committed.length; i++) {
-            moved &= committed[i] > lastCommitted[i];
+            moved &= committed[i] > startCommitted[i];
         }
         flowing = moved;
         double secs = Math.max(1e-3, (nanos - lastNanos) / 1e9);
@@ -130,9 +132,9 @@ final class TopUpPlan {
 
     /**
      * Whether the warm-up is over at {@code nanos}: its time is up, no top-up is running (the last look needed none),
-     * and every stage
-     * was seen processing since the last look (an app that has not had its input yet has a rate nobody knows); or
-     * it has been extended as far as it may.
+     * and every stage has processed something since the phase started (a pipeline whose last app has had no input
+     * yet is not flowing; asking for progress between two looks instead kept a tiny pipeline, whose last app
+     * commits now and then, waiting until its input was gone); or it has been extended as far as it may.
      */
     boolean warm(long nanos, boolean toppingUp) {
         return nanos >= warmEnd && !toppingUp && flowing || nanos >= giveUp;
