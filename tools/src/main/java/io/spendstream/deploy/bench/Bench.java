@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.LongFunction;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -23,8 +27,10 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
 
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.avro.Alert;
@@ -34,9 +40,12 @@ import io.spendstream.deploy.broker.EmbeddedKafkaBroker;
 import io.spendstream.deploy.broker.FreePorts;
 import io.spendstream.deploy.cli.Apps;
 import io.spendstream.deploy.registry.LocalSchemaRegistry;
+import io.spendstream.runtime.AppTopics;
+import io.spendstream.runtime.StreamsApp;
 import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.runtime.topics.TopicCreator;
 import io.spendstream.schemas.SpendstreamTopics;
+import io.spendstream.schemas.Topic;
 import io.spendstream.schemas.TopicNames;
 import io.spendstream.schemas.registry.SchemaRegistryClients;
 
@@ -46,15 +55,17 @@ import io.spendstream.schemas.registry.SchemaRegistryClients;
  *   <li>pre-load the {@link Workload} into the raw and reference topics (not timed);</li>
  *   <li>the {@link PassThroughApp} over the raw topics; each Spendstream app alone over its real input (ingest over
  *       the raw topics, then enrich over what ingest wrote, and so on: {@link Phase#ALONE}); the full pipeline, four
- *       apps at once ({@link Phase#FULL}). Each app is its own JVM ({@link ChildApp}), which runs the phase's warm-ups
- *       (not counted) and then its measured repeats, one after the other ({@link Run}); a run's clock runs from the
- *       moment it reported RUNNING to the moment {@link CatchUp} sees its input processed;</li>
+ *       apps at once ({@link Phase#FULL}). The pass-through is one JVM, each app another ({@link ChildApp}), which
+ *       runs its alone phase, then its part of the full pipeline. Every phase at steady state ({@link #steady}):
+ *       under load for a warm-up, its input topped up as its rate needs, then measured over consecutive windows,
+ *       its rate from its consumer groups' committed offsets;</li>
  *   <li>latency at half the full pipeline's median rate: first the pass-through, in its JVM, on topics of its own,
- *       then the last full pipeline, still running, with unit-cost probes and alert spikes ({@link LatencyRun}).</li>
+ *       then the pipeline in its JVMs, on raw topics of its own, with unit-cost probes and alert spikes
+ *       ({@link LatencyRun}).</li>
  * </ol>
- * Topics of a run of a phase are named {@code <bench id>.<run>.<phase>.<logical>} (e.g. {@code bench-x.r1.alone.cost})
- * through the {@code spendstream.topic.*} overrides, so runs never read each other's output; the raw and reference
- * topics {@code <bench id>.<logical>} are shared.
+ * Topics of a phase are named {@code <bench id>.<phase>.<logical>} (e.g. {@code bench-x.alone.cost}) through the
+ * {@code spendstream.topic.*} overrides, so phases never read each other's output except where meant (an app alone
+ * reads what the app before it wrote alone); the raw and reference topics {@code <bench id>.<logical>} are shared.
  */
 public final class Bench {
 
@@ -64,9 +75,17 @@ public final class Bench {
 
     enum Phase { PASSTHROUGH, ALONE, FULL }
 
-    private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    /** How long the latency pipeline may take over the alert services' history before the load starts. */
+    private static final Duration HISTORY_TIMEOUT = Duration.ofMinutes(5);
+    /** How often the warm-up looks at a phase's rate and what is left of its input. */
+    private static final Duration CHECK_EVERY = Duration.ofSeconds(5);
+    private static final Duration MIN_CHECK = Duration.ofSeconds(1);
+    /** How much longer than the warm-up top-ups may make it before the bench measures anyway. */
+    private static final Duration MAX_TOP_UP_EXTENSION = Duration.ofMinutes(3);
     private static final Duration DRAIN = Duration.ofSeconds(30);
+    /** Records the pass-through's loop holds (see {@link #fillLoop}). */
+    static final long LOOP_RECORDS = 200_000;
     private static final long BENCH_PID = ProcessHandle.current().pid();
     /** The CPU time of this JVM (the embedded broker, the registry, the clock) while a phase is measured. */
     static final String BENCH_CPU = "broker-and-bench";
@@ -75,8 +94,6 @@ public final class Bench {
     private final PrintStream log;
     private final String run;
     private final Path logDir;
-    /** Every run of each phase, in order: the warm-ups, then the measured repeats. */
-    private final List<Run> runs;
     private String bootstrap;
     private String registryUrl;
     private Workload workload;
@@ -85,13 +102,14 @@ public final class Bench {
     private WallTime wallTime;
     /** When the last throughput phase's clock stopped (or the pre-load ended): where the next phase's time starts. */
     private long phaseBoundary;
+    /** The next minute of regular traffic to write into the shared raw topics (after the pre-load's). */
+    private volatile long nextMinute;
 
     public Bench(BenchSettings settings, PrintStream log) {
         this.settings = settings;
         this.log = log;
         this.run = "bench-" + Long.toString(System.currentTimeMillis(), 36);
         this.logDir = settings.dataDir().resolve("logs");
-        this.runs = runs(settings);
     }
 
     /** Runs every phase and returns the figures; progress goes to the log stream. */
@@ -115,12 +133,12 @@ public final class Bench {
                 registryUrl = settings.registryUrl();
             }
             launch = new ChildApp.Launch(settings.appHeap(), settings.appJavaOptions(), settings.flightRecorder(),
-                    logDir, System.getProperty("java.class.path"), settings.dataDir().resolve("class-archives"));
+                    logDir, System.getProperty("java.class.path"));
             log.printf("Benchmark %s on %s (registry %s); logs in %s%n", run, bootstrap, registryUrl, logDir);
             workload = new Workload(settings.resources(), settings.services(), 42,
-                    Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(6)));
-            preload();
+                    Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(12)));
             createPhaseTopics();
+            preload();
             phaseBoundary = wallTime.since(WallTime.SET_UP, wallTime.startedNanos());
             measure();
             return results;
@@ -177,6 +195,10 @@ public final class Bench {
             }
             producer.flush();
         }
+        nextMinute = settings.minutes();
+        long loop = fillLoop(topics(ownRawNames("passthrough")));
+        // The top-ups' templates, rendered now, not while a phase runs.
+        workload.repeatedInterval(shared, nextMinute);
         try (CatchUp catchUp = new CatchUp(bootstrap)) {
             results.inputEvents = catchUp.count(List.of(shared.usageRaw.name(), shared.apmRaw.name()));
         }
@@ -184,9 +206,11 @@ public final class Bench {
                 + "resources, %,d services, %d minutes; %d warmed-up alert services%n", sent,
                 seconds(System.nanoTime() - started), results.inputEvents, settings.resources(), settings.services(),
                 settings.minutes(), settings.alertServices());
+        log.printf("Pass-through input: %,d records of the same estate in its own raw topics, a loop (each record it "
+                + "reads it appends again)%n", loop);
     }
 
-    /** Raw topics take the broker's append time, so a probe's append time is what the producer gets back. */
+    /** The shared topics, with the settings the apps would give them (raw topics: the broker's append time). */
     private void createSharedTopics(SpendstreamTopics topics) {
         SpendstreamConfig config = new SpendstreamConfig(Map.of(TopicCreator.PARTITIONS,
                 Integer.toString(settings.partitions())));
@@ -200,13 +224,7 @@ public final class Bench {
                 if (!sharedNames.contains(topic.name())) {
                     continue;
                 }
-                if (raw.contains(topic.name())) {
-                    Map<String, String> configs = new LinkedHashMap<>(topic.configs() == null ? Map.of()
-                            : topic.configs());
-                    configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
-                    topic.configs(configs);
-                }
-                plan.add(topic);
+                plan.add(raw.contains(topic.name()) ? withAppendTime(topic) : topic);
             }
             TopicCreator.awaitCreated(admin.createTopics(plan).values());
         }
@@ -223,45 +241,39 @@ public final class Bench {
         Map<String, String> shared = names("shared");
         Set<String> planned = new HashSet<>(SHARED.stream().map(shared::get).toList());
         List<NewTopic> plan = new ArrayList<>();
-        for (Run r : runs) {
-            for (String phase : List.of(r.name() + ".alone", r.name() + ".full")) {
-                for (NewTopic topic : TopicCreator.plan(topics(names(phase)), config, planned)) {
-                    plan.add(topic);
-                    planned.add(topic.name());
-                }
+        List<Map<String, String>> phases = List.of(ownRawNames("passthrough"), names("alone"), names("full"),
+                ownRawNames("latency.full"), ownRawNames("latency.passthrough"));
+        for (Map<String, String> names : phases) {
+            List<String> raw = List.of(names.get("usage-raw"), names.get("apm-raw"));
+            for (NewTopic topic : TopicCreator.plan(topics(names), config, planned)) {
+                plan.add(aheadOfTheClock(raw.contains(topic.name()) ? withAppendTime(topic) : topic));
+                planned.add(topic.name());
             }
-            plan.add(new NewTopic(passThroughOutput(r), Optional.of(settings.partitions()), Optional.empty()));
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             TopicCreator.awaitCreated(admin.createTopics(plan).values());
         }
     }
 
-    private String passThroughOutput(Run r) {
-        return run + "." + r.name() + ".passthrough.out";
+    /** Raw topics take the broker's append time, so a probe's append time is what the producer gets back. */
+    private static NewTopic withAppendTime(NewTopic topic) {
+        return with(topic, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
     }
 
     /**
-     * One run of a phase's apps in their JVMs: warm-ups ({@code w1}, ...) first, not counted, then the measured
-     * repeats ({@code r1}, ...). Each has topics, application ids and state of its own.
+     * Event times in the bench run ahead of the clock where the phases' top-ups need hours of traffic (a small estate
+     * that a phase works through in many minutes per second, and the shifted copies, hours after the original): the
+     * broker would refuse their records (message.timestamp.after.max.ms, one hour by default). For the apps' internal
+     * topics the same through Kafka Streams' {@code topic.} prefix ({@link #settings}).
      */
-    record Run(String name, boolean warmUp, String label) {
+    private static NewTopic aheadOfTheClock(NewTopic topic) {
+        return with(topic, TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, Long.toString(Long.MAX_VALUE));
     }
 
-    private static List<Run> runs(BenchSettings settings) {
-        List<Run> runs = new ArrayList<>();
-        for (int w = 1; w <= settings.warmUps(); w++) {
-            runs.add(new Run("w" + w, true, settings.warmUps() == 1 ? "warm-up" : "warm-up " + w));
-        }
-        for (int r = 1; r <= settings.repeats(); r++) {
-            runs.add(new Run("r" + r, false, "run " + r));
-        }
-        return List.copyOf(runs);
-    }
-
-    /** The last measured run: the full pipeline stays up after it for the latency phase. */
-    private Run lastRun() {
-        return runs.get(runs.size() - 1);
+    private static NewTopic with(NewTopic topic, String key, String value) {
+        Map<String, String> configs = new LinkedHashMap<>(topic.configs() == null ? Map.of() : topic.configs());
+        configs.put(key, value);
+        return topic.configs(configs);
     }
 
     private KafkaProducer<String, String> loadProducer() {
@@ -277,31 +289,35 @@ public final class Bench {
     // Throughput phases
 
     /**
-     * Each phase in JVMs of its own, which run the phase's warm-ups and then its measured repeats one after the
-     * other ({@link ChildApp#startRun}), so that the clock runs over compiled code as in a long-running deployment.
-     * The pass-through's JVM and the last full pipeline stay up for the latency phase.
+     * Every phase at steady state ({@link #steady}): the pass-through in its JVM; each app alone, then the full
+     * pipeline, in one JVM per app that runs them one after the other (so the full pipeline finds its code compiled
+     * by the alone phase); then latency, in the same JVMs. Memory is read from those JVMs when they stop.
      */
     private void measure() throws Exception {
-        String warmUps = settings.warmUps() == 0 ? "no warm-up"
-                : settings.warmUps() + " warm-up run" + (settings.warmUps() > 1 ? "s" : "") + " (not counted)";
-        log.printf("Throughput: each phase in JVMs of its own, %s then %d measured run%s (the table: medians)%n",
-                warmUps, settings.repeats(), settings.repeats() > 1 ? "s" : "");
+        log.printf("Throughput: each phase runs under load for %s (warm-up, not counted), then is measured for %s "
+                + "in %d consecutive window%s of %s (the table: medians)%n", settings.warmUp(), settings.measure(),
+                settings.repeats(), settings.repeats() > 1 ? "s" : "", settings.window());
         ChildApp passThrough = null;
-        List<ChildApp> pipeline = List.of();
+        Map<String, ChildApp> apps = new LinkedHashMap<>();
         try (CatchUp catchUp = new CatchUp(bootstrap)) {
             passThrough = passThrough(catchUp);
-            alone(catchUp);
-            pipeline = full(catchUp);
-            latency(catchUp, passThrough, pipeline);
+            for (String app : Apps.names()) {
+                apps.put(app, ChildApp.launch(app, app, launch));
+                alone(catchUp, app, apps.get(app));
+            }
+            full(catchUp, apps);
+            latency(catchUp, passThrough, apps);
             wallTime.since(WallTime.LATENCY, phaseBoundary);
         } finally {
             long stopping = System.nanoTime();
-            List<ChildApp> last = new ArrayList<>(pipeline);
+            List<ChildApp> last = new ArrayList<>(apps.values());
             if (passThrough != null) {
                 last.add(passThrough);
             }
             List<ChildApp.Memory> memory = ChildApp.stopAll(last);
-            addMemory(Phase.FULL, pipeline, memory.subList(0, pipeline.size()));
+            for (int i = 0; i < apps.size(); i++) {
+                results.addMemory(Phase.FULL, appOf(last.get(i)), memory.get(i));
+            }
             if (passThrough != null) {
                 results.addMemory(Phase.PASSTHROUGH, PassThroughApp.NAME, memory.get(memory.size() - 1));
             }
@@ -309,25 +325,26 @@ public final class Bench {
         }
     }
 
-    /** The pass-through's runs, in one JVM; returns it, idle, for the latency phase. */
+    /**
+     * The pass-through in a loop over raw topics of its own ({@link PassThroughApp#LOOP}): filled in the pre-load
+     * with {@link #LOOP_RECORDS} records of the same estate (same generator, so the same record sizes; same
+     * partitions, same broker), each record it reads appended again to its own topic. Its input never runs out, at
+     * any rate, and owes nothing to the clock or to a generator beside it: no top-ups. Returns its JVM, idle, for the
+     * latency phase.
+     */
     private ChildApp passThrough(CatchUp catchUp) throws Exception {
         ChildApp app = ChildApp.launch("passthrough", PassThroughApp.NAME, launch);
         try {
-            for (Run r : runs) {
-                String phase = r.name() + ".passthrough";
-                Map<String, String> names = names(phase);
-                SpendstreamTopics topics = topics(names);
-                app.startRun(settings(phase, names, Map.of(PassThroughApp.OUTPUT, passThroughOutput(r),
-                        TopicCreator.CREATE, "false")));
-                long t0 = app.awaitReady(START_TIMEOUT);
-                Optional<CpuTime> benchAtStart = CpuTime.of(BENCH_PID);
-                long t1 = catchUp.await(applicationId(phase, PassThroughApp.NAME),
-                        List.of(topics.usageRaw.name(), topics.apmRaw.name()), PHASE_TIMEOUT, app::isAlive);
-                String cpu = cpu(r, Phase.PASSTHROUGH, List.of(app), benchAtStart);
-                app.stopRun();
-                rate(r, Phase.PASSTHROUGH, PassThroughApp.NAME, "pass-through", "records/s", results.inputEvents,
-                        app, t0, t1, cpu);
-            }
+            String phase = "passthrough";
+            Map<String, String> names = ownRawNames(phase);
+            SpendstreamTopics topics = topics(names);
+            app.startRun(settings(phase, names, Map.of(PassThroughApp.LOOP, "true", TopicCreator.CREATE, "false")));
+            long t0 = app.awaitReady(START_TIMEOUT);
+            Stage stage = stage(catchUp, PassThroughApp.NAME, app, phase,
+                    List.of(topics.usageRaw.name(), topics.apmRaw.name()));
+            steady(catchUp, Phase.PASSTHROUGH, PassThroughApp.NAME, "pass-through", "records/s", List.of(stage),
+                    null, app.launchedAtNanos(), t0);
+            app.stopRun();
             return app;
         } catch (RuntimeException | InterruptedException e) {
             app.stop();
@@ -335,140 +352,430 @@ public final class Bench {
         }
     }
 
-    /** Each app alone on its real input: all runs of ingest, then of enrich over what each ingest run wrote, ... */
-    private void alone(CatchUp catchUp) throws Exception {
-        for (String appName : Apps.names()) {
-            try (ChildApp child = ChildApp.launch("alone." + appName, appName, launch)) {
-                for (Run r : runs) {
-                    String phase = r.name() + ".alone";
-                    Map<String, String> names = names(phase);
-                    List<String> inputs = inputs(appName, names);
-                    // Ingest's input is the pre-load, already counted; the others' is what the app before them wrote.
-                    long records = appName.equals("ingest") ? results.inputEvents : catchUp.count(inputs);
-                    child.startRun(settings(phase, names, Map.of()));
-                    long t0 = child.awaitReady(START_TIMEOUT);
-                    Optional<CpuTime> benchAtStart = CpuTime.of(BENCH_PID);
-                    long t1 = catchUp.await(applicationId(phase, appName), inputs, PHASE_TIMEOUT, child::isAlive);
-                    String cpu = cpu(r, Phase.ALONE, List.of(child), benchAtStart);
-                    child.stopRun();
-                    rate(r, Phase.ALONE, appName, appName + " alone", "records/s", records, child, t0, t1,
-                            cpu);
+    /**
+     * Fills the pass-through's own raw topics with whole minutes of the estate, at least {@link #LOOP_RECORDS}: in
+     * the loop, what is readable is this less what the running transactions hold (the rate times the commit
+     * interval, 100 ms under exactly-once: 25,000 records at 250,000 records/s).
+     */
+    private long fillLoop(SpendstreamTopics topics) {
+        long sent = 0;
+        try (KafkaProducer<String, String> producer = loadProducer()) {
+            for (long minute = 0; sent < LOOP_RECORDS; minute++) {
+                for (ProducerRecord<String, String> record : workload.repeatedInterval(topics, minute)) {
+                    producer.send(record);
+                    sent++;
                 }
-                results.addMemory(Phase.ALONE, appName, child.stop());
             }
+            producer.flush();
         }
+        return sent;
     }
 
     /**
-     * The four apps at once, each in its JVM, run after run. Downstream apps start first and idle until ingest,
-     * started last, is RUNNING: the clock starts then and stops when anomaly has processed everything the others
-     * wrote ({@link CatchUp}, stage by stage). The last run stays up for the latency phase.
+     * {@code appName} alone in its JVM: ingest over the shared raw topics; the others over what the app before them
+     * wrote in its alone phase, topped up with {@link ShiftedCopies} of it where the phase needs more.
      */
-    private List<ChildApp> full(CatchUp catchUp) throws Exception {
-        List<ChildApp> apps = new ArrayList<>();
-        try {
-            for (String app : Apps.names()) {
-                apps.add(ChildApp.launch("full." + app, app, launch));
-            }
-            for (Run r : runs) {
-                String phase = r.name() + ".full";
-                Map<String, String> names = names(phase);
-                ChildApp ingest = apps.get(0);
-                for (ChildApp app : apps.subList(1, apps.size())) {
-                    app.startRun(settings(phase, names, Map.of()));
-                }
-                for (ChildApp app : apps.subList(1, apps.size())) {
-                    app.awaitReady(START_TIMEOUT);
-                }
-                ingest.startRun(settings(phase, names, Map.of()));
-                long t0 = ingest.awaitReady(START_TIMEOUT);
-                Optional<CpuTime> benchAtStart = CpuTime.of(BENCH_PID);
-                long t1 = t0;
-                for (ChildApp child : apps) {
-                    String app = appOf(child);
-                    t1 = catchUp.await(applicationId(phase, app), inputs(app, names), PHASE_TIMEOUT, child::isAlive);
-                }
-                String cpu = cpu(r, Phase.FULL, apps, benchAtStart);
-                if (!r.equals(lastRun())) {
-                    apps.forEach(ChildApp::stopRun);
-                }
-                rate(r, Phase.FULL, "pipeline", "full pipeline", "input events/s", results.inputEvents, apps.get(1),
-                        t0, t1, cpu);
-            }
-            return apps;
-        } catch (RuntimeException | InterruptedException e) {
-            ChildApp.stopAll(apps);
-            throw e;
-        }
+    private void alone(CatchUp catchUp, String appName, ChildApp child) throws Exception {
+        String phase = "alone";
+        Map<String, String> names = names(phase);
+        TopUp topUp = appName.equals("ingest") ? this::topUpRaw : copies(catchUp, appName, names)::add;
+        child.startRun(settings(phase, names, Map.of()));
+        long t0 = child.awaitReady(START_TIMEOUT);
+        Stage stage = stage(catchUp, appName, child, phase, inputs(appName, names));
+        steady(catchUp, Phase.ALONE, appName, appName + " alone", "records/s", List.of(stage), topUp,
+                child.launchedAtNanos(), t0);
+        child.stopRun();
     }
 
     /**
-     * Books one run's rate (a measured run's; a warm-up's is only said) and its wall time, and says it: rate, records
-     * and time, start-up (of the JVM too for its first run), CPU while measured. {@code first}: the app whose start
-     * the run waited for first.
+     * Copies of what the app before {@code appName} wrote: its inputs that are neither shared (the bench wrote those)
+     * nor its own outputs (attribution reads back its unit costs), each round {@link #copyShift} later.
      */
-    private void rate(Run r, Phase phase, String app, String what, String unit, long records, ChildApp first,
-            long t0, long t1, String cpu) {
-        double rate = records / seconds(t1 - t0);
-        if (!r.warmUp()) {
-            results.addRate(phase, app, rate);
-            results.addMeasuredSeconds(phase, app, seconds(t1 - t0));
-        }
-        long started = r.equals(runs.get(0)) ? first.launchedAtNanos() : first.runStartedAtNanos();
-        log.printf("  %-20s %-10s %,10.0f %-15s (%,d records in %.2f s%s%s)%n", what, r.label(), rate, unit,
-                records, seconds(t1 - t0), account(started, t0, t1, r.warmUp()), cpu);
+    private ShiftedCopies copies(CatchUp catchUp, String appName, Map<String, String> names) {
+        StreamsApp app = Apps.create(appName);
+        AppTopics declared = app.topics(topics(names));
+        Set<String> shared = new HashSet<>(SHARED.stream().map(names::get).toList());
+        Set<String> own = new HashSet<>(declared.outputNames());
+        List<Topic<?, ?>> copied = declared.inputs().stream()
+                .filter(t -> !shared.contains(t.name()) && !own.contains(t.name())).toList();
+        return new ShiftedCopies(bootstrap, copied, copyShift(),
+                catchUp.ends(copied.stream().map(Topic::name).toList()));
     }
 
     /**
-     * Books the CPU time each of {@code apps} used while measured (called as the measurement ends) and says their
-     * sum for the progress line, then what this JVM used meanwhile (from {@code benchAtStart}, taken as the clock
-     * started): the embedded broker, the registry and the clock's polling, {@code ; CPU 12.2 s: app 4.7, JIT 7.3, GC
-     * 0.2; broker and bench 3.1 s}; nothing where /proc cannot tell. The machine's cores times the interval is what
-     * all of it could have used.
+     * How far each round of copies moves time: whole hours beyond every event time so far (the workload's minutes
+     * from its start, plus an hour for the windows that end after their last row).
      */
-    private String cpu(Run r, Phase phase, List<ChildApp> apps, Optional<CpuTime> benchAtStart) {
-        CpuTime sum = new CpuTime(0, 0, 0);
-        for (ChildApp app : apps) {
-            Optional<CpuTime> used = app.cpuSinceReady();
-            if (used.isEmpty()) {
-                return "";
-            }
-            if (!r.warmUp()) {
-                results.addCpu(phase, appOf(app), used.get());
-            }
-            sum = sum.plus(used.get());
-        }
-        Optional<CpuTime> bench = benchAtStart.flatMap(start -> CpuTime.of(BENCH_PID).map(now -> now.minus(start)));
-        if (bench.isPresent() && !r.warmUp()) {
-            results.addCpu(phase, BENCH_CPU, bench.get());
-        }
-        return "; " + sum.describe() + bench.map(used -> String.format("; broker and bench %.1f s",
-                used.totalSeconds())).orElse("");
-    }
-
-    private void addMemory(Phase phase, List<ChildApp> apps, List<ChildApp.Memory> memory) {
-        for (int i = 0; i < apps.size(); i++) {
-            results.addMemory(phase, appOf(apps.get(i)), memory.get(i));
-        }
+    private Duration copyShift() {
+        return Duration.ofHours(nextMinute / 60 + 2);
     }
 
     /**
-     * Books a run's wall time (what came before its start: the previous run's stop and this run's input count; its
-     * start-up, the JVM's too for a JVM's first run; its measured or warm-up interval) and says the start-up for the
-     * progress line.
+     * The four apps at once in their JVMs (warm from their alone phases) over the shared raw topics. Downstream apps
+     * start first and idle until ingest, started last, is RUNNING: the warm-up starts then.
      */
-    private String account(long startedNanos, long readyNanos, long doneNanos, boolean warmUp) {
+    private void full(CatchUp catchUp, Map<String, ChildApp> apps) throws Exception {
+        String phase = "full";
+        Map<String, String> names = names(phase);
+        long started = startPipeline(phase, names, apps);
+        ChildApp ingest = apps.get("ingest");
+        long t0 = ingest.awaitReady(START_TIMEOUT);
+        // Each app's inputs as the apps before it write them: the shared topics (tags, budgets, silences) are read
+        // once, at the start, and would count as input events of the app's (ingest's raw topics are the events).
+        List<String> shared = SHARED.stream().map(names::get).toList();
+        List<Stage> stages = new ArrayList<>();
+        for (Map.Entry<String, ChildApp> app : apps.entrySet()) {
+            List<String> inputs = new ArrayList<>(inputs(app.getKey(), names));
+            if (!stages.isEmpty()) {
+                inputs.removeAll(shared);
+            }
+            stages.add(stage(catchUp, app.getKey(), app.getValue(), phase, inputs));
+        }
+        steady(catchUp, Phase.FULL, "pipeline", "full pipeline", "input events/s", stages, this::topUpRaw,
+                started, t0);
+        apps.values().forEach(ChildApp::stopRun);
+    }
+
+    /** Starts a run of the pipeline in {@code apps}: downstream apps first, RUNNING, then ingest; returns when. */
+    private long startPipeline(String phase, Map<String, String> names, Map<String, ChildApp> apps) {
+        long started = System.nanoTime();
+        List<ChildApp> downstream = new ArrayList<>(apps.values()).subList(1, apps.size());
+        downstream.forEach(app -> app.startRun(settings(phase, names, Map.of())));
+        downstream.forEach(app -> app.awaitReady(START_TIMEOUT));
+        apps.get("ingest").startRun(settings(phase, names, Map.of()));
+        return started;
+    }
+
+    /** Appends at least {@code records} more input to a phase's input topics; returns how many it appended. */
+    @FunctionalInterface
+    private interface TopUp {
+        long add(long records);
+    }
+
+    /** Regular traffic of the minutes after the last one written, into the shared raw topics (fast: templates). */
+    private long topUpRaw(long records) {
+        SpendstreamTopics shared = topics(names("shared"));
+        long sent = 0;
+        try (KafkaProducer<String, String> producer = loadProducer()) {
+            // Ingest dead-letters rows that start more than an hour after their append (its future tolerance): the
+            // estate's minutes stop at the clock (a small estate that a phase works through in many minutes a second
+            // can get there; then the input runs out, and says so).
+            while (sent < records && workload.minute(nextMinute).isBefore(Instant.now())) {
+                for (ProducerRecord<String, String> record : workload.repeatedInterval(shared, nextMinute)) {
+                    producer.send(record);
+                    sent++;
+                }
+                nextMinute++;
+            }
+            producer.flush();
+        }
+        return sent;
+    }
+
+    /** One app of a measured phase: its JVM, its consumer group and the partitions of its declared inputs. */
+    private record Stage(String app, ChildApp jvm, String group, List<TopicPartition> inputs) {
+    }
+
+    private Stage stage(CatchUp catchUp, String app, ChildApp jvm, String phase, List<String> inputs) {
+        return new Stage(app, jvm, applicationId(phase, app), catchUp.partitions(inputs));
+    }
+
+    /**
+     * What the bench sees of a phase at one moment: per stage the offsets its group committed and the end offsets
+     * of its inputs (sums over partitions), and the CPU time of its JVM; the CPU time of this JVM.
+     */
+    private record Sample(long nanos, long[] committed, long[] ends, List<Optional<CpuTime>> cpu,
+            Optional<CpuTime> bench) {
+
+        long lag(int stage) {
+            return ends[stage] - committed[stage];
+        }
+    }
+
+    private static Sample sample(CatchUp catchUp, List<Stage> stages) {
+        long nanos = System.nanoTime();
+        List<Optional<CpuTime>> cpu = stages.stream().map(s -> s.jvm().cpu()).toList();
+        Optional<CpuTime> bench = CpuTime.of(BENCH_PID);
+        long[] committed = new long[stages.size()];
+        long[] ends = new long[stages.size()];
+        for (int i = 0; i < stages.size(); i++) {
+            committed[i] = catchUp.committedSum(stages.get(i).group(), stages.get(i).inputs());
+            ends[i] = catchUp.endSum(stages.get(i).inputs());
+        }
+        return new Sample(nanos, committed, ends, cpu, bench);
+    }
+
+    /**
+     * One phase at steady state, its apps RUNNING since {@code t0}: under load for the warm-up (not counted), then
+     * {@code --repeats} consecutive windows, each a sample of the rate from the apps' committed offsets (read from
+     * outside, as a lag monitor would) and of the CPU time of their JVMs. Every few seconds throughout, a
+     * {@link Feeder} looks at the phase and tops its input up as {@link TopUpPlan} says (in the warm-up, for the
+     * whole measurement ahead; {@code topUp} null: the input feeds itself, the pass-through's loop). A window in
+     * which a look found the input run out is said loudly and left out of the medians (its rate would be the
+     * input's, not the app's).
+     */
+    private void steady(CatchUp catchUp, Phase phase, String app, String what, String unit, List<Stage> stages,
+            TopUp topUp, long startedNanos, long t0) throws InterruptedException {
+        Sample atStart = sample(catchUp, stages);
+        try (Feeder feeder = new Feeder(catchUp, stages, topUp, atStart, t0)) {
+            warmUpAndMeasure(phase, app, what, unit, stages, startedNanos, t0, atStart, feeder);
+        }
+    }
+
+    private void warmUpAndMeasure(Phase phase, String app, String what, String unit, List<Stage> stages,
+            long startedNanos, long t0, Sample atStart, Feeder feeder) throws InterruptedException {
+        CatchUp catchUp = feeder.catchUp;
+        long warmEnd = t0 + settings.warmUp().toNanos();
+        while (true) {
+            Thread.sleep(Math.max(MIN_CHECK.toMillis(), Math.min(CHECK_EVERY.toMillis(),
+                    (warmEnd - System.nanoTime()) / 1_000_000)));
+            boolean fed = feeder.feed(feeder.plan.mayExtend(System.nanoTime()));
+            if (feeder.plan.warm(System.nanoTime(), fed)) {
+                break;
+            }
+        }
+        // A top-up still running when the warm-up's time is up finishes first (the loop waits for it, bounded).
+        feeder.finish();
+        long warmUpTopUps = feeder.added;
+        long warmUpTopUpNanos = feeder.nanos;
+        List<Sample> samples = new ArrayList<>();
+        samples.add(sample(catchUp, stages));
+        long measureStart = samples.get(0).nanos();
+        feeder.plan.measuring(measureStart, samples.get(0).committed()[0]);
         wallTime.add(WallTime.BETWEEN, startedNanos - phaseBoundary);
-        wallTime.add(WallTime.START_UP, readyNanos - startedNanos);
-        wallTime.add(warmUp ? WallTime.WARM_UP : WallTime.MEASURED, doneNanos - readyNanos);
-        phaseBoundary = doneNanos;
-        return String.format("; start-up %.1f s", seconds(readyNanos - startedNanos));
+        wallTime.add(WallTime.START_UP, t0 - startedNanos);
+        wallTime.add(WallTime.WARM_UP, measureStart - t0 - warmUpTopUpNanos);
+        wallTime.add(WallTime.TOP_UP, warmUpTopUpNanos);
+        results.setWarmUpSeconds(phase, app, seconds(measureStart - t0));
+        log.printf("  %-20s %-10s start-up %.1f s, under load %.1f s before measuring%s%n", what, "warm-up",
+                seconds(t0 - startedNanos), seconds(measureStart - t0), warmUpTopUps == 0 ? ""
+                        : String.format(" (input topped up by %,d records in %.1f s: %,.0f records/s beside the "
+                                + "app)", warmUpTopUps, seconds(warmUpTopUpNanos), feeder.plan.generatorRate()));
+        double lasts = feeder.plan.lastsSeconds();
+        if (feeder.topUp != null && lasts < seconds(settings.measure().toNanos())) {
+            log.printf("  %-20s %-10s WARNING: the input left lasts ~%.0f s of the %.0f s measurement at %,.0f "
+                    + "records/s%s: windows that run out are left out of the medians%n", what, "", lasts,
+                    seconds(settings.measure().toNanos()), feeder.plan.rate(), feeder.plan.generatorDry()
+                            ? " and the generator has no more (raw rows stop at the clock)"
+                            : String.format(" (the generator made %,.0f records/s beside the app)",
+                                    feeder.plan.generatorRate()));
+        }
+        long window = settings.window().toNanos();
+        List<Boolean> ranOut = new ArrayList<>();
+        feeder.plan.mark();
+        for (int w = 1; w <= settings.repeats(); w++) {
+            long boundary = measureStart + w * window;
+            while (true) {
+                long sleep = boundary - System.nanoTime();
+                if (sleep > 0) {
+                    Thread.sleep(Math.min(CHECK_EVERY.toMillis(), sleep / 1_000_000), (int) (sleep % 1_000_000));
+                }
+                if (System.nanoTime() >= boundary) {
+                    break;
+                }
+                feeder.feed(true);
+            }
+            alive(stages);
+            Sample end = sample(catchUp, stages);
+            samples.add(end);
+            feeder.plan.look(end.nanos(), end.committed(), end.lag(0));
+            ranOut.add(feeder.plan.ranOutSinceMark());
+        }
+        phaseBoundary = samples.get(samples.size() - 1).nanos();
+        wallTime.add(WallTime.MEASURED, phaseBoundary - measureStart);
+        feeder.finish();
+        results.addTopUp(phase, app, feeder.added);
+        if (feeder.added > warmUpTopUps) {
+            log.printf("  %-20s %-10s input topped up by %,d records while measured (over %.1f s, beside the app)%n",
+                    what, "", feeder.added - warmUpTopUps, seconds(feeder.nanos - warmUpTopUpNanos));
+        }
+        book(phase, app, what, unit, stages, atStart, samples, ranOut);
+    }
+
+    /**
+     * Keeps a phase's input ahead of its app as its {@link TopUpPlan} says: at every look, a sample of the phase, and
+     * a top-up when the plan asks for one. A top-up runs on a thread of its own, so that the looks and the windows'
+     * samples keep their times; one at a time.
+     */
+    private final class Feeder implements AutoCloseable {
+
+        private final CatchUp catchUp;
+        private final List<Stage> stages;
+        /** Null where the input feeds itself (the pass-through's loop): looks only, to see it never runs out. */
+        private final TopUp topUp;
+        final TopUpPlan plan;
+        private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "bench-top-up");
+            t.setDaemon(true);
+            return t;
+        });
+        private Future<TopUpDone> pending;
+        long added;
+        long nanos;
+
+        Feeder(CatchUp catchUp, List<Stage> stages, TopUp topUp, Sample first, long t0) {
+            this.catchUp = catchUp;
+            this.stages = stages;
+            this.topUp = topUp;
+            this.plan = new TopUpPlan(t0, settings.warmUp().toNanos(), settings.measure().toNanos(),
+                    MAX_TOP_UP_EXTENSION.toNanos(), CHECK_EVERY.toNanos(), ranOutBelow(stages), first.committed(),
+                    first.lag(0));
+        }
+
+        /** Looks, and starts a top-up if the plan asks for one and it is {@code allowed}; returns whether one runs. */
+        boolean feed(boolean allowed) throws InterruptedException {
+            alive(stages);
+            Sample now = sample(catchUp, stages);
+            long records = plan.look(now.nanos(), now.committed(), now.lag(0));
+            if (pending != null) {
+                if (!pending.isDone()) {
+                    return true;
+                }
+                collect();
+            }
+            if (records <= 0 || !allowed || topUp == null) {
+                return false;
+            }
+            pending = thread.submit(() -> {
+                long from = System.nanoTime();
+                long more = topUp.add(records);
+                return new TopUpDone(more, System.nanoTime() - from);
+            });
+            return true;
+        }
+
+        /** Waits for a running top-up to end (at the end of the phase: nothing is appended after it). */
+        void finish() throws InterruptedException {
+            if (pending != null) {
+                collect();
+            }
+        }
+
+        private void collect() throws InterruptedException {
+            try {
+                TopUpDone done = pending.get();
+                added += done.records();
+                nanos += done.nanos();
+                plan.toppedUp(done.records(), done.nanos());
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("Topping up the input failed: " + e.getCause(), e.getCause());
+            } finally {
+                pending = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            thread.shutdownNow();
+        }
+    }
+
+    /** What a top-up appended, and how long it took. */
+    private record TopUpDone(long records, long nanos) {
+    }
+
+    /** Below this lag, a phase's input has run out: a few transaction markers are all that is left. */
+    private static long ranOutBelow(List<Stage> stages) {
+        return 2L * stages.get(0).inputs().size();
+    }
+
+    /**
+     * Books and says each window of a phase: rate, what it processed, CPU while measured. A window in which the input
+     * ran out ({@code ranOut}) is said loudly and not booked: its rate is the input's, not the app's, and would pull
+     * the median down (a phase whose every window ran out has no rate: n/a in the table).
+     */
+    private void book(Phase phase, String app, String what, String unit, List<Stage> stages, Sample atStart,
+            List<Sample> samples, List<Boolean> ranOut) {
+        // Ratios over the whole phase, warm-up included: steadier than over the measurement alone.
+        Sample end = samples.get(samples.size() - 1);
+        double[] perEvent = offsetsPerEvent(atStart.committed(), end.committed(), atStart.ends(), end.ends());
+        int last = stages.size() - 1;
+        for (int w = 1; w < samples.size(); w++) {
+            Sample a = samples.get(w - 1);
+            Sample b = samples.get(w);
+            double secs = seconds(b.nanos() - a.nanos());
+            // One stage: its input records. The pipeline: input events through its last stage (see offsetsPerEvent).
+            double records = (b.committed()[last] - a.committed()[last]) / perEvent[last];
+            boolean counted = !ranOut.get(w - 1);
+            if (counted) {
+                results.addRate(phase, app, records / secs);
+                results.addMeasuredSeconds(phase, app, secs);
+                results.addRecords(phase, app, records);
+            } else {
+                results.addInputRanOut(phase, app);
+            }
+            CpuTime sum = new CpuTime(0, 0, 0);
+            boolean cpuKnown = true;
+            for (int i = 0; i < stages.size(); i++) {
+                Optional<CpuTime> from = a.cpu().get(i);
+                Optional<CpuTime> to = b.cpu().get(i);
+                if (from.isEmpty() || to.isEmpty()) {
+                    cpuKnown = false;
+                    continue;
+                }
+                CpuTime used = to.get().minus(from.get());
+                if (counted) {
+                    results.addCpu(phase, stages.get(i).app(), used);
+                }
+                sum = sum.plus(used);
+            }
+            String cpu = cpuKnown ? "; " + sum.describe() : "";
+            if (a.bench().isPresent() && b.bench().isPresent()) {
+                CpuTime bench = b.bench().get().minus(a.bench().get());
+                if (counted) {
+                    results.addCpu(phase, BENCH_CPU, bench);
+                }
+                cpu += String.format("; broker and bench %.1f s", bench.totalSeconds());
+            }
+            StringBuilder each = new StringBuilder();
+            if (stages.size() > 1) {
+                // Where a pipeline's events were: each app's own progress (records of its inputs) in the window.
+                each.append("; offsets committed:");
+                for (int i = 0; i < stages.size(); i++) {
+                    each.append(String.format(" %s %,d", stages.get(i).app(), b.committed()[i] - a.committed()[i]));
+                }
+            }
+            String note = !counted ? " INPUT RAN OUT in this window: the rate is the input's, LEFT OUT of the median"
+                    : records <= 0 ? " NOTHING THROUGH THE LAST APP in this window (counted: the pipeline stalled)"
+                    : "";
+            log.printf("  %-20s %-10s %,10.0f %-15s (%,.0f %s in %.2f s%s%s)%s%n", what, "window " + w,
+                    records / secs, unit, records, phase == Phase.FULL ? "input events" : "records", secs, cpu, each,
+                    note);
+        }
+    }
+
+    /**
+     * Input offsets per input event of each stage, from its committed offsets and its inputs' end offsets at the
+     * start and the end of the measurement: 1 for the first stage (its input is the input events); for each next
+     * stage, the offsets the stages before appended to its inputs over the input events they processed, so that a
+     * stage's progress converts to input events: how many input events have gone through it. The pipeline's rate is
+     * its last stage's, so an app that falls behind (its lag growing) bounds it. A stage that reads its own output
+     * too (attribution reads back its unit costs) counts that as input: the ratio holds as long as the mix does. NaN
+     * from a stage on whose stage before processed nothing.
+     */
+    static double[] offsetsPerEvent(long[] committedFrom, long[] committedTo, long[] endsFrom, long[] endsTo) {
+        double[] perEvent = new double[committedFrom.length];
+        perEvent[0] = 1;
+        double events = committedTo[0] - committedFrom[0];
+        for (int i = 1; i < perEvent.length; i++) {
+            perEvent[i] = events > 0 ? (endsTo[i] - endsFrom[i]) / events : Double.NaN;
+            events = (committedTo[i] - committedFrom[i]) / perEvent[i];
+        }
+        return perEvent;
+    }
+
+    private static void alive(List<Stage> stages) {
+        for (Stage stage : stages) {
+            if (!stage.jvm().isAlive()) {
+                throw new IllegalStateException(stage.jvm().label() + " died; see " + stage.jvm().outputLog());
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // Latency
 
-    private void latency(CatchUp catchUp, ChildApp passThroughJvm, List<ChildApp> pipeline) throws Exception {
+    private void latency(CatchUp catchUp, ChildApp passThroughJvm, Map<String, ChildApp> apps) throws Exception {
         double rate = Stats.median(results.rates(Phase.FULL, "pipeline")) / 2;
         results.offeredLoad = rate;
         Duration duration = settings.latencyDuration();
@@ -479,12 +786,8 @@ public final class Bench {
 
         // The pass-through, on raw topics of its own (the pipeline's inputs must only get the pipeline's load).
         String phase = "latency.passthrough";
-        Map<String, String> names = names(phase);
-        names.put("usage-raw", run + "." + phase + ".usage-raw");
-        names.put("apm-raw", run + "." + phase + ".apm-raw");
+        Map<String, String> names = ownRawNames(phase);
         SpendstreamTopics ptTopics = topics(names);
-        createTopic(ptTopics.usageRaw.name());
-        createTopic(ptTopics.apmRaw.name());
         String output = run + "." + phase + ".out";
         createTopic(output);
         // In the pass-through's JVM, warm as the pipeline's are.
@@ -503,9 +806,22 @@ public final class Bench {
         report(passThrough.get(0));
         passThroughJvm.stopRun();
 
-        // The full pipeline: probes that show on spend.unit-cost, spikes that show on spend.alerts.
-        String fullPhase = lastRun().name() + ".full";
-        SpendstreamTopics topics = topics(names(fullPhase));
+        // The full pipeline, in its warm JVMs, on raw topics of its own (the shared ones still hold the backlog of
+        // the throughput phases): the alert services' history first, processed before the load starts, so that
+        // their detectors are warm; then probes that show on spend.unit-cost, spikes that show on spend.alerts.
+        String fullPhase = "latency.full";
+        Map<String, String> fullNames = ownRawNames(fullPhase);
+        SpendstreamTopics topics = topics(fullNames);
+        try (KafkaProducer<String, String> producer = loadProducer()) {
+            workload.alertHistory(topics, settings.alertServices(), settings.partitions()).forEach(producer::send);
+            producer.flush();
+        }
+        startPipeline(fullPhase, fullNames, apps);
+        apps.get("ingest").awaitReady(START_TIMEOUT);
+        for (Map.Entry<String, ChildApp> app : apps.entrySet()) {
+            catchUp.await(applicationId(fullPhase, app.getKey()), inputs(app.getKey(), fullNames), HISTORY_TIMEOUT,
+                    app.getValue()::isAlive);
+        }
         LatencyRun.ProbeStream unitCost = new LatencyRun.ProbeStream("unit-cost", settings.probeEvery(),
                 unitCostProbes, n -> workload.probeRow(topics, n, liveMinute),
                 n -> Workload.PROBE_SERVICE_PREFIX + n, List.of(new LatencyRun.Effect("unit-cost",
@@ -520,18 +836,27 @@ public final class Bench {
                         new LatencyRun.Effect("alerts", topics.alerts.name(), record -> firedService(topics, record))));
         LongFunction<ProducerRecord<String, String>> load =
                 n -> workload.record(topics, liveMinute + n / perInterval, (int) (n % perInterval));
+        List<ChildApp> pipeline = List.copyOf(apps.values());
         for (ChildApp app : pipeline) {
             if (!app.isAlive()) {
                 throw new IllegalStateException(app.label() + " died; see " + app.outputLog());
             }
         }
-        Runnable lag = () -> reportLag(catchUp, fullPhase, names(fullPhase), pipeline);
+        Runnable lag = () -> reportLag(catchUp, fullPhase, fullNames, pipeline);
         List<LatencyRun.Result> pipelineResults = LatencyRun.run(bootstrap, load, rate, duration, DRAIN,
                 List.of(unitCost, spikes), lag, lag);
         for (LatencyRun.Result result : pipelineResults) {
             results.latencies.put(result.name(), result);
             report(result);
         }
+    }
+
+    /** A phase's topic names with raw topics of its own ({@code <run>.<phase>.usage-raw}, ...). */
+    private Map<String, String> ownRawNames(String phase) {
+        Map<String, String> names = names(phase);
+        names.put("usage-raw", run + "." + phase + ".usage-raw");
+        names.put("apm-raw", run + "." + phase + ".apm-raw");
+        return names;
     }
 
     /**
@@ -620,6 +945,8 @@ public final class Bench {
         config.put("spendstream.application.id.prefix", run + "-" + phase.replace('.', '-') + "-");
         config.put("spendstream.state.dir", stateDir(phase).toString());
         config.put("spendstream.metrics.port", "0");
+        config.put(StreamsConfig.TOPIC_PREFIX + TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG,
+                Long.toString(Long.MAX_VALUE));
         names.forEach((logical, name) -> config.put(TopicNames.PREFIX + logical, name));
         config.putAll(extra);
         return config;
@@ -645,10 +972,7 @@ public final class Bench {
 
     private void createTopic(String name) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            NewTopic topic = new NewTopic(name, Optional.of(settings.partitions()), Optional.empty());
-            if (name.endsWith("usage-raw") || name.endsWith("apm-raw")) {
-                topic.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
-            }
+            NewTopic topic = aheadOfTheClock(new NewTopic(name, Optional.of(settings.partitions()), Optional.empty()));
             TopicCreator.awaitCreated(admin.createTopics(List.of(topic)).values());
         }
     }

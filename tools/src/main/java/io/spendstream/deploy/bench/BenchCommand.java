@@ -35,21 +35,26 @@ public final class BenchCommand implements Callable<Integer> {
     int services;
 
     @Option(names = "--minutes", defaultValue = "2", description = "One-minute intervals pre-loaded, each one row "
-            + "per resource and one APM summary per service (default: ${DEFAULT-VALUE}, so that the default run "
-            + "takes under 5 minutes; 8 was the default before).")
+            + "per resource and one APM summary per service; each phase tops its input up during its warm-up as "
+            + "its rate needs (default: ${DEFAULT-VALUE}).")
     int minutes;
 
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions of every topic "
             + "(default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--warm-ups", defaultValue = "1", description = "Runs of each throughput phase before the "
-            + "measured ones, in the same JVMs, not counted: the measured runs find the apps' code compiled, as in a "
-            + "long-running deployment (default: ${DEFAULT-VALUE}; 0 measures cold JVMs).")
-    int warmUps;
+    @Option(names = "--warm-up", defaultValue = "20s", description = "How long each throughput phase runs under "
+            + "load before it is measured, so that the JIT has compiled the app's hot code (default: "
+            + "${DEFAULT-VALUE}; longer when the phase's input must be topped up meanwhile).")
+    String warmUp;
 
-    @Option(names = "--repeats", defaultValue = "3", description = "Repeats of the throughput phases; the table "
-            + "shows medians (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--measure", defaultValue = "60s", description = "How long each throughput phase is measured, "
+            + "under load all along, in --repeats consecutive windows (default: ${DEFAULT-VALUE}).")
+    String measure;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Measurement windows of each throughput phase "
+            + "(consecutive, each --measure / --repeats long); the table shows their medians (default: "
+            + "${DEFAULT-VALUE}).")
     int repeats;
 
     @Option(names = "--latency-duration", defaultValue = "15s", description = "How long load is offered in the "
@@ -90,7 +95,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BenchSettings settings = new BenchSettings(bootstrap, registry, dataDir, resources, services, minutes,
-                partitions, warmUps, repeats, Durations.parse(latencyDuration), alertServices,
+                partitions, Durations.parse(warmUp), Durations.parse(measure), repeats,
+                Durations.parse(latencyDuration), alertServices,
                 Durations.parse(probeEvery), appHeap, appJavaOptions, flightRecorder, overrides);
         // The embedded broker's retriable errors (transactions v2 sequence resets, KAFKA-18202) and the clients'
         // chatter go to a file beside the data directory (which the bench empties at start), not between the figures.

@@ -112,14 +112,18 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
     private static List<Steady> addJitShares(List<Row> rows, BenchResults results) {
         Map<String, List<List<CpuTime>>> phases = new LinkedHashMap<>();
         Map<String, List<Double>> measured = new LinkedHashMap<>();
+        Map<String, List<Double>> records = new LinkedHashMap<>();
         phases.put("pass-through", List.of(results.cpu(Bench.Phase.PASSTHROUGH, PassThroughApp.NAME)));
         measured.put("pass-through", results.measuredSeconds(Bench.Phase.PASSTHROUGH, PassThroughApp.NAME));
+        records.put("pass-through", results.records(Bench.Phase.PASSTHROUGH, PassThroughApp.NAME));
         for (String app : APPS) {
             phases.put(app + " alone", List.of(results.cpu(Bench.Phase.ALONE, app)));
             measured.put(app + " alone", results.measuredSeconds(Bench.Phase.ALONE, app));
+            records.put(app + " alone", results.records(Bench.Phase.ALONE, app));
         }
         phases.put("full pipeline", APPS.stream().map(app -> results.cpu(Bench.Phase.FULL, app)).toList());
         measured.put("full pipeline", results.measuredSeconds(Bench.Phase.FULL, "pipeline"));
+        records.put("full pipeline", results.records(Bench.Phase.FULL, "pipeline"));
         List<Steady> steady = new ArrayList<>();
         phases.forEach((phase, perApp) -> {
             List<Double> shares = new ArrayList<>();
@@ -136,6 +140,11 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
                 rows.add(new Row("JIT compiler share of CPU while measured, " + phase, "%", Stats.median(shares), null,
                         shares));
             }
+            List<Double> perRecord = cpuPerRecord(perApp, records.get(phase));
+            if (!perRecord.isEmpty()) {
+                rows.add(new Row("app+GC CPU per " + (phase.equals("full pipeline") ? "input event, " : "record, ")
+                        + phase, "us", Stats.median(perRecord), null, perRecord));
+            }
             List<Double> seconds = measured.get(phase);
             if (!seconds.isEmpty()) {
                 double total = seconds.stream().mapToDouble(Double::doubleValue).sum();
@@ -144,6 +153,26 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
             }
         });
         return steady;
+    }
+
+    /**
+     * Per window, the CPU time the phase's JVMs spent on the app and its garbage collection (the JIT left out: at
+     * steady state it is small, and it is what a warm-up figure is inflated by), in microseconds per record (the full
+     * pipeline: per input event, over its four JVMs). A figure that holds on a loaded machine better than a rate.
+     */
+    private static List<Double> cpuPerRecord(List<List<CpuTime>> perApp, List<Double> records) {
+        List<Double> perRecord = new ArrayList<>();
+        for (int window = 0; window < records.size(); window++) {
+            double seconds = 0;
+            for (List<CpuTime> app : perApp) {
+                if (window >= app.size()) {
+                    return List.of();
+                }
+                seconds += app.get(window).appSeconds() + app.get(window).gcSeconds();
+            }
+            perRecord.add(records.get(window) > 0 ? 1e6 * seconds / records.get(window) : Double.NaN);
+        }
+        return perRecord;
     }
 
     private static Map<String, Object> machine(BenchSettings settings) {
@@ -171,8 +200,16 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
         workload.put("services", settings.services());
         workload.put("minutes", settings.minutes());
         workload.put("partitions", settings.partitions());
-        workload.put("warmUps", settings.warmUps());
+        // Kept for readers of older files: each phase now has one warm-up period (0 when --warm-up 0s).
+        workload.put("warmUps", settings.warmUp().isZero() ? 0 : 1);
         workload.put("repeats", settings.repeats());
+        workload.put("warmUpSeconds", settings.warmUp().toMillis() / 1000.0);
+        workload.put("measureSeconds", settings.measure().toMillis() / 1000.0);
+        workload.put("windowSeconds", settings.window().toMillis() / 1000.0);
+        workload.put("warmUpSecondsByPhase", results.warmUpSeconds);
+        workload.put("topUpRecords", results.topUps);
+        // Windows left out of the medians: the input ran out in them.
+        workload.put("windowsInputRanOut", results.inputRanOut);
         workload.put("latencySeconds", settings.latencyDuration().toSeconds());
         workload.put("alertServices", settings.alertServices());
         workload.put("overrides", settings.overrides());
@@ -194,9 +231,12 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
         out.printf("Steady state (JIT share < %.0f%% of the CPU while measured, >= %.0f s of load measured):%n",
                 STEADY_JIT_PERCENT, STEADY_SECONDS);
         for (Steady phase : steady) {
-            out.printf("  %-20s JIT %4.1f%% (%s), measured %5.1f s over %d run%s (%s)%n", phase.phase(),
+            out.printf("  %-20s JIT %4.1f%% (%s), measured %5.1f s over %d window%s (%s)%n", phase.phase(),
                     phase.jitPercent(), phase.compiled() ? "compiled" : "still compiling", phase.measuredSeconds(),
                     phase.repeats(), phase.repeats() == 1 ? "" : "s", phase.sustained() ? "sustained" : "too short");
+        }
+        if (workload.get("windowsInputRanOut") instanceof Map<?, ?> ranOut && !ranOut.isEmpty()) {
+            out.printf("INPUT RAN OUT (windows left out of the medians, their rate was the input's): %s%n", ranOut);
         }
     }
 

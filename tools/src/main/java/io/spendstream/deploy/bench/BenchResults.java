@@ -14,8 +14,19 @@ public final class BenchResults {
     final Map<String, List<ChildApp.Memory>> memory = new LinkedHashMap<>();
     final Map<String, LatencyRun.Result> latencies = new LinkedHashMap<>();
     final Map<String, List<CpuTime>> cpu = new LinkedHashMap<>();
-    /** Seconds each measured run of a phase ran under load (its clock), one per repeat. */
+    /** Seconds each measurement window of a phase lasted, one per window (repeat). */
     final Map<String, List<Double>> measuredSeconds = new LinkedHashMap<>();
+    /**
+     * What each window of a phase processed: records of its input (the full pipeline's: input events), one per
+     * window; with the CPU time of the window, CPU per record.
+     */
+    final Map<String, List<Double>> records = new LinkedHashMap<>();
+    /** Records each phase's input was topped up by during its warm-up. */
+    final Map<String, Long> topUps = new LinkedHashMap<>();
+    /** Windows of each phase in which the input ran out: left out of every other figure (their rate is the input's). */
+    final Map<String, Integer> inputRanOut = new LinkedHashMap<>();
+    /** Seconds each phase ran under load before it was measured (top-ups included). */
+    final Map<String, Double> warmUpSeconds = new LinkedHashMap<>();
 
     private static String key(Bench.Phase phase, String app) {
         return phase.name().toLowerCase() + "/" + app;
@@ -35,6 +46,26 @@ public final class BenchResults {
 
     List<Double> measuredSeconds(Bench.Phase phase, String app) {
         return measuredSeconds.getOrDefault(key(phase, app), List.of());
+    }
+
+    void addRecords(Bench.Phase phase, String app, double processed) {
+        records.computeIfAbsent(key(phase, app), k -> new ArrayList<>()).add(processed);
+    }
+
+    List<Double> records(Bench.Phase phase, String app) {
+        return records.getOrDefault(key(phase, app), List.of());
+    }
+
+    void addTopUp(Bench.Phase phase, String app, long added) {
+        topUps.merge(key(phase, app), added, Long::sum);
+    }
+
+    void addInputRanOut(Bench.Phase phase, String app) {
+        inputRanOut.merge(key(phase, app), 1, Integer::sum);
+    }
+
+    void setWarmUpSeconds(Bench.Phase phase, String app, double seconds) {
+        warmUpSeconds.put(key(phase, app), seconds);
     }
 
     void addMemory(Bench.Phase phase, String app, ChildApp.Memory used) {

@@ -11,8 +11,13 @@ import java.util.Map;
  * latency phase offers load, and how the app JVMs run.
  *
  * @param minutes          one-minute intervals of regular traffic in the pre-load (each: one row per resource and
- *                         one APM summary per service)
- * @param warmUps          runs of each throughput phase before the measured ones, in the same JVMs, not counted
+ *                         one APM summary per service); a phase's input is topped up during its warm-up as its rate
+ *                         needs
+ * @param warmUp           how long each throughput phase runs under load before it is measured (the JIT compiles
+ *                         meanwhile), longer when its input has to be topped up
+ * @param measure          how long each throughput phase is measured, under load all along: {@code repeats}
+ *                         consecutive windows of {@code measure / repeats}
+ * @param repeats          measurement windows of each throughput phase (the table shows their median)
  * @param alertServices    warmed-up services that spike once each during the latency phase
  * @param probeEvery       how often a unit-cost probe is sent during the latency phase
  * @param appHeap          -Xmx of each app JVM
@@ -20,21 +25,30 @@ import java.util.Map;
  * @param overrides        settings for every app (e.g. a tuning experiment: commit.interval.ms=200)
  */
 public record BenchSettings(String bootstrapServers, String registryUrl, Path dataDir, int resources, int services,
-        int minutes, int partitions, int warmUps, int repeats, Duration latencyDuration, int alertServices,
+        int minutes, int partitions, Duration warmUp, Duration measure, int repeats, Duration latencyDuration,
+        int alertServices,
         Duration probeEvery, String appHeap, List<String> appJavaOptions, boolean flightRecorder,
         Map<String, String> overrides) {
 
     public BenchSettings {
-        if (resources < 10 || services < 1 || minutes < 1 || partitions < 1 || warmUps < 0 || repeats < 1
-                || alertServices < 1) {
+        if (resources < 10 || services < 1 || minutes < 1 || partitions < 1 || repeats < 1 || alertServices < 1) {
             throw new IllegalArgumentException("resources >= 10, services, minutes, partitions, repeats and "
-                    + "alert services >= 1, warm-ups >= 0");
+                    + "alert services >= 1");
+        }
+        if (warmUp.isNegative() || measure.toMillis() < repeats * 100L) {
+            throw new IllegalArgumentException("warm-up >= 0 and measure >= 100 ms per window, got " + warmUp
+                    + " and " + measure + " over " + repeats + " windows");
         }
         if (resources < services) {
             throw new IllegalArgumentException("Every service needs a resource: resources >= services");
         }
         appJavaOptions = List.copyOf(appJavaOptions);
         overrides = Map.copyOf(overrides);
+    }
+
+    /** One measurement window: {@code measure / repeats}. */
+    public Duration window() {
+        return measure.dividedBy(repeats);
     }
 
     public boolean embeddedBroker() {

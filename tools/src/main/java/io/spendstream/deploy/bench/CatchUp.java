@@ -112,6 +112,32 @@ final class CatchUp implements AutoCloseable {
         return lag;
     }
 
+    /**
+     * Sum over {@code partitions} of the offsets group {@code group} has committed (0 where it has none): how far it
+     * has got, in offsets. Read every few seconds while a phase is measured; the difference between two reads over
+     * the time between them is the group's rate (transaction markers count as offsets too: one per partition and
+     * commit of the producer that wrote the input, none where the bench wrote it).
+     */
+    long committedSum(String group, Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> committed = committed(group);
+        long sum = 0;
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata offset = committed.get(tp);
+            sum += offset == null ? 0 : offset.offset();
+        }
+        return sum;
+    }
+
+    /** Sum of the end offsets of {@code partitions}: how much input there is, in offsets. */
+    long endSum(Collection<TopicPartition> partitions) {
+        return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The end offset of every partition of {@code topics}. */
+    Map<TopicPartition, Long> ends(Collection<String> topics) {
+        return consumer.endOffsets(partitions(topics));
+    }
+
     /** The partitions of {@code inputs} and of the group's own repartition topics: all that the app reads. */
     private List<TopicPartition> inputPartitions(String group, Collection<String> inputs) {
         List<String> topics = new ArrayList<>(inputs);

@@ -22,21 +22,17 @@ import java.util.concurrent.TimeoutException;
 /**
  * One benchmarked app's JVM as a child process ({@link ChildAppMain}), with the benchmark's classpath, a GC log and
  * optionally a JFR recording. The JVM runs the app several times, one run after the other ({@link #startRun},
- * {@link #stopRun}): a warm-up run, then the measured ones. Knows when the current run became RUNNING and the CPU
- * time used since; when the JVM is stopped, its memory: the peak RSS the kernel recorded ({@code VmHWM} in
+ * {@link #stopRun}): an app's alone phase, then its part of the full pipeline, then of the latency phase. Knows when
+ * the current run became RUNNING and the CPU time the JVM used so far; when the JVM is stopped, its memory: the peak RSS the kernel recorded ({@code VmHWM} in
  * {@code /proc/<pid>/status}, read just before the stop) and the heap peaks from its GC log ({@link GcLog}).
  */
 final class ChildApp implements AutoCloseable {
 
     /**
-     * How the children run: heap limit, extra JVM options, where logs go.
-     *
-     * @param classArchives where each app's class-data-sharing archive goes ({@code <app>.jsa}): the first JVM of an
-     *                      app writes it when it exits, the next ones map it instead of loading and verifying every
-     *                      class again, which is most of a JVM's start-up (never measured, but minutes of a run)
+     * How the children run: heap limit, extra JVM options, where logs go. (No class-data-sharing archive: it saved
+     * start-up when each app had a JVM per phase; with one JVM per app and run, nothing would map it.)
      */
-    record Launch(String maxHeap, List<String> javaOptions, boolean flightRecorder, Path logDir, String classpath,
-            Path classArchives) {
+    record Launch(String maxHeap, List<String> javaOptions, boolean flightRecorder, Path logDir, String classpath) {
     }
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(40);
@@ -50,8 +46,7 @@ final class ChildApp implements AutoCloseable {
     private final Path gcLog;
     private final Path outputLog;
     private final Writer commands;
-    /** The current run's: when it was asked to start, when it reported RUNNING, when it reported being closed. */
-    private volatile long runStartedAtNanos;
+    /** The current run's: when it reported RUNNING, when it reported being closed. */
     private volatile CompletableFuture<Long> readyAtNanos = new CompletableFuture<>();
     private volatile CompletableFuture<Void> runStopped = new CompletableFuture<>();
     private volatile int metricsPort = -1;
@@ -59,8 +54,6 @@ final class ChildApp implements AutoCloseable {
     private Memory memory;
     private long rssPeakAtStop = UNREAD;
     private long heapAtStop = UNREAD;
-    /** The JVM's CPU time when the app reported RUNNING (empty where /proc cannot tell). */
-    private volatile Optional<CpuTime> cpuAtReady = Optional.empty();
     private final long launchedAtNanos = System.nanoTime();
 
     private ChildApp(String label, Process process, Path gcLog, Path outputLog) {
@@ -99,11 +92,8 @@ final class ChildApp implements AutoCloseable {
                     .filter(n -> n.startsWith("spendstream.log.") || n.equals("logback.configurationFile"))
                     .sorted().forEach(n -> command.add("-D" + n + "=" + System.getProperty(n)));
             if (launch.flightRecorder()) {
-                // A JVM that writes a class archive at exit records no flight recording: --jfr goes without one.
                 command.add("-XX:StartFlightRecording=filename=" + launch.logDir().resolve(label + ".jfr")
                         + ",settings=profile,dumponexit=true");
-            } else {
-                command.addAll(classSharing(app, launch.classArchives()));
             }
             command.addAll(launch.javaOptions());
             command.add("-cp");
@@ -117,18 +107,6 @@ final class ChildApp implements AutoCloseable {
         }
     }
 
-    /**
-     * The flags that share {@code app}'s classes between its JVMs (AppCDS, dynamic archive): map the archive when a
-     * JVM of the app wrote it already, else write it at exit. An archive that does not match the JVM or the class
-     * path is ignored by the JVM (with a warning in the child's log), never an error.
-     */
-    private static List<String> classSharing(String app, Path archives) throws IOException {
-        Files.createDirectories(archives);
-        Path archive = archives.resolve(app + ".jsa");
-        return List.of(Files.exists(archive) ? "-XX:SharedArchiveFile=" + archive
-                : "-XX:ArchiveClassesAtExit=" + archive);
-    }
-
     /** Copies the child's output to its log file and watches for the readiness line. */
     private void pumpOutput() {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
@@ -139,7 +117,6 @@ final class ChildApp implements AutoCloseable {
                     runStopped.complete(null);
                 } else if (line.startsWith(ChildAppMain.READY)) {
                     long now = System.nanoTime();
-                    cpuAtReady = CpuTime.of(process.pid());
                     metricsPort = Integer.parseInt(line.substring(ChildAppMain.READY.length()).trim());
                     readyAtNanos.complete(now);
                 } else if (line.startsWith(ChildAppMain.FAILED)) {
@@ -165,8 +142,6 @@ final class ChildApp implements AutoCloseable {
     void startRun(Map<String, String> settings) {
         readyAtNanos = new CompletableFuture<>();
         runStopped = new CompletableFuture<>();
-        cpuAtReady = Optional.empty();
-        runStartedAtNanos = System.nanoTime();
         StringBuilder start = new StringBuilder(ChildAppMain.START).append('\n');
         settings.forEach((key, value) -> start.append(key).append('=').append(value).append('\n'));
         send(start.append(ChildAppMain.END).append('\n').toString());
@@ -218,23 +193,14 @@ final class ChildApp implements AutoCloseable {
         return await(readyAtNanos, timeout, " was not RUNNING");
     }
 
-    /**
-     * The CPU time the child's JVM used since its app reported RUNNING (so: while measured, when called as the
-     * measurement ends), split into app, JIT compiler and GC; empty where /proc cannot tell.
-     */
-    Optional<CpuTime> cpuSinceReady() {
-        Optional<CpuTime> atReady = cpuAtReady;
-        return atReady.flatMap(before -> CpuTime.of(process.pid()).map(now -> now.minus(before)));
+    /** The CPU time the child's JVM used so far; empty where /proc cannot tell. */
+    Optional<CpuTime> cpu() {
+        return CpuTime.of(process.pid());
     }
 
     /** System.nanoTime() at which the child's JVM was launched. */
     long launchedAtNanos() {
         return launchedAtNanos;
-    }
-
-    /** System.nanoTime() at which the current run was asked to start. */
-    long runStartedAtNanos() {
-        return runStartedAtNanos;
     }
 
     /** False once the child has exited (by itself: it crashed). */

@@ -15,8 +15,11 @@ import io.spendstream.schemas.Topic;
 
 /**
  * The benchmark's ceiling: a Kafka Streams app that copies {@code spend.usage.raw} and {@code spend.apm.raw} byte for
- * byte to one output topic ({@value #OUTPUT}, created by the benchmark with the same partitions). It runs through the
- * same {@link io.spendstream.runtime.StreamsAppRunner} as the Spendstream apps, so it has their client settings
+ * byte to one output topic ({@value #OUTPUT}, created by the benchmark with the same partitions), or, with
+ * {@value #LOOP}, each record back to the end of the topic it came from (same key, so the same partition): a loop
+ * whose input never runs out, whatever its rate, the clock or the bench's generator (the throughput phase). Either
+ * way one read and one write of the same record per record. It runs through the same
+ * {@link io.spendstream.runtime.StreamsAppRunner} as the Spendstream apps, so it has their client settings
  * (exactly_once_v2, read_committed, producer batching, dead-letter handlers, metrics): the difference between its
  * rate and an app's is what the app's own work costs. Keeps no state.
  */
@@ -25,6 +28,8 @@ public final class PassThroughApp implements StreamsApp {
     public static final String NAME = "passthrough";
     /** The topic the copies go to. */
     public static final String OUTPUT = "spendstream.bench.passthrough.output";
+    /** {@code true}: each record goes back to its own topic instead of {@value #OUTPUT} (which is then not read). */
+    public static final String LOOP = "spendstream.bench.passthrough.loop";
 
     @Override
     public String name() {
@@ -40,12 +45,17 @@ public final class PassThroughApp implements StreamsApp {
     @Override
     public void buildTopology(StreamsBuilder builder, AppContext context) {
         SpendstreamTopics topics = context.topics();
-        Topic<byte[], byte[]> output = new Topic<>(context.config().require(OUTPUT), Serdes.ByteArray(),
-                Serdes.ByteArray(), false);
         KStream<byte[], byte[]> usage = builder.stream(topics.usageRaw.name(),
                 topics.usageRaw.consumed("passthrough-usage-source"));
         KStream<byte[], byte[]> apm = builder.stream(topics.apmRaw.name(),
                 topics.apmRaw.consumed("passthrough-apm-source"));
+        if (Boolean.parseBoolean(context.config().get(LOOP, "false"))) {
+            usage.to(topics.usageRaw.name(), topics.usageRaw.produced("passthrough-usage-loop"));
+            apm.to(topics.apmRaw.name(), topics.apmRaw.produced("passthrough-apm-loop"));
+            return;
+        }
+        Topic<byte[], byte[]> output = new Topic<>(context.config().require(OUTPUT), Serdes.ByteArray(),
+                Serdes.ByteArray(), false);
         usage.merge(apm, Named.as("passthrough-merge")).to(output.name(), output.produced("passthrough-sink"));
     }
 }

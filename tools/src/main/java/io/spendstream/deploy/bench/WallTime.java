@@ -14,6 +14,7 @@ final class WallTime {
     static final String SET_UP = "set-up and pre-load";
     static final String START_UP = "app start-up";
     static final String WARM_UP = "warm-up";
+    static final String TOP_UP = "input top-ups";
     static final String MEASURED = "measured";
     static final String BETWEEN = "stop and counting";
     static final String LATENCY = "latency";

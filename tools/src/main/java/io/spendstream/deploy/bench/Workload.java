@@ -47,10 +47,18 @@ public final class Workload {
     private static final BigDecimal ALERT_SPIKE_COST = new BigDecimal("20.00");
     private static final String[] UNITS = {"Hours", "Requests", "GB-Hours", "GB"};
 
+    /** Distinct minutes of traffic that {@link #repeatedInterval} cycles through. */
+    static final int TEMPLATE_MINUTES = 5;
+    private static final String START_HOLE = "\u0000start";
+    private static final String END_HOLE = "\u0000end";
+    private static final String MINUTE_HOLE = "\u0000minute";
+
     private final int resources;
     private final int services;
     private final long seed;
     private final Instant start;
+    /** {@link #TEMPLATE_MINUTES} minutes of traffic with holes for the minute, rendered once when first needed. */
+    private List<List<String>> templates;
 
     /**
      * @param start the first minute of the pre-load (event time); live traffic continues after the pre-load
@@ -171,6 +179,57 @@ public final class Workload {
             records.add(apm(topics, minute, s));
         }
         return records;
+    }
+
+    /**
+     * The same traffic as {@link #interval} but fast (no JSON built: a minute's rows are filled into one rendered
+     * earlier), for topping up a phase's input while its app runs: minute {@code minute} repeats the costs,
+     * quantities and requests of minute {@code minute % }{@value #TEMPLATE_MINUTES}, with its own charge period,
+     * APM window and line-item ids (ingest would drop a repeated charge as a duplicate). Building the JSON costs
+     * about as much CPU as the pass-through spends on a record, so a generator that builds it cannot keep ahead of
+     * the pass-through it feeds on two cores.
+     */
+    public synchronized List<ProducerRecord<String, String>> repeatedInterval(SpendstreamTopics topics, long minute) {
+        if (templates == null) {
+            templates = new ArrayList<>();
+            for (int t = 0; t < TEMPLATE_MINUTES; t++) {
+                List<String> template = new ArrayList<>(recordsPerInterval());
+                for (ProducerRecord<String, String> record : interval(topics, t)) {
+                    template.add(withHoles(record.value(), t));
+                }
+                templates.add(template);
+            }
+        }
+        String from = "\"" + minute(minute) + "\"";
+        String to = "\"" + minute(minute + 1) + "\"";
+        String lineItemEnd = "-" + minute + "\"";
+        List<String> template = templates.get((int) (minute % TEMPLATE_MINUTES));
+        List<ProducerRecord<String, String>> records = new ArrayList<>(template.size());
+        for (int i = 0; i < template.size(); i++) {
+            String value = template.get(i).replace(START_HOLE, from).replace(END_HOLE, to)
+                    .replace(MINUTE_HOLE, lineItemEnd);
+            records.add(i < resources ? new ProducerRecord<>(topics.usageRaw.name(), resourceId(i), value)
+                    : new ProducerRecord<>(topics.apmRaw.name(), service(i - resources), value));
+        }
+        return records;
+    }
+
+    /** A record of minute {@code t} with holes where its charge period or APM window and its line-item id's minute are. */
+    private String withHoles(String value, int t) {
+        String holed = value.replace("\"" + minute(t + 1) + "\"", END_HOLE)
+                .replace("\"" + minute(t) + "\"", START_HOLE);
+        // Line items are "bench-<resource>-<minute>"; APM summaries have none.
+        String field = "\"x_LineItemId\":\"";
+        int at = holed.indexOf(field);
+        if (at < 0) {
+            return holed;
+        }
+        int end = holed.indexOf('"', at + field.length());
+        String suffix = "-" + t + "\"";
+        if (!holed.startsWith(suffix, end + 1 - suffix.length())) {
+            throw new IllegalStateException("Line item id without its minute: " + value);
+        }
+        return holed.substring(0, end + 1 - suffix.length()) + MINUTE_HOLE + holed.substring(end + 1);
     }
 
     /** The {@code index}-th record of minute {@code minute}, in the order of {@link #interval}. */

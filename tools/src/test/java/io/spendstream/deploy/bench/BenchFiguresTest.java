@@ -2,8 +2,12 @@ package io.spendstream.deploy.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.Instant;
 import java.util.List;
 
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 
 /** How the benchmark reads its raw figures: GC logs, Prometheus heap gauges, medians and percentiles. */
@@ -61,5 +65,56 @@ class BenchFiguresTest {
         assertEquals(false, new BenchReport.Steady("p", 10, 60, 3).compiled());
         assertEquals(true, new BenchReport.Steady("p", 5, 60, 3).sustained());
         assertEquals(false, new BenchReport.Steady("p", 5, 59.9, 3).sustained());
+    }
+
+    @Test
+    void shouldConvertEachStagesProgressToInputEventsThroughTheStagesBefore() {
+        // Ingest took 1,000 input events; enrich's input grew by 800 offsets and enrich took all of it (1,000
+        // events); attribution's grew by 1,600 and it took half (500 events: it falls behind); anomaly's grew by
+        // 100 over those 500 events and it took all: 500 input events went through the pipeline.
+        double[] perEvent = Bench.offsetsPerEvent(new long[] {0, 10, 20, 30}, new long[] {1_000, 810, 820, 130},
+                new long[] {5_000, 10, 20, 30}, new long[] {6_000, 810, 1_620, 130});
+        assertEquals(1.0, perEvent[0]);
+        assertEquals(0.8, perEvent[1], 1e-9);
+        assertEquals(1.6, perEvent[2], 1e-9);
+        assertEquals(0.2, perEvent[3], 1e-9);
+        assertEquals(500, 100 / perEvent[3], 1e-6);
+        assertEquals(Double.NaN, Bench.offsetsPerEvent(new long[] {0, 0}, new long[] {0, 5}, new long[] {0, 0},
+                new long[] {0, 5})[1], "no input event processed: no ratio");
+    }
+
+    @Test
+    void shouldMoveEveryTimestampOfACopyAndNothingElse() {
+        Schema schema = new Schema.Parser().parse("""
+                {"type": "record", "name": "R", "fields": [
+                  {"name": "at", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+                  {"name": "count", "type": "long"},
+                  {"name": "until", "type": ["null", {"type": "long", "logicalType": "timestamp-millis"}]},
+                  {"name": "inner", "type": {"type": "record", "name": "I", "fields": [
+                    {"name": "start", "type": {"type": "long", "logicalType": "timestamp-millis"}}]}},
+                  {"name": "items", "type": {"type": "array", "items": {"type": "record", "name": "D", "fields": [
+                    {"name": "since", "type": ["null", {"type": "long", "logicalType": "timestamp-millis"}]}]}}}
+                ]}""");
+        GenericRecord inner = new GenericData.Record(schema.getField("inner").schema());
+        inner.put("start", Instant.ofEpochMilli(1_000));
+        Schema itemSchema = schema.getField("items").schema().getElementType();
+        GenericRecord set = new GenericData.Record(itemSchema);
+        set.put("since", 2_000L);
+        GenericRecord unset = new GenericData.Record(itemSchema);
+        GenericRecord record = new GenericData.Record(schema);
+        record.put("at", Instant.ofEpochMilli(3_000));
+        record.put("count", 7L);
+        record.put("until", 4_000L);
+        record.put("inner", inner);
+        record.put("items", new GenericData.Array<>(schema.getField("items").schema(), List.of(set, unset)));
+
+        ShiftedCopies.shift(record, 3_600_000);
+
+        assertEquals(Instant.ofEpochMilli(3_603_000), record.get("at"));
+        assertEquals(7L, record.get("count"), "a plain long is no timestamp");
+        assertEquals(3_604_000L, record.get("until"));
+        assertEquals(Instant.ofEpochMilli(3_601_000), inner.get("start"));
+        assertEquals(3_602_000L, set.get("since"));
+        assertEquals(null, unset.get("since"));
     }
 }

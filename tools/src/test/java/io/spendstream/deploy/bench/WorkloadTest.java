@@ -22,6 +22,39 @@ class WorkloadTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
+    void shouldRepeatTheEstatesMinutesFastWithTheirOwnTimesAndLineItems() throws Exception {
+        Workload workload = new Workload(60, 7, 7, Instant.parse("2026-11-24T00:00:00Z"));
+        SpendstreamTopics topics = new SpendstreamTopics(TopicNames.defaults(), new InMemorySchemaRegistry());
+
+        // The template minutes themselves come back exactly as the JSON is built.
+        for (int m = 0; m < Workload.TEMPLATE_MINUTES; m++) {
+            assertThat(workload.repeatedInterval(topics, m)).usingRecursiveFieldByFieldElementComparator()
+                    .isEqualTo(workload.interval(topics, m));
+        }
+        // A later minute: the values of its template minute, its own charge period, window and line items.
+        long minute = 10 * Workload.TEMPLATE_MINUTES + 2;
+        List<ProducerRecord<String, String>> repeated = workload.repeatedInterval(topics, minute);
+        List<ProducerRecord<String, String>> template = workload.interval(topics, 2);
+        List<ProducerRecord<String, String>> built = workload.interval(topics, minute);
+        assertThat(repeated).hasSize(workload.recordsPerInterval());
+        for (int i = 0; i < repeated.size(); i++) {
+            JsonNode row = JSON.readTree(repeated.get(i).value());
+            JsonNode same = JSON.readTree(template.get(i).value());
+            JsonNode own = JSON.readTree(built.get(i).value());
+            assertThat(repeated.get(i).topic()).isEqualTo(built.get(i).topic());
+            assertThat(repeated.get(i).key()).isEqualTo(built.get(i).key());
+            for (String time : List.of("ChargePeriodStart", "ChargePeriodEnd", "x_LineItemId", "windowStart",
+                    "windowEnd")) {
+                assertThat(row.get(time)).as("%s of %s", time, row).isEqualTo(own.get(time));
+            }
+            for (String value : List.of("PricingQuantity", "EffectiveCost", "requests", "revenue", "SkuId")) {
+                assertThat(row.get(value)).as("%s of %s", value, row).isEqualTo(same.get(value));
+            }
+        }
+        assertThat(JSON.readTree(repeated.get(0).value()).get("x_LineItemId").asText()).isEqualTo("bench-0-" + minute);
+    }
+
+    @Test
     void shouldKeepEveryRowOfAnAlertServiceInOnePartitionThroughIngestsChargeIdentityTopics() throws Exception {
         Workload workload = new Workload(100, 10, 7, Instant.parse("2026-11-24T00:00:00Z"));
         // Where the apps' own serde would put the key: the same registry id for a string key on every subject.
