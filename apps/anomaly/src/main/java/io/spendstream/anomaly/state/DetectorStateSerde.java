@@ -48,7 +48,7 @@ import io.spendstream.schemas.serde.AvroBinary;
  * its own schema ({@code DetectorStateRecord-v5.avsc}, resolved into the current one: its incident is a spike, its
  * series in order). Format 6 adds the incident's type (spike or drop) and what the drop judgement keeps,
  * format 7 the series' skew (its settle horizon) and the slow-leak rule's hours, format 8 the shape model's memory
- * (null while it is off). Formats 1 to
+ * (null while it is off), format 9 the catch-up hold's wall-clock mark (null when not held). Formats 1 to
  * 4 were never released and are rejected like any unknown byte (the store is then rebuilt from scratch by resetting
  * the app).
  */
@@ -60,8 +60,13 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
     static final byte FORMAT_V6 = 6;
     /** 7 = format 6 plus the series' skew and the slow-leak hours. */
     static final byte FORMAT_V7 = 7;
-    /** 8 = the current {@code DetectorStateRecord}: format 7 plus the shape model's memory. */
+    /** 8 = format 7 plus the shape model's memory. */
     static final byte FORMAT_V8 = 8;
+    /** 9 = the current {@code DetectorStateRecord}: format 8 plus the catch-up hold's mark. */
+    static final byte FORMAT_V9 = 9;
+    /** The writer schema of format 8, as released. */
+    static final Schema SCHEMA_V8 = PrivateAvroSerde.schemaResource(DetectorStateSerde.class,
+            "DetectorStateRecord-v8.avsc");
     /** The writer schema of format 7, as released. */
     static final Schema SCHEMA_V7 = PrivateAvroSerde.schemaResource(DetectorStateSerde.class,
             "DetectorStateRecord-v7.avsc");
@@ -83,6 +88,8 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
             () -> new SpecificDatumReader<>(SCHEMA_V6, DetectorStateRecord.getClassSchema()));
     private final ThreadLocal<SpecificDatumReader<DetectorStateRecord>> readerV7 = ThreadLocal.withInitial(
             () -> new SpecificDatumReader<>(SCHEMA_V7, DetectorStateRecord.getClassSchema()));
+    private final ThreadLocal<SpecificDatumReader<DetectorStateRecord>> readerV8 = ThreadLocal.withInitial(
+            () -> new SpecificDatumReader<>(SCHEMA_V8, DetectorStateRecord.getClassSchema()));
 
     @Override
     public Serializer<DetectorState> serializer() {
@@ -96,21 +103,22 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
 
     public byte[] write(DetectorState state) {
         try {
-            return AvroBinary.write(writer.get(), toRecord(state), FORMAT_V8);
+            return AvroBinary.write(writer.get(), toRecord(state), FORMAT_V9);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     public DetectorState read(byte[] bytes) {
-        if (bytes.length == 0 || (bytes[0] != FORMAT_V8 && bytes[0] != FORMAT_V7 && bytes[0] != FORMAT_V6
-                && bytes[0] != FORMAT_V5)) {
+        if (bytes.length == 0 || (bytes[0] != FORMAT_V9 && bytes[0] != FORMAT_V8 && bytes[0] != FORMAT_V7
+                && bytes[0] != FORMAT_V6 && bytes[0] != FORMAT_V5)) {
             throw new SerializationException("Unknown detector state format "
-                    + (bytes.length == 0 ? "(empty)" : Byte.toString(bytes[0])) + "; expected " + FORMAT_V8 + ", "
-                    + FORMAT_V7 + ", " + FORMAT_V6 + " or " + FORMAT_V5);
+                    + (bytes.length == 0 ? "(empty)" : Byte.toString(bytes[0])) + "; expected " + FORMAT_V9 + ", "
+                    + FORMAT_V8 + ", " + FORMAT_V7 + ", " + FORMAT_V6 + " or " + FORMAT_V5);
         }
-        ThreadLocal<SpecificDatumReader<DetectorStateRecord>> from = bytes[0] == FORMAT_V8 ? reader
-                : bytes[0] == FORMAT_V7 ? readerV7 : bytes[0] == FORMAT_V6 ? readerV6 : readerV5;
+        ThreadLocal<SpecificDatumReader<DetectorStateRecord>> from = bytes[0] == FORMAT_V9 ? reader
+                : bytes[0] == FORMAT_V8 ? readerV8 : bytes[0] == FORMAT_V7 ? readerV7
+                : bytes[0] == FORMAT_V6 ? readerV6 : readerV5;
         try {
             return fromRecord(AvroBinary.read(from.get(), bytes, 1));
         } catch (IOException | RuntimeException e) {
@@ -182,6 +190,7 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
                         : Instant.ofEpochMilli(state.skewSeenAt()))
                 .setLeak(leak(state.leak()))
                 .setShape(shape(baseline.shape()))
+                .setHeldAt(state.heldAt() == DetectorState.NOT_HELD ? null : Instant.ofEpochMilli(state.heldAt()))
                 .build();
     }
 
@@ -268,7 +277,8 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
                         : record.getDropsJudgedBefore().toEpochMilli(),
                 record.getSkew(),
                 record.getSkewSeenAt() == null ? DetectorState.ALWAYS_IN_ORDER : record.getSkewSeenAt().toEpochMilli(),
-                leak(record.getLeak()));
+                leak(record.getLeak()),
+                record.getHeldAt() == null ? DetectorState.NOT_HELD : record.getHeldAt().toEpochMilli());
     }
 
     private static List<Double> doubles(double[] values) {
