@@ -55,6 +55,8 @@ import io.spendstream.schemas.Money;
  *       drop's back above); it ends at the end of the last active window.</li>
  * </ul>
  * Beside the spikes and drops (issue 17): the settle horizon follows the series' own lag ({@link SettleHorizon}); a
+ * backlog read out of order is held and replayed in order once read (the catch-up hold,
+ * {@link #onUpdate(DetectorState, WindowUpdate, EstateWarmup, CatchUpWatch, long)}); a
  * series without a baseline in a warm estate is judged on an absolute rate ({@link NewSpendSettings}); every settled
  * window also feeds the slow-leak rule ({@link LeakRule}), whose tickets have their own dedup key.
  * The excess of a partial window is {@code observed - expected x covered part} in {@code excessCost}; its excess per

@@ -109,10 +109,17 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
                 update.windowStart(), update.windowEnd(), total.parts(), update.timestamp());
 
         boolean wasOpen = state.isOpen();
+        boolean wasHeld = state.isHeld();
         List<Transition> transitions = lifecycle.onUpdate(state, update, estate, catchUp,
                 context().currentSystemTimeMs());
         states.put(scope.key(), state);
+        boolean released = wasHeld && !state.isHeld();
         for (Transition transition : transitions) {
+            if (released) {
+                // A catch-up hold's windows replayed in order: the children learn in step, as they would in order.
+                contributors.settleBefore(services, transition.windowStart()
+                        - lifecycle.settings().settle().toMillis());
+            }
             List<Contributor> top = transition.state() == AnomalyState.RESOLVED ? List.of()
                     : contributors.topContributors(services, transition.windowStart(), transition.partial());
             Anomaly anomaly = ScopedRecords.anomaly(scope, transition, top, trafficOf(scope, transition, windows));

@@ -114,11 +114,18 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
         ContributorBaselinesRecord children = contributors.observe(contributorStates, service, update.windowStart(),
                 update.windowEnd(), cost.getChildren(), update.timestamp());
         boolean wasOpen = state.isOpen();
+        boolean wasHeld = state.isHeld();
         List<Transition> transitions = lifecycle.onUpdate(state, update, estate, catchUp,
                 context().currentSystemTimeMs());
         states.put(service, state);
         DriftStateRecord drift = transitions.isEmpty() ? null : driftStates.get(service);
+        boolean released = wasHeld && !state.isHeld();
         for (Transition transition : transitions) {
+            if (released) {
+                // A catch-up hold's windows replayed in order: the children learn in step, as they would in order.
+                contributors.settleBefore(children, transition.windowStart()
+                        - lifecycle.settings().settle().toMillis());
+            }
             // A resolve is about a quiet window: it names the service, not children that did not move.
             List<Contributor> top = transition.state() == AnomalyState.RESOLVED ? List.of()
                     : transition.type() == AnomalyType.COST_DROP

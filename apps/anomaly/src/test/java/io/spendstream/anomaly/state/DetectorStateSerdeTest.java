@@ -99,7 +99,7 @@ class DetectorStateSerdeTest {
             bytes[0] = format;
 
             assertThatThrownBy(() -> serde.read(bytes)).isInstanceOf(SerializationException.class)
-                    .hasMessageContaining("expected 8, 7, 6 or 5");
+                    .hasMessageContaining("expected 9, 8, 7, 6 or 5");
         }
     }
 
@@ -140,10 +140,7 @@ class DetectorStateSerdeTest {
     @Test
     void shouldRestoreAStateWrittenInTheReleasedFormatSevenWithoutAShapeMemory() throws IOException {
         CostDetector detector = new CostDetector(DetectorSettings.defaults());
-        Baseline learned = detector.newBaseline();
-        for (int i = 0; i < 20; i++) {
-            detector.learn(learned, 1_800_000_000_000L + i * 60_000L, 10.0 + i);
-        }
+        Baseline learned = twentyLearnedWindows(detector);
         byte[] v7 = asFormat(serde.write(lateWithLeakHours(learned)), DetectorStateSerde.SCHEMA_V7,
                 DetectorStateSerde.FORMAT_V7);
 
@@ -158,6 +155,40 @@ class DetectorStateSerdeTest {
         assertThat(back.baseline().shape().capacity()).isZero();
         detector.learn(back.baseline(), 1_800_000_000_000L + 20 * 60_000L, 30.0);
         assertThat(back.baseline().shape().capacity()).isEqualTo(DetectorSettings.defaults().shape().capacity());
+    }
+
+    @Test
+    void shouldRoundTripTheCatchUpHold() {
+        DetectorState held = new DetectorState(DetectorState.empty(48).baseline(), PendingWindows.empty(), null,
+                DetectorState.NEVER_RESOLVED, DetectorState.ALWAYS_IN_ORDER, DetectorState.NOTHING_JUDGED, 0,
+                DetectorState.ALWAYS_IN_ORDER, null, 1_800_000_123_000L);
+
+        assertThat(serde.read(serde.write(held)).heldAt()).isEqualTo(1_800_000_123_000L);
+        assertThat(serde.read(serde.write(DetectorState.empty(48))).isHeld()).isFalse();
+    }
+
+    @Test
+    void shouldRestoreAStateWrittenInTheReleasedFormatEightAsNotHeld() throws IOException {
+        CostDetector detector = new CostDetector(DetectorSettings.defaults());
+        Baseline learned = twentyLearnedWindows(detector);
+        byte[] v8 = asFormat(serde.write(lateWithLeakHours(learned)), DetectorStateSerde.SCHEMA_V8,
+                DetectorStateSerde.FORMAT_V8);
+
+        DetectorState back = serde.read(v8);
+
+        assertThat(v8[0]).isEqualTo(DetectorStateSerde.FORMAT_V8);
+        assertThat(back.isHeld()).isFalse();
+        assertThat(back.skew()).isEqualTo(3_600_000L);
+        assertThat(back.baseline().shape().contextKeys()).containsExactly(learned.shape().contextKeys());
+    }
+
+    /** A baseline that learned 20 rising windows, a minute apart. */
+    private static Baseline twentyLearnedWindows(CostDetector detector) {
+        Baseline learned = detector.newBaseline();
+        for (int i = 0; i < 20; i++) {
+            detector.learn(learned, 1_800_000_000_000L + i * 60_000L, 10.0 + i);
+        }
+        return learned;
     }
 
     /** A state whose updates arrived late (out of order, skewed) and that holds the slow-leak rule's hours. */
@@ -282,9 +313,9 @@ class DetectorStateSerdeTest {
     @Test
     void shouldRefuseBytesOfAnUnknownFormat() {
         byte[] bytes = serde.write(DetectorState.empty(48));
-        bytes[0] = 9;
+        bytes[0] = 10;
 
         assertThatThrownBy(() -> serde.read(bytes)).isInstanceOf(SerializationException.class)
-                .hasMessageContaining("Unknown detector state format 9");
+                .hasMessageContaining("Unknown detector state format 10");
     }
 }
