@@ -2,8 +2,15 @@ package io.spendstream.anomaly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,12 +18,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.zip.GZIPInputStream;
 
 import org.apache.kafka.streams.TestInputTopic;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.spendstream.anomaly.core.AnomalySettings;
+import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.gate.AlertGateSettings;
 import io.spendstream.anomaly.scopes.ScopeSettings;
 import io.spendstream.avro.Anomaly;
@@ -42,9 +54,20 @@ class SkewedBacklogTest {
     private static final double[] SPEED = {1.0, 0.9, 0.8, 0.75};
     private static final Map<String, String> CONFIG = Map.of(ScopeSettings.SCOPES, "service",
             AlertGateSettings.GROUP_WAIT, "0s");
+    /** As on the broker: services and teams (each service its own team). */
+    private static final Map<String, String> RECORDED_CONFIG = Map.of(AlertGateSettings.GROUP_WAIT, "0s");
+    /** The recorded services replayed: the incident's and four that were learned partly filled without the hold. */
+    private static final Set<String> RECORDED_SERVICES = Set.of("service-02", "service-03",
+            "service-05", "service-07", "service-08");
+    /** Wall clock per update while a backlog is piped in: about the broker's pace (13,000 updates in ~10 s). */
+    private static final Duration WALL_PER_UPDATE = Duration.ofMillis(1);
 
     /** One row's share of a window, as it arrives: the service's window and the cost so far once it is in. */
     private record Part(String service, int minute, int partition, BigDecimal cost) {
+    }
+
+    /** One update of {@code spend.unit-cost} as the detector gets it: a service's window and its cost so far. */
+    private record Update(String service, int minute, BigDecimal costSoFar) {
     }
 
     @Test
@@ -59,14 +82,56 @@ class SkewedBacklogTest {
         assertThat(skewed).isEqualTo(ordered);
     }
 
+    /**
+     * The arrival orders the detector saw on the broker (issue 17's must-show, the whole pipeline on a real broker:
+     * six hours of an estate, two FOCUS rows a minute per service, service-07 at 10x for 15 minutes at 04:00, loaded
+     * at once), recorded from a debug print of every update: once on one partition, and on four partitions with the
+     * rows placed at 1 / 0.9 / 0.8 / 0.75 of each other's pace, 20 services with the consumers' default fetch size
+     * (the skew at the detector was 309-316 of the 360 minutes) and 10 services with 64 KiB fetches (lags jumping
+     * 36 to 75 and 118 minutes). Five of the services (each series' updates in their recorded order; the test driver
+     * runs ~100 updates a second while the series are held, so all 20 would take minutes), replayed at 1 ms of wall
+     * clock per update, then, after the catch-up quiet, one live minute of every service. Each raises exactly the
+     * incident, for the service and its team, from its first minute; without the hold the same updates raise false
+     * spikes or drops (the test below).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"one-partition", "four-partitions-default-fetch", "four-partitions-64k-fetch-10-services"})
+    void shouldRaiseExactlyTheIncidentFromTheArrivalOrdersRecordedOnTheBroker(String order) {
+        List<Update> arrivals = recorded(order);
+
+        List<String> opened = opened(arrivals, new HashMap<>(RECORDED_CONFIG), true);
+
+        long incident = T0.plusSeconds(4 * 3600).toEpochMilli();
+        assertThat(opened).containsExactlyInAnyOrder("cost-spike:service:service-07:" + incident,
+                "cost-spike:team:team-07:" + incident);
+    }
+
+    @Test
+    void shouldHaveRaisedFalseAnomaliesFromTheOrdersRecordedOnTheBrokerWithoutTheCatchUpHold() {
+        Map<String, String> noHold = new HashMap<>(RECORDED_CONFIG);
+        noHold.put(AnomalySettings.CATCH_UP_QUIET, "0s");
+
+        // As before the hold: false spikes and drops from windows learned partly filled (measured: 16 opened with
+        // the default fetch's order, false spikes at four of the five services and their teams, the incident late).
+        assertThat(opened(recorded("four-partitions-default-fetch"), noHold, true)).hasSizeGreaterThan(2);
+        assertThat(opened(recorded("four-partitions-64k-fetch-10-services"), noHold, true)).hasSizeGreaterThan(2);
+    }
+
+    @Test
+    void shouldJudgeNothingOfAHeldSeriesBeforeTheCatchUpQuiet() {
+        // The backlog read, no wall-clock quiet after it yet: every series is still held, nothing judged.
+        assertThat(opened(recorded("four-partitions-default-fetch"), new HashMap<>(RECORDED_CONFIG), false)).isEmpty();
+    }
+
     @Test
     void shouldHaveRaisedFalseAnomaliesWithTheSettleHorizonFixedAtTenMinutes() {
         List<Part> parts = estate(3, false);
         Map<String, String> fixed = new HashMap<>(CONFIG);
         fixed.put(AnomalySettings.SETTLE_MAX, "10m");
+        fixed.put(AnomalySettings.CATCH_UP_QUIET, "0s");
 
-        // As before issue 17 (the horizon did not follow the skew): windows learned a quarter or three quarters full,
-        // and every service opened a false spike at 05:49 (measured with 20 services: all 20).
+        // As before issue 17 (the horizon did not follow the skew, no catch-up hold): windows learned a quarter or
+        // three quarters full, and every service opened a false spike at 05:49 (measured with 20 services: all 20).
         assertThat(opened(skewed(parts), fixed)).hasSize(3);
     }
 
@@ -164,20 +229,68 @@ class SkewedBacklogTest {
         return arrivals.stream().map(Arrival::part).toList();
     }
 
-    /** Pipes the rows as attribution's window updates; the ids of the anomalies opened, in order. */
+    /** Pipes the rows as attribution's window updates (the cost so far of each window). */
     private static List<String> opened(List<Part> arrivals, Map<String, String> config) {
+        Map<String, BigDecimal> soFar = new HashMap<>();
+        List<Update> updates = new ArrayList<>();
+        for (Part part : arrivals) {
+            updates.add(new Update(part.service(), part.minute(),
+                    soFar.merge(part.service() + "@" + part.minute(), part.cost(), BigDecimal::add)));
+        }
+        return opened(updates, config, true);
+    }
+
+    /**
+     * Pipes the updates as attribution's, 1 ms of wall clock apart; then, if {@code thenLive}, the wall clock moves
+     * on by the catch-up quiet and every service sends its next minute at its last minute's cost (the estate goes on
+     * live after its backlog). The ids of the anomalies opened, in order.
+     */
+    private static List<String> opened(List<Update> arrivals, Map<String, String> config, boolean thenLive) {
+        String team = config.getOrDefault(ScopeSettings.SCOPES, "service,team").contains("team") ? "team-" : null;
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), config)) {
             TestInputTopic<String, UnitCost> input = fixture.input(fixture.topics().unitCost);
-            Map<String, BigDecimal> soFar = new HashMap<>();
-            for (Part part : arrivals) {
-                Instant start = T0.plusSeconds(60L * part.minute());
-                BigDecimal cost = soFar.merge(part.service() + "@" + part.minute(), part.cost(), BigDecimal::add);
-                UnitCost window = UnitCostFeed.unitCost(part.service(), start, cost);
-                window.setCoveredUntil(start.plusSeconds(60));
-                input.pipeInput(part.service(), window, start);
+            Map<String, Update> last = new HashMap<>();
+            for (Update update : arrivals) {
+                fixture.driver().advanceWallClockTime(WALL_PER_UPDATE);
+                pipe(input, update, team);
+                last.merge(update.service(), update, (a, b) -> b.minute() >= a.minute() ? b : a);
+            }
+            if (thenLive) {
+                fixture.driver().advanceWallClockTime(CostSpikeLifecycle.DEFAULT_CATCH_UP_QUIET);
+                last.values().stream().sorted(Comparator.comparing(Update::service)).forEach(u -> pipe(input,
+                        new Update(u.service(), u.minute() + 1, u.costSoFar()), team));
             }
             return fixture.output(fixture.topics().anomalies).readValuesToList().stream()
                     .filter(anomaly -> anomaly.getState() == AnomalyState.OPEN).map(Anomaly::getAnomalyId).toList();
+        }
+    }
+
+    private static void pipe(TestInputTopic<String, UnitCost> input, Update update, String teamPrefix) {
+        Instant start = T0.plusSeconds(60L * update.minute());
+        UnitCost window = UnitCostFeed.unitCost(update.service(), start, update.costSoFar());
+        window.setCoveredUntil(start.plusSeconds(60));
+        if (teamPrefix != null) {
+            window.setTeam(teamPrefix + update.service().substring("service-".length()));
+        }
+        input.pipeInput(update.service(), window, start);
+    }
+
+    /**
+     * An arrival order recorded on the broker: a line per update the detector saw, {@code service minute newest
+     * cost-so-far} (minutes from the estate's start).
+     */
+    private static List<Update> recorded(String name) {
+        String resource = "backlog/" + name + ".txt.gz";
+        try (InputStream in = SkewedBacklogTest.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("No test resource " + resource);
+            }
+            BufferedReader reader = new BufferedReader(new InputStreamReader(new GZIPInputStream(in),
+                    StandardCharsets.UTF_8));
+            return reader.lines().map(line -> line.split(" ")).filter(f -> RECORDED_SERVICES.contains(f[0]))
+                    .map(f -> new Update(f[0], Integer.parseInt(f[1]), new BigDecimal(f[3]))).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

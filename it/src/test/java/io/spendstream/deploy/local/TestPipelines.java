@@ -2,6 +2,7 @@ package io.spendstream.deploy.local;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,9 +30,16 @@ public final class TestPipelines {
 
     /** The four apps as {@code spendstream up} runs them, application ids {@code it-<name>-<random>-<app>}. */
     public static LocalPipeline start(Path dataDir, String name) throws IOException {
+        return start(dataDir, name, Map.of());
+    }
+
+    /** As {@link #start(Path, String)}, with further configuration ({@code spendstream.topics.partitions}, ...). */
+    public static LocalPipeline start(Path dataDir, String name, Map<String, String> overrides) throws IOException {
+        Map<String, String> config = new HashMap<>(overrides);
+        config.put("spendstream.application.id.prefix", "it-" + name + "-"
+                + UUID.randomUUID().toString().substring(0, 8) + "-");
         return LocalPipeline.start(new LocalPipeline.Settings(dataDir, FreePorts.next(), FreePorts.next(), 0, true,
-                Map.of("spendstream.application.id.prefix", "it-" + name + "-"
-                        + UUID.randomUUID().toString().substring(0, 8) + "-")));
+                config));
     }
 
     public static SpendstreamTopics topics(LocalPipeline pipeline) {

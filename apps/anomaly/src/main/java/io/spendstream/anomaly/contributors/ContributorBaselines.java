@@ -330,10 +330,7 @@ public final class ContributorBaselines {
         PendingChildrenRecord newest = pending.get(pending.size() - 1);
         long horizon = newest.getWindowStart() - horizonMillis;
         int cap = settings.pendingCap(horizonMillis, newest.getWindowEnd() - newest.getWindowStart());
-        while (!pending.isEmpty() && pending.get(0).getWindowStart() < horizon) {
-            learn(state, pending.remove(0));
-        }
-        state.setSettledBefore(Math.max(state.getSettledBefore(), horizon));
+        learnBefore(state, pending, horizon);
         while (pending.size() > cap) {
             // Only overlapping or odd-sized windows get here; the state must stay small.
             PendingChildrenRecord oldest = pending.remove(0);
@@ -342,6 +339,24 @@ public final class ContributorBaselines {
             state.setSettledBefore(Math.max(state.getSettledBefore(), line));
         }
         state.setPending(pending);
+    }
+
+    /**
+     * Learns the pending windows that start before {@code line}, oldest first: as the series' own windows settle
+     * when a catch-up hold replays them in order ({@code CostSpikeLifecycle}), so the contributors of an anomaly
+     * found in the replay are named against what was learned up to it, as in order.
+     */
+    public void settleBefore(ContributorBaselinesRecord state, long line) {
+        List<PendingChildrenRecord> pending = new ArrayList<>(state.getPending());
+        learnBefore(state, pending, line);
+        state.setPending(pending);
+    }
+
+    private void learnBefore(ContributorBaselinesRecord state, List<PendingChildrenRecord> pending, long line) {
+        while (!pending.isEmpty() && pending.get(0).getWindowStart() < line) {
+            learn(state, pending.remove(0));
+        }
+        state.setSettledBefore(Math.max(state.getSettledBefore(), line));
     }
 
     private void learn(ContributorBaselinesRecord state, PendingChildrenRecord window) {

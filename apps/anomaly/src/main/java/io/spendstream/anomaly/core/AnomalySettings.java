@@ -21,7 +21,7 @@ import io.spendstream.runtime.config.SpendstreamConfig;
  * {@link LifecycleSettings#defaults()}; the javadoc there says why.
  */
 public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifecycle, NewSpendSettings newSpend,
-        LeakSettings leak, Duration settleMax) {
+        LeakSettings leak, Duration settleMax, Duration catchUpQuiet) {
 
     public static final String PREFIX = "spendstream.anomaly.";
     /** Score at or above which an update opens an anomaly. */
@@ -83,6 +83,12 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
     public static final String SETTLE = PREFIX + "settle";
     /** How far the settle horizon may open for a series whose updates lag (see {@link SettleHorizon}). */
     public static final String SETTLE_MAX = PREFIX + "settle-max";
+    /**
+     * Wall-clock quiet after a series' last update that lagged more than {@code settle} behind it before the series'
+     * catch-up hold ends (0 = no hold), see {@link CostSpikeLifecycle#onUpdate(io.spendstream.anomaly.detector.DetectorState,
+     * io.spendstream.anomaly.detector.WindowUpdate, io.spendstream.anomaly.detector.EstateWarmup, long)}.
+     */
+    public static final String CATCH_UP_QUIET = PREFIX + "catch-up-quiet";
     /** New spend (a series without a baseline): TICKET from this rate per hour, see {@link NewSpendSettings}. */
     public static final String NEW_SPEND_TICKET_PER_HOUR = PREFIX + "new-spend.ticket-per-hour";
     /** New spend: PAGE from this rate per hour. */
@@ -99,7 +105,8 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
     public AnomalySettings(DetectorSettings detector, LifecycleSettings lifecycle) {
         this(detector, lifecycle, NewSpendSettings.defaults(), LeakSettings.defaults(),
                 CostSpikeLifecycle.DEFAULT_SETTLE_MAX.compareTo(lifecycle.settle()) >= 0
-                        ? CostSpikeLifecycle.DEFAULT_SETTLE_MAX : lifecycle.settle());
+                        ? CostSpikeLifecycle.DEFAULT_SETTLE_MAX : lifecycle.settle(),
+                CostSpikeLifecycle.DEFAULT_CATCH_UP_QUIET);
     }
 
     public static AnomalySettings defaults() {
@@ -108,7 +115,8 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
 
     /** The lifecycle these settings make, over {@code detector}. */
     public CostSpikeLifecycle newLifecycle() {
-        return new CostSpikeLifecycle(new CostDetector(detector), lifecycle, newSpend, leak, settleMax);
+        return new CostSpikeLifecycle(new CostDetector(detector), lifecycle, newSpend, leak, settleMax,
+                catchUpQuiet);
     }
 
     public static AnomalySettings from(SpendstreamConfig config) {
@@ -171,7 +179,11 @@ public record AnomalySettings(DetectorSettings detector, LifecycleSettings lifec
             throw new IllegalArgumentException(SETTLE_MAX + " (" + settleMax + ") must not be below " + SETTLE + " ("
                     + lifecycle.settle() + ")");
         }
-        return new AnomalySettings(detector, lifecycle, newSpend, leak, settleMax);
+        Duration catchUpQuiet = config.getDuration(CATCH_UP_QUIET, CostSpikeLifecycle.DEFAULT_CATCH_UP_QUIET);
+        if (catchUpQuiet.isNegative()) {
+            throw new IllegalArgumentException(CATCH_UP_QUIET + " (" + catchUpQuiet + ") must not be negative");
+        }
+        return new AnomalySettings(detector, lifecycle, newSpend, leak, settleMax, catchUpQuiet);
     }
 
     /** A severity setting ({@code PAGE}, {@code TICKET}, {@code INFO}, any case), with a clear error otherwise. */

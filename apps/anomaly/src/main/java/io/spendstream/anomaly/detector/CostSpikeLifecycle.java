@@ -55,6 +55,8 @@ import io.spendstream.schemas.Money;
  *       drop's back above); it ends at the end of the last active window.</li>
  * </ul>
  * Beside the spikes and drops (issue 17): the settle horizon follows the series' own lag ({@link SettleHorizon}); a
+ * backlog read out of order is held and replayed in order once read (the catch-up hold,
+ * {@link #onUpdate(DetectorState, WindowUpdate, EstateWarmup, CatchUpWatch, long)}); a
  * series without a baseline in a warm estate is judged on an absolute rate ({@link NewSpendSettings}); every settled
  * window also feeds the slow-leak rule ({@link LeakRule}), whose tickets have their own dedup key.
  * The excess of a partial window is {@code observed - expected x covered part} in {@code excessCost}; its excess per
@@ -73,6 +75,13 @@ public final class CostSpikeLifecycle {
 
     /** How far behind the newest window {@code settle-max} lets the settle horizon open by default. */
     public static final Duration DEFAULT_SETTLE_MAX = Duration.ofHours(2);
+    /** Wall-clock quiet after a series' last lagging update before its catch-up hold is released, by default. */
+    public static final Duration DEFAULT_CATCH_UP_QUIET = Duration.ofSeconds(30);
+    /**
+     * Most history a series holds back during a catch-up: beyond it the oldest held window is learned unjudged
+     * (bounds the state: ~60 bytes per one-minute window, ~86 KB per series at the cap).
+     */
+    public static final Duration CATCH_UP_MAX = Duration.ofDays(1);
 
     private final CostDetector detector;
     private final LifecycleSettings settings;
@@ -80,6 +89,7 @@ public final class CostSpikeLifecycle {
     private final NewSpendSettings newSpend;
     private final LeakRule leak;
     private final SettleHorizon horizon;
+    private final long catchUpQuiet;
 
     /** With the default new-spend, leak and settle-max settings. */
     public CostSpikeLifecycle(CostDetector detector, LifecycleSettings settings) {
@@ -87,8 +97,22 @@ public final class CostSpikeLifecycle {
                 max(DEFAULT_SETTLE_MAX, settings.settle()));
     }
 
+    /** With the default catch-up quiet. */
     public CostSpikeLifecycle(CostDetector detector, LifecycleSettings settings, NewSpendSettings newSpend,
             LeakSettings leak, Duration settleMax) {
+        this(detector, settings, newSpend, leak, settleMax, DEFAULT_CATCH_UP_QUIET);
+    }
+
+    /**
+     * @param catchUpQuiet wall-clock quiet after a series' last lagging update before its catch-up hold ends
+     *                     ({@link #onUpdate(DetectorState, WindowUpdate, EstateWarmup, long)}); zero turns the hold off
+     */
+    public CostSpikeLifecycle(CostDetector detector, LifecycleSettings settings, NewSpendSettings newSpend,
+            LeakSettings leak, Duration settleMax, Duration catchUpQuiet) {
+        if (catchUpQuiet.isNegative()) {
+            throw new IllegalArgumentException("catch-up quiet " + catchUpQuiet + " is negative");
+        }
+        this.catchUpQuiet = catchUpQuiet.toMillis();
         this.detector = detector;
         this.settings = settings;
         this.coverage = new ChargeCoverage(settings.partialMinFraction());
@@ -110,6 +134,9 @@ public final class CostSpikeLifecycle {
      * the stores beside the series' state (its children's baselines) settle by.
      */
     public long settleHorizon(DetectorState state) {
+        if (state.isHeld()) {
+            return CATCH_UP_MAX.toMillis();
+        }
         PendingWindow newest = state.pending().newest();
         return newest == null ? settings.settle().toMillis() : horizon.horizon(state, newest.windowStart());
     }
@@ -168,6 +195,109 @@ public final class CostSpikeLifecycle {
         PendingWindow newest = state.pending().newest();
         if (newest != null) {
             horizon.observe(state, newest.windowStart(), update.windowStart());
+        }
+    }
+
+    /**
+     * Whether {@code update} is part of a backlog being caught up out of order, as of the wall-clock time {@code now}:
+     * its window ended more than {@code settle} before {@code now} (history, not live spend), and it arrives more
+     * than one window behind the series' newest window (so it does not merely trail the window that overtook it:
+     * the series' upstream sources are at different points of the backlog).
+     */
+    public boolean catchesUp(DetectorState state, WindowUpdate update, long now) {
+        PendingWindow newest = state.pending().newest();
+        return newest != null && newest.windowStart() - update.windowStart() > update.sizeMillis()
+                && now - update.windowEnd() > settings.settle().toMillis();
+    }
+
+    /** A tracker of whether a task is catching up a backlog out of order (one per processor). */
+    public CatchUpWatch newCatchUpWatch() {
+        return new CatchUpWatch();
+    }
+
+    /**
+     * A late update ({@link #isLate}) as {@link #noteLate(DetectorState, WindowUpdate)}; one that {@link #catchesUp}
+     * also tells {@code watch} that the task is catching up, at the wall-clock time {@code now}.
+     */
+    public void noteLate(DetectorState state, WindowUpdate update, CatchUpWatch watch, long now) {
+        if (catchUpQuiet > 0 && catchesUp(state, update, now)) {
+            watch.seen(now);
+        }
+        noteLate(state, update);
+    }
+
+    /**
+     * Applies one update with the <b>catch-up hold</b>, {@code now} being the wall clock (ms); returns the lifecycle
+     * events it causes, in order. An update of history (its window ended more than {@code settle} before the wall
+     * clock) that arrives more than a window behind its series' newest ({@link #catchesUp}) means the task's
+     * upstream sources are catching up a backlog at different event-time paces: on a multi-partition backlog the
+     * skew at the detector can be most of the backlog (measured on the broker: 309-316 of 360 minutes, a partition
+     * being about one fetch and three repartition hops mixing four upstream tasks), far beyond what any event-time
+     * horizon can wait for, and a series learns partly filled windows from its first minutes on (its fast sources'
+     * rows only), before any lag of its own shows. So while the task has seen such an update within the catch-up
+     * quiet ({@code catch-up-quiet}, wall clock; {@link CatchUpWatch}), every series that gets an update of history
+     * is held: it only collects, every update merged into its pending windows (up to {@link #CATCH_UP_MAX} of them),
+     * nothing learned or judged. Once none has come for the quiet, the sources have delivered what they had, and on
+     * the series' next update its held windows, now complete, are replayed in window order through the in-order path
+     * (spikes, drops, new spend, resolves, learning, slow leaks): the same anomalies as the same data in order,
+     * raised once the backlog has been read. Live updates (not history) of a series that is not held are never
+     * held; in order nothing catches up, and this is {@link #onUpdate(DetectorState, WindowUpdate, boolean)} with
+     * {@code estate}'s new-spend judgement.
+     */
+    public List<Transition> onUpdate(DetectorState state, WindowUpdate update, EstateWarmup estate,
+            CatchUpWatch watch, long now) {
+        if (catchUpQuiet > 0 && catchesUp(state, update, now)) {
+            watch.seen(now);
+        }
+        boolean catchingUp = catchUpQuiet > 0 && watch.isCatchingUp(now, catchUpQuiet);
+        List<Transition> events = new ArrayList<>();
+        if (state.isHeld() && !catchingUp) {
+            release(state, update.scope(), estate, events);
+        }
+        boolean history = now - update.windowEnd() > settings.settle().toMillis();
+        if (!isLate(state, update) && (state.isHeld() || (catchingUp && history))) {
+            state.hold(now);
+            hold(state, update, events);
+            return events;
+        }
+        events.addAll(onUpdate(state, update, estate.judgesNewSpendAt(update.timestamp())));
+        return events;
+    }
+
+    /** Ends the series' catch-up hold: its held windows are replayed in window order as complete windows. */
+    private void release(DetectorState state, String scope, EstateWarmup estate, List<Transition> events) {
+        List<PendingWindow> held = new ArrayList<>(state.pending().windows());
+        state.pending().clear();
+        state.release();
+        for (PendingWindow window : held) {
+            // Every source has delivered its part by now: the window is complete (its charge time covered).
+            WindowUpdate replay = new WindowUpdate(scope, window.windowStart(), window.windowEnd(), window.cost(),
+                    window.currency(), window.lastTimestamp(), window.windowEnd());
+            events.addAll(onUpdate(state, replay, estate.judgesNewSpendAt(window.lastTimestamp())));
+            PendingWindow replayed = state.pending().get(window.windowStart());
+            if (window.finished() && replayed != null && !replayed.finished()) {
+                // Counted for an incident before the hold began: not again.
+                state.pending().put(replayed.asFinished());
+            }
+        }
+    }
+
+    /** Collects an update while the series is held: into its pending windows, nothing learned or judged. */
+    private void hold(DetectorState state, WindowUpdate update, List<Transition> events) {
+        PendingWindows pending = state.pending();
+        PendingWindow newest = pending.newest();
+        if (newest != null) {
+            horizon.observe(state, newest.windowStart(), update.windowStart());
+            if (update.windowStart() < newest.windowStart()) {
+                state.outOfOrder(newest.windowStart());
+            }
+        }
+        PendingWindow known = pending.get(update.windowStart());
+        pending.put(known == null ? PendingWindow.of(update) : known.merge(update));
+        long cap = CATCH_UP_MAX.toMillis() / update.sizeMillis() + LifecycleSettings.PENDING_SLACK;
+        while (pending.size() > cap) {
+            // A backlog longer than the cap: its oldest windows are learned as they are, unjudged.
+            learn(state, pending.settleOldest(), update.scope(), events);
         }
     }
 

@@ -15,6 +15,8 @@ public final class DetectorState {
     public static final long ALWAYS_IN_ORDER = Long.MIN_VALUE;
     /** {@link #dropsJudgedBefore()} before any window was judged for a drop. */
     public static final long NOTHING_JUDGED = Long.MIN_VALUE;
+    /** {@link #heldAt()} while the series is not held for a catch-up. */
+    public static final long NOT_HELD = Long.MIN_VALUE;
 
     private final Baseline baseline;
     private final PendingWindows pending;
@@ -25,19 +27,30 @@ public final class DetectorState {
     private long skew;
     private long skewSeenAt;
     private LeakWatch leak;
+    private long heldAt;
 
     public DetectorState(Baseline baseline, PendingWindows pending, Incident incident, long resolvedBefore,
             long outOfOrderAt, long dropsJudgedBefore) {
-        this(baseline, pending, incident, resolvedBefore, outOfOrderAt, dropsJudgedBefore, 0, ALWAYS_IN_ORDER, null);
+        this(baseline, pending, incident, resolvedBefore, outOfOrderAt, dropsJudgedBefore, 0, ALWAYS_IN_ORDER, null,
+                NOT_HELD);
+    }
+
+    /** A series not held for a catch-up. */
+    public DetectorState(Baseline baseline, PendingWindows pending, Incident incident, long resolvedBefore,
+            long outOfOrderAt, long dropsJudgedBefore, long skew, long skewSeenAt, LeakWatch leak) {
+        this(baseline, pending, incident, resolvedBefore, outOfOrderAt, dropsJudgedBefore, skew, skewSeenAt, leak,
+                NOT_HELD);
     }
 
     /**
      * @param skew       the largest lag of an update behind the series' newest window lately (ms; 0 in order)
      * @param skewSeenAt the newest window's start when that lag was last seen ({@link #ALWAYS_IN_ORDER}: never)
      * @param leak       what the slow-leak rule keeps, or null before the first settled window
+     * @param heldAt     the wall-clock time of the last update that put the series on a catch-up hold, or
+     *                   {@link #NOT_HELD} (see {@link CostSpikeLifecycle})
      */
     public DetectorState(Baseline baseline, PendingWindows pending, Incident incident, long resolvedBefore,
-            long outOfOrderAt, long dropsJudgedBefore, long skew, long skewSeenAt, LeakWatch leak) {
+            long outOfOrderAt, long dropsJudgedBefore, long skew, long skewSeenAt, LeakWatch leak, long heldAt) {
         this.baseline = baseline;
         this.pending = pending;
         this.incident = incident;
@@ -47,6 +60,7 @@ public final class DetectorState {
         this.skew = skew;
         this.skewSeenAt = skewSeenAt;
         this.leak = leak;
+        this.heldAt = heldAt;
     }
 
     /** A new series, with a daily profile of {@code dailySlots} slots (see {@link CostSpikeLifecycle#newState}). */
@@ -129,6 +143,28 @@ public final class DetectorState {
 
     void leak(LeakWatch watch) {
         leak = watch;
+    }
+
+    /**
+     * While the series catches up a skewed backlog: the wall-clock time (ms) its last update arrived more than
+     * {@code settle} behind its newest window; {@link #NOT_HELD} otherwise. Nothing is learned or judged while held.
+     */
+    public long heldAt() {
+        return heldAt;
+    }
+
+    public boolean isHeld() {
+        return heldAt != NOT_HELD;
+    }
+
+    void hold(long wallClock) {
+        heldAt = Math.max(heldAt, wallClock);
+    }
+
+    void release() {
+        heldAt = NOT_HELD;
+        skew = 0;
+        skewSeenAt = ALWAYS_IN_ORDER;
     }
 
     void outOfOrder(long newestWindowStart) {

@@ -88,6 +88,11 @@ public final class PendingWindows {
         return unfinished;
     }
 
+    /** Removes every window; the settle line stays (for a replay of them, {@link CostSpikeLifecycle#releaseIfQuiet}). */
+    void clear() {
+        byStart.clear();
+    }
+
     /** Removes and returns the windows starting before {@code horizon}, oldest first; they are settled from now. */
     List<PendingWindow> settleBefore(long horizon) {
         Map<Long, PendingWindow> settled = byStart.headMap(horizon, false);

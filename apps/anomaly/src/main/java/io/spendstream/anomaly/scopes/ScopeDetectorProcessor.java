@@ -14,6 +14,7 @@ import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.core.Stage;
+import io.spendstream.anomaly.detector.CatchUpWatch;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.EstateWarmup;
@@ -54,11 +55,14 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
     private ReadThroughStates<ContributorBaselinesRecord> contributorStates;
     private ReadThroughStates<ScopeWindowsRecord> windowStates;
     private EstateWarmup estate;
+    /** Whether this task is catching up a backlog out of order (the catch-up hold of its series). */
+    private final CatchUpWatch catchUp;
 
     public ScopeDetectorProcessor(CostSpikeLifecycle lifecycle, ScopeSettings settings, ContributorBaselines contributors,
             PipelineMetrics metrics, OpenAnomalies openAnomalies) {
         super(metrics, openAnomalies);
         this.lifecycle = lifecycle;
+        this.catchUp = lifecycle.newCatchUpWatch();
         this.settings = settings;
         this.contributors = contributors;
     }
@@ -88,7 +92,8 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
             // late it is still widens the scope's settle horizon.
             metrics.counter(LATE_PARTS, "stage", Stage.NAME, "scope", scope.type().label()).increment();
             lifecycle.noteLate(state, new WindowUpdate(scope.key(), part.getWindowStart(),
-                    part.getWindowEnd(), part.getCost(), part.getCurrency(), record.timestamp()));
+                    part.getWindowEnd(), part.getCost(), part.getCurrency(), record.timestamp()), catchUp,
+                    context().currentSystemTimeMs());
             states.put(scope.key(), state);
             return;
         }
@@ -104,9 +109,17 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
                 update.windowStart(), update.windowEnd(), total.parts(), update.timestamp());
 
         boolean wasOpen = state.isOpen();
-        List<Transition> transitions = lifecycle.onUpdate(state, update, estate.judgesNewSpendAt(update.timestamp()));
+        boolean wasHeld = state.isHeld();
+        List<Transition> transitions = lifecycle.onUpdate(state, update, estate, catchUp,
+                context().currentSystemTimeMs());
         states.put(scope.key(), state);
+        boolean released = wasHeld && !state.isHeld();
         for (Transition transition : transitions) {
+            if (released) {
+                // A catch-up hold's windows replayed in order: the children learn in step, as they would in order.
+                contributors.settleBefore(services, transition.windowStart()
+                        - lifecycle.settings().settle().toMillis());
+            }
             List<Contributor> top = transition.state() == AnomalyState.RESOLVED ? List.of()
                     : contributors.topContributors(services, transition.windowStart(), transition.partial());
             Anomaly anomaly = ScopedRecords.anomaly(scope, transition, top, trafficOf(scope, transition, windows));

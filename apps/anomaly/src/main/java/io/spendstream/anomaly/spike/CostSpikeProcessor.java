@@ -15,6 +15,7 @@ import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.core.UnitCostInput;
 import io.spendstream.anomaly.core.Stage;
 import io.spendstream.anomaly.core.TrafficContexts;
+import io.spendstream.anomaly.detector.CatchUpWatch;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.EstateWarmup;
@@ -53,11 +54,14 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
     /** The drift detector's states, read only: the usual requests of a service ({@link TrafficContexts}). */
     private KeyValueStore<String, DriftStateRecord> driftStates;
     private EstateWarmup estate;
+    /** Whether this task is catching up a backlog out of order (the catch-up hold of its series). */
+    private final CatchUpWatch catchUp;
 
     public CostSpikeProcessor(CostSpikeLifecycle lifecycle, ContributorBaselines contributors, PipelineMetrics metrics,
             OpenAnomalies openAnomalies) {
         super(metrics, openAnomalies);
         this.lifecycle = lifecycle;
+        this.catchUp = lifecycle.newCatchUpWatch();
         this.contributors = contributors;
     }
 
@@ -103,17 +107,25 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
             // The window settled already (learned, or skipped as having no data): it cannot be un-learned. How late
             // it is still widens the service's settle horizon.
             metrics.counter(LATE_UPDATES, "stage", Stage.NAME).increment();
-            lifecycle.noteLate(state, update);
+            lifecycle.noteLate(state, update, catchUp, context().currentSystemTimeMs());
             states.put(service, state);
             return;
         }
         ContributorBaselinesRecord children = contributors.observe(contributorStates, service, update.windowStart(),
                 update.windowEnd(), cost.getChildren(), update.timestamp());
         boolean wasOpen = state.isOpen();
-        List<Transition> transitions = lifecycle.onUpdate(state, update, estate.judgesNewSpendAt(update.timestamp()));
+        boolean wasHeld = state.isHeld();
+        List<Transition> transitions = lifecycle.onUpdate(state, update, estate, catchUp,
+                context().currentSystemTimeMs());
         states.put(service, state);
         DriftStateRecord drift = transitions.isEmpty() ? null : driftStates.get(service);
+        boolean released = wasHeld && !state.isHeld();
         for (Transition transition : transitions) {
+            if (released) {
+                // A catch-up hold's windows replayed in order: the children learn in step, as they would in order.
+                contributors.settleBefore(children, transition.windowStart()
+                        - lifecycle.settings().settle().toMillis());
+            }
             // A resolve is about a quiet window: it names the service, not children that did not move.
             List<Contributor> top = transition.state() == AnomalyState.RESOLVED ? List.of()
                     : transition.type() == AnomalyType.COST_DROP

@@ -50,7 +50,8 @@ import io.spendstream.schemas.serde.AvroBinary;
  * its own schema ({@code DetectorStateRecord-v5.avsc}, resolved into the current one: its incident is a spike, its
  * series in order). Format 6 adds the incident's type (spike or drop) and what the drop judgement keeps,
  * format 7 the series' skew (its settle horizon) and the slow-leak rule's hours, format 8 the shape model's memory
- * (null while it is off), format 9 the rarity calibration (null while it is off). Formats 1 to
+ * (null while it is off), format 9 the rarity calibration (null while it is off) and the catch-up hold's
+ * wall-clock mark (null when not held). Formats 1 to
  * 4 were never released and are rejected like any unknown byte (the store is then rebuilt from scratch by resetting
  * the app).
  */
@@ -64,7 +65,7 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
     static final byte FORMAT_V7 = 7;
     /** 8 = format 7 plus the shape model's memory. */
     static final byte FORMAT_V8 = 8;
-    /** 9 = the current {@code DetectorStateRecord}: format 8 plus the rarity calibration. */
+    /** 9 = the current {@code DetectorStateRecord}: format 8 plus the rarity calibration and the catch-up mark. */
     static final byte FORMAT_V9 = 9;
     /** The writer schema of format 8, as released. */
     static final Schema SCHEMA_V8 = PrivateAvroSerde.schemaResource(DetectorStateSerde.class,
@@ -193,6 +194,7 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
                 .setLeak(leak(state.leak()))
                 .setShape(shape(baseline.shape()))
                 .setCalibration(calibration(baseline.calibration()))
+                .setHeldAt(state.heldAt() == DetectorState.NOT_HELD ? null : Instant.ofEpochMilli(state.heldAt()))
                 .build();
     }
 
@@ -296,7 +298,8 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
                         : record.getDropsJudgedBefore().toEpochMilli(),
                 record.getSkew(),
                 record.getSkewSeenAt() == null ? DetectorState.ALWAYS_IN_ORDER : record.getSkewSeenAt().toEpochMilli(),
-                leak(record.getLeak()));
+                leak(record.getLeak()),
+                record.getHeldAt() == null ? DetectorState.NOT_HELD : record.getHeldAt().toEpochMilli());
     }
 
     private static List<Double> doubles(double[] values) {

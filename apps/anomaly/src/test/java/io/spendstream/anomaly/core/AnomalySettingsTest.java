@@ -40,7 +40,8 @@ class AnomalySettingsTest {
         AnomalySettings set = AnomalySettings.from(new SpendstreamConfig(Map.of(
                 AnomalySettings.NEW_SPEND_TICKET_PER_HOUR, "10", AnomalySettings.NEW_SPEND_PAGE_PER_HOUR, "250.5",
                 AnomalySettings.NEW_SPEND_ESTATE_WARMUP, "0s", AnomalySettings.LEAK_RISING_HOURS, "6",
-                AnomalySettings.LEAK_MIN_RATIO, "1.3", AnomalySettings.SETTLE_MAX, "6h")));
+                AnomalySettings.LEAK_MIN_RATIO, "1.3", AnomalySettings.SETTLE_MAX, "6h",
+                AnomalySettings.CATCH_UP_QUIET, "2m")));
 
         assertThat(defaults.newSpend().ticketPerHour()).isEqualByComparingTo("25");
         assertThat(defaults.newSpend().pagePerHour()).isEqualByComparingTo("100");
@@ -53,6 +54,11 @@ class AnomalySettingsTest {
         assertThat(set.leak().risingHours()).isEqualTo(6);
         assertThat(set.leak().minRatio()).isEqualTo(1.3);
         assertThat(set.settleMax()).isEqualTo(Duration.ofHours(6));
+        assertThat(defaults.catchUpQuiet()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(set.catchUpQuiet()).isEqualTo(Duration.ofMinutes(2));
+        assertThatThrownBy(() -> AnomalySettings.from(new SpendstreamConfig(Map.of(AnomalySettings.CATCH_UP_QUIET,
+                "-1s")))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(AnomalySettings.CATCH_UP_QUIET);
         assertThatThrownBy(() -> AnomalySettings.from(new SpendstreamConfig(Map.of(AnomalySettings.SETTLE_MAX,
                 "5m")))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(AnomalySettings.SETTLE_MAX);
         assertThatThrownBy(() -> AnomalySettings.from(new SpendstreamConfig(Map.of(

@@ -158,7 +158,17 @@ class DetectorStateSerdeTest {
     }
 
     @Test
-    void shouldRestoreAStateWrittenInTheReleasedFormatEightWithoutARarityCalibration() throws IOException {
+    void shouldRoundTripTheCatchUpHold() {
+        DetectorState held = new DetectorState(DetectorState.empty(48).baseline(), PendingWindows.empty(), null,
+                DetectorState.NEVER_RESOLVED, DetectorState.ALWAYS_IN_ORDER, DetectorState.NOTHING_JUDGED, 0,
+                DetectorState.ALWAYS_IN_ORDER, null, 1_800_000_123_000L);
+
+        assertThat(serde.read(serde.write(held)).heldAt()).isEqualTo(1_800_000_123_000L);
+        assertThat(serde.read(serde.write(DetectorState.empty(48))).isHeld()).isFalse();
+    }
+
+    @Test
+    void shouldRestoreAStateWrittenInTheReleasedFormatEightWithoutARarityCalibrationAndNotHeld() throws IOException {
         CostDetector detector = new CostDetector(calibrated());
         Baseline learned = twentyRisingWindows(detector);
         byte[] v8 = asFormat(serde.write(lateWithLeakHours(learned)), DetectorStateSerde.SCHEMA_V8,
@@ -168,6 +178,8 @@ class DetectorStateSerdeTest {
 
         assertThat(learned.calibration().isEmpty()).isFalse();
         assertThat(v8[0]).isEqualTo(DetectorStateSerde.FORMAT_V8);
+        assertThat(back.isHeld()).isFalse();
+        assertThat(back.skew()).isEqualTo(3_600_000L);
         assertThat(back.baseline().learnedWindows()).isEqualTo(20);
         assertThat(back.baseline().shape().contextKeys()).containsExactly(learned.shape().contextKeys());
         // Format 8 had no calibration: it scores uncalibrated until its next learned window starts one.
