@@ -220,9 +220,7 @@ public final class CostSpikeLifecycle {
      * also tells {@code watch} that the task is catching up, at the wall-clock time {@code now}.
      */
     public void noteLate(DetectorState state, WindowUpdate update, CatchUpWatch watch, long now) {
-        if (catchUpQuiet > 0 && catchesUp(state, update, now)) {
-            watch.seen(now);
-        }
+        watchCatchUp(state, update, watch, now);
         noteLate(state, update);
     }
 
@@ -246,9 +244,7 @@ public final class CostSpikeLifecycle {
      */
     public List<Transition> onUpdate(DetectorState state, WindowUpdate update, EstateWarmup estate,
             CatchUpWatch watch, long now) {
-        if (catchUpQuiet > 0 && catchesUp(state, update, now)) {
-            watch.seen(now);
-        }
+        watchCatchUp(state, update, watch, now);
         boolean catchingUp = catchUpQuiet > 0 && watch.isCatchingUp(now, catchUpQuiet);
         List<Transition> events = new ArrayList<>();
         if (state.isHeld() && !catchingUp) {
@@ -262,6 +258,13 @@ public final class CostSpikeLifecycle {
         }
         events.addAll(onUpdate(state, update, estate.judgesNewSpendAt(update.timestamp())));
         return events;
+    }
+
+    /** Tells {@code watch} that the task is catching up when {@code update} {@link #catchesUp} (and the hold is on). */
+    private void watchCatchUp(DetectorState state, WindowUpdate update, CatchUpWatch watch, long now) {
+        if (catchUpQuiet > 0 && catchesUp(state, update, now)) {
+            watch.seen(now);
+        }
     }
 
     /** Ends the series' catch-up hold: its held windows are replayed in window order as complete windows. */
