@@ -28,6 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.spendstream.anomaly.core.AnomalySettings;
+import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.gate.AlertGateSettings;
 import io.spendstream.anomaly.scopes.ScopeSettings;
@@ -70,6 +71,16 @@ class SkewedBacklogTest {
     private record Update(String service, int minute, BigDecimal costSoFar) {
     }
 
+    /** What happens after a backlog is piped in. */
+    private enum Then {
+        /** Nothing: the wall clock stays where the backlog left it. */
+        NOTHING,
+        /** The wall clock moves on past the catch-up quiet and the next release check; no update comes. */
+        QUIET,
+        /** As {@link #QUIET}, then every service sends its next minute (the estate goes on live). */
+        LIVE_MINUTE
+    }
+
     @Test
     void shouldRaiseTheSameAnomaliesOnASkewedFourPartitionBacklogAsInOrderAndCatchTheIncidentInIt() {
         List<Part> parts = estate(SERVICES, true);
@@ -99,7 +110,7 @@ class SkewedBacklogTest {
     void shouldRaiseExactlyTheIncidentFromTheArrivalOrdersRecordedOnTheBroker(String order) {
         List<Update> arrivals = recorded(order);
 
-        List<String> opened = opened(arrivals, new HashMap<>(RECORDED_CONFIG), true);
+        List<String> opened = opened(arrivals, new HashMap<>(RECORDED_CONFIG), Then.LIVE_MINUTE);
 
         long incident = T0.plusSeconds(4 * 3600).toEpochMilli();
         assertThat(opened).containsExactlyInAnyOrder("cost-spike:service:service-07:" + incident,
@@ -113,14 +124,24 @@ class SkewedBacklogTest {
 
         // As before the hold: false spikes and drops from windows learned partly filled (measured: 16 opened with
         // the default fetch's order, false spikes at four of the five services and their teams, the incident late).
-        assertThat(opened(recorded("four-partitions-default-fetch"), noHold, true)).hasSizeGreaterThan(2);
-        assertThat(opened(recorded("four-partitions-64k-fetch-10-services"), noHold, true)).hasSizeGreaterThan(2);
+        assertThat(opened(recorded("four-partitions-default-fetch"), noHold, Then.LIVE_MINUTE)).hasSizeGreaterThan(2);
+        assertThat(opened(recorded("four-partitions-64k-fetch-10-services"), noHold, Then.LIVE_MINUTE)).hasSizeGreaterThan(2);
+    }
+
+    @Test
+    void shouldReleaseHeldSeriesThatGetNoFurtherUpdateByTheWallClockOnceTheBacklogIsRead() {
+        // The backlog is all there is (a file loaded at once, the services gone quiet since): no update would ever
+        // release them. The wall clock does, after the quiet: the incident, for the service and its team.
+        long incident = T0.plusSeconds(4 * 3600).toEpochMilli();
+        assertThat(opened(recorded("four-partitions-default-fetch"), new HashMap<>(RECORDED_CONFIG), Then.QUIET))
+                .containsExactlyInAnyOrder("cost-spike:service:service-07:" + incident,
+                        "cost-spike:team:team-07:" + incident);
     }
 
     @Test
     void shouldJudgeNothingOfAHeldSeriesBeforeTheCatchUpQuiet() {
         // The backlog read, no wall-clock quiet after it yet: every series is still held, nothing judged.
-        assertThat(opened(recorded("four-partitions-default-fetch"), new HashMap<>(RECORDED_CONFIG), false)).isEmpty();
+        assertThat(opened(recorded("four-partitions-default-fetch"), new HashMap<>(RECORDED_CONFIG), Then.NOTHING)).isEmpty();
     }
 
     @Test
@@ -237,15 +258,16 @@ class SkewedBacklogTest {
             updates.add(new Update(part.service(), part.minute(),
                     soFar.merge(part.service() + "@" + part.minute(), part.cost(), BigDecimal::add)));
         }
-        return opened(updates, config, true);
+        return opened(updates, config, Then.LIVE_MINUTE);
     }
 
     /**
-     * Pipes the updates as attribution's, 1 ms of wall clock apart; then, if {@code thenLive}, the wall clock moves
-     * on by the catch-up quiet and every service sends its next minute at its last minute's cost (the estate goes on
-     * live after its backlog). The ids of the anomalies opened, in order.
+     * Pipes the updates as attribution's, 1 ms of wall clock apart; then {@code then}: the wall clock moves on by the
+     * catch-up quiet and the hold's release check, and, for {@link Then#LIVE_MINUTE}, every service sends its next
+     * minute at its last minute's cost (the estate goes on live after its backlog). The ids of the anomalies opened,
+     * in order.
      */
-    private static List<String> opened(List<Update> arrivals, Map<String, String> config, boolean thenLive) {
+    private static List<String> opened(List<Update> arrivals, Map<String, String> config, Then then) {
         String team = config.getOrDefault(ScopeSettings.SCOPES, "service,team").contains("team") ? "team-" : null;
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), config)) {
             TestInputTopic<String, UnitCost> input = fixture.input(fixture.topics().unitCost);
@@ -255,8 +277,11 @@ class SkewedBacklogTest {
                 pipe(input, update, team);
                 last.merge(update.service(), update, (a, b) -> b.minute() >= a.minute() ? b : a);
             }
-            if (thenLive) {
-                fixture.driver().advanceWallClockTime(CostSpikeLifecycle.DEFAULT_CATCH_UP_QUIET);
+            if (then != Then.NOTHING) {
+                fixture.driver().advanceWallClockTime(CostSpikeLifecycle.DEFAULT_CATCH_UP_QUIET
+                        .plus(DetectorProcessor.HOLD_RELEASE_CHECK));
+            }
+            if (then == Then.LIVE_MINUTE) {
                 last.values().stream().sorted(Comparator.comparing(Update::service)).forEach(u -> pipe(input,
                         new Update(u.service(), u.minute() + 1, u.costSoFar()), team));
             }

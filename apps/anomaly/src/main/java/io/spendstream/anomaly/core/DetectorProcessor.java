@@ -1,11 +1,14 @@
 package io.spendstream.anomaly.core;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -13,7 +16,10 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import io.spendstream.anomaly.detector.CatchUpWatch;
 import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.detector.EstateWarmup;
@@ -38,6 +44,17 @@ public abstract class DetectorProcessor<V> implements Processor<String, V, Strin
      * service of a task at the default estate (500 services over 4 partitions), a few MiB per store.
      */
     public static final int CACHED_STATES = 256;
+
+    /**
+     * How often (wall clock) a task looks whether its held series can be released ({@link #releaseHeldByWallClock}):
+     * a series is released at most this long after its task's catch-up quiet has passed.
+     */
+    public static final Duration HOLD_RELEASE_CHECK = Duration.ofSeconds(5);
+
+    /** Held series whose release by the wall clock failed: each stays held until its next update. */
+    public static final String HOLD_RELEASE_FAILURES = "spendstream.anomaly.hold.release.failures";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DetectorProcessor.class);
 
     protected final PipelineMetrics metrics;
     private final OpenAnomalies openAnomalies;
@@ -112,6 +129,33 @@ public abstract class DetectorProcessor<V> implements Processor<String, V, Strin
             }
         }
         return warmup;
+    }
+
+    /**
+     * Releases the task's held series by the wall clock (every {@link #HOLD_RELEASE_CHECK}) once {@code lifecycle} says
+     * the task is no longer catching up ({@code watch}): {@code release} replays one series' held windows and forwards
+     * what they raise, as the series' next update would. One series that fails is logged, counted
+     * ({@value #HOLD_RELEASE_FAILURES}) and left held for its next update, whose failure the dead-letter handler
+     * sees; the others are released all the same.
+     */
+    protected final <V> void releaseHeldByWallClock(HeldSeries<V> held, CostSpikeLifecycle lifecycle,
+            CatchUpWatch watch, BiConsumer<String, Record<String, V>> release) {
+        held.clear();
+        context.schedule(HOLD_RELEASE_CHECK, PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (held.isEmpty() || lifecycle.isCatchingUp(watch, now)) {
+                return;
+            }
+            for (HeldSeries.Held<V> series : held.takeAll()) {
+                try {
+                    ReadThroughStates.clearingOnFailure(() -> release.accept(series.key(), series.lastRecord()),
+                            cached.toArray(ReadThroughStates<?>[]::new));
+                } catch (RuntimeException e) {
+                    metrics.counter(HOLD_RELEASE_FAILURES, "stage", Stage.NAME).increment();
+                    LOG.warn("Could not release {} from its catch-up hold; it stays held until its next update",
+                            series.key(), e);
+                }
+            }
+        });
     }
 
     /** After an update of one entry: moves the gauge when the entry opened or closed an anomaly. */

@@ -238,14 +238,15 @@ public final class CostSpikeLifecycle {
      * nothing learned or judged. Once none has come for the quiet, the sources have delivered what they had, and on
      * the series' next update its held windows, now complete, are replayed in window order through the in-order path
      * (spikes, drops, new spend, resolves, learning, slow leaks): the same anomalies as the same data in order,
-     * raised once the backlog has been read. Live updates (not history) of a series that is not held are never
+     * raised once the backlog has been read (a series that gets no further update is released by the wall clock,
+     * {@link #releaseHeld}). Live updates (not history) of a series that is not held are never
      * held; in order nothing catches up, and this is {@link #onUpdate(DetectorState, WindowUpdate, boolean)} with
      * {@code estate}'s new-spend judgement.
      */
     public List<Transition> onUpdate(DetectorState state, WindowUpdate update, EstateWarmup estate,
             CatchUpWatch watch, long now) {
         watchCatchUp(state, update, watch, now);
-        boolean catchingUp = catchUpQuiet > 0 && watch.isCatchingUp(now, catchUpQuiet);
+        boolean catchingUp = isCatchingUp(watch, now);
         List<Transition> events = new ArrayList<>();
         if (state.isHeld() && !catchingUp) {
             release(state, update.scope(), estate, events);
@@ -265,6 +266,27 @@ public final class CostSpikeLifecycle {
         if (catchUpQuiet > 0 && catchesUp(state, update, now)) {
             watch.seen(now);
         }
+    }
+
+    /**
+     * Whether the task {@code watch} tells about is still catching up a backlog at the wall-clock time {@code now}: it
+     * saw an update catch up history out of order less than the catch-up quiet ago (never with the hold off).
+     */
+    public boolean isCatchingUp(CatchUpWatch watch, long now) {
+        return catchUpQuiet > 0 && watch.isCatchingUp(now, catchUpQuiet);
+    }
+
+    /**
+     * Ends a held series' catch-up hold without an update, by the wall clock: for a series that gets no further
+     * update once its task has caught up ({@link #isCatchingUp} false), or its held windows, an incident among them,
+     * would wait for one forever. Its held windows are replayed as on its next update; returns the events they cause.
+     */
+    public List<Transition> releaseHeld(DetectorState state, String scope, EstateWarmup estate) {
+        List<Transition> events = new ArrayList<>();
+        if (state.isHeld()) {
+            release(state, scope, estate, events);
+        }
+        return events;
     }
 
     /** Ends the series' catch-up hold: its held windows are replayed in window order as complete windows. */

@@ -12,6 +12,7 @@ import io.spendstream.anomaly.avro.ScopeWindowsRecord;
 import io.spendstream.anomaly.contributors.ContributorBaselines;
 import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
+import io.spendstream.anomaly.core.HeldSeries;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.core.Stage;
 import io.spendstream.anomaly.detector.CatchUpWatch;
@@ -57,6 +58,8 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
     private EstateWarmup estate;
     /** Whether this task is catching up a backlog out of order (the catch-up hold of its series). */
     private final CatchUpWatch catchUp;
+    /** The scopes held for it, released by the wall clock once it has caught up. */
+    private final HeldSeries<ScopePartRecord> held = new HeldSeries<>();
 
     public ScopeDetectorProcessor(CostSpikeLifecycle lifecycle, ScopeSettings settings, ContributorBaselines contributors,
             PipelineMetrics metrics, OpenAnomalies openAnomalies) {
@@ -76,6 +79,7 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
         // After the restore: the gauge counts this task's open scope anomalies too.
         countOpen(store, DetectorState::isOpen);
         this.estate = estateWarmup(lifecycle, store);
+        releaseHeldByWallClock(held, lifecycle, catchUp, this::releaseHeld);
     }
 
     @Override
@@ -112,6 +116,31 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
         boolean wasHeld = state.isHeld();
         List<Transition> transitions = lifecycle.onUpdate(state, update, estate, catchUp,
                 context().currentSystemTimeMs());
+        held.track(scope.key(), state.isHeld(), record);
+        emit(record, scope, state, services, windows, wasOpen, wasHeld, transitions);
+    }
+
+    /** A held scope that got no further part, released by the wall clock with the last record it got. */
+    private void releaseHeld(String key, Record<String, ScopePartRecord> last) {
+        DetectorState state = states.get(key);
+        ScopeWindowsRecord windows = windowStates.get(key);
+        if (state == null || !state.isHeld() || windows == null) {
+            return;
+        }
+        ContributorBaselinesRecord services = contributorStates.get(key);
+        boolean wasOpen = state.isOpen();
+        List<Transition> transitions = lifecycle.releaseHeld(state, key, estate);
+        emit(last, ScopeKey.parse(last.key()), state, services == null ? ContributorBaselines.empty() : services,
+                windows, wasOpen, true, transitions);
+    }
+
+    /**
+     * After the scope's state took an update (or a release): stores it, its services' baselines and its windows, and
+     * forwards each lifecycle event with its contributors, traffic context and alert, at {@code record}'s timestamp.
+     */
+    private void emit(Record<String, ScopePartRecord> record, ScopeKey scope, DetectorState state,
+            ContributorBaselinesRecord services, ScopeWindowsRecord windows, boolean wasOpen, boolean wasHeld,
+            List<Transition> transitions) {
         states.put(scope.key(), state);
         boolean released = wasHeld && !state.isHeld();
         for (Transition transition : transitions) {

@@ -11,6 +11,7 @@ import io.spendstream.anomaly.contributors.ContributorBaselines;
 import io.spendstream.anomaly.core.AnomalyRecords;
 import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
+import io.spendstream.anomaly.core.HeldSeries;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.core.UnitCostInput;
 import io.spendstream.anomaly.core.Stage;
@@ -56,6 +57,8 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
     private EstateWarmup estate;
     /** Whether this task is catching up a backlog out of order (the catch-up hold of its series). */
     private final CatchUpWatch catchUp;
+    /** The services held for it, released by the wall clock once it has caught up. */
+    private final HeldSeries<UnitCost> held = new HeldSeries<>();
 
     public CostSpikeProcessor(CostSpikeLifecycle lifecycle, ContributorBaselines contributors, PipelineMetrics metrics,
             OpenAnomalies openAnomalies) {
@@ -74,6 +77,7 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
         // Called after the store is restored: recount so the gauge is right after a restart or a rebalance.
         countOpen(store, DetectorState::isOpen);
         this.estate = estateWarmup(lifecycle, store);
+        releaseHeldByWallClock(held, lifecycle, catchUp, this::releaseHeld);
     }
 
     @Override
@@ -117,6 +121,30 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
         boolean wasHeld = state.isHeld();
         List<Transition> transitions = lifecycle.onUpdate(state, update, estate, catchUp,
                 context().currentSystemTimeMs());
+        held.track(service, state.isHeld(), record);
+        emit(record, service, state, children, wasOpen, wasHeld, transitions);
+    }
+
+    /** A held service that got no further update, released by the wall clock with the last record it got. */
+    private void releaseHeld(String service, Record<String, UnitCost> last) {
+        DetectorState state = states.get(service);
+        if (state == null || !state.isHeld()) {
+            return;
+        }
+        ContributorBaselinesRecord children = contributorStates.get(service);
+        boolean wasOpen = state.isOpen();
+        List<Transition> transitions = lifecycle.releaseHeld(state, service, estate);
+        emit(last, service, state, children == null ? ContributorBaselines.empty() : children, wasOpen, true,
+                transitions);
+    }
+
+    /**
+     * After the service's state took an update (or a release): stores it and its children's baselines, and forwards
+     * each lifecycle event with its contributors, team and traffic context, at {@code record}'s timestamp.
+     */
+    private void emit(Record<String, UnitCost> record, String service, DetectorState state,
+            ContributorBaselinesRecord children, boolean wasOpen, boolean wasHeld, List<Transition> transitions) {
+        UnitCost cost = record.value();
         states.put(service, state);
         DriftStateRecord drift = transitions.isEmpty() ? null : driftStates.get(service);
         boolean released = wasHeld && !state.isHeld();
