@@ -38,6 +38,7 @@ import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.AlertStatus;
 import io.spendstream.avro.AnomalyState;
+import io.spendstream.deploy.AppLogLines;
 import io.spendstream.deploy.broker.EmbeddedKafkaBroker;
 import io.spendstream.deploy.broker.FreePorts;
 import io.spendstream.deploy.cli.Apps;
@@ -90,6 +91,13 @@ public final class Bench {
     private static final Duration MIN_CHECK = Duration.ofSeconds(1);
     /** How much longer than the warm-up top-ups may make it before the bench measures anyway. */
     private static final Duration MAX_TOP_UP_EXTENSION = Duration.ofMinutes(3);
+    /**
+     * The JIT compiler's share of a phase's CPU between two looks at or above which its warm-up goes on after its
+     * time, for up to one more warm-up: its hot code is still being compiled, and a measurement then would count the
+     * compiler (the steady-state verdict wants it below {@value BenchReport#STEADY_JIT_PERCENT}% while measured; half
+     * of that at the warm-up's end leaves room for what compiles late).
+     */
+    static final double WARM_JIT_SHARE = BenchReport.STEADY_JIT_PERCENT / 200;
     private static final Duration DRAIN = Duration.ofSeconds(30);
     /** Records the pass-through's loop holds (see {@link #fillLoop}). */
     static final long LOOP_RECORDS = 200_000;
@@ -171,7 +179,7 @@ public final class Bench {
             for (Path appLog : logs.filter(p -> p.toString().endsWith(".log") && !p.toString().endsWith(".gc.log"))
                     .toList()) {
                 try (var lines = Files.lines(appLog, StandardCharsets.ISO_8859_1)) {
-                    long count = lines.filter(line -> line.contains(" ERROR ")).count();
+                    long count = lines.filter(AppLogLines::isError).count();
                     if (count > 0) {
                         errors.put(appLog.getFileName().toString(), count);
                     }
@@ -557,12 +565,23 @@ public final class Bench {
             long startedNanos, long t0, Sample atStart, Feeder feeder) throws InterruptedException {
         CatchUp catchUp = feeder.catchUp;
         long warmEnd = t0 + settings.warmUp().toNanos();
+        long compileUntil = warmEnd + settings.warmUp().toNanos();
+        Sample previous = atStart;
+        long compilingSince = -1;
+        double jitShare;
         while (true) {
             Thread.sleep(Math.max(MIN_CHECK.toMillis(), Math.min(CHECK_EVERY.toMillis(),
                     (warmEnd - System.nanoTime()) / 1_000_000)));
             boolean fed = feeder.feed(feeder.plan.mayExtend(System.nanoTime()));
-            if (feeder.plan.warm(System.nanoTime(), fed)) {
-                break;
+            Sample latest = feeder.latest;
+            jitShare = CpuTime.jitShare(previous.cpu(), latest.cpu());
+            previous = latest;
+            boolean compiling = jitShare >= WARM_JIT_SHARE && latest.nanos() < compileUntil;
+            if (feeder.plan.warm(latest.nanos(), fed)) {
+                if (!compiling) {
+                    break;
+                }
+                compilingSince = compilingSince < 0 ? latest.nanos() : compilingSince;
             }
         }
         // A top-up still running when the warm-up's time is up finishes first (the loop waits for it, bounded).
@@ -578,10 +597,13 @@ public final class Bench {
         wallTime.add(WallTime.WARM_UP, measureStart - t0 - warmUpTopUpNanos);
         wallTime.add(WallTime.TOP_UP, warmUpTopUpNanos);
         results.setWarmUpSeconds(phase, app, seconds(measureStart - t0));
-        log.printf("  %-20s %-10s start-up %.1f s, under load %.1f s before measuring%s%n", what, "warm-up",
+        log.printf("  %-20s %-10s start-up %.1f s, under load %.1f s before measuring%s%s%n", what, "warm-up",
                 seconds(t0 - startedNanos), seconds(measureStart - t0), warmUpTopUps == 0 ? ""
                         : String.format(" (input topped up by %,d records in %.1f s: %,.0f records/s beside the "
-                                + "app)", warmUpTopUps, seconds(warmUpTopUpNanos), feeder.plan.generatorRate()));
+                                + "app)", warmUpTopUps, seconds(warmUpTopUpNanos), feeder.plan.generatorRate()),
+                compilingSince < 0 ? "" : String.format("; %.1f s of it waiting for the JIT (%.0f%% of the CPU at "
+                        + "the last look%s)", seconds(measureStart - compilingSince), 100 * jitShare,
+                        jitShare >= WARM_JIT_SHARE ? ": still compiling, measured anyway" : ""));
         double lasts = feeder.plan.lastsSeconds();
         if (feeder.topUp != null && lasts < seconds(settings.measure().toNanos())) {
             log.printf("  %-20s %-10s WARNING: the input left lasts ~%.0f s of the %.0f s measurement at %,.0f "
@@ -641,6 +663,8 @@ public final class Bench {
             return t;
         });
         private Future<TopUpDone> pending;
+        /** The phase as the last look saw it. */
+        Sample latest;
         long added;
         long nanos;
 
@@ -648,6 +672,7 @@ public final class Bench {
             this.catchUp = catchUp;
             this.stages = stages;
             this.topUp = topUp;
+            this.latest = first;
             this.plan = new TopUpPlan(t0, settings.warmUp().toNanos(), settings.measure().toNanos(),
                     MAX_TOP_UP_EXTENSION.toNanos(), CHECK_EVERY.toNanos(), ranOutBelow(stages), first.committed(),
                     first.lag(0));
@@ -657,6 +682,7 @@ public final class Bench {
         boolean feed(boolean allowed) throws InterruptedException {
             alive(stages);
             Sample now = sample(catchUp, stages);
+            latest = now;
             long records = plan.look(now.nanos(), now.committed(), now.lag(0));
             if (pending != null) {
                 if (!pending.isDone()) {

@@ -70,6 +70,20 @@ record CpuTime(double appSeconds, double jitSeconds, double gcSeconds) {
         return new CpuTime(appSeconds + other.appSeconds, jitSeconds + other.jitSeconds, gcSeconds + other.gcSeconds);
     }
 
+    /**
+     * The JIT compiler's share of what the JVMs used between two readings of each ({@code earlier}, {@code later}, one
+     * per JVM, in the same order; a JVM /proc could not read either time is left out); 0 when they used nothing.
+     */
+    static double jitShare(List<Optional<CpuTime>> earlier, List<Optional<CpuTime>> later) {
+        CpuTime used = new CpuTime(0, 0, 0);
+        for (int i = 0; i < earlier.size(); i++) {
+            if (earlier.get(i).isPresent() && later.get(i).isPresent()) {
+                used = used.plus(later.get(i).get().minus(earlier.get(i).get()));
+            }
+        }
+        return used.totalSeconds() > 0 ? used.jitSeconds() / used.totalSeconds() : 0;
+    }
+
     double totalSeconds() {
         return appSeconds + jitSeconds + gcSeconds;
     }

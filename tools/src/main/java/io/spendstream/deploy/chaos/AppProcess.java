@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.spendstream.deploy.AppLogLines;
 import io.spendstream.deploy.cli.SpendstreamCli;
 
 /**
@@ -38,8 +39,6 @@ public final class AppProcess implements AutoCloseable {
     /** StreamsAppRunner's line once the app serves its endpoint: "Started <app>: ..., metrics=http://host:port/...". */
     private static final Pattern STARTED =
             Pattern.compile("Started \\S+: application\\.id=.*metrics=http://[^:/]+:(\\d+)/");
-    /** A log line at ERROR level, as the apps' console logger writes it ("HH:mm:ss.SSS ERROR Logger - ..."). */
-    private static final Pattern ERROR_LINE = Pattern.compile("^\\S+ +ERROR ");
     /** What RunningApp logs when a stream thread dies and the app stops (SHUTDOWN_CLIENT). */
     private static final String FATAL_ERROR = "stops after an unrecoverable error";
 
@@ -166,7 +165,7 @@ public final class AppProcess implements AutoCloseable {
         List<String> lines = output.lines().toList();
         int chosen = -1;
         for (int i = 0; i < lines.size(); i++) {
-            if (ERROR_LINE.matcher(lines.get(i)).find()) {
+            if (AppLogLines.isError(lines.get(i))) {
                 chosen = i;
                 if (lines.get(i).contains(FATAL_ERROR)) {
                     break;

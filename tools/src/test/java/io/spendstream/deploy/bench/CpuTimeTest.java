@@ -3,6 +3,9 @@ package io.spendstream.deploy.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.Optional;
+
 import org.junit.jupiter.api.Test;
 
 class CpuTimeTest {
@@ -38,6 +41,18 @@ class CpuTimeTest {
         assertEquals(new CpuTime(3.0, 0.5, 0.25), after.minus(before));
         assertEquals(new CpuTime(5.0, 4.5, 1.25), after.plus(before));
         assertEquals("CPU 3.8 s: app 3.0, JIT 0.5, GC 0.3", after.minus(before).describe());
+    }
+
+    @Test
+    void shouldGiveTheJitShareOverEveryJvmOfAPhaseLeavingOutOneProcCouldNotRead() {
+        List<Optional<CpuTime>> earlier = List.of(Optional.of(new CpuTime(1, 1, 0)), Optional.of(new CpuTime(2, 0, 0)),
+                Optional.empty());
+        List<Optional<CpuTime>> later = List.of(Optional.of(new CpuTime(4, 2, 0)), Optional.of(new CpuTime(5, 1, 1)),
+                Optional.of(new CpuTime(100, 100, 0)));
+
+        // Used between them: app 3 + 3, JIT 1 + 1, GC 0 + 1: 2 of 9 seconds.
+        assertEquals(2.0 / 9, CpuTime.jitShare(earlier, later), 1e-12);
+        assertEquals(0, CpuTime.jitShare(earlier, earlier));
     }
 
     @Test
