@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+
+import org.apache.kafka.streams.TopologyDescription;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +41,44 @@ class AnomalyTopologyDescriptionTest {
         try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), Map.of(ScopeSettings.SCOPES, "service"))) {
             assertThat(fixture.topology().describe().toString()).isEqualTo(resource("topology-service-only.txt"));
         }
+    }
+
+    /**
+     * Why the app runs with {@code max.task.idle.ms} -1 ({@link AnomalyApp#defaults()}): no processor that keeps
+     * state is reached from more than one input topic, so no detector depends on the order in which a task takes
+     * records from its different inputs, the order task idling would synchronise.
+     */
+    @Test
+    void shouldFeedEveryStatefulProcessorFromOneInputTopicSoTaskIdlingIsMoot() {
+        assertThat(new AnomalyApp().defaults()).containsEntry("max.task.idle.ms", "-1");
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+            int stateful = 0;
+            for (TopologyDescription.Subtopology subtopology : fixture.topology().describe().subtopologies()) {
+                for (TopologyDescription.Node node : subtopology.nodes()) {
+                    if (node instanceof TopologyDescription.Processor processor && !processor.stores().isEmpty()) {
+                        stateful++;
+                        assertThat(inputTopics(processor)).as("input topics of %s", processor.name()).hasSize(1);
+                    }
+                }
+            }
+            assertThat(stateful).as("stateful processors").isGreaterThanOrEqualTo(7);
+        }
+    }
+
+    private static Set<String> inputTopics(TopologyDescription.Node node) {
+        Set<String> topics = new HashSet<>();
+        Set<TopologyDescription.Node> seen = new HashSet<>();
+        Deque<TopologyDescription.Node> next = new ArrayDeque<>(Set.of(node));
+        while (!next.isEmpty()) {
+            TopologyDescription.Node current = next.pop();
+            if (seen.add(current)) {
+                if (current instanceof TopologyDescription.Source source) {
+                    topics.addAll(source.topicSet());
+                }
+                next.addAll(current.predecessors());
+            }
+        }
+        return topics;
     }
 
     private static String resource(String name) throws IOException {

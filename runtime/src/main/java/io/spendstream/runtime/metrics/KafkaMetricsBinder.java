@@ -112,10 +112,12 @@ final class KafkaMetricsBinder implements AutoCloseable {
         Map<MetricName, ? extends Metric> current = metrics.get();
         latest.set(current);
         Set<String> changed = new HashSet<>();
+        List<MetricName> went = new ArrayList<>();
         for (Iterator<MetricName> names = examined.iterator(); names.hasNext();) {
             MetricName name = names.next();
             if (!current.containsKey(name)) {
                 names.remove();
+                went.add(name);
                 String meterName = meterName(name);
                 Set<MetricName> variants = bindable.get(meterName);
                 if (variants != null && variants.remove(name)) {
@@ -138,6 +140,15 @@ final class KafkaMetricsBinder implements AutoCloseable {
             }
         }
         changed.forEach(this::settle);
+        if (LOG.isDebugEnabled() && (!went.isEmpty() || !appeared.isEmpty())) {
+            LOG.debug("Kafka metrics: {} appeared {}, {} went {}", appeared.size(),
+                    sample(appeared.stream().map(Map.Entry::getKey).toList()), went.size(), sample(went));
+        }
+    }
+
+    /** The first names of a change, for the debug line that shows what changes a client's metric set. */
+    private static List<String> sample(List<MetricName> names) {
+        return names.stream().limit(20).map(name -> name.group() + "/" + name.name() + name.tags()).toList();
     }
 
     private void noteVersion(MetricName name, Metric metric) {
