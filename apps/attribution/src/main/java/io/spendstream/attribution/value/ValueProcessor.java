@@ -26,8 +26,9 @@ import io.spendstream.schemas.Money;
 /**
  * Folds a service's sample windows (the finest {@code spend.unit-cost} windows, a minute by default) into hours and
  * writes each hour's {@link ServiceValue} when it closes. Keeps per service a {@link ValueState} in the store
- * {@value ValueTopology#STORE} (as objects, written once per commit) and its unsettled windows in {@value ValueTopology#MINUTES_STORE} (key
- * {@code service@start}, so one service's windows are a range in start order):
+ * {@value ValueTopology#STORE} (as objects, written once per commit) and its unsettled windows in
+ * {@value ValueTopology#MINUTES_STORE} (key {@code service@start}, so one service's windows are a range in start
+ * order):
  * <ul>
  * <li><b>Settling.</b> Unit cost is written on every update of a window; the latest totals of each unsettled window
  *     are kept. Cost rows and APM summaries reach attribution by different paths (cost through enrich), so in a
