@@ -1,6 +1,7 @@
 package io.spendstream.attribution;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -83,13 +84,11 @@ public final class BurnRateTopology {
 
     /** A cost row's input for one scope, with the scope's child it counts in ({@link BurnDrivers}). */
     private static BurnInput costInput(AttributedCost cost, String child) {
-        return BurnInput.newBuilder()
-                .setChild(child)
-                .setKind(BurnInputKind.COST)
-                .setAmount(Money.of(cost.getCost().getEffectiveCost()))
-                .setStart(cost.getCost().getChargePeriodStart())
-                .setEnd(cost.getCost().getChargePeriodEnd())
-                .build();
+        // The all-fields constructor (kind, amount, start, end, currency, period, alertAt, child), not the builder:
+        // its build() deep-copies the default of each field not set, on every copy of every cost row (issue 18).
+        return new BurnInput(BurnInputKind.COST, Money.of(cost.getCost().getEffectiveCost()),
+                cost.getCost().getChargePeriodStart(), cost.getCost().getChargePeriodEnd(), null, null,
+                new ArrayList<>(), child);
     }
 
     /** A parsed budget, or (null) its deletion. */

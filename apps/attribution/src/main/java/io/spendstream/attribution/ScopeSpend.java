@@ -40,7 +40,7 @@ public final class ScopeSpend {
 
     /** Adds {@code amount} to the total of the UTC day holding {@code timeMs}. */
     public void addToDay(String scope, long timeMs, BigDecimal amount) {
-        String key = dayKey(scope, timeMs - Math.floorMod(timeMs, DAY_MS));
+        String key = timeKey(scope, timeMs - Math.floorMod(timeMs, DAY_MS));
         days.put(key, Money.add(days.get(key), amount));
     }
 
@@ -61,7 +61,7 @@ public final class ScopeSpend {
     /** Spend of the scope on the UTC days starting in {@code [fromMs, toMs)} (both at midnight). */
     public BigDecimal daysSum(String scope, long fromMs, long toMs) {
         BigDecimal sum = Money.ZERO;
-        try (KeyValueIterator<String, BigDecimal> it = days.range(dayKey(scope, fromMs), dayKey(scope, toMs - 1))) {
+        try (KeyValueIterator<String, BigDecimal> it = days.range(timeKey(scope, fromMs), timeKey(scope, toMs - 1))) {
             while (it.hasNext()) {
                 sum = sum.add(it.next().value);
             }
@@ -70,15 +70,17 @@ public final class ScopeSpend {
     }
 
     /**
-     * Zero-padded to {@value #DAY_DIGITS} digits so the keys of one scope sort by day in the store (epoch ms stay 13
-     * digits until 2286). Padded by hand: {@code String.format} was 4% of attribution's CPU (issue 7).
+     * {@code <scope>@<timeMs>}, the time zero-padded to {@value #DAY_DIGITS} digits so the keys of one scope sort by
+     * time in a store (epoch ms stay 13 digits until 2286): the day totals here, the value figures' unsettled windows.
+     * Padded by hand: {@code String.format} was 4% of attribution's CPU (issue 7), and again in the value figures
+     * (issue 18).
      */
-    static String dayKey(String scope, long dayStartMs) {
-        if (dayStartMs < 0) {
+    public static String timeKey(String scope, long timeMs) {
+        if (timeMs < 0) {
             // Before 1970: keep the sign where String.format put it (never seen in billing data).
-            return scope + "@" + String.format("%0" + DAY_DIGITS + "d", dayStartMs);
+            return scope + "@" + String.format("%0" + DAY_DIGITS + "d", timeMs);
         }
-        String digits = Long.toString(dayStartMs);
+        String digits = Long.toString(timeMs);
         StringBuilder key = new StringBuilder(scope.length() + 1 + DAY_DIGITS).append(scope).append('@');
         for (int i = digits.length(); i < DAY_DIGITS; i++) {
             key.append('0');

@@ -1,6 +1,7 @@
 package io.spendstream.attribution;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 
 import io.spendstream.attribution.avro.UnitCostTally;
 import io.spendstream.avro.ApmRecord;
@@ -19,7 +20,8 @@ public final class UnitCostAccumulator {
 
     /** The tally of an empty window. */
     public static UnitCostTally empty() {
-        return UnitCostTally.newBuilder().setCost(Money.ZERO).setRevenue(Money.ZERO).build();
+        return new UnitCostTally(Money.ZERO, 0L, 0L, 0.0, 0L, 0L, Money.ZERO, 0L, 0L, null, null, null,
+                new ArrayList<>());
     }
 
     /** Team of a cost row that enrich could not give one (untagged, tag without a team, shared, no resource id). */
@@ -32,10 +34,12 @@ public final class UnitCostAccumulator {
      */
     public static UnitCostTally ofCost(BigDecimal amount, String resourceId, String skuId, String team,
             long coveredUntil) {
-        return UnitCostTally.newBuilder().setCost(Money.of(amount)).setRevenue(Money.ZERO).setCostRecords(1)
-                .setCoveredUntil(coveredUntil)
-                .setChildren(WindowChildren.ofPart(amount, resourceId, skuId))
-                .setTeam(team == null || team.isBlank() ? UNALLOCATED_TEAM : team).build();
+        // The all-fields constructor (in schema order: cost, requests, errors, latency sum and weight, conversions,
+        // revenue, cost records, APM records, coveredUntil, requestsCoveredUntil, team, children), not the builder:
+        // its build() deep-copies the schema default of every field not set, 5% of attribution's CPU (issue 18).
+        return new UnitCostTally(Money.of(amount), 0L, 0L, 0.0, 0L, 0L, Money.ZERO, 1L, 0L, coveredUntil, null,
+                team == null || team.isBlank() ? UNALLOCATED_TEAM : team,
+                WindowChildren.ofPart(amount, resourceId, skuId));
     }
 
     /**
@@ -45,17 +49,12 @@ public final class UnitCostAccumulator {
     public static UnitCostTally ofApm(ApmRecord apm, long coveredUntil) {
         Double p95 = apm.getLatencyP95Ms();
         boolean weighted = p95 != null && !p95.isNaN() && apm.getRequests() > 0;
-        return UnitCostTally.newBuilder()
-                .setCost(Money.ZERO)
-                .setRequests(apm.getRequests())
-                .setErrors(apm.getErrors())
-                .setLatencyP95WeightedSum(weighted ? p95 * apm.getRequests() : 0.0)
-                .setLatencyP95Weight(weighted ? apm.getRequests() : 0)
-                .setConversionCount(apm.getConversionCount() == null ? 0 : apm.getConversionCount())
-                .setRevenue(apm.getRevenue() == null ? Money.ZERO : Money.of(apm.getRevenue()))
-                .setApmRecords(1)
-                .setRequestsCoveredUntil(coveredUntil)
-                .build();
+        // The all-fields constructor, as in ofCost.
+        return new UnitCostTally(Money.ZERO, apm.getRequests(), apm.getErrors(),
+                weighted ? p95 * apm.getRequests() : 0.0, weighted ? apm.getRequests() : 0L,
+                apm.getConversionCount() == null ? 0L : apm.getConversionCount(),
+                apm.getRevenue() == null ? Money.ZERO : Money.of(apm.getRevenue()), 0L, 1L, null, coveredUntil, null,
+                new ArrayList<>());
     }
 
     /**

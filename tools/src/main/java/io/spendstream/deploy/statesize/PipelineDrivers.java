@@ -6,38 +6,28 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.test.TestRecord;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spendstream.attribution.AttributionApp;
+import io.spendstream.deploy.tools.ProductionDriver;
 import io.spendstream.enrich.EnrichApp;
 import io.spendstream.ingest.IngestApp;
-import io.spendstream.runtime.AppContext;
 import io.spendstream.runtime.AppTopics;
 import io.spendstream.runtime.StreamsApp;
-import io.spendstream.runtime.StreamsProperties;
-import io.spendstream.runtime.config.SpendstreamConfig;
-import io.spendstream.runtime.metrics.PipelineMetrics;
 import io.spendstream.schemas.SpendstreamTopics;
-import io.spendstream.schemas.TopicNames;
 import io.spendstream.schemas.registry.InMemorySchemaRegistry;
-import io.spendstream.schemas.registry.SchemaRegistryClients;
 
 /**
  * Ingest, enrich and attribution, each in a {@link TopologyTestDriver} built as production builds it
- * ({@link StreamsProperties}, the app's own {@code buildTopology}, default settings plus {@code overrides}), with
+ * ({@link ProductionDriver}: StreamsProperties, the app's own {@code buildTopology}, default settings plus {@code overrides}), with
  * RocksDB state in {@code stateDir/<app>} and one in-memory schema registry for the three, chained by the topics each
  * declares ({@link StreamsApp#topics}): each input goes to the app that reads its topic, and what an app writes to a
  * topic another app's group reads (ingest's {@code spend.cost} and {@code spend.apm}, enrich's
@@ -59,21 +49,10 @@ final class PipelineDrivers implements AutoCloseable {
 
     PipelineDrivers(Path stateDir, Map<String, String> overrides) {
         for (StreamsApp app : List.of(new IngestApp(), new EnrichApp(), new AttributionApp())) {
-            Map<String, String> settings = new HashMap<>(app.defaults());
-            settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "state-size:9092");
-            settings.put(SchemaRegistryClients.URL, SchemaRegistryClients.MOCK_PREFIX + registryScope);
-            settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(app.name()).toString());
-            settings.putAll(overrides);
-            SpendstreamConfig config = new SpendstreamConfig(settings);
-            SpendstreamTopics appTopics = new SpendstreamTopics(TopicNames.from(config.asMap()),
-                    SchemaRegistryClients.fromConfig(config.asMap()));
-            PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
-            Properties props = StreamsProperties.build(app, config, metrics);
-            StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
-            app.buildTopology(builder, new AppContext(appTopics, config, metrics));
-            drivers.put(app.name(), new TopologyTestDriver(builder.build(props), props, StateSizeEstate.START));
-            topics.put(app.name(), appTopics);
-            declared.put(app.name(), app.topics(appTopics));
+            ProductionDriver built = ProductionDriver.of(app, stateDir, registryScope, overrides, StateSizeEstate.START);
+            drivers.put(app.name(), built.driver());
+            topics.put(app.name(), built.topics());
+            declared.put(app.name(), app.topics(built.topics()));
         }
     }
 

@@ -13,19 +13,22 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import io.spendstream.attribution.AttributionApp;
+import io.spendstream.attribution.ScopeSpend;
 import io.spendstream.attribution.avro.ValueHour;
 import io.spendstream.attribution.avro.ValueMinute;
 import io.spendstream.attribution.avro.ValueState;
 import io.spendstream.avro.ServiceValue;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.runtime.metrics.PipelineMetrics;
+import io.spendstream.runtime.state.ReadThroughStates;
 import io.spendstream.schemas.Money;
 
 /**
  * Folds a service's sample windows (the finest {@code spend.unit-cost} windows, a minute by default) into hours and
  * writes each hour's {@link ServiceValue} when it closes. Keeps per service a {@link ValueState} in the store
- * {@value ValueTopology#STORE} and its unsettled windows in {@value ValueTopology#MINUTES_STORE} (key
- * {@code service@start}, so one service's windows are a range in start order):
+ * {@value ValueTopology#STORE} (as objects, written once per commit) and its unsettled windows in
+ * {@value ValueTopology#MINUTES_STORE} (key {@code service@start}, so one service's windows are a range in start
+ * order):
  * <ul>
  * <li><b>Settling.</b> Unit cost is written on every update of a window; the latest totals of each unsettled window
  *     are kept. Cost rows and APM summaries reach attribution by different paths (cost through enrich), so in a
@@ -56,7 +59,7 @@ final class ValueProcessor implements Processor<String, UnitCost, String, Servic
     private final long maxWaitMs;
     private final PipelineMetrics metrics;
     private ProcessorContext<String, ServiceValue> context;
-    private KeyValueStore<String, ValueState> store;
+    private ReadThroughStates<ValueState> states;
     private KeyValueStore<String, ValueMinute> minutes;
 
     /** {@code maxWait}: how long (wall-clock) a window waits for a side of its service that lags or never came. */
@@ -72,18 +75,24 @@ final class ValueProcessor implements Processor<String, UnitCost, String, Servic
     @Override
     public void init(ProcessorContext<String, ServiceValue> context) {
         this.context = context;
-        this.store = context.getStateStore(ValueTopology.STORE);
+        // New objects on every (re)initialisation: a revived task restores its stores, objects from before are stale.
+        this.states = new ReadThroughStates<>(context.getStateStore(ValueTopology.STORE),
+                ValueTopology.CACHED_SERVICES);
         this.minutes = context.getStateStore(ValueTopology.MINUTES_STORE);
     }
 
     @Override
     public void process(Record<String, UnitCost> record) {
+        ReadThroughStates.clearingOnFailure(() -> processRecord(record), states);
+    }
+
+    private void processRecord(Record<String, UnitCost> record) {
         UnitCost window = record.value();
         String service = record.key();
         if (window == null || service == null) {
             return;
         }
-        ValueState state = store.get(service);
+        ValueState state = states.get(service);
         if (state == null) {
             state = new ValueState(Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, new ArrayList<>());
         }
@@ -110,28 +119,40 @@ final class ValueProcessor implements Processor<String, UnitCost, String, Servic
         long bothLine = lagging == Long.MIN_VALUE ? 0 : Math.max(0, lagging - settle);
         long aheadLine = Math.max(0, ahead - settle);
         if (aheadLine > 0) {
-            List<KeyValue<String, ValueMinute>> candidates = new ArrayList<>();
-            try (KeyValueIterator<String, ValueMinute> range = minutes.range(minuteKey(service, 0),
-                    minuteKey(service, aheadLine - 1))) {
-                range.forEachRemaining(candidates::add);
-            }
-            for (KeyValue<String, ValueMinute> candidate : candidates) {
-                ValueMinute minute = candidate.value;
-                if (minute.getWindowStart() >= bothLine && now - minute.getFirstSeenMs() < maxWaitMs) {
-                    break;
+            // Settled windows were deleted: start the read at the settled line, not at 0, so it never walks their
+            // tombstones. Read only the windows that settle now, in start order, and the first that does not: the
+            // rest wait behind it. Reading every unsettled window here made each record's cost grow with how far
+            // one side of the service lags the other (issue 18: attribution slowed down while it ran).
+            List<KeyValue<String, ValueMinute>> settling = new ArrayList<>();
+            long from = Math.max(0, state.getSettledBefore());
+            if (from < aheadLine) {
+                try (KeyValueIterator<String, ValueMinute> range = minutes.range(minuteKey(service, from),
+                        minuteKey(service, aheadLine - 1))) {
+                    while (range.hasNext()) {
+                        KeyValue<String, ValueMinute> candidate = range.next();
+                        ValueMinute minute = candidate.value;
+                        if (minute.getWindowStart() >= bothLine && now - minute.getFirstSeenMs() < maxWaitMs) {
+                            break;
+                        }
+                        settling.add(candidate);
+                    }
                 }
+            }
+            // Deleted after the read: the iterator must not see the store change under it.
+            for (KeyValue<String, ValueMinute> settled : settling) {
+                ValueMinute minute = settled.value;
                 settle(service, minute, hours, record);
-                minutes.delete(candidate.key);
+                minutes.delete(settled.key);
                 state.setSettledBefore(minute.getWindowStart() + sampleMs);
             }
         }
         state.setHours(hours);
-        store.put(service, state);
+        states.put(service, state);
     }
 
     /** {@code service@start}, the start zero-padded so one service's windows sort in time. */
     static String minuteKey(String service, long start) {
-        return service + "@" + String.format("%015d", start);
+        return ScopeSpend.timeKey(service, start);
     }
 
     private void settle(String service, ValueMinute minute, List<ValueHour> hours, Record<String, UnitCost> record) {

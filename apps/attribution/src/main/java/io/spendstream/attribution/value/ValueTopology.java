@@ -12,6 +12,7 @@ import io.spendstream.attribution.AttributionSettings;
 import io.spendstream.attribution.avro.ValueMinute;
 import io.spendstream.attribution.avro.ValueState;
 import io.spendstream.runtime.AppContext;
+import io.spendstream.runtime.state.WriteBackKeyValueStore;
 import io.spendstream.schemas.SpendstreamTopics;
 
 /**
@@ -28,6 +29,8 @@ public final class ValueTopology {
 
     public static final String STORE = "attribution-value-state";
     public static final String MINUTES_STORE = "attribution-value-minutes";
+    /** Service states kept as objects per task: every service of a large estate. */
+    static final int CACHED_SERVICES = 20_000;
     static final String SOURCE = "value-unit-cost-source";
     static final String SAMPLES = "value-sample-windows";
     static final String PROCESSOR = "value-hours";
@@ -46,8 +49,11 @@ public final class ValueTopology {
         ValueSettings settings = ValueSettings.from(context.config());
         ValueFigures figures = new ValueFigures(settings, attribution.currency(), sample);
         String sampleSize = sample.toString();
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                topics.avroSerde(ValueState.class)));
+        // Written back once per commit (issue 18): a service's state (up to a day of hours, each with its fits) was
+        // read and rewritten, Avro both ways, on every unit-cost record. Same store, serde and changelog as before.
+        builder.addStateStore(WriteBackKeyValueStore.builder(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(STORE), Serdes.String(), topics.avroSerde(ValueState.class)),
+                CACHED_SERVICES));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MINUTES_STORE),
                 Serdes.String(), topics.avroSerde(ValueMinute.class)));
         builder.stream(topics.unitCost.name(), topics.unitCost.consumed(SOURCE))
