@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,7 +36,6 @@ import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.UnitCost;
 import io.spendstream.runtime.testing.TopologyFixture;
-import io.spendstream.schemas.Money;
 
 /**
  * A backlog loaded at once on four partitions, at the detector: six hours of an estate whose cost rows are spread
@@ -90,11 +88,8 @@ class SkewedBacklogTest {
         List<String> ordered = opened(inOrder(parts), CONFIG);
         List<String> skewed = opened(skewed(parts), CONFIG);
 
-        // The only anomaly: service-07 at ten times its cost from 04:00 for 15 minutes, its requests as usual (so its
-        // cost per request drifts too, a ticket); every other service is quiet.
-        long incident = T0.plusSeconds(4 * 3600).toEpochMilli();
-        assertThat(ordered).containsExactly("cost-spike:service:service-07:" + incident,
-                "cost-per-request-drift:service:service-07:" + incident);
+        // The only anomaly: service-07 at ten times its cost from 04:00 for 15 minutes; every other service is quiet.
+        assertThat(ordered).containsExactly("cost-spike:service:service-07:" + T0.plusSeconds(4 * 3600).toEpochMilli());
         assertThat(skewed).isEqualTo(ordered);
     }
 
@@ -107,9 +102,8 @@ class SkewedBacklogTest {
      * 36 to 75 and 118 minutes). Five of the services (each series' updates in their recorded order; the test driver
      * runs ~100 updates a second while the series are held, so all 20 would take minutes), replayed at 1 ms of wall
      * clock per update, then, after the catch-up quiet, one live minute of every service. Each raises exactly the
-     * incident, for the service and its team, and its cost-per-request drift (the requests were as usual), from its
-     * first minute; without the hold the same updates raise false spikes or drops (the test below), and without the
-     * drift's hold the default-fetch order missed the drift (measured 2026-12-07: its windows settled partly filled).
+     * incident, for the service and its team, from its first minute; without the hold the same updates raise false
+     * spikes or drops (the test below).
      */
     @ParameterizedTest
     @ValueSource(strings = {"one-partition", "four-partitions-default-fetch", "four-partitions-64k-fetch-10-services"})
@@ -120,7 +114,7 @@ class SkewedBacklogTest {
 
         long incident = T0.plusSeconds(4 * 3600).toEpochMilli();
         assertThat(opened).containsExactlyInAnyOrder("cost-spike:service:service-07:" + incident,
-                "cost-spike:team:team-07:" + incident, "cost-per-request-drift:service:service-07:" + incident);
+                "cost-spike:team:team-07:" + incident);
     }
 
     @Test
@@ -137,8 +131,7 @@ class SkewedBacklogTest {
     @Test
     void shouldReleaseHeldSeriesThatGetNoFurtherUpdateByTheWallClockOnceTheBacklogIsRead() {
         // The backlog is all there is (a file loaded at once, the services gone quiet since): no update would ever
-        // release them. The wall clock does, after the quiet: the incident, for the service and its team. (Its drift
-        // ticket waits for the service's next update, as drift's settling always has: it judges settled windows.)
+        // release them. The wall clock does, after the quiet: the incident, for the service and its team.
         long incident = T0.plusSeconds(4 * 3600).toEpochMilli();
         assertThat(opened(recorded("four-partitions-default-fetch"), new HashMap<>(RECORDED_CONFIG), Then.QUIET))
                 .containsExactlyInAnyOrder("cost-spike:service:service-07:" + incident,
@@ -301,10 +294,6 @@ class SkewedBacklogTest {
         Instant start = T0.plusSeconds(60L * update.minute());
         UnitCost window = UnitCostFeed.unitCost(update.service(), start, update.costSoFar());
         window.setCoveredUntil(start.plusSeconds(60));
-        // Requests are in from the start (APM summaries on a partition of their own, read first): the cost per
-        // request of a window rises as its cost lines come in, as attribution's does.
-        window.setCostPerRequest(Money.of(update.costSoFar().divide(BigDecimal.valueOf(window.getRequests()),
-                MathContext.DECIMAL64)));
         if (teamPrefix != null) {
             window.setTeam(teamPrefix + update.service().substring("service-".length()));
         }

@@ -15,25 +15,13 @@ public final class CatchUpWatch {
 
     private long lastSeenAt = NEVER;
 
-    /**
-     * Whether an update of the window {@code [windowStart, windowEnd)} is history caught up out of order, at the
-     * wall-clock time {@code now}: the window ended more than {@code settleMillis} before {@code now} (history, not
-     * live spend), and it is more than one window behind its series' newest window, which starts at
-     * {@code newestWindowStart} (so it does not merely trail the window that overtook it: the series' upstream
-     * sources are at different points of the backlog).
-     */
-    public static boolean isHistoryOutOfOrder(long newestWindowStart, long windowStart, long windowEnd, long now,
-            long settleMillis) {
-        return newestWindowStart - windowStart > windowEnd - windowStart && now - windowEnd > settleMillis;
-    }
-
     /** An update caught up history out of order at the wall-clock time {@code now}. */
-    public void seen(long now) {
+    void seen(long now) {
         lastSeenAt = Math.max(lastSeenAt, now);
     }
 
     /** Whether such an update came less than {@code quietMillis} before {@code now}. */
-    public boolean isCatchingUp(long now, long quietMillis) {
+    boolean isCatchingUp(long now, long quietMillis) {
         return lastSeenAt != NEVER && now - lastSeenAt < quietMillis;
     }
 }

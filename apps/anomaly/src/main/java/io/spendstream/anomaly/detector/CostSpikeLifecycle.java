@@ -83,11 +83,6 @@ public final class CostSpikeLifecycle {
      */
     public static final Duration CATCH_UP_MAX = Duration.ofDays(1);
 
-    /** Most windows of {@code windowMillis} a series holds back during a catch-up: {@link #CATCH_UP_MAX} of them. */
-    public static long catchUpCap(long windowMillis) {
-        return CATCH_UP_MAX.toMillis() / windowMillis + LifecycleSettings.PENDING_SLACK;
-    }
-
     private final CostDetector detector;
     private final LifecycleSettings settings;
     private final ChargeCoverage coverage;
@@ -211,8 +206,8 @@ public final class CostSpikeLifecycle {
      */
     public boolean catchesUp(DetectorState state, WindowUpdate update, long now) {
         PendingWindow newest = state.pending().newest();
-        return newest != null && CatchUpWatch.isHistoryOutOfOrder(newest.windowStart(), update.windowStart(),
-                update.windowEnd(), now, settings.settle().toMillis());
+        return newest != null && newest.windowStart() - update.windowStart() > update.sizeMillis()
+                && now - update.windowEnd() > settings.settle().toMillis();
     }
 
     /** A tracker of whether a task is catching up a backlog out of order (one per processor). */
@@ -324,7 +319,7 @@ public final class CostSpikeLifecycle {
         }
         PendingWindow known = pending.get(update.windowStart());
         pending.put(known == null ? PendingWindow.of(update) : known.merge(update));
-        long cap = catchUpCap(update.sizeMillis());
+        long cap = CATCH_UP_MAX.toMillis() / update.sizeMillis() + LifecycleSettings.PENDING_SLACK;
         while (pending.size() > cap) {
             // A backlog longer than the cap: its oldest windows are learned as they are, unjudged.
             learn(state, pending.settleOldest(), update.scope(), events);

@@ -11,9 +11,7 @@ import io.spendstream.anomaly.avro.DriftStateRecord;
 import io.spendstream.anomaly.avro.DriftWindowRecord;
 import io.spendstream.anomaly.core.RequestLevel;
 import io.spendstream.anomaly.detector.Baseline;
-import io.spendstream.anomaly.detector.CatchUpWatch;
 import io.spendstream.anomaly.detector.CostDetector;
-import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.detector.DetectorState;
 import io.spendstream.anomaly.state.DetectorStateSerde;
 import io.spendstream.avro.AnomalyState;
@@ -103,55 +101,21 @@ public final class DriftLifecycle {
         return update.windowStart() < state.getSettledBefore();
     }
 
-    /**
-     * Whether the service's task is catching up a backlog out of order at the wall-clock time {@code now}, telling
-     * {@code watch} first when {@code update} is history caught up out of order
-     * ({@link CatchUpWatch#isHistoryOutOfOrder}): the cost-spike detector's catch-up hold, for drift. A window's cost
-     * and requests come from different upstream streams, which a backlog read on several partitions delivers at
-     * different event-time paces, so the settle horizon would judge and learn windows whose cost (or requests) is
-     * partly in: a drift missed or made up. While catching up nothing settles
-     * ({@link #onUpdate(DriftStateRecord, DriftUpdate, boolean)}); once the quiet has passed, the service's next
-     * update settles what waited, in window order, complete. Always false with {@code catchUpQuiet} zero.
-     */
-    public boolean isCatchingUp(DriftStateRecord state, DriftUpdate update, CatchUpWatch watch, long now) {
-        long quiet = settings.catchUpQuiet().toMillis();
-        if (quiet == 0) {
-            return false;
-        }
-        List<DriftWindowRecord> pending = state.getPending();
-        if (!pending.isEmpty() && CatchUpWatch.isHistoryOutOfOrder(pending.get(pending.size() - 1).getWindowStart(),
-                update.windowStart(), update.windowEnd(), now, settings.lifecycle().settle().toMillis())) {
-            watch.seen(now);
-        }
-        return watch.isCatchingUp(now, quiet);
-    }
-
-    /** Applies one update to the service's state, its task not catching up a backlog. */
+    /** Applies one update to the service's state. */
     public Outcome onUpdate(DriftStateRecord state, DriftUpdate update) {
-        return onUpdate(state, update, false);
-    }
-
-    /**
-     * Applies one update to the service's state. {@code catchingUp} ({@link #isCatchingUp}): the update is only kept;
-     * nothing settles but the oldest windows past a day of them ({@link CostSpikeLifecycle#CATCH_UP_MAX}).
-     */
-    public Outcome onUpdate(DriftStateRecord state, DriftUpdate update, boolean catchingUp) {
         if (isLate(state, update)) {
             return new Outcome(List.of(), 0, 0);
         }
         List<DriftWindowRecord> pending = new ArrayList<>(state.getPending());
         keepLatest(pending, update);
         DriftWindowRecord newest = pending.get(pending.size() - 1);
-        long size = newest.getWindowEnd() - newest.getWindowStart();
+        long horizon = newest.getWindowStart() - settings.lifecycle().settle().toMillis();
+        int cap = settings.lifecycle().pendingCap(newest.getWindowEnd() - newest.getWindowStart());
         List<DriftWindowRecord> settled = new ArrayList<>();
-        if (!catchingUp) {
-            long horizon = newest.getWindowStart() - settings.lifecycle().settle().toMillis();
-            while (!pending.isEmpty() && pending.get(0).getWindowStart() < horizon) {
-                settled.add(pending.remove(0));
-            }
-            state.setSettledBefore(Math.max(state.getSettledBefore(), horizon));
+        while (!pending.isEmpty() && pending.get(0).getWindowStart() < horizon) {
+            settled.add(pending.remove(0));
         }
-        long cap = catchingUp ? CostSpikeLifecycle.catchUpCap(size) : settings.lifecycle().pendingCap(size);
+        state.setSettledBefore(Math.max(state.getSettledBefore(), horizon));
         while (pending.size() > cap) {
             // Only overlapping or odd-sized windows get here: the oldest is judged as it stands, the state stays small.
             DriftWindowRecord oldest = pending.remove(0);

@@ -15,8 +15,6 @@ import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.core.UnitCostInput;
 import io.spendstream.anomaly.core.Stage;
-import io.spendstream.anomaly.detector.CatchUpWatch;
-import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.Contributor;
@@ -44,8 +42,6 @@ public final class DriftProcessor extends DetectorProcessor<UnitCost> {
     private final ContributorBaselines contributors;
     private ReadThroughStates<DriftStateRecord> states;
     private ReadThroughStates<ContributorBaselinesRecord> contributorStates;
-    /** Whether this task is catching up a backlog out of order ({@link DriftLifecycle#isCatchingUp}). */
-    private final CatchUpWatch catchUp = new CatchUpWatch();
 
     public DriftProcessor(DriftLifecycle lifecycle, ContributorBaselines contributors, PipelineMetrics metrics,
             OpenAnomalies openAnomalies) {
@@ -77,7 +73,6 @@ public final class DriftProcessor extends DetectorProcessor<UnitCost> {
         if (state == null) {
             state = lifecycle.newState();
         }
-        boolean catchingUp = lifecycle.isCatchingUp(state, update, catchUp, context().currentSystemTimeMs());
         if (lifecycle.isLate(state, update)) {
             metrics.counter(LATE_UPDATES, "stage", Stage.NAME).increment();
             return;
@@ -85,7 +80,7 @@ public final class DriftProcessor extends DetectorProcessor<UnitCost> {
         ContributorBaselinesRecord children = contributors.observe(contributorStates, service, update.windowStart(),
                 update.windowEnd(), cost.getChildren(), update.timestamp());
         boolean wasOpen = DriftLifecycle.isOpen(state);
-        DriftLifecycle.Outcome outcome = lifecycle.onUpdate(state, update, catchingUp);
+        DriftLifecycle.Outcome outcome = lifecycle.onUpdate(state, update);
         states.put(service, state);
         if (outcome.noRequestWindows() > 0) {
             metrics.counter(SKIPPED_WINDOWS, "stage", Stage.NAME, "reason", "no-requests")
@@ -103,13 +98,8 @@ public final class DriftProcessor extends DetectorProcessor<UnitCost> {
             Emission emission = new Emission(anomaly, AnomalyRecords.alert(anomaly, false).orElse(null));
             forward(record, emission);
         }
-        // After the transitions: they name contributors of the windows this update settled. While the task catches
-        // up, the children's windows wait as the service's do.
-        if (catchingUp) {
-            contributors.settle(children, CostSpikeLifecycle.CATCH_UP_MAX.toMillis());
-        } else {
-            contributors.settle(children);
-        }
+        // After the transitions: they name contributors of the windows this update settled.
+        contributors.settle(children);
         contributorStates.put(service, children);
         boolean isOpen = DriftLifecycle.isOpen(state);
         openChanged(wasOpen, isOpen);

@@ -1,7 +1,6 @@
 package io.spendstream.anomaly.drift;
 
 import java.math.BigDecimal;
-import java.time.Duration;
 
 import io.spendstream.anomaly.core.AnomalySettings;
 import io.spendstream.anomaly.detector.DetectorSettings;
@@ -36,11 +35,9 @@ import io.spendstream.runtime.config.SpendstreamConfig;
  * @param detector   the cost-spike detector's settings, rises only, no shape model
  * @param lifecycle  the cost-spike lifecycle's: {@code resolveScore}, {@code resolveAfterWindows} and {@code settle}
  *                   are used
- * @param catchUpQuiet the cost-spike detector's {@code catch-up-quiet}: drift holds a backlog read out of order as
- *                   long as the cost-spike detector does ({@link DriftLifecycle#isCatchingUp}); zero turns it off
  */
 public record DriftSettings(DetectorSettings detector, LifecycleSettings lifecycle, int minWindows, long minRequests,
-        Severity severity, BigDecimal minExcessPerHour, Duration catchUpQuiet) {
+        Severity severity, BigDecimal minExcessPerHour) {
 
     public static final String PREFIX = AnomalySettings.PREFIX + "drift.";
     public static final String MIN_WINDOWS = PREFIX + "min-windows";
@@ -70,13 +67,13 @@ public record DriftSettings(DetectorSettings detector, LifecycleSettings lifecyc
     private static DriftSettings from(AnomalySettings anomaly) {
         // Drift judges by the rarity, which the shape model does not touch: its memory would be state for nothing.
         return new DriftSettings(anomaly.detector().withTwoSided(false).withShape(ShapeSettings.off()),
-                anomaly.lifecycle(), 5, 100, Severity.TICKET, BigDecimal.ONE, anomaly.catchUpQuiet());
+                anomaly.lifecycle(), 5, 100, Severity.TICKET, BigDecimal.ONE);
     }
 
     public static DriftSettings from(SpendstreamConfig config, AnomalySettings anomaly) {
         DriftSettings d = from(anomaly);
         return new DriftSettings(d.detector(), d.lifecycle(), config.getInt(MIN_WINDOWS, d.minWindows()),
                 config.getLong(MIN_REQUESTS, d.minRequests()), AnomalySettings.severity(config, SEVERITY, d.severity()),
-                config.getDecimal(MIN_EXCESS_PER_HOUR, d.minExcessPerHour()), d.catchUpQuiet());
+                config.getDecimal(MIN_EXCESS_PER_HOUR, d.minExcessPerHour()));
     }
 }

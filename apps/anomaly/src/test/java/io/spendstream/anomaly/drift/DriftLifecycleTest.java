@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import io.spendstream.anomaly.avro.DriftStateRecord;
 import io.spendstream.anomaly.core.AnomalySettings;
-import io.spendstream.anomaly.detector.CatchUpWatch;
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.Severity;
 import io.spendstream.runtime.config.SpendstreamConfig;
@@ -75,47 +74,6 @@ class DriftLifecycleTest {
 
         assertThat(events).extracting(DriftTransition::state).startsWith(AnomalyState.OPEN);
         assertThat(events).allSatisfy(t -> assertThat(t.costPerRequest()).isEqualByComparingTo("0.002"));
-    }
-
-    @Test
-    void shouldSettleNothingWhileItsTaskCatchesUpABacklogThenJudgeTheCompleteWindowsInOrder() {
-        // History read out of order: each window's cost in two halves on two partitions, the second read at 0.7 of the
-        // first's pace (40 minutes behind by the end), then the rest of it. The wall clock is a day after the
-        // windows: all of it is history. Windows 90-104 cost twice as much per request.
-        CatchUpWatch watch = new CatchUpWatch();
-        long now = 24 * 60 * MINUTE;
-        int slow = 0;
-        for (int m = 0; m < 130; m++) {
-            apply(halfOf(m, 0), watch, now);
-            for (; slow <= m * 7 / 10; slow++) {
-                apply(halfOf(slow, 1), watch, now);
-            }
-        }
-        for (; slow < 130; slow++) {
-            apply(halfOf(slow, 1), watch, now);
-        }
-        assertThat(events).as("nothing settles while the task catches up").isEmpty();
-        assertThat(state.getPending()).as("every window kept").hasSize(130);
-
-        // The quiet has passed: the next update settles every window, complete, in order: the drift among them.
-        apply(update(130 * MINUTE, NORMAL, 1_000, 130 * MINUTE), watch,
-                now + DriftSettings.defaults().catchUpQuiet().toMillis());
-
-        assertThat(events).extracting(DriftTransition::state).startsWith(AnomalyState.OPEN);
-        assertThat(events.get(0).startedAt()).isEqualTo(90 * MINUTE);
-        assertThat(events.get(0).costPerRequest()).isEqualByComparingTo("0.002");
-    }
-
-    /** Window {@code m}'s cost so far once its half {@code half} (0 or 1) is in: the first half, or all of it. */
-    private static DriftUpdate halfOf(int m, int half) {
-        BigDecimal whole = m >= 90 && m < 105 ? DOUBLE : NORMAL;
-        BigDecimal soFar = half == 0 ? whole.divide(BigDecimal.valueOf(2)) : whole;
-        return update(m * MINUTE, soFar, 1_000, m * MINUTE + half);
-    }
-
-    private void apply(DriftUpdate update, CatchUpWatch watch, long now) {
-        boolean catchingUp = lifecycle.isCatchingUp(state, update, watch, now);
-        events.addAll(lifecycle.onUpdate(state, update, catchingUp).transitions());
     }
 
     @Test
