@@ -16,6 +16,7 @@ import io.spendstream.anomaly.avro.ChildBaselineRecord;
 import io.spendstream.anomaly.avro.ChildCostRecord;
 import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
 import io.spendstream.anomaly.avro.PendingChildrenRecord;
+import io.spendstream.anomaly.core.StateBudget;
 import io.spendstream.avro.ChildCost;
 import io.spendstream.avro.Contributor;
 import io.spendstream.runtime.state.ReadThroughStates;
@@ -79,7 +80,7 @@ public final class ContributorBaselines {
     }
 
     public static ContributorBaselinesRecord empty() {
-        return ContributorBaselinesRecord.newBuilder().build();
+        return ContributorBaselinesRecord.newBuilder().setPendingBytes(0).build();
     }
 
     /**
@@ -109,21 +110,73 @@ public final class ContributorBaselines {
         for (ChildCost child : children) {
             costs.add(new ChildCostRecord(child.getKind(), child.getName(), Money.of(child.getCost())));
         }
+        long bytes = pendingBytes(state);
         List<PendingChildrenRecord> pending = new ArrayList<>(state.getPending());
+        PendingChildrenRecord update = new PendingChildrenRecord(windowStart, windowEnd, timestamp, costs);
+        int known = indexOf(pending, windowStart);
+        if (known < 0) {
+            pending.add(update);
+            pending.sort(Comparator.comparingLong(PendingChildrenRecord::getWindowStart));
+            bytes += bytes(update);
+        } else if (timestamp >= pending.get(known).getLastTimestamp()) {
+            // Updates carry the window's children so far: the latest in event time wins.
+            bytes += bytes(update) - bytes(pending.get(known));
+            pending.set(known, update);
+        }
+        state.setPendingBytes(bytes);
+        keepWithinBudget(state, pending);
+        state.setPending(pending);
+    }
+
+    private static int indexOf(List<PendingChildrenRecord> pending, long windowStart) {
         for (int i = 0; i < pending.size(); i++) {
-            PendingChildrenRecord known = pending.get(i);
-            if (known.getWindowStart() == windowStart) {
-                // Updates carry the window's children so far: the latest in event time wins.
-                if (timestamp >= known.getLastTimestamp()) {
-                    pending.set(i, new PendingChildrenRecord(windowStart, windowEnd, timestamp, costs));
-                }
-                state.setPending(pending);
-                return;
+            if (pending.get(i).getWindowStart() == windowStart) {
+                return i;
             }
         }
-        pending.add(new PendingChildrenRecord(windowStart, windowEnd, timestamp, costs));
-        pending.sort(Comparator.comparingLong(PendingChildrenRecord::getWindowStart));
-        state.setPending(pending);
+        return -1;
+    }
+
+    /**
+     * Learns the oldest pending windows, early, while the pending children's estimated bytes are over their
+     * {@link StateBudget} (at least one window stays): a catch-up hold keeps up to a day of a series' windows
+     * pending, and a service listing forty children of long resource ids over a day is several megabytes, one
+     * changelog record. A window learned early has its children learned before the series judged it, and names no
+     * contributors if an anomaly is found in it later.
+     */
+    private void keepWithinBudget(ContributorBaselinesRecord state, List<PendingChildrenRecord> pending) {
+        while (state.getPendingBytes() > StateBudget.RECORD_BYTES && pending.size() > 1) {
+            learnOldest(state, pending);
+        }
+    }
+
+    /** The pending windows' estimated bytes: as kept in the record, or counted once if not known (format 1). */
+    private static long pendingBytes(ContributorBaselinesRecord state) {
+        if (state.getPendingBytes() < 0) {
+            long bytes = 0;
+            for (PendingChildrenRecord window : state.getPending()) {
+                bytes += bytes(window);
+            }
+            state.setPendingBytes(bytes);
+        }
+        return state.getPendingBytes();
+    }
+
+    /** Takes the oldest of {@code pending} out of the record's list, and its bytes out of the estimate. */
+    private static PendingChildrenRecord removeOldest(ContributorBaselinesRecord state,
+            List<PendingChildrenRecord> pending) {
+        long bytes = pendingBytes(state);
+        PendingChildrenRecord oldest = pending.remove(0);
+        state.setPendingBytes(bytes - bytes(oldest));
+        return oldest;
+    }
+
+    private static long bytes(PendingChildrenRecord window) {
+        long bytes = StateBudget.ENTRY_BYTES;
+        for (ChildCostRecord child : window.getChildren()) {
+            bytes += StateBudget.entryBytes(child.getKind(), child.getName());
+        }
+        return bytes;
     }
 
     /**
@@ -333,12 +386,17 @@ public final class ContributorBaselines {
         learnBefore(state, pending, horizon);
         while (pending.size() > cap) {
             // Only overlapping or odd-sized windows get here; the state must stay small.
-            PendingChildrenRecord oldest = pending.remove(0);
-            learn(state, oldest);
-            long line = Math.min(oldest.getWindowEnd(), pending.get(0).getWindowStart());
-            state.setSettledBefore(Math.max(state.getSettledBefore(), line));
+            learnOldest(state, pending);
         }
         state.setPending(pending);
+    }
+
+    /** Learns the oldest of (at least two) pending windows ahead of its settling, and moves the settle line past it. */
+    private void learnOldest(ContributorBaselinesRecord state, List<PendingChildrenRecord> pending) {
+        PendingChildrenRecord oldest = removeOldest(state, pending);
+        learn(state, oldest);
+        long line = Math.min(oldest.getWindowEnd(), pending.get(0).getWindowStart());
+        state.setSettledBefore(Math.max(state.getSettledBefore(), line));
     }
 
     /**
@@ -354,7 +412,7 @@ public final class ContributorBaselines {
 
     private void learnBefore(ContributorBaselinesRecord state, List<PendingChildrenRecord> pending, long line) {
         while (!pending.isEmpty() && pending.get(0).getWindowStart() < line) {
-            learn(state, pending.remove(0));
+            learn(state, removeOldest(state, pending));
         }
         state.setSettledBefore(Math.max(state.getSettledBefore(), line));
     }

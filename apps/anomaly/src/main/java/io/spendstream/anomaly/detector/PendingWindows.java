@@ -66,6 +66,11 @@ public final class PendingWindows {
         return windowStart < settledBefore;
     }
 
+    /** Whether the window starting at {@code windowStart} is one of the pending ones. */
+    public boolean contains(long windowStart) {
+        return byStart.containsKey(windowStart);
+    }
+
     PendingWindow get(long windowStart) {
         return byStart.get(windowStart);
     }

@@ -46,6 +46,11 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
 
     /** Part updates of a window the scope's detector has settled already; tag {@code scope} = the scope type. */
     public static final String LATE_PARTS = "spendstream.anomaly.scope.late.parts";
+    /**
+     * Part updates a scope could not keep within its state budget ({@link ScopeWindows#add}): of a window older than
+     * the ones it keeps, or of a service new to a window that holds its budget of services; tag {@code scope}.
+     */
+    public static final String UNKEPT_PARTS = "spendstream.anomaly.scope.unkept.parts";
     /** Scope anomalies opened without an alert because one service explained them; tag {@code scope}. */
     public static final String EXPLAINED = "spendstream.anomaly.scope.explained";
 
@@ -92,20 +97,22 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
         }
         estate.observe(record.timestamp());
         if (state.pending().isSettled(part.getWindowStart())) {
-            // The scope learned (or skipped) this window already: as for a service, it cannot be un-learned. How
-            // late it is still widens the scope's settle horizon.
-            metrics.counter(LATE_PARTS, "stage", Stage.NAME, "scope", scope.type().label()).increment();
-            lifecycle.noteLate(state, new WindowUpdate(scope.key(), part.getWindowStart(),
-                    part.getWindowEnd(), part.getCost(), part.getCurrency(), record.timestamp()), catchUp,
-                    context().currentSystemTimeMs());
-            states.put(scope.key(), state);
+            // The scope learned (or skipped) this window already: as for a service, it cannot be un-learned.
+            refuse(LATE_PARTS, scope, part, state, record.timestamp());
             return;
         }
         ScopeWindowsRecord windows = windowStates.get(scope.key());
         if (windows == null) {
             windows = ScopeWindows.empty();
         }
-        ScopeWindows.Total total = ScopeWindows.add(windows, part, record.timestamp());
+        ScopeWindows.Total total = !ScopeWindows.keeps(windows, part.getWindowStart(),
+                state.pending().contains(part.getWindowStart())) ? null
+                : ScopeWindows.add(windows, part, record.timestamp());
+        if (total == null) {
+            // Beyond the state budget: the window's cost so far stays as the detector has it, without this part.
+            refuse(UNKEPT_PARTS, scope, part, state, record.timestamp());
+            return;
+        }
         // The scope's OPEN reads its cost over the charge time its parts cover, as a service's does.
         WindowUpdate update = new WindowUpdate(scope.key(), total.windowStart(), total.windowEnd(), total.cost(),
                 total.currency(), total.lastTimestamp(), total.coveredUntil(lifecycle.coverage()));
@@ -118,6 +125,17 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
                 context().currentSystemTimeMs());
         held.track(scope.key(), state.isHeld(), record);
         emit(record, scope, state, services, windows, wasOpen, wasHeld, transitions);
+    }
+
+    /**
+     * A part the scope does not sum, counted under {@code counter}: how late it is still widens the scope's settle
+     * horizon and keeps its task's catch-up watch, as any lagging update.
+     */
+    private void refuse(String counter, ScopeKey scope, ScopePartRecord part, DetectorState state, long timestamp) {
+        metrics.counter(counter, "stage", Stage.NAME, "scope", scope.type().label()).increment();
+        lifecycle.noteLate(state, new WindowUpdate(scope.key(), part.getWindowStart(), part.getWindowEnd(),
+                part.getCost(), part.getCurrency(), timestamp), catchUp, context().currentSystemTimeMs());
+        states.put(scope.key(), state);
     }
 
     /** A held scope that got no further part, released by the wall clock with the last record it got. */

@@ -10,6 +10,7 @@ import io.spendstream.anomaly.avro.ScopePartRecord;
 import io.spendstream.anomaly.avro.ScopeWindowRecord;
 import io.spendstream.anomaly.avro.ScopeWindowsRecord;
 import io.spendstream.anomaly.core.RequestLevel;
+import io.spendstream.anomaly.core.StateBudget;
 import io.spendstream.anomaly.detector.ChargeCoverage;
 import io.spendstream.anomaly.core.TrafficContexts;
 import io.spendstream.avro.ChildCost;
@@ -70,43 +71,65 @@ public final class ScopeWindows {
     }
 
     public static ScopeWindowsRecord empty() {
-        return ScopeWindowsRecord.newBuilder().build();
+        return ScopeWindowsRecord.newBuilder().setEstimatedBytes(0).build();
     }
 
-    /** Folds a part's update (at event time {@code timestamp}) into its window and returns the window's total. */
+    /**
+     * Folds a part's update (at event time {@code timestamp}) into its window and returns the window's total; null
+     * when the update is not kept: a service new to a window that already holds its {@link StateBudget} of parts
+     * (the state is left as it was). A new window or part that takes the windows over the budget drops the oldest
+     * windows (never the only one): their parts' later updates are not kept either ({@link #keeps}).
+     */
     public static Total add(ScopeWindowsRecord state, ScopePartRecord part, long timestamp) {
+        long bytes = estimatedBytes(state);
+        ScopeWindowRecord window = find(state.getWindows(), part.getWindowStart());
         List<ScopeWindowRecord> windows = new ArrayList<>(state.getWindows());
-        ScopeWindowRecord window = windows.stream().filter(w -> w.getWindowStart() == part.getWindowStart())
-                .findFirst().orElse(null);
         if (window == null) {
             window = new ScopeWindowRecord(part.getWindowStart(), part.getWindowEnd(), part.getCurrency(),
                     new ArrayList<>());
             windows.add(window);
             windows.sort(OLDEST_FIRST);
+            bytes += bytes(window);
         }
         List<ScopePartCostRecord> parts = new ArrayList<>(window.getParts());
         int known = indexOf(parts, part.getPart());
+        long partBytes = StateBudget.entryBytes(part.getPart());
+        if (known < 0 && !parts.isEmpty() && bytes(window) + partBytes > StateBudget.RECORD_BYTES) {
+            return null;
+        }
         ScopePartCostRecord latest = ScopePartCostRecord.newBuilder().setName(part.getPart())
                 .setCost(Money.of(part.getCost())).setLastTimestamp(timestamp).setCoveredUntil(part.getCoveredUntil())
                 .setRequests(part.getRequests()).setRequestsCoveredUntil(part.getRequestsCoveredUntil()).build();
         if (known < 0) {
             parts.add(latest);
+            bytes += partBytes;
         } else if (timestamp >= parts.get(known).getLastTimestamp()) {
             parts.set(known, latest);
         }
         window.setParts(parts);
+        Total total = total(window, previous(windows, window));
+        while (bytes > StateBudget.RECORD_BYTES && windows.size() > 1) {
+            bytes -= bytes(windows.remove(0));
+        }
         state.setWindows(windows);
-        return total(window, previous(windows, window));
+        state.setEstimatedBytes(bytes);
+        return total;
+    }
+
+    /**
+     * Whether the scope still keeps the window starting at {@code windowStart}, or would start it afresh: false
+     * for a window of the scope's detector's pending ones ({@code pending}) that is no longer among the kept
+     * windows, dropped for the budget, whose parts can no longer be summed (a part's update carries its cost so far,
+     * which only replaces its earlier one).
+     */
+    public static boolean keeps(ScopeWindowsRecord state, long windowStart, boolean pending) {
+        return !pending || find(state.getWindows(), windowStart) != null;
     }
 
     /** How many parts (services) the window starting at {@code windowStart} holds so far; 0 when not kept. */
     public static int partsIn(ScopeWindowsRecord state, long windowStart) {
-        for (ScopeWindowRecord window : state.getWindows()) {
-            if (window.getWindowStart() == windowStart) {
-                return window.getParts().size();
-            }
-        }
-        return 0;
+        ScopeWindowRecord window = find(state.getWindows(), windowStart);
+        return window == null ? 0 : window.getParts().size();
     }
 
     /**
@@ -119,18 +142,17 @@ public final class ScopeWindows {
      */
     public static double requestsIn(ScopeWindowsRecord state, long windowStart, boolean partial) {
         List<ScopeWindowRecord> windows = state.getWindows();
-        for (ScopeWindowRecord window : windows) {
-            if (window.getWindowStart() == windowStart) {
-                double requests = requests(window, window.getParts());
-                ScopeWindowRecord previous = partial ? previous(windows, window) : null;
-                if (previous != null) {
-                    requests += requests(previous, previous.getParts().stream()
-                            .filter(p -> indexOf(window.getParts(), p.getName()) < 0).toList());
-                }
-                return requests;
-            }
+        ScopeWindowRecord window = find(windows, windowStart);
+        if (window == null) {
+            return 0;
         }
-        return 0;
+        double requests = requests(window, window.getParts());
+        ScopeWindowRecord previous = partial ? previous(windows, window) : null;
+        if (previous != null) {
+            requests += requests(previous, previous.getParts().stream()
+                    .filter(p -> indexOf(window.getParts(), p.getName()) < 0).toList());
+        }
+        return requests;
     }
 
     /**
@@ -140,18 +162,21 @@ public final class ScopeWindows {
      */
     public static void forgetBefore(ScopeWindowsRecord state, long settledBefore, boolean learnRequests) {
         if (state.getWindows().stream().anyMatch(w -> w.getWindowStart() < settledBefore)) {
+            long bytes = estimatedBytes(state);
             List<ScopeWindowRecord> kept = new ArrayList<>(state.getWindows().size());
             for (ScopeWindowRecord window : state.getWindows()) {
                 if (window.getWindowStart() >= settledBefore) {
                     kept.add(window);
                     continue;
                 }
+                bytes -= bytes(window);
                 double requests = requests(window, window.getParts());
                 if (learnRequests && requests > 0) {
                     state.setRequestLevel(RequestLevel.learn(state.getRequestLevel(), requests));
                 }
             }
             state.setWindows(kept);
+            state.setEstimatedBytes(bytes);
         }
     }
 
@@ -170,6 +195,36 @@ public final class ScopeWindows {
         long size = window.getWindowEnd() - window.getWindowStart();
         return windows.stream().filter(w -> w.getWindowEnd() == window.getWindowStart()
                 && w.getWindowEnd() - w.getWindowStart() == size).findFirst().orElse(null);
+    }
+
+    /** The windows' estimated bytes ({@link StateBudget}): as kept in the record, or counted once if not known. */
+    private static long estimatedBytes(ScopeWindowsRecord state) {
+        if (state.getEstimatedBytes() < 0) {
+            long bytes = 0;
+            for (ScopeWindowRecord window : state.getWindows()) {
+                bytes += bytes(window);
+            }
+            state.setEstimatedBytes(bytes);
+        }
+        return state.getEstimatedBytes();
+    }
+
+    /** The estimated bytes of a window ({@link StateBudget}). */
+    private static long bytes(ScopeWindowRecord window) {
+        long bytes = StateBudget.entryBytes(window.getCurrency());
+        for (ScopePartCostRecord part : window.getParts()) {
+            bytes += StateBudget.entryBytes(part.getName());
+        }
+        return bytes;
+    }
+
+    private static ScopeWindowRecord find(List<ScopeWindowRecord> windows, long windowStart) {
+        for (ScopeWindowRecord window : windows) {
+            if (window.getWindowStart() == windowStart) {
+                return window;
+            }
+        }
+        return null;
     }
 
     private static Total total(ScopeWindowRecord window, ScopeWindowRecord previous) {

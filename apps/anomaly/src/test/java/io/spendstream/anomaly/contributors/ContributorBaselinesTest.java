@@ -5,14 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.GenericRecordBuilder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -173,6 +183,34 @@ class ContributorBaselinesTest {
     }
 
     @Test
+    void shouldLearnItsOldestWindowsEarlyToStaySendableWhileADayOfThemIsHeld() {
+        // A catch-up hold: the series' settle horizon is the day it holds, so nothing settles by the horizon. Each
+        // window lists 20 resources with ARNs and 20 SKUs: unbounded, a day of them is several megabytes.
+        long day = Duration.ofDays(1).toMillis();
+        for (int m = 0; m < 1440; m++) {
+            List<ChildCost> children = new ArrayList<>();
+            for (int c = 0; c < 20; c++) {
+                children.add(child("resource", "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef" + c,
+                        BigDecimal.valueOf(c + 1L, 3)));
+                children.add(child("sku", "AmazonEC2-BoxUsage:m6i.4xlarge-" + c, BigDecimal.valueOf(c + 1L, 3)));
+            }
+            baselines.observe(state, m * MINUTE, (m + 1) * MINUTE, children, (m + 1) * MINUTE - 1);
+            baselines.settle(state, day);
+        }
+
+        byte[] bytes = new ContributorBaselinesSerde().serializer().serialize("changelog", state);
+        assertThat(bytes.length).isLessThan(1024 * 1024);
+        int pending = state.getPending().size();
+        assertThat(pending).isBetween(30, 1439);
+        assertThat(state.getPending().get(pending - 1).getWindowStart()).isEqualTo(1439 * MINUTE);
+        // The windows learned early are learned, in order, and the settle line moved past them.
+        assertThat(state.getLearnedWindows()).isEqualTo(1440L - pending);
+        assertThat(state.getSettledBefore()).isEqualTo(state.getPending().get(0).getWindowStart());
+        assertThat(level("resource", "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef4"))
+                .isCloseTo(0.005, within(0.0001));
+    }
+
+    @Test
     void shouldRoundTripThroughItsVersionedSerdeAndRejectAnUnknownFormat() {
         for (int m = 0; m < 15; m++) {
             feed(m, Map.of("i-01", noisy(0.30), "db-01", noisy(0.50)));
@@ -182,11 +220,39 @@ class ContributorBaselinesTest {
 
         byte[] bytes = serde.serializer().serialize("changelog", state);
 
-        assertThat(bytes[0]).isEqualTo(PrivateAvroSerde.FORMAT_V1);
+        assertThat(bytes[0]).isEqualTo(ContributorBaselinesSerde.FORMAT_V2);
         assertThat(serde.deserializer().deserialize("changelog", bytes)).isEqualTo(state);
+        assertThat(state.getPendingBytes()).isPositive();
         bytes[0] = 7;
         assertThatThrownBy(() -> serde.read(bytes)).isInstanceOf(SerializationException.class)
                 .hasMessageContaining("Unknown contributor baselines format 7");
+    }
+
+    @Test
+    void shouldReadFormat1WithThePendingBytesUnknownAndCountThemOnTheNextUpdate() throws IOException {
+        Schema pendingSchema = ContributorBaselinesSerde.SCHEMA_V1.getField("pending").schema().getElementType();
+        Schema childSchema = pendingSchema.getField("children").schema().getElementType();
+        GenericRecord child = new GenericRecordBuilder(childSchema).set("kind", "resource").set("name", "i-01")
+                .set("cost", ByteBuffer.wrap(Money.of(new BigDecimal("0.3")).unscaledValue().toByteArray())).build();
+        GenericRecord window = new GenericRecordBuilder(pendingSchema).set("windowStart", 0L)
+                .set("windowEnd", MINUTE).set("lastTimestamp", MINUTE - 1)
+                .set("children", new GenericData.Array<>(Schema.createArray(childSchema), List.of(child))).build();
+        GenericRecord old = new GenericRecordBuilder(ContributorBaselinesSerde.SCHEMA_V1)
+                .set("pending", new GenericData.Array<>(Schema.createArray(pendingSchema), List.of(window))).build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(PrivateAvroSerde.FORMAT_V1);
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(ContributorBaselinesSerde.SCHEMA_V1).write(old, encoder);
+        encoder.flush();
+
+        ContributorBaselinesRecord read = new ContributorBaselinesSerde().read(out.toByteArray());
+
+        assertThat(read.getPending()).singleElement().satisfies(w -> assertThat(w.getChildren()).hasSize(1));
+        assertThat(read.getPendingBytes()).isEqualTo(-1);
+        baselines.observe(read, MINUTE, 2 * MINUTE, List.of(child("resource", "i-02", BigDecimal.ONE)),
+                2 * MINUTE - 1);
+        // Two windows of one child each: 64 bytes per window and per child, three per character of kind and name.
+        assertThat(read.getPendingBytes()).isEqualTo(2 * (64 + 64 + 3 * ("resource".length() + "i-01".length())));
     }
 
     @Test

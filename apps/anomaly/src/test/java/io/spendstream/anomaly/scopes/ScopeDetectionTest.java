@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
 import io.spendstream.anomaly.AnomalyApp;
 import io.spendstream.anomaly.AnomalyAppTest;
 import io.spendstream.anomaly.UnitCostFeed;
+import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
+import io.spendstream.anomaly.avro.ScopeWindowsRecord;
+import io.spendstream.anomaly.contributors.ContributorBaselinesSerde;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.gate.AlertGateSettings;
 import io.spendstream.anomaly.gate.AlertGateTest;
@@ -281,6 +284,40 @@ class ScopeDetectionTest {
             assertThat(team).extracting(Anomaly::getState).contains(AnomalyState.OPEN, AnomalyState.RESOLVED);
             assertThat(fixture.output(fixture.topics().alerts).readValuesToList()).extracting(Alert::getDedupKey)
                     .containsOnly("cost-spike:service:recommendations").hasSize(2);
+        }
+    }
+
+    @Test
+    void shouldKeepAScopeOfManyServicesSendableAndCountThePartsBeyondItsBudget() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp())) {
+            Feed feed = new Feed(fixture.input(fixture.topics().unitCost), 1);
+            // One team of 500 services with 180-character names: a window of them is 0.6 of the scope windows'
+            // budget (each part estimated at 64 bytes plus three per character of its name), so the second
+            // window's services take the two over it and the first window is dropped before it settles.
+            String longName = "platform-" + "x".repeat(167) + "-%03d";
+            List<String> services = IntStream.range(0, 500).mapToObj(s -> String.format(longName, s)).toList();
+            for (int m = 0; m < 2; m++) {
+                for (String service : services) {
+                    feed.window(service, "platform", m, Map.of(), new BigDecimal("0.01"));
+                }
+            }
+            assertThat(fixture.count(ScopeDetectorProcessor.UNKEPT_PARTS, "scope", "team")).isZero();
+            // A service's late update of the dropped window: the window's parts can no longer be summed.
+            feed.window(services.get(7), "platform", 0, Map.of(), new BigDecimal("0.02"));
+
+            assertThat(fixture.count(ScopeDetectorProcessor.UNKEPT_PARTS, "scope", "team")).isEqualTo(1.0);
+            ScopeWindowsRecord windows = fixture.driver()
+                    .<String, ScopeWindowsRecord>getKeyValueStore(ScopeTopology.WINDOWS_STORE).get("team:platform");
+            assertThat(windows.getWindows()).extracting(w -> w.getWindowStart())
+                    .containsExactly(minute(1).toEpochMilli());
+            assertThat(ScopeWindows.partsIn(windows, minute(1).toEpochMilli())).isEqualTo(500);
+            // Each state of the scope stays one record the producer can send (1 MiB by default).
+            assertThat(new ScopeWindowsSerde().write(windows).length).isLessThan(1024 * 1024);
+            ContributorBaselinesRecord contributors = fixture.driver()
+                    .<String, ContributorBaselinesRecord>getKeyValueStore(ScopeTopology.CONTRIBUTOR_STORE)
+                    .get("team:platform");
+            assertThat(new ContributorBaselinesSerde().write(contributors).length).isLessThan(1024 * 1024);
+            assertThat(fixture.output(fixture.topics().dlq).readValuesToList()).isEmpty();
         }
     }
 

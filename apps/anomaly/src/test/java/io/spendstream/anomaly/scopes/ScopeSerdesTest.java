@@ -103,20 +103,21 @@ class ScopeSerdesTest {
     }
 
     @Test
-    void shouldWriteFormat3KeepingTheCoverageTheRequestsAndTheRequestLevel() {
+    void shouldWriteFormat4KeepingTheCoverageTheRequestsTheRequestLevelAndTheEstimatedBytes() {
         ScopePartCostRecord cost = ScopePartCostRecord.newBuilder().setName("orders-db")
                 .setCost(Money.of(new BigDecimal("2"))).setLastTimestamp(START).setCoveredUntil(END)
                 .setRequests(6_000).setRequestsCoveredUntil(START + 30_000).build();
         ScopeWindowsRecord windows = ScopeWindowsRecord.newBuilder().setWindows(List.of(new ScopeWindowRecord(START,
-                END, "USD", List.of(cost)))).setRequestLevel(12_000.5).build();
+                END, "USD", List.of(cost)))).setRequestLevel(12_000.5).setEstimatedBytes(4_321).build();
         ScopeWindowsSerde serde = new ScopeWindowsSerde();
 
         byte[] bytes = serde.write(windows);
 
-        assertThat(bytes[0]).isEqualTo(ScopeWindowsSerde.FORMAT_V3);
+        assertThat(bytes[0]).isEqualTo(ScopeWindowsSerde.FORMAT_V4);
         ScopeWindowsRecord read = serde.read(bytes);
         assertThat(read.getWindows().get(0).getParts().get(0)).isEqualTo(cost);
         assertThat(read.getRequestLevel()).isEqualTo(12_000.5);
+        assertThat(read.getEstimatedBytes()).isEqualTo(4_321);
         ScopePartSerde partSerde = new ScopePartSerde();
         ScopePartRecord part = ScopePartRecord.newBuilder().setPart("orders-db").setWindowStart(START)
                 .setWindowEnd(END).setCurrency("USD").setCost(Money.of(BigDecimal.ONE)).setCoveredUntil(END)
@@ -124,6 +125,33 @@ class ScopeSerdesTest {
         byte[] partBytes = partSerde.write(part);
         assertThat(partBytes[0]).isEqualTo(ScopePartSerde.FORMAT_V3);
         assertThat(partSerde.read(partBytes)).isEqualTo(part);
+    }
+
+    @Test
+    void shouldReadFormat3WindowsWithTheirBytesUnknownAndCountThemOnTheNextChange() throws IOException {
+        Schema windowSchema = ScopeWindowsSerde.SCHEMA_V3.getField("windows").schema().getElementType();
+        Schema partSchema = windowSchema.getField("parts").schema().getElementType();
+        GenericRecord oldCost = new GenericRecordBuilder(partSchema).set("name", "orders-db")
+                .set("cost", decimal("1.25")).set("lastTimestamp", START).set("coveredUntil", END)
+                .set("requests", 6_000L).set("requestsCoveredUntil", END).build();
+        GenericRecord window = new GenericRecordBuilder(windowSchema)
+                .set("windowStart", START).set("windowEnd", END).set("currency", "USD")
+                .set("parts", new GenericData.Array<>(Schema.createArray(partSchema), List.of(oldCost))).build();
+        GenericRecord oldWindows = new GenericRecordBuilder(ScopeWindowsSerde.SCHEMA_V3)
+                .set("windows", new GenericData.Array<>(Schema.createArray(windowSchema), List.of(window)))
+                .set("unalertedAnomalyId", null).set("requestLevel", 6_000.0).build();
+
+        ScopeWindowsRecord windows = new ScopeWindowsSerde().read(
+                withFormat(ScopeWindowsSerde.FORMAT_V3, ScopeWindowsSerde.SCHEMA_V3, oldWindows));
+
+        assertThat(windows.getWindows().get(0).getParts().get(0).getRequests()).isEqualTo(6_000);
+        assertThat(windows.getRequestLevel()).isEqualTo(6_000.0);
+        assertThat(windows.getEstimatedBytes()).isEqualTo(-1);
+        ScopeWindows.add(windows, ScopePartRecord.newBuilder().setPart("payments-api").setWindowStart(START)
+                .setWindowEnd(END).setCurrency("USD").setCost(Money.of(BigDecimal.ONE)).build(), START + 1);
+        // USD, orders-db and payments-api: three entries, each 64 bytes and three per character.
+        assertThat(windows.getEstimatedBytes()).isEqualTo(3 * 64 + 3 * ("USD".length() + "orders-db".length()
+                + "payments-api".length()));
     }
 
     private static ByteBuffer decimal(String value) {
