@@ -39,11 +39,11 @@ import io.spendstream.schemas.registry.SchemaRegistryClients;
 
 /**
  * Runs one {@link StreamsApp} in production: topics and serdes from the configuration, the app's topology and
- * {@link StreamsProperties} ({@link AppTopology}), the app's schemas registered and missing topics created ({@link TopicCreator}) once the
- * registry and the cluster answer ({@link StartupWait}), a Prometheus registry with pipeline, Kafka Streams and JVM
- * meters, the {@code /metrics}, {@code /health} and {@code /ready} endpoint (served from the start; ready only while
- * the cluster and the registry answer, {@link OutageWatch}), and a graceful stop. Reads and writes whatever topics the
- * app's topology does; keeps no state of its own.
+ * {@link StreamsProperties} ({@link AppTopology}), the app's schemas registered and missing topics created
+ * ({@link TopicCreator}) once the registry and the cluster answer ({@link StartupWait}), a Prometheus registry with
+ * pipeline, Kafka Streams and JVM meters, the {@code /metrics}, {@code /health} and {@code /ready} endpoint (served
+ * from the start; ready only while the cluster and the registry answer, {@link OutageWatch}), and a graceful stop.
+ * Reads and writes whatever topics the app's topology does; keeps no state of its own.
  */
 public final class StreamsAppRunner {
 

@@ -29,8 +29,9 @@ import io.spendstream.schemas.registry.InMemorySchemaRegistry;
 import io.spendstream.schemas.registry.SchemaRegistryClients;
 
 /**
- * A {@link TopologyTestDriver} around one app, built exactly as production builds it ({@link AppTopology}), with an in-memory schema registry of its own, a fixed start time, a private
- * state directory and a {@link SimpleMeterRegistry} to assert metrics. Close it (try-with-resources).
+ * A {@link TopologyTestDriver} around one app, built exactly as production builds it ({@link AppTopology}), with an
+ * in-memory schema registry of its own, a fixed start time, a private state directory and a
+ * {@link SimpleMeterRegistry} to assert metrics. Close it (try-with-resources).
  */
 public final class TopologyFixture implements AutoCloseable {
 
