@@ -14,10 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TopologyConfig;
-import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,12 +38,12 @@ import io.spendstream.schemas.registry.SchemaRegistryClient;
 import io.spendstream.schemas.registry.SchemaRegistryClients;
 
 /**
- * Runs one {@link StreamsApp} in production: topics and serdes from the configuration, the app's topology,
- * {@link StreamsProperties}, the app's schemas registered and missing topics created ({@link TopicCreator}) once the
- * registry and the cluster answer ({@link StartupWait}), a Prometheus registry with pipeline, Kafka Streams and JVM
- * meters, the {@code /metrics}, {@code /health} and {@code /ready} endpoint (served from the start; ready only while
- * the cluster and the registry answer, {@link OutageWatch}), and a graceful stop. Reads and writes whatever topics the
- * app's topology does; keeps no state of its own.
+ * Runs one {@link StreamsApp} in production: topics and serdes from the configuration, the app's topology and
+ * {@link StreamsProperties} ({@link AppTopology}), the app's schemas registered and missing topics created
+ * ({@link TopicCreator}) once the registry and the cluster answer ({@link StartupWait}), a Prometheus registry with
+ * pipeline, Kafka Streams and JVM meters, the {@code /metrics}, {@code /health} and {@code /ready} endpoint (served
+ * from the start; ready only while the cluster and the registry answer, {@link OutageWatch}), and a graceful stop.
+ * Reads and writes whatever topics the app's topology does; keeps no state of its own.
  */
 public final class StreamsAppRunner {
 
@@ -96,19 +93,9 @@ public final class StreamsAppRunner {
             wait.forRegistry(schemaRegistry, config.get(SchemaRegistryClients.URL, "?"));
             SpendstreamTopics topics = new SpendstreamTopics(TopicNames.from(config.asMap()), schemaRegistry);
             PipelineMetrics metrics = new PipelineMetrics(registry);
-            // The stage the dead-letter handlers count under (StreamsProperties sets spendstream.stage to the app's
-            // name).
-            metrics.expectStage(app.name());
-            metrics.expectDeadLetters(app.name(), app.deadLetterReasons());
-
-            Properties props = StreamsProperties.build(app, config, metrics);
             // The dead-letter handlers write with this app's serdes, whose schema ids are registered below.
-            props.put(StreamsProperties.TOPICS, topics);
-            // The builder gets the app's own config: a bare StreamsBuilder() builds with defaults (and says so in a
-            // WARN).
-            StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
-            app.buildTopology(builder, new AppContext(topics, config, metrics));
-            Topology topology = builder.build(props);
+            AppTopology built = AppTopology.build(app, config, topics, metrics);
+            Properties props = built.properties();
             wait.forSchemas(topics);
 
             // Kept for the app's life: the probe asks the cluster through it.
@@ -116,7 +103,7 @@ public final class StreamsAppRunner {
             ensureTopics(admin, topics, config, wait);
             healState(props, applicationId, metrics);
 
-            KafkaStreams streams = new KafkaStreams(topology, props);
+            KafkaStreams streams = new KafkaStreams(built.topology(), props);
             ClientMeters clientMeters = ClientMeters.bind(streams, registry);
             running = new RunningApp(applicationId, streams, topics, registry, clientMeters,
                     config.getDuration(SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT), outages, admin);

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -20,10 +19,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,10 +33,9 @@ import io.spendstream.deploy.cli.Apps;
 import io.spendstream.deploy.demo.DemoIncidentFeed;
 import io.spendstream.deploy.demo.DemoScenario;
 import io.spendstream.deploy.local.LocalPipeline;
-import io.spendstream.runtime.AppContext;
+import io.spendstream.runtime.AppTopology;
 import io.spendstream.runtime.RunningApp;
 import io.spendstream.runtime.StreamsApp;
-import io.spendstream.runtime.StreamsProperties;
 import io.spendstream.runtime.config.ConfigLoader;
 import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.runtime.metrics.PipelineMetrics;
@@ -154,11 +149,7 @@ class MonitoredMetricsExistTest {
                         "spendstream.state.dir", dataDir.resolve("describe").toString()));
         SpendstreamTopics topics = new SpendstreamTopics(TopicNames.from(config.asMap()),
                 SchemaRegistryClients.fromConfig(config.asMap()));
-        PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
-        Properties props = StreamsProperties.build(app, config, metrics);
-        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
-        app.buildTopology(builder, new AppContext(topics, config, metrics));
-        return builder.build(props);
+        return AppTopology.build(app, config, topics, new PipelineMetrics(new SimpleMeterRegistry())).topology();
     }
 
     private static Set<String> storeNames(TopologyDescription description) {

@@ -34,8 +34,8 @@ final class DeadLetterHandlers {
         applicationId = String.valueOf(configs.get(StreamsConfig.APPLICATION_ID_CONFIG));
         Object configuredStage = configs.get(STAGE);
         stage = configuredStage == null ? applicationId : configuredStage.toString();
-        // The app's own topics when the runner passes them (their dead-letter schema id is registered at start-up, so
-        // a dead letter never needs the registry); topology tests build their own.
+        // The app's own topics, which AppTopology passes (the runner registers their dead-letter schema id at
+        // start-up, so a dead letter never needs the registry); properties built without it get their own.
         dlq = configs.get(io.spendstream.runtime.StreamsProperties.TOPICS) instanceof SpendstreamTopics topics
                 ? topics.dlq
                 : new SpendstreamTopics(TopicNames.from(configs), SchemaRegistryClients.fromConfig(configs)).dlq;

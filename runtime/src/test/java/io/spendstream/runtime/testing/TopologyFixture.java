@@ -8,22 +8,18 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.spendstream.runtime.AppContext;
+import io.spendstream.runtime.AppTopology;
 import io.spendstream.runtime.StreamsApp;
-import io.spendstream.runtime.StreamsProperties;
 import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.runtime.metrics.PipelineMetrics;
 import io.spendstream.schemas.SpendstreamTopics;
@@ -33,9 +29,9 @@ import io.spendstream.schemas.registry.InMemorySchemaRegistry;
 import io.spendstream.schemas.registry.SchemaRegistryClients;
 
 /**
- * A {@link TopologyTestDriver} around one app, built exactly as production builds it ({@link StreamsProperties},
- * the app's own {@code buildTopology}), with an in-memory schema registry of its own, a fixed start time, a private
- * state directory and a {@link SimpleMeterRegistry} to assert metrics. Close it (try-with-resources).
+ * A {@link TopologyTestDriver} around one app, built exactly as production builds it ({@link AppTopology}), with an
+ * in-memory schema registry of its own, a fixed start time, a private state directory and a
+ * {@link SimpleMeterRegistry} to assert metrics. Close it (try-with-resources).
  */
 public final class TopologyFixture implements AutoCloseable {
 
@@ -63,15 +59,9 @@ public final class TopologyFixture implements AutoCloseable {
         settings.putAll(overrides);
         SpendstreamConfig config = new SpendstreamConfig(settings);
         topics = new SpendstreamTopics(TopicNames.from(config.asMap()), SchemaRegistryClients.fromConfig(config.asMap()));
-        PipelineMetrics metrics = new PipelineMetrics(meters);
-        // As StreamsAppRunner does: the app's dead-letter counters exist at 0 before the first dead letter.
-        metrics.expectStage(app.name());
-        metrics.expectDeadLetters(app.name(), app.deadLetterReasons());
-        Properties props = StreamsProperties.build(app, config, metrics);
-        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
-        app.buildTopology(builder, new AppContext(topics, config, metrics));
-        topology = builder.build(props);
-        driver = new TopologyTestDriver(topology, props, START);
+        AppTopology built = AppTopology.build(app, config, topics, new PipelineMetrics(meters));
+        topology = built.topology();
+        driver = new TopologyTestDriver(topology, built.properties(), START);
     }
 
     public static TopologyFixture of(StreamsApp app) {

@@ -4,17 +4,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.spendstream.runtime.AppContext;
+import io.spendstream.runtime.AppTopology;
 import io.spendstream.runtime.StreamsApp;
-import io.spendstream.runtime.StreamsProperties;
 import io.spendstream.runtime.config.SpendstreamConfig;
 import io.spendstream.runtime.metrics.PipelineMetrics;
 import io.spendstream.schemas.SpendstreamTopics;
@@ -24,7 +20,7 @@ import io.spendstream.schemas.registry.SchemaRegistryClients;
 
 /**
  * An app's production topology in a {@link TopologyTestDriver}, built as production builds it
- * ({@link StreamsProperties}, the app's own {@code buildTopology}, its defaults plus {@code overrides}), with RocksDB
+ * ({@link AppTopology}, from the app's defaults plus {@code overrides}), with RocksDB
  * state in {@code stateDir/<app>} and the in-memory schema registry of {@code registryScope} (see
  * {@link InMemorySchemaRegistry}): what the local tools ({@code state-size}, {@code value-bench}) drive.
  */
@@ -40,11 +36,8 @@ public record ProductionDriver(TopologyTestDriver driver, SpendstreamTopics topi
         SpendstreamConfig config = new SpendstreamConfig(settings);
         SpendstreamTopics topics = new SpendstreamTopics(TopicNames.from(config.asMap()),
                 SchemaRegistryClients.fromConfig(config.asMap()));
-        PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
-        Properties props = StreamsProperties.build(app, config, metrics);
-        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
-        app.buildTopology(builder, new AppContext(topics, config, metrics));
-        return new ProductionDriver(new TopologyTestDriver(builder.build(props), props, start), topics);
+        AppTopology built = AppTopology.build(app, config, topics, new PipelineMetrics(new SimpleMeterRegistry()));
+        return new ProductionDriver(new TopologyTestDriver(built.topology(), built.properties(), start), topics);
     }
 
     @Override
