@@ -25,7 +25,8 @@ import io.spendstream.runtime.testing.TopologyFixture;
  * and must be deliberate. Issue 19 added the value tickets (source {@code anomaly-value-source} on {@code spend.value},
  * store {@code anomaly-value-state}, their emission tail and {@code anomaly-value-alerts-merged}): all of them inside
  * sub-topology 0, where the detectors' alerts merge, so no sub-topology, changelog or repartition topic was renumbered
- * or renamed.
+ * or renamed. Issue 18 added the contributor baselines' pending stores ({@code <baselines store>-pending}, one per
+ * detector that keeps contributor baselines, in that detector's sub-topology): stores only, nothing renumbered.
  */
 class AnomalyTopologyDescriptionTest {
 

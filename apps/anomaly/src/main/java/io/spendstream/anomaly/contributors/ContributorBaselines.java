@@ -19,7 +19,6 @@ import io.spendstream.anomaly.avro.PendingChildrenRecord;
 import io.spendstream.anomaly.core.StateBudget;
 import io.spendstream.avro.ChildCost;
 import io.spendstream.avro.Contributor;
-import io.spendstream.runtime.state.ReadThroughStates;
 import io.spendstream.schemas.Money;
 
 /**
@@ -87,7 +86,7 @@ public final class ContributorBaselines {
      * The baselines {@code states} keeps for {@code key} (empty ones for a key seen the first time), with this
      * update's children observed ({@link #observe}); the caller puts them back once it has named its contributors.
      */
-    public ContributorBaselinesRecord observe(ReadThroughStates<ContributorBaselinesRecord> states, String key,
+    public ContributorBaselinesRecord observe(ContributorStates states, String key,
             long windowStart, long windowEnd, List<ChildCost> children, long timestamp) {
         ContributorBaselinesRecord state = states.get(key);
         if (state == null) {

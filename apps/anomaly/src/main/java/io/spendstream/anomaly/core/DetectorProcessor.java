@@ -92,8 +92,14 @@ public abstract class DetectorProcessor<V> implements Processor<String, V, Strin
      * serialized on every update.
      */
     public static <S> StoreBuilder<KeyValueStore<String, S>> stateStore(String name, Serde<S> valueSerde) {
+        return stateStore(name, valueSerde, CACHED_STATES);
+    }
+
+    /** The same with {@code capacity} values per task kept as objects (a store of several entries per scope). */
+    public static <S> StoreBuilder<KeyValueStore<String, S>> stateStore(String name, Serde<S> valueSerde,
+            int capacity) {
         return WriteBackKeyValueStore.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name),
-                Serdes.String(), valueSerde), CACHED_STATES);
+                Serdes.String(), valueSerde), capacity);
     }
 
     /** The store {@code name}, its values kept as objects for this task's life. */

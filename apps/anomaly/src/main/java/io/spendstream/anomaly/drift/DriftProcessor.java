@@ -9,6 +9,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
 import io.spendstream.anomaly.avro.DriftStateRecord;
 import io.spendstream.anomaly.contributors.ContributorBaselines;
+import io.spendstream.anomaly.contributors.ContributorStates;
 import io.spendstream.anomaly.core.AnomalyRecords;
 import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
@@ -41,7 +42,7 @@ public final class DriftProcessor extends DetectorProcessor<UnitCost> {
     private final DriftLifecycle lifecycle;
     private final ContributorBaselines contributors;
     private ReadThroughStates<DriftStateRecord> states;
-    private ReadThroughStates<ContributorBaselinesRecord> contributorStates;
+    private ContributorStates contributorStates;
 
     public DriftProcessor(DriftLifecycle lifecycle, ContributorBaselines contributors, PipelineMetrics metrics,
             OpenAnomalies openAnomalies) {
@@ -54,7 +55,8 @@ public final class DriftProcessor extends DetectorProcessor<UnitCost> {
     protected void open(ProcessorContext<String, Emission> context) {
         KeyValueStore<String, DriftStateRecord> store = context.getStateStore(DriftTopology.STORE);
         this.states = cached(store);
-        this.contributorStates = cached(context.getStateStore(DriftTopology.CONTRIBUTOR_STORE));
+        this.contributorStates = new ContributorStates(cached(context.getStateStore(DriftTopology.CONTRIBUTOR_STORE)),
+                cached(context.getStateStore(ContributorStates.pendingStore(DriftTopology.CONTRIBUTOR_STORE))));
         countOpen(GAUGE_PART, store, DriftLifecycle::isOpen);
     }
 

@@ -5,7 +5,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 
 import io.spendstream.anomaly.contributors.ContributorBaselines;
-import io.spendstream.anomaly.contributors.ContributorBaselinesSerde;
+import io.spendstream.anomaly.contributors.ContributorStates;
 import io.spendstream.anomaly.contributors.ContributorSettings;
 import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
@@ -42,7 +42,7 @@ public final class DriftTopology {
      */
     public static void addStores(StreamsBuilder builder) {
         builder.addStateStore(DetectorProcessor.stateStore(STORE, new DriftStateSerde()));
-        builder.addStateStore(DetectorProcessor.stateStore(CONTRIBUTOR_STORE, new ContributorBaselinesSerde()));
+        ContributorStates.addStores(builder, CONTRIBUTOR_STORE);
     }
 
     /** Builds the drift detection on {@code unitCost}; the stores must have been added ({@link #addStores}). */
@@ -54,7 +54,7 @@ public final class DriftTopology {
 
         KStream<String, Emission> emissions = unitCost.process(
                 () -> new DriftProcessor(lifecycle, contributors, metrics, openAnomalies), Named.as(DETECTOR),
-                STORE, CONTRIBUTOR_STORE);
+                STORE, CONTRIBUTOR_STORE, ContributorStates.pendingStore(CONTRIBUTOR_STORE));
         return TAIL.write(emissions, topics, metrics);
     }
 }

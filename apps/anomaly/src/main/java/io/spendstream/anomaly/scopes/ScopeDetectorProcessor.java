@@ -10,6 +10,7 @@ import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
 import io.spendstream.anomaly.avro.ScopePartRecord;
 import io.spendstream.anomaly.avro.ScopeWindowsRecord;
 import io.spendstream.anomaly.contributors.ContributorBaselines;
+import io.spendstream.anomaly.contributors.ContributorStates;
 import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.HeldSeries;
@@ -58,7 +59,7 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
     private final ScopeSettings settings;
     private final ContributorBaselines contributors;
     private ReadThroughStates<DetectorState> states;
-    private ReadThroughStates<ContributorBaselinesRecord> contributorStates;
+    private ContributorStates contributorStates;
     private ReadThroughStates<ScopeWindowsRecord> windowStates;
     private EstateWarmup estate;
     /** Whether this task is catching up a backlog out of order (the catch-up hold of its series). */
@@ -79,7 +80,8 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
     protected void open(ProcessorContext<String, Emission> context) {
         KeyValueStore<String, DetectorState> store = context.getStateStore(ScopeTopology.STORE);
         this.states = cached(store);
-        this.contributorStates = cached(context.getStateStore(ScopeTopology.CONTRIBUTOR_STORE));
+        this.contributorStates = new ContributorStates(cached(context.getStateStore(ScopeTopology.CONTRIBUTOR_STORE)),
+                cached(context.getStateStore(ContributorStates.pendingStore(ScopeTopology.CONTRIBUTOR_STORE))));
         this.windowStates = cached(context.getStateStore(ScopeTopology.WINDOWS_STORE));
         // After the restore: the gauge counts this task's open scope anomalies too.
         countOpen(store, DetectorState::isOpen);

@@ -11,7 +11,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 
 import io.spendstream.anomaly.contributors.ContributorBaselines;
-import io.spendstream.anomaly.contributors.ContributorBaselinesSerde;
+import io.spendstream.anomaly.contributors.ContributorStates;
 import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.EmissionTail;
@@ -64,7 +64,7 @@ public final class ScopeTopology {
             return Optional.empty();
         }
         builder.addStateStore(DetectorProcessor.stateStore(STORE, new DetectorStateSerde()));
-        builder.addStateStore(DetectorProcessor.stateStore(CONTRIBUTOR_STORE, new ContributorBaselinesSerde()));
+        ContributorStates.addStores(builder, CONTRIBUTOR_STORE);
         builder.addStateStore(DetectorProcessor.stateStore(WINDOWS_STORE, new ScopeWindowsSerde()));
 
         KStream<String, Emission> emissions = unitCost
@@ -74,7 +74,8 @@ public final class ScopeTopology {
                         Named.as(PARTS))
                 .repartition(Repartitioned.with(Serdes.String(), new ScopePartSerde()).withName(PARTS))
                 .process(() -> new ScopeDetectorProcessor(lifecycle, settings, contributors, metrics, openAnomalies),
-                        Named.as(DETECTOR), STORE, CONTRIBUTOR_STORE, WINDOWS_STORE);
+                        Named.as(DETECTOR), STORE, CONTRIBUTOR_STORE, ContributorStates.pendingStore(CONTRIBUTOR_STORE),
+                        WINDOWS_STORE);
 
         return Optional.of(TAIL.write(emissions, topics, metrics));
     }

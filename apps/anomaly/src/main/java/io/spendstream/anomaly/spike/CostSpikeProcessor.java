@@ -8,6 +8,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
 import io.spendstream.anomaly.contributors.ContributorBaselines;
+import io.spendstream.anomaly.contributors.ContributorStates;
 import io.spendstream.anomaly.core.AnomalyRecords;
 import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.Emission;
@@ -51,7 +52,7 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
     private final CostSpikeLifecycle lifecycle;
     private final ContributorBaselines contributors;
     private ReadThroughStates<DetectorState> states;
-    private ReadThroughStates<ContributorBaselinesRecord> contributorStates;
+    private ContributorStates contributorStates;
     /** The drift detector's states, read only: the usual requests of a service ({@link TrafficContexts}). */
     private KeyValueStore<String, DriftStateRecord> driftStates;
     private EstateWarmup estate;
@@ -72,7 +73,8 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
     protected void open(ProcessorContext<String, Emission> context) {
         KeyValueStore<String, DetectorState> store = context.getStateStore(CostSpikeTopology.STORE);
         this.states = cached(store);
-        this.contributorStates = cached(context.getStateStore(CostSpikeTopology.CONTRIBUTOR_STORE));
+        this.contributorStates = new ContributorStates(cached(context.getStateStore(CostSpikeTopology.CONTRIBUTOR_STORE)),
+                cached(context.getStateStore(ContributorStates.pendingStore(CostSpikeTopology.CONTRIBUTOR_STORE))));
         this.driftStates = context.getStateStore(DriftTopology.STORE);
         // Called after the store is restored: recount so the gauge is right after a restart or a rebalance.
         countOpen(store, DetectorState::isOpen);

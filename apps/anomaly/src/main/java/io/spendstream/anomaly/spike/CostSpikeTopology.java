@@ -5,7 +5,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 
 import io.spendstream.anomaly.contributors.ContributorBaselines;
-import io.spendstream.anomaly.contributors.ContributorBaselinesSerde;
+import io.spendstream.anomaly.contributors.ContributorStates;
 import io.spendstream.anomaly.core.DetectorProcessor;
 import io.spendstream.anomaly.core.EmissionTail;
 import io.spendstream.anomaly.core.OpenAnomalies;
@@ -46,7 +46,7 @@ public final class CostSpikeTopology {
      */
     public static void addStores(StreamsBuilder builder) {
         builder.addStateStore(DetectorProcessor.stateStore(STORE, new DetectorStateSerde()));
-        builder.addStateStore(DetectorProcessor.stateStore(CONTRIBUTOR_STORE, new ContributorBaselinesSerde()));
+        ContributorStates.addStores(builder, CONTRIBUTOR_STORE);
         // The drift detector's state, which the spike detector reads for the traffic context: added here so it
         // exists when the spike detector connects to it.
         DriftTopology.addStores(builder);
@@ -63,7 +63,7 @@ public final class CostSpikeTopology {
         // must not change this sub-topology's stores or the other sub-topologies' numbering.
         return TAIL.write(unitCost.process(
                 () -> new CostSpikeProcessor(lifecycle, contributors, metrics, openAnomalies), Named.as(DETECTOR),
-                STORE, CONTRIBUTOR_STORE, DriftTopology.STORE).map(unallocatedSurge::retype, Named.as(UNALLOCATED_SURGE))
+                STORE, CONTRIBUTOR_STORE, ContributorStates.pendingStore(CONTRIBUTOR_STORE), DriftTopology.STORE).map(unallocatedSurge::retype, Named.as(UNALLOCATED_SURGE))
                 .filter((key, emission) -> detectsServices, Named.as(SERVICE_SCOPE)),
                 topics, metrics);
     }

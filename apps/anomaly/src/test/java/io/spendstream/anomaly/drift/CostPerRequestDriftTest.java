@@ -21,11 +21,13 @@ import io.spendstream.anomaly.AnomalyApp;
 import io.spendstream.anomaly.AnomalyAppTest;
 import io.spendstream.anomaly.ServiceWindows;
 import io.spendstream.anomaly.UnitCostFeed;
+import io.spendstream.anomaly.contributors.ContributorStates;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.gate.AlertGateSettings;
 import io.spendstream.anomaly.gate.AlertGateTopology;
 import io.spendstream.anomaly.avro.AlertGateStateRecord;
 import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
+import io.spendstream.anomaly.avro.PendingChildrenRecord;
 import io.spendstream.anomaly.avro.DriftStateRecord;
 import io.spendstream.avro.Alert;
 import io.spendstream.avro.AlertStatus;
@@ -180,6 +182,7 @@ class CostPerRequestDriftTest {
     void shouldContinueAnOpenDriftFromRestoredState() {
         List<KeyValue<String, DriftStateRecord>> saved = new ArrayList<>();
         List<KeyValue<String, ContributorBaselinesRecord>> savedChildren = new ArrayList<>();
+        List<KeyValue<String, PendingChildrenRecord>> savedPending = new ArrayList<>();
         List<KeyValue<String, AlertGateStateRecord>> savedGate = new ArrayList<>();
         String anomalyId;
         try (TopologyFixture before = TopologyFixture.of(new AnomalyApp(), AnomalyAppTest.NO_GROUP_WAIT)) {
@@ -191,6 +194,8 @@ class CostPerRequestDriftTest {
             anomalyId = drift.get(0).getAnomalyId();
             copy(before.driver().getKeyValueStore(DriftTopology.STORE), saved);
             copy(before.driver().getKeyValueStore(DriftTopology.CONTRIBUTOR_STORE), savedChildren);
+            copy(before.driver().getKeyValueStore(ContributorStates.pendingStore(DriftTopology.CONTRIBUTOR_STORE)),
+                    savedPending);
             copy(before.driver().getKeyValueStore(AlertGateTopology.GATE_STORE), savedGate);
         }
 
@@ -201,6 +206,9 @@ class CostPerRequestDriftTest {
             KeyValueStore<String, ContributorBaselinesRecord> children =
                     after.driver().getKeyValueStore(DriftTopology.CONTRIBUTOR_STORE);
             savedChildren.forEach(kv -> children.put(kv.key, kv.value));
+            KeyValueStore<String, PendingChildrenRecord> pending = after.driver()
+                    .getKeyValueStore(ContributorStates.pendingStore(DriftTopology.CONTRIBUTOR_STORE));
+            savedPending.forEach(kv -> pending.put(kv.key, kv.value));
             KeyValueStore<String, AlertGateStateRecord> gate =
                     after.driver().getKeyValueStore(AlertGateTopology.GATE_STORE);
             savedGate.forEach(kv -> gate.put(kv.key, kv.value));

@@ -24,8 +24,10 @@ import io.spendstream.anomaly.AnomalyApp;
 import io.spendstream.anomaly.AnomalyAppTest;
 import io.spendstream.anomaly.UnitCostFeed;
 import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
+import io.spendstream.anomaly.avro.PendingChildrenRecord;
 import io.spendstream.anomaly.avro.ScopeWindowsRecord;
-import io.spendstream.anomaly.contributors.ContributorBaselinesSerde;
+import io.spendstream.anomaly.contributors.PendingChildrenSerde;
+import io.spendstream.anomaly.contributors.ContributorStates;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.gate.AlertGateSettings;
 import io.spendstream.anomaly.gate.AlertGateTest;
@@ -313,10 +315,18 @@ class ScopeDetectionTest {
             assertThat(ScopeWindows.partsIn(windows, minute(1).toEpochMilli())).isEqualTo(500);
             // Each state of the scope stays one record the producer can send (1 MiB by default).
             assertThat(new ScopeWindowsSerde().write(windows).length).isLessThan(1024 * 1024);
+            // The services' contributor baselines: the first window learned early for the budget, the second
+            // pending, in its own record of the pending store.
             ContributorBaselinesRecord contributors = fixture.driver()
                     .<String, ContributorBaselinesRecord>getKeyValueStore(ScopeTopology.CONTRIBUTOR_STORE)
                     .get("team:platform");
-            assertThat(new ContributorBaselinesSerde().write(contributors).length).isLessThan(1024 * 1024);
+            assertThat(contributors.getPendingStarts()).containsExactly(minute(1).toEpochMilli());
+            assertThat(contributors.getLearnedWindows()).isEqualTo(1);
+            PendingChildrenRecord pending = fixture.driver().<String, PendingChildrenRecord>getKeyValueStore(
+                    ContributorStates.pendingStore(ScopeTopology.CONTRIBUTOR_STORE))
+                    .get("team:platform@" + minute(1).toEpochMilli());
+            assertThat(pending.getChildren()).hasSize(500);
+            assertThat(new PendingChildrenSerde().write(pending).length).isLessThan(1024 * 1024);
             assertThat(fixture.output(fixture.topics().dlq).readValuesToList()).isEmpty();
         }
     }
@@ -325,7 +335,8 @@ class ScopeDetectionTest {
     void shouldContinueAnOpenTeamAnomalyFromRestoredState() {
         Map<String, List<KeyValue<String, Object>>> saved = new LinkedHashMap<>();
         List<String> stores = List.of(ScopeTopology.STORE, ScopeTopology.CONTRIBUTOR_STORE,
-                ScopeTopology.WINDOWS_STORE, AlertGateTopology.GATE_STORE);
+                ContributorStates.pendingStore(ScopeTopology.CONTRIBUTOR_STORE), ScopeTopology.WINDOWS_STORE,
+                AlertGateTopology.GATE_STORE);
         String anomalyId;
         try (TopologyFixture before = TopologyFixture.of(new AnomalyApp())) {
             Feed feed = new Feed(before.input(before.topics().unitCost));

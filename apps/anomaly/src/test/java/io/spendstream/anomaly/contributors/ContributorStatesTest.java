@@ -1,0 +1,146 @@
+package io.spendstream.anomaly.contributors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
+import io.spendstream.anomaly.avro.PendingChildrenRecord;
+import io.spendstream.anomaly.detector.LifecycleSettings;
+import io.spendstream.avro.ChildCost;
+import io.spendstream.runtime.state.ReadThroughStates;
+import io.spendstream.schemas.Money;
+
+/** The contributor baselines in two stores ({@link ContributorStates}): what a commit writes, and what restores. */
+class ContributorStatesTest {
+
+    private static final long MINUTE = 60_000L;
+    private static final ContributorBaselines BASELINES = new ContributorBaselines(
+            ContributorSettings.defaults(LifecycleSettings.defaults()));
+
+    private KeyValueStore<String, ContributorBaselinesRecord> baselineStore;
+    private KeyValueStore<String, PendingChildrenRecord> pendingStore;
+    private int baselineWrites;
+    private int windowWrites;
+
+    @BeforeEach
+    void createStores() {
+        baselineStore = store("baselines", new ContributorBaselinesSerde(), true);
+        pendingStore = store("baselines-pending", new PendingChildrenSerde(), false);
+    }
+
+    @AfterEach
+    void closeStores() {
+        baselineStore.close();
+        pendingStore.close();
+    }
+
+    @Test
+    void shouldWriteOnlyTheWindowAnUpdateChangedAndTheBaselinesOnlyWhenTheirOwnFieldsChange() {
+        ContributorStates states = states();
+        for (int m = 0; m < 20; m++) {
+            update(states, m, "0.30");
+        }
+        int baselinesBefore = baselineWrites;
+        int windowsBefore = windowWrites;
+
+        // A later update of the newest window: that window alone is written.
+        update(states, 19, "0.60");
+        assertThat(windowWrites - windowsBefore).isEqualTo(1);
+        assertThat(baselineWrites - baselinesBefore).isZero();
+
+        // A new window settles the oldest pending one: the new window, and the baselines (learned, new starts).
+        update(states, 20, "0.30");
+        assertThat(windowWrites - windowsBefore).isEqualTo(2);
+        assertThat(baselineWrites - baselinesBefore).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRestoreFromItsTwoStoresTheStateItKeptAndDeleteTheWindowsThatSettled() {
+        ContributorStates states = states();
+        for (int m = 0; m < 30; m++) {
+            update(states, m, m % 2 == 0 ? "0.30" : "0.40");
+        }
+        ContributorBaselinesRecord kept = states.get("checkout");
+
+        // A restart: nothing kept as objects, everything read back from the stores.
+        ContributorBaselinesRecord restored = states().get("checkout");
+
+        assertThat(restored).isEqualTo(kept);
+        assertThat(restored.getPending()).extracting(PendingChildrenRecord::getWindowStart)
+                .containsExactlyElementsOf(restored.getPendingStarts()).isNotEmpty();
+        assertThat(restored.getLearnedWindows()).isEqualTo(30L - restored.getPending().size());
+        List<String> windowKeys = new ArrayList<>();
+        pendingStore.all().forEachRemaining(kv -> windowKeys.add(kv.key));
+        assertThat(windowKeys).hasSize(restored.getPending().size())
+                .allSatisfy(key -> assertThat(key).startsWith("checkout@"));
+        assertThat(baselineStore.get("checkout").getPending()).isEmpty();
+    }
+
+    @Test
+    void shouldReadARecordWithItsWindowsInlineAndSplitItOnItsNextPut() {
+        ContributorBaselinesRecord legacy = ContributorBaselines.empty();
+        legacy.setPendingBytes(-1);
+        for (int m = 0; m < 3; m++) {
+            BASELINES.observe(legacy, m * MINUTE, (m + 1) * MINUTE, children("0.30"), (m + 1) * MINUTE - 1);
+        }
+        legacy.setPendingBytes(-1);
+        baselineStore.put("checkout", legacy);
+        ContributorStates states = states();
+
+        ContributorBaselinesRecord read = states.get("checkout");
+        assertThat(read.getPending()).hasSize(3);
+        states.put("checkout", read);
+
+        assertThat(baselineStore.get("checkout").getPending()).isEmpty();
+        assertThat(baselineStore.get("checkout").getPendingStarts()).containsExactly(0L, MINUTE, 2 * MINUTE);
+        assertThat(pendingStore.get(ContributorStates.windowKey("checkout", MINUTE)).getChildren()).hasSize(2);
+        assertThat(states().get("checkout").getPending()).isEqualTo(read.getPending());
+    }
+
+    private ContributorStates states() {
+        return new ContributorStates(new ReadThroughStates<>(baselineStore, 16),
+                new ReadThroughStates<>(pendingStore, 256));
+    }
+
+    private static void update(ContributorStates states, int minute, String cost) {
+        ContributorBaselinesRecord state = BASELINES.observe(states, "checkout", minute * MINUTE,
+                (minute + 1) * MINUTE, children(cost), (minute + 1) * MINUTE - 1);
+        BASELINES.settle(state);
+        states.put("checkout", state);
+    }
+
+    private static List<ChildCost> children(String cost) {
+        return List.of(
+                ChildCost.newBuilder().setKind("resource").setName("i-0checkout01").setCost(Money.of(cost)).build(),
+                ChildCost.newBuilder().setKind("sku").setName("m6i.xlarge").setCost(Money.of(new BigDecimal(cost)))
+                        .build());
+    }
+
+    /** An in-memory store whose serializer counts the writes (the values a commit would send to the changelog). */
+    private <V> KeyValueStore<String, V> store(String name, Serde<V> serde, boolean baselines) {
+        Serde<V> counting = Serdes.serdeFrom((topic, value) -> {
+            if (baselines) {
+                baselineWrites++;
+            } else {
+                windowWrites++;
+            }
+            return serde.serializer().serialize(topic, value);
+        }, serde.deserializer());
+        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                Serdes.String(), counting).withLoggingDisabled().build();
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        return store;
+    }
+}
