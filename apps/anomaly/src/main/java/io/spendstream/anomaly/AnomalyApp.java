@@ -49,7 +49,8 @@ import io.spendstream.schemas.SpendstreamTopics;
  * lifecycle event (OPEN, UPDATE, RESOLVED) to {@code spend.anomalies} and FIRING/RESOLVED alerts to
  * {@code spend.alerts}, both keyed by dedup key {@code cost-spike:service:<service>}. The top contributors of an
  * anomaly come from the baselines of each service's resources and SKUs (the children attribution lists on every
- * unit-cost record), kept in the RocksDB store {@value CostSpikeTopology#CONTRIBUTOR_STORE}, changelogged too. Registers the gauge
+ * unit-cost record), kept in the RocksDB store {@value CostSpikeTopology#CONTRIBUTOR_STORE} and its pending store
+ * ({@link io.spendstream.anomaly.contributors.ContributorStates}), changelogged too. Registers the gauge
  * {@code spendstream.anomalies.open} and counts ignored late updates (of windows that settled already) in
  * {@code spendstream.anomaly.late.updates}. Settings: {@link AnomalySettings}. A cost spike of the service
  * {@code unallocated} (spend enrich could not attribute) leaves as an UNALLOCATED_SURGE under the key

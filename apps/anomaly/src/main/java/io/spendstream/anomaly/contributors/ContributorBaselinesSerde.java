@@ -8,11 +8,12 @@ import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
 import io.spendstream.anomaly.core.PrivateAvroSerde;
 
 /**
- * Serde of the state stores {@code anomaly-contributor-baselines} and {@code anomaly-scope-contributor-baselines}
- * (and their changelogs): a format byte followed by Avro binary of the private {@code ContributorBaselinesRecord}
- * ({@link PrivateAvroSerde}). Format 2 carries the pending windows' estimated bytes; format 1 (before them, schema
- * kept as {@code ContributorBaselinesRecord-v1.avsc}) is still read with them unknown (-1, counted on the next
- * change), so a store written before the upgrade restores.
+ * Serde of the contributor baselines' state stores ({@code anomaly-contributor-baselines},
+ * {@code anomaly-drift-contributor-baselines}, {@code anomaly-scope-contributor-baselines}) and their changelogs: a format byte followed by Avro binary of the private {@code ContributorBaselinesRecord}
+ * ({@link PrivateAvroSerde}). Format 2 carries the pending windows' estimated bytes and their starts (the windows
+ * themselves in the pending store, {@link ContributorStates}); format 1 (the windows inline, schema kept as
+ * {@code ContributorBaselinesRecord-v1.avsc}) is still read, with the bytes unknown (-1, counted on the next change)
+ * and the windows split out on the next write, so a store written before the upgrade restores.
  */
 public final class ContributorBaselinesSerde extends PrivateAvroSerde<ContributorBaselinesRecord> {
 

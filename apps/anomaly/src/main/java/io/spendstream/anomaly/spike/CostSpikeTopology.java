@@ -20,7 +20,8 @@ import io.spendstream.schemas.SpendstreamTopics;
 /**
  * Cost spikes and drops per service, and surges of the service {@code unallocated}: {@link CostSpikeProcessor} on the
  * app's {@code spend.unit-cost} stream with the RocksDB stores {@value #STORE} (one detector state per service) and
- * {@value #CONTRIBUTOR_STORE} (the baselines of each service's resources and SKUs), both changelogged, and read-only
+ * {@value #CONTRIBUTOR_STORE} (the baselines of each service's resources and SKUs, with its pending store,
+ * {@link ContributorStates}), changelogged, and read-only
  * access to the drift detector's {@value DriftTopology#STORE} (the usual requests, for the traffic context). A cost spike of
  * {@code unallocated} leaves as an UNALLOCATED_SURGE ({@link UnallocatedSurge}). Writes the events to
  * {@code spend.anomalies} (key {@code cost-spike:service:<service>}, {@code cost-drop:...},
@@ -63,7 +64,8 @@ public final class CostSpikeTopology {
         // must not change this sub-topology's stores or the other sub-topologies' numbering.
         return TAIL.write(unitCost.process(
                 () -> new CostSpikeProcessor(lifecycle, contributors, metrics, openAnomalies), Named.as(DETECTOR),
-                STORE, CONTRIBUTOR_STORE, ContributorStates.pendingStore(CONTRIBUTOR_STORE), DriftTopology.STORE).map(unallocatedSurge::retype, Named.as(UNALLOCATED_SURGE))
+                STORE, CONTRIBUTOR_STORE, ContributorStates.pendingStore(CONTRIBUTOR_STORE), DriftTopology.STORE)
+                .map(unallocatedSurge::retype, Named.as(UNALLOCATED_SURGE))
                 .filter((key, emission) -> detectsServices, Named.as(SERVICE_SCOPE)),
                 topics, metrics);
     }
