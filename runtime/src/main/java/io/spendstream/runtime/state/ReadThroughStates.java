@@ -61,8 +61,12 @@ public final class ReadThroughStates<V> {
         }
     }
 
+    /**
+     * Deletes {@code key}'s value: a tombstone written as {@code put(key, null)}, as {@code delete} would first read
+     * and deserialize the value it removes only to return it.
+     */
     public void delete(String key) {
-        store.delete(key);
+        store.put(key, null);
         values.remove(key);
     }
 

@@ -89,7 +89,10 @@ public final class WriteBackKeyValueStore<K, V> extends WriteBackStore<KeyValueS
     public void put(K key, V value) {
         touched.add(key);
         if (value == null) {
-            delete(key);
+            // A tombstone: unlike delete, nothing to return, so the value it replaces is not read.
+            values.remove(key);
+            dirty.remove(key);
+            wrapped().put(key, null);
             return;
         }
         values.put(key, value);

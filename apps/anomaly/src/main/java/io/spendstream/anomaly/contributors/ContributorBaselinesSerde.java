@@ -1,5 +1,6 @@
 package io.spendstream.anomaly.contributors;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apache.avro.Schema;
@@ -23,5 +24,18 @@ public final class ContributorBaselinesSerde extends PrivateAvroSerde<Contributo
 
     public ContributorBaselinesSerde() {
         super(ContributorBaselinesRecord.class, "contributor baselines", FORMAT_V2, Map.of(FORMAT_V1, SCHEMA_V1));
+    }
+
+    /**
+     * A record that names its pending windows' starts ({@link ContributorStates#put}) is written without the
+     * windows, which its pending store holds; one that does not (built without the stores) keeps them inline.
+     */
+    @Override
+    public byte[] write(ContributorBaselinesRecord value) {
+        if (value.getPendingStarts().isEmpty() || value.getPending().isEmpty()) {
+            return super.write(value);
+        }
+        return super.write(new ContributorBaselinesRecord(value.getSettledBefore(), value.getLearnedWindows(),
+                value.getBaselines(), List.of(), value.getPendingBytes(), value.getPendingStarts()));
     }
 }

@@ -1,9 +1,7 @@
 package io.spendstream.anomaly.contributors;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 import org.apache.kafka.streams.StreamsBuilder;
 
@@ -20,17 +18,20 @@ import io.spendstream.runtime.state.ReadThroughStates;
  * window settles: profiled in the anomaly app alone (issue 18), writing each series' whole record at every commit,
  * a dozen pending windows of twenty-odd children each, was over a third of its CPU.
  *
- * <p>{@link #get} hands out the series' {@link ContributorBaselinesRecord} with its pending windows in
- * {@code pending}, as {@link ContributorBaselines} works on it; {@link #put} writes back the windows that are not
- * the objects {@link #get} handed out (so a changed one: {@link ContributorBaselines} replaces a window, never
- * changes one in place), deletes the windows gone, and writes the baselines record only when its own fields
- * changed. A record of format 1 (its windows inline) is read as it is and split on its next {@link #put}. A window
- * the baselines record names but its store lacks (a record that failed half way was reverted in one store and not
- * in the other) is left out: its children are not learned, nothing else is lost.
+ * <p>In memory a series is one {@link ContributorBaselinesRecord} with its pending windows in {@code pending}, kept
+ * as an object by the baselines store (its serde leaves the windows out, {@link ContributorBaselinesSerde}), so the
+ * windows live and go with their series. {@link #get} hands out a copy sharing the lists, as
+ * {@link ContributorBaselines} works on it (it replaces a window or a list, never changes one in place);
+ * {@link #put} writes to the pending store the windows that are not the objects the kept record holds, deletes the
+ * windows gone, and writes the baselines record only when its own fields changed (else it only keeps the new
+ * windows in the object). The pending store is read only when a series' record was read from disk (after a restart,
+ * or once evicted), and a record of format 1 (its windows inline) is split on its next {@link #put}. A window the
+ * record names but the pending store lacks (a record that failed half way was reverted in one store and not in the
+ * other) is left out: its children are not learned, nothing else is lost.
  */
 public final class ContributorStates {
 
-    /** Pending windows kept as objects per store and task: about a dozen per series of the baselines store's. */
+    /** Pending windows kept as objects per store and task besides their series: only those not yet committed. */
     static final int CACHED_WINDOWS = DetectorProcessor.CACHED_STATES * 16;
 
     private final ReadThroughStates<ContributorBaselinesRecord> baselines;
@@ -57,56 +58,62 @@ public final class ContributorStates {
 
     /** The series' baselines with its pending windows, or null when it has none yet. */
     public ContributorBaselinesRecord get(String key) {
-        ContributorBaselinesRecord stored = baselines.get(key);
-        if (stored == null) {
+        ContributorBaselinesRecord kept = baselines.get(key);
+        if (kept == null) {
             return null;
         }
-        List<PendingChildrenRecord> pending = stored.getPending();
-        if (pending.isEmpty() && !stored.getPendingStarts().isEmpty()) {
-            pending = new ArrayList<>(stored.getPendingStarts().size());
-            for (long start : stored.getPendingStarts()) {
+        if (kept.getPending().isEmpty() && !kept.getPendingStarts().isEmpty()) {
+            // Read from disk: its windows are in the pending store.
+            List<PendingChildrenRecord> pending = new ArrayList<>(kept.getPendingStarts().size());
+            for (long start : kept.getPendingStarts()) {
                 PendingChildrenRecord window = windows.get(windowKey(key, start));
                 if (window != null) {
                     pending.add(window);
                 }
             }
+            kept.setPending(pending);
         }
-        return new ContributorBaselinesRecord(stored.getSettledBefore(), stored.getLearnedWindows(),
-                stored.getBaselines(), pending, stored.getPendingBytes(), stored.getPendingStarts());
+        return new ContributorBaselinesRecord(kept.getSettledBefore(), kept.getLearnedWindows(),
+                kept.getBaselines(), kept.getPending(), kept.getPendingBytes(), kept.getPendingStarts());
     }
 
     /** Keeps {@code state} as the series' baselines, writing only what changed since {@link #get}. */
     public void put(String key, ContributorBaselinesRecord state) {
-        ContributorBaselinesRecord stored = baselines.get(key);
-        Set<Long> gone = new HashSet<>(stored == null ? List.of() : startsOf(stored));
+        ContributorBaselinesRecord kept = baselines.get(key);
+        // Windows of a record written before the split (format 1) are all new to the pending store.
+        boolean split = kept != null && kept.getPendingStarts().isEmpty() && !kept.getPending().isEmpty();
+        List<PendingChildrenRecord> before = kept == null || split ? List.of() : kept.getPending();
         List<Long> starts = new ArrayList<>(state.getPending().size());
+        // Both lists are oldest first: one walk finds the windows added, replaced (new objects) and gone.
+        int old = 0;
         for (PendingChildrenRecord window : state.getPending()) {
-            starts.add(window.getWindowStart());
-            gone.remove(window.getWindowStart());
-            String windowKey = windowKey(key, window.getWindowStart());
-            if (windows.get(windowKey) != window) {
-                windows.put(windowKey, window);
+            long start = window.getWindowStart();
+            starts.add(start);
+            while (old < before.size() && before.get(old).getWindowStart() < start) {
+                windows.delete(windowKey(key, before.get(old++).getWindowStart()));
+            }
+            boolean same = old < before.size() && before.get(old) == window;
+            if (old < before.size() && before.get(old).getWindowStart() == start) {
+                old++;
+            }
+            if (!same) {
+                windows.put(windowKey(key, start), window);
             }
         }
-        for (long start : gone) {
-            windows.delete(windowKey(key, start));
+        while (old < before.size()) {
+            windows.delete(windowKey(key, before.get(old++).getWindowStart()));
         }
-        if (stored == null || !stored.getPending().isEmpty() || !stored.getPendingStarts().equals(starts)
-                || stored.getBaselines() != state.getBaselines()
-                || stored.getLearnedWindows() != state.getLearnedWindows()
-                || stored.getSettledBefore() != state.getSettledBefore()
-                || stored.getPendingBytes() != state.getPendingBytes()) {
+        if (kept == null || split || !kept.getPendingStarts().equals(starts)
+                || kept.getBaselines() != state.getBaselines()
+                || kept.getLearnedWindows() != state.getLearnedWindows()
+                || kept.getSettledBefore() != state.getSettledBefore()
+                || kept.getPendingBytes() != state.getPendingBytes()) {
             baselines.put(key, new ContributorBaselinesRecord(state.getSettledBefore(), state.getLearnedWindows(),
-                    state.getBaselines(), List.of(), state.getPendingBytes(), starts));
+                    state.getBaselines(), state.getPending(), state.getPendingBytes(), starts));
+        } else {
+            // Nothing of its own changed: the windows, written above, are all the commit needs.
+            kept.setPending(state.getPending());
         }
-    }
-
-    /** The starts of a stored record's pending windows, inline (format 1) or in the pending store. */
-    private static List<Long> startsOf(ContributorBaselinesRecord stored) {
-        if (stored.getPending().isEmpty()) {
-            return stored.getPendingStarts();
-        }
-        return stored.getPending().stream().map(PendingChildrenRecord::getWindowStart).toList();
     }
 
     static String windowKey(String key, long windowStart) {
