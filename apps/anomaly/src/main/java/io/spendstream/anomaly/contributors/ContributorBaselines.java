@@ -152,11 +152,7 @@ public final class ContributorBaselines {
     /** The pending windows' estimated bytes: as kept in the record, or counted once if not known (format 1). */
     private static long pendingBytes(ContributorBaselinesRecord state) {
         if (state.getPendingBytes() < 0) {
-            long bytes = 0;
-            for (PendingChildrenRecord window : state.getPending()) {
-                bytes += bytes(window);
-            }
-            state.setPendingBytes(bytes);
+            state.setPendingBytes(StateBudget.total(state.getPending(), ContributorBaselines::bytes));
         }
         return state.getPendingBytes();
     }

@@ -1,5 +1,8 @@
 package io.spendstream.anomaly.core;
 
+import java.util.List;
+import java.util.function.ToLongFunction;
+
 /**
  * How large one state record may grow: the bound for the records whose lists grow with a series' unsettled windows
  * (a scope's windows with their parts, a series' pending children). Each record is one changelog record, and a
@@ -21,6 +24,15 @@ public final class StateBudget {
     public static final int ENTRY_BYTES = 64;
 
     private StateBudget() {
+    }
+
+    /** The estimated bytes of {@code entries}, each estimated by {@code bytes}. */
+    public static <T> long total(List<T> entries, ToLongFunction<T> bytes) {
+        long total = 0;
+        for (T entry : entries) {
+            total += bytes.applyAsLong(entry);
+        }
+        return total;
     }
 
     /** The estimated bytes of one list entry with one text (a name). */

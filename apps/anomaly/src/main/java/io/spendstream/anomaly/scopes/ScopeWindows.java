@@ -200,11 +200,7 @@ public final class ScopeWindows {
     /** The windows' estimated bytes ({@link StateBudget}): as kept in the record, or counted once if not known. */
     private static long estimatedBytes(ScopeWindowsRecord state) {
         if (state.getEstimatedBytes() < 0) {
-            long bytes = 0;
-            for (ScopeWindowRecord window : state.getWindows()) {
-                bytes += bytes(window);
-            }
-            state.setEstimatedBytes(bytes);
+            state.setEstimatedBytes(StateBudget.total(state.getWindows(), ScopeWindows::bytes));
         }
         return state.getEstimatedBytes();
     }
