@@ -48,12 +48,11 @@ public final class ContributorStates {
         return baselinesStore + "-pending";
     }
 
-    /** Adds the baselines store {@code name} and its pending store to {@code builder}; returns both names. */
-    public static List<String> addStores(StreamsBuilder builder, String name) {
+    /** Adds the baselines store {@code name} and its pending store ({@link #pendingStore}) to {@code builder}. */
+    public static void addStores(StreamsBuilder builder, String name) {
         builder.addStateStore(DetectorProcessor.stateStore(name, new ContributorBaselinesSerde()));
         builder.addStateStore(DetectorProcessor.stateStore(pendingStore(name), new PendingChildrenSerde(),
                 CACHED_WINDOWS));
-        return List.of(name, pendingStore(name));
     }
 
     /** The series' baselines with its pending windows, or null when it has none yet. */
