@@ -83,6 +83,8 @@ class LoggingTest {
             LoggerFactory.getLogger("kafka.log.UnifiedLog").error("OutOfOrderSequenceException: transactions v2");
             LoggerFactory.getLogger("org.apache.kafka.clients.producer.internals.Sender")
                     .warn("retrying (2147483646 attempts left)");
+            LoggerFactory.getLogger("LogFutureTimestampLogger")
+                    .warn("LogSegment(baseOffset=0) contains future timestamp(s)");
             LoggerFactory.getLogger("io.spendstream.runtime.StreamsAppRunner").info("Started ingest");
         }
         LoggerFactory.getLogger("org.apache.kafka.clients.producer.internals.Sender").warn("after close");
@@ -90,8 +92,9 @@ class LoggingTest {
         String onConsole = console.toString(StandardCharsets.UTF_8);
         String inFile = Files.readString(file);
         assertThat(inFile).contains("OutOfOrderSequenceException").contains("2147483646 attempts left")
-                .doesNotContain("Started ingest").doesNotContain("after close");
+                .contains("future timestamp(s)").doesNotContain("Started ingest").doesNotContain("after close");
         assertThat(onConsole).contains("Started ingest").contains("after close")
-                .doesNotContain("OutOfOrderSequenceException").doesNotContain("attempts left");
+                .doesNotContain("OutOfOrderSequenceException").doesNotContain("attempts left")
+                .doesNotContain("future timestamp");
     }
 }
