@@ -23,12 +23,27 @@ public final class Money {
 
     public static final BigDecimal ZERO = BigDecimal.ZERO.setScale(SCALE);
 
+    /** Digits every long holds (Long.MAX_VALUE has 19). */
+    private static final int MAX_LONG_DIGITS = 18;
+
     private Money() {
     }
 
     /** The amount at the wire scale; rounds half-even only if it has more than 12 decimal places. */
     public static BigDecimal of(BigDecimal amount) {
         return amount.setScale(SCALE, ROUNDING);
+    }
+
+    /**
+     * The amount at the wire scale ({@link #of(BigDecimal)}) as an object to keep for long: without the
+     * {@link java.math.BigInteger} (and its array) that Avro's decoding leaves in every decimal beside the long
+     * BigDecimal keeps anyway, when the amount fits one (up to 9.2 million at 12 decimal places). Three objects less
+     * per amount: what a detector keeps for hours of windows (issue 18).
+     */
+    public static BigDecimal compact(BigDecimal amount) {
+        BigDecimal money = of(amount);
+        return money.precision() <= MAX_LONG_DIGITS ? BigDecimal.valueOf(money.unscaledValue().longValueExact(), SCALE)
+                : money;
     }
 
     public static BigDecimal of(String amount) {

@@ -31,6 +31,20 @@ class MoneyTest {
     }
 
     @Test
+    void shouldCompactADecodedAmountToTheSameValueAtTheWireScale() {
+        // As Avro decodes a decimal: from its unscaled BigInteger.
+        BigDecimal decoded = new BigDecimal(new java.math.BigInteger("123456789012345678"), Money.SCALE);
+        BigDecimal negative = new BigDecimal(new java.math.BigInteger("-42000000000001"), Money.SCALE);
+        BigDecimal beyondALong = new BigDecimal(new java.math.BigInteger("98765432109876543210"), Money.SCALE);
+
+        assertThat(Money.compact(decoded)).isEqualTo(decoded).hasToString("123456.789012345678");
+        assertThat(Money.compact(negative)).isEqualTo(negative).hasToString("-42.000000000001");
+        assertThat(Money.compact(beyondALong)).isEqualTo(beyondALong).hasToString("98765432.109876543210");
+        assertThat(Money.compact(new BigDecimal("0.5"))).isEqualTo(Money.of("0.5"));
+        assertThat(Money.compact(new BigDecimal("0.0000000000015"))).isEqualTo(Money.of("0.000000000002"));
+    }
+
+    @Test
     void shouldCountMissingAmountsAsZeroWhenAdding() {
         assertThat(Money.add(null, new BigDecimal("1.10"))).isEqualTo(Money.of("1.1"));
         assertThat(Money.add(new BigDecimal("2"), null)).isEqualTo(Money.of("2"));

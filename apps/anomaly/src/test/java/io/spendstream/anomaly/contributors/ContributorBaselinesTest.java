@@ -27,7 +27,9 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 import io.spendstream.anomaly.avro.ChildBaselineRecord;
+import io.spendstream.anomaly.avro.ChildCostRecord;
 import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
+import io.spendstream.anomaly.avro.PendingChildrenRecord;
 import io.spendstream.anomaly.core.PrivateAvroSerde;
 import io.spendstream.anomaly.detector.LifecycleSettings;
 import io.spendstream.avro.ChildCost;
@@ -180,6 +182,29 @@ class ContributorBaselinesTest {
         assertThat(baselines.topContributors(state, 19 * MINUTE, false)).as("older update of 19 ignored")
                 .isEmpty();
         assertThat(state.getLearnedWindows()).isEqualTo(learned);
+    }
+
+    @Test
+    void shouldKeepEachChildNameOnceAcrossItsWindowsAndItsCostsExact() {
+        // Decoded records bring equal names as distinct objects, every window.
+        for (int m = 0; m < 3; m++) {
+            baselines.observe(state, m * MINUTE, (m + 1) * MINUTE, List.of(
+                    child(new String("resource"), new String("i-01"), new BigDecimal("1.000000000001")),
+                    child(new String("sku"), new String("BoxUsage"), new BigDecimal("2.5"))), (m + 1) * MINUTE - 1);
+        }
+
+        List<PendingChildrenRecord> pending = state.getPending();
+        assertThat(pending).hasSize(3);
+        for (PendingChildrenRecord window : pending.subList(1, 3)) {
+            for (int c = 0; c < 2; c++) {
+                assertThat(window.getChildren().get(c).getName())
+                        .isSameAs(pending.get(0).getChildren().get(c).getName());
+                assertThat(window.getChildren().get(c).getKind())
+                        .isSameAs(pending.get(0).getChildren().get(c).getKind());
+            }
+        }
+        assertThat(pending.get(2).getChildren()).extracting(ChildCostRecord::getCost)
+                .containsExactly(Money.of("1.000000000001"), Money.of("2.5"));
     }
 
     @Test
