@@ -383,6 +383,7 @@ public final class Bench {
                     List.of(topics.usageRaw.name(), topics.apmRaw.name()));
             steady(catchUp, Phase.PASSTHROUGH, PassThroughApp.NAME, "pass-through", "records/s", List.of(stage),
                     null, app.launchedAtNanos(), t0);
+            app.measureLiveHeap();
             app.stopRun();
             return app;
         } catch (RuntimeException | InterruptedException e) {
@@ -423,6 +424,7 @@ public final class Bench {
         Stage stage = stage(catchUp, appName, child, phase, inputs(appName, names));
         steady(catchUp, Phase.ALONE, appName, appName + " alone", "records/s", List.of(stage), topUp,
                 child.launchedAtNanos(), t0);
+        child.measureLiveHeap();
         child.stopRun();
     }
 
@@ -472,6 +474,7 @@ public final class Bench {
         }
         steady(catchUp, Phase.FULL, "pipeline", "full pipeline", "input events/s", stages, this::topUpRaw,
                 started, t0);
+        apps.values().forEach(ChildApp::measureLiveHeap);
         apps.values().forEach(ChildApp::stopRun);
     }
 

@@ -77,7 +77,8 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
         byApp.put(PassThroughApp.NAME, results.memory(Bench.Phase.PASSTHROUGH, PassThroughApp.NAME));
         APPS.forEach(app -> byApp.put(app, results.memory(Bench.Phase.FULL, app)));
         addMemory(rows, byApp, "heap peak (before GC)", ChildApp.Memory::heapPeakBytes);
-        addMemory(rows, byApp, "heap live (after GC)", ChildApp.Memory::heapLiveBytes);
+        addMemory(rows, byApp, "heap after GC (most G1 left)", ChildApp.Memory::heapAfterGcBytes);
+        addMemory(rows, byApp, "heap live (full GC at a phase's end)", ChildApp.Memory::heapLiveBytes);
         addMemory(rows, byApp, "RSS peak (VmHWM)", ChildApp.Memory::rssPeakBytes);
         List<Steady> steady = addJitShares(rows, results);
         return new BenchReport(Instant.now(), machine(settings), workload(results, settings), rows,

@@ -54,6 +54,8 @@ final class ChildApp implements AutoCloseable {
     private Memory memory;
     private long rssPeakAtStop = UNREAD;
     private long heapAtStop = UNREAD;
+    /** The most heap in use after a full collection at the end of one of its phases ({@link #measureLiveHeap}). */
+    private long heapLive = -1;
     private final long launchedAtNanos = System.nanoTime();
 
     private ChildApp(String label, Process process, Path gcLog, Path outputLog) {
@@ -148,6 +150,16 @@ final class ChildApp implements AutoCloseable {
     }
 
     /** Closes the current run (Kafka Streams' graceful close: a last commit) and waits until it is closed. */
+    /**
+     * Measures the heap the running app keeps ({@link LiveHeap}: a full collection, then the heap in use); call at a
+     * phase's end, before {@link #stopRun}, where the pause is measured by nothing.
+     */
+    void measureLiveHeap() {
+        if (process.isAlive()) {
+            heapLive = Math.max(heapLive, LiveHeap.afterFullGc(process.pid(), metricsPort));
+        }
+    }
+
     void stopRun() {
         send(ChildAppMain.STOP + "\n");
         await(runStopped, STOP_RUN_TIMEOUT, "'s run did not close");
@@ -256,7 +268,8 @@ final class ChildApp implements AutoCloseable {
             process.destroyForcibly();
         }
         GcLog.Peaks heap = GcLog.read(gcLog);
-        memory = new Memory(Math.max(heap.beforeGcBytes(), heapAtStop), heap.afterGcBytes(), rssPeakAtStop);
+        memory = new Memory(Math.max(heap.beforeGcBytes(), heapAtStop), heap.afterGcBytes(), heapLive,
+                rssPeakAtStop);
         return memory;
     }
 
@@ -266,9 +279,10 @@ final class ChildApp implements AutoCloseable {
     }
 
     /**
-     * What one app used: the largest heap occupancy any GC found (before collecting), the largest it left behind
-     * (after collecting: the live set plus what survived), and the peak resident set size; -1 when unknown.
+     * What one app used: the largest heap occupancy any GC found (before collecting), the largest any GC left behind
+     * (the live set plus the garbage G1 had not collected yet), the most in use after a full collection at the end
+     * of a phase (the live set: what a heap budget is about), and the peak resident set size; -1 when unknown.
      */
-    record Memory(long heapPeakBytes, long heapLiveBytes, long rssPeakBytes) {
+    record Memory(long heapPeakBytes, long heapAfterGcBytes, long heapLiveBytes, long rssPeakBytes) {
     }
 }

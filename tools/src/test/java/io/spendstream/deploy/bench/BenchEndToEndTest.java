@@ -78,6 +78,8 @@ class BenchEndToEndTest {
         }
         for (String app : List.of("pass-through", "ingest (full pipeline)", "anomaly (full pipeline)")) {
             assertTrue(row(report, "heap peak (before GC) " + app).value() > 0, "heap of " + app);
+            assertTrue(row(report, "heap live (full GC at a phase's end) " + app).value() > 0,
+                    "live heap of " + app);
             assertTrue(row(report, "RSS peak (VmHWM) " + app).value() > 0, "RSS of " + app);
         }
 

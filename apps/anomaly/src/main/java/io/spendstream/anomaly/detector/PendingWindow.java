@@ -23,8 +23,8 @@ public record PendingWindow(long windowStart, long windowEnd, BigDecimal cost, S
     }
 
     static PendingWindow of(WindowUpdate update) {
-        return new PendingWindow(update.windowStart(), update.windowEnd(), Money.of(update.cost()), update.currency(),
-                update.timestamp(), false);
+        return new PendingWindow(update.windowStart(), update.windowEnd(), Money.compact(update.cost()),
+                update.currency(), update.timestamp(), false);
     }
 
     public long sizeMillis() {
@@ -39,8 +39,8 @@ public record PendingWindow(long windowStart, long windowEnd, BigDecimal cost, S
         if (update.timestamp() < lastTimestamp) {
             return this;
         }
-        return new PendingWindow(windowStart, windowEnd, Money.of(update.cost()), update.currency(), update.timestamp(),
-                finished);
+        return new PendingWindow(windowStart, windowEnd, Money.compact(update.cost()), update.currency(),
+                update.timestamp(), finished);
     }
 
     PendingWindow asFinished() {
