@@ -12,6 +12,8 @@ import java.util.Map;
 import org.apache.kafka.streams.TestInputTopic;
 import org.junit.jupiter.api.Test;
 
+import io.spendstream.anomaly.core.DetectorProcessor;
+import io.spendstream.anomaly.detector.CostSpikeLifecycle;
 import io.spendstream.anomaly.detector.EstateWarmup;
 import io.spendstream.anomaly.detector.NewSpendSettings;
 import io.spendstream.anomaly.gate.AlertGateSettings;
@@ -139,6 +141,138 @@ class NewSpendTest {
         }
     }
 
+    /**
+     * Issue 17's broker must-show failed once this way (four partitions, CI load): a service of the estate whose first
+     * updates at its detector task came two hours into the backlog, one of its two rows per minute each, while its
+     * earlier history was still on its way, opened a new-spend PAGE ("vs 0 expected (new spend)") although it had
+     * been there from the estate's first minute. Here its task reads the rest of the estate in order, so nothing it
+     * has seen is out of order yet and the catch-up hold has not engaged when those two windows arrive.
+     */
+    @Test
+    void shouldNotTakeAServiceWhoseLaterHistoryOvertakesItsEarlierHistoryForNewSpend() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY_NO_GROUP_WAIT)) {
+            TestInputTopic<String, UnitCost> input = fixture.input(fixture.topics().unitCost);
+            var anomalies = fixture.output(fixture.topics().anomalies);
+            for (int m = 0; m < BACKLOG_MINUTES; m++) {
+                backlogMinute(input, "checkout", m, 40.0);
+                backlogMinute(input, "search", m, 180.0);
+                if (m >= OVERTAKING_FROM) {
+                    // billing-etl's first updates: one of its two rows a minute, its history before them not in yet.
+                    backlogWindow(input, "billing-etl", m, perMinute(BILLING_ETL_PER_HOUR / 2));
+                }
+            }
+            assertThat(anomalies.readValuesToList()).as("history arriving out of order is not new spend")
+                    .extracting(Anomaly::getSummary).isEmpty();
+
+            // The rest of its history: now out of order, the task holds it and replays it in order after the quiet.
+            for (int m = 0; m < BACKLOG_MINUTES; m++) {
+                backlogWindow(input, "billing-etl", m, perMinute(BILLING_ETL_PER_HOUR));
+            }
+            fixture.driver().advanceWallClockTime(CostSpikeLifecycle.DEFAULT_CATCH_UP_QUIET
+                    .plus(DetectorProcessor.HOLD_RELEASE_CHECK));
+            assertThat(anomalies.readValuesToList()).as("the backlog read and replayed")
+                    .extracting(Anomaly::getSummary).isEmpty();
+
+            assertThat(openedByTheLiveEstate(input, anomalies)).containsExactly("gpu-batch");
+        }
+    }
+
+    /**
+     * The other way the same false page can come: the catch-up hold engaged, a service held with only its later
+     * windows in (one of two rows each), then no update out of order for the catch-up quiet (a stall of the sources,
+     * e.g. under CPU load): the hold ends by the wall clock and the held windows are replayed before the service's
+     * earlier history arrived.
+     */
+    @Test
+    void shouldNotTakeAServiceReleasedFromItsCatchUpHoldBeforeItsEarlierHistoryArrivedForNewSpend() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY_NO_GROUP_WAIT)) {
+            TestInputTopic<String, UnitCost> input = fixture.input(fixture.topics().unitCost);
+            var anomalies = fixture.output(fixture.topics().anomalies);
+            BigDecimal searchHalf = perMinute(90.0);
+            for (int m = 0; m < BACKLOG_MINUTES; m++) {
+                backlogMinute(input, "checkout", m, 40.0);
+                // search's second row of each minute arrives three minutes late: the task is catching up.
+                backlogWindow(input, "search", m, searchHalf);
+                if (m >= 3) {
+                    backlogWindow(input, "search", m - 3, searchHalf.add(searchHalf));
+                }
+                if (m >= OVERTAKING_FROM) {
+                    backlogWindow(input, "billing-etl", m, perMinute(BILLING_ETL_PER_HOUR / 2));
+                }
+            }
+            // The sources stall for longer than the quiet: every held series is released by the wall clock.
+            fixture.driver().advanceWallClockTime(CostSpikeLifecycle.DEFAULT_CATCH_UP_QUIET
+                    .plus(DetectorProcessor.HOLD_RELEASE_CHECK));
+            assertThat(anomalies.readValuesToList()).as("a hold ended before the history arrived")
+                    .extracting(Anomaly::getSummary).isEmpty();
+
+            for (int m = 0; m < BACKLOG_MINUTES; m++) {
+                backlogWindow(input, "billing-etl", m, perMinute(BILLING_ETL_PER_HOUR));
+                if (m >= BACKLOG_MINUTES - 3) {
+                    backlogWindow(input, "search", m, searchHalf.add(searchHalf));
+                }
+            }
+            fixture.driver().advanceWallClockTime(CostSpikeLifecycle.DEFAULT_CATCH_UP_QUIET
+                    .plus(DetectorProcessor.HOLD_RELEASE_CHECK));
+            assertThat(anomalies.readValuesToList()).as("the backlog read")
+                    .extracting(Anomaly::getSummary).isEmpty();
+
+            assertThat(openedByTheLiveEstate(input, anomalies)).containsExactly("gpu-batch");
+        }
+    }
+
+    /**
+     * The price of judging no history as new spend: a service born inside a backlog long enough before its end has
+     * learned a baseline from it when the live minutes come, and is not told as new. One born less than the warm-up
+     * windows plus {@code settle} before the end has none yet and still pages on its first live minutes.
+     */
+    @Test
+    void shouldStillPageAServiceBornAtTheEndOfABacklogButNotOneThatLearnedABaselineFromIt() {
+        try (TopologyFixture fixture = TopologyFixture.of(new AnomalyApp(), SERVICE_ONLY_NO_GROUP_WAIT)) {
+            TestInputTopic<String, UnitCost> input = fixture.input(fixture.topics().unitCost);
+            var anomalies = fixture.output(fixture.topics().anomalies);
+            // Two hours read in order up to the wall clock: its last ten minutes are live.
+            int minutes = 120;
+            Instant start = T0.minus(Duration.ofMinutes(minutes));
+            for (int m = 0; m < minutes; m++) {
+                Instant at = start.plusSeconds(60L * m);
+                pipe(input, "checkout", at, perMinute(40.0));
+                if (m >= 60) {
+                    pipe(input, "ci-storm", at, perMinute(500.0));
+                }
+                if (m >= minutes - 15) {
+                    pipe(input, "gpu-batch", at, perMinute(500.0));
+                }
+            }
+            List<Anomaly> opened = anomalies.readValuesToList().stream()
+                    .filter(a -> a.getState() == AnomalyState.OPEN).toList();
+
+            assertThat(opened).extracting(Anomaly::getScope).containsExactly("gpu-batch");
+            Anomaly gpu = opened.get(0);
+            assertThat(gpu.getSeverity()).isEqualTo(Severity.PAGE);
+            assertThat(gpu.getSummary()).contains("new spend");
+            // On its first live minute (the first that ended at most settle before the wall clock) and the one before.
+            assertThat(gpu.getObservedAt()).isEqualTo(start.plusSeconds(60L * (minutes - 11)));
+        }
+    }
+
+    /**
+     * Two live minutes (at the wall clock) of the estate    /**
+     * Two live minutes (at the wall clock) of the estate and of a brand-new service at 500 USD/h: the services
+     * opened (the new one pages at once: the backlog before did not make the rule deaf).
+     */
+    private static List<String> openedByTheLiveEstate(TestInputTopic<String, UnitCost> input,
+            org.apache.kafka.streams.TestOutputTopic<String, Anomaly> anomalies) {
+        for (int m = 0; m < 2; m++) {
+            minute(input, "checkout", m, 40.0);
+            minute(input, "search", m, 180.0);
+            minute(input, "billing-etl", m, BILLING_ETL_PER_HOUR);
+            minute(input, "gpu-batch", m, 500.0);
+        }
+        return anomalies.readValuesToList().stream().filter(a -> a.getState() == AnomalyState.OPEN)
+                .map(Anomaly::getScope).toList();
+    }
+
     @Test
     void shouldJudgeNewSpendOnlyOnLiveUpdates() {
         EstateWarmup estate = new EstateWarmup(NewSpendSettings.defaults(), Duration.ofMinutes(10));
@@ -172,20 +306,46 @@ class NewSpendTest {
         assertThat(off.isWarm(start + 86_400_000L)).isFalse();
     }
 
+    /** A backlog of history: its minutes start this long before the wall clock (the fixture's start). */
+    private static final int BACKLOG_MINUTES = 120;
+    private static final Instant BACKLOG_START = T0.minus(Duration.ofHours(3));
+    /** Where billing-etl's first updates come from: two hours into the backlog (the estate warm by then). */
+    private static final int OVERTAKING_FROM = 108;
+    private static final double BILLING_ETL_PER_HOUR = 246.0;
+
+    private static BigDecimal perMinute(double perHour) {
+        return BigDecimal.valueOf(perHour).divide(BigDecimal.valueOf(60), 12, RoundingMode.HALF_EVEN);
+    }
+
+    /** An update of {@code service}'s backlog window {@code m}: its cost so far, covering the minute. */
+    private static void backlogWindow(TestInputTopic<String, UnitCost> input, String service, int m,
+            BigDecimal soFar) {
+        pipe(input, service, BACKLOG_START.plusSeconds(60L * m), soFar);
+    }
+
+    /** An update of {@code service}'s window from {@code start}: its cost so far, covering the minute. */
+    private static void pipe(TestInputTopic<String, UnitCost> input, String service, Instant start,
+            BigDecimal soFar) {
+        UnitCost window = UnitCostFeed.unitCost(service, start, soFar);
+        window.setCoveredUntil(start.plusSeconds(60));
+        input.pipeInput(service, window, start);
+    }
+
+    private static void backlogMinute(TestInputTopic<String, UnitCost> input, String service, int m, double perHour) {
+        backlogWindow(input, service, m, perMinute(perHour));
+    }
+
     private static Instant minute(int m) {
         return T0.plusSeconds(60L * m);
     }
 
     /** An update of {@code service}'s window {@code m}: its cost so far, covering the minute. */
     private static void window(TestInputTopic<String, UnitCost> input, String service, int m, BigDecimal soFar) {
-        UnitCost window = UnitCostFeed.unitCost(service, minute(m), soFar);
-        window.setCoveredUntil(minute(m + 1));
-        input.pipeInput(service, window, minute(m));
+        pipe(input, service, minute(m), soFar);
     }
 
     /** One minute of {@code service} at {@code perHour}, one per-minute row covering the minute. */
     private static void minute(TestInputTopic<String, UnitCost> input, String service, int m, double perHour) {
-        window(input, service, m, BigDecimal.valueOf(perHour).divide(BigDecimal.valueOf(60), 12,
-                RoundingMode.HALF_EVEN));
+        window(input, service, m, perMinute(perHour));
     }
 }

@@ -57,7 +57,8 @@ import io.spendstream.schemas.Money;
  * Beside the spikes and drops (issue 17): the settle horizon follows the series' own lag ({@link SettleHorizon}); a
  * backlog read out of order is held and replayed in order once read (the catch-up hold,
  * {@link #onUpdate(DetectorState, WindowUpdate, EstateWarmup, CatchUpWatch, long)}); a
- * series without a baseline in a warm estate is judged on an absolute rate ({@link NewSpendSettings}); every settled
+ * series without a baseline in a warm estate is judged on an absolute rate ({@link NewSpendSettings}), on live updates
+ * only (never on history, {@link #judgesNewSpend}); every settled
  * window also feeds the slow-leak rule ({@link LeakRule}), whose tickets have their own dedup key.
  * The excess of a partial window is {@code observed - expected x covered part} in {@code excessCost}; its excess per
  * hour, which sets the severity at OPEN, is the cost over the charge time its rows cover ({@code coveredUntil} of
@@ -207,7 +208,31 @@ public final class CostSpikeLifecycle {
     public boolean catchesUp(DetectorState state, WindowUpdate update, long now) {
         PendingWindow newest = state.pending().newest();
         return newest != null && newest.windowStart() - update.windowStart() > update.sizeMillis()
-                && now - update.windowEnd() > settings.settle().toMillis();
+                && isHistory(update.windowEnd(), now);
+    }
+
+    /**
+     * Whether a window that ended at {@code windowEnd} is history at the wall-clock time {@code now}: it ended more
+     * than {@code settle} ago, so its updates are a backlog being read (after an outage, a first start, a backfill),
+     * not spend arriving as it happens.
+     */
+    private boolean isHistory(long windowEnd, long now) {
+        return now - windowEnd > settings.settle().toMillis();
+    }
+
+    /**
+     * Whether the new-spend rule judges a window that ended at {@code windowEnd}, updated at {@code timestamp}: live by
+     * the task's event time ({@link EstateWarmup#judgesNewSpendAt}) and live by the wall clock {@code now} (not
+     * {@link #isHistory}). History is never new spend, in any order: while a backlog is read, a series' first windows
+     * at its task can be hours into its history while the rest is still on its way through other partitions (issue
+     * 17's broker must-show once paged new spend for a service there from the estate's first minute: its first two
+     * windows at its task came two hours in, one row of two each, and either no update had arrived out of order yet,
+     * so nothing was held, or the hold's wall-clock quiet ran out in a stall before its history arrived). Event time
+     * cannot tell such a series from one born there; the wall clock says the money is not burning now. A series born
+     * inside a backlog is learned from it and judged against its baseline, like every other.
+     */
+    private boolean judgesNewSpend(EstateWarmup estate, long timestamp, long windowEnd, long now) {
+        return estate.judgesNewSpendAt(timestamp) && !isHistory(windowEnd, now);
     }
 
     /** A tracker of whether a task is catching up a backlog out of order (one per processor). */
@@ -241,7 +266,8 @@ public final class CostSpikeLifecycle {
      * raised once the backlog has been read (a series that gets no further update is released by the wall clock,
      * {@link #releaseHeld}). Live updates (not history) of a series that is not held are never
      * held; in order nothing catches up, and this is {@link #onUpdate(DetectorState, WindowUpdate, boolean)} with
-     * {@code estate}'s new-spend judgement.
+     * the new-spend rule on for updates live by {@code estate}'s event time and by the wall clock
+     * ({@link #judgesNewSpend}).
      */
     public List<Transition> onUpdate(DetectorState state, WindowUpdate update, EstateWarmup estate,
             CatchUpWatch watch, long now) {
@@ -249,15 +275,14 @@ public final class CostSpikeLifecycle {
         boolean catchingUp = isCatchingUp(watch, now);
         List<Transition> events = new ArrayList<>();
         if (state.isHeld() && !catchingUp) {
-            release(state, update.scope(), estate, events);
+            release(state, update.scope(), estate, now, events);
         }
-        boolean history = now - update.windowEnd() > settings.settle().toMillis();
-        if (!isLate(state, update) && (state.isHeld() || (catchingUp && history))) {
+        if (!isLate(state, update) && (state.isHeld() || (catchingUp && isHistory(update.windowEnd(), now)))) {
             state.hold(now);
             hold(state, update, events);
             return events;
         }
-        events.addAll(onUpdate(state, update, estate.judgesNewSpendAt(update.timestamp())));
+        events.addAll(onUpdate(state, update, judgesNewSpend(estate, update.timestamp(), update.windowEnd(), now)));
         return events;
     }
 
@@ -279,18 +304,23 @@ public final class CostSpikeLifecycle {
     /**
      * Ends a held series' catch-up hold without an update, by the wall clock: for a series that gets no further
      * update once its task has caught up ({@link #isCatchingUp} false), or its held windows, an incident among them,
-     * would wait for one forever. Its held windows are replayed as on its next update; returns the events they cause.
+     * would wait for one forever. Its held windows are replayed as on its next update, {@code now} being the wall
+     * clock; returns the events they cause.
      */
-    public List<Transition> releaseHeld(DetectorState state, String scope, EstateWarmup estate) {
+    public List<Transition> releaseHeld(DetectorState state, String scope, EstateWarmup estate, long now) {
         List<Transition> events = new ArrayList<>();
         if (state.isHeld()) {
-            release(state, scope, estate, events);
+            release(state, scope, estate, now, events);
         }
         return events;
     }
 
-    /** Ends the series' catch-up hold: its held windows are replayed in window order as complete windows. */
-    private void release(DetectorState state, String scope, EstateWarmup estate, List<Transition> events) {
+    /**
+     * Ends the series' catch-up hold: its held windows are replayed in window order as complete windows; new spend is
+     * judged on those live at the wall-clock time {@code now} only ({@link #judgesNewSpend}).
+     */
+    private void release(DetectorState state, String scope, EstateWarmup estate, long now,
+            List<Transition> events) {
         List<PendingWindow> held = new ArrayList<>(state.pending().windows());
         state.pending().clear();
         state.release();
@@ -298,7 +328,8 @@ public final class CostSpikeLifecycle {
             // Every source has delivered its part by now: the window is complete (its charge time covered).
             WindowUpdate replay = new WindowUpdate(scope, window.windowStart(), window.windowEnd(), window.cost(),
                     window.currency(), window.lastTimestamp(), window.windowEnd());
-            events.addAll(onUpdate(state, replay, estate.judgesNewSpendAt(window.lastTimestamp())));
+            events.addAll(onUpdate(state, replay,
+                    judgesNewSpend(estate, window.lastTimestamp(), window.windowEnd(), now)));
             PendingWindow replayed = state.pending().get(window.windowStart());
             if (window.finished() && replayed != null && !replayed.finished()) {
                 // Counted for an incident before the hold began: not again.

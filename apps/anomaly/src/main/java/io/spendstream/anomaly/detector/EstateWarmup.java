@@ -16,7 +16,9 @@ import java.time.Duration;
  * lifecycle's settle) of the newest event time the task has seen. A series whose first windows arrive well behind the
  * rest of the estate is history being caught up, not money burning now: a backfill of some services after others (the
  * demo sends a day of one team's history, then an hour of the others'), or a partition that lags in a skewed backlog.
- * Such a series is judged like any other once it has a baseline.
+ * Such a series is judged like any other once it has a baseline. Event time alone cannot tell history being read from
+ * spend arriving as it happens, so the lifecycle also asks the wall clock: history is never new spend
+ * ({@link CostSpikeLifecycle#onUpdate(DetectorState, WindowUpdate, EstateWarmup, CatchUpWatch, long)}).
  */
 public final class EstateWarmup {
 

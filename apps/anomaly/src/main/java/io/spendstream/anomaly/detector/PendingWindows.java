@@ -93,7 +93,7 @@ public final class PendingWindows {
         return unfinished;
     }
 
-    /** Removes every window; the settle line stays (for a replay of them, {@link CostSpikeLifecycle#releaseIfQuiet}). */
+    /** Removes every window; the settle line stays (for a replay of them, {@link CostSpikeLifecycle#releaseHeld}). */
     void clear() {
         byStart.clear();
     }

@@ -149,7 +149,8 @@ public final class ScopeDetectorProcessor extends DetectorProcessor<ScopePartRec
         }
         ContributorBaselinesRecord services = contributorStates.get(key);
         boolean wasOpen = state.isOpen();
-        List<Transition> transitions = lifecycle.releaseHeld(state, key, estate);
+        List<Transition> transitions = lifecycle.releaseHeld(state, key, estate,
+                context().currentSystemTimeMs());
         emit(last, ScopeKey.parse(last.key()), state, services == null ? ContributorBaselines.empty() : services,
                 windows, wasOpen, true, transitions);
     }

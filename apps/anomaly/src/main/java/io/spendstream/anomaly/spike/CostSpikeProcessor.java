@@ -135,7 +135,8 @@ public final class CostSpikeProcessor extends DetectorProcessor<UnitCost> {
         }
         ContributorBaselinesRecord children = contributorStates.get(service);
         boolean wasOpen = state.isOpen();
-        List<Transition> transitions = lifecycle.releaseHeld(state, service, estate);
+        List<Transition> transitions = lifecycle.releaseHeld(state, service, estate,
+                context().currentSystemTimeMs());
         emit(last, service, state, children == null ? ContributorBaselines.empty() : children, wasOpen, true,
                 transitions);
     }
