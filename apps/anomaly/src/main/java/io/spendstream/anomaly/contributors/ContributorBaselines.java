@@ -93,26 +93,31 @@ public final class ContributorBaselines {
         if (state == null) {
             state = empty();
         }
-        observe(state, windowStart, windowEnd, children, timestamp);
+        observe(state, windowStart, windowEnd, children, timestamp, states.names());
         return state;
+    }
+
+    /** {@link #observe(ContributorBaselinesRecord, long, long, List, long, ChildNames)}, names shared by no other call. */
+    public void observe(ContributorBaselinesRecord state, long windowStart, long windowEnd, List<ChildCost> children,
+            long timestamp) {
+        observe(state, windowStart, windowEnd, children, timestamp, new ChildNames());
     }
 
     /**
      * Keeps the children of one update of a window, unless the window settled already or the update carries none
-     * (from a writer before children existed): then there is nothing to learn or name.
+     * (from a writer before children existed): then there is nothing to learn or name. Their names as {@code names}
+     * keeps them.
      */
     public void observe(ContributorBaselinesRecord state, long windowStart, long windowEnd, List<ChildCost> children,
-            long timestamp) {
+            long timestamp, ChildNames names) {
         if (children.isEmpty() || windowStart < state.getSettledBefore()) {
             return;
         }
         long bytes = pendingBytes(state);
         List<PendingChildrenRecord> pending = new ArrayList<>(state.getPending());
         int known = indexOf(pending, windowStart);
-        PendingChildrenRecord earlier = known >= 0 ? pending.get(known)
-                : pending.isEmpty() ? null : pending.get(pending.size() - 1);
         PendingChildrenRecord update = new PendingChildrenRecord(windowStart, windowEnd, timestamp,
-                kept(children, earlier));
+                kept(children, names));
         if (known < 0) {
             pending.add(update);
             pending.sort(Comparator.comparingLong(PendingChildrenRecord::getWindowStart));
@@ -128,23 +133,15 @@ public final class ContributorBaselines {
     }
 
     /**
-     * An update's children as a pending window keeps them: each name the same object as in {@code earlier} (the
-     * window's previous update, else the series' newest window) when listed there, the kind a constant, the cost
-     * {@link Money#compact}. A series lists mostly the same children window after window, and as decoded each child
-     * brought a String, a byte array, a BigInteger and an int array of its own: a held day of windows was most of
-     * the anomaly app's heap (issue 18: 1.3 million strings, 650,000 BigIntegers in a bench's 200 MB live).
+     * An update's children as a pending window keeps them: the names as {@code names} keeps them, the kind a
+     * constant, the cost {@link Money#compact}. As decoded each child brought a String, a byte array, a BigInteger and
+     * an int array of its own: a held day of windows was most of the anomaly app's heap ({@link ChildNames}).
      */
-    private static List<ChildCostRecord> kept(List<ChildCost> children, PendingChildrenRecord earlier) {
-        Map<String, String> names = new HashMap<>();
-        if (earlier != null) {
-            for (ChildCostRecord child : earlier.getChildren()) {
-                names.put(child.getName(), child.getName());
-            }
-        }
+    private static List<ChildCostRecord> kept(List<ChildCost> children, ChildNames names) {
         List<ChildCostRecord> costs = new ArrayList<>(children.size());
         for (ChildCost child : children) {
-            String name = names.getOrDefault(child.getName(), child.getName());
-            costs.add(new ChildCostRecord(kind(child.getKind()), name, Money.compact(child.getCost())));
+            costs.add(new ChildCostRecord(kind(child.getKind()), names.shared(child.getName()),
+                    Money.compact(child.getCost())));
         }
         return costs;
     }

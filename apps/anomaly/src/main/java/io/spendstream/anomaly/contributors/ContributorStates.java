@@ -36,11 +36,17 @@ public final class ContributorStates {
 
     private final ReadThroughStates<ContributorBaselinesRecord> baselines;
     private final ReadThroughStates<PendingChildrenRecord> windows;
+    private final ChildNames names = new ChildNames();
 
     public ContributorStates(ReadThroughStates<ContributorBaselinesRecord> baselines,
             ReadThroughStates<PendingChildrenRecord> windows) {
         this.baselines = baselines;
         this.windows = windows;
+    }
+
+    /** The task's child names, each kept once in the windows of all its series. */
+    ChildNames names() {
+        return names;
     }
 
     /** The name of the pending windows' store of the baselines store {@code baselinesStore}. */

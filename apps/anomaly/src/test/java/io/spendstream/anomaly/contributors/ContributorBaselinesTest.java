@@ -186,11 +186,13 @@ class ContributorBaselinesTest {
 
     @Test
     void shouldKeepEachChildNameOnceAcrossItsWindowsAndItsCostsExact() {
-        // Decoded records bring equal names as distinct objects, every window.
+        // Decoded records bring equal names as distinct objects, every window; the task's names keep one of each.
+        ChildNames names = new ChildNames();
         for (int m = 0; m < 3; m++) {
             baselines.observe(state, m * MINUTE, (m + 1) * MINUTE, List.of(
                     child(new String("resource"), new String("i-01"), new BigDecimal("1.000000000001")),
-                    child(new String("sku"), new String("BoxUsage"), new BigDecimal("2.5"))), (m + 1) * MINUTE - 1);
+                    child(new String("sku"), new String("BoxUsage"), new BigDecimal("2.5"))), (m + 1) * MINUTE - 1,
+                    names);
         }
 
         List<PendingChildrenRecord> pending = state.getPending();
