@@ -156,7 +156,7 @@ final class ChildApp implements AutoCloseable {
      */
     void measureLiveHeap() {
         if (process.isAlive()) {
-            heapLive = Math.max(heapLive, LiveHeap.afterFullGc(process.pid(), metricsPort));
+            heapLive = Math.max(heapLive, LiveHeap.afterFullGc(process.pid(), gcLog));
         }
     }
 

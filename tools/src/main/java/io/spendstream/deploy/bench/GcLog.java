@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  */
 final class GcLog {
 
+    /** How a unified GC log names the full collection of {@code jcmd <pid> GC.run}. */
+    static final String REQUESTED_FULL_GC = "Pause Full (Diagnostic Command)";
+
     private static final Pattern PAUSE = Pattern.compile("(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
 
     record Peaks(long beforeGcBytes, long afterGcBytes) {
@@ -42,6 +45,29 @@ final class GcLog {
             }
         }
         return new Peaks(before, after);
+    }
+
+    /**
+     * The heap left by the last full collection {@code jcmd GC.run} asked for (its pause line reads
+     * {@code Pause Full (Diagnostic Command) 247M->118M(400M)}), or -1 when the log has none.
+     */
+    static long afterLastRequestedFullGc(Path log) {
+        try {
+            return Files.exists(log) ? afterLastRequestedFullGc(Files.readAllLines(log)) : -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    static long afterLastRequestedFullGc(List<String> lines) {
+        long after = -1;
+        for (String line : lines) {
+            Matcher m = PAUSE.matcher(line);
+            if (line.contains(REQUESTED_FULL_GC) && m.find()) {
+                after = bytes(m.group(3), m.group(4));
+            }
+        }
+        return after;
     }
 
     private static long bytes(String amount, String unit) {

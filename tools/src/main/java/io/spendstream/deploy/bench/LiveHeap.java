@@ -5,13 +5,15 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The live heap of a running app JVM: a full collection requested with {@code jcmd <pid> GC.run} (a
- * {@code System.gc()}, which G1 runs as a full, compacting collection), then the heap in use read from the app's
- * {@code /metrics} ({@link HeapScrape}). Only a full collection frees everything unreachable: after G1's young and
- * mixed pauses the old generation still holds whatever garbage it has not marked and collected yet, so the largest
- * heap left after those pauses ({@link GcLog}) overstates what the app keeps (issue 18: the anomaly app's 658 MiB
- * "after GC" in one run was 206 MiB after a full collection a few seconds later). Taken where nothing is measured
- * (at the end of a phase, before the app's run stops), as a collection of a large heap takes a fraction of a second.
+ * The live heap of a running app JVM: a full collection requested with {@code jcmd <pid> GC.run} (G1 runs it as a
+ * full, compacting collection), and the heap it left, read from the app's GC log ({@link GcLog}). Only a full
+ * collection frees everything unreachable: after G1's young and mixed pauses the old generation still holds whatever
+ * garbage it has not marked and collected yet, so the largest heap left after those pauses overstates what the app
+ * keeps (issue 18: the anomaly app's 658 MiB "after GC" in one run was 206 MiB after a full collection a few seconds
+ * later). The log, not the app's {@code /metrics}: an app under load has allocated tens of megabytes more by the time
+ * its endpoint answers (332 MiB read there against 118 MiB in the log, same collection). Taken where nothing is
+ * measured (at the end of a phase, before the app's run stops), as a collection of a large heap takes a fraction of a
+ * second.
  */
 final class LiveHeap {
 
@@ -20,12 +22,9 @@ final class LiveHeap {
     private LiveHeap() {
     }
 
-    /** Bytes in use after a full collection of {@code pid}'s heap, or -1 when it cannot be requested or read. */
-    static long afterFullGc(long pid, int metricsPort) {
-        if (metricsPort <= 0 || !fullGc(pid)) {
-            return -1;
-        }
-        return HeapScrape.heapUsedBytes(metricsPort);
+    /** Bytes left by a full collection of {@code pid}'s heap ({@code gcLog}: its GC log), or -1 when unknown. */
+    static long afterFullGc(long pid, Path gcLog) {
+        return fullGc(pid) ? GcLog.afterLastRequestedFullGc(gcLog) : -1;
     }
 
     private static boolean fullGc(long pid) {

@@ -25,6 +25,18 @@ class BenchFiguresTest {
     }
 
     @Test
+    void shouldTakeTheLiveHeapFromTheLastRequestedFullCollectionOnly() {
+        List<String> log = List.of(
+                "[76.060s][info][gc] GC(76) Pause Full (Heap Inspection Initiated GC) 470M->111M(377M) 668.023ms",
+                "[90.488s][info][gc] GC(99) Pause Full (Diagnostic Command) 247M->118M(400M) 316.336ms",
+                "[91.000s][info][gc] GC(100) Pause Young (Normal) (G1 Evacuation Pause) 300M->200M(400M) 9.000ms",
+                "[178.283s][info][gc] GC(132) Pause Full (Diagnostic Command) 87M->83M(284M) 326.722ms",
+                "[179.000s][info][gc] GC(133) Pause Remark 150M->150M(284M) 2.000ms");
+        assertEquals(83L * 1024 * 1024, GcLog.afterLastRequestedFullGc(log));
+        assertEquals(-1, GcLog.afterLastRequestedFullGc(log.subList(0, 1)));
+    }
+
+    @Test
     void shouldReportUnknownHeapWhenNoCollectionRan() {
         assertEquals(new GcLog.Peaks(-1, -1), GcLog.parse(List.of("[0.010s][info][gc] Using G1")));
     }
