@@ -20,9 +20,10 @@ import io.spendstream.schemas.Money;
  * app's results do not depend on how fast or in which interleaving its partitions are read: two services on each
  * input partition ({@link #partition}), both of one team, so that a team's parts reach its scope task from one
  * upstream task only, in its input order; every service's updates in event-time order. (A team whose services are on
- * two partitions gets their parts in the order the two are read: a restart, which reads a backlog, can put one
- * service many windows ahead of the other, and the team's catch-up hold then judges differently from an undisturbed
- * run, by design.) Three resources
+ * two partitions gets their parts in the order the two are read, which no run repeats: a team's OPEN on a partial
+ * window reads whichever services' updates came first, and a restart, which reads a backlog, can put one service
+ * many windows ahead of the other, which for data older than the settle horizon, as here, starts the team's
+ * catch-up hold.) Three resources
  * per service (two SKUs); a spike of one resource, a drop of a whole service and a spike of another resource in a
  * service of another partition, after an hour of history.
  */
