@@ -59,20 +59,21 @@ import io.spendstream.schemas.registry.SchemaRegistryClients;
 /**
  * Issue 18, chaos safety of the anomaly app's state handling: the detectors' states kept as objects and written once
  * per commit ({@code WriteBackKeyValueStore}, {@code ReadThroughStates}), the contributor baselines in two stores
- * ({@link ContributorStates}: each pending window its own record, tombstoned unread when it settles) and the state
- * budget. Two anomaly apps, each its own JVM ({@link AppProcess}, {@code spendstream run anomaly}, exactly_once_v2,
+ * ({@link ContributorStates}: each pending window its own record, tombstoned unread when it settles; the state budget
+ * that bounds these records is not reached by in-order data, so not exercised here). Two anomaly apps, each its own JVM ({@link AppProcess}, {@code spendstream run anomaly}, exactly_once_v2,
  * four partitions, outputs and dead letters on topics of their own), read the same {@code spend.unit-cost} while it
  * arrives at a steady pace ({@link ContributorEstate}: two hours of eight services with three resources each, a
  * resource's spike, a service's drop and another resource's spike after an hour of history, so baselines and
  * contributor baselines are learned and pending windows exist at every commit). One runs undisturbed; the other is
- * SIGKILLed four times, spread over the two hours, each once it has committed again since its restart, at a random
- * moment, and restarted at once (its local state wiped as unclean, restored from the changelogs).
+ * SIGKILLed four times, spread over the two hours, each once it has committed again since its restart, and restarted
+ * at once (its local state wiped as unclean, restored from the changelogs): twice at a random moment (in an open
+ * transaction, between commits), twice as soon as a commit has written the states back and not finished.
  *
  * <p>At the end, read_committed: both wrote the same anomaly events per dedup key, in the same order and equal in
  * every field (ids, started-at, top contributors, figures), so no OPEN twice; and each detector store's changelog
  * holds the same latest value per key, byte for byte (the alert gate's stores are left out: their times are the wall
  * clock's). Nothing is dead-lettered, neither app exits by itself, and the kills bit: the killed app left records of
- * aborted transactions behind.
+ * aborted transactions behind, written-back states among them.
  */
 @Isolated("kills app processes: its restart timing must not compete with another test's broker")
 class AnomalyCrashTest {
@@ -143,6 +144,28 @@ class AnomalyCrashTest {
     }
 
     /**
+     * Waits (up to 20 s) until the app's detector-state changelog holds records past its last stable offset: a commit
+     * has written the changed states back (in {@code flushCache}, before the transaction commits) and not finished.
+     * False when none was seen in time.
+     */
+    private boolean awaitCommitInFlight(AppProcess app) throws Exception {
+        String topic = changelog(app, CostSpikeTopology.STORE);
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            // The log end first: a commit that finishes between the two reads is not taken for one in flight.
+            var end = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get();
+            var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+            if (latest.keySet().stream().anyMatch(tp -> end.get(tp).offset() > stable.get(tp).offset())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Starts both apps, sends the estate at {@link #MINUTE_PACE} from another thread, and SIGKILLs and restarts
      * {@code killed} {@value #KILLS} times meanwhile; returns once all is sent.
      */
@@ -174,13 +197,19 @@ class AnomalyCrashTest {
             if (kill > 1) {
                 wiped.add(killed.metric(WIPED));
             }
-            Thread.sleep(random.nextInt(1_000));
+            // Odd kills at a random moment (nearly always between commits: in an open transaction), even ones as
+            // soon as a commit has written the states back and not finished (mid-commit).
+            boolean midCommit = kill % 2 == 0 && awaitCommitInFlight(killed);
+            if (kill % 2 == 1) {
+                Thread.sleep(random.nextInt(1_000));
+            }
             noteExits(reference, killed);
             killed.kill();
             committedAtStart = committed(killed);
             killed.start();
-            LOG.info("SIGKILL {} of the anomaly app at minute {} of {} sent, {} records committed; restarted", kill,
-                    sent.get(), ContributorEstate.MINUTES, committedAtStart);
+            LOG.info("SIGKILL {} of the anomaly app{} at minute {} of {} sent, {} records committed; restarted", kill,
+                    midCommit ? " with a commit in flight" : "", sent.get(), ContributorEstate.MINUTES,
+                    committedAtStart);
         }
         sender.join(TIMEOUT.toMillis());
         assertThat(sender.isAlive()).as("sender done").isFalse();
@@ -243,6 +272,8 @@ class AnomalyCrashTest {
         LOG.info("Records of the killed app's aborted transactions: {}", aborted);
         assertThat(aborted.values().stream().mapToInt(Integer::intValue).sum())
                 .as("records of the killed app's aborted transactions").isPositive();
+        assertThat(aborted.get(changelog(killed, CostSpikeTopology.STORE)))
+                .as("states written back by commits killed in flight").isPositive();
     }
 
     /**
