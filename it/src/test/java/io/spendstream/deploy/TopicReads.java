@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -14,7 +16,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** How the broker-backed tests read topics: a byte consumer of its own group, and a whole topic to its end. */
+/** How the broker-backed tests read topics: a byte consumer of its own group, and whole topics to their end. */
 public final class TopicReads {
 
     private TopicReads() {
@@ -33,16 +35,25 @@ public final class TopicReads {
     /** Every record of a topic (one partition or more), read from the start to its end for {@code isolation}. */
     public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic,
             String isolation) {
-        List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+        return readAll(bootstrapServers, List.of(topic), isolation).get(topic);
+    }
+
+    /** Every record of each of {@code topics} with one consumer, as {@link #readAll(String, String, String)}. */
+    public static Map<String, List<ConsumerRecord<byte[], byte[]>>> readAll(String bootstrapServers,
+            Collection<String> topics, String isolation) {
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> all = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers, isolation)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                all.put(topic, new ArrayList<>());
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            await("all of " + topic + " (" + isolation + ")").atMost(Duration.ofSeconds(30))
+            await("all of " + topics + " (" + isolation + ")").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ZERO).until(() -> {
-                        consumer.poll(Duration.ofMillis(200)).forEach(all::add);
+                        consumer.poll(Duration.ofMillis(200)).forEach(r -> all.get(r.topic()).add(r));
                         return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
                     });
         }

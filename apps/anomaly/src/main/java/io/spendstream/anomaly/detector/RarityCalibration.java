@@ -66,6 +66,10 @@ public final class RarityCalibration {
     void add(double tail, double weight, double keep) {
         total = DeviationHistogram.decayAndAdd(counts, total, Math.min(BINS - 1, (int) Math.floor(position(tail))),
                 weight, keep);
+        // At the precision the state keeps (Avro floats, as the shape model's counts, ShapeMemory#learn).
+        for (int b = 0; b < counts.length; b++) {
+            counts[b] = (float) counts[b];
+        }
     }
 
     public double[] counts() {

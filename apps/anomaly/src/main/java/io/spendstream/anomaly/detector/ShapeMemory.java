@@ -166,7 +166,10 @@ public final class ShapeMemory {
             } else {
                 counts[slot] = decayed(slot, keep);
             }
-            counts[slot] += 1.0;
+            // At the precision the state keeps (an Avro float, DetectorStateSerde): the app keeps a series as an
+            // object between commits (WriteBackKeyValueStore), and after a crash reads it back and replays the records
+            // since; both must learn on alike.
+            counts[slot] = (float) (counts[slot] + 1.0);
             lastSeen[slot] = clock;
         }
         beforePreviousBin = previousBin;

@@ -208,6 +208,36 @@ class DetectorStateSerdeTest {
         }
     }
 
+    /**
+     * Issue 18: the anomaly app keeps each series' state as an object between commits and writes it once per commit
+     * (WriteBackKeyValueStore); after a crash it reads the state back from its changelog and replays the records since
+     * the last commit. The series must then learn on exactly as the object did: what the object holds must be what
+     * the serde keeps (the shape model's and the calibration's counts are stored as floats).
+     */
+    @Test
+    void shouldLearnOnFromARestoredStateExactlyAsFromTheStateKeptAsAnObject() {
+        CostDetector detector = new CostDetector(calibrated());
+        Baseline kept = detector.newBaseline();
+        Random random = new Random(18);
+        long t = 1_800_000_000_000L;
+        for (int i = 0; i < 600; i++, t += 60_000L) {
+            // Noisy with a burst every 40 windows: the shape model and the calibration both count.
+            detector.observe(kept, t, i % 40 == 0 ? 100.0 : 10.0 * (1.0 + 0.05 * random.nextGaussian()));
+        }
+        DetectorState restored = serde.read(serde.write(DetectorState.ofBaseline(kept)));
+
+        for (int i = 600; i < 900; i++, t += 60_000L) {
+            double value = i % 40 == 0 ? 100.0 : 10.0 * (1.0 + 0.05 * random.nextGaussian());
+            detector.observe(kept, t, value);
+            detector.observe(restored.baseline(), t, value);
+        }
+
+        assertThat(kept.shape().total()).isPositive();
+        assertThat(kept.calibration().total()).isPositive();
+        assertThat(serde.write(restored)).as("the restored series' state, 300 windows later")
+                .containsExactly(serde.write(DetectorState.ofBaseline(kept)));
+    }
+
     private static Baseline twentyRisingWindows(CostDetector detector) {
         Baseline learned = detector.newBaseline();
         for (int i = 0; i < 20; i++) {
