@@ -8,7 +8,7 @@ package io.spendstream.anomaly.detector;
  * series to show the skew tells about the others, whose first windows may so far have come from their fast sources
  * only. Mutable, one per processor (task), not persisted: after a restart a held series is released by its next
  * update once the task has seen no such update for the quiet. The drift detector keeps one of its own
- * ({@link io.spendstream.anomaly.drift.DriftLifecycle}): it does not judge history while its task catches up.
+ * ({@link io.spendstream.anomaly.drift.DriftLifecycle}): nothing settles into it while its task catches up.
  */
 public final class CatchUpWatch {
 

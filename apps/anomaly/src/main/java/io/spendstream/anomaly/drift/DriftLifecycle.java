@@ -78,7 +78,8 @@ public final class DriftLifecycle {
 
     /**
      * What one update did: the events, and the settled windows skipped: without requests (no cost per request: a
-     * service without APM data, such as {@code unallocated}) or with fewer than {@code minRequests}.
+     * service without APM data, such as {@code unallocated}), with fewer than {@code minRequests}, or settled while
+     * the task catches up a backlog out of order.
      */
     public record Outcome(List<DriftTransition> transitions, int noRequestWindows, int fewRequestWindows,
             int catchUpWindows) {
@@ -87,7 +88,6 @@ public final class DriftLifecycle {
             return new Outcome(List.of(), 0, 0, 0);
         }
     }
-
 
     public DriftLifecycle(DriftSettings settings) {
         this.settings = settings;

@@ -35,7 +35,7 @@ import io.spendstream.runtime.state.ReadThroughStates;
 public final class DriftProcessor extends DetectorProcessor<UnitCost> {
 
     /**
-     * Settled windows not judged, by reason: {@code no-requests}, {@code few-requests}, {@code catch-up} (history
+     * Settled windows not judged, by reason: {@code no-requests}, {@code few-requests}, {@code catch-up} (settled
      * while the task catches up a backlog out of order).
      */
     public static final String SKIPPED_WINDOWS = "spendstream.anomaly.drift.skipped.windows";
@@ -47,7 +47,7 @@ public final class DriftProcessor extends DetectorProcessor<UnitCost> {
     private final ContributorBaselines contributors;
     private ReadThroughStates<DriftStateRecord> states;
     private ContributorStates contributorStates;
-    /** Whether this task is catching up a backlog out of order: its history is then not judged for drift. */
+    /** Whether this task is catching up a backlog out of order: what settles then is not judged for drift. */
     private final CatchUpWatch catchUp;
 
     public DriftProcessor(DriftLifecycle lifecycle, ContributorBaselines contributors, PipelineMetrics metrics,
