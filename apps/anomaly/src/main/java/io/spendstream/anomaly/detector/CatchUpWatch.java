@@ -7,7 +7,8 @@ package io.spendstream.anomaly.detector;
  * ({@link CostSpikeLifecycle#onUpdate(DetectorState, WindowUpdate, EstateWarmup, CatchUpWatch, long)}): the first
  * series to show the skew tells about the others, whose first windows may so far have come from their fast sources
  * only. Mutable, one per processor (task), not persisted: after a restart a held series is released by its next
- * update once the task has seen no such update for the quiet.
+ * update once the task has seen no such update for the quiet. The drift detector keeps one of its own
+ * ({@link io.spendstream.anomaly.drift.DriftLifecycle}): nothing settles into it while its task catches up.
  */
 public final class CatchUpWatch {
 
@@ -16,12 +17,12 @@ public final class CatchUpWatch {
     private long lastSeenAt = NEVER;
 
     /** An update caught up history out of order at the wall-clock time {@code now}. */
-    void seen(long now) {
+    public void seen(long now) {
         lastSeenAt = Math.max(lastSeenAt, now);
     }
 
     /** Whether such an update came less than {@code quietMillis} before {@code now}. */
-    boolean isCatchingUp(long now, long quietMillis) {
+    public boolean isCatchingUp(long now, long quietMillis) {
         return lastSeenAt != NEVER && now - lastSeenAt < quietMillis;
     }
 }

@@ -16,6 +16,7 @@ import io.spendstream.anomaly.core.Emission;
 import io.spendstream.anomaly.core.OpenAnomalies;
 import io.spendstream.anomaly.core.UnitCostInput;
 import io.spendstream.anomaly.core.Stage;
+import io.spendstream.anomaly.detector.CatchUpWatch;
 import io.spendstream.avro.Anomaly;
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.Contributor;
@@ -33,7 +34,10 @@ import io.spendstream.runtime.state.ReadThroughStates;
  */
 public final class DriftProcessor extends DetectorProcessor<UnitCost> {
 
-    /** Settled windows not judged, by reason: {@code no-requests}, {@code few-requests}. */
+    /**
+     * Settled windows not judged, by reason: {@code no-requests}, {@code few-requests}, {@code catch-up} (settled
+     * while the task catches up a backlog out of order).
+     */
     public static final String SKIPPED_WINDOWS = "spendstream.anomaly.drift.skipped.windows";
     public static final String LATE_UPDATES = "spendstream.anomaly.drift.late.updates";
     /** Its name in the open-anomalies gauge, beside the cost-spike processor of the same task. */
@@ -43,12 +47,15 @@ public final class DriftProcessor extends DetectorProcessor<UnitCost> {
     private final ContributorBaselines contributors;
     private ReadThroughStates<DriftStateRecord> states;
     private ContributorStates contributorStates;
+    /** Whether this task is catching up a backlog out of order: what settles then is not judged for drift. */
+    private final CatchUpWatch catchUp;
 
     public DriftProcessor(DriftLifecycle lifecycle, ContributorBaselines contributors, PipelineMetrics metrics,
             OpenAnomalies openAnomalies) {
         super(metrics, openAnomalies);
         this.lifecycle = lifecycle;
         this.contributors = contributors;
+        this.catchUp = lifecycle.newCatchUpWatch();
     }
 
     @Override
@@ -75,14 +82,16 @@ public final class DriftProcessor extends DetectorProcessor<UnitCost> {
         if (state == null) {
             state = lifecycle.newState();
         }
+        long now = context().currentSystemTimeMs();
         if (lifecycle.isLate(state, update)) {
             metrics.counter(LATE_UPDATES, "stage", Stage.NAME).increment();
+            lifecycle.watchCatchUp(state, update, catchUp, now);
             return;
         }
         ContributorBaselinesRecord children = contributors.observe(contributorStates, service, update.windowStart(),
                 update.windowEnd(), cost.getChildren(), update.timestamp());
         boolean wasOpen = DriftLifecycle.isOpen(state);
-        DriftLifecycle.Outcome outcome = lifecycle.onUpdate(state, update);
+        DriftLifecycle.Outcome outcome = lifecycle.onUpdate(state, update, catchUp, now);
         states.put(service, state);
         if (outcome.noRequestWindows() > 0) {
             metrics.counter(SKIPPED_WINDOWS, "stage", Stage.NAME, "reason", "no-requests")
@@ -91,6 +100,10 @@ public final class DriftProcessor extends DetectorProcessor<UnitCost> {
         if (outcome.fewRequestWindows() > 0) {
             metrics.counter(SKIPPED_WINDOWS, "stage", Stage.NAME, "reason", "few-requests")
                     .increment(outcome.fewRequestWindows());
+        }
+        if (outcome.catchUpWindows() > 0) {
+            metrics.counter(SKIPPED_WINDOWS, "stage", Stage.NAME, "reason", "catch-up")
+                    .increment(outcome.catchUpWindows());
         }
         for (DriftTransition transition : outcome.transitions()) {
             // A resolve is about a quiet window: it names the service, not children that did not move.

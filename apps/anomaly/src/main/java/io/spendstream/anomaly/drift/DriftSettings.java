@@ -1,6 +1,7 @@
 package io.spendstream.anomaly.drift;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 
 import io.spendstream.anomaly.core.AnomalySettings;
 import io.spendstream.anomaly.detector.DetectorSettings;
@@ -33,11 +34,13 @@ import io.spendstream.runtime.config.SpendstreamConfig;
  * </table>
  *
  * @param detector   the cost-spike detector's settings, rises only, no shape model
- * @param lifecycle  the cost-spike lifecycle's: {@code resolveScore}, {@code resolveAfterWindows} and {@code settle}
- *                   are used
+ * @param lifecycle    the cost-spike lifecycle's: {@code resolveScore}, {@code resolveAfterWindows} and {@code settle}
+ *                     are used
+ * @param catchUpQuiet the cost-spike detector's {@code catch-up-quiet}: how long after history last arrived out of
+ *                     order its task is taken to be catching up a backlog (zero: never), see {@link DriftLifecycle}
  */
 public record DriftSettings(DetectorSettings detector, LifecycleSettings lifecycle, int minWindows, long minRequests,
-        Severity severity, BigDecimal minExcessPerHour) {
+        Severity severity, BigDecimal minExcessPerHour, Duration catchUpQuiet) {
 
     public static final String PREFIX = AnomalySettings.PREFIX + "drift.";
     public static final String MIN_WINDOWS = PREFIX + "min-windows";
@@ -58,6 +61,9 @@ public record DriftSettings(DetectorSettings detector, LifecycleSettings lifecyc
         if (minExcessPerHour.signum() < 0) {
             throw new IllegalArgumentException(MIN_EXCESS_PER_HOUR + " must not be negative");
         }
+        if (catchUpQuiet.isNegative()) {
+            throw new IllegalArgumentException("catch-up quiet " + catchUpQuiet + " is negative");
+        }
     }
 
     public static DriftSettings defaults() {
@@ -67,13 +73,13 @@ public record DriftSettings(DetectorSettings detector, LifecycleSettings lifecyc
     private static DriftSettings from(AnomalySettings anomaly) {
         // Drift judges by the rarity, which the shape model does not touch: its memory would be state for nothing.
         return new DriftSettings(anomaly.detector().withTwoSided(false).withShape(ShapeSettings.off()),
-                anomaly.lifecycle(), 5, 100, Severity.TICKET, BigDecimal.ONE);
+                anomaly.lifecycle(), 5, 100, Severity.TICKET, BigDecimal.ONE, anomaly.catchUpQuiet());
     }
 
     public static DriftSettings from(SpendstreamConfig config, AnomalySettings anomaly) {
         DriftSettings d = from(anomaly);
         return new DriftSettings(d.detector(), d.lifecycle(), config.getInt(MIN_WINDOWS, d.minWindows()),
                 config.getLong(MIN_REQUESTS, d.minRequests()), AnomalySettings.severity(config, SEVERITY, d.severity()),
-                config.getDecimal(MIN_EXCESS_PER_HOUR, d.minExcessPerHour()));
+                config.getDecimal(MIN_EXCESS_PER_HOUR, d.minExcessPerHour()), d.catchUpQuiet());
     }
 }

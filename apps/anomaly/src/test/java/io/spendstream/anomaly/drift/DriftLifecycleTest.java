@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import io.spendstream.anomaly.avro.DriftStateRecord;
 import io.spendstream.anomaly.core.AnomalySettings;
+import io.spendstream.anomaly.detector.CatchUpWatch;
 import io.spendstream.avro.AnomalyState;
 import io.spendstream.avro.Severity;
 import io.spendstream.runtime.config.SpendstreamConfig;
@@ -59,6 +60,37 @@ class DriftLifecycleTest {
         // Five windows of 1,000 requests, each ~0.001 over a baseline that creeps up as it learns them clipped.
         assertThat(open.excessCost()).isBetween(new BigDecimal("4.9"), new BigDecimal("5.0"));
         assertThat(DriftLifecycle.isOpen(state)).isTrue();
+    }
+
+    @Test
+    void shouldJudgeAndLearnNothingThatSettlesWhileItsTaskCatchesUpOutOfOrderAndJudgeAgainOnceCaughtUp() {
+        CatchUpWatch watch = lifecycle.newCatchUpWatch();
+        feed(0, 90, NORMAL, 1_000);
+        long now = 300 * MINUTE;
+        // Window 97 arrives three windows behind window 100, both ended long ago: the task is catching up.
+        lifecycle.onUpdate(state, update(100 * MINUTE, DOUBLE, 1_000, 100 * MINUTE), watch, now);
+        lifecycle.onUpdate(state, update(97 * MINUTE, DOUBLE, 1_000, 97 * MINUTE), watch, now);
+        assertThat(lifecycle.isCatchingUp(watch, now)).isTrue();
+        int skipped = 0;
+        for (int m = 101; m < 130; m++) {
+            DriftLifecycle.Outcome outcome = lifecycle.onUpdate(state, update(m * MINUTE, DOUBLE, 1_000, m * MINUTE),
+                    watch, now);
+            events.addAll(outcome.transitions());
+            skipped += outcome.catchUpWindows();
+        }
+        assertThat(events).isEmpty();
+        // Window 97 and windows 100-118 settled meanwhile (90-96, 98 and 99 never came).
+        assertThat(skipped).isEqualTo(1 + 19);
+
+        // The quiet passes: what settles now is judged against the baseline of windows 0-89, nothing of the
+        // catch-up learned; the doubled windows from 119 open the drift on the fifth.
+        long caughtUp = now + DriftSettings.defaults().catchUpQuiet().toMillis();
+        for (int m = 130; m < 135; m++) {
+            events.addAll(lifecycle.onUpdate(state, update(m * MINUTE, DOUBLE, 1_000, m * MINUTE), watch, caughtUp)
+                    .transitions());
+        }
+        assertThat(events).extracting(DriftTransition::state).containsExactly(AnomalyState.OPEN);
+        assertThat(events.get(0).startedAt()).isEqualTo(119 * MINUTE);
     }
 
     @Test
