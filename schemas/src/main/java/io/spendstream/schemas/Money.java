@@ -42,8 +42,8 @@ public final class Money {
      */
     public static BigDecimal compact(BigDecimal amount) {
         BigDecimal money = of(amount);
-        return money.precision() <= MAX_LONG_DIGITS ? BigDecimal.valueOf(money.unscaledValue().longValueExact(), SCALE)
-                : money;
+        return money.precision() <= MAX_LONG_DIGITS
+                ? BigDecimal.valueOf(money.unscaledValue().longValueExact(), SCALE) : money;
     }
 
     public static BigDecimal of(String amount) {

@@ -151,8 +151,8 @@ final class ChildApp implements AutoCloseable {
 
     /** Closes the current run (Kafka Streams' graceful close: a last commit) and waits until it is closed. */
     /**
-     * Measures the heap the running app keeps ({@link LiveHeap}: a full collection, then the heap in use); call at a
-     * phase's end, before {@link #stopRun}, where the pause is measured by nothing.
+     * Measures the heap the running app keeps ({@link LiveHeap}: a full collection, then what it left, from the GC
+     * log); call at a phase's end, before {@link #stopRun}, where the pause is measured by nothing.
      */
     void measureLiveHeap() {
         if (process.isAlive()) {

@@ -97,7 +97,10 @@ public final class ContributorBaselines {
         return state;
     }
 
-    /** {@link #observe(ContributorBaselinesRecord, long, long, List, long, ChildNames)}, names shared by no other call. */
+    /**
+     * {@link #observe(ContributorBaselinesRecord, long, long, List, long, ChildNames)} with names shared by no other
+     * call.
+     */
     public void observe(ContributorBaselinesRecord state, long windowStart, long windowEnd, List<ChildCost> children,
             long timestamp) {
         observe(state, windowStart, windowEnd, children, timestamp, new ChildNames());

@@ -97,9 +97,10 @@ public final class ScopeWindows {
         if (known < 0 && !parts.isEmpty() && bytes(window) + partBytes > StateBudget.RECORD_BYTES) {
             return null;
         }
-        ScopePartCostRecord latest = ScopePartCostRecord.newBuilder().setName(keptName(parts, known, windows, window,
-                        part.getPart()))
-                .setCost(Money.compact(part.getCost())).setLastTimestamp(timestamp).setCoveredUntil(part.getCoveredUntil())
+        String name = keptName(parts, known, windows, window, part.getPart());
+        ScopePartCostRecord latest = ScopePartCostRecord.newBuilder().setName(name)
+                .setCost(Money.compact(part.getCost())).setLastTimestamp(timestamp)
+                .setCoveredUntil(part.getCoveredUntil())
                 .setRequests(part.getRequests()).setRequestsCoveredUntil(part.getRequestsCoveredUntil()).build();
         if (known < 0) {
             parts.add(latest);
