@@ -208,31 +208,22 @@ public final class CostSpikeLifecycle {
     public boolean catchesUp(DetectorState state, WindowUpdate update, long now) {
         PendingWindow newest = state.pending().newest();
         return newest != null && newest.windowStart() - update.windowStart() > update.sizeMillis()
-                && isHistory(update.windowEnd(), now);
-    }
-
-    /**
-     * Whether a window that ended at {@code windowEnd} is history at the wall-clock time {@code now}: it ended more
-     * than {@code settle} ago, so its updates are a backlog being read (after an outage, a first start, a backfill),
-     * not spend arriving as it happens.
-     */
-    private boolean isHistory(long windowEnd, long now) {
-        return now - windowEnd > settings.settle().toMillis();
+                && settings.isHistory(update.windowEnd(), now);
     }
 
     /**
      * Whether the new-spend rule judges a window that ended at {@code windowEnd}, updated at {@code timestamp}: live by
-     * the task's event time ({@link EstateWarmup#judgesNewSpendAt}) and live by the wall clock {@code now} (not
-     * {@link #isHistory}). History is never new spend, in any order: while a backlog is read, a series' first windows
-     * at its task can be hours into its history while the rest is still on its way through other partitions (issue
-     * 17's broker must-show once paged new spend for a service there from the estate's first minute: its first two
-     * windows at its task came two hours in, one row of two each, and either no update had arrived out of order yet,
-     * so nothing was held, or the hold's wall-clock quiet ran out in a stall before its history arrived). Event time
-     * cannot tell such a series from one born there; the wall clock says the money is not burning now. A series born
-     * inside a backlog is learned from it and judged against its baseline, like every other.
+     * the task's event time ({@link EstateWarmup#judgesNewSpendAt}) and live by the wall clock {@code now} (not {@link
+     * LifecycleSettings#isHistory}). History is never new spend, in any order: while a backlog is read, a series' first
+     * windows at its task can be hours into its history while the rest is still on its way through other partitions
+     * (issue 17's broker must-show once paged new spend for a service there from the estate's first minute: its first
+     * two windows at its task came two hours in, one row of two each, and either no update had arrived out of order
+     * yet, so nothing was held, or the hold's wall-clock quiet ran out in a stall before its history arrived). Event
+     * time cannot tell such a series from one born there; the wall clock says the money is not burning now. A series
+     * born inside a backlog is learned from it and judged against its baseline, like every other.
      */
     private boolean judgesNewSpend(EstateWarmup estate, long timestamp, long windowEnd, long now) {
-        return estate.judgesNewSpendAt(timestamp) && !isHistory(windowEnd, now);
+        return estate.judgesNewSpendAt(timestamp) && !settings.isHistory(windowEnd, now);
     }
 
     /** A tracker of whether a task is catching up a backlog out of order (one per processor). */
@@ -277,7 +268,8 @@ public final class CostSpikeLifecycle {
         if (state.isHeld() && !catchingUp) {
             release(state, update.scope(), estate, now, events);
         }
-        if (!isLate(state, update) && (state.isHeld() || (catchingUp && isHistory(update.windowEnd(), now)))) {
+        boolean history = settings.isHistory(update.windowEnd(), now);
+        if (!isLate(state, update) && (state.isHeld() || (catchingUp && history))) {
             state.hold(now);
             hold(state, update, events);
             return events;

@@ -73,6 +73,16 @@ public record LifecycleSettings(double resolveScore, int resolveAfterWindows, Bi
                 partialMinFraction, newSettle, dropSeverity);
     }
 
+    /**
+     * Whether a window that ended at {@code windowEndMillis} is history at the wall-clock time {@code nowMillis}: it
+     * ended more than {@code settle} ago, so its updates are a backlog being read (after an outage, a first start, a
+     * backfill), not spend arriving as it happens. The catch-up hold, the new-spend rule and drift's catch-up watch
+     * all ask this.
+     */
+    public boolean isHistory(long windowEndMillis, long nowMillis) {
+        return nowMillis - windowEndMillis > settle.toMillis();
+    }
+
     /** Most pending windows of one series: the windows the settle horizon spans plus {@link #PENDING_SLACK}. */
     public int pendingCap(long windowMillis) {
         return (int) Math.min(Integer.MAX_VALUE - PENDING_SLACK, settle.toMillis() / windowMillis) + PENDING_SLACK;

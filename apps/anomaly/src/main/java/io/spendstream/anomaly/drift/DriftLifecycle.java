@@ -136,7 +136,7 @@ public final class DriftLifecycle {
                 : pending.get(pending.size() - 1).getWindowStart();
         long size = update.windowEnd() - update.windowStart();
         if (!settings.catchUpQuiet().isZero() && newest - update.windowStart() > size
-                && isHistory(update.windowEnd(), now)) {
+                && settings.lifecycle().isHistory(update.windowEnd(), now)) {
             watch.seen(now);
         }
     }
@@ -221,11 +221,6 @@ public final class DriftLifecycle {
         }
         state.setBaseline(write(baseline));
         return new Outcome(events, noRequests, fewRequests, catchUp);
-    }
-
-    /** Whether a window that ended at {@code windowEnd} is history at the wall-clock time {@code now}. */
-    private boolean isHistory(long windowEnd, long now) {
-        return now - windowEnd > settings.lifecycle().settle().toMillis();
     }
 
     private void judge(DriftStateRecord state, Baseline baseline, String service, DriftWindowRecord window,
