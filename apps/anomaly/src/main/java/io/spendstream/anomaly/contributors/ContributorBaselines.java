@@ -98,15 +98,6 @@ public final class ContributorBaselines {
     }
 
     /**
-     * {@link #observe(ContributorBaselinesRecord, long, long, List, long, ChildNames)} with names shared by no other
-     * call.
-     */
-    public void observe(ContributorBaselinesRecord state, long windowStart, long windowEnd, List<ChildCost> children,
-            long timestamp) {
-        observe(state, windowStart, windowEnd, children, timestamp, new ChildNames());
-    }
-
-    /**
      * Keeps the children of one update of a window, unless the window settled already or the update carries none
      * (from a writer before children existed): then there is nothing to learn or name. Their names as {@code names}
      * keeps them.

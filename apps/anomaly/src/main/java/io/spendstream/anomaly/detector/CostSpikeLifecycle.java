@@ -200,15 +200,13 @@ public final class CostSpikeLifecycle {
     }
 
     /**
-     * Whether {@code update} is part of a backlog being caught up out of order, as of the wall-clock time {@code now}:
-     * its window ended more than {@code settle} before {@code now} (history, not live spend), and it arrives more
-     * than one window behind the series' newest window (so it does not merely trail the window that overtook it:
-     * the series' upstream sources are at different points of the backlog).
+     * Whether {@code update} is part of a backlog being caught up out of order, as of the wall-clock time {@code now}
+     * ({@link LifecycleSettings#isCaughtUpOutOfOrder}, against the series' newest pending window).
      */
     public boolean catchesUp(DetectorState state, WindowUpdate update, long now) {
         PendingWindow newest = state.pending().newest();
-        return newest != null && newest.windowStart() - update.windowStart() > update.sizeMillis()
-                && settings.isHistory(update.windowEnd(), now);
+        return newest != null && settings.isCaughtUpOutOfOrder(newest.windowStart(), update.windowStart(),
+                update.windowEnd(), now);
     }
 
     /**

@@ -83,6 +83,19 @@ public record LifecycleSettings(double resolveScore, int resolveAfterWindows, Bi
         return nowMillis - windowEndMillis > settle.toMillis();
     }
 
+    /**
+     * Whether an update of the window {@code [windowStartMillis, windowEndMillis)} is part of a backlog being caught
+     * up out of order, at the wall-clock time {@code nowMillis}: it is history ({@link #isHistory}) and arrives more
+     * than one window behind its series' newest window {@code newestWindowStartMillis} (one window behind is merely
+     * the next window's first row overtaking the rest of this one, as in order; more means the series' upstream
+     * sources are at different points of the backlog). The catch-up hold and drift's catch-up watch both ask this.
+     */
+    public boolean isCaughtUpOutOfOrder(long newestWindowStartMillis, long windowStartMillis, long windowEndMillis,
+            long nowMillis) {
+        return newestWindowStartMillis - windowStartMillis > windowEndMillis - windowStartMillis
+                && isHistory(windowEndMillis, nowMillis);
+    }
+
     /** Most pending windows of one series: the windows the settle horizon spans plus {@link #PENDING_SLACK}. */
     public int pendingCap(long windowMillis) {
         return (int) Math.min(Integer.MAX_VALUE - PENDING_SLACK, settle.toMillis() / windowMillis) + PENDING_SLACK;

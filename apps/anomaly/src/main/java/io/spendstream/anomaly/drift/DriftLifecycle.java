@@ -57,7 +57,7 @@ import io.spendstream.schemas.Money;
  * <b>Nothing settles into drift while its task catches up out of order</b> ({@link #onUpdate(DriftStateRecord,
  * DriftUpdate, CatchUpWatch, long)}): a window that settles while the task has seen an update of history (a window
  * that ended more than {@code settle} ago) arrive more than a window behind its service's newest, within the
- * cost-spike detector's {@code catch-up-quiet} (the catch-up hold's test, {@code CostSpikeLifecycle.catchesUp}), is
+ * cost-spike detector's {@code catch-up-quiet} (the catch-up hold's test, {@code LifecycleSettings.isCaughtUpOutOfOrder}), is
  * skipped, neither judged nor learned. Its cost and its requests come from different upstream partitions then, each
  * at its own point of the backlog, so it settles at the fixed {@code settle} with a ratio of two partial sums: on
  * {@code spendstream up} with four partitions (2026-12-07) payments-api opened a false ticket on its history of an
@@ -134,9 +134,8 @@ public final class DriftLifecycle {
         List<DriftWindowRecord> pending = state.getPending();
         long newest = pending.isEmpty() ? state.getSettledBefore()
                 : pending.get(pending.size() - 1).getWindowStart();
-        long size = update.windowEnd() - update.windowStart();
-        if (!settings.catchUpQuiet().isZero() && newest - update.windowStart() > size
-                && settings.lifecycle().isHistory(update.windowEnd(), now)) {
+        if (!settings.catchUpQuiet().isZero() && settings.lifecycle().isCaughtUpOutOfOrder(newest,
+                update.windowStart(), update.windowEnd(), now)) {
             watch.seen(now);
         }
     }
@@ -152,9 +151,6 @@ public final class DriftLifecycle {
      * (counted in {@link Outcome#catchUpWindows}).
      */
     public Outcome onUpdate(DriftStateRecord state, DriftUpdate update, CatchUpWatch watch, long now) {
-        if (isLate(state, update)) {
-            return Outcome.none();
-        }
         watchCatchUp(state, update, watch, now);
         return apply(state, update, isCatchingUp(watch, now));
     }

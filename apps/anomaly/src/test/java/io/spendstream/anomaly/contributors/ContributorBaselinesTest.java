@@ -159,7 +159,7 @@ class ContributorBaselinesTest {
             for (int r = 1; r <= 6; r++) {
                 children.add(child("resource", "r" + r, BigDecimal.valueOf(r)));
             }
-            bounded.observe(state, m * MINUTE, (m + 1) * MINUTE, children, m * MINUTE);
+            bounded.observe(state, m * MINUTE, (m + 1) * MINUTE, children, m * MINUTE, new ChildNames());
             bounded.settle(state);
         }
 
@@ -174,9 +174,10 @@ class ContributorBaselinesTest {
             baselines.settle(state);
         }
         long learned = state.getLearnedWindows();
-        baselines.observe(state, 2 * MINUTE, 3 * MINUTE, List.of(child("resource", "i-01", BigDecimal.TEN)), 0L);
+        baselines.observe(state, 2 * MINUTE, 3 * MINUTE, List.of(child("resource", "i-01", BigDecimal.TEN)), 0L,
+                new ChildNames());
         baselines.observe(state, 19 * MINUTE, 20 * MINUTE, List.of(child("resource", "i-01", BigDecimal.TEN)),
-                19 * MINUTE - 1);
+                19 * MINUTE - 1, new ChildNames());
 
         assertThat(state.getPending()).noneMatch(p -> p.getWindowStart() == 2 * MINUTE);
         assertThat(baselines.topContributors(state, 19 * MINUTE, false)).as("older update of 19 ignored")
@@ -221,7 +222,7 @@ class ContributorBaselinesTest {
                         BigDecimal.valueOf(c + 1L, 3)));
                 children.add(child("sku", "AmazonEC2-BoxUsage:m6i.4xlarge-" + c, BigDecimal.valueOf(c + 1L, 3)));
             }
-            baselines.observe(state, m * MINUTE, (m + 1) * MINUTE, children, (m + 1) * MINUTE - 1);
+            baselines.observe(state, m * MINUTE, (m + 1) * MINUTE, children, (m + 1) * MINUTE - 1, new ChildNames());
             baselines.settle(state, day);
         }
 
@@ -277,7 +278,7 @@ class ContributorBaselinesTest {
         assertThat(read.getPending()).singleElement().satisfies(w -> assertThat(w.getChildren()).hasSize(1));
         assertThat(read.getPendingBytes()).isEqualTo(-1);
         baselines.observe(read, MINUTE, 2 * MINUTE, List.of(child("resource", "i-02", BigDecimal.ONE)),
-                2 * MINUTE - 1);
+                2 * MINUTE - 1, new ChildNames());
         // Two windows of one child each: 64 bytes per window and per child, three per character of kind and name.
         assertThat(read.getPendingBytes()).isEqualTo(2 * (64 + 64 + 3 * ("resource".length() + "i-01".length())));
     }
@@ -301,7 +302,7 @@ class ContributorBaselinesTest {
             children.add(child("resource", id, cost));
             children.add(child("sku", "sku-" + id, cost));
         });
-        baselines.observe(state, m * MINUTE, (m + 1) * MINUTE, children, (m + 1) * MINUTE - 1);
+        baselines.observe(state, m * MINUTE, (m + 1) * MINUTE, children, (m + 1) * MINUTE - 1, new ChildNames());
     }
 
     private BigDecimal noisy(double mean) {

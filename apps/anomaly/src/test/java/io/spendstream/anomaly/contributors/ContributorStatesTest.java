@@ -97,7 +97,8 @@ class ContributorStatesTest {
         ContributorBaselinesRecord legacy = ContributorBaselines.empty();
         legacy.setPendingBytes(-1);
         for (int m = 0; m < 3; m++) {
-            BASELINES.observe(legacy, m * MINUTE, (m + 1) * MINUTE, children("0.30"), (m + 1) * MINUTE - 1);
+            BASELINES.observe(legacy, m * MINUTE, (m + 1) * MINUTE, children("0.30"), (m + 1) * MINUTE - 1,
+                    new ChildNames());
         }
         legacy.setPendingBytes(-1);
         baselineStore.put("checkout", legacy);
