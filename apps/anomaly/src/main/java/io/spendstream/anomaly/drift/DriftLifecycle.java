@@ -54,17 +54,18 @@ import io.spendstream.schemas.Money;
  * Excess: per window {@code (cost per request - expected) x requests}, exact decimals; expected is the baseline's
  * estimate (a double) turned into money once, rounded half-even to 12 places.
  * <p>
- * <b>Nothing settles into drift while its task catches up out of order</b> ({@link #onUpdate(DriftStateRecord,
- * DriftUpdate, CatchUpWatch, long)}): a window that settles while the task has seen an update of history (a window
- * that ended more than {@code settle} ago) arrive more than a window behind its service's newest, within the
- * cost-spike detector's {@code catch-up-quiet} (the catch-up hold's test, {@code LifecycleSettings.isCaughtUpOutOfOrder}), is
- * skipped, neither judged nor learned. Its cost and its requests come from different upstream partitions then, each
- * at its own point of the backlog, so it settles at the fixed {@code settle} with a ratio of two partial sums: on
- * {@code spendstream up} with four partitions (2026-12-07) payments-api opened a false ticket on its history of an
- * hour before ("0.0000282 USD vs 0.00000496 expected (+467%)"). Drift has no hold of its own (one was tried and
- * reverted for its cost, apps/anomaly/README.md), so what settles during a catch-up is lost to it: such a backlog
- * teaches drift nothing and a drift inside it is not raised, and a live window that settles in the meantime
- * (one a minute per service, for as long as the catch-up and its quiet) is skipped too.
+ * <b>Nothing settles into drift while its task catches up out of order</b>
+ * ({@link #onUpdate(DriftStateRecord, DriftUpdate, CatchUpWatch, long)}): a window that settles while the task has
+ * seen an update of history (a window that ended more than {@code settle} ago) arrive more than a window behind its
+ * service's newest, within the cost-spike detector's {@code catch-up-quiet} (the catch-up hold's test,
+ * {@code LifecycleSettings.isCaughtUpOutOfOrder}), is skipped, neither judged nor learned. Its cost and its requests
+ * come from different upstream partitions then, each at its own point of the backlog, so it settles at the fixed
+ * {@code settle} with a ratio of two partial sums: on {@code spendstream up} with four partitions (2026-12-07)
+ * payments-api opened a false ticket on its history of an hour before ("0.0000282 USD vs 0.00000496 expected
+ * (+467%)"). Drift has no hold of its own (one was tried and reverted for its cost, apps/anomaly/README.md), so what
+ * settles during a catch-up is lost to it: such a backlog teaches drift nothing and a drift inside it is not raised,
+ * and a live window that settles in the meantime (one a minute per service, for as long as the catch-up and its quiet)
+ * is skipped too.
  */
 public final class DriftLifecycle {
 
