@@ -88,37 +88,51 @@ public final class ContributorStates {
         // Windows of a record written before the split (format 1) are all new to the pending store.
         boolean split = kept != null && kept.getPendingStarts().isEmpty() && !kept.getPending().isEmpty();
         List<PendingChildrenRecord> before = kept == null || split ? List.of() : kept.getPending();
-        List<Long> starts = new ArrayList<>(state.getPending().size());
-        // Both lists are oldest first: one walk finds the windows added, replaced (new objects) and gone.
+        // Both lists are oldest first: one walk finds the windows added, replaced (new objects) and gone. Most
+        // updates replace one window and add or drop none, so the starts are compared on the walk rather than as
+        // lists (profiled in the anomaly app alone: building and comparing them was a tenth of its CPU). A record
+        // read from disk whose pending store lacks a window it names (see above) has fewer windows than starts.
+        boolean startsChanged = kept == null || split || kept.getPendingStarts().size() != before.size();
         int old = 0;
         for (PendingChildrenRecord window : state.getPending()) {
             long start = window.getWindowStart();
-            starts.add(start);
             while (old < before.size() && before.get(old).getWindowStart() < start) {
                 windows.delete(windowKey(key, before.get(old++).getWindowStart()));
+                startsChanged = true;
             }
-            boolean same = old < before.size() && before.get(old) == window;
+            PendingChildrenRecord previous = null;
             if (old < before.size() && before.get(old).getWindowStart() == start) {
-                old++;
+                previous = before.get(old++);
+            } else {
+                startsChanged = true;
             }
-            if (!same) {
+            if (previous != window) {
                 windows.put(windowKey(key, start), window);
             }
         }
         while (old < before.size()) {
             windows.delete(windowKey(key, before.get(old++).getWindowStart()));
+            startsChanged = true;
         }
-        if (kept == null || split || !kept.getPendingStarts().equals(starts)
-                || kept.getBaselines() != state.getBaselines()
+        if (startsChanged || kept.getBaselines() != state.getBaselines()
                 || kept.getLearnedWindows() != state.getLearnedWindows()
                 || kept.getSettledBefore() != state.getSettledBefore()
                 || kept.getPendingBytes() != state.getPendingBytes()) {
+            List<Long> starts = startsChanged ? starts(state.getPending()) : kept.getPendingStarts();
             baselines.put(key, new ContributorBaselinesRecord(state.getSettledBefore(), state.getLearnedWindows(),
                     state.getBaselines(), state.getPending(), state.getPendingBytes(), starts));
         } else {
             // Nothing of its own changed: the windows, written above, are all the commit needs.
             kept.setPending(state.getPending());
         }
+    }
+
+    private static List<Long> starts(List<PendingChildrenRecord> pending) {
+        List<Long> starts = new ArrayList<>(pending.size());
+        for (PendingChildrenRecord window : pending) {
+            starts.add(window.getWindowStart());
+        }
+        return starts;
     }
 
     static String windowKey(String key, long windowStart) {

@@ -163,7 +163,7 @@ public final class ScopeWindows {
      * had requests.
      */
     public static void forgetBefore(ScopeWindowsRecord state, long settledBefore, boolean learnRequests) {
-        if (state.getWindows().stream().anyMatch(w -> w.getWindowStart() < settledBefore)) {
+        if (anyBefore(state.getWindows(), settledBefore)) {
             long bytes = estimatedBytes(state);
             List<ScopeWindowRecord> kept = new ArrayList<>(state.getWindows().size());
             for (ScopeWindowRecord window : state.getWindows()) {
@@ -180,6 +180,16 @@ public final class ScopeWindows {
             state.setWindows(kept);
             state.setEstimatedBytes(bytes);
         }
+    }
+
+    /** Whether a window of {@code windows} starts before {@code time} (a loop, not a stream: once per update). */
+    private static boolean anyBefore(List<ScopeWindowRecord> windows, long time) {
+        for (ScopeWindowRecord window : windows) {
+            if (window.getWindowStart() < time) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The requests of {@code parts} of {@code window}, each over the whole window. */

@@ -93,6 +93,29 @@ class ContributorStatesTest {
     }
 
     @Test
+    void shouldWriteTheStartsAfreshWhenAWindowTheRecordNamesWasMissingFromThePendingStore() {
+        ContributorStates states = states();
+        for (int m = 0; m < 20; m++) {
+            update(states, m, "0.30");
+        }
+        List<Long> starts = baselineStore.get("checkout").getPendingStarts();
+        long lost = starts.get(starts.size() - 2);
+        // A record that failed half way: reverted in the pending store and not in the baselines store.
+        pendingStore.delete(ContributorStates.windowKey("checkout", lost));
+
+        // After a restart, an update of the newest window alone: the starts change all the same (one is gone).
+        ContributorStates restarted = states();
+        int baselinesBefore = baselineWrites;
+        update(restarted, 19, "0.60");
+
+        assertThat(baselineWrites - baselinesBefore).isEqualTo(1);
+        assertThat(baselineStore.get("checkout").getPendingStarts()).doesNotContain(lost)
+                .hasSize(starts.size() - 1);
+        assertThat(states().get("checkout").getPending()).extracting(PendingChildrenRecord::getWindowStart)
+                .containsExactlyElementsOf(baselineStore.get("checkout").getPendingStarts());
+    }
+
+    @Test
     void shouldReadARecordWithItsWindowsInlineAndSplitItOnItsNextPut() {
         ContributorBaselinesRecord legacy = ContributorBaselines.empty();
         legacy.setPendingBytes(-1);

@@ -44,6 +44,16 @@ class ChargeCoverageTest {
     }
 
     @Test
+    void shouldRoundAWholeWindowPartOfMoreThanSixteenDigitsAsTheDivisionDoes() {
+        // 12345.678901234567 (17 digits) over the whole window counts as 12345.67890123457 (DECIMAL64), plus 1.0
+        // over half the window (2.0 a window): 12346.678901234567 so far of 12347.67890123457 a window, 0.99991901.
+        List<ChargeCoverage.Part> parts = List.of(part("12345.678901234567", END, START),
+                part("1", START + SIZE / 2, START));
+
+        assertThat(COVERAGE.coveredUntil(START, END, parts, START - SIZE, List.of())).isEqualTo(START + 59_996);
+    }
+
+    @Test
     void shouldTakeAPartNotReportedYetAtItsRateOfTheWindowBefore() {
         // 3.0 reported for the whole window; another part had 1.0 over the whole window before: 4.0 a window.
         long covered = COVERAGE.coveredUntil(START, END, List.of(part("3.0", END, START)), START - SIZE,
