@@ -1,6 +1,7 @@
 package io.spendstream.attribution;
 
 import java.math.BigDecimal;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -62,12 +63,17 @@ public final class WindowChildren {
      * changed to its rank instead of merging and sorting every child again, and keeps the other children's objects
      * (issue 7: re-ranking every child on every part was a tenth of attribution's CPU). Same result as
      * {@link #addAll}, which it gives way to (null) for any other input.
+     *
+     * <p>A list this class returned ({@link Ranked}) is known to be in that order; any other (a tally read from the
+     * store) is checked first. The rank of the changed child is found by binary search (issue 18: checking the order
+     * and comparing with every child on every part was still a tenth of attribution's stream thread).
      */
     static List<ChildTally> addOnePart(List<ChildTally> a, List<ChildTally> b, int tracked) {
         if (b.size() != KINDS.size()) {
             return null;
         }
-        List<ChildTally> sum = new ArrayList<>(a.size() + 1);
+        boolean knownRanked = a instanceof Ranked;
+        Ranked sum = new Ranked(a.size() + 1);
         int from = 0;
         for (int k = 0; k < KINDS.size(); k++) {
             String kind = KINDS.get(k);
@@ -79,39 +85,64 @@ public final class WindowChildren {
             while (to < a.size() && a.get(to).getKind().equals(kind)) {
                 to++;
             }
-            List<ChildTally> ranked = new ArrayList<>(a.subList(from, to));
-            ChildTally remainder = null;
-            if (!ranked.isEmpty() && ranked.get(ranked.size() - 1).getRemainder()) {
-                remainder = ranked.remove(ranked.size() - 1);
-            }
-            if (ranked.size() > tracked || !isRanked(ranked)) {
+            // a[from, end): the kind's ranked children; a[end, to): its remainder, if any.
+            int end = to > from && a.get(to - 1).getRemainder() ? to - 1 : to;
+            ChildTally remainder = end < to ? a.get(end) : null;
+            List<ChildTally> kept = a.subList(from, end);
+            if (kept.size() > tracked || !knownRanked && !isRanked(kept)) {
                 return null;
             }
-            ChildTally changed = part;
-            for (int i = 0; i < ranked.size(); i++) {
-                if (ranked.get(i).getName().equals(part.getName())) {
-                    changed = tally(kind, part.getName(), Money.add(ranked.remove(i).getCost(), part.getCost()),
-                            false);
-                    break;
+            int existing = indexOf(kept, part.getName());
+            ChildTally changed = existing < 0 ? part
+                    : tally(kind, part.getName(), Money.add(kept.get(existing).getCost(), part.getCost()), false);
+            List<ChildTally> others = existing < 0 ? kept : new Without(kept, existing);
+            int rank = rankOf(others, changed);
+            int last = others.size() + 1 > tracked ? others.size() - 1 : others.size();
+            // The children in rank order with the changed one at its rank; past the tracked number, the last one is
+            // folded into the remainder.
+            ChildTally folded = null;
+            for (int i = 0; i <= others.size(); i++) {
+                ChildTally child = i < rank ? others.get(i) : i == rank ? changed : others.get(i - 1);
+                if (i <= last) {
+                    sum.add(child);
+                } else {
+                    folded = child;
                 }
             }
-            int rank = 0;
-            while (rank < ranked.size() && RANKED_CHILDREN.compare(ranked.get(rank), changed) < 0) {
-                rank++;
+            if (folded != null) {
+                remainder = tally(kind, OTHER, Money.add(remainder == null ? null : remainder.getCost(),
+                        folded.getCost()), true);
             }
-            ranked.add(rank, changed);
-            if (ranked.size() > tracked) {
-                BigDecimal folded = ranked.remove(ranked.size() - 1).getCost();
-                remainder = tally(kind, OTHER, Money.add(remainder == null ? null : remainder.getCost(), folded),
-                        true);
-            }
-            sum.addAll(ranked);
             if (remainder != null) {
                 sum.add(remainder);
             }
             from = to;
         }
         return from == a.size() ? sum : null;
+    }
+
+    private static int indexOf(List<ChildTally> children, String name) {
+        for (int i = 0; i < children.size(); i++) {
+            if (children.get(i).getName().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The first position in {@code ranked} whose child does not rank before {@code child}. */
+    private static int rankOf(List<ChildTally> ranked, ChildTally child) {
+        int low = 0;
+        int high = ranked.size();
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (RANKED_CHILDREN.compare(ranked.get(middle), child) < 0) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
     }
 
     private static boolean isRanked(List<ChildTally> children) {
@@ -126,7 +157,7 @@ public final class WindowChildren {
 
     /** {@link #add} for any two tallies: every child merged, ranked and bounded again. */
     static List<ChildTally> addAll(List<ChildTally> a, List<ChildTally> b, int tracked) {
-        List<ChildTally> sum = new ArrayList<>();
+        Ranked sum = new Ranked(a.size() + b.size());
         for (String kind : KINDS) {
             Map<String, BigDecimal> costs = new LinkedHashMap<>();
             BigDecimal remainder = null;
@@ -204,5 +235,41 @@ public final class WindowChildren {
 
     private static ChildCost cost(String kind, String name, BigDecimal cost, boolean remainder) {
         return ChildCost.newBuilder().setKind(kind).setName(name).setCost(cost).setRemainder(remainder).build();
+    }
+
+    /**
+     * Children in this class's order (per kind ranked costliest first, names unique, then the remainder), as
+     * {@link #add} returns them: {@link #addOnePart} need not check the order of a list it made. Never changed after
+     * it is returned.
+     */
+    static final class Ranked extends ArrayList<ChildTally> {
+
+        private static final long serialVersionUID = 1L;
+
+        Ranked(int capacity) {
+            super(capacity);
+        }
+    }
+
+    /** A view of {@code children} without the one at {@code skipped}. */
+    private static final class Without extends AbstractList<ChildTally> {
+
+        private final List<ChildTally> children;
+        private final int skipped;
+
+        Without(List<ChildTally> children, int skipped) {
+            this.children = children;
+            this.skipped = skipped;
+        }
+
+        @Override
+        public ChildTally get(int index) {
+            return children.get(index < skipped ? index : index + 1);
+        }
+
+        @Override
+        public int size() {
+            return children.size() - 1;
+        }
     }
 }
