@@ -1,7 +1,6 @@
 package io.spendstream.attribution;
 
 import java.math.BigDecimal;
-import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -88,27 +87,21 @@ public final class WindowChildren {
             // a[from, end): the kind's ranked children; a[end, to): its remainder, if any.
             int end = to > from && a.get(to - 1).getRemainder() ? to - 1 : to;
             ChildTally remainder = end < to ? a.get(end) : null;
-            List<ChildTally> kept = a.subList(from, end);
-            if (kept.size() > tracked || !knownRanked && !isRanked(kept)) {
+            if (end - from > tracked || !knownRanked && !isRanked(a.subList(from, end))) {
                 return null;
             }
-            int existing = indexOf(kept, part.getName());
+            int existing = indexOf(a, from, end, part.getName());
             ChildTally changed = existing < 0 ? part
-                    : tally(kind, part.getName(), Money.add(kept.get(existing).getCost(), part.getCost()), false);
-            List<ChildTally> others = existing < 0 ? kept : new Without(kept, existing);
-            int rank = rankOf(others, changed);
-            int last = others.size() + 1 > tracked ? others.size() - 1 : others.size();
-            // The children in rank order with the changed one at its rank; past the tracked number, the last one is
-            // folded into the remainder.
-            ChildTally folded = null;
-            for (int i = 0; i <= others.size(); i++) {
-                ChildTally child = i < rank ? others.get(i) : i == rank ? changed : others.get(i - 1);
-                if (i <= last) {
-                    sum.add(child);
-                } else {
-                    folded = child;
-                }
-            }
+                    : tally(kind, part.getName(), Money.add(a.get(existing).getCost(), part.getCost()), false);
+            // The kind's children in rank order, the changed one moved to its rank: a[from, end) without
+            // a[existing], the changed one inserted before a[split].
+            int split = rankOf(a, from, end, existing, changed);
+            int first = sum.size();
+            copy(a, from, split, existing, sum);
+            sum.add(changed);
+            copy(a, split, end, existing, sum);
+            // Past the tracked number, the last one is folded into the remainder.
+            ChildTally folded = sum.size() - first > tracked ? sum.remove(sum.size() - 1) : null;
             if (folded != null) {
                 remainder = tally(kind, OTHER, Money.add(remainder == null ? null : remainder.getCost(),
                         folded.getCost()), true);
@@ -121,28 +114,44 @@ public final class WindowChildren {
         return from == a.size() ? sum : null;
     }
 
-    private static int indexOf(List<ChildTally> children, String name) {
-        for (int i = 0; i < children.size(); i++) {
-            if (children.get(i).getName().equals(name)) {
+    private static int indexOf(List<ChildTally> a, int from, int end, String name) {
+        for (int i = from; i < end; i++) {
+            if (a.get(i).getName().equals(name)) {
                 return i;
             }
         }
         return -1;
     }
 
-    /** The first position in {@code ranked} whose child does not rank before {@code child}. */
-    private static int rankOf(List<ChildTally> ranked, ChildTally child) {
+    /**
+     * Where {@code child} goes among the ranked {@code a[from, end)} less {@code a[skipped]} (none if -1): the index
+     * in {@code a} of the first of them that does not rank before it (or {@code end}). Binary search.
+     */
+    private static int rankOf(List<ChildTally> a, int from, int end, int skipped, ChildTally child) {
         int low = 0;
-        int high = ranked.size();
+        int high = end - from - (skipped < 0 ? 0 : 1);
         while (low < high) {
             int middle = (low + high) >>> 1;
-            if (RANKED_CHILDREN.compare(ranked.get(middle), child) < 0) {
+            if (RANKED_CHILDREN.compare(a.get(at(from, middle, skipped)), child) < 0) {
                 low = middle + 1;
             } else {
                 high = middle;
             }
         }
-        return low;
+        return at(from, low, skipped);
+    }
+
+    /** The index in {@code a} of the {@code n}th child from {@code from}, not counting {@code a[skipped]}. */
+    private static int at(int from, int n, int skipped) {
+        return skipped >= 0 && from + n >= skipped ? from + n + 1 : from + n;
+    }
+
+    private static void copy(List<ChildTally> a, int from, int to, int skipped, List<ChildTally> into) {
+        for (int i = from; i < to; i++) {
+            if (i != skipped) {
+                into.add(a.get(i));
+            }
+        }
     }
 
     private static boolean isRanked(List<ChildTally> children) {
@@ -248,28 +257,6 @@ public final class WindowChildren {
 
         Ranked(int capacity) {
             super(capacity);
-        }
-    }
-
-    /** A view of {@code children} without the one at {@code skipped}. */
-    private static final class Without extends AbstractList<ChildTally> {
-
-        private final List<ChildTally> children;
-        private final int skipped;
-
-        Without(List<ChildTally> children, int skipped) {
-            this.children = children;
-            this.skipped = skipped;
-        }
-
-        @Override
-        public ChildTally get(int index) {
-            return children.get(index < skipped ? index : index + 1);
-        }
-
-        @Override
-        public int size() {
-            return children.size() - 1;
         }
     }
 }
