@@ -47,6 +47,12 @@ public final class SpendstreamTopics {
     public final Topic<String, ApmRecord> apm;
     public final Topic<String, AttributedCost> costAttributed;
     public final Topic<String, UnitCost> unitCost;
+    /**
+     * {@link #unitCost} read without each window's {@code children} (left null in the records read): for a reader
+     * that uses none of them, such as attribution's value figures, which read back every unit-cost record (issue 18).
+     * The same topic; not in {@link #all()}, and writing through it writes full records.
+     */
+    public final Topic<String, UnitCost> unitCostWithoutChildren;
     public final Topic<String, Allocation> allocation;
     public final Topic<String, CommitmentUtilisation> commitments;
     public final Topic<String, BurnRate> burnRate;
@@ -76,6 +82,8 @@ public final class SpendstreamTopics {
         apm = avro(names.name("apm"), ApmRecord.class);
         costAttributed = avro(names.name("cost-attributed"), AttributedCost.class);
         unitCost = avro(names.name("unit-cost"), UnitCost.class);
+        unitCostWithoutChildren = new Topic<>(unitCost.name(), unitCost.keySerde(),
+                ((ConfluentAvroSerde<UnitCost>) unitCost.valueSerde()).withoutTrailingFields("children"), false);
         allocation = avro(names.name("allocation"), Allocation.class);
         commitments = avro(names.name("commitments"), CommitmentUtilisation.class);
         burnRate = avro(names.name("burn-rate"), BurnRate.class);

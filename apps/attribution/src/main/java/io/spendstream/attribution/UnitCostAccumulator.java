@@ -63,21 +63,16 @@ public final class UnitCostAccumulator {
      * {@code a}'s.
      */
     public static UnitCostTally add(UnitCostTally a, UnitCostTally b, int trackedChildren) {
-        return UnitCostTally.newBuilder()
-                .setCost(Money.add(a.getCost(), b.getCost()))
-                .setRequests(a.getRequests() + b.getRequests())
-                .setErrors(a.getErrors() + b.getErrors())
-                .setLatencyP95WeightedSum(a.getLatencyP95WeightedSum() + b.getLatencyP95WeightedSum())
-                .setLatencyP95Weight(a.getLatencyP95Weight() + b.getLatencyP95Weight())
-                .setConversionCount(a.getConversionCount() + b.getConversionCount())
-                .setRevenue(Money.add(a.getRevenue(), b.getRevenue()))
-                .setCostRecords(a.getCostRecords() + b.getCostRecords())
-                .setApmRecords(a.getApmRecords() + b.getApmRecords())
-                .setChildren(WindowChildren.add(a.getChildren(), b.getChildren(), trackedChildren))
-                .setTeam(b.getTeam() != null ? b.getTeam() : a.getTeam())
-                .setCoveredUntil(later(a.getCoveredUntil(), b.getCoveredUntil()))
-                .setRequestsCoveredUntil(later(a.getRequestsCoveredUntil(), b.getRequestsCoveredUntil()))
-                .build();
+        // The all-fields constructor, as in ofCost: the builder checks every value against its schema on each set,
+        // on two tallies per cost row (issue 18).
+        return new UnitCostTally(Money.add(a.getCost(), b.getCost()), a.getRequests() + b.getRequests(),
+                a.getErrors() + b.getErrors(), a.getLatencyP95WeightedSum() + b.getLatencyP95WeightedSum(),
+                a.getLatencyP95Weight() + b.getLatencyP95Weight(), a.getConversionCount() + b.getConversionCount(),
+                Money.add(a.getRevenue(), b.getRevenue()), a.getCostRecords() + b.getCostRecords(),
+                a.getApmRecords() + b.getApmRecords(), later(a.getCoveredUntil(), b.getCoveredUntil()),
+                later(a.getRequestsCoveredUntil(), b.getRequestsCoveredUntil()),
+                b.getTeam() != null ? b.getTeam() : a.getTeam(),
+                WindowChildren.add(a.getChildren(), b.getChildren(), trackedChildren));
     }
 
     private static Long later(Long a, Long b) {

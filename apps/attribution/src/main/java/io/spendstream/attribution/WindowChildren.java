@@ -62,12 +62,17 @@ public final class WindowChildren {
      * changed to its rank instead of merging and sorting every child again, and keeps the other children's objects
      * (issue 7: re-ranking every child on every part was a tenth of attribution's CPU). Same result as
      * {@link #addAll}, which it gives way to (null) for any other input.
+     *
+     * <p>A list this class returned ({@link Ranked}) is known to be in that order; any other (a tally read from the
+     * store) is checked first. The rank of the changed child is found by binary search (issue 18: checking the order
+     * and comparing with every child on every part was still a tenth of attribution's stream thread).
      */
     static List<ChildTally> addOnePart(List<ChildTally> a, List<ChildTally> b, int tracked) {
         if (b.size() != KINDS.size()) {
             return null;
         }
-        List<ChildTally> sum = new ArrayList<>(a.size() + 1);
+        boolean knownRanked = a instanceof Ranked;
+        Ranked sum = new Ranked(a.size() + 1);
         int from = 0;
         for (int k = 0; k < KINDS.size(); k++) {
             String kind = KINDS.get(k);
@@ -79,39 +84,74 @@ public final class WindowChildren {
             while (to < a.size() && a.get(to).getKind().equals(kind)) {
                 to++;
             }
-            List<ChildTally> ranked = new ArrayList<>(a.subList(from, to));
-            ChildTally remainder = null;
-            if (!ranked.isEmpty() && ranked.get(ranked.size() - 1).getRemainder()) {
-                remainder = ranked.remove(ranked.size() - 1);
-            }
-            if (ranked.size() > tracked || !isRanked(ranked)) {
+            // a[from, end): the kind's ranked children; a[end, to): its remainder, if any.
+            int end = to > from && a.get(to - 1).getRemainder() ? to - 1 : to;
+            ChildTally remainder = end < to ? a.get(end) : null;
+            if (end - from > tracked || !knownRanked && !isRanked(a.subList(from, end))) {
                 return null;
             }
-            ChildTally changed = part;
-            for (int i = 0; i < ranked.size(); i++) {
-                if (ranked.get(i).getName().equals(part.getName())) {
-                    changed = tally(kind, part.getName(), Money.add(ranked.remove(i).getCost(), part.getCost()),
-                            false);
-                    break;
-                }
+            int existing = indexOf(a, from, end, part.getName());
+            ChildTally changed = existing < 0 ? part
+                    : tally(kind, part.getName(), Money.add(a.get(existing).getCost(), part.getCost()), false);
+            // The kind's children in rank order, the changed one moved to its rank: a[from, end) without
+            // a[existing], the changed one inserted before a[split].
+            int split = rankOf(a, from, end, existing, changed);
+            int first = sum.size();
+            copy(a, from, split, existing, sum);
+            sum.add(changed);
+            copy(a, split, end, existing, sum);
+            // Past the tracked number, the last one is folded into the remainder.
+            ChildTally folded = sum.size() - first > tracked ? sum.remove(sum.size() - 1) : null;
+            if (folded != null) {
+                remainder = tally(kind, OTHER, Money.add(remainder == null ? null : remainder.getCost(),
+                        folded.getCost()), true);
             }
-            int rank = 0;
-            while (rank < ranked.size() && RANKED_CHILDREN.compare(ranked.get(rank), changed) < 0) {
-                rank++;
-            }
-            ranked.add(rank, changed);
-            if (ranked.size() > tracked) {
-                BigDecimal folded = ranked.remove(ranked.size() - 1).getCost();
-                remainder = tally(kind, OTHER, Money.add(remainder == null ? null : remainder.getCost(), folded),
-                        true);
-            }
-            sum.addAll(ranked);
             if (remainder != null) {
                 sum.add(remainder);
             }
             from = to;
         }
         return from == a.size() ? sum : null;
+    }
+
+    private static int indexOf(List<ChildTally> a, int from, int end, String name) {
+        for (int i = from; i < end; i++) {
+            if (a.get(i).getName().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Where {@code child} goes among the ranked {@code a[from, end)} less {@code a[skipped]} (none if -1): the index
+     * in {@code a} of the first of them that does not rank before it (or {@code end}). Binary search.
+     */
+    private static int rankOf(List<ChildTally> a, int from, int end, int skipped, ChildTally child) {
+        int low = 0;
+        int high = end - from - (skipped < 0 ? 0 : 1);
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (RANKED_CHILDREN.compare(a.get(at(from, middle, skipped)), child) < 0) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return at(from, low, skipped);
+    }
+
+    /** The index in {@code a} of the {@code n}th child from {@code from}, not counting {@code a[skipped]}. */
+    private static int at(int from, int n, int skipped) {
+        return skipped >= 0 && from + n >= skipped ? from + n + 1 : from + n;
+    }
+
+    private static void copy(List<ChildTally> a, int from, int to, int skipped, List<ChildTally> into) {
+        for (int i = from; i < to; i++) {
+            if (i != skipped) {
+                into.add(a.get(i));
+            }
+        }
     }
 
     private static boolean isRanked(List<ChildTally> children) {
@@ -126,7 +166,7 @@ public final class WindowChildren {
 
     /** {@link #add} for any two tallies: every child merged, ranked and bounded again. */
     static List<ChildTally> addAll(List<ChildTally> a, List<ChildTally> b, int tracked) {
-        List<ChildTally> sum = new ArrayList<>();
+        Ranked sum = new Ranked(a.size() + b.size());
         for (String kind : KINDS) {
             Map<String, BigDecimal> costs = new LinkedHashMap<>();
             BigDecimal remainder = null;
@@ -204,5 +244,19 @@ public final class WindowChildren {
 
     private static ChildCost cost(String kind, String name, BigDecimal cost, boolean remainder) {
         return ChildCost.newBuilder().setKind(kind).setName(name).setCost(cost).setRemainder(remainder).build();
+    }
+
+    /**
+     * Children in this class's order (per kind ranked costliest first, names unique, then the remainder), as
+     * {@link #add} returns them: {@link #addOnePart} need not check the order of a list it made. Never changed after
+     * it is returned.
+     */
+    static final class Ranked extends ArrayList<ChildTally> {
+
+        private static final long serialVersionUID = 1L;
+
+        Ranked(int capacity) {
+            super(capacity);
+        }
     }
 }

@@ -34,6 +34,9 @@ class WindowChildrenTest {
                     quick++;
                     assertThat(actual).as("after %d parts, tracked %d", i, tracked).isEqualTo(expected);
                 }
+                // The same tally as read from the store (a list this class did not make, so its order is checked).
+                assertThat(WindowChildren.addOnePart(new ArrayList<>(tally), part, tracked))
+                        .as("after %d parts, tracked %d, read back", i, tracked).isEqualTo(actual);
                 assertThat(WindowChildren.add(tally, part, tracked)).isEqualTo(expected);
                 tally = expected;
             }

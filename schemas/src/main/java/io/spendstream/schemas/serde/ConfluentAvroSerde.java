@@ -1,6 +1,8 @@
 package io.spendstream.schemas.serde;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -39,6 +41,8 @@ import io.spendstream.schemas.registry.SchemaRegistryClient;
 public final class ConfluentAvroSerde<T> implements Serde<T> {
 
     private final Schema readerSchema;
+    /** The schema reads resolve to: {@link #readerSchema}, or a projection of it ({@link #withoutTrailingFields}). */
+    private final Schema readSchema;
     private final SchemaRegistryClient registry;
     private final boolean isKey;
     /** The one subject this serde writes under, or null to follow the topic (TopicNameStrategy). */
@@ -52,7 +56,13 @@ public final class ConfluentAvroSerde<T> implements Serde<T> {
 
     private ConfluentAvroSerde(Schema readerSchema, GenericData model, SchemaRegistryClient registry, boolean isKey,
             String subject) {
+        this(readerSchema, readerSchema, model, registry, isKey, subject);
+    }
+
+    private ConfluentAvroSerde(Schema readerSchema, Schema readSchema, GenericData model,
+            SchemaRegistryClient registry, boolean isKey, String subject) {
         this.readerSchema = readerSchema;
+        this.readSchema = readSchema;
         this.model = model;
         this.registry = registry;
         this.isKey = isKey;
@@ -89,6 +99,37 @@ public final class ConfluentAvroSerde<T> implements Serde<T> {
 
     public Schema schema() {
         return readerSchema;
+    }
+
+    /**
+     * The same serde reading records without their last fields {@code fields}: Avro skips them in the bytes
+     * instead of building their objects, and the record read leaves them null. For a consumer that uses none of
+     * them (issue 18: attribution's value figures read back every unit-cost record, and its children, two strings
+     * and a decimal per resource and SKU, were most of what decoding one cost). Only trailing fields, so that every
+     * field read keeps its position in the generated class. Writes are the full record's, under the same subject;
+     * the copy is not handed to {@code SpendstreamTopics#registerSchemas}, so it registers nothing of its own.
+     *
+     * @throws IllegalArgumentException when the schema is not a record or {@code fields} are not its last fields
+     */
+    public ConfluentAvroSerde<T> withoutTrailingFields(String... fields) {
+        if (readerSchema.getType() != Schema.Type.RECORD) {
+            throw new IllegalArgumentException(readerSchema.getFullName() + " is not a record");
+        }
+        List<Schema.Field> all = readerSchema.getFields();
+        int kept = all.size() - fields.length;
+        for (int i = 0; i < fields.length; i++) {
+            if (kept < 0 || !all.get(kept + i).name().equals(fields[i])) {
+                throw new IllegalArgumentException(List.of(fields) + " are not the last fields of "
+                        + readerSchema.getFullName());
+            }
+        }
+        List<Schema.Field> leading = new ArrayList<>();
+        for (Schema.Field field : all.subList(0, kept)) {
+            leading.add(new Schema.Field(field, field.schema()));
+        }
+        Schema projection = Schema.createRecord(readerSchema.getName(), readerSchema.getDoc(),
+                readerSchema.getNamespace(), readerSchema.isError(), leading);
+        return new ConfluentAvroSerde<>(readerSchema, projection, model, registry, isKey, subject);
     }
 
     /** The subject this serde writes under, or null when it follows the topic it writes to. */
@@ -163,7 +204,7 @@ public final class ConfluentAvroSerde<T> implements Serde<T> {
     private DatumReader<Object> readerFor(int writerId) {
         Schema writerSchema = registry.getById(writerId);
         return model instanceof SpecificData specific
-                ? new SpecificDatumReader<>(writerSchema, readerSchema, specific)
-                : new GenericDatumReader<>(writerSchema, readerSchema, model);
+                ? new SpecificDatumReader<>(writerSchema, readSchema, specific)
+                : new GenericDatumReader<>(writerSchema, readSchema, model);
     }
 }

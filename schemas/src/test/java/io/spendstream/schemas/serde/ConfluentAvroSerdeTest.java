@@ -24,8 +24,10 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
+import io.spendstream.avro.ChildCost;
 import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.ResourceTags;
+import io.spendstream.avro.UnitCost;
 import io.spendstream.schemas.Money;
 import io.spendstream.schemas.registry.InMemorySchemaRegistry;
 
@@ -47,6 +49,39 @@ class ConfluentAvroSerdeTest {
         assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(registeredId);
         assertThat(registry.getById(registeredId)).isEqualTo(CostRecord.getClassSchema());
         assertThat(serde.deserializer().deserialize(TOPIC, bytes)).isEqualTo(cost);
+    }
+
+    @Test
+    void shouldReadEveryFieldButTheTrailingOnesLeftOutAndWriteTheFullRecordUnderTheSameSubject() {
+        ConfluentAvroSerde<UnitCost> full = ConfluentAvroSerde.forRecord(UnitCost.class, registry,
+                "spend.unit-cost-value");
+        ConfluentAvroSerde<UnitCost> withoutChildren = full.withoutTrailingFields("children");
+        UnitCost window = UnitCost.newBuilder().setService("checkout").setWindowStart(Instant.ofEpochSecond(60))
+                .setWindowEnd(Instant.ofEpochSecond(120)).setWindowSize("PT1M").setCurrency("USD")
+                .setCost(Money.of("1.25")).setRequests(10).setErrors(1).setCostPerRequest(Money.of("0.125"))
+                .setLatencyP95Ms(80.5).setConversionCount(2).setRevenue(Money.of("3")).setMargin(Money.of("1.75"))
+                .setCostRecords(3).setApmRecords(1).setCoveredUntil(Instant.ofEpochSecond(90)).setTeam("payments")
+                .setChildren(List.of(ChildCost.newBuilder().setKind("resource").setName("vm-1")
+                        .setCost(Money.of("1.25")).setRemainder(false).build()))
+                .build();
+
+        byte[] bytes = full.serializer().serialize("spend.unit-cost", window);
+        UnitCost read = withoutChildren.deserializer().deserialize("spend.unit-cost", bytes);
+
+        assertThat(read.getChildren()).isNull();
+        read.setChildren(window.getChildren());
+        assertThat(read).isEqualTo(window);
+        assertThat(withoutChildren.serializer().serialize("spend.unit-cost", window)).isEqualTo(bytes);
+        assertThat(registry.subjects()).containsExactly("spend.unit-cost-value");
+    }
+
+    @Test
+    void shouldRefuseToLeaveOutFieldsThatAreNotTheLastOnes() {
+        ConfluentAvroSerde<UnitCost> full = ConfluentAvroSerde.forRecord(UnitCost.class, registry,
+                "spend.unit-cost-value");
+
+        assertThatThrownBy(() -> full.withoutTrailingFields("team"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not the last fields");
     }
 
     @Test

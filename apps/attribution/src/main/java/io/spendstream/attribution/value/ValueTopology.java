@@ -61,7 +61,9 @@ public final class ValueTopology {
                 CACHED_SERVICES));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MINUTES_STORE),
                 Serdes.String(), topics.avroSerde(ValueMinute.class)));
-        builder.stream(topics.unitCost.name(), topics.unitCost.consumed(SOURCE))
+        // Without the windows' children, which no value figure uses: decoding them (two strings and a decimal per
+        // resource and SKU of every minute and hour record read back) was most of what reading the topic cost.
+        builder.stream(topics.unitCostWithoutChildren.name(), topics.unitCostWithoutChildren.consumed(SOURCE))
                 .filter((service, window) -> window != null && sampleSize.equals(window.getWindowSize()),
                         Named.as(SAMPLES))
                 .process(() -> new ValueProcessor(settings, figures, sample, settings.maxWait(),
