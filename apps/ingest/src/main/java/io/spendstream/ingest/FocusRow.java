@@ -2,10 +2,13 @@ package io.spendstream.ingest;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -26,9 +29,18 @@ public final class FocusRow {
     /** Custom columns start with this prefix (FOCUS: "x_"); they are carried through as text. */
     public static final String EXTENSION_PREFIX = "x_";
 
+    /**
+     * The columns ingest reads, in FOCUS's spelling. A row's key spelt exactly so is found by the exact lookup and
+     * never needs the lower-case map: only the other keys (misspelt case, extensions, columns nobody reads) go into
+     * it, and most rows have few or none. Building the map of every key for every row was ~4% of ingest's stream
+     * thread (issue 18). A column missing from this list is still found in any case, by a scan of the row's keys.
+     */
+    static final Set<String> COLUMNS_READ = columnsRead();
+
     private final ObjectNode json;
     private final InputLimits limits;
-    private final Map<String, JsonNode> byLowerCaseName = new HashMap<>();
+    /** Lower-case name to value of the keys not in {@link #COLUMNS_READ}, the first of each name; null when none. */
+    private Map<String, JsonNode> otherKeysByLowerCaseName;
 
     public FocusRow(ObjectNode json) {
         this(json, InputLimits.DEFAULTS);
@@ -38,16 +50,62 @@ public final class FocusRow {
     public FocusRow(ObjectNode json, InputLimits limits) {
         this.json = json;
         this.limits = limits;
-        json.properties().forEach(e -> byLowerCaseName.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
+        for (Map.Entry<String, JsonNode> property : json.properties()) {
+            if (!COLUMNS_READ.contains(property.getKey())) {
+                if (otherKeysByLowerCaseName == null) {
+                    otherKeysByLowerCaseName = new HashMap<>();
+                }
+                otherKeysByLowerCaseName.putIfAbsent(property.getKey().toLowerCase(Locale.ROOT), property.getValue());
+            }
+        }
     }
 
     /** The column's JSON value, or null when the column is absent by FOCUS conventions. */
     public JsonNode value(String column) {
         JsonNode node = json.get(column);
         if (node == null) {
-            node = byLowerCaseName.get(column.toLowerCase(Locale.ROOT));
+            node = COLUMNS_READ.contains(column) ? caseVariant(column) : firstIgnoringCase(column);
         }
         return JsonText.isAbsent(node) ? null : node;
+    }
+
+    /**
+     * A key spelt like {@code column} (one of {@link #COLUMNS_READ}, absent as spelt) in another case. No other
+     * column read differs from it by case alone, so such a key is among the others.
+     */
+    private JsonNode caseVariant(String column) {
+        return otherKeysByLowerCaseName == null ? null
+                : otherKeysByLowerCaseName.get(column.toLowerCase(Locale.ROOT));
+    }
+
+    /** The first key equal to {@code column} ignoring case, for a column outside {@link #COLUMNS_READ}. */
+    private JsonNode firstIgnoringCase(String column) {
+        for (Map.Entry<String, JsonNode> property : json.properties()) {
+            if (property.getKey().equalsIgnoreCase(column)) {
+                return property.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static Set<String> columnsRead() {
+        List<String> columns = new ArrayList<>(List.of("AllocatedMethodDetails", "BilledCost", "BillingCurrency",
+                "ChargeCategory", "ChargeClass", "CommitmentDiscountStatus", "ConsumedQuantity", "ContractApplied",
+                "EffectiveCost", "HostProviderName", "ListCost", "PricingQuantity", "PricingUnit", "ProviderName",
+                "ResourceName", "ServiceCategory", "ServiceProviderName", "Tags", ChargeIdentity.LINE_ITEM_ID,
+                ChargeIdentity.ROW_ID));
+        columns.addAll(ChargeIdentity.IDENTIFYING_COLUMNS);
+        columns.addAll(ChargeIdentity.ALLOCATION_COLUMNS);
+        columns.addAll(ChargeIdentity.CORRECTION_COLUMNS);
+        Map<String, String> byLowerCase = new HashMap<>();
+        for (String column : columns) {
+            String other = byLowerCase.putIfAbsent(column.toLowerCase(Locale.ROOT), column);
+            if (other != null && !other.equals(column)) {
+                // The exact lookup would then hide one behind the other in a row that has only a case variant.
+                throw new IllegalStateException(column + " and " + other + " differ by case alone");
+            }
+        }
+        return Set.copyOf(columns);
     }
 
     /** A text column: a JSON string or number ({@link JsonText#textOrNumber}), null when absent. */
