@@ -30,17 +30,23 @@ public final class FocusRow {
     public static final String EXTENSION_PREFIX = "x_";
 
     /**
-     * The columns ingest reads, in FOCUS's spelling. A row's key spelt exactly so is found by the exact lookup and
-     * never needs the lower-case map: only the other keys (misspelt case, extensions, columns nobody reads) go into
-     * it, and most rows have few or none. Building the map of every key for every row was ~4% of ingest's stream
+     * The columns ingest reads, in FOCUS's spelling: a row's key spelt so is found by the exact lookup. Only a key
+     * spelt like one of them in another case is kept aside ({@link #caseVariants}); most rows have none. Building a
+     * lower-case map of every key of every row, and lower-casing each column looked up, was ~7% of ingest's stream
      * thread (issue 18). A column missing from this list is still found in any case, by a scan of the row's keys.
      */
     static final Set<String> COLUMNS_READ = columnsRead();
 
+    /** {@link #COLUMNS_READ} by any case, to find a row's case variants without lower-casing each of its keys. */
+    private static final Map<String, String> READ_IGNORING_CASE = ignoringCase(COLUMNS_READ);
+
     private final ObjectNode json;
     private final InputLimits limits;
-    /** Lower-case name to value of the keys not in {@link #COLUMNS_READ}, the first of each name; null when none. */
-    private Map<String, JsonNode> otherKeysByLowerCaseName;
+    /**
+     * Column of {@link #COLUMNS_READ} to the value of the first key spelt like it in another case (equal once both
+     * are lower-cased), for the columns the row has only so; null when the row has no such key.
+     */
+    private Map<String, JsonNode> caseVariants;
 
     public FocusRow(ObjectNode json) {
         this(json, InputLimits.DEFAULTS);
@@ -51,11 +57,17 @@ public final class FocusRow {
         this.json = json;
         this.limits = limits;
         for (Map.Entry<String, JsonNode> property : json.properties()) {
-            if (!COLUMNS_READ.contains(property.getKey())) {
-                if (otherKeysByLowerCaseName == null) {
-                    otherKeysByLowerCaseName = new HashMap<>();
+            String key = property.getKey();
+            if (COLUMNS_READ.contains(key)) {
+                continue;
+            }
+            String column = READ_IGNORING_CASE.get(key);
+            // The case-insensitive order also matches what lower-casing does not (U+0130 with I): confirm.
+            if (column != null && sameLowerCase(key, column)) {
+                if (caseVariants == null) {
+                    caseVariants = new HashMap<>();
                 }
-                otherKeysByLowerCaseName.putIfAbsent(property.getKey().toLowerCase(Locale.ROOT), property.getValue());
+                caseVariants.putIfAbsent(column, property.getValue());
             }
         }
     }
@@ -64,28 +76,39 @@ public final class FocusRow {
     public JsonNode value(String column) {
         JsonNode node = json.get(column);
         if (node == null) {
-            node = COLUMNS_READ.contains(column) ? caseVariant(column) : firstIgnoringCase(column);
+            if (COLUMNS_READ.contains(column)) {
+                node = caseVariants == null ? null : caseVariants.get(column);
+            } else {
+                node = firstInAnyCase(column);
+            }
         }
         return JsonText.isAbsent(node) ? null : node;
     }
 
-    /**
-     * A key spelt like {@code column} (one of {@link #COLUMNS_READ}, absent as spelt) in another case. No other
-     * column read differs from it by case alone, so such a key is among the others.
-     */
-    private JsonNode caseVariant(String column) {
-        return otherKeysByLowerCaseName == null ? null
-                : otherKeysByLowerCaseName.get(column.toLowerCase(Locale.ROOT));
-    }
-
-    /** The first key equal to {@code column} ignoring case, for a column outside {@link #COLUMNS_READ}. */
-    private JsonNode firstIgnoringCase(String column) {
+    /** The first key equal to {@code column} once both are lower-cased, for a column outside {@link #COLUMNS_READ}. */
+    private JsonNode firstInAnyCase(String column) {
         for (Map.Entry<String, JsonNode> property : json.properties()) {
-            if (property.getKey().equalsIgnoreCase(column)) {
+            if (sameLowerCase(property.getKey(), column)) {
                 return property.getValue();
             }
         }
         return null;
+    }
+
+    private static boolean sameLowerCase(String a, String b) {
+        return a.toLowerCase(Locale.ROOT).equals(b.toLowerCase(Locale.ROOT));
+    }
+
+    private static Map<String, String> ignoringCase(Set<String> columns) {
+        Map<String, String> byAnyCase = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (String column : columns) {
+            String other = byAnyCase.putIfAbsent(column, column);
+            if (other != null) {
+                // A row with only a case variant of both could not be read the way the exact lookup reads it.
+                throw new IllegalStateException(column + " and " + other + " differ by case alone");
+            }
+        }
+        return byAnyCase;
     }
 
     private static Set<String> columnsRead() {
@@ -97,14 +120,6 @@ public final class FocusRow {
         columns.addAll(ChargeIdentity.IDENTIFYING_COLUMNS);
         columns.addAll(ChargeIdentity.ALLOCATION_COLUMNS);
         columns.addAll(ChargeIdentity.CORRECTION_COLUMNS);
-        Map<String, String> byLowerCase = new HashMap<>();
-        for (String column : columns) {
-            String other = byLowerCase.putIfAbsent(column.toLowerCase(Locale.ROOT), column);
-            if (other != null && !other.equals(column)) {
-                // The exact lookup would then hide one behind the other in a row that has only a case variant.
-                throw new IllegalStateException(column + " and " + other + " differ by case alone");
-            }
-        }
         return Set.copyOf(columns);
     }
 

@@ -32,6 +32,13 @@ class FocusRowTest {
     }
 
     @Test
+    void shouldMatchCaseAsLowerCasingDoesNotAsTheCaseInsensitiveOrderDoes() {
+        // U+0130 (I with a dot) lower-cases to "i" plus a combining dot: not SkuPriceId in another case.
+        assertThat(row("{\"SKUPR\u0130CEID\":\"a\"}").text("SkuPriceId")).isNull();
+        assertThat(row("{\"X_PR\u0130CE\":\"a\"}").text("x_Price")).isNull();
+    }
+
+    @Test
     void shouldTreatAColumnInAnotherCaseAsAbsentByTheSameRulesAsAnExactOne() {
         ObjectNode json = TestRows.focus();
         json.remove("RegionId");
