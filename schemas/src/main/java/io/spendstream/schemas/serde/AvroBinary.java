@@ -36,7 +36,7 @@ import org.apache.avro.specific.SpecificRecordBase;
  *   <li>{@link #specificWriter} resolves a generated record's {@code ["null", X]} unions by a null check instead of
  *       {@code GenericData.resolveUnion}'s by-name lookup of the datum's schema among the branches (and its check of
  *       every branch's logical-type conversion) on every nullable field: 6% of ingest's stream thread; and writes
- *       the fields of common kinds from a plan per record schema (see {@code NullableUnionWriter}).</li>
+ *       the fields of common kinds from a plan per record schema (see {@code PlannedSpecificWriter}).</li>
  * </ul>
  * The bytes are exactly what Avro's own writer writes (tests). A call nested in another on the same thread (a serde
  * calling another inside its own serializer) gets buffers of its own.
@@ -54,12 +54,12 @@ public final class AvroBinary {
     /** A writer of the generated record class {@code type} with the null-check union resolution. */
     public static <T> SpecificDatumWriter<T> specificWriter(Class<T> type) {
         SpecificData model = SpecificData.getForClass(type);
-        return new NullableUnionWriter<>(model.getSchema(type), model);
+        return new PlannedSpecificWriter<>(model.getSchema(type), model);
     }
 
     /** A writer of {@code schema} in {@code model} with the null-check union resolution. */
     public static <T> SpecificDatumWriter<T> specificWriter(Schema schema, SpecificData model) {
-        return new NullableUnionWriter<>(schema, model);
+        return new PlannedSpecificWriter<>(schema, model);
     }
 
     /** {@code format} (one byte), then the Avro binary of {@code value}. */
@@ -117,12 +117,12 @@ public final class AvroBinary {
      * the bytes Avro writes (tests compare); any other value, and every other kind of field (maps, arrays, nested
      * records, enums), goes through Avro's own {@code writeField}, with its checks and error messages.
      */
-    private static final class NullableUnionWriter<T> extends SpecificDatumWriter<T> {
+    private static final class PlannedSpecificWriter<T> extends SpecificDatumWriter<T> {
 
         /** A plan per record schema reachable from the root, by identity. */
         private final Map<Schema, FieldWriter[]> plans;
 
-        NullableUnionWriter(Schema schema, SpecificData model) {
+        PlannedSpecificWriter(Schema schema, SpecificData model) {
             super(schema, model);
             this.plans = RecordPlans.of(schema, model);
         }
