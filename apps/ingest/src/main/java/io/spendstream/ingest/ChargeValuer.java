@@ -64,12 +64,14 @@ final class ChargeValuer {
     private ValuedCharge convert(CostRecord parsed, Function<String, byte[]> fxRates) {
         String currency = parsed.getOriginalCurrency();
         BigDecimal rate = rate(currency, "BillingCurrency " + JsonText.quote(currency), fxRates);
-        CostRecord record = CostRecord.newBuilder(parsed)
-                .setEffectiveCost(inReportingCurrency(parsed.getOriginalEffectiveCost(), rate, "EffectiveCost"))
-                .setBilledCost(inReportingCurrency(parsed.getBilledCost(), rate, "BilledCost"))
-                .setListCost(inReportingCurrency(parsed.getListCost(), rate, "ListCost"))
-                .setCurrency(reportingCurrency)
-                .build();
+        BigDecimal effectiveCost = inReportingCurrency(parsed.getOriginalEffectiveCost(), rate, "EffectiveCost");
+        BigDecimal billedCost = inReportingCurrency(parsed.getBilledCost(), rate, "BilledCost");
+        BigDecimal listCost = inReportingCurrency(parsed.getListCost(), rate, "ListCost");
+        CostRecord record = CostRecordCopy.of(parsed);
+        record.setEffectiveCost(effectiveCost);
+        record.setBilledCost(billedCost);
+        record.setListCost(listCost);
+        record.setCurrency(reportingCurrency);
         return new ValuedCharge(record, parsed.getBilledCost(), parsed.getListCost());
     }
 
@@ -89,7 +91,7 @@ final class ChargeValuer {
                     + " of SkuPriceId " + JsonText.quote(sku) + " on " + pricesTopic);
         }
         BigDecimal exact = parsed.getPricingQuantity().multiply(price.unitPrice());
-        return priced(CostRecord.newBuilder(parsed), exact, "PricingQuantity x unitPrice", price.currency(),
+        return priced(CostRecordCopy.of(parsed), exact, "PricingQuantity x unitPrice", price.currency(),
                 "SkuPriceId " + JsonText.quote(sku), fxRates);
     }
 
@@ -113,11 +115,11 @@ final class ChargeValuer {
                 continue;
             }
             ModelPrice price = modelEntries.get(key, entry);
-            CostRecord.Builder record = CostRecord.newBuilder(call.unpriced())
-                    .setResourceId(key + "@" + call.service())
-                    .setResourceName(model.name())
-                    .setSkuId(model.name())
-                    .setSkuPriceId(key);
+            CostRecord record = CostRecordCopy.of(call.unpriced());
+            record.setResourceId(key + "@" + call.service());
+            record.setResourceName(model.name());
+            record.setSkuId(model.name());
+            record.setSkuPriceId(key);
             return priced(record, price.cost(call.tokens()), "tokens x model price", price.currency(),
                     "model " + JsonText.quote(key), fxRates);
         }
@@ -130,21 +132,20 @@ final class ChargeValuer {
     /**
      * An estimate priced at {@code exact} in {@code currency} ({@code what} names its price in messages): the
      * original amount is {@code exact} rounded to the wire scale, the cost its conversion to the reporting currency.
+     * Sets them on {@code record}, the caller's copy of the unpriced record ({@link CostRecordCopy}).
      */
-    private ValuedCharge priced(CostRecord.Builder record, BigDecimal exact, String field, String currency,
+    private ValuedCharge priced(CostRecord record, BigDecimal exact, String field, String currency,
             String what, Function<String, byte[]> fxRates) {
         BigDecimal original = checked(Money.of(exact), field, currency);
         BigDecimal rate = rate(currency, "currency " + JsonText.quote(currency) + " of " + what, fxRates);
         BigDecimal cost = inReportingCurrency(exact, rate, field);
-        CostRecord priced = record
-                .setEffectiveCost(cost)
-                .setBilledCost(cost)
-                .setListCost(null)
-                .setCurrency(reportingCurrency)
-                .setOriginalEffectiveCost(original)
-                .setOriginalCurrency(currency)
-                .build();
-        return new ValuedCharge(priced, original, null);
+        record.setEffectiveCost(cost);
+        record.setBilledCost(cost);
+        record.setListCost(null);
+        record.setCurrency(reportingCurrency);
+        record.setOriginalEffectiveCost(original);
+        record.setOriginalCurrency(currency);
+        return new ValuedCharge(record, original, null);
     }
 
     /** Units of reporting currency per unit of {@code currency}; {@code what} names the currency in messages. */

@@ -2,10 +2,13 @@ package io.spendstream.ingest;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -26,9 +29,24 @@ public final class FocusRow {
     /** Custom columns start with this prefix (FOCUS: "x_"); they are carried through as text. */
     public static final String EXTENSION_PREFIX = "x_";
 
+    /**
+     * The columns ingest reads, in FOCUS's spelling: a row's key spelt so is found by the exact lookup. Only a key
+     * spelt like one of them in another case is kept aside ({@link #caseVariants}); most rows have none. Building a
+     * lower-case map of every key of every row, and lower-casing each column looked up, was ~7% of ingest's stream
+     * thread (issue 18). A column missing from this list is still found in any case, by a scan of the row's keys.
+     */
+    static final Set<String> COLUMNS_READ = columnsRead();
+
+    /** {@link #COLUMNS_READ} by any case, to find a row's case variants without lower-casing each of its keys. */
+    private static final Map<String, String> READ_IGNORING_CASE = ignoringCase(COLUMNS_READ);
+
     private final ObjectNode json;
     private final InputLimits limits;
-    private final Map<String, JsonNode> byLowerCaseName = new HashMap<>();
+    /**
+     * Column of {@link #COLUMNS_READ} to the value of the first key spelt like it in another case (equal once both
+     * are lower-cased), for the columns the row has only so; null when the row has no such key.
+     */
+    private Map<String, JsonNode> caseVariants;
 
     public FocusRow(ObjectNode json) {
         this(json, InputLimits.DEFAULTS);
@@ -38,16 +56,71 @@ public final class FocusRow {
     public FocusRow(ObjectNode json, InputLimits limits) {
         this.json = json;
         this.limits = limits;
-        json.properties().forEach(e -> byLowerCaseName.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
+        for (Map.Entry<String, JsonNode> property : json.properties()) {
+            String key = property.getKey();
+            if (COLUMNS_READ.contains(key)) {
+                continue;
+            }
+            String column = READ_IGNORING_CASE.get(key);
+            // The case-insensitive order also matches what lower-casing does not (U+0130 with I): confirm.
+            if (column != null && sameLowerCase(key, column)) {
+                if (caseVariants == null) {
+                    caseVariants = new HashMap<>();
+                }
+                caseVariants.putIfAbsent(column, property.getValue());
+            }
+        }
     }
 
     /** The column's JSON value, or null when the column is absent by FOCUS conventions. */
     public JsonNode value(String column) {
         JsonNode node = json.get(column);
         if (node == null) {
-            node = byLowerCaseName.get(column.toLowerCase(Locale.ROOT));
+            if (COLUMNS_READ.contains(column)) {
+                node = caseVariants == null ? null : caseVariants.get(column);
+            } else {
+                node = firstInAnyCase(column);
+            }
         }
         return JsonText.isAbsent(node) ? null : node;
+    }
+
+    /** The first key equal to {@code column} once both are lower-cased, for a column outside {@link #COLUMNS_READ}. */
+    private JsonNode firstInAnyCase(String column) {
+        for (Map.Entry<String, JsonNode> property : json.properties()) {
+            if (sameLowerCase(property.getKey(), column)) {
+                return property.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameLowerCase(String a, String b) {
+        return a.toLowerCase(Locale.ROOT).equals(b.toLowerCase(Locale.ROOT));
+    }
+
+    private static Map<String, String> ignoringCase(Set<String> columns) {
+        Map<String, String> byAnyCase = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (String column : columns) {
+            String other = byAnyCase.putIfAbsent(column, column);
+            if (other != null) {
+                // A row with only a case variant of both could not be read the way the exact lookup reads it.
+                throw new IllegalStateException(column + " and " + other + " differ by case alone");
+            }
+        }
+        return byAnyCase;
+    }
+
+    private static Set<String> columnsRead() {
+        List<String> columns = new ArrayList<>(List.of("AllocatedMethodDetails", "BilledCost", "BillingCurrency",
+                "ChargeCategory", "ChargeClass", "CommitmentDiscountStatus", "ConsumedQuantity", "ContractApplied",
+                "EffectiveCost", "HostProviderName", "ListCost", "PricingQuantity", "PricingUnit", "ProviderName",
+                "ResourceName", "ServiceCategory", "ServiceProviderName", "Tags", ChargeIdentity.LINE_ITEM_ID,
+                ChargeIdentity.ROW_ID));
+        columns.addAll(ChargeIdentity.IDENTIFYING_COLUMNS);
+        columns.addAll(ChargeIdentity.ALLOCATION_COLUMNS);
+        columns.addAll(ChargeIdentity.CORRECTION_COLUMNS);
+        return Set.copyOf(columns);
     }
 
     /** A text column: a JSON string or number ({@link JsonText#textOrNumber}), null when absent. */

@@ -53,11 +53,12 @@ final class HourPieces {
             booked = booked.plus(piece);
             Instant pieceStart = Instant.ofEpochMilli(Math.max(startMs, hour));
             Instant pieceEnd = Instant.ofEpochMilli(Math.min(endMs, hour + HOUR_MS));
-            pieces.add(piece.applyTo(CostRecord.newBuilder(row))
-                    .setChargeId(row.getChargeId() + "@" + Instant.ofEpochMilli(hour))
-                    .setChargePeriodStart(pieceStart)
-                    .setChargePeriodEnd(pieceEnd)
-                    .build());
+            CostRecord copy = CostRecordCopy.of(row);
+            piece.applyTo(copy);
+            copy.setChargeId(row.getChargeId() + "@" + Instant.ofEpochMilli(hour));
+            copy.setChargePeriodStart(pieceStart);
+            copy.setChargePeriodEnd(pieceEnd);
+            pieces.add(copy);
         }
         return pieces;
     }
@@ -89,9 +90,12 @@ final class HourPieces {
                     plus(original, other.original), plus(quantity, other.quantity));
         }
 
-        CostRecord.Builder applyTo(CostRecord.Builder builder) {
-            return builder.setEffectiveCost(effective).setBilledCost(billed).setListCost(list)
-                    .setOriginalEffectiveCost(original).setPricingQuantity(quantity);
+        void applyTo(CostRecord record) {
+            record.setEffectiveCost(effective);
+            record.setBilledCost(billed);
+            record.setListCost(list);
+            record.setOriginalEffectiveCost(original);
+            record.setPricingQuantity(quantity);
         }
 
         private static BigDecimal share(BigDecimal amount, BigDecimal part, BigDecimal whole) {

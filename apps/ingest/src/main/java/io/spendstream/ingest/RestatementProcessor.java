@@ -122,18 +122,19 @@ final class RestatementProcessor implements Processor<String, ValuedCharge, Stri
 
     private static CostRecord difference(ChargeState previous, CostRecord latest) {
         BigDecimal effective = minus(latest.getEffectiveCost(), previous.getEffectiveCost());
-        CostRecord.Builder delta = CostRecord.newBuilder(latest)
-                .setRevision(previous.getRevision() + 1)
-                .setEffectiveCost(effective)
-                .setBilledCost(nullableMinus(latest.getBilledCost(), previous.getBilledCost()))
-                .setListCost(nullableMinus(latest.getListCost(), previous.getListCost()));
+        CostRecord delta = CostRecordCopy.of(latest);
+        delta.setRevision(previous.getRevision() + 1);
+        delta.setEffectiveCost(effective);
+        delta.setBilledCost(nullableMinus(latest.getBilledCost(), previous.getBilledCost()));
+        delta.setListCost(nullableMinus(latest.getListCost(), previous.getListCost()));
         if (previous.getOriginalCurrency().equals(latest.getOriginalCurrency())) {
             delta.setOriginalEffectiveCost(minus(latest.getOriginalEffectiveCost(), previous.getOriginalEffectiveCost()));
         } else {
             // A difference between two currencies means nothing; express it in the reporting currency instead.
-            delta.setOriginalEffectiveCost(effective).setOriginalCurrency(latest.getCurrency());
+            delta.setOriginalEffectiveCost(effective);
+            delta.setOriginalCurrency(latest.getCurrency());
         }
-        return delta.build();
+        return delta;
     }
 
     private static BigDecimal minus(BigDecimal latest, BigDecimal previous) {

@@ -28,7 +28,7 @@ import io.spendstream.schemas.DeadLetterReasons.Ingest;
 /** A corpus of malformed FOCUS rows: each lands on spend.dlq with its reason and exact bytes; good rows flow on. */
 class IngestAppBadInputTest {
 
-    private record Bad(String reason, String mentions, byte[] value) {
+    record Bad(String reason, String mentions, byte[] value) {
     }
 
     private static Bad bad(String reason, String mentions, Consumer<ObjectNode> change) {
@@ -41,7 +41,7 @@ class IngestAppBadInputTest {
         return new Bad(reason, mentions, TestRows.utf8(raw));
     }
 
-    private static List<Bad> corpus() {
+    static List<Bad> corpus() {
         String valid = new String(TestRows.bytes(TestRows.focus()), java.nio.charset.StandardCharsets.UTF_8);
         return List.of(
                 bad(Ingest.INVALID_JSON, "Not valid JSON", valid.substring(0, valid.length() / 2)),
@@ -158,7 +158,7 @@ class IngestAppBadInputTest {
     }
 
     /** Reference data the corpus refers to: malformed or unusable prices and rates, one good price. */
-    private static void referenceData(TopologyFixture fixture) {
+    static void referenceData(TopologyFixture fixture) {
         TestInputTopic<String, byte[]> prices = fixture.input(fixture.topics().prices);
         prices.pipeInput("SKU-BAD-JSON", TestRows.utf8("{\"unitPrice\": 0.0000004, \"currency\": "));
         prices.pipeInput("SKU-NEGATIVE", TestRows.utf8("{\"unitPrice\":\"-0.1\",\"currency\":\"USD\"}"));

@@ -53,7 +53,7 @@ class IngestAppFocusSemanticsTest {
      */
     private static final String FOCUS_13_SAMPLE = "/focus/focus_1.3_sample.csv";
 
-    private static FocusCsv focus13() {
+    static FocusCsv focus13() {
         try {
             return FocusCsv.read(Path.of(IngestAppFocusSemanticsTest.class.getResource(FOCUS_13_SAMPLE).toURI()));
         } catch (URISyntaxException e) {

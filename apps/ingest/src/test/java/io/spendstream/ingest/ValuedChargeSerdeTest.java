@@ -3,6 +3,10 @@ package io.spendstream.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +29,35 @@ class ValuedChargeSerdeTest {
                 assertThat(back).isEqualTo(charge);
             }
             assertThat(serde.serializer().serialize("t", null)).isNull();
+            assertThat(serde.deserializer().deserialize("t", null)).isNull();
             assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[] {9, 0}))
                     .isInstanceOf(SerializationException.class).hasMessageContaining("version 9");
+        }
+    }
+
+    @Test
+    void shouldWriteAndReadTheFormatDataOutputStreamWrote() throws IOException {
+        try (TopologyFixture fixture = TopologyFixture.of(new IngestApp())) {
+            ValuedChargeSerde serde = new ValuedChargeSerde(fixture.topics().avroSerde(CostRecord.class));
+            CostRecord cost = new FocusRowParser().parse(TestRows.bytes(TestRows.focus()), -1L);
+            byte[] record = fixture.topics().avroSerde(CostRecord.class).serializer().serialize("t", cost);
+            for (ValuedCharge charge : new ValuedCharge[] {
+                    new ValuedCharge(cost, Money.of("123456789012.000000000001"), Money.of("-0.5")),
+                    new ValuedCharge(cost, null, Money.ZERO), new ValuedCharge(cost, Money.of("7"), null)}) {
+                // The format as the serde wrote it with DataOutputStream until issue 18.
+                ByteArrayOutputStream expected = new ByteArrayOutputStream();
+                try (DataOutputStream out = new DataOutputStream(expected)) {
+                    out.writeByte(1);
+                    out.writeInt(record.length);
+                    out.write(record);
+                    out.writeUTF(charge.originalBilledCost() == null ? "" : charge.originalBilledCost().toPlainString());
+                    out.writeUTF(charge.originalListCost() == null ? "" : charge.originalListCost().toPlainString());
+                }
+                assertThat(serde.serializer().serialize("t", charge)).isEqualTo(expected.toByteArray());
+                assertThat(serde.deserializer().deserialize("t", expected.toByteArray())).isEqualTo(charge);
+            }
+            assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[] {1, 0, 0, 0, 9, 0}))
+                    .isInstanceOf(SerializationException.class).hasMessageContaining("Malformed");
         }
     }
 }

@@ -340,11 +340,20 @@ public final class Bench {
         Map<String, ChildApp> apps = new LinkedHashMap<>();
         try (CatchUp catchUp = new CatchUp(bootstrap)) {
             passThrough = passThrough(catchUp);
+            if (stopsHere("passthrough")) {
+                return;
+            }
             for (String app : Apps.names()) {
                 apps.put(app, ChildApp.launch(app, app, launch));
                 alone(catchUp, app, apps.get(app));
+                if (stopsHere(app)) {
+                    return;
+                }
             }
             full(catchUp, apps);
+            if (stopsHere("full")) {
+                return;
+            }
             latency(catchUp, passThrough, apps);
             wallTime.since(WallTime.LATENCY, phaseBoundary);
         } finally {
@@ -362,6 +371,16 @@ public final class Bench {
             }
             wallTime.since(WallTime.BETWEEN, stopping);
         }
+    }
+
+    /** True (and said) when the run ends after {@code phase} ({@code --stop-after}). */
+    private boolean stopsHere(String phase) {
+        if (settings.stopsAfter(phase)) {
+            log.printf("Stopping after %s (--stop-after): the phases after it and the latency phase do not run%n",
+                    phase);
+            return true;
+        }
+        return false;
     }
 
     /**

@@ -88,6 +88,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the table as JSON.")
     Path json;
 
+    @Option(names = "--stop-after", paramLabel = "PHASE", description = "End the run after this phase: "
+            + "passthrough, ingest, enrich, attribution, anomaly (each app alone) or full (the full pipeline); no "
+            + "latency phase then, and the table says n/a for what did not run (e.g. --stop-after ingest: the "
+            + "pass-through and ingest alone, a few minutes). Default: every phase.")
+    String stopAfter;
+
     @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "A setting for every app (e.g. a "
             + "tuning experiment: --set commit.interval.ms=200).")
     Map<String, String> overrides = Map.of();
@@ -97,7 +103,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchSettings settings = new BenchSettings(bootstrap, registry, dataDir, resources, services, minutes,
                 partitions, Durations.parse(warmUp), Durations.parse(measure), repeats,
                 Durations.parse(latencyDuration), alertServices,
-                Durations.parse(probeEvery), appHeap, appJavaOptions, flightRecorder, overrides);
+                Durations.parse(probeEvery), appHeap, appJavaOptions, flightRecorder, overrides, stopAfter);
         // The embedded broker's retriable errors (transactions v2 sequence resets, KAFKA-18202) and the clients'
         // chatter go to a file beside the data directory (which the bench empties at start), not between the figures.
         Path kafkaLog = dataDir.toAbsolutePath().resolveSibling(dataDir.getFileName() + "-kafka.log");

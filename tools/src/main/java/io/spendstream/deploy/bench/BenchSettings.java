@@ -23,14 +23,33 @@ import java.util.Map;
  * @param appHeap          -Xmx of each app JVM
  * @param appJavaOptions   more options for each app JVM (e.g. a JIT experiment: -XX:TieredStopAtLevel=1)
  * @param overrides        settings for every app (e.g. a tuning experiment: commit.interval.ms=200)
+ * @param stopAfter        the last phase to run ({@link #PHASES}: a throughput phase, or "full" for the full
+ *                         pipeline), or null for every phase and the latency phase after them
  */
 public record BenchSettings(String bootstrapServers, String registryUrl, Path dataDir, int resources, int services,
         int minutes, int partitions, Duration warmUp, Duration measure, int repeats, Duration latencyDuration,
         int alertServices,
         Duration probeEvery, String appHeap, List<String> appJavaOptions, boolean flightRecorder,
-        Map<String, String> overrides) {
+        Map<String, String> overrides, String stopAfter) {
+
+    /** The phases a run may stop after, in the order it runs them. */
+    public static final List<String> PHASES = List.of("passthrough", "ingest", "enrich", "attribution", "anomaly",
+            "full");
+
+    /** Every phase, then the latency phase. */
+    public BenchSettings(String bootstrapServers, String registryUrl, Path dataDir, int resources, int services,
+            int minutes, int partitions, Duration warmUp, Duration measure, int repeats, Duration latencyDuration,
+            int alertServices, Duration probeEvery, String appHeap, List<String> appJavaOptions,
+            boolean flightRecorder, Map<String, String> overrides) {
+        this(bootstrapServers, registryUrl, dataDir, resources, services, minutes, partitions, warmUp, measure,
+                repeats, latencyDuration, alertServices, probeEvery, appHeap, appJavaOptions, flightRecorder,
+                overrides, null);
+    }
 
     public BenchSettings {
+        if (stopAfter != null && !PHASES.contains(stopAfter)) {
+            throw new IllegalArgumentException("A run stops after one of " + PHASES + ", not '" + stopAfter + "'");
+        }
         if (resources < 10 || services < 1 || minutes < 1 || partitions < 1 || repeats < 1 || alertServices < 1) {
             throw new IllegalArgumentException("resources >= 10, services, minutes, partitions, repeats and "
                     + "alert services >= 1");
@@ -49,6 +68,11 @@ public record BenchSettings(String bootstrapServers, String registryUrl, Path da
     /** One measurement window: {@code measure / repeats}. */
     public Duration window() {
         return measure.dividedBy(repeats);
+    }
+
+    /** True when the run ends with {@code phase} (one of {@link #PHASES}). */
+    public boolean stopsAfter(String phase) {
+        return phase.equals(stopAfter);
     }
 
     public boolean embeddedBroker() {
