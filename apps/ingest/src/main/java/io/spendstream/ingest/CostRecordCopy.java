@@ -103,7 +103,9 @@ final class CostRecordCopy {
     private static Object stringMap(Map<?, ?> map, FieldCopy avro) {
         Map<Object, Object> copy = new HashMap<>(map.size());
         for (Map.Entry<?, ?> entry : map.entrySet()) {
-            if (!(entry.getKey() instanceof String) || entry.getValue() != null && !(entry.getValue() instanceof String)) {
+            boolean strings = entry.getKey() instanceof String
+                    && (entry.getValue() == null || entry.getValue() instanceof String);
+            if (!strings) {
                 return avro.copy(map);
             }
             copy.put(entry.getKey(), entry.getValue());

@@ -272,7 +272,8 @@ class IngestGoldenOutputTest {
             lines.add("dlq " + dead.getReason() + " " + dead.getProcessor() + " " + dead.getPhase() + " "
                     + dead.getSourceTopic() + "/" + dead.getSourcePartition() + "@" + dead.getSourceOffset() + " "
                     + dead.getSourceTimestamp() + " " + dead.getErrorClass() + " "
-                    + sha256(IngestAppFocusFilesTest.bytes(dead)).substring(0, 32) + " " + dead.getMessage().replace('\n', ' '));
+                    + sha256(IngestAppFocusFilesTest.bytes(dead)).substring(0, 32) + " "
+                    + dead.getMessage().replace('\n', ' '));
         }
         return lines;
     }

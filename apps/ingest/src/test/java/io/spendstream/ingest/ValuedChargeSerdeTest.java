@@ -50,7 +50,8 @@ class ValuedChargeSerdeTest {
                     out.writeByte(1);
                     out.writeInt(record.length);
                     out.write(record);
-                    out.writeUTF(charge.originalBilledCost() == null ? "" : charge.originalBilledCost().toPlainString());
+                    out.writeUTF(charge.originalBilledCost() == null ? ""
+                            : charge.originalBilledCost().toPlainString());
                     out.writeUTF(charge.originalListCost() == null ? "" : charge.originalListCost().toPlainString());
                 }
                 assertThat(serde.serializer().serialize("t", charge)).isEqualTo(expected.toByteArray());
