@@ -170,6 +170,27 @@ public final class AvroBinary {
         boolean fits(Object value);
 
         void write(Object value, Encoder out) throws IOException;
+
+        /** The writer of the values of class {@code type} (and only those), written by {@code write}. */
+        static <V> ValueWriter of(Class<V> type, TypedWrite<V> write) {
+            return new ValueWriter() {
+                @Override
+                public boolean fits(Object value) {
+                    return type.isInstance(value);
+                }
+
+                @Override
+                public void write(Object value, Encoder out) throws IOException {
+                    write.write(type.cast(value), out);
+                }
+            };
+        }
+    }
+
+    /** Writes one value of a known class. */
+    @FunctionalInterface
+    private interface TypedWrite<V> {
+        void write(V value, Encoder out) throws IOException;
     }
 
     /** The field plans of every record schema reachable from a root schema. */
@@ -282,66 +303,16 @@ public final class AvroBinary {
                         instanceof TimeConversions.TimestampMillisConversion) || !inUnion && fieldConversion == null) {
                     return null;
                 }
-                return new ValueWriter() {
-                    @Override
-                    public boolean fits(Object value) {
-                        return value instanceof Instant;
-                    }
-
-                    @Override
-                    public void write(Object value, Encoder out) throws IOException {
-                        out.writeLong(((Instant) value).toEpochMilli());
-                    }
-                };
+                return ValueWriter.of(Instant.class, (instant, out) -> out.writeLong(instant.toEpochMilli()));
             }
             if (logical != null) {
                 return null;
             }
             return switch (schema.getType()) {
-                case STRING -> new ValueWriter() {
-                    @Override
-                    public boolean fits(Object value) {
-                        return value instanceof String;
-                    }
-
-                    @Override
-                    public void write(Object value, Encoder out) throws IOException {
-                        out.writeString((String) value);
-                    }
-                };
-                case INT -> new ValueWriter() {
-                    @Override
-                    public boolean fits(Object value) {
-                        return value instanceof Integer;
-                    }
-
-                    @Override
-                    public void write(Object value, Encoder out) throws IOException {
-                        out.writeInt((Integer) value);
-                    }
-                };
-                case LONG -> new ValueWriter() {
-                    @Override
-                    public boolean fits(Object value) {
-                        return value instanceof Long;
-                    }
-
-                    @Override
-                    public void write(Object value, Encoder out) throws IOException {
-                        out.writeLong((Long) value);
-                    }
-                };
-                case BOOLEAN -> new ValueWriter() {
-                    @Override
-                    public boolean fits(Object value) {
-                        return value instanceof Boolean;
-                    }
-
-                    @Override
-                    public void write(Object value, Encoder out) throws IOException {
-                        out.writeBoolean((Boolean) value);
-                    }
-                };
+                case STRING -> ValueWriter.of(String.class, (string, out) -> out.writeString(string));
+                case INT -> ValueWriter.of(Integer.class, (number, out) -> out.writeInt(number));
+                case LONG -> ValueWriter.of(Long.class, (number, out) -> out.writeLong(number));
+                case BOOLEAN -> ValueWriter.of(Boolean.class, (bool, out) -> out.writeBoolean(bool));
                 default -> null;
             };
         }
