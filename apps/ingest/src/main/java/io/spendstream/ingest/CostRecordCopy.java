@@ -12,6 +12,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 
 import io.spendstream.avro.CostRecord;
+import io.spendstream.schemas.serde.AvroShortcuts;
 
 /**
  * A copy of a {@link CostRecord} to change, holding the values Avro's copying builder
@@ -52,17 +53,14 @@ final class CostRecordCopy {
 
     private static FieldCopy fieldCopy(Schema.Field field) {
         Schema schema = field.schema();
-        Schema value = nonNullBranch(schema);
+        Schema value = valueBranch(schema);
         FieldCopy avro = v -> MODEL.deepCopy(schema, v);
         if (value == null) {
             return avro;
         }
         LogicalType logical = value.getLogicalType();
         if (logical instanceof LogicalTypes.Decimal decimal) {
-            int scale = decimal.getScale();
-            int precision = decimal.getPrecision();
-            return v -> v instanceof BigDecimal d && d.scale() == scale && d.precision() <= precision ? d
-                    : avro.copy(v);
+            return v -> v instanceof BigDecimal d && AvroShortcuts.fitsAsIs(d, decimal) ? d : avro.copy(v);
         }
         if (logical instanceof LogicalTypes.TimestampMillis) {
             return v -> v instanceof Instant instant ? toMillis(instant) : avro.copy(v);
@@ -80,19 +78,13 @@ final class CostRecordCopy {
         };
     }
 
-    /** The schema itself when it is no union; the other branch of a {@code ["null", X]} union; else null. */
-    private static Schema nonNullBranch(Schema schema) {
+    /** The schema itself when it is no union; the other branch of a nullable union; else null. */
+    private static Schema valueBranch(Schema schema) {
         if (schema.getType() != Schema.Type.UNION) {
             return schema;
         }
-        List<Schema> branches = schema.getTypes();
-        if (branches.size() != 2) {
-            return null;
-        }
-        if (branches.get(0).getType() == Schema.Type.NULL) {
-            return branches.get(1);
-        }
-        return branches.get(1).getType() == Schema.Type.NULL ? branches.get(0) : null;
+        int nullBranch = AvroShortcuts.nullBranch(schema);
+        return nullBranch < 0 ? null : schema.getTypes().get(1 - nullBranch);
     }
 
     private static Instant toMillis(Instant instant) {

@@ -129,14 +129,9 @@ public final class AvroBinary {
 
         @Override
         protected int resolveUnion(Schema union, Object datum) {
-            List<Schema> branches = union.getTypes();
-            if (branches.size() == 2) {
-                if (branches.get(0).getType() == Schema.Type.NULL) {
-                    return datum == null ? 0 : 1;
-                }
-                if (branches.get(1).getType() == Schema.Type.NULL) {
-                    return datum == null ? 1 : 0;
-                }
+            int nullBranch = AvroShortcuts.nullBranch(union);
+            if (nullBranch >= 0) {
+                return datum == null ? nullBranch : 1 - nullBranch;
             }
             return super.resolveUnion(union, datum);
         }
@@ -240,18 +235,13 @@ public final class AvroBinary {
             int pos = field.pos();
             Schema schema = field.schema();
             if (schema.getType() == Schema.Type.UNION) {
-                List<Schema> branches = schema.getTypes();
-                if (branches.size() != 2) {
-                    return null;
-                }
-                int nullIndex = branches.get(0).getType() == Schema.Type.NULL ? 0
-                        : branches.get(1).getType() == Schema.Type.NULL ? 1 : -1;
+                int nullIndex = AvroShortcuts.nullBranch(schema);
                 if (nullIndex < 0) {
                     return null;
                 }
                 int valueIndex = 1 - nullIndex;
                 // In a union Avro converts a logical value by the model's conversion for its class.
-                ValueWriter value = value(branches.get(valueIndex), true, null);
+                ValueWriter value = value(schema.getTypes().get(valueIndex), true, null);
                 if (value == null) {
                     return null;
                 }
@@ -296,7 +286,7 @@ public final class AvroBinary {
                         instanceof Conversions.DecimalConversion) || !inUnion && fieldConversion == null) {
                     return null;
                 }
-                return new DecimalWriter(decimal.getScale(), decimal.getPrecision());
+                return new DecimalWriter(decimal);
             }
             if (logical instanceof LogicalTypes.TimestampMillis && schema.getType() == Schema.Type.LONG) {
                 if (inUnion && !(model.getConversionByClass(Instant.class, logical)
@@ -333,11 +323,11 @@ public final class AvroBinary {
      * A decimal at the schema's scale and within its precision, which Avro's conversion writes as the unscaled
      * value's two's-complement bytes; any other (a scale Avro would widen or refuse, too many digits) is Avro's.
      */
-    private record DecimalWriter(int scale, int precision) implements ValueWriter {
+    private record DecimalWriter(LogicalTypes.Decimal type) implements ValueWriter {
 
         @Override
         public boolean fits(Object value) {
-            return value instanceof BigDecimal decimal && decimal.scale() == scale && decimal.precision() <= precision;
+            return value instanceof BigDecimal decimal && AvroShortcuts.fitsAsIs(decimal, type);
         }
 
         @Override
