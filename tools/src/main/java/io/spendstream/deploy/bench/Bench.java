@@ -340,7 +340,7 @@ public final class Bench {
         Map<String, ChildApp> apps = new LinkedHashMap<>();
         try (CatchUp catchUp = new CatchUp(bootstrap)) {
             passThrough = passThrough(catchUp);
-            if (stopsHere("passthrough")) {
+            if (stopsHere(BenchSettings.PASS_THROUGH)) {
                 return;
             }
             for (String app : Apps.names()) {
@@ -351,7 +351,7 @@ public final class Bench {
                 }
             }
             full(catchUp, apps);
-            if (stopsHere("full")) {
+            if (stopsHere(BenchSettings.FULL)) {
                 return;
             }
             latency(catchUp, passThrough, apps);

@@ -2,8 +2,11 @@ package io.spendstream.deploy.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+
+import io.spendstream.deploy.cli.Apps;
 
 /**
  * What one benchmark run does: where (an embedded broker in {@code dataDir}, or {@code bootstrapServers} /
@@ -32,19 +35,12 @@ public record BenchSettings(String bootstrapServers, String registryUrl, Path da
         Duration probeEvery, String appHeap, List<String> appJavaOptions, boolean flightRecorder,
         Map<String, String> overrides, String stopAfter) {
 
-    /** The phases a run may stop after, in the order it runs them. */
-    public static final List<String> PHASES = List.of("passthrough", "ingest", "enrich", "attribution", "anomaly",
-            "full");
-
-    /** Every phase, then the latency phase. */
-    public BenchSettings(String bootstrapServers, String registryUrl, Path dataDir, int resources, int services,
-            int minutes, int partitions, Duration warmUp, Duration measure, int repeats, Duration latencyDuration,
-            int alertServices, Duration probeEvery, String appHeap, List<String> appJavaOptions,
-            boolean flightRecorder, Map<String, String> overrides) {
-        this(bootstrapServers, registryUrl, dataDir, resources, services, minutes, partitions, warmUp, measure,
-                repeats, latencyDuration, alertServices, probeEvery, appHeap, appJavaOptions, flightRecorder,
-                overrides, null);
-    }
+    /** The pass-through phase, first of {@link #PHASES}. */
+    public static final String PASS_THROUGH = "passthrough";
+    /** The full pipeline's phase, last of {@link #PHASES}. */
+    public static final String FULL = "full";
+    /** The phases a run may stop after, in the order it runs them: each app alone runs in {@link Apps}' order. */
+    public static final List<String> PHASES = phases();
 
     public BenchSettings {
         if (stopAfter != null && !PHASES.contains(stopAfter)) {
@@ -73,6 +69,14 @@ public record BenchSettings(String bootstrapServers, String registryUrl, Path da
     /** True when the run ends with {@code phase} (one of {@link #PHASES}). */
     public boolean stopsAfter(String phase) {
         return phase.equals(stopAfter);
+    }
+
+    private static List<String> phases() {
+        List<String> phases = new ArrayList<>();
+        phases.add(PASS_THROUGH);
+        phases.addAll(Apps.names());
+        phases.add(FULL);
+        return List.copyOf(phases);
     }
 
     public boolean embeddedBroker() {

@@ -39,7 +39,7 @@ class BenchEndToEndTest {
         BenchSettings settings = new BenchSettings(null, null, dir.resolve("bench"), 2000, 40, 1, 2,
                 Duration.ofSeconds(2), Duration.ofSeconds(4), 2, Duration.ofSeconds(4), 1, Duration.ofMillis(500),
                 "256m", List.of("-XX:TieredStopAtLevel=1", "-XX:+PrintCommandLineFlags"), false,
-                Map.of(AlertGateSettings.GROUP_WAIT, "1s"));
+                Map.of(AlertGateSettings.GROUP_WAIT, "1s"), null);
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         BenchResults results;
         try {
