@@ -48,8 +48,9 @@ import io.spendstream.schemas.Money;
  *       moves on. While an anomaly is open a quiet window older than its start is not counted: that is normal
  *       spend from before the spike that arrived late, not a sign the spike is over.</li>
  *   <li><b>UPDATE</b> each time a window finishes while open, with the incident's excess so far; a spike's severity
- *       escalates (never drops) when a finished window's excess per hour reaches {@code pagePerHour}. A drop keeps
- *       {@code dropSeverity}.</li>
+ *       escalates (never drops) when a window's excess per hour reaches {@code pagePerHour}: a finished window's, or
+ *       an unfinished one's over the charge time its rows cover (an extra UPDATE on that update, partial, so the page
+ *       does not wait for the window to end). A drop keeps {@code dropSeverity}.</li>
  *   <li><b>RESOLVED</b> after {@code resolveAfterWindows} consecutive finished windows are quiet: scoring below
  *       {@code resolveScore} (hysteresis), or on the other side of the baseline (a spike's windows back below it, a
  *       drop's back above); it ends at the end of the last active window.</li>
@@ -396,15 +397,17 @@ public final class CostSpikeLifecycle {
                 learn(state, settled, scope, events);
             }
         }
+        // The coverage goes with the cost it came with: an older update that changed nothing says nothing.
+        Long covered = window.lastTimestamp() == update.timestamp() ? update.coveredUntil() : null;
         if (!state.isOpen() && window.windowStart() >= state.resolvedBefore()) {
-            // The coverage goes with the cost it came with: an older update that changed nothing says nothing.
-            Long covered = window.lastTimestamp() == update.timestamp() ? update.coveredUntil() : null;
             // A series whose sources lag is being caught up: held back, not new. Its first windows are partly filled
             // and its settle horizon keeps it without a baseline for as long as the lag, so to the new-spend rule it
             // would look like a series born minutes ago (the 4-partition broker backlog opened 25 such "new spend"
             // anomalies, services and teams there from the estate's first minute).
             boolean mayBeNew = estateWarm && !horizon.isLagging(state, pending.newest().windowStart());
             maybeOpen(state, window, covered, scope, mayBeNew, events);
+        } else if (state.isOpen()) {
+            maybeEscalateEarly(state, window, covered, scope, events);
         }
         int cap = horizon.pendingCap(state, pending.newest().windowStart(), window.sizeMillis());
         while (pending.size() > cap) {
@@ -519,6 +522,46 @@ public final class CostSpikeLifecycle {
         events.add(new Transition(AnomalyType.COST_SPIKE, AnomalyState.OPEN, scope, incident.anomalyId(), startedAt, window.lastTimestamp(),
                 null, window.windowStart(), window.sizeMillis(), true, window.currency(), window.cost(), rate,
                 expected, window.cost(), excessSoFar, excessPerHour, scored.getAsDouble(), severity, false));
+    }
+
+    /**
+     * An open spike still below a page whose unfinished window already reaches {@code pagePerHour} is escalated on
+     * this update, not when the window finishes: a partial window's cost only grows, so its excess per hour over the
+     * charge time its rows cover is a floor of the finished window's (the reasoning that opens a spike on a partial
+     * window). Without it, an incident that began a few seconds into a minute opened as a TICKET on that minute's
+     * diluted first figures and stayed one until the minute was over (the demo's page came ~55 s late). The window is
+     * still counted for the incident once, when it finishes; its finishing UPDATE does not escalate again.
+     */
+    private void maybeEscalateEarly(DetectorState state, PendingWindow window, Long coveredUntil, String scope,
+            List<Transition> events) {
+        Incident incident = state.incident();
+        if (incident.isDrop() || !louder(Severity.PAGE, incident.severity()) || window.finished()
+                || window.windowStart() < incident.startedAt()) {
+            return;
+        }
+        Baseline baseline = state.baseline();
+        double cost = window.cost().doubleValue();
+        OptionalDouble rarity = detector.rarity(baseline, window.windowStart(), cost);
+        boolean newSpend = rarity.isEmpty();
+        if (!newSpend && (rarity.getAsDouble() < settings.resolveScore()
+                || detector.isBelow(baseline, window.windowStart(), cost))) {
+            return;
+        }
+        BigDecimal fraction = BigDecimal.valueOf(coverage.fraction(window.windowStart(),
+                window.windowEnd(), coveredUntil, window.lastTimestamp()));
+        BigDecimal rate = Money.of(window.cost().divide(fraction, MathContext.DECIMAL64));
+        BigDecimal expected = newSpend ? Money.ZERO : money(detector.expected(baseline, window.windowStart()));
+        BigDecimal excessPerHour = perHour(rate.subtract(expected).max(Money.ZERO), window.sizeMillis());
+        if (severityFor(excessPerHour) != Severity.PAGE) {
+            return;
+        }
+        incident.escalateTo(Severity.PAGE);
+        BigDecimal excessSoFar = Money.of(incident.excessCost()
+                .add(window.cost().subtract(expected.multiply(fraction))));
+        events.add(new Transition(incident.type(), AnomalyState.UPDATE, scope, incident.anomalyId(),
+                incident.startedAt(), window.lastTimestamp(), null, window.windowStart(), window.sizeMillis(), true,
+                window.currency(), window.cost(), rate, expected, incident.peakObserved().max(window.cost()),
+                excessSoFar, excessPerHour, rarity.orElse(1.0), Severity.PAGE, true));
     }
 
     /**

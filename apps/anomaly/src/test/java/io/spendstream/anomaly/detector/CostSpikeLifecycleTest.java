@@ -195,21 +195,45 @@ class CostSpikeLifecycleTest {
     }
 
     @Test
-    void shouldEscalateToPageWhenAFinishedWindowExceedsPagePerHour() {
+    void shouldEscalateToPageOnTheUpdateThatTakesTheOpenWindowOverPagePerHour() {
         steady(0, 30, "1.00");
         // 2.20 at 50 s projects to 2.64/min: 98/h excess, a ticket.
         List<Transition> open = update(30, "2.20", 50_000);
-        update(30, "2.90", 59_000);
-        // The window finishes at 2.90: 114/h excess, a page.
+        // 2.90 at 59 s projects to 2.95/min: 117/h excess, a page now, not when the window ends.
+        List<Transition> escalation = update(30, "2.90", 59_000);
+        // The window finishes at 2.90 (114/h): counted once, no second escalation.
         List<Transition> next = update(31, "2.90", 0);
 
         assertThat(open).extracting(Transition::state, Transition::severity)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(AnomalyState.OPEN, Severity.TICKET));
-        assertThat(next).hasSize(1);
-        assertThat(next.get(0).state()).isEqualTo(AnomalyState.UPDATE);
-        assertThat(next.get(0).severity()).isEqualTo(Severity.PAGE);
-        assertThat(next.get(0).escalated()).isTrue();
+        assertThat(escalation).hasSize(1);
+        Transition escalated = escalation.get(0);
+        assertThat(escalated.state()).isEqualTo(AnomalyState.UPDATE);
+        assertThat(escalated.severity()).isEqualTo(Severity.PAGE);
+        assertThat(escalated.escalated()).isTrue();
+        assertThat(escalated.partial()).isTrue();
+        assertThat(escalated.anomalyId()).isEqualTo(open.get(0).anomalyId());
+        assertThat(escalated.observed()).isEqualByComparingTo("2.90");
+        assertThat(escalated.excessCostPerHour()).isGreaterThan(new BigDecimal("100"));
+        BigDecimal expected = escalated.expected();
+        // Cost so far against the expected cost of the covered part (59 of 60 s).
+        assertThat(escalated.excessCost()).isCloseTo(new BigDecimal("2.90").subtract(
+                expected.multiply(new BigDecimal(59).divide(new BigDecimal(60), 12, RoundingMode.HALF_EVEN))),
+                within(new BigDecimal("0.000001")));
+        assertThat(next).extracting(Transition::state, Transition::severity, Transition::escalated)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(AnomalyState.UPDATE, Severity.PAGE, false));
+        assertThat(next.get(0).excessCost()).isEqualByComparingTo(new BigDecimal("2.90").subtract(expected));
         assertThat(state.incident().severity()).isEqualTo(Severity.PAGE);
+    }
+
+    @Test
+    void shouldNotEscalateOnAnUnfinishedWindowBelowPagePerHour() {
+        steady(0, 30, "1.00");
+        update(30, "2.20", 50_000);
+
+        // 2.40 at 59 s projects to 2.44/min: 86/h excess, still a ticket.
+        assertThat(update(30, "2.40", 59_000)).isEmpty();
+        assertThat(state.incident().severity()).isEqualTo(Severity.TICKET);
     }
 
     @Test
