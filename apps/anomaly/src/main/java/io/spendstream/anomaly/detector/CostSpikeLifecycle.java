@@ -503,8 +503,7 @@ public final class CostSpikeLifecycle {
             // Below the baseline is no spike, and a window that may be partial is no drop either: judgeDrop's job.
             return;
         }
-        BigDecimal fraction = BigDecimal.valueOf(coverage.fraction(window.windowStart(),
-                window.windowEnd(), coveredUntil, window.lastTimestamp()));
+        BigDecimal fraction = coveredFraction(window, coveredUntil);
         BigDecimal rate = Money.of(window.cost().divide(fraction, MathContext.DECIMAL64));
         BigDecimal expected = money(detector.expected(baseline, window.windowStart()));
         BigDecimal excessPerHour = perHour(rate.subtract(expected).max(Money.ZERO), window.sizeMillis());
@@ -547,8 +546,7 @@ public final class CostSpikeLifecycle {
                 || detector.isBelow(baseline, window.windowStart(), cost))) {
             return;
         }
-        BigDecimal fraction = BigDecimal.valueOf(coverage.fraction(window.windowStart(),
-                window.windowEnd(), coveredUntil, window.lastTimestamp()));
+        BigDecimal fraction = coveredFraction(window, coveredUntil);
         BigDecimal rate = Money.of(window.cost().divide(fraction, MathContext.DECIMAL64));
         BigDecimal expected = newSpend ? Money.ZERO : money(detector.expected(baseline, window.windowStart()));
         BigDecimal excessPerHour = perHour(rate.subtract(expected).max(Money.ZERO), window.sizeMillis());
@@ -577,8 +575,7 @@ public final class CostSpikeLifecycle {
         if (before == null || window.cost().signum() <= 0) {
             return;
         }
-        BigDecimal fraction = BigDecimal.valueOf(coverage.fraction(window.windowStart(),
-                window.windowEnd(), coveredUntil, window.lastTimestamp()));
+        BigDecimal fraction = coveredFraction(window, coveredUntil);
         BigDecimal rate = Money.of(window.cost().divide(fraction, MathContext.DECIMAL64));
         BigDecimal perHour = perHour(rate, window.sizeMillis()).min(perHour(before.cost(), before.sizeMillis()));
         if (perHour.compareTo(newSpend.ticketPerHour()) < 0) {
@@ -632,6 +629,15 @@ public final class CostSpikeLifecycle {
                 finish(state, later, scope, events);
             }
         }
+    }
+
+    /**
+     * How much of {@code window} its cost so far covers ({@link ChargeCoverage}): a partial window's rate is its cost
+     * over this fraction.
+     */
+    private BigDecimal coveredFraction(PendingWindow window, Long coveredUntil) {
+        return BigDecimal.valueOf(coverage.fraction(window.windowStart(), window.windowEnd(), coveredUntil,
+                window.lastTimestamp()));
     }
 
     private Severity severityFor(BigDecimal excessPerHour) {
