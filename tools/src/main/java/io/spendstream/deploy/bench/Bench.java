@@ -780,6 +780,14 @@ public final class Bench {
                 results.addRate(phase, app, records / secs);
                 results.addMeasuredSeconds(phase, app, secs);
                 results.addRecords(phase, app, records);
+                if (stages.size() > 1) {
+                    // Each app's own progress in input events: an app running ahead of the last one spent its CPU
+                    // on events the last one has not reached, so its cost per event is over its own progress.
+                    for (int i = 0; i < stages.size(); i++) {
+                        results.addRecords(phase, stages.get(i).app(),
+                                (b.committed()[i] - a.committed()[i]) / perEvent[i]);
+                    }
+                }
             } else {
                 results.addInputRanOut(phase, app);
             }

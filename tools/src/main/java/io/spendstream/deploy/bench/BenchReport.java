@@ -81,6 +81,7 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
         addMemory(rows, byApp, "heap live (full GC at a phase's end)", ChildApp.Memory::heapLiveBytes);
         addMemory(rows, byApp, "RSS peak (VmHWM)", ChildApp.Memory::rssPeakBytes);
         List<Steady> steady = addJitShares(rows, results);
+        addFullPipelineCpuPerApp(rows, results);
         return new BenchReport(Instant.now(), machine(settings), workload(results, settings), rows,
                 Collections.unmodifiableMap(new LinkedHashMap<>(results.cpu)), List.copyOf(steady));
     }
@@ -154,6 +155,43 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
             }
         });
         return steady;
+    }
+
+    /**
+     * The full pipeline's CPU per input event app by app, each over the input events it processed in the window (its
+     * own progress), and their sum. The figure over the last app's progress charges an app that runs ahead (ingest,
+     * when it is faster than the apps after it) with events it processed that the last app has not reached: it moved
+     * with how far ahead ingest ran (its runs of 2026-12-07 spread 242-567 us per input event); this one does not.
+     */
+    private static void addFullPipelineCpuPerApp(List<Row> rows, BenchResults results) {
+        List<List<Double>> perApp = new ArrayList<>();
+        for (String app : APPS) {
+            List<Double> perEvent = cpuPerRecord(List.of(results.cpu(Bench.Phase.FULL, app)),
+                    results.records(Bench.Phase.FULL, app));
+            if (perEvent.isEmpty()) {
+                return;
+            }
+            perApp.add(perEvent);
+            rows.add(new Row("app+GC CPU per input event it processed, " + app + " in the full pipeline", "us",
+                    Stats.median(perEvent), null, perEvent));
+        }
+        List<Double> sum = sumPerWindow(perApp);
+        rows.add(new Row("app+GC CPU per input event, full pipeline, each app over its own progress", "us",
+                Stats.median(sum), null, sum));
+    }
+
+    /** Window by window, the sum of the apps' figures (as many windows as the app with the fewest). */
+    static List<Double> sumPerWindow(List<List<Double>> perApp) {
+        int windows = perApp.stream().mapToInt(List::size).min().orElse(0);
+        List<Double> sum = new ArrayList<>();
+        for (int window = 0; window < windows; window++) {
+            double total = 0;
+            for (List<Double> app : perApp) {
+                total += app.get(window);
+            }
+            sum.add(total);
+        }
+        return sum;
     }
 
     /**

@@ -54,6 +54,13 @@ class BenchFiguresTest {
     }
 
     @Test
+    void shouldSumTheAppsFiguresWindowByWindowOverTheWindowsAllHave() {
+        assertEquals(List.of(11.0, 22.0), BenchReport.sumPerWindow(List.of(List.of(1.0, 2.0, 3.0),
+                List.of(10.0, 20.0))));
+        assertEquals(List.of(), BenchReport.sumPerWindow(List.of()));
+    }
+
+    @Test
     void shouldTakeMediansAndNearestRankPercentiles() {
         assertEquals(2.0, Stats.median(List.of(3.0, 1.0, 2.0)));
         assertEquals(2.5, Stats.median(List.of(4.0, 1.0, 2.0, 3.0)));
