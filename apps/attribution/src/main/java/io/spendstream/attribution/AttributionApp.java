@@ -9,7 +9,6 @@ import io.spendstream.attribution.value.ValueTopology;
 import io.spendstream.runtime.AppContext;
 import io.spendstream.runtime.AppTopics;
 import io.spendstream.runtime.StreamsApp;
-import io.spendstream.runtime.StreamsProperties;
 import io.spendstream.schemas.DeadLetterReasons;
 import io.spendstream.schemas.SpendstreamTopics;
 
@@ -67,16 +66,12 @@ public final class AttributionApp implements StreamsApp {
     @Override
     public void buildTopology(StreamsBuilder builder, AppContext context) {
         AttributionSettings settings = AttributionSettings.from(context.config());
-        BurnRateSettings burnRate = BurnRateSettings.from(context.config(), settings);
         AttributionInputs inputs = AttributionInputs.build(builder, context, settings);
         UnitCostTopology.build(inputs.arrivals(), context, settings);
-        BurnRateTopology.build(inputs.costs(), context, burnRate);
+        BurnRateTopology.build(builder, inputs.costs(), context, BurnRateSettings.from(context.config(), settings));
         AllocationTopology.build(inputs.arrivals(), context, settings, SharedCostRules.from(context.config()));
         ReconciliationTopology.build(builder, inputs.costs(), context, settings);
         CommitmentTopology.build(inputs.costs(), context, settings);
         ValueTopology.build(builder, context, settings);
-        // Last: a sub-topology of its own, numbered after those that keep state, which so keep their task ids.
-        BurnRateTopology.buildBudgets(builder, context, burnRate, StreamsProperties.applicationId(this,
-                context.config()));
     }
 }

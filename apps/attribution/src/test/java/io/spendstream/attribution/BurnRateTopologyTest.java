@@ -309,8 +309,9 @@ class BurnRateTopologyTest {
     }
 
     /**
-     * What a budget's place among its scope's cost rows does (they reach the burn-rate task through one repartition
-     * topic, whichever sub-topology wrote them): a budget that arrives before any cost is kept until the first one,
+     * What a budget's place among its scope's cost rows does (the README's promises; in a running app the place is
+     * where the budget lands in the burn-rate repartition topic among cost rows written by the tasks of every
+     * partition of {@code spend.cost.attributed}): a budget that arrives before any cost is kept until the first one,
      * and a budget that arrives after costs counts them (spend is tracked with or without a budget) and is emitted
      * at once.
      */

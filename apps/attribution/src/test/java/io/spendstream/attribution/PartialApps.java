@@ -5,7 +5,6 @@ import org.apache.kafka.streams.StreamsBuilder;
 import io.spendstream.runtime.AppContext;
 import io.spendstream.runtime.AppTopics;
 import io.spendstream.runtime.StreamsApp;
-import io.spendstream.runtime.StreamsProperties;
 import io.spendstream.schemas.SpendstreamTopics;
 
 /**
@@ -34,10 +33,8 @@ final class PartialApps {
             @Override
             void build(AttributionInputs inputs, StreamsBuilder builder, AppContext context,
                     AttributionSettings settings) {
-                BurnRateSettings burnRate = BurnRateSettings.from(context.config(), settings);
-                BurnRateTopology.build(inputs.costs(), context, burnRate);
-                BurnRateTopology.buildBudgets(builder, context, burnRate,
-                        StreamsProperties.applicationId(this, context.config()));
+                BurnRateTopology.build(builder, inputs.costs(), context,
+                        BurnRateSettings.from(context.config(), settings));
             }
         };
     }
