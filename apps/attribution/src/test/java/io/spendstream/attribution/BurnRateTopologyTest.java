@@ -308,6 +308,30 @@ class BurnRateTopologyTest {
         assertThat(fixture.count("spendstream.records.dead.lettered", "reason", "invalid-json")).isEqualTo(1.0);
     }
 
+    /**
+     * What a budget's place among its scope's cost rows does (the README's promises; in a running app the place is
+     * where the budget lands in the burn-rate repartition topic among cost rows written by the tasks of every
+     * partition of {@code spend.cost.attributed}): a budget that arrives before any cost is kept until the first one,
+     * and a budget that arrives after costs counts them (spend is tracked with or without a budget) and is emitted
+     * at once.
+     */
+    @Test
+    void shouldEmitABudgetSetBeforeAnyCostWithTheFirstCostAndCountTheSpendBeforeABudgetSetLater() {
+        budget("team:payments", BUDGET);
+        assertThat(burnRate.isEmpty()).as("no cost yet: nothing to evaluate").isTrue();
+        pipe(cost("checkout", "payments", "store", "2.00", NOW, Duration.ofMinutes(1)));
+        assertThat(last("team:payments").getConsumed()).isEqualTo(Money.of("2.00"));
+
+        pipe(cost("checkout", "payments", "store", "3.00", NOW.plus(Duration.ofMinutes(1)), Duration.ofMinutes(1)));
+        burnRate.readKeyValuesToList();
+        budget("service:checkout", BUDGET);
+        assertThat(burnRate.readKeyValuesToList()).singleElement().satisfies(kv -> {
+            assertThat(kv.key).isEqualTo("service:checkout");
+            assertThat(kv.value.getConsumed()).isEqualTo(Money.of("5.00"));
+            assertThat(window(kv.value, "5m").getSpend()).isEqualTo(Money.of("5.00"));
+        });
+    }
+
     @Test
     void shouldStartANewPeriodAtTheMonthBoundary() {
         budget("all", BUDGET);
