@@ -152,15 +152,23 @@ public final class Workload {
         return records;
     }
 
-    /** A monthly budget per team and for every tenth service. */
+    /**
+     * A monthly budget per team and for every tenth service, stamped a day before the workload starts: set before the
+     * costs, as a deployment's are. Stamped with the wall clock (as until 2026-12-07), they sorted hours after the
+     * cost rows in attribution's task, which merges its inputs by timestamp, so whether they took effect while a
+     * phase was measured (and the burn-rate work with them) changed from run to run: attribution alone measured 38-40
+     * us per record in some runs and 92-96 us in others, of the same code (docs/performance.md).
+     */
     public List<ProducerRecord<String, String>> budgets(SpendstreamTopics topics) {
+        long setAt = start.minus(Duration.ofDays(1)).toEpochMilli();
         List<ProducerRecord<String, String>> records = new ArrayList<>();
         for (int t = 0; t <= (services - 1) / 10; t++) {
-            records.add(new ProducerRecord<>(topics.budgets.name(), "team:" + String.format("team-%03d", t),
-                    budget("250000.00")));
+            records.add(new ProducerRecord<>(topics.budgets.name(), null, setAt,
+                    "team:" + String.format("team-%03d", t), budget("250000.00")));
         }
         for (int s = 0; s < services; s += 10) {
-            records.add(new ProducerRecord<>(topics.budgets.name(), "service:" + service(s), budget("40000.00")));
+            records.add(new ProducerRecord<>(topics.budgets.name(), null, setAt, "service:" + service(s),
+                    budget("40000.00")));
         }
         return records;
     }

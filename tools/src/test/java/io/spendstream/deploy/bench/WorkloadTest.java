@@ -22,6 +22,22 @@ class WorkloadTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
+    void shouldStampTheBudgetsBeforeTheFirstCostRow() {
+        Instant start = Instant.parse("2026-11-24T00:00:00Z");
+        Workload workload = new Workload(60, 25, 7, start);
+        SpendstreamTopics topics = new SpendstreamTopics(TopicNames.defaults(), new InMemorySchemaRegistry());
+
+        List<ProducerRecord<String, String>> budgets = workload.budgets(topics);
+
+        // Three teams and every tenth of 25 services.
+        assertThat(budgets).extracting(ProducerRecord::key).containsExactly("team:team-000", "team:team-001",
+                "team:team-002", "service:" + Workload.service(0), "service:" + Workload.service(10),
+                "service:" + Workload.service(20));
+        assertThat(budgets).allSatisfy(budget -> assertThat(budget.timestamp())
+                .isEqualTo(start.minusSeconds(86_400).toEpochMilli()));
+    }
+
+    @Test
     void shouldRepeatTheEstatesMinutesFastWithTheirOwnTimesAndLineItems() throws Exception {
         Workload workload = new Workload(60, 7, 7, Instant.parse("2026-11-24T00:00:00Z"));
         SpendstreamTopics topics = new SpendstreamTopics(TopicNames.defaults(), new InMemorySchemaRegistry());
