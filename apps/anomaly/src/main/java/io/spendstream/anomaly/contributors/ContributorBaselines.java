@@ -93,37 +93,57 @@ public final class ContributorBaselines {
         if (state == null) {
             state = empty();
         }
-        observe(state, windowStart, windowEnd, children, timestamp, states.names());
+        states.observed(key, observe(state, windowStart, windowEnd, children, timestamp, states.names()));
         return state;
     }
 
     /**
      * Keeps the children of one update of a window, unless the window settled already or the update carries none
      * (from a writer before children existed): then there is nothing to learn or name. Their names as {@code names}
-     * keeps them.
+     * keeps them. Returns the window as kept now, or null when this update changed none (or the window was learned
+     * early at once to stay within the budget).
+     *
+     * <p>The record's pending windows are changed in place, found by binary search on their start (they are oldest
+     * first): an update costs the same with ten windows pending as with a day of them held (issue 18: a copy, a sort
+     * and a scan of the list per update were a tenth of the anomaly app's CPU while the settle horizon was open).
      */
-    public void observe(ContributorBaselinesRecord state, long windowStart, long windowEnd, List<ChildCost> children,
-            long timestamp, ChildNames names) {
+    public PendingChildrenRecord observe(ContributorBaselinesRecord state, long windowStart, long windowEnd,
+            List<ChildCost> children, long timestamp, ChildNames names) {
         if (children.isEmpty() || windowStart < state.getSettledBefore()) {
-            return;
+            return null;
         }
         long bytes = pendingBytes(state);
-        List<PendingChildrenRecord> pending = new ArrayList<>(state.getPending());
+        List<PendingChildrenRecord> pending = pending(state);
         int known = indexOf(pending, windowStart);
         PendingChildrenRecord update = new PendingChildrenRecord(windowStart, windowEnd, timestamp,
                 kept(children, names));
+        PendingChildrenRecord changed = null;
         if (known < 0) {
-            pending.add(update);
-            pending.sort(Comparator.comparingLong(PendingChildrenRecord::getWindowStart));
+            pending.add(-known - 1, update);
             bytes += bytes(update);
+            changed = update;
         } else if (timestamp >= pending.get(known).getLastTimestamp()) {
             // Updates carry the window's children so far: the latest in event time wins.
             bytes += bytes(update) - bytes(pending.get(known));
             pending.set(known, update);
+            changed = update;
         }
         state.setPendingBytes(bytes);
         keepWithinBudget(state, pending);
-        state.setPending(pending);
+        return changed == null || windowStart < state.getSettledBefore() ? null : changed;
+    }
+
+    /**
+     * The record's pending windows as a list this class changes in place: one of its own ({@link ArrayList}), so a
+     * decoded record's list (or an empty default) is copied once, the first time.
+     */
+    static List<PendingChildrenRecord> pending(ContributorBaselinesRecord state) {
+        List<PendingChildrenRecord> pending = state.getPending();
+        if (!(pending instanceof ArrayList)) {
+            pending = new ArrayList<>(pending);
+            state.setPending(pending);
+        }
+        return pending;
     }
 
     /**
@@ -145,13 +165,25 @@ public final class ContributorBaselines {
         return RESOURCE.equals(kind) ? RESOURCE : SKU.equals(kind) ? SKU : kind;
     }
 
-    private static int indexOf(List<PendingChildrenRecord> pending, long windowStart) {
-        for (int i = 0; i < pending.size(); i++) {
-            if (pending.get(i).getWindowStart() == windowStart) {
-                return i;
+    /**
+     * The index of the window starting at {@code windowStart} in {@code pending} (oldest first), or, when there is
+     * none, {@code -(the index it would take) - 1}, as {@link java.util.Collections#binarySearch}.
+     */
+    static int indexOf(List<PendingChildrenRecord> pending, long windowStart) {
+        int low = 0;
+        int high = pending.size() - 1;
+        while (low <= high) {
+            int middle = (low + high) >>> 1;
+            long start = pending.get(middle).getWindowStart();
+            if (start < windowStart) {
+                low = middle + 1;
+            } else if (start > windowStart) {
+                high = middle - 1;
+            } else {
+                return middle;
             }
         }
-        return -1;
+        return -low - 1;
     }
 
     /**
@@ -162,9 +194,12 @@ public final class ContributorBaselines {
      * contributors if an anomaly is found in it later.
      */
     private void keepWithinBudget(ContributorBaselinesRecord state, List<PendingChildrenRecord> pending) {
-        while (state.getPendingBytes() > StateBudget.RECORD_BYTES && pending.size() > 1) {
-            learnOldest(state, pending);
+        long bytes = state.getPendingBytes();
+        int early = 0;
+        while (bytes > StateBudget.RECORD_BYTES && early < pending.size() - 1) {
+            bytes -= bytes(pending.get(early++));
         }
+        learnEarly(state, pending, early);
     }
 
     /** The pending windows' estimated bytes: as kept in the record, or counted once if not known (format 1). */
@@ -175,13 +210,22 @@ public final class ContributorBaselines {
         return state.getPendingBytes();
     }
 
-    /** Takes the oldest of {@code pending} out of the record's list, and its bytes out of the estimate. */
-    private static PendingChildrenRecord removeOldest(ContributorBaselinesRecord state,
-            List<PendingChildrenRecord> pending) {
+    /**
+     * Takes the {@code count} oldest of {@code pending} out of the record's list at once (one shift of the list, not
+     * one per window), and their bytes out of the estimate.
+     */
+    private static void removeOldest(ContributorBaselinesRecord state, List<PendingChildrenRecord> pending,
+            int count) {
+        if (count == 0) {
+            return;
+        }
         long bytes = pendingBytes(state);
-        PendingChildrenRecord oldest = pending.remove(0);
-        state.setPendingBytes(bytes - bytes(oldest));
-        return oldest;
+        List<PendingChildrenRecord> oldest = pending.subList(0, count);
+        for (PendingChildrenRecord window : oldest) {
+            bytes -= bytes(window);
+        }
+        oldest.clear();
+        state.setPendingBytes(bytes);
     }
 
     private static long bytes(PendingChildrenRecord window) {
@@ -360,12 +404,8 @@ public final class ContributorBaselines {
     }
 
     private static PendingChildrenRecord pendingWindow(ContributorBaselinesRecord state, long windowStart) {
-        for (PendingChildrenRecord pending : state.getPending()) {
-            if (pending.getWindowStart() == windowStart) {
-                return pending;
-            }
-        }
-        return null;
+        int index = indexOf(state.getPending(), windowStart);
+        return index < 0 ? null : state.getPending().get(index);
     }
 
     private static Map<String, ChildBaselineRecord> baselinesByKey(ContributorBaselinesRecord state) {
@@ -389,27 +429,30 @@ public final class ContributorBaselines {
      * lag), so the children's windows are learned when the series' are, complete.
      */
     public void settle(ContributorBaselinesRecord state, long horizonMillis) {
-        List<PendingChildrenRecord> pending = new ArrayList<>(state.getPending());
-        if (pending.isEmpty()) {
+        if (state.getPending().isEmpty()) {
             return;
         }
+        List<PendingChildrenRecord> pending = pending(state);
         PendingChildrenRecord newest = pending.get(pending.size() - 1);
         long horizon = newest.getWindowStart() - horizonMillis;
         int cap = settings.pendingCap(horizonMillis, newest.getWindowEnd() - newest.getWindowStart());
         learnBefore(state, pending, horizon);
-        while (pending.size() > cap) {
-            // Only overlapping or odd-sized windows get here; the state must stay small.
-            learnOldest(state, pending);
-        }
-        state.setPending(pending);
+        // Only overlapping or odd-sized windows get beyond the cap; the state must stay small.
+        learnEarly(state, pending, Math.max(0, pending.size() - cap));
     }
 
-    /** Learns the oldest of (at least two) pending windows ahead of its settling, and moves the settle line past it. */
-    private void learnOldest(ContributorBaselinesRecord state, List<PendingChildrenRecord> pending) {
-        PendingChildrenRecord oldest = removeOldest(state, pending);
-        learn(state, oldest);
-        long line = Math.min(oldest.getWindowEnd(), pending.get(0).getWindowStart());
-        state.setSettledBefore(Math.max(state.getSettledBefore(), line));
+    /**
+     * Learns the {@code count} oldest pending windows (at least one stays) ahead of their settling, oldest first,
+     * moving the settle line past each.
+     */
+    private void learnEarly(ContributorBaselinesRecord state, List<PendingChildrenRecord> pending, int count) {
+        for (int i = 0; i < count; i++) {
+            PendingChildrenRecord oldest = pending.get(i);
+            learn(state, oldest);
+            long line = Math.min(oldest.getWindowEnd(), pending.get(i + 1).getWindowStart());
+            state.setSettledBefore(Math.max(state.getSettledBefore(), line));
+        }
+        removeOldest(state, pending, count);
     }
 
     /**
@@ -418,15 +461,15 @@ public final class ContributorBaselines {
      * found in the replay are named against what was learned up to it, as in order.
      */
     public void settleBefore(ContributorBaselinesRecord state, long line) {
-        List<PendingChildrenRecord> pending = new ArrayList<>(state.getPending());
-        learnBefore(state, pending, line);
-        state.setPending(pending);
+        learnBefore(state, pending(state), line);
     }
 
     private void learnBefore(ContributorBaselinesRecord state, List<PendingChildrenRecord> pending, long line) {
-        while (!pending.isEmpty() && pending.get(0).getWindowStart() < line) {
-            learn(state, removeOldest(state, pending));
+        int settled = 0;
+        while (settled < pending.size() && pending.get(settled).getWindowStart() < line) {
+            learn(state, pending.get(settled++));
         }
+        removeOldest(state, pending, settled);
         state.setSettledBefore(Math.max(state.getSettledBefore(), line));
     }
 

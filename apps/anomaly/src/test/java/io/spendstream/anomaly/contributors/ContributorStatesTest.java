@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -26,6 +27,8 @@ import io.spendstream.schemas.Money;
 class ContributorStatesTest {
 
     private static final long MINUTE = 60_000L;
+    /** Settle horizons in minutes: in order, while a series lags, while a catch-up hold keeps a day. */
+    private static final int[] HORIZONS = {10, 120, 1440, 45};
     private static final ContributorBaselines BASELINES = new ContributorBaselines(
             ContributorSettings.defaults(LifecycleSettings.defaults()));
 
@@ -135,6 +138,58 @@ class ContributorStatesTest {
         assertThat(baselineStore.get("checkout").getPendingStarts()).containsExactly(0L, MINUTE, 2 * MINUTE);
         assertThat(pendingStore.get(ContributorStates.windowKey("checkout", MINUTE)).getChildren()).hasSize(2);
         assertThat(states().get("checkout").getPending()).isEqualTo(read.getPending());
+    }
+
+    @Test
+    void shouldKeepInItsStoresExactlyTheSeriesWindowsThroughABacklogReadOutOfOrder() {
+        // Updates up to 90 minutes behind the newest, horizons from ten minutes to a day, a catch-up release now and
+        // then: after every put, what the two stores hold is the series as kept, window for window, and nothing else.
+        ContributorStates states = states();
+        Random random = new Random(18);
+        long newest = 0;
+        for (int update = 0; update < 3000; update++) {
+            newest += random.nextInt(4) == 0 ? 1 : 0;
+            long minute = Math.max(0, newest - random.nextInt(90));
+            ContributorBaselinesRecord state = BASELINES.observe(states, "checkout", minute * MINUTE,
+                    (minute + 1) * MINUTE, children("0.3" + random.nextInt(10)), update);
+            if (random.nextInt(100) == 0) {
+                BASELINES.settleBefore(state, (newest - random.nextInt(60)) * MINUTE);
+            }
+            BASELINES.settle(state, HORIZONS[(update / 500) % HORIZONS.length] * MINUTE);
+            states.put("checkout", state);
+
+            ContributorBaselinesRecord restored = states().get("checkout");
+            assertThat(restored.getPending()).as("update %d", update).isEqualTo(state.getPending());
+            assertThat(restored.getPendingStarts()).containsExactlyElementsOf(restored.getPending().stream()
+                    .map(PendingChildrenRecord::getWindowStart).toList());
+            List<String> windowKeys = new ArrayList<>();
+            pendingStore.all().forEachRemaining(kv -> windowKeys.add(kv.key));
+            assertThat(windowKeys).as("update %d", update).containsExactlyInAnyOrderElementsOf(
+                    restored.getPendingStarts().stream().map(start -> ContributorStates.windowKey("checkout", start))
+                            .toList());
+        }
+    }
+
+    @Test
+    void shouldWriteNothingOfAnUpdateThatFailedBeforeItsPut() {
+        ReadThroughStates<ContributorBaselinesRecord> baselines = new ReadThroughStates<>(baselineStore, 16);
+        ReadThroughStates<PendingChildrenRecord> windows = new ReadThroughStates<>(pendingStore, 256);
+        ContributorStates states = new ContributorStates(baselines, windows);
+        for (int m = 0; m < 20; m++) {
+            update(states, m, "0.30");
+        }
+        // An update of a new window fails after the children were observed: the processor forgets its objects.
+        BASELINES.observe(states, "checkout", 25 * MINUTE, 26 * MINUTE, children("0.90"), 26 * MINUTE - 1);
+        baselines.clear();
+        windows.clear();
+
+        // The next update of the series is put; the failed one's window is nowhere.
+        update(states, 19, "0.60");
+        assertThat(pendingStore.get(ContributorStates.windowKey("checkout", 25 * MINUTE))).isNull();
+        ContributorBaselinesRecord restored = states().get("checkout");
+        assertThat(restored.getPendingStarts()).doesNotContain(25 * MINUTE).last().isEqualTo(19 * MINUTE);
+        assertThat(restored.getPending()).extracting(PendingChildrenRecord::getWindowStart)
+                .containsExactlyElementsOf(restored.getPendingStarts());
     }
 
     private ContributorStates states() {
