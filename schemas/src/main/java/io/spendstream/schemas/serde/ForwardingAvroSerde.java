@@ -121,7 +121,10 @@ public final class ForwardingAvroSerde<V> implements Serde<ForwardedRecord<V>> {
         return projection.getFields().stream().map(Schema.Field::name).toList();
     }
 
+    /** A plan for a writer of the full record's own schema (the common case), else Avro's resolving reader. */
     private DatumReader<GenericRecord> readerFor(int writerId) {
-        return new GenericDatumReader<>(full.registry().getById(writerId), projection, model);
+        Schema writer = full.registry().getById(writerId);
+        return writer.equals(full.schema()) ? new PlannedProjectionReader(writer, projection, model)
+                : new GenericDatumReader<>(writer, projection, model);
     }
 }

@@ -84,8 +84,11 @@ class ForwardingAvroSerdeTest {
     @Test
     void shouldFailOnBytesThatDoNotReadExactlyAsTheFullRecordsSerdeFails() {
         byte[] bytes = full.serializer().serialize(COST_TOPIC, cost(3));
+        // chargeId, a field the projection skips, with a negative length (zig-zag 1 is -1).
+        byte[] negativeLength = bytes.clone();
+        negativeLength[ConfluentWireFormat.HEADER_SIZE] = 1;
         List<byte[]> bad = List.of(Arrays.copyOf(bytes, bytes.length / 2), Arrays.copyOf(bytes, 30),
-                "not avro".getBytes(), new byte[] {0, 0, 0, 0x7f, 0x7f, 2, 'a'});
+                "not avro".getBytes(), new byte[] {0, 0, 0, 0x7f, 0x7f, 2, 'a'}, negativeLength);
         for (byte[] record : bad) {
             Throwable expected = catchThrowable(() -> full.deserializer().deserialize(COST_TOPIC, record));
             assertThat(expected).as("the full serde fails on it").isNotNull();
