@@ -25,8 +25,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * encoded it twice, half of its CPU, to read five fields and write the line on with an owner).
  *
  * <p>Reading resolves the writer's schema (fetched by id once per id, as {@link ConfluentAvroSerde} does) against a
- * projection of the full record's schema to the fields named: Avro skips the others in the bytes without building
- * them, and an older writer's record reads with the defaults of fields it lacks. Writing writes the bytes as read, so
+ * projection of the full record's schema to the fields named: the others are skipped in the bytes without being
+ * built (for a writer of the full record's own schema, the common case, by a plan made once:
+ * {@link PlannedProjectionReader}), and an older writer's record reads with the defaults of fields it lacks. Writing writes the bytes as read, so
  * a repartition or a store holds exactly what the producer wrote; {@link ForwardingRecordWriter} writes them into a
  * record that nests them. Bytes that do not read fail as the full record's serde fails on them (same exception, same
  * message), so dead letters read the same. Null is a tombstone both ways.
