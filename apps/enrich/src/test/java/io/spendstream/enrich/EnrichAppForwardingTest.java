@@ -2,7 +2,6 @@ package io.spendstream.enrich;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -14,10 +13,6 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -88,11 +83,11 @@ class EnrichAppForwardingTest {
 
     @Test
     void shouldWriteALineOfAnOlderSchemaWholeWithTheDefaultsOfTheFieldsItLacks() throws IOException {
-        Schema older = withoutFieldsFrom("contractApplied");
+        Schema older = EnrichGoldenOutputTest.olderCostSchema();
         int olderId = topics.registry().register(topics.cost.name() + "-value", older);
         CostRecord cost = withTags(EnrichAppTest.cost("charge-1", "i-1", "12.50", T0900, Map.of()));
         rawCosts().pipeInput(topics.cost.keySerde().serializer().serialize(topics.cost.name(), "charge-1"),
-                framed(olderId, older, cost), T0900);
+                EnrichGoldenOutputTest.framed(olderId, older, cost), T0900);
 
         byte[] written = attributedBytes.readValue();
 
@@ -117,27 +112,5 @@ class EnrichAppForwardingTest {
                 "d-zone", "eu", "e-owner", "ops"));
         return CostRecord.newBuilder(cost).setTags(tags).setExtensions(new TreeMap<>(Map.of("x_A", "1", "x_B", "2",
                 "x_C", "3"))).build();
-    }
-
-    private static Schema withoutFieldsFrom(String first) {
-        Schema current = CostRecord.getClassSchema();
-        List<Schema.Field> fields = new ArrayList<>();
-        for (Schema.Field field : current.getFields()) {
-            if (field.name().equals(first)) {
-                break;
-            }
-            fields.add(new Schema.Field(field, field.schema()));
-        }
-        return Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
-    }
-
-    private static byte[] framed(int id, Schema schema, CostRecord cost) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(ConfluentWireFormat.MAGIC_BYTE);
-        out.write(ByteBuffer.allocate(4).putInt(id).array());
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new SpecificDatumWriter<CostRecord>(schema, SpecificData.getForClass(CostRecord.class)).write(cost, encoder);
-        encoder.flush();
-        return out.toByteArray();
     }
 }

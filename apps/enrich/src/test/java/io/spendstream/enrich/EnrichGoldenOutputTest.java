@@ -251,7 +251,7 @@ class EnrichGoldenOutputTest {
     }
 
     /** CostRecord as a FOCUS 1.2 producer wrote it: without the fields from contractApplied on. */
-    private static Schema olderCostSchema() {
+    static Schema olderCostSchema() {
         Schema current = CostRecord.getClassSchema();
         List<Schema.Field> fields = new ArrayList<>();
         for (Schema.Field field : current.getFields()) {
@@ -272,7 +272,7 @@ class EnrichGoldenOutputTest {
     }
 
     /** The record in the Confluent wire format under {@code id}, written with {@code schema} (a prefix of its own). */
-    private static byte[] framed(int id, Schema schema, CostRecord cost) throws IOException {
+    static byte[] framed(int id, Schema schema, CostRecord cost) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(ConfluentWireFormat.MAGIC_BYTE);
         out.write(ByteBuffer.allocate(4).putInt(id).array());
