@@ -138,6 +138,15 @@ public final class SpendstreamTopics {
                 type.getName())));
     }
 
+    /** The Avro serde of a topic's values: every topic Spendstream writes has one. */
+    @SuppressWarnings("unchecked")
+    public <V extends org.apache.avro.specific.SpecificRecord> ConfluentAvroSerde<V> avroValues(Topic<?, V> topic) {
+        if (!(topic.valueSerde() instanceof ConfluentAvroSerde<?> serde)) {
+            throw new IllegalArgumentException(topic.name() + " has no Avro values");
+        }
+        return (ConfluentAvroSerde<V>) serde;
+    }
+
     public List<Topic<?, ?>> all() {
         return List.of(usageRaw, apmRaw, tags, budgets, fxRates, prices, silences, cost, apm, costAttributed,
                 unitCost, allocation, commitments, burnRate, reconciliation, value, anomalies, alerts, dlq);

@@ -1,6 +1,5 @@
 package io.spendstream.enrich;
 
-import io.spendstream.avro.AttributedCost;
 import io.spendstream.avro.Attribution;
 import io.spendstream.runtime.metrics.PipelineMetrics;
 
@@ -30,14 +29,14 @@ public final class AttributionMetrics {
         metrics.recordIn(EnrichApp.NAME);
     }
 
-    public void costOut(AttributedCost cost) {
+    public void costOut(AttributedLine line) {
         metrics.recordOut(EnrichApp.NAME, outputTopic);
-        Attribution attribution = cost.getAttribution();
+        Attribution attribution = line.attribution();
         if (attribution.getAllocated()) {
             metrics.counter(ATTRIBUTED, "source", attribution.getSource()).increment();
         } else {
             metrics.counter(UNALLOCATED, "reason", attribution.getUnallocatedReason()).increment();
         }
-        coverage.add(cost);
+        coverage.add(attribution, line.cost().view().effectiveCost());
     }
 }

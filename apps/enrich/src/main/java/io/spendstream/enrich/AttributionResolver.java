@@ -1,11 +1,6 @@
 package io.spendstream.enrich;
 
-import java.util.HashMap;
-import java.util.Map;
-
-import io.spendstream.avro.AttributedCost;
 import io.spendstream.avro.Attribution;
-import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.ResourceTags;
 
 /**
@@ -23,7 +18,7 @@ import io.spendstream.avro.ResourceTags;
  * attribution app apportions them to the services that used them. No source is merged with another: the tag
  * table, when it has an owner, wins as a whole.
  *
- * <p>A row the provider already split (FOCUS 1.3 split cost allocation, {@code CostRecord.providerSplit}) is
+ * <p>A row the provider already split (FOCUS 1.3 split cost allocation, {@link CostLineFields#providerSplit}) is
  * attributed by its allocated resource: the tag table is looked up by its AllocatedResourceId (its ResourceId is the
  * origin charge's, often the shared cluster), and its FOCUS tags are its Tags with its AllocatedTags over them. It is
  * never {@code shared}: the provider has already divided it, and apportioning it again would move money from the
@@ -52,41 +47,19 @@ public final class AttributionResolver {
         this(new FocusTagReader());
     }
 
-    /** The cost with its owner; {@code tableTags} is the tag table's entry as of the cost's time, or null. */
-    public AttributedCost resolve(CostRecord cost, ResourceTags tableTags) {
+    /** The owner of a cost line; {@code tableTags} is the tag table's entry as of the line's time, or null. */
+    public Attribution resolve(CostLineFields cost, ResourceTags tableTags) {
         if (namesAnOwner(tableTags)) {
-            return new AttributedCost(cost, owned(tableTags, SOURCE_TAG_TABLE, cost.getProviderSplit()));
+            return owned(tableTags, SOURCE_TAG_TABLE, cost.providerSplit());
         }
-        return focusTags.read(focusTagsOf(cost))
-                .map(tags -> new AttributedCost(cost, owned(tags, SOURCE_FOCUS_TAGS, cost.getProviderSplit())))
-                .orElseGet(() -> new AttributedCost(cost,
-                        unallocated(hasResourceId(cost) ? UNTAGGED : NO_RESOURCE_ID)));
+        return focusTags.read(cost.focusTags())
+                .map(tags -> owned(tags, SOURCE_FOCUS_TAGS, cost.providerSplit()))
+                .orElseGet(() -> unallocated(cost.hasResourceId() ? UNTAGGED : NO_RESOURCE_ID));
     }
 
     /** The record key on {@code spend.cost.attributed}: the service, or {@value #UNALLOCATED_KEY}. */
     public static String keyOf(Attribution attribution) {
         return attribution.getService() == null ? UNALLOCATED_KEY : attribution.getService();
-    }
-
-    static boolean hasResourceId(CostRecord cost) {
-        String resourceId = attributionResourceId(cost);
-        return resourceId != null && !resourceId.isBlank();
-    }
-
-    /** The resource whose tags own the cost: the allocated resource of a provider-split row, else the ResourceId. */
-    static String attributionResourceId(CostRecord cost) {
-        String allocated = cost.getAllocatedResourceId();
-        return cost.getProviderSplit() && allocated != null && !allocated.isBlank() ? allocated : cost.getResourceId();
-    }
-
-    /** The row's FOCUS Tags, with a provider-split row's AllocatedTags over them. */
-    private static Map<String, String> focusTagsOf(CostRecord cost) {
-        if (cost.getAllocatedTags().isEmpty()) {
-            return cost.getTags();
-        }
-        Map<String, String> tags = new HashMap<>(cost.getTags());
-        tags.putAll(cost.getAllocatedTags());
-        return tags;
     }
 
     static boolean namesAnOwner(ResourceTags tags) {

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 
 import io.micrometer.core.instrument.Gauge;
-import io.spendstream.avro.AttributedCost;
 import io.spendstream.avro.Attribution;
 import io.spendstream.runtime.metrics.PipelineMetrics;
 import io.spendstream.schemas.Money;
@@ -48,10 +47,9 @@ public final class CostCoverage {
                 .register(metrics.registry());
     }
 
-    /** Adds one attributed line to the totals and updates both gauges. */
-    public synchronized void add(AttributedCost cost) {
-        Attribution attribution = cost.getAttribution();
-        BigDecimal amount = cost.getCost().getEffectiveCost().abs();
+    /** Adds one attributed line, its owner and effective cost, to the totals and updates both gauges. */
+    public synchronized void add(Attribution attribution, BigDecimal effectiveCost) {
+        BigDecimal amount = effectiveCost.abs();
         absoluteCost = absoluteCost.add(amount);
         if (!attribution.getAllocated()) {
             absoluteUnallocatedCost = absoluteUnallocatedCost.add(amount);

@@ -85,8 +85,32 @@ public final class AvroBinary {
         }
     }
 
+    /**
+     * {@code magic}, {@code id} as a 4-byte big-endian int, {@code length} bytes of {@code written} from
+     * {@code offset} (Avro binary of the leading fields of a record, written before), then the Avro binary of
+     * {@code value}: a record's binary is its fields' one after the other, so this is the record whose last field (or
+     * fields, as a record) is {@code value}.
+     */
+    public static <T> byte[] write(DatumWriter<T> writer, T value, byte magic, int id, byte[] written, int offset,
+            int length) throws IOException {
+        Buffers buffers = Buffers.take();
+        try {
+            buffers.output.write(magic);
+            buffers.output.writeInt(id);
+            buffers.output.write(written, offset, length);
+            return buffers.encode(writer, value);
+        } finally {
+            buffers.release();
+        }
+    }
+
     /** Reads one datum from {@code bytes} starting at {@code offset} (after the frame's header). */
     public static <T> T read(DatumReader<T> reader, byte[] bytes, int offset) throws IOException {
+        return readDatum(reader, bytes, offset).value();
+    }
+
+    /** Reads one datum from {@code bytes} starting at {@code offset}, and says whether bytes are left after it. */
+    public static <T> Datum<T> readDatum(DatumReader<T> reader, byte[] bytes, int offset) throws IOException {
         Buffers buffers = Buffers.take();
         boolean read = false;
         try {
@@ -94,14 +118,22 @@ public final class AvroBinary {
                     buffers.decoder);
             buffers.decoder = decoder;
             T value = reader.read(null, decoder);
+            Datum<T> datum = new Datum<>(value, decoder.isEnd());
             read = true;
-            return value;
+            return datum;
         } finally {
             if (!read) {
                 buffers.decoder = null;
             }
             buffers.release();
         }
+    }
+
+    /**
+     * A datum read, and whether it ended where the bytes end: Avro's readers ignore bytes after a datum, which a copy
+     * of the bytes would carry along.
+     */
+    public record Datum<T>(T value, boolean endsTheBytes) {
     }
 
     /**

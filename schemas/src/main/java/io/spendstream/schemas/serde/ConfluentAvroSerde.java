@@ -132,6 +132,11 @@ public final class ConfluentAvroSerde<T> implements Serde<T> {
         return new ConfluentAvroSerde<>(readerSchema, projection, model, registry, isKey, subject);
     }
 
+    /** The registry this serde reads writers' schemas from and registers its own in. */
+    SchemaRegistryClient registry() {
+        return registry;
+    }
+
     /** The subject this serde writes under, or null when it follows the topic it writes to. */
     public String subject() {
         return subject;
