@@ -172,11 +172,11 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
                 return;
             }
             perApp.add(perEvent);
-            rows.add(new Row("app+GC CPU per input event it processed, " + app + " in the full pipeline", "us",
+            rows.add(new Row("app+GC CPU per input event, " + app + " in full pipeline (own progress)", "us",
                     Stats.median(perEvent), null, perEvent));
         }
         List<Double> sum = sumPerWindow(perApp);
-        rows.add(new Row("app+GC CPU per input event, full pipeline, each app over its own progress", "us",
+        rows.add(new Row("app+GC CPU per input event, full pipeline, sum over own progress", "us",
                 Stats.median(sum), null, sum));
     }
 

@@ -147,13 +147,13 @@ class BenchEndToEndTest {
         // NaN when the JVMs used no measurable CPU (10 ms ticks) in a run this small.
         assertFalse(row(report, "JIT compiler share of CPU while measured, full pipeline").value() < 0);
         // The full pipeline's CPU per input event app by app, each over its own progress, and their sum.
-        List<Double> sum = row(report, "app+GC CPU per input event, full pipeline, each app over its own progress")
+        List<Double> sum = row(report, "app+GC CPU per input event, full pipeline, sum over own progress")
                 .samples();
         assertEquals(row(report, "full pipeline").samples().size(), sum.size(), "one per counted window");
         for (int window = 0; window < sum.size(); window++) {
             double apps = 0;
             for (String app : List.of("ingest", "enrich", "attribution", "anomaly")) {
-                apps += row(report, "app+GC CPU per input event it processed, " + app + " in the full pipeline")
+                apps += row(report, "app+GC CPU per input event, " + app + " in full pipeline (own progress)")
                         .samples().get(window);
             }
             assertEquals(apps, sum.get(window), 1e-9, "window " + window + ": the sum of the apps' figures");
