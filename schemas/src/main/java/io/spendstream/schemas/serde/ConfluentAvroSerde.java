@@ -1,7 +1,6 @@
 package io.spendstream.schemas.serde;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -112,9 +111,7 @@ public final class ConfluentAvroSerde<T> implements Serde<T> {
      * @throws IllegalArgumentException when the schema is not a record or {@code fields} are not its last fields
      */
     public ConfluentAvroSerde<T> withoutTrailingFields(String... fields) {
-        if (readerSchema.getType() != Schema.Type.RECORD) {
-            throw new IllegalArgumentException(readerSchema.getFullName() + " is not a record");
-        }
+        RecordProjection.requireRecord(readerSchema);
         List<Schema.Field> all = readerSchema.getFields();
         int kept = all.size() - fields.length;
         for (int i = 0; i < fields.length; i++) {
@@ -123,13 +120,8 @@ public final class ConfluentAvroSerde<T> implements Serde<T> {
                         + readerSchema.getFullName());
             }
         }
-        List<Schema.Field> leading = new ArrayList<>();
-        for (Schema.Field field : all.subList(0, kept)) {
-            leading.add(new Schema.Field(field, field.schema()));
-        }
-        Schema projection = Schema.createRecord(readerSchema.getName(), readerSchema.getDoc(),
-                readerSchema.getNamespace(), readerSchema.isError(), leading);
-        return new ConfluentAvroSerde<>(readerSchema, projection, model, registry, isKey, subject);
+        return new ConfluentAvroSerde<>(readerSchema, RecordProjection.of(readerSchema, all.subList(0, kept)), model,
+                registry, isKey, subject);
     }
 
     /** The registry this serde reads writers' schemas from and registers its own in. */

@@ -1,7 +1,6 @@
 package io.spendstream.schemas.serde;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,21 +59,14 @@ public final class ForwardingAvroSerde<V> implements Serde<ForwardedRecord<V>> {
 
     /** The record's schema with the named fields alone, in the record's order (so it reads in one pass). */
     private static Schema projection(Schema record, List<String> names) {
-        if (record.getType() != Schema.Type.RECORD) {
-            throw new IllegalArgumentException(record.getFullName() + " is not a record");
-        }
+        RecordProjection.requireRecord(record);
         for (String name : names) {
             if (record.getField(name) == null) {
                 throw new IllegalArgumentException(record.getFullName() + " has no field '" + name + "'");
             }
         }
-        List<Schema.Field> kept = new ArrayList<>();
-        for (Schema.Field field : record.getFields()) {
-            if (names.contains(field.name())) {
-                kept.add(new Schema.Field(field, field.schema()));
-            }
-        }
-        return Schema.createRecord(record.getName(), record.getDoc(), record.getNamespace(), record.isError(), kept);
+        return RecordProjection.of(record,
+                record.getFields().stream().filter(field -> names.contains(field.name())).toList());
     }
 
     @Override
