@@ -445,12 +445,9 @@ public final class CostSpikeLifecycle {
         }
         Baseline baseline = state.baseline();
         double cost = window.cost().doubleValue();
-        // Whether an open incident goes on is judged by the rarity: the damping of repeated onsets must not resolve it.
-        // A window out the other way is no part of this incident: a spike's end is not a drop, and the other way round.
         OptionalDouble rarity = detector.rarity(baseline, window.windowStart(), cost);
         double score = rarity.orElse(0.0);
-        boolean quiet = score < settings.resolveScore()
-                || detector.isBelow(baseline, window.windowStart(), cost) != incident.isDrop();
+        boolean quiet = outsideIncident(incident, baseline, window, rarity);
         boolean newSpend = rarity.isEmpty() && !incident.isDrop();
         if (newSpend) {
             // New spend (no baseline yet: only the new-spend rule opens then) goes on while it stays over its ticket
@@ -504,7 +501,7 @@ public final class CostSpikeLifecycle {
             return;
         }
         BigDecimal fraction = coveredFraction(window, coveredUntil);
-        BigDecimal rate = Money.of(window.cost().divide(fraction, MathContext.DECIMAL64));
+        BigDecimal rate = rateOver(window, fraction);
         BigDecimal expected = money(detector.expected(baseline, window.windowStart()));
         BigDecimal excessPerHour = perHour(rate.subtract(expected).max(Money.ZERO), window.sizeMillis());
         // The incident's cost so far compares like with like: the cost so far against what the covered part of the
@@ -542,12 +539,11 @@ public final class CostSpikeLifecycle {
         double cost = window.cost().doubleValue();
         OptionalDouble rarity = detector.rarity(baseline, window.windowStart(), cost);
         boolean newSpend = rarity.isEmpty();
-        if (!newSpend && (rarity.getAsDouble() < settings.resolveScore()
-                || detector.isBelow(baseline, window.windowStart(), cost))) {
+        if (!newSpend && outsideIncident(incident, baseline, window, rarity)) {
             return;
         }
         BigDecimal fraction = coveredFraction(window, coveredUntil);
-        BigDecimal rate = Money.of(window.cost().divide(fraction, MathContext.DECIMAL64));
+        BigDecimal rate = rateOver(window, fraction);
         BigDecimal expected = newSpend ? Money.ZERO : money(detector.expected(baseline, window.windowStart()));
         BigDecimal excessPerHour = perHour(rate.subtract(expected).max(Money.ZERO), window.sizeMillis());
         if (severityFor(excessPerHour) != Severity.PAGE) {
@@ -576,7 +572,7 @@ public final class CostSpikeLifecycle {
             return;
         }
         BigDecimal fraction = coveredFraction(window, coveredUntil);
-        BigDecimal rate = Money.of(window.cost().divide(fraction, MathContext.DECIMAL64));
+        BigDecimal rate = rateOver(window, fraction);
         BigDecimal perHour = perHour(rate, window.sizeMillis()).min(perHour(before.cost(), before.sizeMillis()));
         if (perHour.compareTo(newSpend.ticketPerHour()) < 0) {
             return;
@@ -632,12 +628,29 @@ public final class CostSpikeLifecycle {
     }
 
     /**
+     * Whether {@code window} (of {@code rarity}) is no part of the open {@code incident}. Judged by the rarity, not the
+     * score: the damping of repeated onsets must not resolve an incident. A window out the other way is no part of it
+     * either: a spike's end is not a drop, and the other way round. A window without a baseline (no rarity) is quiet
+     * here; new spend is judged by its own line.
+     */
+    private boolean outsideIncident(Incident incident, Baseline baseline, PendingWindow window,
+            OptionalDouble rarity) {
+        return rarity.orElse(0.0) < settings.resolveScore()
+                || detector.isBelow(baseline, window.windowStart(), window.cost().doubleValue()) != incident.isDrop();
+    }
+
+    /**
      * How much of {@code window} its cost so far covers ({@link ChargeCoverage}): a partial window's rate is its cost
      * over this fraction.
      */
     private BigDecimal coveredFraction(PendingWindow window, Long coveredUntil) {
         return BigDecimal.valueOf(coverage.fraction(window.windowStart(), window.windowEnd(), coveredUntil,
                 window.lastTimestamp()));
+    }
+
+    /** The window's cost as if its rows covered it whole: its cost so far over the fraction they cover. */
+    private static BigDecimal rateOver(PendingWindow window, BigDecimal fraction) {
+        return Money.of(window.cost().divide(fraction, MathContext.DECIMAL64));
     }
 
     private Severity severityFor(BigDecimal excessPerHour) {
