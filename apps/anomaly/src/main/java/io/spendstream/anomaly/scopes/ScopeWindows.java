@@ -2,7 +2,6 @@ package io.spendstream.anomaly.scopes;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 import io.spendstream.anomaly.avro.ScopePartCostRecord;
@@ -25,7 +24,13 @@ import io.spendstream.schemas.Money;
  * latest cost of each part: exact, in {@link Money} scale, whatever the order the services' updates interleave in.
  * The latest update of a part is the one with the latest event time (on a tie, the one that arrived last), as for a
  * service's own windows. Windows are forgotten once the scope's detector has settled them ({@link #forgetBefore}),
- * so the record holds at most the detector's pending windows.
+ * so the record holds at most the detector's pending windows, oldest first (found by binary search).
+ *
+ * <p>{@link #add} changes the record in place (issue 18: copying its window list and the window's parts on every
+ * update, and building each part through Avro's builder, were most of the bytes it allocated: 1.7-4.5 KB an update
+ * before, 0.8-2.0 KB after, {@code tools/microbench} {@code ScopeWindowsBenchmark} with {@code -prof gc}). A record
+ * that fails later is forgotten by the processor's stores ({@code ReadThroughStates.clearingOnFailure}), and a part
+ * the budget refuses is refused before anything changes.
  *
  * <p>Each part keeps how far its latest update's cost rows cover the window's charge time, so the scope's USD/h at
  * OPEN is its cost over the charge time actually covered, as a service's ({@link Total#coveredUntil}).
@@ -40,9 +45,6 @@ public final class ScopeWindows {
 
     /** The children kind of a scope's parts, in the contributor baselines and the anomaly's top contributors. */
     public static final String PART_KIND = DetectionScope.SERVICE.label();
-
-    private static final Comparator<ScopeWindowRecord> OLDEST_FIRST =
-            Comparator.comparingLong(ScopeWindowRecord::getWindowStart);
 
     private ScopeWindows() {
     }
@@ -82,40 +84,52 @@ public final class ScopeWindows {
      */
     public static Total add(ScopeWindowsRecord state, ScopePartRecord part, long timestamp) {
         long bytes = estimatedBytes(state);
-        ScopeWindowRecord window = find(state.getWindows(), part.getWindowStart());
-        List<ScopeWindowRecord> windows = new ArrayList<>(state.getWindows());
+        List<ScopeWindowRecord> windows = state.getWindows();
+        int at = indexOfWindow(windows, part.getWindowStart());
+        ScopeWindowRecord window = at >= 0 ? windows.get(at) : null;
+        int known = window == null ? -1 : indexOf(window.getParts(), part.getPart());
+        long partBytes = StateBudget.entryBytes(part.getPart());
+        if (known < 0 && window != null && !window.getParts().isEmpty()
+                && bytes(window) + partBytes > StateBudget.RECORD_BYTES) {
+            return null;
+        }
+        // From here on the record is changed in place: a record that fails later is forgotten by the processor's
+        // stores (ReadThroughStates.clearingOnFailure), so no copy is needed to leave the state as it was.
+        windows = mutable(windows);
+        state.setWindows(windows);
         if (window == null) {
             window = new ScopeWindowRecord(part.getWindowStart(), part.getWindowEnd(), part.getCurrency(),
                     new ArrayList<>());
-            windows.add(window);
-            windows.sort(OLDEST_FIRST);
+            windows.add(-at - 1, window);
             bytes += bytes(window);
         }
-        List<ScopePartCostRecord> parts = new ArrayList<>(window.getParts());
-        int known = indexOf(parts, part.getPart());
-        long partBytes = StateBudget.entryBytes(part.getPart());
-        if (known < 0 && !parts.isEmpty() && bytes(window) + partBytes > StateBudget.RECORD_BYTES) {
-            return null;
-        }
-        String name = keptName(parts, known, windows, window, part.getPart());
-        ScopePartCostRecord latest = ScopePartCostRecord.newBuilder().setName(name)
-                .setCost(Money.compact(part.getCost())).setLastTimestamp(timestamp)
-                .setCoveredUntil(part.getCoveredUntil())
-                .setRequests(part.getRequests()).setRequestsCoveredUntil(part.getRequestsCoveredUntil()).build();
+        List<ScopePartCostRecord> parts = mutable(window.getParts());
+        window.setParts(parts);
+        ScopeWindowRecord previous = previous(windows, window);
         if (known < 0) {
-            parts.add(latest);
+            parts.add(latest(part, keptName(previous, part.getPart()), timestamp));
             bytes += partBytes;
         } else if (timestamp >= parts.get(known).getLastTimestamp()) {
-            parts.set(known, latest);
+            parts.set(known, latest(part, parts.get(known).getName(), timestamp));
         }
-        window.setParts(parts);
-        Total total = total(window, previous(windows, window));
+        Total total = total(window, previous);
         while (bytes > StateBudget.RECORD_BYTES && windows.size() > 1) {
             bytes -= bytes(windows.remove(0));
         }
-        state.setWindows(windows);
         state.setEstimatedBytes(bytes);
         return total;
+    }
+
+    /** The part's latest update as the window keeps it, under {@code name} (the object the window keeps). */
+    private static ScopePartCostRecord latest(ScopePartRecord part, String name, long timestamp) {
+        // The all-fields constructor, not the builder: its build() checks and copies every field (issue 18).
+        return new ScopePartCostRecord(name, Money.compact(part.getCost()), timestamp, part.getCoveredUntil(),
+                part.getRequests(), part.getRequestsCoveredUntil());
+    }
+
+    /** {@code list} if it can be changed in place, else a copy that can (a list as Avro's reader built it). */
+    private static <T> List<T> mutable(List<T> list) {
+        return list instanceof ArrayList ? list : new ArrayList<>(list);
     }
 
     /**
@@ -205,8 +219,13 @@ public final class ScopeWindows {
     /** The kept window just before {@code window}, of the same size; null when not kept. */
     private static ScopeWindowRecord previous(List<ScopeWindowRecord> windows, ScopeWindowRecord window) {
         long size = window.getWindowEnd() - window.getWindowStart();
-        return windows.stream().filter(w -> w.getWindowEnd() == window.getWindowStart()
-                && w.getWindowEnd() - w.getWindowStart() == size).findFirst().orElse(null);
+        for (ScopeWindowRecord candidate : windows) {
+            if (candidate.getWindowEnd() == window.getWindowStart()
+                    && candidate.getWindowEnd() - candidate.getWindowStart() == size) {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     /** The windows' estimated bytes ({@link StateBudget}): as kept in the record, or counted once if not known. */
@@ -227,12 +246,29 @@ public final class ScopeWindows {
     }
 
     private static ScopeWindowRecord find(List<ScopeWindowRecord> windows, long windowStart) {
-        for (ScopeWindowRecord window : windows) {
-            if (window.getWindowStart() == windowStart) {
-                return window;
+        int at = indexOfWindow(windows, windowStart);
+        return at >= 0 ? windows.get(at) : null;
+    }
+
+    /**
+     * The index of the window starting at {@code windowStart} in {@code windows} (kept oldest first), or
+     * {@code -(insertion point) - 1}, as {@link java.util.Collections#binarySearch}.
+     */
+    private static int indexOfWindow(List<ScopeWindowRecord> windows, long windowStart) {
+        int low = 0;
+        int high = windows.size() - 1;
+        while (low <= high) {
+            int middle = (low + high) >>> 1;
+            long start = windows.get(middle).getWindowStart();
+            if (start < windowStart) {
+                low = middle + 1;
+            } else if (start > windowStart) {
+                high = middle - 1;
+            } else {
+                return middle;
             }
         }
-        return null;
+        return -low - 1;
     }
 
     private static Total total(ScopeWindowRecord window, ScopeWindowRecord previous) {
@@ -243,8 +279,7 @@ public final class ScopeWindows {
         for (ScopePartCostRecord part : window.getParts()) {
             cost = Money.add(cost, part.getCost());
             lastTimestamp = Math.max(lastTimestamp, part.getLastTimestamp());
-            children.add(ChildCost.newBuilder().setKind(PART_KIND).setName(part.getName()).setCost(part.getCost())
-                    .build());
+            children.add(new ChildCost(PART_KIND, part.getName(), part.getCost(), false));
             coverage.add(coverageOf(part));
         }
         List<ChargeCoverage.Part> unreported = new ArrayList<>();
@@ -264,16 +299,11 @@ public final class ScopeWindows {
     }
 
     /**
-     * The part's name as the window keeps it: the object already kept for it in this window or the one before, so a
-     * team held for a day keeps each service's name once, not once per window (issue 18: names were the largest
-     * share of the anomaly app's heap).
+     * A part new to its window named as the window before keeps it: the object already kept there, so a team held
+     * for a day keeps each service's name once, not once per window (issue 18: names were the largest share of the
+     * anomaly app's heap).
      */
-    private static String keptName(List<ScopePartCostRecord> parts, int known, List<ScopeWindowRecord> windows,
-            ScopeWindowRecord window, String name) {
-        if (known >= 0) {
-            return parts.get(known).getName();
-        }
-        ScopeWindowRecord previous = previous(windows, window);
+    private static String keptName(ScopeWindowRecord previous, String name) {
         int before = previous == null ? -1 : indexOf(previous.getParts(), name);
         return before >= 0 ? previous.getParts().get(before).getName() : name;
     }

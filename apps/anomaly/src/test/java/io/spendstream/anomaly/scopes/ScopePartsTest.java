@@ -7,8 +7,12 @@ import static org.assertj.core.api.Assertions.within;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
@@ -78,6 +82,44 @@ class ScopePartsTest {
                         tuple("service", "b", Money.of("0.2")));
         assertThat(windows.getWindows()).singleElement().satisfies(w -> assertThat(w.getParts())
                 .extracting(ScopePartCostRecord::getName).containsExactly("a", "b"));
+    }
+
+    @Test
+    void shouldKeepEachWindowsLatestPartsInWindowOrderWhateverTheOrderAndAcrossReadsFromTheStore() {
+        // The record is changed in place (its lists as Avro's reader built them are copied once): a model of what it
+        // must hold (per window, each part's latest cost) against it after each of 3,000 random updates, some read
+        // back from the store in between, windows arriving out of order and settled now and then.
+        ScopeWindowsSerde serde = new ScopeWindowsSerde();
+        Random random = new Random(42);
+        TreeMap<Integer, Map<String, long[]>> model = new TreeMap<>();
+        ScopeWindowsRecord windows = ScopeWindows.empty();
+        int settledBefore = 0;
+        for (int i = 0; i < 3_000; i++) {
+            int minute = settledBefore + random.nextInt(12);
+            String service = "svc-" + random.nextInt(6);
+            long cents = random.nextInt(1_000);
+            long timestamp = T0.plusSeconds(60L * minute).toEpochMilli() + random.nextInt(60_000);
+            ScopeWindows.Total total = ScopeWindows.add(windows,
+                    partOf(minute, service, BigDecimal.valueOf(cents, 2).toPlainString()), timestamp);
+            long[] kept = model.computeIfAbsent(minute, m -> new HashMap<>()).get(service);
+            if (kept == null || timestamp >= kept[1]) {
+                model.get(minute).put(service, new long[] {cents, timestamp});
+            }
+            long expected = model.get(minute).values().stream().mapToLong(c -> c[0]).sum();
+            assertThat(total.cost()).isEqualByComparingTo(BigDecimal.valueOf(expected, 2));
+            if (random.nextInt(50) == 0) {
+                settledBefore += 1 + random.nextInt(3);
+                ScopeWindows.forgetBefore(windows, T0.plusSeconds(60L * settledBefore).toEpochMilli(), false);
+                model.headMap(settledBefore).clear();
+            }
+            if (random.nextInt(20) == 0) {
+                windows = serde.deserializer().deserialize("changelog",
+                        serde.serializer().serialize("changelog", windows));
+            }
+            assertThat(windows.getWindows()).extracting(w -> w.getWindowStart())
+                    .containsExactlyElementsOf(model.keySet().stream()
+                            .map(m -> T0.plusSeconds(60L * m).toEpochMilli()).toList());
+        }
     }
 
     @Test
