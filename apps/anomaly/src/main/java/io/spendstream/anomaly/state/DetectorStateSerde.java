@@ -136,14 +136,11 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
         WeeklyProfile weekly = baseline.weekly();
         List<PendingWindowRecord> windows = new ArrayList<>(pending.size());
         for (PendingWindow w : pending.windows()) {
-            windows.add(PendingWindowRecord.newBuilder()
-                    .setWindowStart(Instant.ofEpochMilli(w.windowStart()))
-                    .setWindowEnd(Instant.ofEpochMilli(w.windowEnd()))
-                    .setCost(Money.of(w.cost()))
-                    .setCurrency(w.currency())
-                    .setLastTimestamp(Instant.ofEpochMilli(w.lastTimestamp()))
-                    .setFinished(w.finished())
-                    .build());
+            // The all-fields constructor, not the builder: the builder copies the schema's fields for every window of
+            // every state written at a commit (2.7% of the anomaly app's stream thread with windows held; issue 18).
+            windows.add(new PendingWindowRecord(Instant.ofEpochMilli(w.windowStart()),
+                    Instant.ofEpochMilli(w.windowEnd()), Money.of(w.cost()), w.currency(),
+                    Instant.ofEpochMilli(w.lastTimestamp()), w.finished()));
         }
         return DetectorStateRecord.newBuilder()
                 .setLevel(baseline.level())
