@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import org.apache.avro.Schema;
@@ -151,12 +150,12 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
                 .setDeviationTotal(baseline.deviations().total())
                 .setDailyTypicalPeak(doubles(baseline.daily().typicalPeaks()))
                 .setDailyDayPeak(doubles(baseline.daily().dayPeaks()))
-                .setDailyDay(Arrays.stream(baseline.daily().days()).boxed().toList())
+                .setDailyDay(PrimitiveLists.of(baseline.daily().days()))
                 .setTrend(baseline.trend())
                 .setWeeklyFactor(doubles(weekly.factors()))
-                .setWeeklyWeeks(Arrays.stream(weekly.weeks()).boxed().toList())
+                .setWeeklyWeeks(PrimitiveLists.of(weekly.weeks()))
                 .setWeeklyDayMean(doubles(weekly.dayMeans()))
-                .setWeeklyMeanDay(Arrays.stream(weekly.meanDays()).boxed().toList())
+                .setWeeklyMeanDay(PrimitiveLists.of(weekly.meanDays()))
                 .setWeeklyCurrentDay(weekly.currentDay())
                 .setWeeklyCurrentSum(weekly.currentSum())
                 .setWeeklyCurrentCount(weekly.currentCount())
@@ -199,15 +198,12 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
         if (memory.capacity() == 0) {
             return null;
         }
-        List<Float> counts = new ArrayList<>();
-        for (double count : memory.contextCounts()) {
-            counts.add((float) count);
-        }
+        List<Float> counts = PrimitiveLists.asFloats(memory.contextCounts());
         return ShapeRecord.newBuilder()
                 .setCapacity(memory.capacity())
-                .setKeys(Arrays.stream(memory.contextKeys()).boxed().toList())
+                .setKeys(PrimitiveLists.of(memory.contextKeys()))
                 .setCounts(counts)
-                .setAges(Arrays.stream(memory.ages()).boxed().toList())
+                .setAges(PrimitiveLists.of(memory.ages()))
                 .setClock(memory.clock())
                 .setTotal(memory.total())
                 .setPreviousBin(memory.previousBin())
@@ -227,10 +223,7 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
         if (calibration.isEmpty()) {
             return null;
         }
-        List<Float> counts = new ArrayList<>();
-        for (double count : calibration.counts()) {
-            counts.add((float) count);
-        }
+        List<Float> counts = PrimitiveLists.asFloats(calibration.counts());
         return RarityCalibrationRecord.newBuilder().setCounts(counts).setTotal(calibration.total()).build();
     }
 
@@ -300,7 +293,7 @@ public final class DetectorStateSerde implements Serde<DetectorState> {
     }
 
     private static List<Double> doubles(double[] values) {
-        return Arrays.stream(values).boxed().toList();
+        return PrimitiveLists.of(values);
     }
 
     private static double[] doubles(List<Double> values) {
