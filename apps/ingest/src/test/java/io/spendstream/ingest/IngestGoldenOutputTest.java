@@ -38,7 +38,8 @@ import io.spendstream.runtime.testing.TopologyFixture;
  * <p>The inputs: the FOCUS 1.0 sample (1,000 rows), the FOCUS 1.2 specification examples and the 1.3 sample
  * (commitments, corrections, split cost allocation); a generated estate like the bench's (metered rows priced in USD
  * and EUR, billed rows in USD and GBP, tags in the row, case-misspelt column names), re-sent as duplicates and
- * restatements (in another currency too); hourly estimates superseded by hourly and daily bills; the bad-row corpus
+ * restatements (in another currency too); hourly estimates superseded by hourly and daily bills, estimates that
+ * cross hours (cut into pieces), restated and then billed, a bill restated; the bad-row corpus
  * of {@link IngestAppBadInputTest}; APM summaries and an OTLP trace with GenAI calls.
  *
  * <p>To write the file anew (only when an output change is intended, and say so in the commit):
@@ -209,6 +210,26 @@ class IngestGoldenOutputTest {
             usage.pipeInput(null, IngestAppEstimatesTest.billed("d-" + r, IngestAppEstimatesTest.resource(r),
                     "9.87" + r, IngestAppEstimatesTest.hour(0), IngestAppEstimatesTest.hour(24)));
         }
+        crossingHours(usage);
+    }
+
+    /**
+     * Estimates that cross hour boundaries (cut into hour pieces), restated, then billed, and a bill restated after
+     * its hour was billed: every row changed on its way to spend.cost in another way than the common one.
+     */
+    private static void crossingHours(TestInputTopic<byte[], byte[]> usage) {
+        String resource = IngestAppEstimatesTest.resource(6);
+        Instant start = IngestAppEstimatesTest.hour(2).plus(Duration.ofMinutes(30));
+        Instant end = IngestAppEstimatesTest.hour(4).plus(Duration.ofMinutes(15));
+        usage.pipeInput(null, IngestAppEstimatesTest.metered("x-6", resource, 3_333_333L, start, end));
+        usage.pipeInput(null, IngestAppEstimatesTest.metered("x-6", resource, 3_333_334L, start, end));
+        usage.pipeInput(null, IngestAppEstimatesTest.metered("x-6", resource, 3_333_334L, start, end));
+        usage.pipeInput(null, IngestAppEstimatesTest.billed("xb-6", resource, "1.000000000001",
+                IngestAppEstimatesTest.hour(3), IngestAppEstimatesTest.hour(4)));
+        usage.pipeInput(null, IngestAppEstimatesTest.billed("xb-6", resource, "1.25",
+                IngestAppEstimatesTest.hour(3), IngestAppEstimatesTest.hour(4)));
+        usage.pipeInput(null, IngestAppEstimatesTest.metered("x-6-late", resource, 1_000L,
+                IngestAppEstimatesTest.hour(3).plus(Duration.ofMinutes(10)), IngestAppEstimatesTest.hour(5)));
     }
 
     /** The bad-row corpus, each bad row after a good one (the corpus's own test does the same). */
