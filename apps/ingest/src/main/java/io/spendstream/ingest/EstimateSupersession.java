@@ -55,7 +55,7 @@ import io.spendstream.schemas.Money;
  * ({@value #EXPIRED}), and reports once each estimate hour still without a bill the bill lag after it ended
  * ({@value #UNBILLED}). Unbilled estimates are only reported: they stay counted.
  */
-final class EstimateSupersession implements Processor<String, CostRecord, String, CostRecord> {
+final class EstimateSupersession implements Processor<String, CostLine, String, CostLine> {
 
     static final Duration SWEEP_INTERVAL = Duration.ofHours(1);
     /**
@@ -79,7 +79,7 @@ final class EstimateSupersession implements Processor<String, CostRecord, String
     private final EstimateSettings settings;
     private final EstimateMatch match;
     private final PipelineMetrics metrics;
-    private ProcessorContext<String, CostRecord> context;
+    private ProcessorContext<String, CostLine> context;
     private KeyValueStore<String, EstimateDay> store;
     private ReadThroughStates<EstimateDay> dayStates;
 
@@ -90,7 +90,7 @@ final class EstimateSupersession implements Processor<String, CostRecord, String
     }
 
     @Override
-    public void init(ProcessorContext<String, CostRecord> context) {
+    public void init(ProcessorContext<String, CostLine> context) {
         this.context = context;
         this.store = context.getStateStore(IngestApp.ESTIMATE_STORE);
         this.dayStates = new ReadThroughStates<>(store, CACHED_DAYS);
@@ -98,9 +98,9 @@ final class EstimateSupersession implements Processor<String, CostRecord, String
     }
 
     @Override
-    public void process(Record<String, CostRecord> record) {
+    public void process(Record<String, CostLine> record) {
         ReadThroughStates.clearingOnFailure(() -> {
-            if (EstimateMatch.isEstimate(record.value())) {
+            if (EstimateMatch.isEstimate(record.value().record())) {
                 estimate(record);
             } else {
                 bill(record);
@@ -108,9 +108,10 @@ final class EstimateSupersession implements Processor<String, CostRecord, String
         }, dayStates);
     }
 
-    private void estimate(Record<String, CostRecord> record) {
-        String sku = match.sku(record.value());
-        List<CostRecord> pieces = HourPieces.of(record.value());
+    private void estimate(Record<String, CostLine> record) {
+        CostLine line = record.value();
+        String sku = match.sku(line.record());
+        List<CostRecord> pieces = HourPieces.of(line.record());
         metrics.counter(HOUR_PIECES).increment(pieces.size() - 1);
         for (CostRecord piece : pieces) {
             long hour = HourPieces.hourOf(piece.getChargePeriodStart().toEpochMilli());
@@ -127,13 +128,15 @@ final class EstimateSupersession implements Processor<String, CostRecord, String
                 day.setOwner(owner(piece));
             }
             dayStates.put(key, day);
-            piece.setEstimateSku(sku);
-            context.forward(record.withValue(piece));
+            // A row inside one hour is its own piece: its line, with the bytes it was read as, takes the mark.
+            CostLine out = piece == line.record() ? line : CostLine.built(piece);
+            context.forward(record.withValue(out.withEstimateSku(sku)));
         }
     }
 
-    private void bill(Record<String, CostRecord> record) {
-        CostRecord bill = record.value();
+    private void bill(Record<String, CostLine> record) {
+        CostLine line = record.value();
+        CostRecord bill = line.record();
         String sku = match.sku(bill);
         boolean hadEstimates = false;
         List<CostRecord> reversals = new ArrayList<>();
@@ -154,13 +157,10 @@ final class EstimateSupersession implements Processor<String, CostRecord, String
         }
         // The estimate is taken back before the bill is added: in between, totals dip instead of doubling.
         for (CostRecord reversal : reversals) {
-            context.forward(record.withValue(reversal));
+            context.forward(record.withValue(CostLine.built(reversal)));
             metrics.counter(REVERSALS).increment();
         }
-        if (hadEstimates) {
-            bill.setEstimateSku(sku);
-        }
-        context.forward(record.withValue(bill));
+        context.forward(record.withValue(hadEstimates ? line.withEstimateSku(sku) : line));
     }
 
     /**

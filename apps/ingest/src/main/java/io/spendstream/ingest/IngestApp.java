@@ -9,6 +9,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -26,6 +27,7 @@ import io.spendstream.runtime.input.InputLimits;
 import io.spendstream.schemas.DeadLetterReasons.Ingest;
 import io.spendstream.schemas.SpendstreamTopics;
 import io.spendstream.schemas.Topic;
+import io.spendstream.schemas.serde.ConfluentAvroSerde;
 
 /**
  * The ingest stream app: validates and normalises raw JSON input.
@@ -149,20 +151,23 @@ public final class IngestApp implements StreamsApp {
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDENTITY_STORE),
                 Serdes.String(), topics.avroSerde(ChargeState.class)));
-        KStream<String, CostRecord> restated = DeadLetterRoute.split(valued, VALUE_CHARGE, topics)
+        ConfluentAvroSerde<CostRecord> costSerde = topics.avroValues(topics.cost);
+        KStream<String, CostLine> restated = DeadLetterRoute.split(valued, VALUE_CHARGE, topics)
                 .selectKey((key, charge) -> charge.cost().getChargeId(), Named.as(KEY_BY_IDENTITY))
                 // The same charge may arrive on any raw partition (rows are keyed by whatever the producer chose):
                 // bring all its versions to one task before comparing them.
                 .repartition(Repartitioned.<String, ValuedCharge>as(IDENTITY_REPARTITION)
                         .withKeySerde(Serdes.String())
-                        .withValueSerde(new ValuedChargeSerde(topics.avroSerde(CostRecord.class))))
+                        .withValueSerde(new ValuedChargeSerde(costSerde)))
                 .process(() -> new RestatementProcessor(settings.identityRetention(), context.metrics()),
                         Named.as(RESTATE), IDENTITY_STORE);
         EstimateSupersessionTopology.build(builder, restated, context, settings.estimates())
-                .process(() -> new EventTimeKeyer<String, CostRecord>(CostRecord::getChargeId,
-                        CostRecord::getChargePeriodStart, context.metrics(), NAME, topics.cost.name()),
+                .process(() -> new EventTimeKeyer<String, CostLine>(line -> line.record().getChargeId(),
+                        line -> line.record().getChargePeriodStart(), context.metrics(), NAME, topics.cost.name()),
                         Named.as(COST_KEY))
-                .to(topics.cost.name(), topics.cost.produced(COST_SINK));
+                // A line still as read from a repartition topic is written as those bytes (CostLineSerde).
+                .to(topics.cost.name(), Produced.with(topics.cost.keySerde(), new CostLineSerde(costSerde))
+                        .withName(COST_SINK));
     }
 
     /**

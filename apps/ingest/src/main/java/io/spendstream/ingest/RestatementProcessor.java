@@ -24,7 +24,8 @@ import io.spendstream.schemas.Money;
  * partition it came in on). Keeps the last version of each charge in the RocksDB store
  * {@value IngestApp#IDENTITY_STORE} ({@link ChargeState}) and forwards:
  * <ul>
- *   <li>a charge never seen (or forgotten): the record as is, revision 1;</li>
+ *   <li>a charge never seen (or forgotten): the record as is, revision 1 (its {@link CostLine} as read, so its
+ *       bytes are written on);</li>
  *   <li>an identical re-send (same amounts as received, same currency): nothing; counted in
  *       {@code spendstream.ingest.duplicates}. The charge keeps the value it was first converted at, so re-loading a
  *       file leaves totals unchanged even if FX rates moved;</li>
@@ -42,7 +43,7 @@ import io.spendstream.schemas.Money;
  * not the wall clock, so that a replay expires exactly as the original run did. After expiry a re-sent row counts
  * again, which is the price of bounded state; each expiry is counted in {@code spendstream.ingest.identity.expired}.
  */
-final class RestatementProcessor implements Processor<String, ValuedCharge, String, CostRecord> {
+final class RestatementProcessor implements Processor<String, ValuedCharge, String, CostLine> {
 
     /** How often (in stream time) expired identities are swept: a full scan, so not too often. */
     static final Duration EXPIRY_INTERVAL = Duration.ofHours(1);
@@ -53,7 +54,7 @@ final class RestatementProcessor implements Processor<String, ValuedCharge, Stri
 
     private final Duration retention;
     private final PipelineMetrics metrics;
-    private ProcessorContext<String, CostRecord> context;
+    private ProcessorContext<String, CostLine> context;
     private KeyValueStore<String, ChargeState> store;
 
     RestatementProcessor(Duration retention, PipelineMetrics metrics) {
@@ -62,7 +63,7 @@ final class RestatementProcessor implements Processor<String, ValuedCharge, Stri
     }
 
     @Override
-    public void init(ProcessorContext<String, CostRecord> context) {
+    public void init(ProcessorContext<String, CostLine> context) {
         this.context = context;
         this.store = context.getStateStore(IngestApp.IDENTITY_STORE);
         context.schedule(EXPIRY_INTERVAL, PunctuationType.STREAM_TIME, this::expire);
@@ -81,17 +82,18 @@ final class RestatementProcessor implements Processor<String, ValuedCharge, Stri
             metrics.counter(DUPLICATES).increment();
             return;
         }
-        CostRecord out;
+        CostLine out;
         Instant lastSeen = seen;
         if (previous == null) {
-            out = charge.cost();
+            // As read: the bytes of the repartition topic go on unchanged.
+            out = charge.line();
         } else {
-            out = difference(previous, charge.cost());
+            out = CostLine.built(difference(previous, charge.cost()));
             // An out-of-order older version must not pull the retention clock back.
             lastSeen = seen.isAfter(previous.getLastSeen()) ? seen : previous.getLastSeen();
             metrics.counter(RESTATEMENTS).increment();
         }
-        store.put(record.key(), state(charge, out.getRevision(), lastSeen));
+        store.put(record.key(), state(charge, out.record().getRevision(), lastSeen));
         context.forward(record.withValue(out));
     }
 

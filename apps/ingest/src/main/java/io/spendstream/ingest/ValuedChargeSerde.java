@@ -14,10 +14,12 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 import io.spendstream.avro.CostRecord;
+import io.spendstream.schemas.serde.ConfluentAvroSerde;
 
 /**
  * Serde of {@link ValuedCharge} on the charge-identity repartition topic: a format version byte, the CostRecord in
- * the Confluent Avro wire format (length-prefixed, so it evolves with the registry like {@code spend.cost}), then the
+ * the Confluent Avro wire format ({@code spend.cost}'s serde, length-prefixed, so it evolves with the registry like
+ * {@code spend.cost}; read into a {@link CostLine} that keeps those bytes), then the
  * original BilledCost and ListCost as exact plain decimal text (empty = absent), each as {@link DataOutput#writeUTF}
  * writes it: an unsigned two-byte length, then the text, which is ASCII (digits, sign, point).
  *
@@ -31,9 +33,9 @@ final class ValuedChargeSerde implements Serde<ValuedCharge> {
     /** What an unsigned two-byte length holds. */
     private static final int MAX_TEXT = 0xFFFF;
 
-    private final Serde<CostRecord> costSerde;
+    private final ConfluentAvroSerde<CostRecord> costSerde;
 
-    ValuedChargeSerde(Serde<CostRecord> costSerde) {
+    ValuedChargeSerde(ConfluentAvroSerde<CostRecord> costSerde) {
         this.costSerde = costSerde;
     }
 
@@ -57,7 +59,6 @@ final class ValuedChargeSerde implements Serde<ValuedCharge> {
 
     @Override
     public Deserializer<ValuedCharge> deserializer() {
-        Deserializer<CostRecord> cost = costSerde.deserializer();
         return (topic, data) -> {
             if (data == null) {
                 return null;
@@ -70,7 +71,9 @@ final class ValuedChargeSerde implements Serde<ValuedCharge> {
                 }
                 byte[] record = new byte[in.getInt()];
                 in.get(record);
-                return new ValuedCharge(cost.deserialize(topic, record), decimal(in), decimal(in));
+                // The record's own array: its line may be written on as these bytes (CostLineSerde).
+                return new ValuedCharge(CostLine.read(costSerde.deserializeKeepingBytes(topic, record)), decimal(in),
+                        decimal(in));
             } catch (BufferUnderflowException | IndexOutOfBoundsException | NegativeArraySizeException e) {
                 throw new SerializationException("Malformed ValuedCharge on " + topic, e);
             }

@@ -90,7 +90,7 @@ class EstimateSupersessionRestartTest {
 
     /** One life of the processor: a fresh instance on the store reopened from the same directory. */
     private final class Run {
-        private final MockProcessorContext<String, CostRecord> context;
+        private final MockProcessorContext<String, CostLine> context;
         private final KeyValueStore<String, EstimateDay> store;
         private final EstimateSupersession processor;
 
@@ -108,11 +108,11 @@ class EstimateSupersessionRestartTest {
         }
 
         void process(CostRecord cost) {
-            processor.process(new Record<>(MATCH.key(cost), cost, TopologyFixture.START.toEpochMilli()));
+            processor.process(new Record<>(MATCH.key(cost), CostLine.built(cost), TopologyFixture.START.toEpochMilli()));
         }
 
         List<CostRecord> forwarded() {
-            return context.forwarded().stream().<CostRecord>map(f -> f.record().value()).toList();
+            return context.forwarded().stream().map(f -> f.record().value().record()).toList();
         }
 
         void stop() {

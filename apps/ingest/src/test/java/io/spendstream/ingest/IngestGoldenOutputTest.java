@@ -25,20 +25,25 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.spendstream.avro.CostRecord;
 import io.spendstream.avro.DeadLetter;
 import io.spendstream.runtime.testing.TopologyFixture;
+import io.spendstream.schemas.serde.ConfluentAvroSerde;
 
 /**
  * The ingest app's outputs, byte for byte, for a fixed mix of inputs, against the outputs the app wrote for the same
  * inputs before its hot path was reworked for speed (issue 18; {@value #GOLDEN}, written at 0d428e0). A change that
  * makes ingest faster must not change what it writes: every {@code spend.cost} and {@code spend.apm} record (key,
  * value and timestamp bytes) and every dead letter (reason, processor, source coordinates, message and raw bytes;
- * not its {@code failedAt}, the wall clock).
+ * not its {@code failedAt}, the wall clock). Since ingest forwards a cost line's bytes, spend.cost's bytes differ from
+ * the earlier ones in the order of map entries alone: a second file pins the earlier bytes of each line decoded
+ * and written again ({@link #GOLDEN_REENCODED}).
  *
  * <p>The inputs: the FOCUS 1.0 sample (1,000 rows), the FOCUS 1.2 specification examples and the 1.3 sample
  * (commitments, corrections, split cost allocation); a generated estate like the bench's (metered rows priced in USD
  * and EUR, billed rows in USD and GBP, tags in the row, case-misspelt column names), re-sent as duplicates and
- * restatements (in another currency too); hourly estimates superseded by hourly and daily bills; the bad-row corpus
+ * restatements (in another currency too); hourly estimates superseded by hourly and daily bills, estimates that
+ * cross hours (cut into pieces), restated and then billed, a bill restated; the bad-row corpus
  * of {@link IngestAppBadInputTest}; APM summaries and an OTLP trace with GenAI calls.
  *
  * <p>To write the file anew (only when an output change is intended, and say so in the commit):
@@ -47,13 +52,22 @@ import io.spendstream.runtime.testing.TopologyFixture;
 class IngestGoldenOutputTest {
 
     static final String GOLDEN = "src/test/resources/golden/ingest-outputs.txt";
-    /** Read from the module's sources (surefire runs in the module's directory), where the switch writes it. */
+    /**
+     * The same outputs with each spend.cost value decoded and written again by the CostRecord serde: the bytes
+     * ingest wrote before it forwarded a line's bytes (written at 71a87f9). Forwarded bytes keep a map's entries in
+     * the order ingest first wrote them (tags sorted by key), where a decoded and re-encoded line has them in
+     * HashMap order; the values are the same, which this file pins.
+     */
+    static final String GOLDEN_REENCODED = "src/test/resources/golden/ingest-outputs-reencoded.txt";
+    /** Read from the module's sources (surefire runs in the module's directory), where the switch writes them. */
     private static final Path SOURCE = Path.of(GOLDEN);
+    private static final Path SOURCE_REENCODED = Path.of(GOLDEN_REENCODED);
     private static final HexFormat HEX = HexFormat.of();
 
     @Test
     void shouldWriteTheSameBytesAsBeforeForEveryOutputRecordAndDeadLetter() throws IOException {
         List<String> actual;
+        List<String> reencoded;
         try (TopologyFixture fixture = TopologyFixture.of(new IngestApp())) {
             referenceData(fixture);
             TestInputTopic<byte[], byte[]> usage = fixture.input(fixture.topics().usageRaw);
@@ -63,16 +77,27 @@ class IngestGoldenOutputTest {
             estimatesAndBills(usage);
             badRows(usage);
             apm(apm);
-            actual = outputs(fixture);
+            List<TestRecord<byte[], byte[]>> cost = records(fixture, fixture.topics().cost.name());
+            List<TestRecord<byte[], byte[]>> apmOut = records(fixture, fixture.topics().apm.name());
+            List<String> deadLetters = deadLetters(fixture);
+            actual = lines(fixture, cost, apmOut, deadLetters, false);
+            reencoded = lines(fixture, cost, apmOut, deadLetters, true);
         }
         if (Boolean.getBoolean("ingest.golden.write")) {
             Files.createDirectories(SOURCE.getParent());
             Files.write(SOURCE, actual, StandardCharsets.UTF_8);
+            Files.write(SOURCE_REENCODED, reencoded, StandardCharsets.UTF_8);
         }
-        List<String> expected = Files.readAllLines(SOURCE, StandardCharsets.UTF_8);
-        assertThat(actual).as("outputs and dead letters (%d lines)", expected.size()).hasSameSizeAs(expected);
+        assertSameLines(actual, SOURCE);
+        assertSameLines(reencoded, SOURCE_REENCODED);
+    }
+
+    private static void assertSameLines(List<String> actual, Path golden) throws IOException {
+        List<String> expected = Files.readAllLines(golden, StandardCharsets.UTF_8);
+        assertThat(actual).as("%s: outputs and dead letters (%d lines)", golden, expected.size())
+                .hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
-            assertThat(actual.get(i)).as("output line %d", i + 1).isEqualTo(expected.get(i));
+            assertThat(actual.get(i)).as("%s: output line %d", golden, i + 1).isEqualTo(expected.get(i));
         }
     }
 
@@ -209,6 +234,26 @@ class IngestGoldenOutputTest {
             usage.pipeInput(null, IngestAppEstimatesTest.billed("d-" + r, IngestAppEstimatesTest.resource(r),
                     "9.87" + r, IngestAppEstimatesTest.hour(0), IngestAppEstimatesTest.hour(24)));
         }
+        crossingHours(usage);
+    }
+
+    /**
+     * Estimates that cross hour boundaries (cut into hour pieces), restated, then billed, and a bill restated after
+     * its hour was billed: every row changed on its way to spend.cost in another way than the common one.
+     */
+    private static void crossingHours(TestInputTopic<byte[], byte[]> usage) {
+        String resource = IngestAppEstimatesTest.resource(6);
+        Instant start = IngestAppEstimatesTest.hour(2).plus(Duration.ofMinutes(30));
+        Instant end = IngestAppEstimatesTest.hour(4).plus(Duration.ofMinutes(15));
+        usage.pipeInput(null, IngestAppEstimatesTest.metered("x-6", resource, 3_333_333L, start, end));
+        usage.pipeInput(null, IngestAppEstimatesTest.metered("x-6", resource, 3_333_334L, start, end));
+        usage.pipeInput(null, IngestAppEstimatesTest.metered("x-6", resource, 3_333_334L, start, end));
+        usage.pipeInput(null, IngestAppEstimatesTest.billed("xb-6", resource, "1.000000000001",
+                IngestAppEstimatesTest.hour(3), IngestAppEstimatesTest.hour(4)));
+        usage.pipeInput(null, IngestAppEstimatesTest.billed("xb-6", resource, "1.25",
+                IngestAppEstimatesTest.hour(3), IngestAppEstimatesTest.hour(4)));
+        usage.pipeInput(null, IngestAppEstimatesTest.metered("x-6-late", resource, 1_000L,
+                IngestAppEstimatesTest.hour(3).plus(Duration.ofMinutes(10)), IngestAppEstimatesTest.hour(5)));
     }
 
     /** The bad-row corpus, each bad row after a good one (the corpus's own test does the same). */
@@ -254,20 +299,41 @@ class IngestGoldenOutputTest {
         apm.pipeInput(null, otlp.bytes());
     }
 
+    private static List<TestRecord<byte[], byte[]>> records(TopologyFixture fixture, String topic) {
+        TestOutputTopic<byte[], byte[]> out = fixture.driver().createOutputTopic(topic, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        return out.readRecordsToList();
+    }
+
     /**
      * One line per output record: topic, timestamp, and the SHA-256 of key (64 bits of it) and value (128 bits),
-     * so the file stays small; dead letters with their fields, the message in full.
+     * so the file stays small; dead letters with their fields, the message in full. {@code reencoded}: each
+     * spend.cost value decoded and written again first ({@link #GOLDEN_REENCODED}).
      */
-    private static List<String> outputs(TopologyFixture fixture) {
+    private static List<String> lines(TopologyFixture fixture, List<TestRecord<byte[], byte[]>> cost,
+            List<TestRecord<byte[], byte[]>> apm, List<String> deadLetters, boolean reencoded) {
+        String costTopic = fixture.topics().cost.name();
+        ConfluentAvroSerde<CostRecord> costSerde = fixture.topics().avroValues(fixture.topics().cost);
         List<String> lines = new ArrayList<>();
-        for (String topic : List.of(fixture.topics().cost.name(), fixture.topics().apm.name())) {
-            TestOutputTopic<byte[], byte[]> out = fixture.driver().createOutputTopic(topic,
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            for (TestRecord<byte[], byte[]> record : out.readRecordsToList()) {
-                lines.add(topic + " " + record.timestamp() + " " + sha256(record.key()).substring(0, 16) + " "
-                        + sha256(record.value()).substring(0, 32));
-            }
+        for (TestRecord<byte[], byte[]> record : cost) {
+            byte[] value = reencoded ? costSerde.serializer().serialize(costTopic,
+                    costSerde.deserializer().deserialize(costTopic, record.value())) : record.value();
+            lines.add(line(costTopic, record, value));
         }
+        for (TestRecord<byte[], byte[]> record : apm) {
+            lines.add(line(fixture.topics().apm.name(), record, record.value()));
+        }
+        lines.addAll(deadLetters);
+        return lines;
+    }
+
+    private static String line(String topic, TestRecord<byte[], byte[]> record, byte[] value) {
+        return topic + " " + record.timestamp() + " " + sha256(record.key()).substring(0, 16) + " "
+                + sha256(value).substring(0, 32);
+    }
+
+    private static List<String> deadLetters(TopologyFixture fixture) {
+        List<String> lines = new ArrayList<>();
         for (DeadLetter dead : fixture.output(fixture.topics().dlq).readValuesToList()) {
             lines.add("dlq " + dead.getReason() + " " + dead.getProcessor() + " " + dead.getPhase() + " "
                     + dead.getSourceTopic() + "/" + dead.getSourcePartition() + "@" + dead.getSourceOffset() + " "

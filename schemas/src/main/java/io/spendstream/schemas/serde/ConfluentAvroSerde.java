@@ -182,16 +182,26 @@ public final class ConfluentAvroSerde<T> implements Serde<T> {
         }
     }
 
-    @SuppressWarnings("unchecked")
     T deserialize(String topic, byte[] framed) {
-        if (framed == null) {
-            return null;
-        }
+        return framed == null ? null : deserializeKeepingBytes(topic, framed).view();
+    }
+
+    /**
+     * Reads {@code framed} as the deserializer does (same record, same errors), keeping the bytes, the writer's id
+     * and whether the record ends them: for an app that decodes a whole record and may write it on unchanged, as the
+     * bytes it read ({@link ForwardedRecord}; ingest's cost lines, issue 18).
+     *
+     * @throws SerializationException as the deserializer does
+     */
+    @SuppressWarnings("unchecked")
+    public ForwardedRecord<T> deserializeKeepingBytes(String topic, byte[] framed) {
         int writerId = ConfluentWireFormat.schemaId(framed, topic);
         DatumReader<Object> reader = readersByWriterId.computeIfAbsent(writerId, this::readerFor);
         try {
-            Object value = AvroBinary.read(reader, framed, ConfluentWireFormat.HEADER_SIZE);
-            return (T) (value instanceof CharSequence text ? text.toString() : value);
+            AvroBinary.Datum<Object> datum = AvroBinary.readDatum(reader, framed, ConfluentWireFormat.HEADER_SIZE);
+            Object value = datum.value();
+            return new ForwardedRecord<>(framed, writerId,
+                    (T) (value instanceof CharSequence text ? text.toString() : value), datum.endsTheBytes());
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Cannot read " + readerSchema.getFullName() + " (writer schema id "
                     + writerId + ") from '" + topic + "': " + e.getMessage(), e);

@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -119,6 +120,28 @@ class ConfluentAvroSerdeTest {
         assertThat(read.getProduct()).isNull();
         assertThat(read.getShared()).as("field missing from the writer schema takes its default").isFalse();
         assertThat(read.getValidFrom()).isEqualTo(Instant.ofEpochMilli(1_795_000_000_000L));
+    }
+
+    @Test
+    void shouldReadARecordKeepingItsBytesItsWriterIdAndWhetherItEndsThem() {
+        ConfluentAvroSerde<CostRecord> serde = ConfluentAvroSerde.forRecord(CostRecord.class, registry, false);
+        CostRecord cost = costRecord(Money.of("12.34"));
+        byte[] bytes = serde.serializer().serialize(TOPIC, cost);
+        byte[] longer = Arrays.copyOf(bytes, bytes.length + 2);
+
+        ForwardedRecord<CostRecord> read = serde.deserializeKeepingBytes(TOPIC, bytes);
+        ForwardedRecord<CostRecord> readLonger = serde.deserializeKeepingBytes(TOPIC, longer);
+
+        assertThat(read.view()).isEqualTo(cost);
+        assertThat(read.framed()).isSameAs(bytes);
+        assertThat(read.writerSchemaId()).isEqualTo(registry.latest(TOPIC + "-value").id());
+        assertThat(read.endsTheBytes()).isTrue();
+        assertThat(readLonger.view()).as("Avro's reader ignores what follows").isEqualTo(cost);
+        assertThat(readLonger.endsTheBytes()).isFalse();
+        byte[] truncated = Arrays.copyOf(bytes, 9);
+        assertThatThrownBy(() -> serde.deserializeKeepingBytes(TOPIC, truncated))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("writer schema id " + read.writerSchemaId());
     }
 
     @Test
