@@ -17,6 +17,7 @@ import io.spendstream.anomaly.avro.ChildCostRecord;
 import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
 import io.spendstream.anomaly.avro.PendingChildrenRecord;
 import io.spendstream.anomaly.core.StateBudget;
+import io.spendstream.anomaly.core.WindowsByStart;
 import io.spendstream.avro.ChildCost;
 import io.spendstream.avro.Contributor;
 import io.spendstream.schemas.Money;
@@ -170,20 +171,7 @@ public final class ContributorBaselines {
      * none, {@code -(the index it would take) - 1}, as {@link java.util.Collections#binarySearch}.
      */
     static int indexOf(List<PendingChildrenRecord> pending, long windowStart) {
-        int low = 0;
-        int high = pending.size() - 1;
-        while (low <= high) {
-            int middle = (low + high) >>> 1;
-            long start = pending.get(middle).getWindowStart();
-            if (start < windowStart) {
-                low = middle + 1;
-            } else if (start > windowStart) {
-                high = middle - 1;
-            } else {
-                return middle;
-            }
-        }
-        return -low - 1;
+        return WindowsByStart.indexOf(pending, PendingChildrenRecord::getWindowStart, windowStart);
     }
 
     /**

@@ -12,6 +12,7 @@ import io.spendstream.anomaly.core.RequestLevel;
 import io.spendstream.anomaly.core.StateBudget;
 import io.spendstream.anomaly.detector.ChargeCoverage;
 import io.spendstream.anomaly.core.TrafficContexts;
+import io.spendstream.anomaly.core.WindowsByStart;
 import io.spendstream.avro.ChildCost;
 import io.spendstream.schemas.Money;
 
@@ -250,25 +251,9 @@ public final class ScopeWindows {
         return at >= 0 ? windows.get(at) : null;
     }
 
-    /**
-     * The index of the window starting at {@code windowStart} in {@code windows} (kept oldest first), or
-     * {@code -(insertion point) - 1}, as {@link java.util.Collections#binarySearch}.
-     */
+    /** The index of the window starting at {@code windowStart}, or {@code -(insertion point) - 1}. */
     private static int indexOfWindow(List<ScopeWindowRecord> windows, long windowStart) {
-        int low = 0;
-        int high = windows.size() - 1;
-        while (low <= high) {
-            int middle = (low + high) >>> 1;
-            long start = windows.get(middle).getWindowStart();
-            if (start < windowStart) {
-                low = middle + 1;
-            } else if (start > windowStart) {
-                high = middle - 1;
-            } else {
-                return middle;
-            }
-        }
-        return -low - 1;
+        return WindowsByStart.indexOf(windows, ScopeWindowRecord::getWindowStart, windowStart);
     }
 
     private static Total total(ScopeWindowRecord window, ScopeWindowRecord previous) {
