@@ -62,7 +62,7 @@ public final class AllocationTopology {
     public static void build(KStream<String, Arrival> arrivals, AppContext context, AttributionSettings settings,
             SharedCostRules shared) {
         SpendstreamTopics topics = context.topics();
-        arrivals.process(() -> new ShowbackSplitter(settings.maxSpread(), shared), Named.as(SPLIT))
+        arrivals.process(ShowbackSplitter.supplier(settings.maxSpread(), shared), Named.as(SPLIT))
                 .repartition(Repartitioned.<Long, ShowbackInput>as(BY_MONTH)
                         .withKeySerde(Serdes.Long())
                         .withValueSerde(topics.avroSerde(ShowbackInput.class)))

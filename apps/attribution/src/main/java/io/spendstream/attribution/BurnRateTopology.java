@@ -1,11 +1,9 @@
 package io.spendstream.attribution;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -27,9 +25,11 @@ import io.spendstream.schemas.SpendstreamTopics;
  * (compacted, key = scope, JSON; bad records to {@code spend.dlq} via {@link DeadLetterRoute}), writes
  * {@code spend.burn-rate} (key = scope; a tombstone when a budget is deleted).
  *
- * <p>Each cost row is fanned out to the scopes it counts against ({@link BudgetScopes}), each copy naming the child
- * scope it counts in there ({@link BurnDrivers}), and merged with the budgets into one stream of {@link BurnInput}
- * re-keyed by scope, through the repartition topic
+ * <p>Each cost row is fanned out to the scopes it counts against ({@link BudgetScopes}), each share naming the child
+ * scope it counts in there ({@link BurnDrivers}), the shares of a commit summed per scope, child and charge period
+ * ({@link BurnRateFanOut}, store {@value BurnRateFanOut#PENDING}, no changelog), and merged with the budgets (each
+ * behind the costs pending before it) into one stream of {@link BurnInput} re-keyed by scope, through the repartition
+ * topic
  * {@code <application.id>-}{@value #BY_SCOPE}{@code -repartition}. One repartition for both inputs means a scope's
  * budget and costs always meet in the same task, in order, whatever the partition count of {@code spend.budgets}.
  * The {@link BurnRateProcessor} after it keeps the stores {@value BurnRateProcessor#BUDGETS_STORE},
@@ -58,19 +58,25 @@ public final class BurnRateTopology {
     public static void build(StreamsBuilder builder, KStream<String, AttributedCost> costs, AppContext context,
             BurnRateSettings settings) {
         SpendstreamTopics topics = context.topics();
+        build(costs, builder.stream(topics.budgets.name(), topics.budgets.consumed(BUDGET_SOURCE)), context, settings);
+    }
+
+    /**
+     * {@code rawBudgets}: the records of {@code spend.budgets}. Apart for the tests that feed costs and budgets in
+     * one commit of one task, as a task that reads both topics processes them.
+     */
+    static void build(KStream<String, AttributedCost> costs, KStream<String, byte[]> rawBudgets, AppContext context,
+            BurnRateSettings settings) {
+        SpendstreamTopics topics = context.topics();
         String stage = AttributionApp.NAME;
 
-        KStream<String, BurnInput> costInputs = costs
-                .flatMap((service, cost) -> BudgetScopes.of(cost.getAttribution()).stream()
-                        .map(scope -> KeyValue.pair(scope, costInput(cost, BurnDrivers.childOf(scope, cost))))
-                        .toList(), Named.as(FAN_OUT));
+        KStream<String, BurnInput> costInputs = costs.process(BurnRateFanOut.supplier(), Named.as(FAN_OUT));
 
-        KStream<String, byte[]> rawBudgets = builder.stream(topics.budgets.name(),
-                topics.budgets.consumed(BUDGET_SOURCE));
         BudgetJsonParser budgets = new BudgetJsonParser(settings.currency(), InputLimits.from(context.config()));
         KStream<String, BurnInput> budgetInputs = DeadLetterRoute.parse(rawBudgets, PARSE_BUDGET, stage, budgets,
                         topics, context.metrics())
-                .mapValues(BurnRateTopology::budgetInput, Named.as(BUDGET_INPUT));
+                .process(BurnRateFanOut.BudgetAfterPendingCosts::new, Named.as(BUDGET_INPUT),
+                        BurnRateFanOut.PENDING);
 
         costInputs.merge(budgetInputs, Named.as(MERGE))
                 .repartition(Repartitioned.<String, BurnInput>as(BY_SCOPE)
@@ -82,17 +88,8 @@ public final class BurnRateTopology {
                 .to(topics.burnRate.name(), topics.burnRate.produced(SINK));
     }
 
-    /** A cost row's input for one scope, with the scope's child it counts in ({@link BurnDrivers}). */
-    private static BurnInput costInput(AttributedCost cost, String child) {
-        // The all-fields constructor (kind, amount, start, end, currency, period, alertAt, child), not the builder:
-        // its build() deep-copies the default of each field not set, on every copy of every cost row (issue 18).
-        return new BurnInput(BurnInputKind.COST, Money.of(cost.getCost().getEffectiveCost()),
-                cost.getCost().getChargePeriodStart(), cost.getCost().getChargePeriodEnd(), null, null,
-                new ArrayList<>(), child);
-    }
-
     /** A parsed budget, or (null) its deletion. */
-    private static BurnInput budgetInput(Budget budget) {
+    static BurnInput budgetInput(Budget budget) {
         BurnInput.Builder input = BurnInput.newBuilder().setStart(Instant.EPOCH).setEnd(Instant.EPOCH);
         if (budget == null) {
             return input.setKind(BurnInputKind.BUDGET_DELETED).setAmount(Money.ZERO).setAlertAt(List.of()).build();

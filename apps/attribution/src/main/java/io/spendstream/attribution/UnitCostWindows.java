@@ -14,7 +14,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
-import org.apache.kafka.streams.processor.internals.ProcessorNode;
 import org.apache.kafka.streams.processor.internals.metrics.TaskMetrics;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -42,8 +41,9 @@ import io.spendstream.runtime.state.WriteBackWindowStore;
  * what each size takes, so this never happens in practice.
  *
  * <p>Emitting from the commit uses two internals of Kafka Streams 4.3.1, as the DSL's own cache-flush listener does:
- * the processor's node is made current around the forward, and the store restores the record context of the record
- * that last changed the window. Re-check them on an upgrade (the attribution unit-cost tests fail if they break).
+ * the processor's node is made current around the forward ({@link NodeForwarder}), and the store restores the record
+ * context of the record that last changed the window. Re-check them on an upgrade (the attribution unit-cost tests
+ * fail if they break).
  */
 public final class UnitCostWindows implements Processor<String, UnitCostTally, Windowed<String>, UnitCostTally> {
 
@@ -95,22 +95,15 @@ public final class UnitCostWindows implements Processor<String, UnitCostTally, W
     public void init(ProcessorContext<Windowed<String>, UnitCostTally> context) {
         InternalProcessorContext<Windowed<String>, UnitCostTally> internal =
                 (InternalProcessorContext<Windowed<String>, UnitCostTally>) context;
-        ProcessorNode<?, ?, ?, ?> node = internal.currentNode();
         droppedRecords = TaskMetrics.droppedRecordsSensor(Thread.currentThread().getName(),
                 context.taskId().toString(), internal.metrics());
         TimestampedWindowStore<String, UnitCostTally> typed = context.getStateStore(storeName);
         store = WriteBackWindowStore.find(typed);
-        store.setListener((service, windowStart, tally) -> {
-            // Called from the store's flush at commit (no current node then) or from an eviction (this node).
-            ProcessorNode<?, ?, ?, ?> previous = internal.currentNode();
-            internal.setCurrentNode(node);
-            try {
-                internal.forward(new Record<>(new Windowed<>(service, new TimeWindow(windowStart, windowStart + sizeMs)),
-                        tally.value(), tally.timestamp(), internal.recordContext().headers()));
-            } finally {
-                internal.setCurrentNode(previous);
-            }
-        });
+        // Called from the store's flush at commit (no current node then) or from an eviction (this node).
+        NodeForwarder<Windowed<String>, UnitCostTally> forwarder = new NodeForwarder<>(context);
+        store.setListener((service, windowStart, tally) -> forwarder.forward(new Record<>(
+                new Windowed<>(service, new TimeWindow(windowStart, windowStart + sizeMs)), tally.value(),
+                tally.timestamp(), forwarder.headers())));
     }
 
     @Override

@@ -43,7 +43,7 @@ class AttributionTopologyDescriptionTest {
     void shouldKeepEveryStoreInItsSubTopology() {
         assertThat(storesBySubTopology()).isEqualTo(Map.of(
                 0, Set.of(LatenessGate.STREAM_TIME_STORE, "unit-cost-1m", "unit-cost-1h",
-                        ReconciliationTopology.STORE),
+                        ReconciliationTopology.STORE, BurnRateFanOut.PENDING, ShowbackSplitter.PENDING),
                 1, Set.of(BurnRateProcessor.BUDGETS_STORE, BurnRateProcessor.SCOPES_STORE,
                         BurnRateProcessor.STREAM_TIME_STORE, ScopeSpend.BUCKETS_STORE, ScopeSpend.DAYS_STORE),
                 2, Set.of(ShowbackProcessor.STORE),

@@ -134,8 +134,14 @@ public final class Workload {
                 new ProducerRecord<>(topics.fxRates.name(), "GBP", "{\"rate\":\"1.2675\"}"));
     }
 
-    /** Tags for 19 resources in 20, valid from a day before the workload starts. */
+    /**
+     * Tags for 19 resources in 20, valid from a day before the workload starts, and stamped then, as the budgets are:
+     * stamped with the wall clock, they sorted hours after the cost rows in enrich's task, which merges its inputs by
+     * timestamp, so most rows were enriched before their tags arrived and went out unallocated, as many as the run's
+     * timing made it (attribution's input was 48-96% unallocated in five runs, docs/performance.md).
+     */
     public List<ProducerRecord<String, String>> tags(SpendstreamTopics topics) {
+        long setAt = start.minus(Duration.ofDays(1)).toEpochMilli();
         String validFrom = start.minus(Duration.ofDays(1)).toString();
         List<ProducerRecord<String, String>> records = new ArrayList<>();
         for (int r = 0; r < resources; r++) {
@@ -147,7 +153,7 @@ public final class Workload {
                     .put("service", service(s)).put("team", team(s)).put("product", "product-" + s % 7)
                     .put("environment", r % 3 == 0 ? "staging" : "prod").put("costCenter", "CC-" + s % 50)
                     .put("validFrom", validFrom);
-            records.add(new ProducerRecord<>(topics.tags.name(), resourceId(r), tag.toString()));
+            records.add(new ProducerRecord<>(topics.tags.name(), null, setAt, resourceId(r), tag.toString()));
         }
         return records;
     }

@@ -38,6 +38,20 @@ class WorkloadTest {
     }
 
     @Test
+    void shouldStampTheTagsBeforeTheFirstCostRow() {
+        Instant start = Instant.parse("2026-11-24T00:00:00Z");
+        Workload workload = new Workload(60, 25, 7, start);
+        SpendstreamTopics topics = new SpendstreamTopics(TopicNames.defaults(), new InMemorySchemaRegistry());
+
+        List<ProducerRecord<String, String>> tags = workload.tags(topics);
+
+        // Every resource but each twentieth.
+        assertThat(tags).hasSize(57);
+        assertThat(tags).allSatisfy(tag -> assertThat(tag.timestamp())
+                .isEqualTo(start.minusSeconds(86_400).toEpochMilli()));
+    }
+
+    @Test
     void shouldRepeatTheEstatesMinutesFastWithTheirOwnTimesAndLineItems() throws Exception {
         Workload workload = new Workload(60, 7, 7, Instant.parse("2026-11-24T00:00:00Z"));
         SpendstreamTopics topics = new SpendstreamTopics(TopicNames.defaults(), new InMemorySchemaRegistry());
