@@ -2,6 +2,7 @@ package io.spendstream.attribution;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.kafka.streams.StreamsBuilder;
 
@@ -39,6 +40,12 @@ public final class AttributionApp implements StreamsApp {
 
     public static final String NAME = "attribution";
     public static final String METRICS_PORT = "9403";
+    /**
+     * The app's stores kept in memory only: the coalescing buffers that hold a commit interval's burn-rate and
+     * showback sums until the commit ({@link io.spendstream.runtime.state.CoalescingBuffer}; no changelog, no RocksDB,
+     * so no RocksDB metrics). Every other store is RocksDB.
+     */
+    public static final Set<String> MEMORY_ONLY_STORES = Set.of(BurnRateFanOut.PENDING, ShowbackSplitter.PENDING);
 
     @Override
     public String name() {
