@@ -35,7 +35,7 @@ final class CostLineSerde implements Serde<CostLine> {
                 return null;
             }
             ForwardedRecord<CostRecord> read = line.read();
-            if (line.unchanged() && read.writerSchemaId() == cost.register() && read.endsTheBytes()) {
+            if (line.unchanged() && read.holdsOnlyARecordOf(cost.register())) {
                 return read.framed();
             }
             if (line.onlyEstimateSkuSet()) {

@@ -12,4 +12,12 @@ package io.spendstream.schemas.serde;
  * @param <V> the view
  */
 public record ForwardedRecord<V>(byte[] framed, int writerSchemaId, V view, boolean endsTheBytes) {
+
+    /**
+     * Whether the bytes hold exactly one record written with the schema id {@code schemaId}, and nothing after it:
+     * only then may they be copied into another record of that schema instead of being decoded and written again.
+     */
+    public boolean holdsOnlyARecordOf(int schemaId) {
+        return writerSchemaId == schemaId && endsTheBytes;
+    }
 }

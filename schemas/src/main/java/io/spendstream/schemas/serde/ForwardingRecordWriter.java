@@ -59,7 +59,7 @@ public final class ForwardingRecordWriter<H extends SpecificRecord, T extends Sp
 
     /** The outer record of {@code head} and {@code tail} in the Confluent wire format, for {@code topic}. */
     public byte[] write(String topic, ForwardedRecord<?> forwarded, T tail) {
-        if (forwarded.writerSchemaId() != head.register() || !forwarded.endsTheBytes()) {
+        if (!forwarded.holdsOnlyARecordOf(head.register())) {
             H decoded = head.deserializer().deserialize(topic, forwarded.framed());
             return outer.serializer().serialize(topic, outerOf.apply(decoded, tail));
         }

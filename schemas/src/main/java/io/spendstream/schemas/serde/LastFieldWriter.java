@@ -61,8 +61,7 @@ public final class LastFieldWriter<T extends SpecificRecord> {
         if (value == null) {
             throw new IllegalArgumentException("The last field is set to a value, not null");
         }
-        if (read.writerSchemaId() != serde.register() || !read.endsTheBytes()
-                || framed[framed.length - 1] != NULL_BRANCH) {
+        if (!read.holdsOnlyARecordOf(serde.register()) || framed[framed.length - 1] != NULL_BRANCH) {
             T decoded = serde.deserializer().deserialize(topic, framed);
             decoded.put(lastField, value);
             return serde.serializer().serialize(topic, decoded);
