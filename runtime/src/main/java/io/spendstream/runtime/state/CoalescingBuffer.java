@@ -112,17 +112,7 @@ public final class CoalescingBuffer<K, V> implements StateStore, CachedStateStor
         if (drain == null) {
             throw new IllegalStateException("No drain set on the coalescing buffer " + name);
         }
-        if (sum.changedBy() == null || internalContext == null) {
-            drain.pending(key, sum.sum());
-            return;
-        }
-        ProcessorRecordContext current = internalContext.recordContext();
-        internalContext.setRecordContext(sum.changedBy());
-        try {
-            drain.pending(key, sum.sum());
-        } finally {
-            internalContext.setRecordContext(current);
-        }
+        RecordContexts.runAs(internalContext, sum.changedBy(), () -> drain.pending(key, sum.sum()));
     }
 
     @Override

@@ -219,19 +219,10 @@ public class WriteBackWindowStore<K, V> extends WriteBackStore<WindowStore<K, V>
     }
 
     private void write(Slot<K> slot, V value, ProcessorRecordContext changedBy) {
-        if (changedBy == null || internalContext == null) {
+        RecordContexts.runAs(internalContext, changedBy, () -> {
             wrapped().put(slot.key(), value, slot.windowStart());
             notifyListener(slot, value);
-            return;
-        }
-        ProcessorRecordContext current = internalContext.recordContext();
-        internalContext.setRecordContext(changedBy);
-        try {
-            wrapped().put(slot.key(), value, slot.windowStart());
-            notifyListener(slot, value);
-        } finally {
-            internalContext.setRecordContext(current);
-        }
+        });
     }
 
     private void notifyListener(Slot<K> slot, V value) {
