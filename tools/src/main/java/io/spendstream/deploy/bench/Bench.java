@@ -909,10 +909,16 @@ public final class Bench {
             catchUp.await(applicationId(fullPhase, app.getKey()), inputs(app.getKey(), fullNames), HISTORY_TIMEOUT,
                     app.getValue()::isAlive);
         }
+        // A probe is timed where each app hands it on (ingest's spend.cost, enrich's spend.cost.attributed,
+        // attribution's spend.unit-cost), so the table says which app's hops its latency is spent in.
         LatencyRun.ProbeStream unitCost = new LatencyRun.ProbeStream("unit-cost", settings.probeEvery(),
                 unitCostProbes, n -> workload.probeRow(topics, n, liveMinute),
-                n -> Workload.PROBE_SERVICE_PREFIX + n, List.of(new LatencyRun.Effect("unit-cost",
-                        topics.unitCost.name(), record -> Optional.ofNullable(topics.unitCost.key(record)))));
+                n -> Workload.PROBE_SERVICE_PREFIX + n, List.of(
+                        new LatencyRun.Effect("cost", topics.cost.name(), record -> probeOfCostLine(topics, record)),
+                        new LatencyRun.Effect("cost.attributed", topics.costAttributed.name(),
+                                record -> Optional.ofNullable(topics.costAttributed.key(record))),
+                        new LatencyRun.Effect("unit-cost", topics.unitCost.name(),
+                                record -> Optional.ofNullable(topics.unitCost.key(record)))));
         Duration spikeEvery = duration.dividedBy(settings.alertServices());
         // A spike's anomaly, then its alert: the difference is the alert gate's group wait, on purpose.
         LatencyRun.ProbeStream spikes = new LatencyRun.ProbeStream("spikes", spikeEvery, settings.alertServices(),
@@ -936,6 +942,36 @@ public final class Bench {
             results.latencies.put(result.name(), result);
             report(result);
         }
+        reportHops(results.latencies);
+    }
+
+    /**
+     * Each app's share of a unit-cost probe's latency: per probe, the time from one app's output to the next one's
+     * (ingest's from the append), as percentiles over the probes.
+     */
+    private void reportHops(Map<String, LatencyRun.Result> byEffect) {
+        LatencyRun.Result cost = byEffect.get("cost");
+        LatencyRun.Result attributed = byEffect.get("cost.attributed");
+        LatencyRun.Result unitCost = byEffect.get("unit-cost");
+        results.latencyHops.put("ingest: input append -> spend.cost", cost);
+        results.latencyHops.put("enrich: spend.cost -> spend.cost.attributed", cost.until(attributed, "enrich"));
+        results.latencyHops.put("attribution: spend.cost.attributed -> spend.unit-cost",
+                attributed.until(unitCost, "attribution"));
+        log.println("  by app (per probe, the time from the app before's output to its own):");
+        results.latencyHops.forEach((hop, result) -> log.printf("    %-55s p50 %,.0f ms  p95 %,.0f ms  p99 %,.0f ms%n",
+                hop, result.percentile(50), result.percentile(95), result.percentile(99)));
+    }
+
+    /** The probe service a cost line on spend.cost belongs to (its resource is {@code res-bench-probe-N}), if any. */
+    private static Optional<String> probeOfCostLine(SpendstreamTopics topics,
+            org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record) {
+        String probePrefix = "res-" + Workload.PROBE_SERVICE_PREFIX;
+        if (record.value() == null) {
+            return Optional.empty();
+        }
+        CharSequence resource = topics.cost.value(record).getResourceId();
+        return resource != null && resource.toString().startsWith(probePrefix)
+                ? Optional.of(resource.toString().substring("res-".length())) : Optional.empty();
     }
 
     /** A phase's topic names with raw topics of its own ({@code <run>.<phase>.usage-raw}, ...). */

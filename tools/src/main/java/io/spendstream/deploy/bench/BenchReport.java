@@ -60,16 +60,10 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
         rows.add(new Row("offered load for latency (half the full pipeline)", "input events/s", results.offeredLoad,
                 null, List.of(results.offeredLoad)));
         LatencyRun.Result base = results.latencies.get("passthrough");
-        for (LatencyRun.Result result : results.latencies.values()) {
-            String what = result.name().equals("passthrough") ? "pass-through append -> output"
-                    : "input append -> spend." + result.name();
-            for (double p : new double[] {50, 95, 99}) {
-                double value = result.percentile(p);
-                Double ratio = base == null ? null : value / base.percentile(p);
-                rows.add(new Row(String.format("latency %s p%.0f (%d/%d probes)", what, p,
-                        result.latenciesMs().size(), result.sent()), "ms", value, ratio, List.of()));
-            }
-        }
+        results.latencies.values().forEach(result -> addLatency(rows, result.name().equals("passthrough")
+                ? "pass-through append -> output" : "input append -> spend." + result.name(), result, base));
+        // Against the pass-through's one hop: how many such hops each app's part costs.
+        results.latencyHops.forEach((hop, result) -> addLatency(rows, "by app " + hop, result, base));
         List<String> memoryApps = new ArrayList<>();
         memoryApps.add(PassThroughApp.NAME);
         memoryApps.addAll(APPS);
@@ -89,6 +83,16 @@ public record BenchReport(Instant at, Map<String, Object> machine, Map<String, O
     private static Row rate(String figure, String unit, List<Double> samples, double ceiling) {
         double value = Stats.median(samples);
         return new Row(figure, unit, value, value / ceiling, List.copyOf(samples));
+    }
+
+    /** Rows p50, p95 and p99 of one latency, with their ratio to the pass-through's (when it ran). */
+    private static void addLatency(List<Row> rows, String what, LatencyRun.Result result, LatencyRun.Result base) {
+        for (double p : new double[] {50, 95, 99}) {
+            double value = result.percentile(p);
+            Double ratio = base == null ? null : value / base.percentile(p);
+            rows.add(new Row(String.format("latency %s p%.0f (%d/%d probes)", what, p,
+                    result.latenciesMs().size(), result.sent()), "ms", value, ratio, List.of()));
+        }
     }
 
     private static void addMemory(List<Row> rows, Map<String, List<ChildApp.Memory>> byApp, String what,

@@ -13,6 +13,8 @@ public final class BenchResults {
     final Map<String, List<Double>> rates = new LinkedHashMap<>();
     final Map<String, List<ChildApp.Memory>> memory = new LinkedHashMap<>();
     final Map<String, LatencyRun.Result> latencies = new LinkedHashMap<>();
+    /** A unit-cost probe's latency split by the app it was spent in (named "app: from -> to"). */
+    final Map<String, LatencyRun.Result> latencyHops = new LinkedHashMap<>();
     final Map<String, List<CpuTime>> cpu = new LinkedHashMap<>();
     /** Seconds each measurement window of a phase lasted, one per window (repeat). */
     final Map<String, List<Double>> measuredSeconds = new LinkedHashMap<>();

@@ -42,11 +42,29 @@ final class LatencyRun {
     record Effect(String name, String topic, Function<ConsumerRecord<byte[], byte[]>, Optional<String>> effectOf) {
     }
 
-    /** Latencies in ms of the probes whose effect was seen, and how many were sent. */
-    record Result(String name, List<Double> latenciesMs, int sent) {
+    /**
+     * Latencies in ms of the probes whose effect was seen, and how many were sent; {@code byProbe} the same latencies
+     * by probe number, so that two effects of one probe can be subtracted (the time a probe spent between them).
+     */
+    record Result(String name, List<Double> latenciesMs, Map<Long, Double> byProbe, int sent) {
 
         double percentile(double p) {
             return Stats.percentile(latenciesMs, p);
+        }
+
+        /**
+         * The time each probe took from this effect to {@code later} (a later hop of the same probes), over the
+         * probes both saw, named {@code name}.
+         */
+        Result until(Result later, String name) {
+            Map<Long, Double> between = new java.util.TreeMap<>();
+            byProbe.forEach((probe, earlier) -> {
+                Double then = later.byProbe.get(probe);
+                if (then != null) {
+                    between.put(probe, Math.max(0, then - earlier));
+                }
+            });
+            return new Result(name, List.copyOf(between.values()), between, sent);
         }
     }
 
@@ -116,16 +134,16 @@ final class LatencyRun {
         for (int s = 0; s < streams.size(); s++) {
             ProbeStream stream = streams.get(s);
             for (Effect effect : stream.effects()) {
-                List<Double> latencies = new ArrayList<>();
+                Map<Long, Double> byProbe = new java.util.TreeMap<>();
                 for (long n = 0; n < sent[s]; n++) {
                     String id = stream.probeId().apply(n);
                     Long appended = appendedAt.get(key(stream.name(), id));
                     Long seen = seenAt.get(key(effect.name(), id));
                     if (appended != null && seen != null) {
-                        latencies.add((double) Math.max(0, seen - appended));
+                        byProbe.put(n, (double) Math.max(0, seen - appended));
                     }
                 }
-                results.add(new Result(effect.name(), latencies, sent[s]));
+                results.add(new Result(effect.name(), List.copyOf(byProbe.values()), byProbe, sent[s]));
             }
         }
         return results;

@@ -68,8 +68,11 @@ class BenchEndToEndTest {
         }
         assertEquals(0, results.inputRanOut.getOrDefault("passthrough/passthrough", 0),
                 "the pass-through's loop never runs out");
-        for (String latency : List.of("pass-through append -> output", "input append -> spend.unit-cost",
-                "input append -> spend.anomalies", "input append -> spend.alerts")) {
+        for (String latency : List.of("pass-through append -> output", "input append -> spend.cost",
+                "input append -> spend.cost.attributed", "input append -> spend.unit-cost",
+                "input append -> spend.anomalies", "input append -> spend.alerts",
+                "by app ingest: input append -> spend.cost", "by app enrich: spend.cost -> spend.cost.attributed",
+                "by app attribution: spend.cost.attributed -> spend.unit-cost")) {
             double p50 = row(report, "latency " + latency + " p50").value();
             double p95 = row(report, "latency " + latency + " p95").value();
             double p99 = row(report, "latency " + latency + " p99").value();
@@ -83,6 +86,11 @@ class BenchEndToEndTest {
             assertTrue(row(report, "RSS peak (VmHWM) " + app).value() > 0, "RSS of " + app);
         }
 
+        // A probe reaches each app's output in pipeline order.
+        assertTrue(row(report, "latency input append -> spend.cost p50").value()
+                <= row(report, "latency input append -> spend.cost.attributed p50").value()
+                && row(report, "latency input append -> spend.cost.attributed p50").value()
+                <= row(report, "latency input append -> spend.unit-cost p50").value(), "ingest, enrich, attribution");
         // A spike opens its anomaly first; its alert follows (after the alert gate's group wait).
         assertTrue(row(report, "latency input append -> spend.anomalies p50").value()
                 <= row(report, "latency input append -> spend.alerts p50").value(), "anomaly before alert");
