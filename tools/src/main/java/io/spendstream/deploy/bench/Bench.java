@@ -936,13 +936,28 @@ public final class Bench {
             }
         }
         Runnable lag = () -> reportLag(catchUp, fullPhase, fullNames, pipeline);
+        List<KafkaTimes> beforeLoad = pipeline.stream().map(ChildApp::kafkaTimes).toList();
+        long loadStart = System.nanoTime();
+        List<KafkaTimes> whileLoaded = new ArrayList<>();
+        double[] loadedSeconds = new double[1];
+        Runnable afterLoad = () -> {
+            loadedSeconds[0] = (System.nanoTime() - loadStart) / 1e9;
+            for (int i = 0; i < pipeline.size(); i++) {
+                whileLoaded.add(pipeline.get(i).kafkaTimes().minus(beforeLoad.get(i)));
+            }
+            lag.run();
+        };
         List<LatencyRun.Result> pipelineResults = LatencyRun.run(bootstrap, load, rate, duration, DRAIN,
-                List.of(unitCost, spikes), lag, lag);
+                List.of(unitCost, spikes), afterLoad, lag);
         for (LatencyRun.Result result : pipelineResults) {
             results.latencies.put(result.name(), result);
             report(result);
         }
         reportHops(results.latencies);
+        log.printf("  each app while loaded (Kafka's own counters over the %.1f s of load):%n", loadedSeconds[0]);
+        for (int i = 0; i < pipeline.size(); i++) {
+            log.printf("    %-12s %s%n", appOf(pipeline.get(i)), whileLoaded.get(i).describe(loadedSeconds[0]));
+        }
     }
 
     /**

@@ -243,6 +243,13 @@ final class ChildApp implements AutoCloseable {
         return children.stream().map(ChildApp::awaitStopped).toList();
     }
 
+    /** Kafka's time counters of the current run's stream thread and producer, so far. */
+    KafkaTimes kafkaTimes() {
+        int port = metricsPort;
+        return port > 0 && process.isAlive()
+                ? HeapScrape.metricsText(port).map(KafkaTimes::parse).orElse(KafkaTimes.UNKNOWN) : KafkaTimes.UNKNOWN;
+    }
+
     /** Reads what must be read while the child runs (peak RSS, heap in use), then sends SIGTERM. */
     private void requestStop() {
         if (memory != null || rssPeakAtStop != UNREAD) {

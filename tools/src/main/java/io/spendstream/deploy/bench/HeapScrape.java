@@ -6,8 +6,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 
-/** The heap in use right now, from an app's Prometheus endpoint ({@code jvm_memory_used_bytes{area="heap"}}). */
+/**
+ * What an app's Prometheus endpoint says right now: the heap in use ({@code jvm_memory_used_bytes{area="heap"}}), or
+ * the whole text for other figures ({@link KafkaTimes}).
+ */
 final class HeapScrape {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -17,16 +21,21 @@ final class HeapScrape {
 
     /** Sum over the heap pools, or -1 when the endpoint cannot be read. */
     static long heapUsedBytes(int metricsPort) {
+        return metricsText(metricsPort).map(HeapScrape::sumHeap).orElse(-1L);
+    }
+
+    /** The endpoint's text, or empty when it cannot be read. */
+    static Optional<String> metricsText(int metricsPort) {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + metricsPort + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            return sumHeap(response.body());
+            return Optional.of(response.body());
         } catch (IOException e) {
-            return -1;
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return Optional.empty();
         }
     }
 

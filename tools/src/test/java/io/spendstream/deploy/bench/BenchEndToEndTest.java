@@ -108,6 +108,10 @@ class BenchEndToEndTest {
                 assertTrue(log.matches("(?s).*  " + phase + " +" + run + " .*"), phase + " " + run + ": " + log);
             }
         }
+        for (String app : List.of("ingest", "enrich", "attribution", "anomaly")) {
+            assertTrue(log.matches("(?s).*each app while loaded.*\n    " + app + " +[0-9,]+ commits \\(.*"),
+                    "the latency phase says how long each app's commits waited on Kafka: " + log);
+        }
         assertTrue(log.contains("behind (offsets not yet committed as processed): ingest "),
                 "the latency phase says how far behind each app is: " + log);
         assertTrue(log.matches("(?s).*Wall time \\d+ s: set-up and pre-load \\d+ s, .*app start-up \\d+ s, warm-up "
