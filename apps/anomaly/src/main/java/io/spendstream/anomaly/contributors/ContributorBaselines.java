@@ -162,7 +162,7 @@ public final class ContributorBaselines {
     }
 
     /** The kind as one of the constants when it is one. */
-    private static String kind(String kind) {
+    static String kind(String kind) {
         return RESOURCE.equals(kind) ? RESOURCE : SKU.equals(kind) ? SKU : kind;
     }
 

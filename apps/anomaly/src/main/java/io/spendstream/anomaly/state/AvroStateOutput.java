@@ -1,0 +1,135 @@
+package io.spendstream.anomaly.state;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Avro binary written straight from a state's own objects, for a store serde whose record is written at every
+ * commit that changed it: the same bytes Avro's writer makes of the record (tests compare), without its walk over
+ * the schema, the boxed longs a generated record's {@code get(int)} returns, the UTF-8 copy of every string and the
+ * BigInteger and byte array of every decimal (issue 18: a contributor window's twenty-odd children are a third of
+ * the anomaly app's serialised state). The caller writes the record's fields in schema order.
+ *
+ * <p>A value this writes only as Avro would without converting it (a decimal at the schema's scale and within its
+ * precision, {@link #decimal}) is refused with false; the caller then leaves the record to Avro's writer, with its
+ * conversions and error messages. One per thread ({@link #start}); not for nested use.
+ */
+public final class AvroStateOutput {
+
+    /** A buffer a huge record grew beyond this is dropped after use, so a thread does not keep it. */
+    static final int KEPT_BYTES = 1 << 20;
+    /** Decimal digits every long holds. */
+    private static final int MAX_LONG_DIGITS = 18;
+
+    private static final ThreadLocal<AvroStateOutput> PER_THREAD = ThreadLocal.withInitial(AvroStateOutput::new);
+
+    private byte[] buffer = new byte[1024];
+    private int count;
+
+    private AvroStateOutput() {
+    }
+
+    /** This thread's output, emptied, with the format byte {@code format} written. */
+    public static AvroStateOutput start(byte format) {
+        AvroStateOutput out = PER_THREAD.get();
+        if (out.buffer.length > KEPT_BYTES) {
+            out.buffer = new byte[1024];
+        }
+        out.count = 0;
+        out.ensure(1);
+        out.buffer[out.count++] = format;
+        return out;
+    }
+
+    /** An Avro long (or int: the same zig-zag varint for an int's range). */
+    public AvroStateOutput writeLong(long value) {
+        ensure(10);
+        long zigzag = (value << 1) ^ (value >> 63);
+        while ((zigzag & ~0x7FL) != 0) {
+            buffer[count++] = (byte) ((zigzag & 0x7F) | 0x80);
+            zigzag >>>= 7;
+        }
+        buffer[count++] = (byte) zigzag;
+        return this;
+    }
+
+    /** An Avro string: its UTF-8 length, then its UTF-8 bytes (an ASCII string without a copy). */
+    public AvroStateOutput writeString(String value) {
+        int length = value.length();
+        for (int i = 0; i < length; i++) {
+            if (value.charAt(i) >= 0x80) {
+                byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+                writeLong(utf8.length);
+                ensure(utf8.length);
+                System.arraycopy(utf8, 0, buffer, count, utf8.length);
+                count += utf8.length;
+                return this;
+            }
+        }
+        writeLong(length);
+        ensure(length);
+        for (int i = 0; i < length; i++) {
+            buffer[count++] = (byte) value.charAt(i);
+        }
+        return this;
+    }
+
+    /**
+     * An Avro {@code decimal} of {@code scale} and {@code precision} on {@code bytes}: the unscaled value's shortest
+     * two's-complement bytes, big-endian, as Avro's conversion writes them. Returns false, writing nothing, for a
+     * value Avro would have to rescale or refuse.
+     */
+    public boolean writeDecimal(BigDecimal value, int scale, int precision) {
+        int digits = value.precision();
+        if (value.scale() != scale || digits > precision) {
+            return false;
+        }
+        if (digits > MAX_LONG_DIGITS) {
+            byte[] unscaled = value.unscaledValue().toByteArray();
+            writeLong(unscaled.length);
+            ensure(unscaled.length);
+            System.arraycopy(unscaled, 0, buffer, count, unscaled.length);
+            count += unscaled.length;
+            return true;
+        }
+        // 18 digits fit a long; BigDecimal keeps such a value as one (Money.compact), and longValue() of its
+        // unscaled value is exact. The shortest two's complement: the bits past the sign, then a sign bit.
+        long unscaled = value.unscaledValue().longValue();
+        int bits = 64 - Long.numberOfLeadingZeros(unscaled < 0 ? ~unscaled : unscaled);
+        int length = bits / 8 + 1;
+        writeLong(length);
+        ensure(length);
+        for (int shift = (length - 1) * 8; shift >= 0; shift -= 8) {
+            buffer[count++] = (byte) (unscaled >> shift);
+        }
+        return true;
+    }
+
+    /**
+     * The start of an array of {@code items} items (one block: its count, when there are any), written one after
+     * the other by the caller and closed by {@link #endArray}.
+     */
+    public AvroStateOutput startArray(int items) {
+        if (items > 0) {
+            writeLong(items);
+        }
+        return this;
+    }
+
+    /** The end of an array: a block of none. */
+    public AvroStateOutput endArray() {
+        return writeLong(0);
+    }
+
+    /** The bytes written since {@link #start}. */
+    public byte[] toByteArray() {
+        return Arrays.copyOf(buffer, count);
+    }
+
+    private void ensure(int more) {
+        if (count + more > buffer.length) {
+            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, count + more));
+        }
+    }
+}
