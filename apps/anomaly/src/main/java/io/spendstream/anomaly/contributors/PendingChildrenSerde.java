@@ -24,12 +24,17 @@ import io.spendstream.anomaly.state.AvroStateOutput;
  * the serialised bytes, three stores), and Avro's path spent a string copy per name, a BigInteger and a byte array
  * per cost and boxed longs on each. A record this cannot write as Avro would without converting it (a cost at
  * another scale, a missing field) goes through Avro's writer, with its conversions and errors. The kinds read are the
- * constants the baselines keep ({@link ContributorBaselines#kind}), the costs compact ({@code Money.compact}).
+ * constants the baselines keep ({@link ContributorBaselines#RESOURCE}, {@link ContributorBaselines#SKU}), the costs compact ({@code Money.compact}).
  */
 public final class PendingChildrenSerde extends PrivateAvroSerde<PendingChildrenRecord> {
 
+    /** The kinds the baselines keep as constants, read as those objects. */
+    private static final String[] KINDS = {ContributorBaselines.RESOURCE, ContributorBaselines.SKU};
     private static final LogicalTypes.Decimal COST = (LogicalTypes.Decimal) ChildCostRecord.getClassSchema()
             .getField("cost").schema().getLogicalType();
+
+    /** Children a list is sized for ahead of reading them. */
+    private static final int MAX_PRESIZED = 1024;
 
     public PendingChildrenSerde() {
         super(PendingChildrenRecord.class, "pending children");
@@ -69,10 +74,12 @@ public final class PendingChildrenSerde extends PrivateAvroSerde<PendingChildren
             long windowStart = in.readLong();
             long windowEnd = in.readLong();
             long lastTimestamp = in.readLong();
-            List<ChildCostRecord> children = new ArrayList<>();
+            ArrayList<ChildCostRecord> children = new ArrayList<>();
             for (long block = in.readArrayBlock(); block != 0; block = in.readArrayBlock()) {
+                // Sized by the block's count (Avro's reader does so too), bounded: the count is read, not trusted.
+                children.ensureCapacity(children.size() + (int) Math.min(block, MAX_PRESIZED));
                 for (long i = 0; i < block; i++) {
-                    String kind = ContributorBaselines.kind(in.readString());
+                    String kind = in.readString(KINDS);
                     String name = in.readString();
                     BigDecimal cost = in.readDecimal(COST.getScale());
                     children.add(new ChildCostRecord(kind, name, cost));

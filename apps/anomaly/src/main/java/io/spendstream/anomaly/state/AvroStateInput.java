@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class AvroStateInput {
 
+    private static final String[] NO_CONSTANTS = {};
     /** Longest unscaled value kept as a long: eight bytes of two's complement. */
     private static final int LONG_BYTES = 8;
 
@@ -39,7 +40,21 @@ public final class AvroStateInput {
     }
 
     public String readString() throws IOException {
+        return readString(NO_CONSTANTS);
+    }
+
+    /**
+     * A string, as the one of {@code known} it equals when it is one (compared as ASCII bytes, without decoding):
+     * a state that keeps a few constants (a child's kind) reads them as those objects, not as copies.
+     */
+    public String readString(String... known) throws IOException {
         int length = length();
+        for (String constant : known) {
+            if (asciiEquals(constant, length)) {
+                position += length;
+                return constant;
+            }
+        }
         String value = new String(bytes, position, length, StandardCharsets.UTF_8);
         position += length;
         return value;
@@ -79,9 +94,17 @@ public final class AvroStateInput {
         return items;
     }
 
-    /** Whether every byte was read: Avro's readers ignore bytes after a datum. */
-    public boolean isEnd() {
-        return position == bytes.length;
+    private boolean asciiEquals(String constant, int length) {
+        if (constant.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = constant.charAt(i);
+            if (c >= 0x80 || bytes[position + i] != (byte) c) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int length() throws IOException {

@@ -93,9 +93,11 @@ public final class AvroStateOutput {
             count += unscaled.length;
             return true;
         }
-        // 18 digits fit a long; BigDecimal keeps such a value as one (Money.compact), and longValue() of its
-        // unscaled value is exact. The shortest two's complement: the bits past the sign, then a sign bit.
-        long unscaled = value.unscaledValue().longValue();
+        // 18 digits fit a long, so the unscaled value is exact as one. Moved to scale 0 rather than through
+        // unscaledValue(): that makes a BigInteger with an array for a value BigDecimal keeps as a long
+        // (Money.compact), and the JIT can drop a BigDecimal that does not escape. The shortest two's complement:
+        // the bits past the sign, then a sign bit.
+        long unscaled = value.movePointRight(scale).longValue();
         int bits = 64 - Long.numberOfLeadingZeros(unscaled < 0 ? ~unscaled : unscaled);
         int length = bits / 8 + 1;
         writeLong(length);

@@ -76,8 +76,8 @@ class PendingChildrenSerdeTest {
 
         PendingChildrenRecord read = serde.read(serde.write(window));
 
-        assertThat(read.getChildren().get(0).getKind()).isSameAs(ContributorBaselines.kind("resource"));
-        assertThat(read.getChildren().get(1).getKind()).isSameAs(ContributorBaselines.kind("sku"));
+        assertThat(read.getChildren().get(0).getKind()).isSameAs(ContributorBaselines.RESOURCE);
+        assertThat(read.getChildren().get(1).getKind()).isSameAs(ContributorBaselines.SKU);
     }
 
     @Test
