@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 
 /**
  * Avro binary read straight into a state's own objects, the reading side of {@link AvroStateOutput}: the caller
@@ -15,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 public final class AvroStateInput {
 
     private static final String[] NO_CONSTANTS = {};
+    /** Items a list is sized for ahead of reading them. */
+    private static final int MAX_PRESIZED = 1024;
     /** Longest unscaled value kept as a long: eight bytes of two's complement. */
     private static final int LONG_BYTES = 8;
 
@@ -82,16 +85,29 @@ public final class AvroStateInput {
     }
 
     /**
-     * The item count of the next block of an array (0 at its end). A negative count, which other writers may use,
-     * is followed by the block's size in bytes, skipped here.
+     * An array, each item read by {@code item}, as a list the caller may change. Sized by each block's count, as
+     * Avro's reader does, within a bound (the count is read, not trusted). A negative count, which other writers
+     * may use, is followed by the block's size in bytes, skipped here.
      */
-    public long readArrayBlock() throws IOException {
-        long items = readLong();
-        if (items < 0) {
-            readLong();
-            return -items;
+    public <T> ArrayList<T> readArray(ItemReader<T> item) throws IOException {
+        ArrayList<T> items = new ArrayList<>();
+        for (long block = readLong(); block != 0; block = readLong()) {
+            if (block < 0) {
+                block = -block;
+                readLong();
+            }
+            items.ensureCapacity(items.size() + (int) Math.min(block, MAX_PRESIZED));
+            for (long i = 0; i < block; i++) {
+                items.add(item.read(this));
+            }
         }
         return items;
+    }
+
+    /** Reads one item of an array. */
+    @FunctionalInterface
+    public interface ItemReader<T> {
+        T read(AvroStateInput in) throws IOException;
     }
 
     private boolean asciiEquals(String constant, int length) {

@@ -3,6 +3,11 @@ package io.spendstream.anomaly.state;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
+
+import org.apache.avro.LogicalTypes;
+
+import io.spendstream.schemas.serde.AvroShortcuts;
 
 /**
  * Avro binary written straight from a state's own objects, for a store serde whose record is written at every
@@ -12,7 +17,7 @@ import java.util.Arrays;
  * the anomaly app's serialised state). The caller writes the record's fields in schema order.
  *
  * <p>A value this writes only as Avro would without converting it (a decimal at the schema's scale and within its
- * precision, {@link #decimal}) is refused with false; the caller then leaves the record to Avro's writer, with its
+ * precision, {@link #writeDecimal}) is refused with false; the caller then leaves the record to Avro's writer, with its
  * conversions and error messages. One per thread ({@link #start}); not for nested use.
  */
 public final class AvroStateOutput {
@@ -76,15 +81,16 @@ public final class AvroStateOutput {
     }
 
     /**
-     * An Avro {@code decimal} of {@code scale} and {@code precision} on {@code bytes}: the unscaled value's shortest
-     * two's-complement bytes, big-endian, as Avro's conversion writes them. Returns false, writing nothing, for a
-     * value Avro would have to rescale or refuse.
+     * An Avro {@code decimal} of {@code type} on {@code bytes}: the unscaled value's shortest two's-complement bytes,
+     * big-endian, as Avro's conversion writes them. Returns false, writing nothing, for a value Avro would have to
+     * rescale or refuse (or a null).
      */
-    public boolean writeDecimal(BigDecimal value, int scale, int precision) {
-        int digits = value.precision();
-        if (value.scale() != scale || digits > precision) {
+    public boolean writeDecimal(BigDecimal value, LogicalTypes.Decimal type) {
+        if (value == null || !AvroShortcuts.fitsAsIs(value, type)) {
             return false;
         }
+        int scale = type.getScale();
+        int digits = value.precision();
         if (digits > MAX_LONG_DIGITS) {
             byte[] unscaled = value.unscaledValue().toByteArray();
             writeLong(unscaled.length);
@@ -109,19 +115,35 @@ public final class AvroStateOutput {
     }
 
     /**
-     * The start of an array of {@code items} items (one block: its count, when there are any), written one after
-     * the other by the caller and closed by {@link #endArray}.
+     * An array of {@code items}, in one block (its count, when there are any, the items, then a block of none), each
+     * written by {@code item}; false, part written, when {@code item} refuses one or one is null.
      */
-    public AvroStateOutput startArray(int items) {
-        if (items > 0) {
-            writeLong(items);
+    public <T> boolean writeArray(List<T> items, ItemWriter<T> item) {
+        if (!items.isEmpty()) {
+            writeLong(items.size());
         }
+        for (T value : items) {
+            if (value == null || !item.write(this, value)) {
+                return false;
+            }
+        }
+        writeLong(0);
+        return true;
+    }
+
+    /** An array of longs, in one block. */
+    public AvroStateOutput writeLongs(List<Long> values) {
+        writeArray(values, (out, value) -> {
+            out.writeLong(value);
+            return true;
+        });
         return this;
     }
 
-    /** The end of an array: a block of none. */
-    public AvroStateOutput endArray() {
-        return writeLong(0);
+    /** Writes one item of an array, or refuses it with false. */
+    @FunctionalInterface
+    public interface ItemWriter<T> {
+        boolean write(AvroStateOutput out, T item);
     }
 
     /** The bytes written since {@link #start}. */

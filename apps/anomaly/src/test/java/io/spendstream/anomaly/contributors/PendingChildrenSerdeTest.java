@@ -118,7 +118,7 @@ class PendingChildrenSerdeTest {
                 .hasMessageStartingWith("Unknown pending children format 9");
     }
 
-    private static PendingChildrenRecord randomWindow(Random random) {
+    static PendingChildrenRecord randomWindow(Random random) {
         int count = random.nextInt(4) == 0 ? 0 : random.nextInt(30);
         List<ChildCostRecord> children = new ArrayList<>(count);
         for (int c = 0; c < count; c++) {
@@ -134,13 +134,14 @@ class PendingChildrenSerdeTest {
         return new PendingChildrenRecord(start, start + 60_000L, random.nextLong(), children);
     }
 
-    private static String name(Random random) {
-        String[] parts = {"i-0", "arn:aws:ec2:eu-west-1:123456789012:instance/", "Zürich", "东京-", "\uD83D\uDCB8", ""};
+    static String name(Random random) {
+        String[] parts = {"i-0", "arn:aws:ec2:eu-west-1:123456789012:instance/", "Zürich", "东京-", "\uD83D\uDCB8",
+            ""};
         return parts[random.nextInt(parts.length)] + Long.toHexString(random.nextLong());
     }
 
     /** Costs at the wire scale: compact ones as the app keeps them, zero, negative, up to the schema's precision. */
-    private static BigDecimal cost(Random random) {
+    static BigDecimal cost(Random random) {
         return switch (random.nextInt(6)) {
             case 0 -> Money.ZERO;
             case 1 -> Money.compact(BigDecimal.valueOf(random.nextInt(100_000), 4));
