@@ -77,8 +77,7 @@ public final class ContributorBaselinesSerde extends PrivateAvroSerde<Contributo
                 || !out.writeArray(pending, PendingChildrenSerde::write)) {
             return false;
         }
-        out.writeLong(value.getPendingBytes()).writeLongs(value.getPendingStarts());
-        return true;
+        return out.writeLong(value.getPendingBytes()).writeLongs(value.getPendingStarts());
     }
 
     private static boolean write(AvroStateOutput out, ChildBaselineRecord baseline) {

@@ -131,13 +131,12 @@ public final class AvroStateOutput {
         return true;
     }
 
-    /** An array of longs, in one block. */
-    public AvroStateOutput writeLongs(List<Long> values) {
-        writeArray(values, (out, value) -> {
+    /** An array of longs, in one block; false, part written, for a null among them. */
+    public boolean writeLongs(List<Long> values) {
+        return writeArray(values, (out, value) -> {
             out.writeLong(value);
             return true;
         });
-        return this;
     }
 
     /** Writes one item of an array, or refuses it with false. */

@@ -2,6 +2,7 @@ package io.spendstream.anomaly.contributors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchRuntimeException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import org.apache.avro.io.BinaryEncoder;
@@ -22,6 +24,7 @@ import io.spendstream.anomaly.avro.ChildBaselineRecord;
 import io.spendstream.anomaly.avro.ChildCostRecord;
 import io.spendstream.anomaly.avro.ContributorBaselinesRecord;
 import io.spendstream.anomaly.avro.PendingChildrenRecord;
+import io.spendstream.anomaly.core.PrivateAvroSerde;
 
 /**
  * The contributor baselines' serde writes and reads format 2 field by field ({@link ContributorBaselinesSerde}): the
@@ -93,6 +96,21 @@ class ContributorBaselinesSerdeTest {
         assertThat(read.getBaselines()).isInstanceOf(ArrayList.class);
         assertThat(read.getPending()).isInstanceOf(ArrayList.class);
         assertThat(read.getPendingStarts()).isInstanceOf(ArrayList.class);
+    }
+
+    @Test
+    void shouldLeaveARecordItCannotWriteAsAvroWouldToAvrosWriter() {
+        List<Long> starts = new ArrayList<>(List.of(1L));
+        starts.add(null);
+        ContributorBaselinesRecord nullStart = new ContributorBaselinesRecord(0L, 0L, List.of(), List.of(), 0L,
+                starts);
+        PrivateAvroSerde<ContributorBaselinesRecord> avro = new PrivateAvroSerde<>(ContributorBaselinesRecord.class,
+                "contributor baselines", ContributorBaselinesSerde.FORMAT_V2, Map.of());
+        RuntimeException avroFailed = catchRuntimeException(() -> avro.write(nullStart));
+
+        assertThat(avroFailed).isNotNull();
+        assertThatThrownBy(() -> serde.write(nullStart)).isInstanceOf(avroFailed.getClass())
+                .hasMessage(avroFailed.getMessage());
     }
 
     @Test
