@@ -64,11 +64,7 @@ public final class AvroStateOutput {
         int length = value.length();
         for (int i = 0; i < length; i++) {
             if (value.charAt(i) >= 0x80) {
-                byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-                writeLong(utf8.length);
-                ensure(utf8.length);
-                System.arraycopy(utf8, 0, buffer, count, utf8.length);
-                count += utf8.length;
+                writeBytes(value.getBytes(StandardCharsets.UTF_8));
                 return this;
             }
         }
@@ -92,11 +88,7 @@ public final class AvroStateOutput {
         int scale = type.getScale();
         int digits = value.precision();
         if (digits > MAX_LONG_DIGITS) {
-            byte[] unscaled = value.unscaledValue().toByteArray();
-            writeLong(unscaled.length);
-            ensure(unscaled.length);
-            System.arraycopy(unscaled, 0, buffer, count, unscaled.length);
-            count += unscaled.length;
+            writeBytes(value.unscaledValue().toByteArray());
             return true;
         }
         // 18 digits fit a long, so the unscaled value is exact as one. Moved to scale 0 rather than through
@@ -148,6 +140,14 @@ public final class AvroStateOutput {
     /** The bytes written since {@link #start}. */
     public byte[] toByteArray() {
         return Arrays.copyOf(buffer, count);
+    }
+
+    /** Avro bytes: the length, then the bytes. */
+    private void writeBytes(byte[] bytes) {
+        writeLong(bytes.length);
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, buffer, count, bytes.length);
+        count += bytes.length;
     }
 
     private void ensure(int more) {

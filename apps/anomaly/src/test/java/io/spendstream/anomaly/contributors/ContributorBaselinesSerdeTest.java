@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchRuntimeException;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -14,9 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -83,7 +79,8 @@ class ContributorBaselinesSerdeTest {
 
             byte[] written = serde.write(record);
 
-            assertThat(written).as("record %s", record).isEqualTo(avroBytes(stored));
+            assertThat(written).as("record %s", record).isEqualTo(PendingChildrenSerdeTest.avroBytes(
+                    ContributorBaselinesSerde.FORMAT_V2, ContributorBaselinesRecord.class, stored));
             assertThat(serde.read(written)).isEqualTo(stored);
         }
     }
@@ -144,15 +141,5 @@ class ContributorBaselinesSerdeTest {
         }
         return new ContributorBaselinesRecord(random.nextLong(), random.nextLong(), baselines, pending,
                 random.nextInt(3) == 0 ? -1L : random.nextLong(), starts);
-    }
-
-    /** The format byte and the bytes of Avro's own writer, without the shortcuts of the app's Avro writing. */
-    private static byte[] avroBytes(ContributorBaselinesRecord record) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        bytes.write(ContributorBaselinesSerde.FORMAT_V2);
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
-        new SpecificDatumWriter<>(ContributorBaselinesRecord.class).write(record, encoder);
-        encoder.flush();
-        return bytes.toByteArray();
     }
 }

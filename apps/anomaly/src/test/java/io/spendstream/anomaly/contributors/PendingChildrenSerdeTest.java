@@ -63,7 +63,8 @@ class PendingChildrenSerdeTest {
 
             byte[] written = serde.write(window);
 
-            assertThat(written).as("window %s", window).isEqualTo(avroBytes(window));
+            assertThat(written).as("window %s", window)
+                    .isEqualTo(avroBytes(PrivateAvroSerde.FORMAT_V1, PendingChildrenRecord.class, window));
             assertThat(serde.read(written)).isEqualTo(window);
         }
     }
@@ -153,12 +154,15 @@ class PendingChildrenSerdeTest {
         };
     }
 
-    /** The format byte and the bytes of Avro's own writer, without the shortcuts of the app's Avro writing. */
-    private static byte[] avroBytes(PendingChildrenRecord window) throws IOException {
+    /**
+     * {@code format} and the bytes of Avro's own writer of {@code record}, without the shortcuts of the app's Avro
+     * writing: what the field-by-field serdes must write.
+     */
+    static <T> byte[] avroBytes(byte format, Class<T> type, T record) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        bytes.write(PrivateAvroSerde.FORMAT_V1);
+        bytes.write(format);
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
-        new SpecificDatumWriter<>(PendingChildrenRecord.class).write(window, encoder);
+        new SpecificDatumWriter<>(type).write(record, encoder);
         encoder.flush();
         return bytes.toByteArray();
     }
