@@ -66,8 +66,9 @@ public final class ContributorBaselines {
 
     /** Name of the entry that stands for the new resources of a window ({@link #summariseNewResources}). */
     public static final String NEW_RESOURCES = "(new)";
-    private static final String RESOURCE = "resource";
-    private static final String SKU = "sku";
+    /** The kinds of child, each kept as this one object (the pending windows' serde reads them as these too). */
+    static final String RESOURCE = "resource";
+    static final String SKU = "sku";
     private static final String OTHER = "(other)";
     /** Share of the SKUs' excess from which one SKU is named as what the new resources are. */
     private static final double MAIN_SKU_SHARE = 0.9;
