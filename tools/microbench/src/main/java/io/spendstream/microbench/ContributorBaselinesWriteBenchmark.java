@@ -53,10 +53,7 @@ public class ContributorBaselinesWriteBenchmark {
     public void setUp() {
         List<ChildBaselineRecord> kept = new ArrayList<>(baselines);
         for (int c = 0; c < baselines; c++) {
-            boolean resource = c % 2 == 0;
-            kept.add(new ChildBaselineRecord(resource ? "resource" : "sku",
-                    resource ? "i-0checkout" + String.format("%06x", c * 7919) : "sku-compute-" + c,
-                    Money.compact(new BigDecimal("0.0" + (31 + c) + "1234567")),
+            kept.add(new ChildBaselineRecord(SampleChildren.kind(c), SampleChildren.name(c), SampleChildren.cost(c),
                     Money.compact(new BigDecimal("0.00" + (17 + c) + "7654321")), 1_000L + c));
         }
         List<PendingChildrenRecord> pending = new ArrayList<>(PENDING);

@@ -1,6 +1,5 @@
 package io.spendstream.microbench;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,14 +19,13 @@ import org.openjdk.jmh.annotations.Warmup;
 import io.spendstream.anomaly.avro.ChildCostRecord;
 import io.spendstream.anomaly.avro.PendingChildrenRecord;
 import io.spendstream.anomaly.contributors.PendingChildrenSerde;
-import io.spendstream.schemas.Money;
 
 /**
  * One pending window of a series' contributor baselines written as the anomaly app's write-back store writes it at
  * each commit that changed it ({@link PendingChildrenSerde#write}: the commonest state record of the app, one per
  * window an update changed, in three stores), and read back as a restore or an evicted series reads it. The
  * window lists {@code children} resources and SKUs (half each) with costs as the app keeps them
- * ({@link Money#compact}). Run with {@code -prof gc} for the bytes allocated per operation, which the machine's load
+ * ({@link SampleChildren#cost}, compact as Money keeps them). Run with {@code -prof gc} for the bytes allocated per operation, which the machine's load
  * does not move.
  */
 @State(Scope.Thread)
@@ -51,10 +49,7 @@ public class PendingChildrenWriteBenchmark {
     public void setUp() {
         List<ChildCostRecord> costs = new ArrayList<>(children);
         for (int c = 0; c < children; c++) {
-            boolean resource = c % 2 == 0;
-            costs.add(new ChildCostRecord(resource ? "resource" : "sku",
-                    resource ? "i-0checkout" + String.format("%06x", c * 7919) : "sku-compute-" + c,
-                    Money.compact(new BigDecimal("0.0" + (31 + c) + "1234567"))));
+            costs.add(new ChildCostRecord(SampleChildren.kind(c), SampleChildren.name(c), SampleChildren.cost(c)));
         }
         window = new PendingChildrenRecord(START, START + 60_000L, START + 59_000L, costs);
         written = serde.write(window);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -57,7 +58,7 @@ final class LatencyRun {
          * probes both saw, named {@code name}.
          */
         Result until(Result later, String name) {
-            Map<Long, Double> between = new java.util.TreeMap<>();
+            Map<Long, Double> between = new TreeMap<>();
             byProbe.forEach((probe, earlier) -> {
                 Double then = later.byProbe.get(probe);
                 if (then != null) {
@@ -134,7 +135,7 @@ final class LatencyRun {
         for (int s = 0; s < streams.size(); s++) {
             ProbeStream stream = streams.get(s);
             for (Effect effect : stream.effects()) {
-                Map<Long, Double> byProbe = new java.util.TreeMap<>();
+                Map<Long, Double> byProbe = new TreeMap<>();
                 for (long n = 0; n < sent[s]; n++) {
                     String id = stream.probeId().apply(n);
                     Long appended = appendedAt.get(key(stream.name(), id));
